@@ -1,0 +1,34 @@
+# The two commands of the README: `make dev` (run the example app locally) and `make test`.
+# Both set everything up on a fresh machine with Python 3.11+ (a virtualenv in .venv).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APP ?= examples/shop/app.py
+STAMP := $(VENV)/.installed
+
+.PHONY: dev test install lint typecheck unit golden clean
+
+$(STAMP): pyproject.toml providers/aws/pyproject.toml providers/azure/pyproject.toml providers/gcp/pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]' -e providers/aws -e providers/azure -e providers/gcp
+	touch $(STAMP)
+
+install: $(STAMP)
+
+dev: install
+	$(BIN)/faas-iac plan $(APP) --provider local
+
+lint: install
+	$(BIN)/ruff check faas_iac providers tests benchmarks examples stacks
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/python -m pytest
+
+test: lint typecheck unit
+
+clean:
+	rm -rf $(VENV) out .faas

@@ -1,0 +1,104 @@
+"""Model and plan commands: ``schema``, ``validate``, ``plan``, ``compile``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from ..api import load
+from ..model import json_schema
+from ..plan import available, compile_app, write_output
+from ..plan.model import Plan
+
+APP = click.argument("app", metavar="APP")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _provider_option() -> Callable[[F], F]:
+    return click.option(
+        "--provider",
+        "-p",
+        default="local",
+        show_default=True,
+        help=f"Target: one of the installed providers ({', '.join(available())}).",
+    )
+
+
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file.")
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of a validated app model."""
+    text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command()
+@APP
+@click.option("--json", "as_json", is_flag=True, help="Print the validated model as JSON.")
+def validate(app: str, as_json: bool) -> None:
+    """Check an app and report every problem at once (exit 2 if any)."""
+    model, _ = load(app)
+    if as_json:
+        click.echo(model.to_json(), nl=False)
+        return
+    kinds: dict[str, int] = {}
+    for fn in model.functions:
+        kinds[fn.trigger.type] = kinds.get(fn.trigger.type, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    click.echo(
+        f"ok: app {model.name!r}: {len(model.functions)} functions ({summary}), "
+        f"{len(model.resources)} resources"
+    )
+
+
+def _table(plan: Plan) -> str:
+    rows = [("TYPE", "NAME", "DEPENDS ON")]
+    rows += [(r.type, r.name, ", ".join(r.depends_on)) for r in plan.resources]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = [f"{t:<{widths[0]}}  {n:<{widths[1]}}  {d}".rstrip() for t, n, d in rows]
+    lines.append(f"\n{len(plan.resources)} resources for app {plan.app!r} on {plan.provider}")
+    for art in plan.artifacts:
+        lines.append(
+            f"artifact {art.name}: {art.path} ({art.size} bytes, sha256 {art.sha256[:12]})"
+        )
+    return "\n".join(lines)
+
+
+@click.command()
+@APP
+@_provider_option()
+@click.option("--json", "as_json", is_flag=True, help="Print plan.json instead of a table.")
+def plan(app: str, provider: str, as_json: bool) -> None:
+    """Show what would be created on a target, as a table (or JSON). Writes nothing."""
+    model, root = load(app)
+    compiled = compile_app(model, root, provider)
+    click.echo(compiled.plan.to_json() if as_json else _table(compiled.plan), nl=not as_json)
+
+
+@click.command(name="compile")
+@APP
+@_provider_option()
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Output folder: plan.json, artifacts/ and any provider files.",
+)
+def compile_cmd(app: str, provider: str, out: Path) -> None:
+    """Compile an app for a target: DIR/plan.json plus code artifacts (byte-identical builds)."""
+    model, root = load(app)
+    compiled = compile_app(model, root, provider)
+    for path in write_output(compiled, out):
+        click.echo(str(out / path))
+
+
+COMMANDS = [schema, validate, plan, compile_cmd]

@@ -1,0 +1,119 @@
+"""Coded, located errors that say what is wrong, where, and how to fix it.
+
+Codes are stable: tests pin them and users search for them. Ranges:
+
+* ``FIAC0xx`` loading an app and choosing a provider
+* ``FIAC1xx`` the model (decorators, options, names, routes, schedules, bindings)
+* ``FIAC2xx`` planning and packaging (any provider; a provider that cannot express a feature)
+* ``FIAC3xx`` AWS, ``FIAC4xx`` Azure, ``FIAC5xx`` GCP (raised only by their providers)
+* ``FIAC6xx`` the orchestration translator, ``FIAC7xx`` policy rules, ``FIAC8xx`` the local host
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: Every code with a short title. A test checks that each raised code is listed here.
+CODES: dict[str, str] = {
+    "FIAC001": "app file cannot be loaded",
+    "FIAC002": "no App found",
+    "FIAC003": "unknown provider",
+    "FIAC004": "app raised an error while importing",
+    "FIAC100": "invalid option value",
+    "FIAC101": "unknown option",
+    "FIAC102": "duplicate function name",
+    "FIAC103": "route conflict",
+    "FIAC104": "invalid route",
+    "FIAC105": "unknown trigger",
+    "FIAC106": "invalid name",
+    "FIAC110": "invalid cron expression",
+    "FIAC111": "cron expression never fires",
+    "FIAC112": "unknown time zone",
+    "FIAC113": "cron restricts both day-of-month and day-of-week",
+    "FIAC114": "invalid rate",
+    "FIAC115": "schedule needs exactly one of cron or every",
+    "FIAC120": "timeout above every target's limit",
+    "FIAC121": "memory out of range",
+    "FIAC122": "scaling limits contradict each other",
+    "FIAC130": "binding to an undeclared resource",
+    "FIAC131": "conflicting resource declarations",
+    "FIAC132": "invalid binding reference",
+    "FIAC133": "dead-letter queue is the queue itself",
+    "FIAC140": "orchestrator is not a generator function",
+    "FIAC141": "activity or entity is a generator function",
+    "FIAC142": "handler is not callable",
+    "FIAC143": "runtime does not match the handler",
+    "FIAC144": "external function code folder missing",
+    "FIAC200": "feature not expressible on the target",
+    "FIAC201": "schedule not expressible on the target",
+    "FIAC202": "packaging failed",
+    "FIAC203": "plan has a dependency cycle",
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem: a code, what is wrong, where (file:line and field path), and the fix."""
+
+    code: str
+    message: str
+    fix: str = ""
+    location: str = ""
+    path: str = ""
+    severity: Severity = "error"
+
+    def render(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        field = f" [{self.path}]" if self.path else ""
+        text = f"{where}{self.severity} {self.code}{field}: {self.message}"
+        if self.fix:
+            text += f"\n    fix: {self.fix}"
+        return text
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+            "location": self.location,
+            "path": self.path,
+        }
+
+
+class FaasError(Exception):
+    """A user-facing error made of one or more diagnostics. The CLI prints it without a trace."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
+        super().__init__(self.render())
+
+    @classmethod
+    def one(
+        cls, code: str, message: str, *, fix: str = "", location: str = "", path: str = ""
+    ) -> FaasError:
+        return cls([Diagnostic(code, message, fix, location, path)])
+
+    @property
+    def codes(self) -> list[str]:
+        return [d.code for d in self.diagnostics]
+
+    def render(self) -> str:
+        errors = [d for d in self.diagnostics if d.severity == "error"]
+        head = f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found:" if errors else ""
+        body = "\n".join(d.render() for d in self.diagnostics)
+        return f"{head}\n{body}" if head else body
+
+
+class ValidationFailed(FaasError):
+    """The app model is invalid; ``diagnostics`` lists every problem found."""
+
+
+class NotExpressible(FaasError):
+    """A provider cannot express a feature of the app (raised by planners, coded FIAC2xx-5xx)."""

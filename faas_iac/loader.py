@@ -1,0 +1,132 @@
+"""Loading a user's app: ``path/to/app.py`` or ``package.module:attribute``.
+
+The one place that imports user code. A user mistake while importing (a syntax error, a name
+error) becomes a coded error pointing at the user's file and line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+
+from ._app import App
+from .errors import FaasError
+
+
+@dataclass(frozen=True)
+class LoadedApp:
+    """The recorded app, the folder its code lives in (the artifact root), and its module."""
+
+    app: App
+    root: Path
+    module: str
+
+
+def _user_frame(exc: BaseException, root: Path) -> str:
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        try:
+            Path(frame.filename).resolve().relative_to(root.resolve())
+        except ValueError:
+            continue
+        return f"{Path(frame.filename).name}:{frame.lineno}"
+    return ""
+
+
+def _import(name: str, path: Path | None, root: Path) -> ModuleType:
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    try:
+        if path is None:
+            return importlib.import_module(name)
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+        return module
+    except SyntaxError as exc:
+        raise FaasError.one(
+            "FIAC001",
+            f"syntax error: {exc.msg}",
+            fix="correct the Python syntax at that line",
+            location=f"{Path(exc.filename or '?').name}:{exc.lineno}",
+        ) from None
+    except ModuleNotFoundError as exc:
+        if path is None and exc.name and name.startswith(exc.name):
+            raise FaasError.one(
+                "FIAC001",
+                f"module {name!r} cannot be found",
+                fix="give a path to the app file (examples/shop/app.py) or a module importable "
+                "from the current folder",
+            ) from None
+        raise FaasError.one(
+            "FIAC004",
+            f"importing the app failed: {type(exc).__name__}: {exc}",
+            fix="install the missing package or correct the import",
+            location=_user_frame(exc, root),
+        ) from None
+    except Exception as exc:
+        raise FaasError.one(
+            "FIAC004",
+            f"importing the app failed: {type(exc).__name__}: {exc}",
+            fix="correct the code at that line; decorators only record, so this error comes "
+            "from the app's own code",
+            location=_user_frame(exc, root),
+        ) from None
+
+
+def load_app(target: str) -> LoadedApp:
+    """Import the app named by ``target`` and return it with its source root."""
+    attr: str | None = None
+    candidate = Path(target)
+    if target.endswith(".py") or candidate.exists():
+        if candidate.is_dir():
+            candidate = candidate / "app.py"
+        if not candidate.is_file():
+            raise FaasError.one(
+                "FIAC001",
+                f"no app file at {target!r}",
+                fix="give the path of a Python file that creates an App, e.g. examples/shop/app.py",
+            )
+        root = candidate.resolve().parent
+        module_name = candidate.stem
+        module = _import(module_name, candidate.resolve(), root)
+    else:
+        module_name, _, attr = target.partition(":")
+        root = Path.cwd()
+        module = _import(module_name, None, root)
+        depth = module_name.count(".")
+        file = getattr(module, "__file__", None)
+        if file:
+            root = Path(file).resolve().parents[depth]
+    app = _find_app(module, attr or None, target)
+    return LoadedApp(app, root, module_name)
+
+
+def _find_app(module: ModuleType, attr: str | None, target: str) -> App:
+    if attr:
+        found = getattr(module, attr, None)
+        if isinstance(found, App):
+            return found
+        raise FaasError.one(
+            "FIAC002",
+            f"{target!r}: attribute {attr!r} is not an App",
+            fix="name the variable that holds App(...)",
+        )
+    apps = {name: v for name, v in vars(module).items() if isinstance(v, App)}
+    if "app" in apps:
+        return apps["app"]
+    if len(apps) == 1:
+        return next(iter(apps.values()))
+    raise FaasError.one(
+        "FIAC002",
+        f"{target!r} defines {'no App' if not apps else 'several Apps: ' + ', '.join(apps)}",
+        fix="create one with app = App('name'), or say which: path/app.py:attribute is not "
+        "supported, use module:attribute",
+    )

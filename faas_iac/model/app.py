@@ -1,0 +1,46 @@
+"""The validated app: functions, resources and settings, all frozen and JSON-serialisable."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from pydantic import Field
+
+from .base import Frozen
+from .durable import DurableSettings
+from .function import Function
+from .resources import Name, Resource
+
+
+class AppModel(Frozen):
+    """What an app *is*, with no machine-specific paths: the input of every planner."""
+
+    name: Name
+    functions: tuple[Function, ...]
+    resources: tuple[Resource, ...] = ()
+    durable: DurableSettings = DurableSettings()
+    requirements: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+
+    def function(self, name: str) -> Function:
+        for fn in self.functions:
+            if fn.name == name:
+                return fn
+        raise KeyError(name)
+
+    def resource(self, kind: str, name: str) -> Any:
+        for res in self.resources:
+            if res.kind == kind and res.name == name:
+                return res
+        raise KeyError(f"{kind}:{name}")
+
+    def by_kind(self, kind: str) -> tuple[Function, ...]:
+        return tuple(fn for fn in self.functions if fn.kind == kind)
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a validated app (``faas-iac schema``)."""
+    return AppModel.model_json_schema()

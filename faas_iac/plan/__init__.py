@@ -1,0 +1,24 @@
+"""Model → plan: the pipeline, the plan records, artifacts and the provider registry."""
+
+from .artifacts import build_code_zip, deterministic_zip, sha256
+from .model import Artifact, Plan, PlanResource, ordered
+from .pipeline import Compiled, compile_app, write_output
+from .providers import BuildContext, EmittingProvider, Provider, available, get_provider
+
+__all__ = [
+    "Artifact",
+    "BuildContext",
+    "Compiled",
+    "EmittingProvider",
+    "Plan",
+    "PlanResource",
+    "Provider",
+    "available",
+    "build_code_zip",
+    "compile_app",
+    "deterministic_zip",
+    "get_provider",
+    "ordered",
+    "sha256",
+    "write_output",
+]

@@ -1,0 +1,94 @@
+"""The plan: frozen, typed resource records in dependency order, serialisable to stable JSON.
+
+A plan is what a provider's planner makes of an app model and what every emitter reads (a
+Pulumi program, an SDK apply engine, a printout). It holds no secrets, no absolute paths and no
+timestamps, so the same app always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+from typing import Any
+
+from pydantic import Field
+
+from ..errors import FaasError
+from ..model.base import Frozen
+
+
+class Artifact(Frozen):
+    """A packaged code bundle: ``path`` is relative to the compile output folder."""
+
+    name: str
+    path: str
+    sha256: str
+    size: int
+
+
+class PlanResource(Frozen):
+    """One resource to create: its provider type, a logical name unique in the plan, its
+    properties (JSON values), the logical names it depends on, and the artifact it deploys."""
+
+    type: str
+    name: str
+    properties: dict[str, Any] = Field(default_factory=dict)
+    depends_on: tuple[str, ...] = ()
+    artifact: str | None = None
+
+
+class Plan(Frozen):
+    provider: str
+    app: str
+    version: int = 1
+    resources: tuple[PlanResource, ...]
+    artifacts: tuple[Artifact, ...] = ()
+    outputs: dict[str, Any] = Field(default_factory=dict)
+
+    def to_json(self) -> str:
+        """Stable JSON: sorted keys, two-space indent, a final newline."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+    def resource(self, name: str) -> PlanResource:
+        for res in self.resources:
+            if res.name == name:
+                return res
+        raise KeyError(name)
+
+    def of_type(self, type_: str) -> tuple[PlanResource, ...]:
+        return tuple(r for r in self.resources if r.type == type_)
+
+
+def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
+    """Dependencies first; ties broken by (type, name) so the order never depends on dicts."""
+    by_name: dict[str, PlanResource] = {}
+    for res in resources:
+        if res.name in by_name:
+            raise FaasError.one("FIAC203", f"two plan resources are named {res.name!r}")
+        by_name[res.name] = res
+    waiting = {r.name: {d for d in r.depends_on} for r in resources}
+    for name, deps in waiting.items():
+        missing = deps - by_name.keys()
+        if missing:
+            raise FaasError.one(
+                "FIAC203", f"plan resource {name!r} depends on unknown {sorted(missing)}"
+            )
+    users: dict[str, list[str]] = {n: [] for n in by_name}
+    for name, deps in waiting.items():
+        for dep in deps:
+            users[dep].append(name)
+    ready = [(by_name[n].type, n) for n, deps in waiting.items() if not deps]
+    heapq.heapify(ready)
+    result: list[PlanResource] = []
+    while ready:
+        _, name = heapq.heappop(ready)
+        res = by_name[name]
+        result.append(res.model_copy(update={"depends_on": tuple(sorted(res.depends_on))}))
+        for user in users[name]:
+            waiting[user].discard(name)
+            if not waiting[user]:
+                heapq.heappush(ready, (by_name[user].type, user))
+    if len(result) != len(resources):
+        stuck = sorted(n for n, d in waiting.items() if d)
+        raise FaasError.one("FIAC203", f"plan has a dependency cycle among {stuck}")
+    return tuple(result)

@@ -1,0 +1,59 @@
+"""The pipeline, one direction: load → model → package → plan → emit.
+
+* load (``faas_iac.loader``): the only stage that imports user code;
+* model (``faas_iac.model.build_model``): validates, reports every problem at once;
+* package (``artifacts``): the code zip, byte-identical for the same input;
+* plan (the provider's ``plan``): pure, no cloud calls, no files, no Pulumi;
+* emit (``write_output`` and a provider's ``emit``): the only stage that writes files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..model import AppModel
+from .artifacts import build_code_zip, sha256
+from .model import Artifact, Plan
+from .providers import BuildContext, EmittingProvider, Provider, get_provider
+
+CODE_ARTIFACT = "code"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    model: AppModel
+    plan: Plan
+    code_zip: bytes
+    root: Path
+    provider: Provider
+
+
+def compile_app(
+    model: AppModel, root: Path, provider: str | Provider, options: dict[str, str] | None = None
+) -> Compiled:
+    impl = get_provider(provider) if isinstance(provider, str) else provider
+    code = build_code_zip(root)
+    digest = sha256(code)
+    artifact = Artifact(
+        name=CODE_ARTIFACT, path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)
+    )
+    build = BuildContext(artifact, dict(options or {}))
+    plan = impl.plan(model, build)
+    return Compiled(model, plan, code, root, impl)
+
+
+def write_output(compiled: Compiled, out: Path) -> list[str]:
+    """Write ``plan.json``, the artifacts and any provider files; return the written paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = ["plan.json"]
+    (out / "plan.json").write_text(compiled.plan.to_json(), encoding="utf-8")
+    for artifact in compiled.plan.artifacts:
+        target = out / artifact.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if artifact.name == CODE_ARTIFACT:
+            target.write_bytes(compiled.code_zip)
+            written.append(artifact.path)
+    if isinstance(compiled.provider, EmittingProvider):
+        written += compiled.provider.emit(compiled.model, compiled.plan, compiled.root, out)
+    return sorted(written)

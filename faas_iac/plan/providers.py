@@ -1,0 +1,59 @@
+"""The provider registry. Providers are plugins found through the ``faas_iac.providers``
+entry-point group, so core code never names a cloud and a third party can ship its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from ..errors import FaasError
+from ..model import AppModel
+from .model import Artifact, Plan
+
+GROUP = "faas_iac.providers"
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a planner may know besides the model: the code artifact already packaged."""
+
+    code: Artifact
+    options: dict[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Provider(Protocol):
+    """A target. ``plan`` is pure: no cloud calls, no files written, no Pulumi imports."""
+
+    name: str
+
+    def plan(self, app: AppModel, build: BuildContext) -> Plan: ...
+
+
+@runtime_checkable
+class EmittingProvider(Provider, Protocol):
+    """A provider that also writes generated files next to ``plan.json`` (state machines, a
+    generated function app). Returns the written paths relative to ``out``."""
+
+    def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]: ...
+
+
+def available() -> list[str]:
+    return sorted(ep.name for ep in entry_points(group=GROUP))
+
+
+def get_provider(name: str) -> Provider:
+    for ep in entry_points(group=GROUP):
+        if ep.name == name:
+            provider = ep.load()
+            if not isinstance(provider, Provider):
+                raise FaasError.one("FIAC003", f"entry point {ep.value} is not a faas-iac provider")
+            return provider
+    names = ", ".join(available()) or "none"
+    raise FaasError.one(
+        "FIAC003",
+        f"unknown provider {name!r} (installed: {names})",
+        fix=f"pick one of: {names}; cloud providers install with pip install -e providers/{name}",
+    )

@@ -1,0 +1,32 @@
+"""The portable runtime shim: types every handler sees on every target. Standard library only;
+copied into each deployment artifact."""
+
+from .durable import RetryOptions
+from .types import (
+    BindingDenied,
+    Bindings,
+    BucketClient,
+    CloudEvent,
+    Context,
+    HttpRequest,
+    HttpResponse,
+    Message,
+    TableClient,
+    TimerInfo,
+    to_response,
+)
+
+__all__ = [
+    "BindingDenied",
+    "Bindings",
+    "BucketClient",
+    "CloudEvent",
+    "Context",
+    "HttpRequest",
+    "HttpResponse",
+    "Message",
+    "RetryOptions",
+    "TableClient",
+    "TimerInfo",
+    "to_response",
+]

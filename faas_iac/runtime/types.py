@@ -1,0 +1,260 @@
+"""The portable runtime types every handler sees, on every target. Standard library only.
+
+Handlers are plain functions (sync or async) taking one of these and a :class:`Context`:
+
+    def get_order(req: HttpRequest, ctx: Context) -> HttpResponse | dict | str | None
+    def on_message(msg: Message, ctx: Context) -> None          # queue, topic, stream
+    def on_event(event: CloudEvent, ctx: Context) -> None       # storage, table change, bus
+    def tick(timer: TimerInfo, ctx: Context) -> None            # schedule
+
+Each target's adapter turns its native events into these and the results back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+def _to_bytes(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes):
+        return body
+    if isinstance(body, str):
+        return body.encode()
+    return json.dumps(body, separators=(",", ":"), default=str).encode()
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    """An HTTP request. Header names are lower-case; ``route_params`` come from ``{name}``."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
+    route_params: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name.lower(), default)
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body parsed as JSON; raises ``ValueError`` if it is not JSON."""
+        return json.loads(self.body or b"null")
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    """An HTTP response. ``body`` may be bytes, text, or any JSON-serialisable value."""
+
+    body: Any = b""
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(
+        cls, data: Any, status: int = 200, headers: Mapping[str, str] | None = None
+    ) -> HttpResponse:
+        return cls(_to_bytes(data), status, {"content-type": "application/json", **(headers or {})})
+
+    @property
+    def body_bytes(self) -> bytes:
+        return _to_bytes(self.body)
+
+    @property
+    def content_type(self) -> str:
+        for key, value in self.headers.items():
+            if key.lower() == "content-type":
+                return value
+        if isinstance(self.body, bytes):
+            return "application/octet-stream"
+        if isinstance(self.body, str):
+            return "text/plain; charset=utf-8"
+        return "application/json"
+
+
+def to_response(result: Any) -> HttpResponse:
+    """What a handler returned, as a response: ``None`` → 204, text → text/plain, bytes →
+    octet-stream, any other JSON value → application/json. Raises ``TypeError`` otherwise."""
+    if isinstance(result, HttpResponse):
+        return result
+    if result is None:
+        return HttpResponse(b"", 204)
+    if isinstance(result, str | bytes):
+        return HttpResponse(result)
+    if isinstance(result, dict | list | int | float | bool):
+        return HttpResponse.json(result)
+    raise TypeError(
+        f"an HTTP handler returned {type(result).__name__}; return HttpResponse, dict, list, "
+        "str, bytes or None"
+    )
+
+
+@dataclass(frozen=True)
+class Message:
+    """A queue, topic or stream message. ``delivery_count`` starts at 1."""
+
+    id: str
+    body: bytes
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    delivery_count: int = 1
+    source: str = ""
+    partition_key: str | None = None
+    sequence: str | None = None
+    enqueued_at: datetime | None = None
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+@dataclass(frozen=True)
+class CloudEvent:
+    """A CloudEvents-style envelope for storage, table-change and event-bus events.
+
+    ``type`` is ``object.created`` / ``object.deleted`` (storage, ``subject`` is the key),
+    ``record.inserted`` / ``record.modified`` / ``record.removed`` (table changes), or the
+    event's own type on a bus."""
+
+    id: str
+    source: str
+    type: str
+    data: Any = None
+    subject: str | None = None
+    time: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TimerInfo:
+    scheduled_time: datetime
+    past_due: bool = False
+    last_fire: datetime | None = None
+
+
+class Bindings(Protocol):
+    """The seam to the resources a function binds to. Each target implements it; the local
+    host with SQLite and folders, the clouds with their SDKs (imported only when used)."""
+
+    def send(self, queue: str, body: bytes, attributes: Mapping[str, str]) -> str: ...
+    def publish(self, topic: str, body: bytes, attributes: Mapping[str, str]) -> str: ...
+    def put_object(self, bucket: str, key: str, data: bytes, content_type: str) -> None: ...
+    def get_object(self, bucket: str, key: str) -> bytes | None: ...
+    def delete_object(self, bucket: str, key: str) -> None: ...
+    def list_objects(self, bucket: str, prefix: str) -> list[str]: ...
+    def table_get(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None: ...
+    def table_put(self, table: str, item: Mapping[str, Any]) -> None: ...
+    def table_delete(self, table: str, key: Mapping[str, Any]) -> None: ...
+    def emit(self, bus: str, source: str, type: str, detail: Any) -> str: ...
+    def stream_put(self, stream: str, data: bytes, partition_key: str) -> str: ...
+    def secret(self, name: str) -> str: ...
+
+
+class BindingDenied(PermissionError):
+    """A function used a resource it did not declare (``reads=`` / ``writes=``)."""
+
+
+@dataclass(frozen=True)
+class BucketClient:
+    ctx: Context
+    name: str
+
+    def put(self, key: str, data: bytes | str, content_type: str = "") -> None:
+        self.ctx.check("bucket", self.name, "write")
+        self.ctx.bindings.put_object(self.name, key, _to_bytes(data), content_type)
+
+    def get(self, key: str) -> bytes | None:
+        self.ctx.check("bucket", self.name, "read")
+        return self.ctx.bindings.get_object(self.name, key)
+
+    def delete(self, key: str) -> None:
+        self.ctx.check("bucket", self.name, "write")
+        self.ctx.bindings.delete_object(self.name, key)
+
+    def list(self, prefix: str = "") -> list[str]:
+        self.ctx.check("bucket", self.name, "read")
+        return self.ctx.bindings.list_objects(self.name, prefix)
+
+
+@dataclass(frozen=True)
+class TableClient:
+    ctx: Context
+    name: str
+
+    def get(self, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        self.ctx.check("table", self.name, "read")
+        return self.ctx.bindings.table_get(self.name, key)
+
+    def put(self, item: Mapping[str, Any]) -> None:
+        self.ctx.check("table", self.name, "write")
+        self.ctx.bindings.table_put(self.name, item)
+
+    def delete(self, key: Mapping[str, Any]) -> None:
+        self.ctx.check("table", self.name, "write")
+        self.ctx.bindings.table_delete(self.name, key)
+
+
+@dataclass
+class Context:
+    """One invocation: its id, function, deadline, logger and output bindings.
+
+    ``allowed`` maps ``"kind:name"`` to the access the function declared (``read``, ``write``
+    or ``readwrite``); using anything else raises :class:`BindingDenied`, on every target."""
+
+    invocation_id: str
+    function_name: str
+    bindings: Bindings
+    allowed: Mapping[str, str] = field(default_factory=dict)
+    deadline: float = 0.0
+    logger: logging.Logger | logging.LoggerAdapter[logging.Logger] = field(
+        default_factory=lambda: logging.getLogger("faas_iac.function")
+    )
+    durable: Any = None
+
+    def check(self, kind: str, name: str, access: str) -> None:
+        granted = self.allowed.get(f"{kind}:{name}", "")
+        if access not in granted:  # "read" in "readwrite" and "write" in "readwrite"
+            raise BindingDenied(
+                f"{self.function_name} may not {access} {kind} {name!r}: declare "
+                f'{"writes" if access == "write" else "reads"}=["{kind}:{name}"] on it'
+            )
+
+    def remaining_ms(self) -> int:
+        return max(0, int((self.deadline - time.time()) * 1000)) if self.deadline else 0
+
+    def send(self, queue: str, body: Any, **attributes: str) -> str:
+        self.check("queue", queue, "write")
+        return self.bindings.send(queue, _to_bytes(body), attributes)
+
+    def publish(self, topic: str, body: Any, **attributes: str) -> str:
+        self.check("topic", topic, "write")
+        return self.bindings.publish(topic, _to_bytes(body), attributes)
+
+    def emit(self, type: str, detail: Any, *, source: str = "app", bus: str = "default") -> str:
+        self.check("bus", bus, "write")
+        return self.bindings.emit(bus, source, type, detail)
+
+    def put_record(self, stream: str, data: Any, partition_key: str) -> str:
+        self.check("stream", stream, "write")
+        return self.bindings.stream_put(stream, _to_bytes(data), partition_key)
+
+    def bucket(self, name: str) -> BucketClient:
+        return BucketClient(self, name)
+
+    def table(self, name: str) -> TableClient:
+        return TableClient(self, name)
+
+    def secret(self, name: str) -> str:
+        self.check("secret", name, "read")
+        return self.bindings.secret(name)

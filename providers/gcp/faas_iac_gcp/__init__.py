@@ -1,0 +1,1 @@
+"""The GCP provider of faas-iac. Everything that knows about GCP lives in this package."""
