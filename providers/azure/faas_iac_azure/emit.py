@@ -93,8 +93,9 @@ def _timer(fn: Function, plan: Plan) -> tuple[str, str, str]:
     from .schedule import render
 
     t = fn.trigger
-    sched = parse_schedule(getattr(t, "cron", None), getattr(t, "every", None),
-                           getattr(t, "tz", "UTC"))
+    cron_text = getattr(t, "cron", None)
+    every = None if cron_text else getattr(t, "every", None)
+    sched = parse_schedule(cron_text, every, getattr(t, "tz", "UTC"))
     cron = render(sched, fn.source)
     startup = bool(getattr(t, "run_on_startup", False))
     deco = f"@app.timer_trigger(arg_name=\"timer\", schedule={cron!r}, run_on_startup={startup})"

@@ -109,7 +109,7 @@ def _core(b: PlanBuilder, app: AppModel, names: Names, opts: AzureOptions, durab
     b.add(
         "managedidentity:UserAssignedIdentity",
         "identity",
-        {"resource_group_name": RG, "resource_name": f"{app.name}-identity"},
+        {"resource_group_name": RG, "resource_name_": f"{app.name}-identity"},
     )
     b.add(
         "storage:StorageAccount",
@@ -143,7 +143,7 @@ def _core(b: PlanBuilder, app: AppModel, names: Names, opts: AzureOptions, durab
     b.add(
         "applicationinsights:Component",
         "insights",
-        {"resource_group_name": RG, "resource_name": f"{app.name}-insights", "kind": "web",
+        {"resource_group_name": RG, "resource_name_": f"{app.name}-insights", "kind": "web",
          "application_type": "web", "workspace_resource_id": ref("logs"),
          "disable_local_auth": True, "ingestion_mode": "LogAnalytics"},
     )
