@@ -54,6 +54,11 @@ CODES: dict[str, str] = {
     "FIAC201": "schedule not expressible on the target",
     "FIAC202": "packaging failed",
     "FIAC203": "plan has a dependency cycle",
+    "FIAC870": "unknown orchestrator",
+    "FIAC871": "orchestration instance already exists",
+    "FIAC872": "orchestration instance not found",
+    "FIAC873": "orchestration instance is not running",
+    "FIAC874": "durable host unreachable",
 }
 
 
