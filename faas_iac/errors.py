@@ -54,6 +54,20 @@ CODES: dict[str, str] = {
     "FIAC201": "schedule not expressible on the target",
     "FIAC202": "packaging failed",
     "FIAC203": "plan has a dependency cycle",
+    "FIAC801": "handler cannot be run locally",
+    "FIAC802": "keys file is not valid JSON",
+    "FIAC803": "secret not set",
+    "FIAC804": "invalid object key",
+    "FIAC805": "table item lacks its key",
+    "FIAC806": "resource not declared or not allowed",
+    "FIAC807": "HTTP handler returned a value that is not a response",
+    "FIAC808": "handler timed out",
+    "FIAC809": "handler raised an error",
+    "FIAC810": "state folder in use by another host",
+    "FIAC811": "no running host",
+    "FIAC812": "request body is not valid JSON",
+    "FIAC813": "host refused an admin request",
+    "FIAC814": "function cannot be invoked alone",
 }
 
 
