@@ -13,13 +13,13 @@ import inspect
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ..model import Function
 from ..runtime.types import Bindings, Context
 from .handlers import wants_context
 from .logs import invocation_logger
+from .pool import WorkerPool
 
 DEFAULT_WORKERS = 8
 
@@ -27,6 +27,15 @@ DEFAULT_WORKERS = 8
 class HandlerTimeout(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the handler ran longer than its timeout of {seconds:g} s")
+
+
+class _Expired(TimeoutError):
+    pass
+
+
+def _expire(fut: asyncio.Future[Any]) -> None:
+    if not fut.done():
+        fut.set_exception(_Expired())
 
 
 def new_invocation_id() -> str:
@@ -52,13 +61,13 @@ class Invoker:
         self.is_async = inspect.iscoroutinefunction(handler)
         self.pass_ctx = wants_context(handler)
         self.allowed: Mapping[str, str] = {b.ref: b.access for b in fn.bindings}
-        self._pool: ThreadPoolExecutor | None = None
+        self._pool: WorkerPool | None = None
         self._limit = asyncio.Semaphore(self.workers) if self.is_async else None
 
     @property
-    def pool(self) -> ThreadPoolExecutor:
+    def pool(self) -> WorkerPool:
         if self._pool is None:
-            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix=f"fn-{self.fn.name}")
+            self._pool = WorkerPool(self.workers, f"fn-{self.fn.name}")
         return self._pool
 
     def context(self, invocation_id: str, deadline: float) -> Context:
@@ -79,26 +88,24 @@ class Invoker:
 
     async def call(self, payload: Any, invocation_id: str) -> Any:
         """Run the handler once; raises what it raised, or :class:`HandlerTimeout`."""
-        loop = asyncio.get_running_loop()
         args = self._args(payload, invocation_id, time.time() + self.timeout)
         if self._limit is not None:
             async with self._limit:
-                return await asyncio.wait_for(self.handler(*args), self.timeout)
-        fut = loop.run_in_executor(self.pool, self.handler, *args)
-        expired: list[bool] = []
-
-        def expire() -> None:
-            if not fut.done():
-                expired.append(True)
-                fut.cancel()
-
-        timer = loop.call_later(self.timeout, expire)
+                try:
+                    async with asyncio.timeout(self.timeout):
+                        return await self.handler(*args)
+                except TimeoutError:
+                    raise HandlerTimeout(self.timeout) from None
+        fut = self.pool.submit(self.handler, *args)
+        if fut.done():
+            return fut.result()
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(self.timeout, _expire, fut)
         try:
             return await fut
-        except asyncio.CancelledError:
-            if expired:
-                raise HandlerTimeout(self.timeout) from None
-            raise
+        except _Expired:
+            self.pool.abandon()
+            raise HandlerTimeout(self.timeout) from None
         finally:
             timer.cancel()
 
@@ -109,7 +116,7 @@ class Invoker:
             return asyncio.run(asyncio.wait_for(self.handler(*args), self.timeout))
         return self.handler(*args)
 
-    def close(self, wait: bool = False) -> None:
+    def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=wait, cancel_futures=True)
+            self._pool.shutdown()
 
