@@ -335,9 +335,7 @@ class Engine:
         if fn is None:
             if parent is None:
                 raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
-        existing = self._cache.get(iid)
-        row = None if existing else self.store.writer_instance(iid)
-        status = existing.status if existing else (row.status if row else None)
+        status = self._status_of(iid)
         if status is not None and status not in TERMINAL:
             if parent is None:
                 raise errors.already_running(iid, status)
@@ -345,7 +343,7 @@ class Engine:
         inst = Orchestration(iid, name, fn, parent=parent, parent_task=parent_task)
         inst.created = now_ts()
         inst.input_json = input_json
-        if row is not None:
+        if status is not None:
             inst.reset = True
         self._cache[iid] = inst
         if self._slot_free(inst):
@@ -376,10 +374,10 @@ class Engine:
         inst = self._cache.get(iid)
         if inst is not None:
             return inst
-        row = self.store.writer_instance(iid)
-        if row is None:
+        status = self._status_of(iid)
+        if status is None:
             raise errors.not_found(iid)
-        raise errors.not_running(iid, row.status, action)
+        raise errors.not_running(iid, status, action)
 
     def _on_event(self, iid: str, name: str, input_json: str | None, fut: Future[Any]) -> None:
         inst = self._live(iid, "raise an event on")
@@ -407,18 +405,26 @@ class Engine:
     def _on_purge(self, iid: str, fut: Future[Any]) -> None:
         if iid in self._cache:
             raise errors.not_running(iid, self._cache[iid].status, "purge a running")
-        row = self.store.writer_instance(iid)
+        status = self._status_of(iid)
         self._batch.purges.append(iid)
-        self._acks.append((fut, 1 if row is not None else 0))
+        self._acks.append((fut, 1 if status is not None else 0))
 
     def _on_wait(self, iid: str, fut: Future[Any]) -> None:
         if iid in self._cache:
             self._waiters.setdefault(iid, []).append(fut)
             return
-        row = self.store.writer_instance(iid)
-        if row is None:
+        status = self._status_of(iid)
+        if status is None:
             raise errors.not_found(iid)
-        fut.set_result(row.status)
+        self._acks.append((fut, status))
+
+    def _status_of(self, iid: str) -> str | None:
+        """The status as of the end of this turn (an instance may have ended in it)."""
+        inst = self._cache.get(iid) or self._dirty.get(iid)
+        if inst is not None:
+            return inst.status
+        row = self.store.writer_instance(iid)
+        return None if row is None else row.status
 
     def _on_call(self, fn: Callable[[], Any], fut: Future[Any]) -> None:
         self._acks.append((fut, fn()))
