@@ -12,6 +12,7 @@ loses only work that is redone on restart (activities are at-least-once).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import inspect
 import logging
@@ -130,10 +131,8 @@ class Engine:
             timeout = None
             if self._timers:
                 timeout = max(0.0, self._timers[0][0] - time.time())
-            try:
+            with contextlib.suppress(queue.Empty):
                 msgs.append(self._inbox.get(timeout=timeout))
-            except queue.Empty:
-                pass
             while len(msgs) < MAX_BATCH:
                 try:
                     msgs.append(self._inbox.get_nowait())
@@ -332,9 +331,8 @@ class Engine:
         fut: Future[Any] | None,
     ) -> None:
         fn = self.registry.orchestrators.get(name)
-        if fn is None:
-            if parent is None:
-                raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
+        if fn is None and parent is None:
+            raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
         status = self._status_of(iid)
         if status is not None and status not in TERMINAL:
             if parent is None:
@@ -440,6 +438,7 @@ class Engine:
     ) -> None:
         eid = EntityId.parse(entity)
         fn = self._entities.get(eid.name.lower())
+        err: dict[str, str] | None
         if fn is None:
             result_ok, result, err = (
                 False,
@@ -502,7 +501,7 @@ class Engine:
                 fut.set_exception(exc)
             self._inbox.put(_outcome(job, fut))
 
-    # -- recovery ------------------------------------------------------------------------------------
+    # -- recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
         rows = self.store.active()
         for row in rows:

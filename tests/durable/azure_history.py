@@ -9,13 +9,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 TYPES = {
-    "OrchestratorStarted": 12, "ExecutionStarted": 0, "TaskScheduled": 4, "TaskCompleted": 5,
-    "TaskFailed": 6, "SubOrchestrationInstanceCreated": 7,
-    "SubOrchestrationInstanceCompleted": 8, "SubOrchestrationInstanceFailed": 9,
-    "TimerCreated": 10, "TimerFired": 11, "EventRaised": 15,
+    "OrchestratorStarted": 12,
+    "ExecutionStarted": 0,
+    "TaskScheduled": 4,
+    "TaskCompleted": 5,
+    "TaskFailed": 6,
+    "SubOrchestrationInstanceCreated": 7,
+    "SubOrchestrationInstanceCompleted": 8,
+    "SubOrchestrationInstanceFailed": 9,
+    "TimerCreated": 10,
+    "TimerFired": 11,
+    "EventRaised": 15,
 }
-_COMPLETIONS = {"TaskCompleted", "TaskFailed", "SubOrchestrationInstanceCompleted",
-                "SubOrchestrationInstanceFailed", "TimerFired", "EventRaised"}
+_COMPLETIONS = {
+    "TaskCompleted",
+    "TaskFailed",
+    "SubOrchestrationInstanceCompleted",
+    "SubOrchestrationInstanceFailed",
+    "TimerFired",
+    "EventRaised",
+}
 
 
 def _ts(seconds: float) -> str:
@@ -27,8 +40,15 @@ def convert(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
     fire_at: dict[int, str] = {}
 
     def add(kind: str, ts: float, event_id: int = -1, **fields: Any) -> None:
-        out.append({"EventType": TYPES[kind], "EventId": event_id, "IsPlayed": False,
-                    "Timestamp": _ts(ts), **fields})
+        out.append(
+            {
+                "EventType": TYPES[kind],
+                "EventId": event_id,
+                "IsPlayed": False,
+                "Timestamp": _ts(ts),
+                **fields,
+            }
+        )
 
     for event in history:
         kind, ts = event["type"], event.get("ts", 0.0)
@@ -43,8 +63,13 @@ def convert(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 add(kind, ts, Name=event["name"], Input=event.get("input"))
             elif kind.endswith("Failed"):
                 err = event.get("error") or {}
-                add(kind, ts, TaskScheduledId=event["id"], Reason=err.get("type"),
-                    Details=err.get("message"))
+                add(
+                    kind,
+                    ts,
+                    TaskScheduledId=event["id"],
+                    Reason=err.get("type"),
+                    Details=err.get("message"),
+                )
             else:
                 add(kind, ts, TaskScheduledId=event["id"], Result=event.get("result"))
         elif kind == "TaskScheduled":
@@ -53,14 +78,26 @@ def convert(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
             fire_at[event["id"]] = event["fire_at"]
             add(kind, ts, event["id"], FireAt=event["fire_at"])
         elif kind == "SubOrchestrationInstanceCreated":
-            add(kind, ts, event["id"], Name=event["name"], InstanceId=event["instance"],
-                Input=event.get("input"), Version="")
+            add(
+                kind,
+                ts,
+                event["id"],
+                Name=event["name"],
+                InstanceId=event["instance"],
+                Input=event.get("input"),
+                Version="",
+            )
     return out
 
 
-def context_json(instance_id: str, history: list[dict[str, Any]],
-                 parent: str | None = None) -> str:
+def context_json(instance_id: str, history: list[dict[str, Any]], parent: str | None = None) -> str:
     started = next(e for e in history if e["type"] == "ExecutionStarted")
-    return json.dumps({"history": convert(history), "instanceId": instance_id,
-                       "isReplaying": False, "parentInstanceId": parent,
-                       "input": started.get("input")})
+    return json.dumps(
+        {
+            "history": convert(history),
+            "instanceId": instance_id,
+            "isReplaying": False,
+            "parentInstanceId": parent,
+            "input": started.get("input"),
+        }
+    )

@@ -14,6 +14,7 @@ from typing import Any
 import azure.durable_functions as df
 import pytest
 
+from faas_iac.api import load
 from faas_iac.durable import codec
 from faas_iac.durable.engine import Engine
 from faas_iac.durable.host import registry_of
@@ -22,7 +23,7 @@ from tests.durable.harness import resolver
 from tests.durable.test_patterns import _code
 from tests.local.hostproc import ROOT
 
-from faas_iac.api import load
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture
@@ -46,8 +47,11 @@ CASES: list[tuple[str, Any, list[tuple[str, Any]]]] = [
     ("backup_site", 20, []),
     ("provision_devices", ["d1", "d2"], []),
     ("job_monitor", {"id": "az-1", "every_ms": 50, "done_after": 3}, []),
-    ("verify_phone", {"phone": "+44", "timeout_s": 30},
-     [("SmsChallengeResponse", 7), ("SmsChallengeResponse", _code("+44"))]),
+    (
+        "verify_phone",
+        {"phone": "+44", "timeout_s": 30},
+        [("SmsChallengeResponse", 7), ("SmsChallengeResponse", _code("+44"))],
+    ),
     ("verify_phone", {"phone": "+45", "timeout_s": 0.2}, []),
     ("report_progress", None, [("Approval", "yes")]),
     ("flaky_call", {"id": "az-r", "fail_times": 2, "first_ms": 10}, []),
@@ -55,10 +59,12 @@ CASES: list[tuple[str, Any, list[tuple[str, Any]]]] = [
 ]
 
 
-@pytest.mark.parametrize(("name", "data", "events"), CASES,
-                         ids=[f"{c[0]}-{n}" for n, c in enumerate(CASES)])
-def test_azure_sdk_replays_our_history(engine: Engine, name: str, data: Any,
-                                       events: list[tuple[str, Any]]) -> None:
+@pytest.mark.parametrize(
+    ("name", "data", "events"), CASES, ids=[f"{c[0]}-{n}" for n, c in enumerate(CASES)]
+)
+def test_azure_sdk_replays_our_history(
+    engine: Engine, name: str, data: Any, events: list[tuple[str, Any]]
+) -> None:
     iid = engine.start_new(name, None, codec.dumps(data)).result()
     for event, value in events:
         time.sleep(0.05)
@@ -73,8 +79,11 @@ def test_azure_sdk_replays_our_history(engine: Engine, name: str, data: Any,
     assert state["isDone"] is True, state
     assert state["output"] == json.loads(row.output or "null")
     theirs = [(a.get("functionName"), a.get("actionType")) for a in _flat(state["actions"])]
-    ours = [e.get("name") for e in history if e["type"] in ("TaskScheduled",
-                                                            "SubOrchestrationInstanceCreated")]
+    ours = [
+        e.get("name")
+        for e in history
+        if e["type"] in ("TaskScheduled", "SubOrchestrationInstanceCreated")
+    ]
     if name == "flaky_call":  # Azure: one CallActivityWithRetry action for every attempt
         ours = [n for i, n in enumerate(ours) if i == 0 or ours[i - 1] != n]
     assert [n for n, _ in theirs if n] == ours
