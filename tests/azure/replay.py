@@ -46,6 +46,20 @@ class Outcome:
     activity_calls: list[str] = field(default_factory=list)
 
 
+def failure(name: str, exc: BaseException, kind: str) -> dict[str, Any]:
+    """A failed activity as the Durable extension (Azure Storage backend) records it for an
+    out-of-process Python worker: a Reason naming the function, and Details holding the
+    worker's exception as JSON (the shape reported in azure-functions-durable-extension
+    issue #2990)."""
+    text = f"{type(exc).__name__}: {exc}"
+    return {
+        "Reason": f"{kind} function '{name}' failed: {text}",
+        "Details": json.dumps({"$type": "System.Exception",
+                               "Message": f"Exception: {text}",
+                               "StackTrace": f"  File \"function_app.py\", in {name}"}),
+    }
+
+
 def _ts(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -74,8 +88,9 @@ class Host:
 
     # the host loop -----------------------------------------------------------------------
     def run(self, name: str, input_: Any = None, instance_id: str = "instance-1",
-            start: datetime = START) -> Outcome:
+            start: datetime = START, parent: str | None = None) -> Outcome:
         self.now = start
+        self.instance_id = instance_id
         history: list[dict[str, Any]] = []
         seq = 0
 
@@ -92,7 +107,7 @@ class Host:
         for episode in range(1, self.max_episodes + 1):
             ctx = DurableOrchestrationContext.from_json(json.dumps({
                 "history": history, "instanceId": instance_id, "isReplaying": False,
-                "parentInstanceId": None, "input": json.dumps(input_),
+                "parentInstanceId": parent, "input": json.dumps(input_),
             }))
             try:
                 state = json.loads(df.Orchestrator(self._orchestrator(name)).handle(ctx))
@@ -105,7 +120,7 @@ class Host:
             again = next((a for a in actions if a.get("actionType") == CONTINUE_AS_NEW), None)
             if again is not None:
                 input_ = json.loads(again["input"]) if again.get("input") else None
-                return self.run(name, input_, instance_id, self.now)
+                return self.run(name, input_, instance_id, self.now, parent)
             if state.get("isDone"):
                 return Outcome("Completed", state.get("output"),
                                custom_status=state.get("customStatus"), history=history,
@@ -184,8 +199,7 @@ class Host:
                                     {"TaskScheduledId": key, "Result": json.dumps(value)}))
             else:
                 completions.append((H.TASK_FAILED, {"TaskScheduledId": key,
-                                                    "Reason": str(value),
-                                                    "Details": type(value).__name__}))
+                                                    **failure(name, value, "Activity")}))
         elif kind in (SUB, SUB_RETRY):
             name = data["functionName"]
             self._sub_counter += 1
@@ -197,15 +211,16 @@ class Host:
             child.functions, child.events, child.max_episodes = self.functions, self.events, \
                 self.max_episodes
             child.calls, child._sub_counter = self.calls, 0
-            result = child.run(name, payload, child_id, now)
+            result = child.run(name, payload, child_id, now, self.instance_id)
             self.now = max(self.now, child.now)
             if result.status == "Completed":
                 completions.append((H.SUB_ORCHESTRATION_INSTANCE_COMPLETED,
                                     {"TaskScheduledId": key,
                                      "Result": json.dumps(result.output)}))
             else:
-                completions.append((H.SUB_ORCHESTRATION_INSTANCE_FAILED,
-                                    {"TaskScheduledId": key, "Reason": result.error or "",
-                                     "Details": result.status}))
+                completions.append((H.SUB_ORCHESTRATION_INSTANCE_FAILED, {
+                    "TaskScheduledId": key,
+                    "Reason": f"Orchestrator function '{name}' failed: {result.error}",
+                    "Details": json.dumps({"Message": result.error})}))
         else:
             raise AssertionError(f"the test host does not run action type {kind}: {data}")

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import faas_iac
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.artifacts import deterministic_zip
 from faas_iac.plan.model import Plan
@@ -224,6 +225,10 @@ def generated_files(app: AppModel, plan: Plan, code_zip: bytes) -> dict[str, byt
     files["function_app.py"] = function_app(app, plan).encode()
     files["host.json"] = hostjson.render(app, opts).encode()
     files["requirements.txt"] = requirements(app, plan).encode()
+    # the portable durable types user code imports (TaskFailedError, EntityId): stdlib only
+    durable = Path(faas_iac.__file__).resolve().parent / "durable"
+    for path in sorted(durable.glob("*.py")):
+        files[f"faas_iac/durable/{path.name}"] = path.read_bytes()
     files["faas_iac_azure/__init__.py"] = (SHIM_DIR.parent / "__init__.py").read_bytes()
     for path in sorted(SHIM_DIR.glob("*.py")):
         files[f"faas_iac_azure/shim/{path.name}"] = path.read_bytes()

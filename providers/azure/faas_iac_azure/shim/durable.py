@@ -13,6 +13,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 import time
 from collections.abc import Coroutine, Generator
 from dataclasses import asdict
@@ -21,6 +23,8 @@ from typing import Any, TypeVar
 
 import azure.durable_functions as df
 
+from faas_iac.durable.entity_id import EntityId
+from faas_iac.durable.tasks import TaskFailedError
 from faas_iac.runtime.durable import RetryOptions
 
 RETRY_ORCHESTRATOR = "faas_iac_retry"
@@ -35,6 +39,58 @@ def native_retry(options: RetryOptions) -> df.RetryOptions | None:
         return df.RetryOptions(options.first_retry_interval_in_milliseconds,
                                options.max_number_of_attempts)
     return None
+
+
+_TYPED = re.compile(r"^(?:Exception: )?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning)): (.*)$",
+                    re.S)
+_LABELLED = re.compile(r"^((?:Activity|Orchestrator|Entity) function '[^']*' failed): ?(.*)$",
+                       re.S)
+
+
+def parse_failure(error: BaseException) -> TaskFailedError:
+    """The exception azure-functions-durable raises for a failed task
+    (``"{Reason} \\n {Details}"``) as the portable ``TaskFailedError``, recovering the original
+    error type and message from the host's text (Details may hold the worker's JSON)."""
+    if isinstance(error, TaskFailedError):
+        return error
+    reason, _, details = str(error).partition(" \n ")
+    label, text = "", reason
+    labelled = _LABELLED.match(reason)
+    if labelled:
+        label, text = labelled.group(1), labelled.group(2)
+    try:
+        payload = json.loads(details) if details.strip().startswith("{") else {}
+    except ValueError:
+        payload = {}
+    if isinstance(payload, dict) and isinstance(payload.get("Message"), str):
+        text = payload["Message"]
+    typed = _TYPED.match(text.strip().splitlines()[0] if text.strip() else "")
+    error_type, message = (typed.group(1), typed.group(2)) if typed else ("Exception", text)
+    shown = f"{label}: {error_type}: {message}" if label else f"{error_type}: {message}"
+    return TaskFailedError(shown, error_type, message)
+
+
+def bridge(user: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
+    """Run the user's generator under Azure's executor, turning each failed task's exception
+    into ``TaskFailedError`` (type and message kept) before it reaches the user's code."""
+    value: Any = None
+    error: BaseException | None = None
+    while True:
+        try:
+            task = user.send(value) if error is None else user.throw(error)
+        except StopIteration as stop:
+            return stop.value
+        value, error = None, None
+        try:
+            value = yield task
+        except Exception as exc:
+            error = parse_failure(exc)
+
+
+def _native_entity(entity: Any) -> Any:
+    if isinstance(entity, EntityId):
+        return df.EntityId(entity.name, entity.key)
+    return entity
 
 
 class OrchestrationContext:
@@ -52,6 +108,15 @@ class OrchestrationContext:
         loop_input = {"kind": kind, "name": name, "input": input_, "retry": asdict(retry),
                       "instance_id": instance_id}
         return self._native.call_sub_orchestrator(RETRY_ORCHESTRATOR, loop_input)
+
+    def call_entity(self, entity_id: Any, operation_name: str, operation_input: Any = None) -> Any:
+        return self._native.call_entity(_native_entity(entity_id), operation_name,
+                                        operation_input)
+
+    def signal_entity(self, entity_id: Any, operation_name: str,
+                      operation_input: Any = None) -> Any:
+        return self._native.signal_entity(_native_entity(entity_id), operation_name,
+                                          operation_input)
 
     def call_activity_with_retry(self, name: str, retry_options: Any, input_: Any = None) -> Any:
         if isinstance(retry_options, RetryOptions):
@@ -89,7 +154,8 @@ def retry_loop(context: df.DurableOrchestrationContext) -> Generator[Any, Any, A
                 result = yield context.call_sub_orchestrator(spec["name"], spec["input"],
                                                              spec.get("instance_id"))
             return result
-        except Exception as error:
+        except Exception as raw:
+            error = parse_failure(raw)
             if attempt >= policy.max_number_of_attempts:
                 raise _last(error) from None
             wake = context.current_utc_datetime + timedelta(
@@ -101,10 +167,9 @@ def retry_loop(context: df.DurableOrchestrationContext) -> Generator[Any, Any, A
             attempt += 1
 
 
-def _last(error: Exception) -> Exception:
-    """The last failure's message, without the host's trailing stack details."""
-    reason = str(error).split(" \n ", 1)[0]
-    return Exception(reason)
+def _last(error: TaskFailedError) -> Exception:
+    """The last failure, as text the parent's ``parse_failure`` reads back (type: message)."""
+    return Exception(f"{error.error_type}: {error.error_message}")
 
 
 class DurableClient:

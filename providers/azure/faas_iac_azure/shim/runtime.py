@@ -23,7 +23,7 @@ from faas_iac.runtime.types import Bindings, Context
 
 from . import convert
 from .bindings import AzureBindings
-from .durable import DurableClient, OrchestrationContext, retry_loop
+from .durable import DurableClient, OrchestrationContext, bridge, retry_loop
 
 #: trigger kind → converter of the Azure input into the portable argument(s).
 CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
@@ -123,7 +123,10 @@ class Runtime:
     # durable functions --------------------------------------------------------------------
     def orchestrate(self, name: str, context: df.DurableOrchestrationContext) -> Any:
         """The user's generator on Azure's context (see ``durable.OrchestrationContext``)."""
-        return self.handler(name)(OrchestrationContext(context))
+        produced = self.handler(name)(OrchestrationContext(context))
+        if inspect.isgenerator(produced):
+            return bridge(produced)
+        return produced
 
     def retry_loop(self, context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
         return retry_loop(context)
