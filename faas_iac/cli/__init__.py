@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import core, dev, durable
+from . import core, dev, durable, status
 
-COMMAND_MODULES = [core, dev, durable]
+COMMAND_MODULES = [core, dev, durable, status]
 
 
 class _Group(click.Group):
