@@ -15,12 +15,14 @@ if TYPE_CHECKING:
     from faas_iac.plan.pipeline import Compiled
 
 INDENT = "    "
+#: Names a resource variable must not take (imported modules and the program's own names).
+RESERVED = {module for module, _ in NATIVE_TYPES.values()} | {"pulumi", "client", "authorization"}
 
 
 def var(name: str) -> str:
     ident = re.sub(r"\W", "_", name)
     ident = f"r_{ident}" if ident[0].isdigit() else ident
-    return f"{ident}_" if keyword.iskeyword(ident) or ident in ("pulumi", "client") else ident
+    return f"{ident}_" if keyword.iskeyword(ident) or ident in RESERVED else ident
 
 
 def render(value: Any, depth: int = 1) -> str:
