@@ -15,9 +15,9 @@ from azure.functions.blob import InputStream
 from azure.functions.queue import QueueMessage
 from azure.functions.servicebus import ServiceBusMessage
 from azure.functions.timer import TimerRequest
+from faas_iac_azure.shim import convert
 
 from faas_iac.runtime.types import CloudEvent, HttpRequest, HttpResponse, Message, TimerInfo
-from faas_iac_azure.shim import convert
 
 from .support import EXAMPLES, generated_app
 

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from faas_iac_azure.emit import generated_files, package
 
 from .golden_data import TEST_APPS, golden_name, metadata, render

@@ -170,8 +170,10 @@ def test_resources_settings_and_roles(path: Path) -> None:
             guid = inputs["roleDefinitionId"].rsplit("/", 1)[1]
             assert inputs["roleDefinitionId"].startswith(f"{account}/sqlRoleDefinitions/")
             coll = inputs["scope"].removeprefix(f"{account}/dbs/app/colls/")
-            container = next(n for n, (t, i) in rec.resources.items()
-                             if t.endswith("SqlResourceSqlContainer") and i["containerName"] == coll)
+            container = next(
+                n for n, (t, i) in rec.resources.items()
+                if t.endswith("SqlResourceSqlContainer") and i["containerName"] == coll
+            )
             got.add((documented[guid], container))
     assert got == _expected_roles(model, plan)
     # -- no keys, no connection strings: identity-based connections only
@@ -212,7 +214,7 @@ def test_resources_settings_and_roles(path: Path) -> None:
 
 
 def test_everything_scale_and_triggers_from_the_model() -> None:
-    rec, model, _ = _deploy(ROOT / "tests/azure/apps/everything/app.py")
+    rec, _, _ = _deploy(ROOT / "tests/azure/apps/everything/app.py")
     app = rec.resources["app"][1]
     scale = app["functionAppConfig"]["scaleAndConcurrency"]
     assert scale["maximumInstanceCount"] == 50

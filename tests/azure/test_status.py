@@ -13,10 +13,10 @@ from azure.core.rest import HttpRequest
 from azure.core.rest._http_response_impl import HttpResponseImpl
 from azure.core.utils import CaseInsensitiveDict
 from azure.mgmt.web import WebSiteManagementClient, models
+from faas_iac_azure.status import durable_client, status, target
 
 from faas_iac.cli.status import render
 from faas_iac.errors import FaasError
-from faas_iac_azure.status import durable_client, status, target
 
 from .support import EXAMPLES, compiled
 

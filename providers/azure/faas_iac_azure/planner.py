@@ -302,7 +302,9 @@ def _flex_config(app: AppModel, python: str) -> dict[str, Any]:
                 "durable" if fn.kind != "function" else f"function:{fn.name}")
             always[group] = max(always.get(group, 0), fn.scaling.min_instances)
     if always:
-        scale["always_ready"] = [{"name": k, "instance_count": v} for k, v in sorted(always.items())]
+        scale["always_ready"] = [
+            {"name": k, "instance_count": v} for k, v in sorted(always.items())
+        ]
     http = [fn.scaling.concurrency for fn in app.functions if fn.trigger.type == "http"]
     if http and max(http) > 1:
         scale["triggers"] = {"http": {"per_instance_concurrency": max(http)}}

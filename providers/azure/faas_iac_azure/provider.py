@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
-from faas_iac.plan.providers import BuildContext
+from faas_iac.plan.providers import AppStatus, BuildContext
 
 from . import planner
 
@@ -36,10 +36,10 @@ class AzureProvider:
 
         return eject(compiled)
 
-    def status(self, app: AppModel, options: dict[str, str], client: Any = None) -> Any:
+    def status(self, compiled: Compiled, client: Any = None) -> AppStatus:
         from .status import status
 
-        return status(app, options, client)
+        return status(compiled, client)
 
 
 provider = AzureProvider()

@@ -94,8 +94,10 @@ def to_queue_message(msg: func.QueueMessage, source: str = "") -> Message:
 def from_queue_message(msg: Message) -> func.QueueMessage:
     from azure.functions.queue import QueueMessage
 
-    return QueueMessage(id=msg.id, body=msg.body, dequeue_count=msg.delivery_count,
-                        insertion_time=msg.enqueued_at)
+    return QueueMessage(  # type: ignore[no-untyped-call]
+        id=msg.id, body=msg.body, dequeue_count=msg.delivery_count,
+        insertion_time=msg.enqueued_at,
+    )
 
 
 def to_servicebus_message(msg: func.ServiceBusMessage, source: str = "") -> Message:
@@ -168,7 +170,9 @@ def to_cloud_event(event: func.EventGridEvent) -> CloudEvent:
                       subject=event.subject, time=event.event_time)
 
 
-def from_cloud_event(event: CloudEvent, topic: str = "", container: str = "") -> func.EventGridEvent:
+def from_cloud_event(
+    event: CloudEvent, topic: str = "", container: str = ""
+) -> func.EventGridEvent:
     if event.type in _BLOB_EVENT_NAMES:
         subject = f"/blobServices/default/containers/{container}/blobs/{event.subject or ''}"
         return func.EventGridEvent(
