@@ -33,6 +33,8 @@ SUB = 2
 SUB_RETRY = 3
 CONTINUE_AS_NEW = 4
 TIMER = 5
+CALL_ENTITY = 7
+SIGNAL_ENTITY = 9
 
 
 @dataclass
@@ -74,6 +76,22 @@ class Host:
         self.max_episodes = max_episodes
         self.calls: list[str] = []
         self._sub_counter = 0
+        self.entities: dict[str, tuple[bool, Any]] = {}
+
+    def entity_operation(self, instance_id: str, operation: str,
+                         input_json: str | None) -> tuple[bool, Any]:
+        """One operation on an entity through the generated app's entity function (the SDK's
+        batch protocol, a batch of one; the orchestrator's actions carry the raw input, the
+        extension passes it JSON-encoded); returns (failed, JSON result)."""
+        name, _, key = instance_id[1:].partition("@")
+        fn = next(f for n, f in self.functions.items() if n.lower() == name)
+        exists, state = self.entities.get(instance_id, (False, None))
+        request = {"self": {"name": name, "key": key}, "state": state, "exists": exists,
+                   "batch": [{"name": operation, "input": input_json}]}
+        out = json.loads(fn.get_user_function()(json.dumps(request)))
+        self.entities[instance_id] = (out["entityExists"], out["entityState"])
+        result = out["results"][0]
+        return bool(result["isError"]), result["result"]
 
     # functions of the generated app ------------------------------------------------------
     def _orchestrator(self, name: str) -> Any:
@@ -104,6 +122,7 @@ class Host:
         event(H.EXECUTION_STARTED, Name=name, Input=json.dumps(input_), Version="")
         timers: dict[int, datetime] = {}
         handled: set[Any] = set()
+        signals_done = 0
         for episode in range(1, self.max_episodes + 1):
             ctx = DurableOrchestrationContext.from_json(json.dumps({
                 "history": history, "instanceId": instance_id, "isReplaying": False,
@@ -126,6 +145,13 @@ class Host:
                                custom_status=state.get("customStatus"), history=history,
                                episodes=episode, activity_calls=self.calls)
             completions: list[tuple[int, dict[str, Any]]] = []
+            signals = [a for a in actions if a.get("actionType") == SIGNAL_ENTITY]
+            for signal in signals[signals_done:]:
+                event(H.EVENT_SENT, Name=signal["operation"], InstanceId=signal["instanceId"],
+                      Input=json.dumps({"op": signal["operation"], "signal": True}))
+                self.entity_operation(signal["instanceId"], signal["operation"],
+                                      json.dumps(signal.get("input")))
+            signals_done = len(signals)
             for key, opened in list(ctx.open_tasks.items()):
                 for task in opened if isinstance(opened, list) else [opened]:
                     if (key, id(task)) in handled or key in handled:
@@ -200,6 +226,16 @@ class Host:
             else:
                 completions.append((H.TASK_FAILED, {"TaskScheduledId": key,
                                                     **failure(name, value, "Activity")}))
+        elif kind == CALL_ENTITY:
+            request_id = f"req-{self.instance_id}-{key}"
+            event(H.EVENT_SENT, EventId=key, Name=data["operation"],
+                  InstanceId=data["instanceId"],
+                  Input=json.dumps({"id": request_id, "op": data["operation"]}))
+            failed, result = self.entity_operation(data["instanceId"], data["operation"],
+                                                   json.dumps(data.get("input")))
+            response = {"result": result, **({"exceptionType": "Exception"} if failed else {})}
+            completions.append((H.EVENT_RAISED, {"Name": request_id,
+                                                 "Input": json.dumps(response)}))
         elif kind in (SUB, SUB_RETRY):
             name = data["functionName"]
             self._sub_counter += 1
