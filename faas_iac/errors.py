@@ -68,6 +68,11 @@ CODES: dict[str, str] = {
     "FIAC812": "request body is not valid JSON",
     "FIAC813": "host refused an admin request",
     "FIAC814": "function cannot be invoked alone",
+    "FIAC870": "unknown orchestrator",
+    "FIAC871": "orchestration instance already exists",
+    "FIAC872": "orchestration instance not found",
+    "FIAC873": "orchestration instance is not running",
+    "FIAC874": "durable host unreachable",
 }
 
 
