@@ -12,6 +12,7 @@ loses only work that is redone on restart (activities are at-least-once).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import inspect
 import logging
@@ -130,10 +131,8 @@ class Engine:
             timeout = None
             if self._timers:
                 timeout = max(0.0, self._timers[0][0] - time.time())
-            try:
+            with contextlib.suppress(queue.Empty):
                 msgs.append(self._inbox.get(timeout=timeout))
-            except queue.Empty:
-                pass
             while len(msgs) < MAX_BATCH:
                 try:
                     msgs.append(self._inbox.get_nowait())
@@ -332,9 +331,8 @@ class Engine:
         fut: Future[Any] | None,
     ) -> None:
         fn = self.registry.orchestrators.get(name)
-        if fn is None:
-            if parent is None:
-                raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
+        if fn is None and parent is None:
+            raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
         existing = self._cache.get(iid)
         row = None if existing else self.store.writer_instance(iid)
         status = existing.status if existing else (row.status if row else None)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from urllib.parse import parse_qsl
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..errors import FaasError
 from ..loader import _user_frame
@@ -56,7 +56,8 @@ def http_request(fn: Function, data: str | None, path: str | None) -> HttpReques
         raise FaasError.one(
             "FIAC815",
             f"{fn.name!r} serves {route}; the path {target!r} does not match it",
-            fix=f"pass --path with the parameters filled in, e.g. {route.replace('{', '').replace('}', '')}",
+            fix="pass --path with the parameters filled in, e.g. "
+            + route.replace("{", "").replace("}", ""),
         )
     return HttpRequest(method, target, headers, dict(parse_qsl(query)), found.params, _raw(data))
 

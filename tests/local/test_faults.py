@@ -100,10 +100,10 @@ def test_failing_queue_handler_dead_letters_without_losing_the_message(host: Hos
     host.admin("POST", "/queues/work", json={"body": "job-1"})
     dead = wait_for(lambda: host.admin("GET", "/queues/work").json()["dead"])
     assert dead[0]["body"] == "job-1" and dead[0]["deliveries"] == 2
-    lines = [l for l in host.log_lines() if l.get("function") == "work" and l.get("code")]
-    assert [l["delivery"] for l in lines] == [1, 2]
+    lines = [ln for ln in host.log_lines() if ln.get("function") == "work" and ln.get("code")]
+    assert [ln["delivery"] for ln in lines] == [1, 2]
     assert "Traceback" in lines[0]["error"]  # the trace is in the host log, not for clients
-    assert len({l["invocation_id"] for l in lines}) == 2
+    assert len({ln["invocation_id"] for ln in lines}) == 2
 
 
 def test_admin_needs_the_master_key(host: HostProcess) -> None:

@@ -56,7 +56,7 @@ def test_reload_on_source_change_keeps_serving(tmp_path: Path) -> None:
         assert c.get("/api/v").json() == {"version": 2}  # the previous version still serves
         (app_dir / "app.py").write_text(src.replace("VERSION", "3"))
         wait_for(lambda: c.get("/api/v").json() == {"version": 3}, timeout=10)
-    failed = [l for l in host.log_lines() if "reload failed" in l.get("msg", "")]
+    failed = [ln for ln in host.log_lines() if "reload failed" in ln.get("msg", "")]
     assert failed[0]["code"] == "FIAC001" and "app.py:6" in failed[0]["msg"]
 
 
@@ -69,7 +69,8 @@ def test_invoke_calls_one_function_against_the_state_folder(tmp_path: Path) -> N
     state = str(tmp_path / "state")
     r = _cli("invoke", str(TRIGGERS), "hello", "--state-dir", state)
     assert r.returncode == 2 and "FIAC815" in r.stderr and "--path" in r.stderr
-    r = _cli("invoke", str(TRIGGERS), "hello", "--path", "/hello/ada?lang=fr", "--state-dir", state)
+    r = _cli("invoke", str(TRIGGERS), "hello", "--path", "/hello/ada?lang=fr",
+             "--state-dir", state)  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith('200 application/json\n{"hello":"ada","lang":"fr"}')
     r = _cli("invoke", str(TRIGGERS), "on_job", "--data", '{"key": "f", "fail": true}',
@@ -84,8 +85,8 @@ def test_invoke_calls_one_function_against_the_state_folder(tmp_path: Path) -> N
     with HostProcess(TRIGGERS, tmp_path / "state", "--no-reload") as host:
         item = host.admin("GET", "/tables/seen", params={"key": '{"id": "queue:k"}'}).json()
         assert item["item"]["deliveries"] == 1
-        wait_for(lambda: host.admin("GET", "/tables/seen",
-                                    params={"key": '{"id": "table:x9"}'}).json()["item"])  # fmt: skip
+        key = {"key": '{"id": "table:x9"}'}
+        wait_for(lambda: host.admin("GET", "/tables/seen", params=key).json()["item"])
     r = _cli("invoke", str(TRIGGERS), "nope", "--state-dir", state)
     assert r.returncode == 2 and "FIAC814" in r.stderr and "Traceback" not in r.stderr
 
