@@ -12,7 +12,6 @@ loses only work that is redone on restart (activities are at-least-once).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import inspect
 import logging
@@ -131,8 +130,10 @@ class Engine:
             timeout = None
             if self._timers:
                 timeout = max(0.0, self._timers[0][0] - time.time())
-            with contextlib.suppress(queue.Empty):
+            try:
                 msgs.append(self._inbox.get(timeout=timeout))
+            except queue.Empty:
+                pass
             while len(msgs) < MAX_BATCH:
                 try:
                     msgs.append(self._inbox.get_nowait())
@@ -331,11 +332,10 @@ class Engine:
         fut: Future[Any] | None,
     ) -> None:
         fn = self.registry.orchestrators.get(name)
-        if fn is None and parent is None:
-            raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
-        existing = self._cache.get(iid)
-        row = None if existing else self.store.writer_instance(iid)
-        status = existing.status if existing else (row.status if row else None)
+        if fn is None:
+            if parent is None:
+                raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
+        status = self._status_of(iid)
         if status is not None and status not in TERMINAL:
             if parent is None:
                 raise errors.already_running(iid, status)
@@ -343,7 +343,7 @@ class Engine:
         inst = Orchestration(iid, name, fn, parent=parent, parent_task=parent_task)
         inst.created = now_ts()
         inst.input_json = input_json
-        if row is not None:
+        if status is not None:
             inst.reset = True
         self._cache[iid] = inst
         if self._slot_free(inst):
@@ -374,10 +374,10 @@ class Engine:
         inst = self._cache.get(iid)
         if inst is not None:
             return inst
-        row = self.store.writer_instance(iid)
-        if row is None:
+        status = self._status_of(iid)
+        if status is None:
             raise errors.not_found(iid)
-        raise errors.not_running(iid, row.status, action)
+        raise errors.not_running(iid, status, action)
 
     def _on_event(self, iid: str, name: str, input_json: str | None, fut: Future[Any]) -> None:
         inst = self._live(iid, "raise an event on")
@@ -405,18 +405,26 @@ class Engine:
     def _on_purge(self, iid: str, fut: Future[Any]) -> None:
         if iid in self._cache:
             raise errors.not_running(iid, self._cache[iid].status, "purge a running")
-        row = self.store.writer_instance(iid)
+        status = self._status_of(iid)
         self._batch.purges.append(iid)
-        self._acks.append((fut, 1 if row is not None else 0))
+        self._acks.append((fut, 1 if status is not None else 0))
 
     def _on_wait(self, iid: str, fut: Future[Any]) -> None:
         if iid in self._cache:
             self._waiters.setdefault(iid, []).append(fut)
             return
-        row = self.store.writer_instance(iid)
-        if row is None:
+        status = self._status_of(iid)
+        if status is None:
             raise errors.not_found(iid)
-        fut.set_result(row.status)
+        self._acks.append((fut, status))
+
+    def _status_of(self, iid: str) -> str | None:
+        """The status as of the end of this turn (an instance may have ended in it)."""
+        inst = self._cache.get(iid) or self._dirty.get(iid)
+        if inst is not None:
+            return inst.status
+        row = self.store.writer_instance(iid)
+        return None if row is None else row.status
 
     def _on_call(self, fn: Callable[[], Any], fut: Future[Any]) -> None:
         self._acks.append((fut, fn()))

@@ -91,6 +91,15 @@ class Store:
 
     def close(self) -> None:
         self._writer.close()
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- writing (engine thread only) ---------------------------------------------------------
     def commit(self, batch: Batch) -> None:
