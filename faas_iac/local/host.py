@@ -14,7 +14,7 @@ import importlib
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -77,11 +77,18 @@ class Runtime:
 
 class Host:
     def __init__(
-        self, target: str, state: Path, *, url: str = "", max_body: int = DEFAULT_MAX_BODY
+        self,
+        target: str,
+        state: Path,
+        *,
+        url: str = "",
+        max_body: int = DEFAULT_MAX_BODY,
+        durable_host: Callable[[], Any] = _durable_host_class,
     ) -> None:
         from .store import Store
 
         self.target, self.state, self.url = target, state, url
+        self._durable_host = durable_host
         state.mkdir(parents=True, exist_ok=True)
         self._lock_file = (state / "host.lock").open("w")
         try:
@@ -125,7 +132,7 @@ class Host:
     async def _start_durable(self, rt: Runtime) -> None:
         if not any(fn.kind in DURABLE_KINDS for fn in rt.model.functions):
             return
-        cls = _durable_host_class()
+        cls = self._durable_host()
         if cls is None:
             log.warning(
                 "this app has durable functions but the durable engine (faas_iac.durable.host) "
