@@ -24,7 +24,6 @@ from .planner import DEFAULT_WORKERS
 from .pool import WorkerPool
 
 
-
 class HandlerTimeout(Exception):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the handler ran longer than its timeout of {seconds:g} s")
