@@ -27,8 +27,8 @@ from typing import Any
 
 from ..errors import FaasError
 from ..model import AppModel
-from .asgi import Receive, Scope, Send, headers_of, query_of, read_body, send_json
-from .bindings import LocalBindings, fn_channel, queue_channel
+from .asgi import BodyTooLarge, Receive, Scope, Send, headers_of, query_of, read_body, send_json
+from .bindings import LocalBindings, queue_channel
 from .keys import Keys
 from .routes import Router
 from .workers import channel_of
@@ -157,8 +157,9 @@ class AdminApi:
         except (ValueError, KeyError) as exc:
             await send_json(send, 400, {"error": f"bad admin request: {exc}"})
             return
+        except BodyTooLarge:
+            limit = f"admin bodies are at most {MAX_ADMIN_BODY} bytes"
+            await send_json(send, 413, {"error": limit})
+            return
         await send_json(send, 200, result)
 
-
-def dead_channel(function: str) -> str:
-    return f"dead:{fn_channel(function)}"

@@ -150,6 +150,8 @@ class HostApp:
         try:
             response = to_response(await invoker.call(request, invocation))
             body = response.body_bytes
+            headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
+                       for k, v in response.headers.items() if k.lower() != "content-length"]
         except Exception as exc:
             status, message, code = _failure(exc, invoker)
             extra = {"function": invoker.fn.name, "invocation_id": invocation, "code": code,
@@ -160,8 +162,6 @@ class HostApp:
             await send_json(send, status, {"error": message, "invocation_id": invocation},
                             [inv_header])  # fmt: skip
             return
-        headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
-                   for k, v in response.headers.items() if k.lower() != "content-length"]
         if not any(k == b"content-type" for k, _ in headers):
             headers.append((b"content-type", response.content_type.encode("latin-1")))
         headers += [(b"content-length", str(len(body)).encode()), inv_header]  # fmt: skip
@@ -178,6 +178,8 @@ def _failure(exc: Exception, invoker: Invoker) -> tuple[int, str, str]:
         return 504, f"the function did not answer within {invoker.timeout:g} s", "FIAC808"
     if isinstance(exc, TypeError) and "an HTTP handler returned" in str(exc):
         return 500, "the function returned a value that is not a response", "FIAC807"
+    if isinstance(exc, UnicodeEncodeError):
+        return 500, "the function returned a header that is not latin-1 text", "FIAC807"
     if isinstance(exc, FaasError):
         return 500, "the function's resources are not set up; see the host log", exc.codes[0]
     if isinstance(exc, BindingDenied):

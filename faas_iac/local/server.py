@@ -48,7 +48,10 @@ async def _watch(host: Host, root: Path) -> None:
     async for changes in awatch(root, watch_filter=PythonFilter(), debounce=300):
         names = sorted({Path(p).name for _, p in changes})
         log.info(f"source changed ({', '.join(names)}), reloading")
-        await host.reload()
+        try:
+            await host.reload()
+        except Exception:  # keep watching: the next save may fix it
+            log.exception("reload failed")
 
 
 async def _announce(server: uvicorn.Server, host: Host, url: str, out: TextIO) -> None:

@@ -102,7 +102,8 @@ class Consumer:
             self.max_deliveries = res.max_deliveries
             if res.dead_letter:
                 self.dead = queue_channel(res.dead_letter)
-        self.ordered = t.type in ("stream", "table")
+        fifo = t.type == "queue" and model.resource("queue", t.queue).fifo
+        self.ordered = t.type in ("stream", "table") or fifo
         parts = model.resource("stream", t.stream).partitions if t.type == "stream" else 1
         self.parts = list(range(parts)) if self.ordered else [None] * invoker.workers
         self.wake = asyncio.Event()
