@@ -115,3 +115,12 @@ def test_admin_needs_the_master_key(host: HostProcess) -> None:
     r = host.admin("POST", "/queues/nope", json={"body": 1})
     assert r.status_code == 400 and "FIAC806" in r.json()["codes"]
     assert host.admin("POST", "/queues/work", json={"nobody": 1}).status_code == 400
+
+
+def test_a_queue_handler_past_its_timeout_is_retried_then_dead_lettered(host: HostProcess) -> None:
+    host.admin("POST", "/queues/slowq", json={"body": "slow-1"})
+    dead = wait_for(lambda: host.admin("GET", "/queues/slowq").json()["dead"], timeout=15)
+    assert dead[0]["body"] == "slow-1" and dead[0]["deliveries"] == 2
+    lines = [ln for ln in host.log_lines() if ln.get("function") == "slow_job"]
+    assert [ln["code"] for ln in lines if ln.get("code")] == ["FIAC808", "FIAC808"]
+    still_serving(host)
