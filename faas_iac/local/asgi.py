@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ..errors import FaasError
+from ..model import Function
 from ..runtime.types import BadRequestBody, BindingDenied, HttpRequest, to_response
 from .invoker import HandlerTimeout, Invoker, new_invocation_id
 from .keys import Keys
@@ -38,7 +39,10 @@ class BodyTooLarge(Exception):
 
 @dataclass(frozen=True)
 class HttpRoute:
-    invoker: Invoker
+    """An HTTP function; ``invoker`` is None for one in another language (answered 501)."""
+
+    fn: Function
+    invoker: Invoker | None
     anonymous: bool
 
 
@@ -121,7 +125,7 @@ class HostApp:
                 await send_json(send, 404, {"error": f"no function serves /api{path}"})
             return
         route = found.target
-        fn = route.invoker.fn
+        fn = route.fn
         headers = headers_of(scope)
         query = query_of(scope)
         if not route.anonymous and not self.keys.allows(
@@ -140,6 +144,10 @@ class HostApp:
             return
         except ValueError:
             await send_json(send, 400, {"error": "invalid content-length"})
+            return
+        if route.invoker is None:
+            await send_json(send, 501, {"error": f"{fn.name} is written for {fn.runtime}, which "
+                                        "runs only on the cloud targets, not locally"})  # fmt: skip
             return
         request = HttpRequest(method, path, headers, query, found.params, body)
         await self.invoke(route.invoker, request, send)

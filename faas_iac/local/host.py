@@ -158,8 +158,8 @@ class Host:
         routes = []
         for fn in rt.model.functions:
             t = fn.trigger
-            if t.type == "http" and fn.name in rt.invokers:
-                target = HttpRoute(rt.invokers[fn.name], t.auth == "anonymous")
+            if t.type == "http":
+                target = HttpRoute(fn, rt.invokers.get(fn.name), t.auth == "anonymous")
                 routes.append((t.route, t.methods, target))
         rt.consumers = [
             Consumer(rt.model, inv, self.store)
@@ -226,13 +226,15 @@ class Host:
                  f"  master key (every function, /admin, durable API): {self.keys.master}"]
         for fn in rt.model.functions:
             t = fn.trigger
+            local = fn.name in rt.invokers or fn.kind in DURABLE_KINDS
+            note = "" if local else f"  [{fn.name}: {fn.runtime} is not run locally]"
             if t.type == "http":
-                key = "anonymous" if t.auth == "anonymous" else self.keys.functions[fn.name]
+                key = "anonymous"
+                if t.auth != "anonymous":
+                    key = "key " + self.keys.functions[fn.name]
                 methods = ",".join(t.methods)
-                lines.append(f"  {methods:<12} {url}/api{t.route}  -> {fn.name} (key: {key})")
-            elif fn.name not in rt.invokers and fn.kind not in DURABLE_KINDS:
-                lines.append(f"  {fn.name}: {fn.runtime} is not run locally")
+                lines.append(f"  {methods:<12} {url}/api{t.route}  -> {fn.name} ({key}){note}")
             else:
-                lines.append(f"  {t.type:<12} {fn.name}")
+                lines.append(f"  {t.type:<12} {fn.name}{note}")
         out.write("\n".join(lines) + "\n")
         out.flush()

@@ -124,3 +124,10 @@ def test_a_queue_handler_past_its_timeout_is_retried_then_dead_lettered(host: Ho
     lines = [ln for ln in host.log_lines() if ln.get("function") == "slow_job"]
     assert [ln["code"] for ln in lines if ln.get("code")] == ["FIAC808", "FIAC808"]
     still_serving(host)
+
+
+def test_a_function_in_another_language_answers_501(host: HostProcess) -> None:
+    with host.client() as c:
+        r = c.get("/api/node")
+    assert r.status_code == 501 and "nodejs20" in r.json()["error"]
+    assert "[node_hello: nodejs20 is not run locally]" in host.out_path.read_text()

@@ -67,3 +67,7 @@ def work(msg: Message, ctx: Context) -> None:
 @app.queue("slowq", max_deliveries=2, visibility_timeout=5, timeout=1)
 def slow_job(msg: Message, ctx: Context) -> None:
     time.sleep(3)
+
+
+app.external("node_hello", runtime="nodejs20", handler="index.handler", code="node",
+             trigger="http", route="/node", methods=["GET"])  # fmt: skip
