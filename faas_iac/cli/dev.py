@@ -55,14 +55,15 @@ def dev(app: str, port: int, state_dir: Path, max_body: str, reload: bool, log_l
 @APP
 @click.argument("function")
 @click.option("--data", default=None, help="The payload: JSON or text.")
+@click.option("--path", default=None, help="HTTP functions: the path, e.g. /orders/42?x=1.")
 @STATE
-def invoke(app: str, function: str, data: str | None, state_dir: Path) -> None:
+def invoke(app: str, function: str, data: str | None, path: str | None, state_dir: Path) -> None:
     """Call FUNCTION of APP once, in this process, with the state folder's resources."""
     from ..local import logs
     from ..local.once import invoke_once
 
     logs.setup("warning")
-    result = invoke_once(app, function, data, state_dir)
+    result = invoke_once(app, function, data, state_dir, path)
     click.echo(result)
 
 

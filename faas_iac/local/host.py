@@ -76,10 +76,12 @@ class Runtime:
 
 
 class Host:
-    def __init__(self, target: str, state: Path, *, max_body: int = DEFAULT_MAX_BODY) -> None:
+    def __init__(
+        self, target: str, state: Path, *, url: str = "", max_body: int = DEFAULT_MAX_BODY
+    ) -> None:
         from .store import Store
 
-        self.target, self.state = target, state
+        self.target, self.state, self.url = target, state, url
         state.mkdir(parents=True, exist_ok=True)
         self._lock_file = (state / "host.lock").open("w")
         try:
@@ -136,7 +138,7 @@ class Host:
             lower = {k.lower(): v for k, v in headers.items()}
             return keys.is_master(lower.get("x-functions-key") or query.get("code"))
 
-        rt.durable = cls(rt.model, resolve, self.state, check_key=check_key)
+        rt.durable = cls(rt.model, resolve, self.state, check_key=check_key, base_url=self.url)
         await rt.durable.start()
         client = rt.durable.client()
         for invoker in rt.invokers.values():

@@ -67,7 +67,8 @@ async def serve(
     reload: bool = True,
     out: TextIO = sys.stdout,
 ) -> None:
-    host = Host(target, state, max_body=max_body)
+    url = f"http://{HOST}:{port}"
+    host = Host(target, state, url=url, max_body=max_body)
     try:
         runtime = await host.start()
     except BaseException:
@@ -83,10 +84,10 @@ async def serve(
         log_config=None,
         access_log=False,
         server_header=False,
+        proxy_headers=False,
         timeout_graceful_shutdown=10,
     )
     server = _Server(config)
-    url = f"http://{HOST}:{port}"
     tasks = [asyncio.create_task(_announce(server, host, url, out))]
     if reload:
         tasks.append(asyncio.create_task(_watch(host, runtime.root)))

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,8 +102,9 @@ def test_bus_patterns_and_topic_filters(host: HostProcess) -> None:
     no = {"source": "files", "type": "file.stored", "detail": {"key": "bus/b", "size": 0}}
     host.admin("POST", "/buses/default", json=no)
     wait_for(lambda: seen(host, "event:bus/a"))
-    host.admin("POST", "/topics/news", json={"body": {"key": "t-ok"}, "attributes": {"kind": "item"}})
-    host.admin("POST", "/topics/news", json={"body": {"key": "t-no"}, "attributes": {"kind": "ad"}})
+    for key, kind in (("t-ok", "item"), ("t-no", "ad")):
+        message = {"body": {"key": key}, "attributes": {"kind": kind}}
+        host.admin("POST", "/topics/news", json=message)
     wait_for(lambda: seen(host, "queue:t-ok"))
     wait_for(lambda: seen(host, "queue:bus/a"))
     assert seen(host, "event:bus/b") is None
@@ -133,8 +133,9 @@ def test_queue_retries_then_dead_letters(host: HostProcess) -> None:
 
     msg = wait_for(dead)[0]
     assert msg["deliveries"] == 3 and msg["attributes"] == {"why": "test"}
-    errors = [l for l in host.log_lines() if l.get("function") == "on_job" and l.get("level") == "error"]
-    assert len(errors) == 3 and all(l["invocation_id"] for l in errors)
+    lines = host.log_lines()
+    errors = [ln for ln in lines if ln.get("function") == "on_job" and ln.get("level") == "error"]
+    assert len(errors) == 3 and all(ln["invocation_id"] for ln in errors)
     assert "dead-lettered to queue:jobs-dlq" in errors[-1]["msg"]
     assert host.admin("GET", "/queues/jobs").json()["count"] == 0
 
