@@ -117,7 +117,7 @@ def timed(fn: Callable[[], Any]) -> float:
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def throughput(engine: Any, count: int) -> tuple[float, float]:
@@ -192,7 +192,8 @@ def main() -> None:
                 timed(lambda s=steps: dbos.run_one(s)) * 1000 / steps for _ in range(repeat)
             )
             print(
-                f"   {steps:5d} steps (median of {repeat}): faas-iac {per_step[steps]:.3f} ms/step, "
+                f"   {steps:5d} steps (median of {repeat}): "
+                f"faas-iac {per_step[steps]:.3f} ms/step, "
                 f"DBOS {d_per_step[steps]:.3f} ms/step"
             )
         growth = per_step[1000] / per_step[10]

@@ -76,8 +76,15 @@ def durable() -> None:
 @click.option("--id", "instance_id", default=None, help="Instance id (refused if running).")
 @click.option("--wait", type=float, default=None, help="Wait up to SECONDS for the output.")
 @_connection
-def start(orchestrator: str, input_: str | None, instance_id: str | None, wait: float | None,
-          state_dir: Path, url: str | None, key: str | None) -> None:
+def start(
+    orchestrator: str,
+    input_: str | None,
+    instance_id: str | None,
+    wait: float | None,
+    state_dir: Path,
+    url: str | None,
+    key: str | None,
+) -> None:
     """Start ORCHESTRATOR; print its instance id (or, with --wait, its final status)."""
     client = _client(state_dir, url, key)
     iid = client.start_new(orchestrator, instance_id, _data(input_))
@@ -92,8 +99,13 @@ def start(orchestrator: str, input_: str | None, instance_id: str | None, wait: 
 @click.argument("instance_id", required=False)
 @click.option("--runtime-status", "-s", multiple=True, help="Filter the list (Running...).")
 @_connection
-def status(instance_id: str | None, runtime_status: tuple[str, ...], state_dir: Path,
-           url: str | None, key: str | None) -> None:
+def status(
+    instance_id: str | None,
+    runtime_status: tuple[str, ...],
+    state_dir: Path,
+    url: str | None,
+    key: str | None,
+) -> None:
     """The status of INSTANCE_ID, or the list of instances."""
     from ..durable.status import OrchestrationRuntimeStatus
 
@@ -115,8 +127,9 @@ def status(instance_id: str | None, runtime_status: tuple[str, ...], state_dir: 
 @click.option("--output/--no-output", default=True, show_default=True,
               help="Include inputs and results.")  # fmt: skip
 @_connection
-def history(instance_id: str, output: bool, state_dir: Path, url: str | None,
-            key: str | None) -> None:
+def history(
+    instance_id: str, output: bool, state_dir: Path, url: str | None, key: str | None
+) -> None:
     """The history events of INSTANCE_ID."""
     client = _client(state_dir, url, key)
     found = client.get_status(instance_id, show_history=True, show_history_output=output)
@@ -132,8 +145,14 @@ def history(instance_id: str, output: bool, state_dir: Path, url: str | None,
 @click.argument("event")
 @click.option("--data", default=None, help="The event's data: JSON or text.")
 @_connection
-def raise_event(instance_id: str, event: str, data: str | None, state_dir: Path,
-                url: str | None, key: str | None) -> None:
+def raise_event(
+    instance_id: str,
+    event: str,
+    data: str | None,
+    state_dir: Path,
+    url: str | None,
+    key: str | None,
+) -> None:
     """Send EVENT (with --data) to INSTANCE_ID."""
     _client(state_dir, url, key).raise_event(instance_id, event, _data(data))
     click.echo(f"raised {event} on {instance_id}")
@@ -143,8 +162,9 @@ def _control(action: str) -> click.Command:
     @click.argument("instance_id")
     @click.option("--reason", default="", help="Why (kept in the history).")
     @_connection
-    def command(instance_id: str, reason: str, state_dir: Path, url: str | None,
-                key: str | None) -> None:
+    def command(
+        instance_id: str, reason: str, state_dir: Path, url: str | None, key: str | None
+    ) -> None:
         getattr(_client(state_dir, url, key), action)(instance_id, reason)
         click.echo(f"{action}: {instance_id}")
 

@@ -8,6 +8,7 @@ Both have the method names of azure-functions-durable's ``DurableOrchestrationCl
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -222,10 +223,8 @@ class DurableClient(_Responses):
     ) -> DurableOrchestrationStatus | None:
         """Block until the instance is Completed, Failed or Terminated (or ``timeout`` s)."""
         fut = self._engine.post("wait", instance_id)
-        try:
+        with contextlib.suppress(TimeoutError):
             fut.result(timeout)
-        except TimeoutError:
-            pass
         return self.get_status(instance_id)
 
     def signal_entity(

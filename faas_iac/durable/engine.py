@@ -12,6 +12,7 @@ loses only work that is redone on restart (activities are at-least-once).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import inspect
 import logging
@@ -104,8 +105,9 @@ class Engine:
         self._thread.join(timeout)
         for _ in self._workers:
             self._jobs.put(None)
+        deadline = time.monotonic() + 2.0  # activities still running are redone on restart
         for worker in self._workers:
-            worker.join(0.5)
+            worker.join(max(0.0, deadline - time.monotonic()))
         self._thread = None
         self.store.close()
 
@@ -130,10 +132,8 @@ class Engine:
             timeout = None
             if self._timers:
                 timeout = max(0.0, self._timers[0][0] - time.time())
-            try:
+            with contextlib.suppress(queue.Empty):
                 msgs.append(self._inbox.get(timeout=timeout))
-            except queue.Empty:
-                pass
             while len(msgs) < MAX_BATCH:
                 try:
                     msgs.append(self._inbox.get_nowait())
@@ -332,9 +332,8 @@ class Engine:
         fut: Future[Any] | None,
     ) -> None:
         fn = self.registry.orchestrators.get(name)
-        if fn is None:
-            if parent is None:
-                raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
+        if fn is None and parent is None:
+            raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
         status = self._status_of(iid)
         if status is not None and status not in TERMINAL:
             if parent is None:
@@ -440,6 +439,7 @@ class Engine:
     ) -> None:
         eid = EntityId.parse(entity)
         fn = self._entities.get(eid.name.lower())
+        err: dict[str, str] | None
         if fn is None:
             result_ok, result, err = (
                 False,
@@ -502,7 +502,7 @@ class Engine:
                 fut.set_exception(exc)
             self._inbox.put(_outcome(job, fut))
 
-    # -- recovery ------------------------------------------------------------------------------------
+    # -- recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
         rows = self.store.active()
         for row in rows:

@@ -12,19 +12,32 @@ from tests.local.hostproc import ROOT, HostProcess
 def cli(host: HostProcess, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "faas_iac", "durable", *args, "--state-dir", str(host.state)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
 
 
 def test_cli_lifecycle(host: HostProcess) -> None:
-    started = cli(host, "start", "verify_phone", "--input", '{"phone": "+9", "timeout_s": 60}',
-                  "--id", "cli-1")
+    started = cli(
+        host,
+        "start",
+        "verify_phone",
+        "--input",
+        '{"phone": "+9", "timeout_s": 60}',
+        "--id",
+        "cli-1",
+    )
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "cli-1"
     status = json.loads(cli(host, "status", "cli-1").stdout)
     assert status["runtimeStatus"] in ("Pending", "Running")
     code = sum(ord(c) for c in "+9") % 9000 + 1000
-    assert cli(host, "raise-event", "cli-1", "SmsChallengeResponse", "--data", str(code)).returncode == 0
+    assert (
+        cli(host, "raise-event", "cli-1", "SmsChallengeResponse", "--data", str(code)).returncode
+        == 0
+    )
     done = json.loads(cli(host, "start", "hello_sequence", "--wait", "10").stdout)
     assert done["output"] == ["Hello Tokyo!", "Hello Seattle!", "Hello London!"]
     events = json.loads(cli(host, "history", "cli-1").stdout)

@@ -53,12 +53,16 @@ def test_sigkill_at_random_points(tmp_path: Path, capsys: pytest.CaptureFixture[
         timer.start()
         try:
             for iid in rng.sample(ids, len(ids)):
+                n = int(iid[-3:])
                 if iid not in started:
-                    if _try(client.start_new, "crash_flow", iid, {"n": int(iid[-3:])}):
+                    if _try(client.start_new, "crash_flow", iid, {"n": n}):
                         started.add(iid)
-                elif iid not in raised and rng.random() < 0.3:
-                    if _try(client.raise_event, iid, "go", int(iid[-3:]) * 7):
-                        raised.add(iid)
+                elif (
+                    iid not in raised
+                    and rng.random() < 0.3
+                    and _try(client.raise_event, iid, "go", n * 7)
+                ):
+                    raised.add(iid)
         except FaasError as exc:
             assert exc.codes == ["FIAC874"]  # the host died under us
         timer.join()
@@ -96,7 +100,9 @@ def test_sigkill_at_random_points(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert set(runs) == {f"{iid} {k}" for iid in ids for k in range(5)}
     again = sum(1 for count in runs.values() if count > 1)
     with capsys.disabled():
-        print(f"\ncrash test (seed {seed}): {kills} SIGKILLs, {INSTANCES} orchestrations all "
-              f"correct; {again} of {len(runs)} activities ran more than once "
-              f"({sum(runs.values()) - len(runs)} extra runs); completed after each kill: "
-              f"{done_before_kill}")
+        print(
+            f"\ncrash test (seed {seed}): {kills} SIGKILLs, {INSTANCES} orchestrations all "
+            f"correct; {again} of {len(runs)} activities ran more than once "
+            f"({sum(runs.values()) - len(runs)} extra runs); completed after each kill: "
+            f"{done_before_kill}"
+        )

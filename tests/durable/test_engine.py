@@ -138,9 +138,18 @@ def one_step(ctx: Any) -> Any:
 
 GAUGE = Gauge()
 REGISTRY = dict(
-    orchestrators={"typed": typed, "fails": fails, "raises": raises, "catches": catches,
-                   "race": race, "fan": fan, "waits": waits, "bank": bank, "sleeper": sleeper,
-                   "two_steps": two_steps},
+    orchestrators={
+        "typed": typed,
+        "fails": fails,
+        "raises": raises,
+        "catches": catches,
+        "race": race,
+        "fan": fan,
+        "waits": waits,
+        "bank": bank,
+        "sleeper": sleeper,
+        "two_steps": two_steps,
+    },
     activities={"price": price, "boom": boom, "echo": echo, "gauged": GAUGE},
     entities={"account": account},
 )
@@ -183,10 +192,14 @@ def test_failures_keep_type_and_message(make: Callable[..., Engine]) -> None:
     engine = make()
     status, output = run(engine, "fails")
     assert status == "Failed"
-    assert output == ("Orchestrator function 'fails' failed: TaskFailedError: Activity function "
-                      "'boom' failed: KeyError: 'missing sku'")
+    assert output == (
+        "Orchestrator function 'fails' failed: TaskFailedError: Activity function "
+        "'boom' failed: KeyError: 'missing sku'"
+    )
     assert run(engine, "raises") == (
-        "Failed", "Orchestrator function 'raises' failed: ValueError: bad input")
+        "Failed",
+        "Orchestrator function 'raises' failed: ValueError: bad input",
+    )
     assert run(engine, "catches") == ("Completed", ["LookupError", "no activity named 'nope'"])
 
 
@@ -218,11 +231,12 @@ def test_orchestrator_instance_limit_keeps_extra_instances_pending(
 def test_entity_operation_failure_leaves_state(make: Callable[..., Engine]) -> None:
     engine = make()
     assert run(engine, "bank", '"acct-1"') == (
-        "Completed", {"error": "balance 10 < 50", "left": 10})
+        "Completed",
+        {"error": "balance 10 < 50", "left": 10},
+    )
 
 
-def test_timers_and_history_survive_a_restart(make: Callable[..., Engine],
-                                              tmp_path: Path) -> None:
+def test_timers_and_history_survive_a_restart(make: Callable[..., Engine], tmp_path: Path) -> None:
     engine = make()
     iid = engine.start_new("sleeper", None, None).result()
     engine.stop()
@@ -230,8 +244,14 @@ def test_timers_and_history_survive_a_restart(make: Callable[..., Engine],
     assert again.post("wait", iid).result(5) == "Completed"
     with Store(tmp_path / "d.sqlite3") as store:
         kinds = [e["type"] for e in store.history(iid)]
-    assert kinds == ["ExecutionStarted", "TimerCreated", "TimerFired", "TaskScheduled",
-                     "TaskCompleted", "ExecutionCompleted"]
+    assert kinds == [
+        "ExecutionStarted",
+        "TimerCreated",
+        "TimerFired",
+        "TaskScheduled",
+        "TaskCompleted",
+        "ExecutionCompleted",
+    ]
 
 
 def test_replay_detects_an_action_the_code_no_longer_schedules(

@@ -18,8 +18,12 @@ def test_renamed_activity_fails_the_instance_naming_both(tmp_path: Path) -> None
         client = HttpDurableClient(host.url, host.master)
         kept = client.start_new("evolving", "kept", "book")
         changed = client.start_new("evolving", "changed", "book")
-        wait_for(lambda: client.get_status(changed).history is None
-                 and len(client.get_status(changed, show_history=True).history or []) >= 3)
+        wait_for(
+            lambda: (
+                client.get_status(changed).history is None
+                and len(client.get_status(changed, show_history=True).history or []) >= 3
+            )
+        )
         client.raise_event(kept, "approve", True)
         assert client.wait_for_completion(kept, 10).runtime_status.value == "Completed"
     with HostProcess(APP, state, env={"EVOLVING_VARIANT": "b"}) as host:
@@ -30,5 +34,7 @@ def test_renamed_activity_fails_the_instance_naming_both(tmp_path: Path) -> None
         assert "NonDeterminismError" in status.output
         assert "'reserve'" in status.output and "'reserve_v2'" in status.output
         finished = client.get_status(kept)
-        assert finished is not None and finished.output == {"reserved": "reserved book",
-                                                            "approval": True}
+        assert finished is not None and finished.output == {
+            "reserved": "reserved book",
+            "approval": True,
+        }

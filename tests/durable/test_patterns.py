@@ -31,8 +31,15 @@ def test_async_http_api_chaining(host: HostProcess) -> None:
         assert started.status_code == 202
         links = started.json()
         assert started.headers["location"] == links["statusQueryGetUri"]
-        assert set(links) >= {"id", "statusQueryGetUri", "sendEventPostUri", "terminatePostUri",
-                              "purgeHistoryDeleteUri", "suspendPostUri", "resumePostUri"}
+        assert set(links) >= {
+            "id",
+            "statusQueryGetUri",
+            "sendEventPostUri",
+            "terminatePostUri",
+            "purgeHistoryDeleteUri",
+            "suspendPostUri",
+            "resumePostUri",
+        }
 
         def poll() -> httpx.Response | None:
             resp = http.get(links["statusQueryGetUri"])  # the link's own code, no admin key
@@ -49,8 +56,9 @@ def test_async_http_api_chaining(host: HostProcess) -> None:
 def test_link_code_opens_only_its_instance(host: HostProcess, client: HttpDurableClient) -> None:
     other = client.start_new("hello_sequence")
     with host.client() as http:
-        links = http.post("/api/start/hello_sequence",
-                          headers={"x-functions-key": host.master}).json()
+        links = http.post(
+            "/api/start/hello_sequence", headers={"x-functions-key": host.master}
+        ).json()
         code = links["statusQueryGetUri"].split("code=")[1]
         assert http.get(f"{WEBHOOK}/instances/{other}", params={"code": code}).status_code == 401
         assert http.get(f"{WEBHOOK}/instances", params={"code": code}).status_code == 401
@@ -59,14 +67,18 @@ def test_link_code_opens_only_its_instance(host: HostProcess, client: HttpDurabl
 
 def test_fan_out_fan_in_of_1000_activities(client: HttpDurableClient) -> None:
     output = run(client, "backup_site", 1000, timeout=60)
-    assert output == {"files": 1000, "bytes": sum(len(f"file-{n:04d}.txt") + n for n in range(1000))}
+    assert output == {
+        "files": 1000,
+        "bytes": sum(len(f"file-{n:04d}.txt") + n for n in range(1000)),
+    }
 
 
 def test_monitor_loop_with_timers(client: HttpDurableClient) -> None:
     output = run(client, "job_monitor", {"id": "job-1", "every_ms": 100, "done_after": 4})
     assert output == {"job": "job-1", "status": "done", "checks": 4}
-    expired = run(client, "job_monitor", {"id": "job-2", "every_ms": 100, "done_after": 99,
-                                          "expiry_s": 0.35})
+    expired = run(
+        client, "job_monitor", {"id": "job-2", "every_ms": 100, "done_after": 99, "expiry_s": 0.35}
+    )
     assert expired["status"] == "expired" and 3 <= expired["checks"] <= 5
 
 
@@ -109,16 +121,21 @@ def test_sub_orchestrations(client: HttpDurableClient) -> None:
     instance = client.start_new("provision_devices", None, ["d1", "d2", "d3"])
     status = client.wait_for_completion(instance, 10)
     assert status is not None
-    assert status.output == [{"device": d, "key": f"key-{d}", "parent": instance}
-                             for d in ("d1", "d2", "d3")]
+    assert status.output == [
+        {"device": d, "key": f"key-{d}", "parent": instance} for d in ("d1", "d2", "d3")
+    ]
     child = client.get_status(f"{instance}:0000")
     assert child is not None and child.runtime_status is OrchestrationRuntimeStatus.Completed
 
 
 def test_saga_compensates_in_reverse_order(client: HttpDurableClient) -> None:
     output = run(client, "book_trip", {"unavailable": ["car"]})
-    assert output == {"booked": False, "error": "ValueError", "message": "no car available",
-                      "compensated": ["cancelled hotel", "cancelled flight"]}
+    assert output == {
+        "booked": False,
+        "error": "ValueError",
+        "message": "no car available",
+        "compensated": ["cancelled hotel", "cancelled flight"],
+    }
     assert run(client, "book_trip", {}) == {"booked": True, "steps": ["flight", "hotel", "car"]}
 
 
@@ -126,8 +143,9 @@ def test_retry_with_backoff(client: HttpDurableClient) -> None:
     output = run(client, "flaky_call", {"id": "r-1", "fail_times": 2, "first_ms": 100})
     assert output["result"] == "ok after 3 attempts"
     assert output["waited_s"] >= 0.3  # 100 ms, then 200 ms (coefficient 2)
-    instance = client.start_new("flaky_call", None, {"id": "r-2", "fail_times": 9,
-                                                     "first_ms": 20, "attempts": 3})
+    instance = client.start_new(
+        "flaky_call", None, {"id": "r-2", "fail_times": 9, "first_ms": 20, "attempts": 3}
+    )
     failed = client.wait_for_completion(instance, 10)
     assert failed is not None and failed.runtime_status is OrchestrationRuntimeStatus.Failed
     assert "ConnectionError: attempt 3 failed" in failed.output
@@ -145,8 +163,13 @@ def test_continue_as_new_keeps_only_the_last_history(client: HttpDurableClient) 
 
 def test_custom_status(client: HttpDurableClient) -> None:
     instance = client.start_new("report_progress")
-    wait_for(lambda: (s := client.get_status(instance)) and s.custom_status
-             and s.custom_status["percent"] == 50)
+    wait_for(
+        lambda: (
+            (s := client.get_status(instance))
+            and s.custom_status
+            and s.custom_status["percent"] == 50
+        )
+    )
     client.raise_event(instance, "Approval", True)
     status = client.wait_for_completion(instance, 10)
     assert status is not None and status.output == {"approved": True}
@@ -189,7 +212,10 @@ def test_singleton_purge_and_errors(host: HostProcess, client: HttpDurableClient
     with host.client() as http:
         missing = http.get(f"{WEBHOOK}/instances/nope", headers={"x-functions-key": host.master})
         assert missing.status_code == 404
-        listed = http.get(f"{WEBHOOK}/instances", params={"runtimeStatus": "Completed"},
-                          headers={"x-functions-key": host.master})
+        listed = http.get(
+            f"{WEBHOOK}/instances",
+            params={"runtimeStatus": "Completed"},
+            headers={"x-functions-key": host.master},
+        )
         assert listed.status_code == 200
         assert listed.json() and {i["runtimeStatus"] for i in listed.json()} == {"Completed"}
