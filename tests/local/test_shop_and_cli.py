@@ -100,5 +100,17 @@ def test_a_second_host_on_the_same_state_folder_is_refused(tmp_path: Path) -> No
     app = tmp_path / "app.py"
     shutil.copy(ROOT / "benchmarks" / "hello" / "app.py", app)
     with HostProcess(app, tmp_path / "state", "--no-reload"):
-        r = _cli("dev", str(app), "--state-dir", str(tmp_path / "state"), "--port", "1")
+        r = _cli("dev", str(app), "--state-dir", str(tmp_path / "state"), "--port", "0")
         assert r.returncode == 2 and "FIAC810" in r.stderr
+
+
+def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        r = _cli("dev", str(TRIGGERS), "--state-dir", str(tmp_path), "--port", port)
+    assert r.returncode == 2 and "FIAC816" in r.stderr and "--port" in r.stderr
+    assert "Traceback" not in r.stderr
