@@ -62,7 +62,7 @@ def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float]
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
         capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    ).stdout
 
     def ms(label: str) -> float:
         m = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out)
@@ -94,7 +94,7 @@ def python_load(url: str, duration: int, connections: int) -> tuple[float, float
     async def main() -> None:
         until = time.perf_counter() + duration
         await asyncio.gather(*(_client(m.group(1), int(m.group(2)), m.group(3), until, lat)
-                               for _ in range(connections)))  # fmt: skip
+                               for _ in range(connections)))
 
     asyncio.run(main())
     q = statistics.quantiles(lat, n=100)
@@ -104,7 +104,7 @@ def python_load(url: str, duration: int, connections: int) -> tuple[float, float
 def measure(name: str, cmd: list[str], port: int, path: str, args: argparse.Namespace) -> Result:
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=HERE.parent)  # fmt: skip
+                            cwd=HERE.parent)
     try:
         startup = first_200(port, path, proc, started)
         url = f"http://127.0.0.1:{port}{path}"
@@ -137,11 +137,11 @@ def main() -> None:
     port = free_port()
     source = str(HERE / "hello" / "main.py")
     cmd = [str(BIN / "functions-framework"), "--target", "hello", "--source", source,
-           "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+           "--host", "127.0.0.1", "--port", str(port)]
     peer = measure("functions-framework", cmd, port, "/", args)
     tool = "wrk" if shutil.which("wrk") and not args.python_client else "python client"
     print(f"load: {tool}, {args.connections} connections, {args.duration} s, "
-          f"{os.cpu_count()} cores shared by both servers and the client")  # fmt: skip
+          f"{os.cpu_count()} cores shared by both servers and the client")
     print(f"{'server':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}")
     for r in (ours, peer):
         print(f"{r.name:<22}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.startup_s:>14.3f}")

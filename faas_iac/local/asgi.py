@@ -59,7 +59,7 @@ async def send_json(send: Send, status: int, data: Any, headers: list[Any] | Non
     body = json.dumps(data, default=str).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [_JSON, (b"content-length", str(len(body)).encode()), *(headers or [])]})
-    await send({"type": "http.response.body", "body": body})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
@@ -120,7 +120,7 @@ class HostApp:
             if found.allowed:
                 allow = ", ".join(sorted(found.allowed)).encode()
                 await send_json(send, 405, {"error": f"{method} is not allowed on {path}"},
-                                [(b"allow", allow)])  # fmt: skip
+                                [(b"allow", allow)])
             else:
                 await send_json(send, 404, {"error": f"no function serves /api{path}"})
             return
@@ -132,7 +132,7 @@ class HostApp:
             fn.name, headers.get("x-functions-key") or query.get("code")
         ):
             await send_json(send, 401, {"error": "a function key is required: pass ?code=KEY "
-                                        "or the x-functions-key header"})  # fmt: skip
+                                        "or the x-functions-key header"})
             return
         length = headers.get("content-length")
         try:
@@ -147,7 +147,7 @@ class HostApp:
             return
         if route.invoker is None:
             await send_json(send, 501, {"error": f"{fn.name} is written for {fn.runtime}, which "
-                                        "runs only on the cloud targets, not locally"})  # fmt: skip
+                                        "runs only on the cloud targets, not locally"})
             return
         request = HttpRequest(method, path, headers, query, found.params, body)
         await self.invoke(route.invoker, request, send)
@@ -163,16 +163,16 @@ class HostApp:
         except Exception as exc:
             status, message, code = _failure(exc, invoker)
             extra = {"function": invoker.fn.name, "invocation_id": invocation, "code": code,
-                     "status": status}  # fmt: skip
+                     "status": status}
             log.log(logging.WARNING if status < 500 else logging.ERROR,
                     f"{invoker.fn.name}: {type(exc).__name__}: {exc}", extra=extra,
-                    exc_info=status == 500 and code == "FIAC809")  # fmt: skip
+                    exc_info=status == 500 and code == "FIAC809")
             await send_json(send, status, {"error": message, "invocation_id": invocation},
-                            [inv_header])  # fmt: skip
+                            [inv_header])
             return
         if not any(k == b"content-type" for k, _ in headers):
             headers.append((b"content-type", response.content_type.encode("latin-1")))
-        headers += [(b"content-length", str(len(body)).encode()), inv_header]  # fmt: skip
+        headers += [(b"content-length", str(len(body)).encode()), inv_header]
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         if request.method == "HEAD":
             body = b""

@@ -25,7 +25,7 @@ from .store import Enqueue, Store
 Notify = Callable[[str], None]
 #: The trigger field that names the resource a subscriber listens to.
 _SOURCE_FIELD = {"topic": "topic", "storage": "bucket", "table": "table", "stream": "stream",
-                 "event": "bus"}  # fmt: skip
+                 "event": "bus"}
 
 
 def queue_channel(name: str) -> str:

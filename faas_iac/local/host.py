@@ -167,7 +167,7 @@ class Host:
             if inv.fn.trigger.type not in ("http",)
         ]
         schedules = [fn for fn in rt.model.functions
-                     if fn.trigger.type == "schedule" and fn.name in rt.invokers]  # fmt: skip
+                     if fn.trigger.type == "schedule" and fn.name in rt.invokers]
         rt.scheduler = Scheduler(schedules, self.store, self._notify)
         self.runtime = rt
         self.app.keys = self.keys
@@ -201,7 +201,7 @@ class Host:
             rt = self.build(model, root)
         except FaasError as exc:
             log.error("reload failed, still serving the previous version:\n" + exc.render(),
-                      extra={"code": exc.codes[0] if exc.codes else None})  # fmt: skip
+                      extra={"code": exc.codes[0] if exc.codes else None})
             return False
         await old.stop(grace=SHUTDOWN_GRACE_S)
         await self.activate(rt)

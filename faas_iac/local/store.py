@@ -70,7 +70,7 @@ def _rows(items: Iterable[Enqueue]) -> list[tuple[Any, ...]]:
         (i.id or uuid.uuid4().hex, i.channel, i.part, i.body, json.dumps(dict(i.attributes)),
          now, now)
         for i in items
-    ]  # fmt: skip
+    ]
 
 
 def _insert(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -245,7 +245,7 @@ class Store:
             {"id": r[0], "body": r[1].decode("utf-8", "replace"),
              "attributes": json.loads(r[2]), "deliveries": r[3]}
             for r in rows
-        ]  # fmt: skip
+        ]
 
     # -- key-value tables -----------------------------------------------------------------------
     def kv_get(self, tbl: str, key: str) -> dict[str, Any] | None:

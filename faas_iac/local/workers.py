@@ -75,7 +75,7 @@ PAYLOADS: dict[str, Callable[[Function, Delivery], Any]] = {
     "queue": _message, "topic": _message, "stream": _message,
     "storage": _event, "table": _event, "event": _event,
     "schedule": _timer,
-}  # fmt: skip
+}
 
 
 def channel_of(fn: Function) -> str:
@@ -93,7 +93,7 @@ class Consumer:
         self.channel = channel_of(fn)
         self.payload = PAYLOADS[t.type]
         self.batch = int(getattr(t, "batch_size", 10))
-        self.visibility = float(fn.timeout + 5)
+        self.visibility = float(fn.timeout * self.batch + 5)  # a whole batch, one by one
         self.max_deliveries = 5
         self.dead = f"dead:{self.channel}"
         if t.type == "queue":
@@ -126,7 +126,7 @@ class Consumer:
         if self.inflight:
             self.store.release(list(self.inflight))
             log.info(f"{self.fn.name}: requeued {len(self.inflight)} deliveries at shutdown",
-                     extra={"function": self.fn.name})  # fmt: skip
+                     extra={"function": self.fn.name})
             self.inflight.clear()
 
     async def _run(self, part: int | None) -> None:

@@ -41,7 +41,7 @@ def still_serving(host: HostProcess) -> None:
     ("path", "status", "code"),
     [("/api/boom", 500, "FIAC809"), ("/api/wrong", 500, "FIAC807"),
      ("/api/undeclared", 500, "FIAC806")],
-)  # fmt: skip
+)
 def test_handler_errors(host: HostProcess, path: str, status: int, code: str) -> None:
     with host.client() as c:
         r = c.get(path)

@@ -21,7 +21,7 @@ def test_routes_literal_params_and_catch_all() -> None:
         ("/orders/special", ["GET"], "special"),
         ("/files/{*path}", ["GET"], "files"),
         ("/", ["GET"], "root"),
-    ])  # fmt: skip
+    ])
     assert r.match("/orders", "POST").target == "list"
     assert r.match("/orders/", "GET").target == "list"
     m = r.match("/orders/42", "GET")
@@ -71,7 +71,7 @@ def _tick_function() -> Function:
     return Function.model_validate({
         "name": "tick", "handler": {"module": "m", "qualname": "tick"},
         "trigger": {"type": "schedule", "cron": "* * * * * *"},
-    })  # fmt: skip
+    })
 
 
 def _run_scheduler(store: Store, now: float) -> None:

@@ -70,4 +70,4 @@ def slow_job(msg: Message, ctx: Context) -> None:
 
 
 app.external("node_hello", runtime="nodejs20", handler="index.handler", code="node",
-             trigger="http", route="/node", methods=["GET"])  # fmt: skip
+             trigger="http", route="/node", methods=["GET"])
