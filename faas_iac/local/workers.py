@@ -207,10 +207,12 @@ class Scheduler:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
 
-    def _fire(self, fn: Function, when: float, last: float | None, past_due: bool) -> None:
+    def _fire(
+        self, fn: Function, when: float, last: float | None, past_due: bool, mark: bool = True
+    ) -> None:
         body = json.dumps({"scheduled": when, "last": last, "past_due": past_due}).encode()
         channel = fn_channel(fn.name)
-        self.store.enqueue([Enqueue(channel, body, {})], schedule=(fn.name, when))
+        self.store.enqueue([Enqueue(channel, body, {})], schedule=(fn.name, when) if mark else None)
         self.notify(channel)
 
     async def _run(self, fn: Function) -> None:
@@ -219,12 +221,11 @@ class Scheduler:
             getattr(t, "cron", None), getattr(t, "every", None), getattr(t, "tz", "UTC")
         )
         last = self.store.last_fire(fn.name)
+        if getattr(t, "run_on_startup", False):  # an extra run at each start, not a tick
+            self._fire(fn, self.clock(), last, False, mark=False)
         if last is None:
             last = self.clock()
-            if getattr(t, "run_on_startup", False):
-                self._fire(fn, last, None, False)
-            else:
-                self.store.enqueue([], schedule=(fn.name, last))
+            self.store.enqueue([], schedule=(fn.name, last))
         while True:
             fires = sched.iter_fires(_ts(last))
             nxt = next(fires).timestamp()
