@@ -131,25 +131,36 @@ class Consumer:
 
     async def _run(self, part: int | None) -> None:
         while not self.stopping:
-            batch = self.store.claim(
-                self.channel, self.batch, self.visibility, part=part, ordered=self.ordered
-            )
-            if not batch:
-                self.wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), POLL_S)
-                continue
-            self.inflight.update(d.seq for d in batch)
-            for i, d in enumerate(batch):
-                if self.stopping:
-                    break
-                ok = await self._deliver(d)
-                self.inflight.discard(d.seq)
-                if not ok and self.ordered:
-                    rest = [x.seq for x in batch[i + 1 :]]
-                    self.store.release(rest, self._backoff(d))
-                    self.inflight.difference_update(rest)
-                    break
+            try:
+                await self._round(part)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the store failed (disk full, locked too long): retry soon
+                log.exception(f"{self.fn.name}: delivery loop error; retrying",
+                              extra={"function": self.fn.name})
+                await asyncio.sleep(POLL_S)
+
+    async def _round(self, part: int | None) -> None:
+        """Claim one batch and deliver it (or wait a little for work)."""
+        batch = self.store.claim(
+            self.channel, self.batch, self.visibility, part=part, ordered=self.ordered
+        )
+        if not batch:
+            self.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), POLL_S)
+            return
+        self.inflight.update(d.seq for d in batch)
+        for i, d in enumerate(batch):
+            if self.stopping:
+                return
+            ok = await self._deliver(d)
+            self.inflight.discard(d.seq)
+            if not ok and self.ordered:
+                rest = [x.seq for x in batch[i + 1 :]]
+                self.store.release(rest, self._backoff(d))
+                self.inflight.difference_update(rest)
+                return
 
     def _backoff(self, d: Delivery) -> float:
         return float(min(0.1 * 2 ** (d.deliveries - 1), self.visibility, 30.0))
@@ -216,6 +227,16 @@ class Scheduler:
         self.notify(channel)
 
     async def _run(self, fn: Function) -> None:
+        while True:
+            try:
+                await self._ticks(fn)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the store failed: the last mark is safe, start over from it
+                log.exception(f"{fn.name}: schedule error; retrying", extra={"function": fn.name})
+                await asyncio.sleep(1.0)
+
+    async def _ticks(self, fn: Function) -> None:
         t = fn.trigger
         sched: PortableSchedule = parse_schedule(
             getattr(t, "cron", None), getattr(t, "every", None), getattr(t, "tz", "UTC")
