@@ -76,7 +76,7 @@ class LocalBindings:
         for fn in model.functions:
             t = fn.trigger
             field = _SOURCE_FIELD.get(t.type)
-            if field is not None:
+            if field is not None and fn.handler.python:  # nothing runs the others locally
                 self._subs.setdefault(f"{t.type}:{getattr(t, field)}", []).append(fn)
 
     def _commit(self, items: list[Enqueue]) -> list[str]:
