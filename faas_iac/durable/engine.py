@@ -105,8 +105,9 @@ class Engine:
         self._thread.join(timeout)
         for _ in self._workers:
             self._jobs.put(None)
+        deadline = time.monotonic() + 2.0  # activities still running are redone on restart
         for worker in self._workers:
-            worker.join(0.5)
+            worker.join(max(0.0, deadline - time.monotonic()))
         self._thread = None
         self.store.close()
 

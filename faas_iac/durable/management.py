@@ -95,7 +95,10 @@ class ManagementApp:
         instance_id = parts[1] if len(parts) >= 2 and parts[0] == "instances" else None
         if not self._authorised(headers, query, instance_id):
             return 401, {"message": "a valid admin key (?code= or x-functions-key) is needed"}, {}
-        data = json.loads(body) if body.strip() else None
+        try:
+            data = json.loads(body) if body.strip() else None
+        except ValueError as exc:
+            return 400, {"message": f"the request body is not JSON: {exc}"}, {}
         base = base_url_of_headers(headers, self._client.base_url)
         if parts[:1] == ["orchestrators"] and len(parts) in (2, 3) and method == "POST":
             fut = self._engine.start_new(

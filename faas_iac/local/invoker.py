@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import itertools
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -19,9 +20,8 @@ from ..model import Function
 from ..runtime.types import Bindings, Context
 from .handlers import wants_context
 from .logs import invocation_logger
+from .planner import DEFAULT_WORKERS
 from .pool import WorkerPool
-
-DEFAULT_WORKERS = 8
 
 
 class HandlerTimeout(Exception):
@@ -38,8 +38,14 @@ def _expire(fut: asyncio.Future[Any]) -> None:
         fut.set_exception(_Expired())
 
 
+_ID_PREFIX = uuid.uuid4().hex[:16]
+_ID_COUNTER = itertools.count(1)
+
+
 def new_invocation_id() -> str:
-    return uuid.uuid4().hex
+    """A unique 32-hex-digit id: a random per-process prefix and a counter (``uuid4`` costs a
+    system call per request, which shows at 20,000 requests/s)."""
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
 
 
 class Invoker:

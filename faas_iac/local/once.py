@@ -14,8 +14,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from ..errors import FaasError
+from ..loader import _user_frame
 from ..model import Function
 from ..runtime.types import CloudEvent, HttpRequest, Message, TimerInfo, to_response
 from .bindings import LocalBindings
@@ -23,6 +25,7 @@ from .handlers import resolve
 from .host import load_model
 from .invoker import Invoker, new_invocation_id
 from .keys import load_secrets
+from .routes import Router
 from .store import Store
 
 
@@ -39,24 +42,36 @@ def _value(data: str | None) -> Any:
         return data
 
 
-def _http(fn: Function, data: str | None) -> HttpRequest:
+def http_request(fn: Function, data: str | None, path: str | None) -> HttpRequest:
+    """The request ``faas-iac invoke`` sends: POST with ``--data`` if the route takes it, to
+    ``--path`` (which must match the route; needed when the route has parameters)."""
     t = fn.trigger
+    route = str(getattr(t, "route", "/"))
     methods = getattr(t, "methods", ("GET",))
     method = "POST" if data is not None and "POST" in methods else methods[0]
     headers = {"content-type": "application/json"} if data is not None else {}
-    return HttpRequest(method, getattr(t, "route", "/"), headers, {}, {}, _raw(data))
+    target, _, query = (path or route).partition("?")
+    found = Router([(route, [method], fn.name)]).match(target, method)
+    if found.target is None or "{" in target:
+        raise FaasError.one(
+            "FIAC815",
+            f"{fn.name!r} serves {route}; the path {target!r} does not match it",
+            fix="pass --path with the parameters filled in, e.g. "
+            + route.replace("{", "").replace("}", ""),
+        )
+    return HttpRequest(method, target, headers, dict(parse_qsl(query)), found.params, _raw(data))
 
 
 def _message(fn: Function, data: str | None) -> Message:
     return Message(uuid.uuid4().hex, _raw(data), {}, 1, str(getattr(fn.trigger, fn.trigger.type)),
-                   enqueued_at=datetime.now(UTC))  # fmt: skip
+                   enqueued_at=datetime.now(UTC))
 
 
 def _event(fn: Function, data: str | None) -> CloudEvent:
     value = _value(data)
     if isinstance(value, dict) and "type" in value:
         return CloudEvent(str(value.get("id", uuid.uuid4().hex)), str(value.get("source", "cli")),
-                          str(value["type"]), value.get("data"), value.get("subject"))  # fmt: skip
+                          str(value["type"]), value.get("data"), value.get("subject"))
     return CloudEvent(uuid.uuid4().hex, "cli", "invoke", value)
 
 
@@ -65,10 +80,10 @@ def _timer(fn: Function, data: str | None) -> TimerInfo:
 
 
 PAYLOADS: dict[str, Callable[[Function, str | None], Any]] = {
-    "http": _http, "queue": _message, "topic": _message, "stream": _message,
+    "queue": _message, "topic": _message, "stream": _message,
     "storage": _event, "table": _event, "event": _event, "schedule": _timer,
     "activity": lambda fn, data: _value(data),
-}  # fmt: skip
+}
 
 
 def _show(result: Any, fn: Function) -> str:
@@ -79,15 +94,20 @@ def _show(result: Any, fn: Function) -> str:
     return json.dumps(result, default=str)
 
 
-def invoke_once(target: str, function: str, data: str | None, state: Path) -> str:
-    model, _ = load_model(target)
+def invoke_once(
+    target: str, function: str, data: str | None, state: Path, path: str | None = None
+) -> str:
+    model, root = load_model(target)
     try:
         fn = model.function(function)
     except KeyError:
         names = ", ".join(f.name for f in model.functions)
         raise FaasError.one("FIAC814", f"app {model.name!r} has no function {function!r}",
-                            fix=f"name one of: {names}") from None  # fmt: skip
+                            fix=f"name one of: {names}") from None
     build = PAYLOADS.get(fn.trigger.type)
+    if fn.trigger.type == "http":
+        request = http_request(fn, data, path)
+        build = lambda fn, data: request  # noqa: E731
     if build is None:
         raise FaasError.one(
             "FIAC814",
@@ -101,8 +121,18 @@ def invoke_once(target: str, function: str, data: str | None, state: Path) -> st
         bindings = LocalBindings(model, store, state, secrets)
         invoker = Invoker(fn, resolve(fn), bindings)
         started = time.perf_counter()
-        result = invoker.call_sync(build(fn, data), new_invocation_id())
-        shown = _show(result, fn)
+        try:
+            result = invoker.call_sync(build(fn, data), new_invocation_id())
+            shown = _show(result, fn)
+        except FaasError:
+            raise
+        except Exception as exc:
+            raise FaasError.one(
+                "FIAC809",
+                f"{fn.name} raised {type(exc).__name__}: {exc}",
+                fix="fix the handler at that line (or catch the error and return a response)",
+                location=_user_frame(exc, root),
+            ) from None
         return f"{shown}\n({(time.perf_counter() - started) * 1000:.1f} ms)"
     finally:
         store.close()

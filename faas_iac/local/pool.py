@@ -36,7 +36,8 @@ class WorkerPool:
 
     def _spawn(self) -> None:
         self._threads += 1
-        threading.Thread(target=self._work, name=f"{self.name}-{self._threads}", daemon=True).start()
+        name = f"{self.name}-{self._threads}"
+        threading.Thread(target=self._work, name=name, daemon=True).start()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()

@@ -5,8 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
-from pathlib import Path
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -81,7 +80,7 @@ def test_bucket_put_and_delete_through_the_cli(host: HostProcess) -> None:
         return subprocess.run(
             [sys.executable, "-m", "faas_iac", *args, "--state-dir", str(host.state)],
             capture_output=True, text=True, cwd=ROOT, timeout=60,
-        )  # fmt: skip
+        )
 
     put = cli("bucket", "put", str(APP), "files", "items/cli.json", "--data", '{"x": 1}')
     assert put.returncode == 0, put.stderr
@@ -103,8 +102,9 @@ def test_bus_patterns_and_topic_filters(host: HostProcess) -> None:
     no = {"source": "files", "type": "file.stored", "detail": {"key": "bus/b", "size": 0}}
     host.admin("POST", "/buses/default", json=no)
     wait_for(lambda: seen(host, "event:bus/a"))
-    host.admin("POST", "/topics/news", json={"body": {"key": "t-ok"}, "attributes": {"kind": "item"}})
-    host.admin("POST", "/topics/news", json={"body": {"key": "t-no"}, "attributes": {"kind": "ad"}})
+    for key, kind in (("t-ok", "item"), ("t-no", "ad")):
+        message = {"body": {"key": key}, "attributes": {"kind": kind}}
+        host.admin("POST", "/topics/news", json=message)
     wait_for(lambda: seen(host, "queue:t-ok"))
     wait_for(lambda: seen(host, "queue:bus/a"))
     assert seen(host, "event:bus/b") is None
@@ -133,15 +133,16 @@ def test_queue_retries_then_dead_letters(host: HostProcess) -> None:
 
     msg = wait_for(dead)[0]
     assert msg["deliveries"] == 3 and msg["attributes"] == {"why": "test"}
-    errors = [l for l in host.log_lines() if l.get("function") == "on_job" and l.get("level") == "error"]
-    assert len(errors) == 3 and all(l["invocation_id"] for l in errors)
+    lines = host.log_lines()
+    errors = [ln for ln in lines if ln.get("function") == "on_job" and ln.get("level") == "error"]
+    assert len(errors) == 3 and all(ln["invocation_id"] for ln in errors)
     assert "dead-lettered to queue:jobs-dlq" in errors[-1]["msg"]
     assert host.admin("GET", "/queues/jobs").json()["count"] == 0
 
 
 def test_per_second_schedule_fires_every_second(host: HostProcess) -> None:
     def ticks() -> list[datetime]:
-        now = datetime.utcnow().replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
         found = []
         for back in range(1, 6):
             t = now - timedelta(seconds=back)
