@@ -459,7 +459,7 @@ def advanced_filters(key: str, spec: Any, fn: Function, path: str) -> list[dict[
     items = spec if isinstance(spec, list) else [spec]
     matchers = [i for i in items if isinstance(i, dict)]
     values = [i for i in items if not isinstance(i, dict)]
-    if matchers and values or len(matchers) > 1:
+    if (matchers and values) or len(matchers) > 1:
         raise _pattern_error(fn, path, "alternatives mixing values and matchers cannot be ORed")
     if values:
         if all(isinstance(v, str) for v in values):
