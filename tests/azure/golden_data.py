@@ -1,5 +1,6 @@
 """What the golden files hold for one app: the real ``azure-functions`` metadata of its
-generated ``function_app.py`` (``get_functions()`` / ``get_function_json()``) and host.json."""
+generated ``function_app.py`` (``get_functions()`` / ``get_function_json()``), host.json and
+the Azure plan (resources and their properties)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .support import ROOT, generated_app
+from .support import ROOT, compiled, generated_app
 
 TEST_APPS = ROOT / "tests" / "azure" / "apps"
 
@@ -23,7 +24,11 @@ def metadata(path: Path) -> dict[str, Any]:
         functions = {f.get_function_name(): json.loads(f.get_function_json())
                      for f in fa.indexed}
         host = json.loads((Path(tmp) / "azure-app" / "host.json").read_text())
-    return {"functions": dict(sorted(functions.items())), "host.json": host}
+    plan = json.loads(compiled(path).plan.to_json())
+    plan.pop("artifacts")  # the code zip's digest changes with any shim edit; not Azure's
+    for res in plan["resources"]:
+        res.pop("artifact")
+    return {"functions": dict(sorted(functions.items())), "host.json": host, "plan": plan}
 
 
 def render(data: dict[str, Any]) -> str:
