@@ -18,14 +18,17 @@ import re
 import time
 from collections.abc import Coroutine, Generator
 from dataclasses import asdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 import azure.durable_functions as df
 
+from faas_iac.durable.client import EntityStateResponse, PurgeHistoryResult
 from faas_iac.durable.entity_id import EntityId
+from faas_iac.durable.status import DurableOrchestrationStatus, OrchestrationRuntimeStatus
 from faas_iac.durable.tasks import TaskFailedError
 from faas_iac.runtime.durable import RetryOptions
+from faas_iac.runtime.types import HttpRequest, HttpResponse
 
 RETRY_ORCHESTRATOR = "faas_iac_retry"
 T = TypeVar("T")
@@ -172,9 +175,31 @@ def _last(error: TaskFailedError) -> Exception:
     return Exception(f"{error.error_type}: {error.error_message}")
 
 
+_TERMINAL = ("Completed", "Failed", "Terminated")
+
+
+def _status(native: Any) -> DurableOrchestrationStatus | None:
+    """Azure's status object as the portable ``DurableOrchestrationStatus``."""
+    if native is None or getattr(native, "runtime_status", None) is None:
+        return None
+    runtime = native.runtime_status
+    return DurableOrchestrationStatus(
+        name=native.name or "",
+        instance_id=native.instance_id or "",
+        created_time=native.created_time,
+        last_updated_time=native.last_updated_time,
+        input_=native.input_,
+        output=native.output,
+        runtime_status=OrchestrationRuntimeStatus(getattr(runtime, "value", runtime)),
+        custom_status=native.custom_status,
+        history=native.history,
+    )
+
+
 class DurableClient:
-    """The portable durable client over Azure's ``DurableOrchestrationClient`` (async): each
-    method runs the coroutine on the worker's loop (from a handler thread) or a new loop."""
+    """The portable durable client (``ctx.durable``, the API of ``faas_iac.durable``'s local
+    client) over Azure's async ``DurableOrchestrationClient``: each call runs the coroutine on
+    the worker's loop (the handler runs in a thread) or, outside one, on a new loop."""
 
     def __init__(self, native: df.DurableOrchestrationClient,
                  loop: asyncio.AbstractEventLoop | None = None) -> None:
@@ -186,36 +211,85 @@ class DurableClient:
             return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
         return asyncio.run(coro)
 
-    def start_new(self, name: str, instance_id: str | None = None, input_: Any = None) -> str:
-        return str(self._run(self._native.start_new(name, instance_id, input_)))
+    def start_new(self, orchestration_function_name: str, instance_id: str | None = None,
+                  client_input: Any = None) -> str:
+        return str(self._run(self._native.start_new(orchestration_function_name, instance_id,
+                                                    client_input)))
 
-    def get_status(self, instance_id: str) -> dict[str, Any]:
-        status = self._run(self._native.get_status(instance_id))
-        return dict(status.to_json())
+    def get_status(self, instance_id: str, show_history: bool = False,
+                   show_history_output: bool = False,
+                   show_input: bool = True) -> DurableOrchestrationStatus | None:
+        return _status(self._run(self._native.get_status(
+            instance_id, show_history, show_history_output, show_input)))
 
-    def raise_event(self, instance_id: str, event_name: str, data: Any = None) -> None:
-        self._run(self._native.raise_event(instance_id, event_name, data))
+    def get_status_all(self) -> list[DurableOrchestrationStatus]:
+        found = [_status(s) for s in self._run(self._native.get_status_all())]
+        return [s for s in found if s is not None]
 
-    def terminate(self, instance_id: str, reason: str = "") -> None:
-        self._run(self._native.terminate(instance_id, reason))
+    def get_status_by(self, created_time_from: datetime | None = None,
+                      created_time_to: datetime | None = None,
+                      runtime_status: list[OrchestrationRuntimeStatus] | None = None,
+                      ) -> list[DurableOrchestrationStatus]:
+        wanted = [df.OrchestrationRuntimeStatus(s.value) for s in runtime_status or []]
+        found = [_status(s) for s in self._run(self._native.get_status_by(
+            created_time_from, created_time_to, wanted or None))]
+        return [s for s in found if s is not None]
 
-    def suspend(self, instance_id: str, reason: str = "") -> None:
-        self._run(self._native.suspend(instance_id, reason))
+    def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
+        self._run(self._native.raise_event(instance_id, event_name, event_data))
 
-    def resume(self, instance_id: str, reason: str = "") -> None:
-        self._run(self._native.resume(instance_id, reason))
+    def terminate(self, instance_id: str, reason: str | None = None) -> None:
+        self._run(self._native.terminate(instance_id, reason or ""))
 
-    def purge(self, instance_id: str) -> int:
+    def suspend(self, instance_id: str, reason: str | None = None) -> None:
+        self._run(self._native.suspend(instance_id, reason or ""))
+
+    def resume(self, instance_id: str, reason: str | None = None) -> None:
+        self._run(self._native.resume(instance_id, reason or ""))
+
+    def purge_instance_history(self, instance_id: str) -> PurgeHistoryResult:
         result = self._run(self._native.purge_instance_history(instance_id))
-        return int(result.instances_deleted)
+        return PurgeHistoryResult(int(result.instances_deleted))
 
-    def wait_for_completion(self, instance_id: str, timeout: float = 60.0,
-                            interval: float = 1.0) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
+    purge = purge_instance_history
+
+    def wait_for_completion(self, instance_id: str, timeout: float | None = None,
+                            interval: float = 1.0) -> DurableOrchestrationStatus | None:
+        deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             status = self.get_status(instance_id)
-            if status.get("runtimeStatus") in ("Completed", "Failed", "Terminated"):
+            if status is None or status.runtime_status.value in _TERMINAL:
                 return status
-            if time.monotonic() >= deadline:
-                raise TimeoutError(f"instance {instance_id} still {status.get('runtimeStatus')}")
+            if deadline is not None and time.monotonic() >= deadline:
+                return status
             time.sleep(interval)
+
+    def signal_entity(self, entityId: EntityId, operation_name: str,
+                      operation_input: Any = None) -> None:
+        self._run(self._native.signal_entity(_native_entity(entityId), operation_name,
+                                             operation_input))
+
+    def read_entity_state(self, entityId: EntityId) -> EntityStateResponse:
+        state = self._run(self._native.read_entity_state(_native_entity(entityId)))
+        return EntityStateResponse(bool(state.entity_exists), state.entity_state)
+
+    def create_http_management_payload(self, instance_id: str) -> dict[str, str]:
+        return dict(self._native.create_http_management_payload(instance_id))
+
+    def create_check_status_response(self, request: HttpRequest | None,
+                                     instance_id: str) -> HttpResponse:
+        """202 Accepted, ``Location`` = the status URL, body = Azure's management links."""
+        links = self.create_http_management_payload(instance_id)
+        return HttpResponse.json(links, 202, {"Location": links["statusQueryGetUri"],
+                                              "Retry-After": "10"})
+
+    def wait_for_completion_or_create_check_status_response(
+        self, request: HttpRequest | None, instance_id: str,
+        timeout_in_milliseconds: int = 10000, retry_interval_in_milliseconds: int = 1000,
+    ) -> HttpResponse:
+        status = self.wait_for_completion(instance_id, timeout_in_milliseconds / 1000,
+                                          retry_interval_in_milliseconds / 1000)
+        if status is not None and status.runtime_status.value in _TERMINAL:
+            code = 500 if status.runtime_status is OrchestrationRuntimeStatus.Failed else 200
+            return HttpResponse.json(status.to_json(), code)
+        return self.create_check_status_response(request, instance_id)
