@@ -259,7 +259,7 @@ def _function_app(
 ) -> None:
     site_config: dict[str, Any] = {
         "app_settings": settings,
-        "minimum_tls_version": "1.2",
+        "min_tls_version": "1.2",
         "ftps_state": "Disabled",
         "http20_enabled": True,
     }
