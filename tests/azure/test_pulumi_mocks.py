@@ -15,7 +15,7 @@ import pytest
 
 from faas_iac.model import AppModel
 
-from .support import ROOT, compiled, example_apps, example_id
+from .support import ROOT, compiled, example_apps, example_id, fresh_event_loop
 
 APPS = [*example_apps(), *sorted((ROOT / "tests" / "azure" / "apps").glob("*/app.py"))]
 
@@ -78,6 +78,7 @@ class Recorder(pulumi.runtime.Mocks):
 def _deploy(path: Path) -> tuple[Recorder, AppModel, Any]:
     from faas_iac_azure.pulumi_emit import deploy
 
+    fresh_event_loop()
     rec = Recorder()
     pulumi.runtime.set_mocks(rec, project="faas-iac", stack="test", preview=False)
     c = compiled(path)

@@ -12,13 +12,14 @@ import pulumi
 
 from faas_iac.pulumi import eject
 
-from .support import EXAMPLES, ROOT, compiled
+from .support import EXAMPLES, ROOT, compiled, fresh_event_loop
 from .test_pulumi_mocks import Recorder
 
 STACK = ROOT / "stacks" / "azure" / "__main__.py"
 
 
 def _run(program: Path, config: dict[str, str], cwd: Path | None = None) -> Recorder:
+    fresh_event_loop()
     rec = Recorder()
     pulumi.runtime.set_mocks(rec, project="faas-iac-azure", stack="dev", preview=False)
     pulumi.runtime.set_all_config(config)
