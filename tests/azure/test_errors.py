@@ -58,6 +58,10 @@ CASES = {
         @app.http("/b", env={"MODE": "y"})
         def b(req: HttpRequest, ctx: Context) -> None: ...
         """, {}, "different names"),
+    "FIAC201": ("""
+        @app.schedule(every="7 minutes")
+        def tick(timer: TimerInfo, ctx: Context) -> None: ...
+        """, {}, "every 5 minutes"),
     "FIAC400": ("""
         @app.http("/a")
         def a(req: HttpRequest, ctx: Context) -> None: ...

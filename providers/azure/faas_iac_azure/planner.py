@@ -86,6 +86,19 @@ def time_zone(app: AppModel, opts: AzureOptions) -> str | None:
     return tz
 
 
+def _check_schedules(app: AppModel) -> None:
+    """Every schedule renders as NCRONTAB (a rate that does not, FIAC201, is refused here,
+    before anything is written)."""
+    from faas_iac.schedule import parse_schedule
+
+    from .schedule import render
+
+    for fn in app.functions:
+        t = fn.trigger
+        if isinstance(t, ScheduleTrigger):
+            render(parse_schedule(t.cron, None if t.cron else t.every, t.tz), fn.source)
+
+
 def _check_http(app: AppModel) -> None:
     for fn in app.functions:
         t = fn.trigger
@@ -326,6 +339,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     names = Names(app.name, opts.suffix)
     python = _python_version(app)
     _check_http(app)
+    _check_schedules(app)
     tz = time_zone(app, opts)
     host_json(app, opts)  # refuses what the plan cannot run (timeouts) before anything else
     durable = "durableTask" in host_json(app, opts).get("extensions", {})
