@@ -4,10 +4,16 @@ the SDK's HTTP seam (``_post_async_request`` / ``_get_async_request``) answering
 
 from __future__ import annotations
 
+import asyncio
 import json
+import threading
+import time
+import urllib.parse
+from pathlib import Path
 from typing import Any
 
 import azure.durable_functions as df
+import httpx
 import pytest
 from faas_iac_azure.shim.durable import DurableClient
 
@@ -111,3 +117,86 @@ def test_check_status_response_uses_azures_links(wired: tuple[DurableClient, lis
     assert links["id"] == "abc"
     done = client.wait_for_completion_or_create_check_status_response(None, "abc")
     assert done.status == 200 and json.loads(done.body_bytes)["output"] == {"ok": True}
+
+
+# -- the same client against an Azure-compatible management API: the local engine's ---------
+
+
+class LocalDurableApi:
+    """The durable example on the local engine behind its Azure-compatible HTTP management
+    API (ASGI, on its own loop thread); the Azure SDK client's HTTP seam is routed to it."""
+
+    def __init__(self, tmp: Path) -> None:
+        from faas_iac.api import load
+        from faas_iac.durable.host import DurableHost
+
+        from .test_durable_replay import DURABLE, _resolve
+
+        model, _ = load(str(DURABLE))
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.host = DurableHost(model, _resolve, tmp, check_key=lambda headers, query: True)
+        asyncio.run_coroutine_threadsafe(self.host.start(), self.loop).result(30)
+
+    async def _request(self, method: str, url: str, body: Any) -> list[Any]:
+        transport = httpx.ASGITransport(app=self.host.management_app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+            split = urllib.parse.urlsplit(url)
+            resp = await http.request(method, split.path + (f"?{split.query}" if split.query
+                                                              else ""), content=body)
+        return [resp.status_code, resp.json() if resp.content else None]
+
+    def route(self, method: str) -> Any:
+        async def call(url: str, data: Any = None, *args: Any, **kwargs: Any) -> list[Any]:
+            body = data.encode() if isinstance(data, str) else data
+            fut = asyncio.run_coroutine_threadsafe(self._request(method, url, body), self.loop)
+            return await asyncio.wrap_future(fut)
+        return call
+
+    def client(self) -> DurableClient:
+        native = df.DurableOrchestrationClient(binding().replace(
+            RPC, "http://127.0.0.1:7071/runtime/webhooks/durabletask/"))
+        native._post_async_request = self.route("POST")
+        native._get_async_request = self.route("GET")
+        native._delete_async_request = self.route("DELETE")
+        return DurableClient(native)
+
+    def close(self) -> None:
+        asyncio.run_coroutine_threadsafe(self.host.stop(), self.loop).result(30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+@pytest.fixture
+def local_api(tmp_path: Path) -> Any:
+    api = LocalDurableApi(tmp_path)
+    yield api
+    api.close()
+
+
+def test_azure_sdk_client_drives_the_local_engine(local_api: LocalDurableApi) -> None:
+    client = local_api.client()
+    iid = client.start_new("hello_sequence")
+    done = client.wait_for_completion(iid, timeout=20, interval=0.05)
+    assert done is not None and done.runtime_status is OrchestrationRuntimeStatus.Completed
+    assert done.output == ["Hello Tokyo!", "Hello Seattle!", "Hello London!"]
+    waiting = client.start_new("report_progress", "progress-1")
+    for _ in range(200):
+        status = client.get_status(waiting)
+        if status is not None and status.custom_status == {"stage": "waiting for approval",
+                                                            "percent": 50}:
+            break
+        time.sleep(0.05)
+    client.raise_event(waiting, "Approval", True)
+    final = client.wait_for_completion(waiting, timeout=20, interval=0.05)
+    assert final is not None and final.output == {"approved": True}
+    client.signal_entity(EntityId("counter", "c-1"), "add", 5)
+    for _ in range(200):
+        state = client.read_entity_state(EntityId("counter", "c-1"))
+        if state.entity_exists:
+            break
+        time.sleep(0.05)
+    assert (state.entity_exists, state.entity_state) == (True, 5)
+    assert client.purge_instance_history(iid).instances_deleted == 1
+    assert client.get_status(iid) is None

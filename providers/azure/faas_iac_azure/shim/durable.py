@@ -219,8 +219,12 @@ class DurableClient:
     def get_status(self, instance_id: str, show_history: bool = False,
                    show_history_output: bool = False,
                    show_input: bool = True) -> DurableOrchestrationStatus | None:
-        return _status(self._run(self._native.get_status(
-            instance_id, show_history, show_history_output, show_input)))
+        try:
+            native = self._run(self._native.get_status(
+                instance_id, show_history, show_history_output, show_input))
+        except TypeError:  # the SDK cannot parse the empty body of a 404: no such instance
+            return None
+        return _status(native)
 
     def get_status_all(self) -> list[DurableOrchestrationStatus]:
         found = [_status(s) for s in self._run(self._native.get_status_all())]
