@@ -175,6 +175,9 @@ class Recorded:
     def table_get(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
         return {"id": key["id"], "total": 12} if table == "orders" else None
 
+    def put_object(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
+        self.sent.append((f"{bucket}/{key}", data))
+
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"unexpected binding call {name}")
 
@@ -214,3 +217,10 @@ def test_undeclared_binding_is_denied_on_azure_too(shop: Any) -> None:
     ctx = shop._rt.context("get_order")
     with pytest.raises(BindingDenied):
         ctx.send("orders", b"x")
+
+
+def test_timer_invocation(shop: Any) -> None:
+    timer = TimerRequest(past_due=False, schedule_status={"Last": "2026-03-03T01:00:00Z"})
+    assert _fn(shop, "nightly_report")(timer, None) is None
+    ((key, data),) = shop._rt._bindings.sent
+    assert key.startswith("reports/") and key.endswith(".txt") and data == b"orders report\n"

@@ -200,3 +200,35 @@ def test_azure_sdk_client_drives_the_local_engine(local_api: LocalDurableApi) ->
     assert (state.entity_exists, state.entity_state) == (True, 5)
     assert client.purge_instance_history(iid).instances_deleted == 1
     assert client.get_status(iid) is None
+
+
+def test_queue_function_with_durable_client_end_to_end(tmp_path: Path) -> None:
+    """The shop's take_order as the worker runs it: an async function (durable client
+    middleware of azure-functions-durable) given a ServiceBusMessage and the client binding
+    JSON; the handler's synchronous ctx.durable.start_new crosses to the worker's loop."""
+    from azure.functions.servicebus import ServiceBusMessage
+
+    from .support import EXAMPLES, generated_app
+
+    started: list[tuple[str, Any]] = []
+
+    async def post(url: str, data: Any = None, *args: Any, **kwargs: Any) -> list[Any]:
+        started.append((url, json.loads(data)))
+        return [202, {"id": "new-1"}]
+
+    with generated_app(EXAMPLES / "shop" / "app.py", tmp_path) as app:
+        fn = next(f for f in app.indexed if f.get_function_name() == "take_order")
+        original = df.DurableOrchestrationClient.__init__
+
+        def with_fake_http(self: Any, *args: Any, **kwargs: Any) -> None:
+            original(self, *args, **kwargs)
+            self._post_async_request = post
+
+        msg = ServiceBusMessage(body=b'{"id": "o-1", "items": [1]}', message_id="m-1",
+                                application_properties={}, user_properties={})
+        df.DurableOrchestrationClient.__init__ = with_fake_http  # type: ignore[method-assign]
+        try:
+            asyncio.run(fn.get_user_function()(msg=msg, client=binding(), context=None))
+        finally:
+            df.DurableOrchestrationClient.__init__ = original  # type: ignore[method-assign]
+    assert started == [(f"{RPC}orchestrators/fulfil_order", {"id": "o-1", "items": [1]})]
