@@ -273,6 +273,7 @@ class Engine:
                 if ok
                 else "SubOrchestrationInstanceFailed",
                 "id": inst.parent_task,
+                "instance": iid,
                 "ts": now_ts(),
             }
             if ok:

@@ -136,6 +136,42 @@ def one_step(ctx: Any) -> Any:
     return (yield ctx.wait_for_external_event("go"))
 
 
+def ticker(ctx: Any) -> Any:
+    n = ctx.get_input()
+    ctx.signal_entity(EntityId("account", "ticks"), "deposit", 1)
+    if n < 3:
+        yield ctx.create_timer(ctx.current_utc_datetime)
+        ctx.continue_as_new(n + 1)
+        return None
+    return n
+
+
+CHILD_RUNS: list[int] = []
+
+
+def shaky_child(ctx: Any) -> Any:
+    CHILD_RUNS.append(1)
+    if len(CHILD_RUNS) < 3 and not ctx.is_replaying:
+        raise RuntimeError(f"child attempt {len(CHILD_RUNS)}")
+    yield ctx.create_timer(ctx.current_utc_datetime)
+    return ctx.get_input() * 2
+
+
+def retrying_parent(ctx: Any) -> Any:
+    retry = RetryOptions(20, 3, backoff_coefficient=2.0)
+    return (yield ctx.call_sub_orchestrator_with_retry("shaky_child", retry, 21))
+
+
+SEEN: list[tuple[str, bool]] = []
+
+
+def uuids(ctx: Any) -> Any:
+    first = ctx.new_uuid()
+    SEEN.append((first, ctx.is_replaying))
+    yield ctx.wait_for_external_event("go")
+    return [first, ctx.new_uuid()]
+
+
 GAUGE = Gauge()
 REGISTRY = dict(
     orchestrators={
@@ -149,6 +185,10 @@ REGISTRY = dict(
         "bank": bank,
         "sleeper": sleeper,
         "two_steps": two_steps,
+        "ticker": ticker,
+        "shaky_child": shaky_child,
+        "retrying_parent": retrying_parent,
+        "uuids": uuids,
     },
     activities={"price": price, "boom": boom, "echo": echo, "gauged": GAUGE},
     entities={"account": account},
@@ -215,10 +255,13 @@ def test_per_function_and_host_activity_limits(make: Callable[..., Engine]) -> N
     engine.stop()
 
 
-def test_orchestrator_instance_limit_keeps_extra_instances_pending(
-    make: Callable[..., Engine],
+@pytest.mark.parametrize(
+    "limits", [{"limits": {"waits": 1}}, {"max_orchestrations": 1}], ids=["function", "host"]
+)
+def test_orchestration_limits_keep_extra_instances_pending(
+    make: Callable[..., Engine], limits: dict[str, Any]
 ) -> None:
-    engine = make(limits={"waits": 1})
+    engine = make(**limits)
     first = engine.start_new("waits", "w1", None).result()
     second = engine.start_new("waits", "w2", None).result()
     assert engine.store.instance(second).status == "Pending"  # type: ignore[union-attr]
@@ -268,3 +311,29 @@ def test_replay_detects_an_action_the_code_no_longer_schedules(
     assert changed.post("wait", iid).result(5) == "Failed"
     output = changed.store.instance(iid).output  # type: ignore[union-attr]
     assert "NonDeterminismError" in output and "TaskScheduled 'echo' at position 1" in output
+
+
+def test_continue_as_new_keeps_signals_sent_before_it(make: Callable[..., Engine]) -> None:
+    engine = make()
+    assert run(engine, "ticker", "0") == ("Completed", 3)
+    assert engine.store.entity("@account@ticks") == ("4", True)
+
+
+def test_sub_orchestrator_with_retry(make: Callable[..., Engine]) -> None:
+    CHILD_RUNS.clear()
+    assert run(make(), "retrying_parent") == ("Completed", 42)
+
+
+def test_new_uuid_is_the_same_on_replay(make: Callable[..., Engine]) -> None:
+    SEEN.clear()
+    engine = make()
+    iid = engine.start_new("uuids", None, None).result()
+    engine.stop()
+    again = make()
+    again.post("event", iid, "go", None).result()
+    assert again.post("wait", iid).result(5) == "Completed"
+    from faas_iac.durable import codec
+
+    first, second = codec.loads(again.store.instance(iid).output)  # type: ignore[union-attr]
+    assert [(first, False), (first, True)] == SEEN
+    assert second != first

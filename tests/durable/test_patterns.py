@@ -161,7 +161,7 @@ def test_continue_as_new_keeps_only_the_last_history(client: HttpDurableClient) 
     assert history.history[0]["Input"] == {"round": 2, "rounds": 3}
 
 
-def test_custom_status(client: HttpDurableClient) -> None:
+def test_custom_status(host: HostProcess, client: HttpDurableClient) -> None:
     instance = client.start_new("report_progress")
     wait_for(
         lambda: (
@@ -170,6 +170,13 @@ def test_custom_status(client: HttpDurableClient) -> None:
             and s.custom_status["percent"] == 50
         )
     )
+    with host.client() as http:  # while it runs: 202 with Location (the status URL)
+        running = http.get(
+            f"{WEBHOOK}/instances/{instance}", headers={"x-functions-key": host.master}
+        )
+        assert running.status_code == 202
+        assert running.json()["runtimeStatus"] == "Running"
+        assert f"/instances/{instance}?" in running.headers["location"]
     client.raise_event(instance, "Approval", True)
     status = client.wait_for_completion(instance, 10)
     assert status is not None and status.output == {"approved": True}
