@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
-import inspect
 import logging
 import queue
 import threading
@@ -29,14 +28,14 @@ from pathlib import Path
 from typing import Any
 
 from . import codec, errors
+from .activities import ActivityRunner, Job
 from .entities import DurableEntityContext, run_operation
 from .entity_id import EntityId
-from .orchestration import TERMINAL, Orchestration, error_of, now_ts
+from .orchestration import TERMINAL, Orchestration, now_ts
 from .store import Batch, InstanceRow, Store
 
 log = logging.getLogger("faas_iac.durable")
 MAX_BATCH = 4096
-MAX_WORKERS = 128
 Msg = tuple[Any, ...]
 
 
@@ -65,35 +64,31 @@ class Engine:
         self.loop = loop
         self._entities = {k.lower(): v for k, v in registry.entities.items()}
         self._inbox: queue.SimpleQueue[Msg] = queue.SimpleQueue()
-        self._jobs: queue.SimpleQueue[Msg | None] = queue.SimpleQueue()
         self._cache: dict[str, Orchestration] = {}
         self._timers: list[tuple[float, str, int, int]] = []
         self._waiters: dict[str, list[Future[Any]]] = {}
         self._running: dict[str, int] = {}
         self._top_running = 0
         self._pending: deque[Orchestration] = deque()
-        self._act_running: dict[str, int] = {}
-        self._act_waiting: dict[str, deque[Msg]] = {}
+        self.activities = ActivityRunner(
+            registry.activities, registry.limits, registry.max_activities, self._inbox.put
+        )
         self._thread: threading.Thread | None = None
-        self._workers: list[threading.Thread] = []
         self.history_events = 0
         # per-turn state
         self._batch = Batch()
         self._dirty: dict[str, Orchestration] = {}
         self._internal: deque[Msg] = deque()
         self._acks: list[tuple[Future[Any], Any]] = []
-        self._dispatch: list[Msg] = []
+        self._dispatch: list[Job] = []
         self._arm: list[tuple[float, str, int, int]] = []
         self._ended: list[Orchestration] = []
         self._entity_cache: dict[str, tuple[str | None, bool]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        workers = max(1, min(self.registry.max_activities, MAX_WORKERS))
-        for n in range(workers):
-            worker = threading.Thread(target=self._work, name=f"durable-activity-{n}", daemon=True)
-            worker.start()
-            self._workers.append(worker)
+        self.activities.loop = self.loop
+        self.activities.start()
         self._thread = threading.Thread(target=self._run, name="durable-engine", daemon=True)
         self._thread.start()
         self.call(lambda: None).result()  # recovery done
@@ -103,11 +98,7 @@ class Engine:
             return
         self._inbox.put(("stop",))
         self._thread.join(timeout)
-        for _ in self._workers:
-            self._jobs.put(None)
-        deadline = time.monotonic() + 2.0  # activities still running are redone on restart
-        for worker in self._workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
+        self.activities.stop()
         self._thread = None
         self.store.close()
 
@@ -181,7 +172,7 @@ class Engine:
             if not fut.done():
                 fut.set_result(value)
         for job in self._dispatch:
-            self._submit(job)
+            self.activities.submit(job)
         for timer in self._arm:
             heapq.heappush(self._timers, timer)
         for inst in self._ended:
@@ -364,10 +355,7 @@ class Engine:
         self._touch(inst)
 
     def _on_result(self, iid: str, gen: int, name: str, event: dict[str, Any]) -> None:
-        self._act_running[name] = self._act_running.get(name, 1) - 1
-        waiting = self._act_waiting.get(name)
-        if waiting:
-            self._submit(waiting.popleft())
+        self.activities.finished(name)
         self._on_deliver(iid, gen, event)
 
     def _live(self, iid: str, action: str) -> Orchestration:
@@ -468,41 +456,6 @@ class Engine:
         if fut is not None:
             self._acks.append((fut, None))
 
-    # -- activities --------------------------------------------------------------------------------
-    def _submit(self, job: Msg) -> None:
-        name = job[3]
-        limit = self.registry.limits.get(name)
-        running = self._act_running.get(name, 0)
-        if limit is not None and running >= limit:
-            self._act_waiting.setdefault(name, deque()).append(job)
-            return
-        self._act_running[name] = running + 1
-        fn = self.registry.activities.get(name)
-        if fn is not None and inspect.iscoroutinefunction(fn) and self.loop is not None:
-            coro = fn(*_args(fn, codec.loads(job[4])))
-            handle = asyncio.run_coroutine_threadsafe(coro, self.loop)
-            handle.add_done_callback(lambda f: self._inbox.put(_outcome(job, f)))
-            return
-        self._jobs.put(job)
-
-    def _work(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            fut: Future[Any] = Future()
-            fn = self.registry.activities.get(job[3])
-            try:
-                if fn is None:
-                    raise LookupError(f"no activity named {job[3]!r}")
-                value = fn(*_args(fn, codec.loads(job[4])))
-                if inspect.isawaitable(value):
-                    value = asyncio.run(_await(value))
-                fut.set_result(value)
-            except Exception as exc:
-                fut.set_exception(exc)
-            self._inbox.put(_outcome(job, fut))
-
     # -- recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
         rows = self.store.active()
@@ -541,46 +494,6 @@ class Engine:
         inst.input_json = row.input
         inst.replay(self.store.writer_history(row.id))
         return inst
-
-
-_SHAPES: dict[Callable[..., Any], Any] = {}
-_NO_ARGS = object()
-
-
-def _args(fn: Callable[..., Any], value: Any) -> tuple[Any, ...]:
-    """An activity takes its input as its one argument (validated into a pydantic model when
-    it is annotated with one), or no argument at all."""
-    shape = _SHAPES.get(fn)
-    if shape is None:
-        try:
-            params = list(inspect.signature(fn).parameters.values())
-            shape = _NO_ARGS if not params else params[0].annotation
-            if isinstance(shape, str):
-                shape = inspect.get_annotations(fn, eval_str=True).get(params[0].name)
-        except Exception:
-            shape = None
-        _SHAPES[fn] = shape
-    if shape is _NO_ARGS:
-        return ()
-    return (codec.coerce(value, shape),)
-
-
-async def _await(value: Any) -> Any:
-    return await value
-
-
-def _outcome(job: Msg, fut: Any) -> Msg:
-    iid, gen, tid, name, _ = job
-    event: dict[str, Any] = {"id": tid, "ts": now_ts()}
-    exc = fut.exception()
-    if exc is None:
-        try:
-            event.update(type="TaskCompleted", result=codec.dumps(fut.result()))
-        except TypeError as bad:
-            event.update(type="TaskFailed", error=error_of(bad))
-    else:
-        event.update(type="TaskFailed", error=error_of(exc))
-    return ("result", iid, gen, name, event)
 
 
 _HANDLERS: dict[str, Callable[..., None]] = {
