@@ -29,8 +29,7 @@ from typing import Any
 
 from . import codec, errors
 from .activities import ActivityRunner, Job
-from .entities import DurableEntityContext, run_operation
-from .entity_id import EntityId
+from .entities import EntityTable
 from .orchestration import TERMINAL, Orchestration, now_ts
 from .store import Batch, InstanceRow, Store
 
@@ -62,7 +61,7 @@ class Engine:
         self.registry = registry
         self.store = Store(path, durability)
         self.loop = loop
-        self._entities = {k.lower(): v for k, v in registry.entities.items()}
+        self.entities = EntityTable(registry.entities, self.store.writer_entity)
         self._inbox: queue.SimpleQueue[Msg] = queue.SimpleQueue()
         self._cache: dict[str, Orchestration] = {}
         self._timers: list[tuple[float, str, int, int]] = []
@@ -83,7 +82,6 @@ class Engine:
         self._dispatch: list[Job] = []
         self._arm: list[tuple[float, str, int, int]] = []
         self._ended: list[Orchestration] = []
-        self._entity_cache: dict[str, tuple[str | None, bool]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -426,32 +424,14 @@ class Engine:
         reply: tuple[str, int, int] | None,
         fut: Future[Any] | None,
     ) -> None:
-        eid = EntityId.parse(entity)
-        fn = self._entities.get(eid.name.lower())
-        err: dict[str, str] | None
-        if fn is None:
-            result_ok, result, err = (
-                False,
-                None,
-                {"type": "LookupError", "message": f"no entity named {eid.name!r}"},
-            )
-        else:
-            state, exists = self._entity_cache.get(entity) or self.store.writer_entity(entity)
-            ctx = DurableEntityContext(eid, state, exists)
-            outcome = run_operation(fn, ctx, op, input_json)
-            new_state, new_exists = ctx._snapshot()
-            self._entity_cache[entity] = (new_state, new_exists)
-            self._batch.entities.append(
-                (entity, eid.name, eid.key, new_state if new_exists else None, now_ts())
-            )
-            result_ok, result, err = outcome.ok, outcome.result_json, outcome.error
+        outcome = self.entities.run(entity, op, input_json, self._batch.entities)
         if reply is not None:
             iid, gen, tid = reply
             event: dict[str, Any] = {"id": tid, "ts": now_ts()}
-            if result_ok:
-                event.update(type="EntityOperationCompleted", result=result)
+            if outcome.ok:
+                event.update(type="EntityOperationCompleted", result=outcome.result_json)
             else:
-                event.update(type="EntityOperationFailed", error=err)
+                event.update(type="EntityOperationFailed", error=outcome.error)
             self._on_deliver(iid, gen, event)
         if fut is not None:
             self._acks.append((fut, None))
