@@ -112,7 +112,7 @@ def status(
     client = _client(state_dir, url, key)
     if instance_id is None:
         wanted = [OrchestrationRuntimeStatus(s) for s in runtime_status]
-        _echo([s.to_json() for s in client.get_status_by(wanted or None)])
+        _echo([s.to_json() for s in client.get_status_by(runtime_status=wanted or None)])
         return
     found = client.get_status(instance_id)
     if found is None:

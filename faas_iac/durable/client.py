@@ -315,14 +315,24 @@ class HttpDurableClient(_Responses):
             return None
         return DurableOrchestrationStatus.from_json(body)
 
+    def get_status_all(self) -> list[DurableOrchestrationStatus]:
+        return self.get_status_by()
+
     def get_status_by(
         self,
+        created_time_from: datetime | None = None,
+        created_time_to: datetime | None = None,
         runtime_status: list[OrchestrationRuntimeStatus] | None = None,
     ) -> list[DurableOrchestrationStatus]:
-        query = (
-            {"runtimeStatus": ",".join(s.value for s in runtime_status)} if runtime_status else {}
-        )
-        _, body, _ = self._request("GET", "/instances", query=query)
+        query: dict[str, str] = {}
+        if runtime_status:
+            query["runtimeStatus"] = ",".join(s.value for s in runtime_status)
+        if created_time_from is not None:
+            query["createdTimeFrom"] = created_time_from.isoformat()
+        if created_time_to is not None:
+            query["createdTimeTo"] = created_time_to.isoformat()
+        status, body, _ = self._request("GET", "/instances", query=query)
+        self._raise(status, body, "")
         return [DurableOrchestrationStatus.from_json(item) for item in body]
 
     def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:

@@ -3,6 +3,7 @@ concurrency limits, entity serialization, timers and replay across restarts."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -337,3 +338,29 @@ def test_new_uuid_is_the_same_on_replay(make: Callable[..., Engine]) -> None:
     first, second = codec.loads(again.store.instance(iid).output)  # type: ignore[union-attr]
     assert [(first, False), (first, True)] == SEEN
     assert second != first
+
+
+async def fetch(value: int) -> dict[str, Any]:
+    await asyncio.sleep(0.01)
+    return {"value": value, "thread": threading.current_thread().name}
+
+
+def gather(ctx: Any) -> Any:
+    return (yield ctx.task_all([ctx.call_activity("fetch", n) for n in range(3)]))
+
+
+def test_async_activities_run_on_the_hosts_loop(tmp_path: Path) -> None:
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="host-loop", daemon=True)
+    thread.start()
+    registry = Registry(orchestrators={"gather": gather}, activities={"fetch": fetch})
+    engine = Engine(registry, tmp_path / "a.sqlite3", loop=loop)
+    engine.start()
+    try:
+        status, output = run(engine, "gather")
+    finally:
+        engine.stop()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(2)
+    assert status == "Completed"
+    assert output == [{"value": n, "thread": "host-loop"} for n in range(3)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -226,3 +227,7 @@ def test_singleton_purge_and_errors(host: HostProcess, client: HttpDurableClient
         )
         assert listed.status_code == 200
         assert listed.json() and {i["runtimeStatus"] for i in listed.json()} == {"Completed"}
+    since = datetime.now(UTC) - timedelta(minutes=5)
+    completed = client.get_status_by(since, None, [OrchestrationRuntimeStatus.Completed])
+    assert completed and all(s.runtime_status.value == "Completed" for s in completed)
+    assert not client.get_status_by(datetime.now(UTC) + timedelta(minutes=1))
