@@ -91,7 +91,6 @@ class ActivityRunner:
             job = self._jobs.get()
             if job is None:
                 return
-            fut: Future[Any] = Future()
             fn = self._activities.get(job[3])
             try:
                 if fn is None:
@@ -99,10 +98,9 @@ class ActivityRunner:
                 value = fn(*_args(fn, codec.loads(job[4])))
                 if inspect.isawaitable(value):
                     value = asyncio.run(_await(value))
-                fut.set_result(value)
+                self._report(_event(job, value, None))
             except Exception as exc:
-                fut.set_exception(exc)
-            self._report(outcome(job, fut))
+                self._report(_event(job, None, exc))
 
 
 _SHAPES: dict[Callable[..., Any], Any] = {}
@@ -131,15 +129,19 @@ async def _await(value: Any) -> Any:
     return await value
 
 
-def outcome(job: Job, fut: Any) -> Msg:
-    """The engine message for a finished job: TaskCompleted, or TaskFailed with the error's
-    type and message."""
+def outcome(job: Job, fut: Future[Any]) -> Msg:
+    """The engine message for a finished async job."""
+    exc = fut.exception()
+    return _event(job, None if exc is not None else fut.result(), exc)
+
+
+def _event(job: Job, value: Any, exc: BaseException | None) -> Msg:
+    """TaskCompleted with the result, or TaskFailed with the error's type and message."""
     iid, gen, tid, name, _ = job
     event: dict[str, Any] = {"id": tid, "ts": now_ts()}
-    exc = fut.exception()
     if exc is None:
         try:
-            event.update(type="TaskCompleted", result=codec.dumps(fut.result()))
+            event.update(type="TaskCompleted", result=codec.dumps(value))
         except TypeError as bad:
             event.update(type="TaskFailed", error=error_of(bad))
     else:

@@ -36,6 +36,7 @@ from .store import Batch, InstanceRow, Store
 log = logging.getLogger("faas_iac.durable")
 MAX_BATCH = 4096
 Msg = tuple[Any, ...]
+_FRESH = "\x00fresh:"
 
 
 @dataclass
@@ -110,7 +111,9 @@ class Engine:
         return self.post("call", fn)
 
     def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> Future[Any]:
-        return self.post("start", instance_id or uuid.uuid4().hex, name, input_json, None, None)
+        if instance_id is None:  # a fresh random id: no need to look for an existing instance
+            return self.post("start", _FRESH + uuid.uuid4().hex, name, input_json, None, None)
+        return self.post("start", instance_id, name, input_json, None, None)
 
     # -- the engine thread -------------------------------------------------------------------
     def _run(self) -> None:
@@ -324,7 +327,10 @@ class Engine:
         fn = self.registry.orchestrators.get(name)
         if fn is None and parent is None:
             raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
-        status = self._status_of(iid)
+        if iid.startswith(_FRESH):
+            iid, status = iid[len(_FRESH) :], None
+        else:
+            status = self._status_of(iid)
         if status is not None and status not in TERMINAL:
             if parent is None:
                 raise errors.already_running(iid, status)
