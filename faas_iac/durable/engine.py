@@ -74,6 +74,7 @@ class Engine:
             registry.activities, registry.limits, registry.max_activities, self._inbox.put
         )
         self._thread: threading.Thread | None = None
+        self._rebuilding = False
         self.history_events = 0
         # per-turn state
         self._batch = Batch()
@@ -162,11 +163,12 @@ class Engine:
             if batch:
                 self.store.commit(batch)
         except Exception as exc:
-            log.exception("durable engine: commit failed")
+            log.exception("durable engine: commit failed; reloading from the store")
             for fut, _ in self._acks:
                 if not fut.done():
                     fut.set_exception(exc)
             self._reset_turn()
+            self._rebuild()
             return
         self.history_events += len(batch.history)
         for fut, value in self._acks:
@@ -465,6 +467,24 @@ class Engine:
                 self._launch(inst)
         self._turn_end()
         log.info("durable engine: recovered %d instances", len(rows))
+
+    def _rebuild(self) -> None:
+        """After a failed commit memory is ahead of the store: forget it and start again from
+        what the store holds, as after a restart (callers of the failed turn got the error)."""
+        if self._rebuilding:
+            return
+        self._rebuilding = True
+        try:
+            self._internal.clear()
+            self._cache.clear()
+            self._pending.clear()
+            self._running.clear()
+            self._top_running = 0
+            self._timers.clear()
+            self.entities.forget()
+            self._recover()
+        finally:
+            self._rebuilding = False
 
     def _restore(self, row: InstanceRow) -> Orchestration | None:
         fn = self.registry.orchestrators.get(row.name)

@@ -114,6 +114,10 @@ class EntityTable:
         self._load = load
         self._cache: dict[str, tuple[str | None, bool]] = {}
 
+    def forget(self) -> None:
+        """Drop cached states (after a failed commit): they are read again from the store."""
+        self._cache.clear()
+
     def run(
         self,
         entity: str,

@@ -364,3 +364,35 @@ def test_async_activities_run_on_the_hosts_loop(tmp_path: Path) -> None:
         thread.join(2)
     assert status == "Completed"
     assert output == [{"value": n, "thread": "host-loop"} for n in range(3)]
+
+
+def big_status(ctx: Any) -> Any:
+    ctx.set_custom_status("x" * 20_000)
+    yield ctx.create_timer(ctx.current_utc_datetime)
+
+
+def test_custom_status_above_16_kb_fails_clearly(make: Callable[..., Engine]) -> None:
+    engine = make(orchestrators={"big_status": big_status})
+    status, output = run(engine, "big_status")
+    assert status == "Failed" and "the limit is 16 KB" in output
+
+
+def test_a_failed_commit_loses_nothing_acknowledged(make: Callable[..., Engine]) -> None:
+    engine = make()
+    kept = engine.start_new("waits", "kept", None).result()
+    real = engine.store.commit
+    failures = [RuntimeError("disk full")]
+
+    def flaky(batch: Any) -> None:
+        if failures:
+            raise failures.pop()
+        real(batch)
+
+    engine.store.commit = flaky  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="disk full"):
+        engine.start_new("waits", "lost", None).result(5)
+    assert engine.store.instance("lost") is None  # not acknowledged, not stored
+    engine.post("event", kept, "go", '"still here"').result(5)
+    assert engine.post("wait", kept).result(5) == "Completed"
+    assert engine.store.instance(kept).output == '"still here"'  # type: ignore[union-attr]
+    assert engine.start_new("waits", "lost", None).result(5) == "lost"  # the id is free again
