@@ -174,5 +174,9 @@ class DurableOrchestrationContext:
         returns (an eternal orchestration without an ever-growing history)."""
         self._new_input = input_
 
+    @property
+    def will_continue_as_new(self) -> bool:
+        return self._new_input is not _NO_INPUT
+
     def _schedule(self, task: AtomicTask) -> None:
         self._run.schedule(task)

@@ -4,6 +4,7 @@ concurrency limits, entity serialization, timers and replay across restarts."""
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -396,3 +397,39 @@ def test_a_failed_commit_loses_nothing_acknowledged(make: Callable[..., Engine])
     assert engine.post("wait", kept).result(5) == "Completed"
     assert engine.store.instance(kept).output == '"still here"'  # type: ignore[union-attr]
     assert engine.start_new("waits", "lost", None).result(5) == "lost"  # the id is free again
+
+
+def test_in_process_client(make: Callable[..., Engine]) -> None:
+    from faas_iac.durable import DurableClient, OrchestrationRuntimeStatus
+    from faas_iac.durable.client import Signer
+    from faas_iac.runtime.types import HttpRequest
+
+    client = DurableClient(make(), Signer(b"secret"), "http://127.0.0.1:7071", "hub")
+    iid = client.start_new("waits", None, None)
+    client.suspend(iid, "pause")
+    assert client.get_status(iid).runtime_status is OrchestrationRuntimeStatus.Suspended  # type: ignore[union-attr]
+    client.resume(iid, "go on")
+    client.raise_event(iid, "go", {"ok": True})
+    done = client.wait_for_completion(iid, 5)
+    assert done is not None and done.output == {"ok": True}
+    history = client.get_status(iid, show_history=True, show_history_output=True)
+    assert [e["EventType"] for e in history.history or []] == [  # type: ignore[union-attr]
+        "ExecutionStarted",
+        "ExecutionSuspended",
+        "ExecutionResumed",
+        "EventRaised",
+        "ExecutionCompleted",
+    ]
+    req = HttpRequest("POST", "/api/x", headers={"host": "localhost:8080"})
+    resp = client.create_check_status_response(req, iid)
+    links = json.loads(resp.body_bytes)
+    assert resp.status == 202 and resp.headers["Location"] == links["statusQueryGetUri"]
+    assert links["statusQueryGetUri"].startswith(
+        f"http://localhost:8080/runtime/webhooks/durabletask/instances/{iid}?"
+    )
+    direct = client.wait_for_completion_or_create_check_status_response(req, iid, 1000)
+    assert direct.status == 200 and json.loads(direct.body_bytes) == {"ok": True}
+    completed = [OrchestrationRuntimeStatus.Completed]
+    assert [s.instance_id for s in client.get_status_by(runtime_status=completed)] == [iid]
+    assert client.purge_instance_history_by(runtime_status=completed).instances_deleted == 1
+    assert client.get_status(iid) is None

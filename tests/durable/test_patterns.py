@@ -227,6 +227,16 @@ def test_singleton_purge_and_errors(host: HostProcess, client: HttpDurableClient
         )
         assert listed.status_code == 200
         assert listed.json() and {i["runtimeStatus"] for i in listed.json()} == {"Completed"}
+        for name in ("purge-a", "purge-b"):
+            client.start_new("verify_phone", name, {"phone": "+4"})
+            client.terminate(name, "bye")
+        purged = http.delete(
+            f"{WEBHOOK}/instances",
+            headers={"x-functions-key": host.master},
+            params={"instanceIdPrefix": "purge-", "runtimeStatus": "Terminated"},
+        )
+        assert purged.status_code == 200 and purged.json() == {"instancesDeleted": 2}
+        assert client.get_status("purge-a") is None
     since = datetime.now(UTC) - timedelta(minutes=5)
     completed = client.get_status_by(since, None, [OrchestrationRuntimeStatus.Completed])
     assert completed and all(s.runtime_status.value == "Completed" for s in completed)
