@@ -51,6 +51,9 @@ def test_cli_lifecycle(host: HostProcess) -> None:
     assert cli(host, "terminate", "cli-2", "--reason", "stop").returncode == 0
     again = cli(host, "terminate", "cli-2")
     assert again.returncode == 2 and "FIAC873" in again.stderr
+    purged = cli(host, "purge", "-s", "Terminated")
+    assert purged.returncode == 0 and purged.stdout.startswith("instances deleted: ")
+    assert int(purged.stdout.split(": ")[1]) >= 1
     unknown = cli(host, "start", "nope")
     assert unknown.returncode == 2 and "FIAC870" in unknown.stderr
 
