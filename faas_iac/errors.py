@@ -68,6 +68,8 @@ CODES: dict[str, str] = {
     "FIAC812": "request body is not valid JSON",
     "FIAC813": "host refused an admin request",
     "FIAC814": "function cannot be invoked alone",
+    "FIAC815": "path does not match the HTTP function's route",
+    "FIAC816": "port in use",
     "FIAC870": "unknown orchestrator",
     "FIAC871": "orchestration instance already exists",
     "FIAC872": "orchestration instance not found",
