@@ -7,6 +7,7 @@ folders as the dev host's, so a running host picks them up.
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 import uuid
@@ -94,6 +95,23 @@ def _show(result: Any, fn: Function) -> str:
     return json.dumps(result, default=str)
 
 
+def _durable_client(state: Path) -> Any:
+    """A client of the running host's durable engine (over its management API), for a
+    function with ``durable_client=True``: orchestrations run in the host, not here."""
+    try:
+        info = json.loads((state / "host.json").read_text(encoding="utf-8"))
+        key = json.loads((state / "keys.json").read_text(encoding="utf-8"))["master"]
+        client = importlib.import_module("faas_iac.durable.client").HttpDurableClient
+    except (OSError, ValueError, KeyError, ImportError, AttributeError):
+        raise FaasError.one(
+            "FIAC811",
+            f"this function starts orchestrations, which run in a host; none is running with "
+            f"state folder {state}",
+            fix="start one with `faas-iac dev APP` (same --state-dir), then invoke again",
+        ) from None
+    return client(str(info["url"]), str(key))
+
+
 def invoke_once(
     target: str, function: str, data: str | None, state: Path, path: str | None = None
 ) -> str:
@@ -119,7 +137,8 @@ def invoke_once(
     try:
         secrets = load_secrets(state, {r.name for r in model.resources if r.kind == "secret"})
         bindings = LocalBindings(model, store, state, secrets)
-        invoker = Invoker(fn, resolve(fn), bindings)
+        durable = _durable_client(state) if fn.durable_client else None
+        invoker = Invoker(fn, resolve(fn), bindings, durable)
         started = time.perf_counter()
         try:
             result = invoker.call_sync(build(fn, data), new_invocation_id())

@@ -114,3 +114,19 @@ def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
         r = _cli("dev", str(TRIGGERS), "--state-dir", str(tmp_path), "--port", port)
     assert r.returncode == 2 and "FIAC816" in r.stderr and "--port" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_invoke_of_a_durable_client_uses_the_running_host(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    data = '{"id": "o-9", "items": [1], "total": 3}'
+    r = _cli("invoke", str(SHOP), "take_order", "--data", data, "--state-dir", str(state))
+    assert r.returncode == 2 and "FIAC811" in r.stderr
+    with HostProcess(SHOP, state, "--no-reload") as host, host.client() as c:
+        r = _cli("invoke", str(SHOP), "take_order", "--data", data, "--state-dir", str(state))
+        assert r.returncode == 0, r.stderr
+
+        def outputs() -> list[Any]:
+            r = c.get("/runtime/webhooks/durabletask/instances", params={"code": host.master})
+            return [i["output"] for i in r.json() if i["runtimeStatus"] == "Completed"]
+
+        assert wait_for(outputs) == [{"order": "o-9", "reserved": True, "charged": "charged 3"}]

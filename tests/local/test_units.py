@@ -128,3 +128,15 @@ def test_run_on_startup_runs_once_per_start_without_moving_the_schedule(tmp_path
     assert fired == [{"scheduled": t0 + 5.0, "last": t0, "past_due": False}]
     assert store.last_fire("tick") == t0
     store.close()
+
+
+def test_every_local_host_code_is_listed() -> None:
+    import re
+
+    from faas_iac.errors import CODES
+    from tests.local.hostproc import ROOT
+
+    sources = [*(ROOT / "faas_iac" / "local").glob("*.py"), ROOT / "faas_iac" / "cli" / "dev.py"]
+    used = {c for path in sources for c in re.findall(r"FIAC\d{3}", path.read_text())}
+    assert {c for c in used if c.startswith("FIAC8")} >= {"FIAC801", "FIAC816"}
+    assert used <= set(CODES), sorted(used - set(CODES))
