@@ -40,7 +40,7 @@ def still_serving(host: HostProcess) -> None:
 @pytest.mark.parametrize(
     ("path", "status", "code"),
     [("/api/boom", 500, "FIAC809"), ("/api/wrong", 500, "FIAC807"),
-     ("/api/undeclared", 500, "FIAC806")],
+     ("/api/undeclared", 500, "FIAC806"), ("/api/badstatus", 500, "FIAC807")],
 )
 def test_handler_errors(host: HostProcess, path: str, status: int, code: str) -> None:
     with host.client() as c:

@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Any
 
-from faas_iac import App, Context, HttpRequest, Message
+from faas_iac import App, Context, HttpRequest, HttpResponse, Message
 
 app = App("faults", http_auth="anonymous")
 _lock = threading.Lock()
@@ -71,3 +71,8 @@ def slow_job(msg: Message, ctx: Context) -> None:
 
 app.external("node_hello", runtime="nodejs20", handler="index.handler", code="node",
              trigger="http", route="/node", methods=["GET"])
+
+
+@app.http("/badstatus", methods=["GET"])
+def bad_status(req: HttpRequest, ctx: Context) -> HttpResponse:
+    return HttpResponse(b"", status=1234)
