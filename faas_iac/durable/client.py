@@ -218,6 +218,24 @@ class DurableClient(_Responses):
 
     purge = purge_instance_history
 
+    def purge_instance_history_by(
+        self,
+        created_time_from: datetime | None = None,
+        created_time_to: datetime | None = None,
+        runtime_status: list[OrchestrationRuntimeStatus] | None = None,
+    ) -> PurgeHistoryResult:
+        """Purge every finished instance matching the filters."""
+        finished = [s for s in TERMINAL if not runtime_status or
+                    OrchestrationRuntimeStatus(s) in runtime_status]  # fmt: skip
+        rows = self._engine.store.query(
+            finished,
+            created_time_from.timestamp() if created_time_from else None,
+            created_time_to.timestamp() if created_time_to else None,
+            limit=1_000_000,
+        )
+        futures = [self._engine.post("purge", row.id) for row in rows]
+        return PurgeHistoryResult(sum(int(f.result()) for f in futures))
+
     def wait_for_completion(
         self, instance_id: str, timeout: float | None = None
     ) -> DurableOrchestrationStatus | None:
@@ -315,14 +333,24 @@ class HttpDurableClient(_Responses):
             return None
         return DurableOrchestrationStatus.from_json(body)
 
+    def get_status_all(self) -> list[DurableOrchestrationStatus]:
+        return self.get_status_by()
+
     def get_status_by(
         self,
+        created_time_from: datetime | None = None,
+        created_time_to: datetime | None = None,
         runtime_status: list[OrchestrationRuntimeStatus] | None = None,
     ) -> list[DurableOrchestrationStatus]:
-        query = (
-            {"runtimeStatus": ",".join(s.value for s in runtime_status)} if runtime_status else {}
-        )
-        _, body, _ = self._request("GET", "/instances", query=query)
+        query: dict[str, str] = {}
+        if runtime_status:
+            query["runtimeStatus"] = ",".join(s.value for s in runtime_status)
+        if created_time_from is not None:
+            query["createdTimeFrom"] = created_time_from.isoformat()
+        if created_time_to is not None:
+            query["createdTimeTo"] = created_time_to.isoformat()
+        status, body, _ = self._request("GET", "/instances", query=query)
+        self._raise(status, body, "")
         return [DurableOrchestrationStatus.from_json(item) for item in body]
 
     def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
@@ -353,6 +381,24 @@ class HttpDurableClient(_Responses):
         return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))
 
     purge = purge_instance_history
+
+    def purge_instance_history_by(
+        self,
+        created_time_from: datetime | None = None,
+        created_time_to: datetime | None = None,
+        runtime_status: list[OrchestrationRuntimeStatus] | None = None,
+    ) -> PurgeHistoryResult:
+        """Purge every finished instance matching the filters."""
+        query: dict[str, str] = {}
+        if runtime_status:
+            query["runtimeStatus"] = ",".join(s.value for s in runtime_status)
+        if created_time_from is not None:
+            query["createdTimeFrom"] = created_time_from.isoformat()
+        if created_time_to is not None:
+            query["createdTimeTo"] = created_time_to.isoformat()
+        status, body, _ = self._request("DELETE", "/instances", query=query)
+        self._raise(status, body, "")
+        return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))
 
     def signal_entity(
         self, entityId: EntityId, operation_name: str, operation_input: Any = None

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 _UUID_NAMESPACE = uuid.UUID("9e952958-5e33-4daf-827f-2fa12937b875")
 _NO_INPUT: Any = object()
+#: The largest custom status, in bytes of JSON (Azure Durable Functions' limit).
+CUSTOM_STATUS_LIMIT = 16 * 1024
 
 
 def _utc(moment: datetime) -> datetime:
@@ -154,8 +156,14 @@ class DurableOrchestrationContext:
     # -- status and lifetime ---------------------------------------------------------------
     def set_custom_status(self, status: Any) -> None:
         """A JSON value shown as ``customStatus`` in the instance's status."""
+        text = codec.dumps(status)
+        if len(text.encode()) > CUSTOM_STATUS_LIMIT:
+            raise ValueError(
+                f"custom status is {len(text.encode())} bytes; the limit is 16 KB (as on Azure "
+                "Durable Functions): keep a summary in it and the details elsewhere"
+            )
         self._custom_status = status
-        self._run.custom_status_json = codec.dumps(status)
+        self._run.custom_status_json = text
 
     @property
     def custom_status(self) -> Any:
@@ -165,6 +173,10 @@ class DurableOrchestrationContext:
         """Restart this instance with a new input and an empty history once the orchestrator
         returns (an eternal orchestration without an ever-growing history)."""
         self._new_input = input_
+
+    @property
+    def will_continue_as_new(self) -> bool:
+        return self._new_input is not _NO_INPUT
 
     def _schedule(self, task: AtomicTask) -> None:
         self._run.schedule(task)

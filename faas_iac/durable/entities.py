@@ -7,6 +7,7 @@ the state the previous one left, and commits the new state with the batch that r
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -98,3 +99,42 @@ def run_operation(
         ctx._state_json, ctx._exists = before
         ctx._loaded = False
         return OperationResult(False, error={"type": type(exc).__name__, "message": str(exc)})
+
+
+class EntityTable:
+    """The states of entities: read from the store on first use, then cached; each operation
+    adds the new state to the batch that commits it."""
+
+    def __init__(
+        self,
+        functions: dict[str, Callable[..., Any]],
+        load: Callable[[str], tuple[str | None, bool]],
+    ) -> None:
+        self._functions = {name.lower(): fn for name, fn in functions.items()}
+        self._load = load
+        self._cache: dict[str, tuple[str | None, bool]] = {}
+
+    def forget(self) -> None:
+        """Drop cached states (after a failed commit): they are read again from the store."""
+        self._cache.clear()
+
+    def run(
+        self,
+        entity: str,
+        operation: str,
+        input_json: str | None,
+        rows: list[tuple[str, str, str, str | None, float]],
+    ) -> OperationResult:
+        eid = EntityId.parse(entity)
+        fn = self._functions.get(eid.name.lower())
+        if fn is None:
+            return OperationResult(
+                False, error={"type": "LookupError", "message": f"no entity named {eid.name!r}"}
+            )
+        state, exists = self._cache.get(entity) or self._load(entity)
+        ctx = DurableEntityContext(eid, state, exists)
+        result = run_operation(fn, ctx, operation, input_json)
+        new_state, new_exists = ctx._snapshot()
+        self._cache[entity] = (new_state, new_exists)
+        rows.append((entity, eid.name, eid.key, new_state if new_exists else None, time.time()))
+        return result

@@ -9,7 +9,8 @@ Routes under ``/runtime/webhooks/durabletask``:
   Completed, 202 + ``Location`` while Pending/Running/Suspended, 400 when Failed/Terminated
 * ``POST instances/{id}/raiseEvent/{event}``, ``.../terminate``, ``.../suspend``,
   ``.../resume`` (``reason``) → 202; 404 unknown; 410 already finished
-* ``DELETE instances/{id}`` → 200 ``{"instancesDeleted": 1}`` (purge)
+* ``DELETE instances/{id}`` → 200 ``{"instancesDeleted": 1}`` (purge); ``DELETE instances``
+  with ``runtimeStatus`` / ``createdTimeFrom`` / ``createdTimeTo`` purges finished instances
 * ``POST entities/{name}/{key}?op=`` (body = input) → 202; ``GET entities/{name}/{key}``
 
 Every route needs the admin key (``?code=`` or ``x-functions-key``); the routes of one
@@ -109,6 +110,8 @@ class ManagementApp:
             return 202, links, {"Location": links["statusQueryGetUri"]}
         if parts == ["instances"] and method == "GET":
             return 200, self._list(query), {}
+        if parts == ["instances"] and method == "DELETE":
+            return 200, {"instancesDeleted": await self._purge_many(query)}, {}
         if instance_id is not None and len(parts) == 2:
             if method == "GET":
                 return self._status(instance_id, query, base)
@@ -161,6 +164,20 @@ class ManagementApp:
             )["statusQueryGetUri"]
             extra["Retry-After"] = "1"
         return code, payload, extra
+
+    async def _purge_many(self, query: dict[str, str]) -> int:
+        """Purge every finished instance that matches the filters (DELETE instances)."""
+        finished = {"Completed", "Failed", "Terminated"}
+        statuses = [s for s in query.get("runtimeStatus", "").split(",") if s] or sorted(finished)
+        rows = self._engine.store.query(
+            [s for s in statuses if s in finished],
+            _time(query.get("createdTimeFrom")),
+            _time(query.get("createdTimeTo")),
+            query.get("instanceIdPrefix", ""),
+            1_000_000,
+        )
+        futures = [asyncio.wrap_future(self._engine.post("purge", r.id)) for r in rows]
+        return sum(await asyncio.gather(*futures))
 
     def _list(self, query: dict[str, str]) -> list[dict[str, Any]]:
         statuses = [s for s in query.get("runtimeStatus", "").split(",") if s]

@@ -193,9 +193,12 @@ class Orchestration:
         self._step(None, first=True)
 
     def _resolved(self, event: dict[str, Any]) -> None:
-        task = self.open.pop(event["id"], None)
+        task = self.open.get(event["id"])
         if task is None:
             return  # a duplicate or stale completion (at-least-once delivery)
+        if "instance" in event and task.payload.get("instance") != event["instance"]:
+            return  # a child of an earlier execution (before continue_as_new)
+        del self.open[event["id"]]
         kind = event["type"]
         if kind.endswith("Failed"):
             err = event.get("error") or {}
@@ -339,7 +342,8 @@ class Orchestration:
         self.generation += 1
         self.history = []
         self.new_events = []
-        self.outbox = []
+        # work the old execution started is abandoned, except signals it sent
+        self.outbox = [t for t in self.outbox if t.kind == "signal"]
         self.reset = True
         self._init_run()
         ts = self.now.timestamp()

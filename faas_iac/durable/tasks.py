@@ -114,13 +114,14 @@ class CompoundTask(TaskBase):
 
 
 class WhenAllTask(CompoundTask):
-    """Succeeds with every child's result, in order; fails with the first failure."""
+    """Succeeds with every child's result, in order; fails with the first failure.
+    Over no tasks at all it succeeds at once with ``None``, as in azure-functions-durable."""
 
     def __init__(self, children: list[TaskBase]) -> None:
         super().__init__(children)
         self._done = 0
         if not self.children:
-            self._complete(True, [])
+            self._complete(True, None)  # as azure-functions-durable: an empty task_all is None
         else:
             for child in self.children:
                 if child.is_completed:

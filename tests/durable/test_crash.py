@@ -67,8 +67,11 @@ def test_sigkill_at_random_points(tmp_path: Path, capsys: pytest.CaptureFixture[
             assert exc.codes == ["FIAC874"]  # the host died under us
         timer.join()
         kills += 1
-        with Store(state / "durable.sqlite3") as store:
+        with Store(state / "durable.sqlite3") as store:  # what callers were told survived
             done_before_kill.append(len(store.query(["Completed"])))
+            assert all(store.instance(i) is not None for i in started)
+            for iid in raised:
+                assert any(e["type"] == "EventRaised" for e in store.history(iid)), iid
     host.start()
     client = HttpDurableClient(host.url, host.master)
     try:
