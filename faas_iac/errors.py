@@ -54,6 +54,7 @@ CODES: dict[str, str] = {
     "FIAC201": "schedule not expressible on the target",
     "FIAC202": "packaging failed",
     "FIAC203": "plan has a dependency cycle",
+    "FIAC204": "provider has no Pulumi emitter",
     "FIAC801": "handler cannot be run locally",
     "FIAC802": "keys file is not valid JSON",
     "FIAC803": "secret not set",

@@ -342,6 +342,8 @@ class Engine:
         inst.input_json = input_json
         if status is not None:
             inst.reset = True
+            if iid in self._batch.purges:  # purged earlier in this turn, started again
+                self._batch.purges.remove(iid)
         self._cache[iid] = inst
         if self._slot_free(inst):
             self._launch(inst)

@@ -13,6 +13,9 @@ Routes under ``/runtime/webhooks/durabletask``:
   with ``runtimeStatus`` / ``createdTimeFrom`` / ``createdTimeTo`` purges finished instances
 * ``POST entities/{name}/{key}?op=`` (body = input) → 202; ``GET entities/{name}/{key}``
 
+A body that is a JSON string holding JSON text (what azure-functions-durable's client sends)
+is read as the value inside.
+
 Every route needs the admin key (``?code=`` or ``x-functions-key``); the routes of one
 instance also take that instance's own code, as given in its management links.
 """
@@ -97,7 +100,7 @@ class ManagementApp:
         if not self._authorised(headers, query, instance_id):
             return 401, {"message": "a valid admin key (?code= or x-functions-key) is needed"}, {}
         try:
-            data = json.loads(body) if body.strip() else None
+            data = _unwrap(json.loads(body)) if body.strip() else None
         except ValueError as exc:
             return 400, {"message": f"the request body is not JSON: {exc}"}, {}
         base = base_url_of_headers(headers, self._client.base_url)
@@ -195,6 +198,17 @@ def base_url_of_headers(headers: Mapping[str, str], default: str) -> str:
     from ..runtime.types import HttpRequest
 
     return base_url_of(HttpRequest("GET", "/", headers=dict(headers)), default)
+
+
+def _unwrap(data: Any) -> Any:
+    """azure-functions-durable's client posts inputs JSON-encoded twice (a JSON string holding
+    the JSON text); such a body is read as the value inside, as the extension does."""
+    if isinstance(data, str):
+        try:
+            return json.loads(data)
+        except ValueError:
+            return data
+    return data
 
 
 def _flag(value: str | None, default: bool = False) -> bool:

@@ -113,11 +113,6 @@ class Store:
         conn = self._writer
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if batch.purges:
-                conn.executemany(
-                    "DELETE FROM history WHERE instance_id = ?", [(i,) for i in batch.purges]
-                )
-                conn.executemany("DELETE FROM instances WHERE id = ?", [(i,) for i in batch.purges])
             if batch.resets:
                 conn.executemany(
                     "DELETE FROM history WHERE instance_id = ?", [(i,) for i in batch.resets]
@@ -130,6 +125,11 @@ class Store:
                 conn.executemany(
                     "INSERT OR REPLACE INTO entities VALUES (?,?,?,?,?)", batch.entities
                 )
+            if batch.purges:
+                conn.executemany(
+                    "DELETE FROM history WHERE instance_id = ?", [(i,) for i in batch.purges]
+                )
+                conn.executemany("DELETE FROM instances WHERE id = ?", [(i,) for i in batch.purges])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

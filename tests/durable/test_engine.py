@@ -433,3 +433,20 @@ def test_in_process_client(make: Callable[..., Engine]) -> None:
     assert [s.instance_id for s in client.get_status_by(runtime_status=completed)] == [iid]
     assert client.purge_instance_history_by(runtime_status=completed).instances_deleted == 1
     assert client.get_status(iid) is None
+
+
+def test_terminate_and_purge_in_one_turn(make: Callable[..., Engine]) -> None:
+    engine = make()
+    iid = engine.start_new("waits", "short-lived", None).result()
+    terminated = engine.post("control", "Terminate", iid, "bye")
+    purged = engine.post("purge", iid)
+    restarted = engine.start_new("waits", iid, None)
+    assert terminated.result(5) is None and purged.result(5) == 1
+    assert restarted.result(5) == iid
+    engine.post("event", iid, "go", '"again"').result(5)
+    assert engine.post("wait", iid).result(5) == "Completed"
+    assert [e["type"] for e in engine.store.history(iid)] == [
+        "ExecutionStarted",
+        "EventRaised",
+        "ExecutionCompleted",
+    ]
