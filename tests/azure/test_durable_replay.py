@@ -26,7 +26,7 @@ from faas_iac.durable.host import registry_of
 from faas_iac.model import Function
 
 from .replay import START, Host, Outcome
-from .support import EXAMPLES, ROOT, generated_app
+from .support import EXAMPLES, ROOT, example_apps, generated_app
 
 DURABLE = EXAMPLES / "durable" / "app.py"
 CASES_APP = ROOT / "tests" / "azure" / "apps" / "durable_cases" / "app.py"
@@ -80,7 +80,12 @@ def _waited(out: Any) -> Any:
     return {**out, "waited_s": out["waited_s"] >= 0.3}
 
 
-#: (orchestrator, input, events raised, normalisation of time-dependent output)
+SHOP = EXAMPLES / "shop" / "app.py"
+#: (orchestrator, input, events raised, normalisation of time-dependent output), per example
+SHOP_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] | None]] = [
+    ("fulfil_order", {"id": "o-1", "items": [1, 2], "total": 30}, [], None),
+    ("fulfil_order", {"id": "o-2", "items": []}, [], None),
+]
 EXAMPLE_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] | None]] = [
     ("hello_sequence", None, [], None),
     ("backup_site", 25, [], None),
@@ -102,14 +107,18 @@ EXAMPLE_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] 
 ]
 
 
-@pytest.mark.parametrize(("name", "input_", "events", "normalise"), EXAMPLE_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(EXAMPLE_CASES)])
+CASES = {DURABLE: EXAMPLE_CASES, SHOP: SHOP_CASES}
+FLAT = [(path, *case) for path, cases in CASES.items() for case in cases]
+
+
+@pytest.mark.parametrize(("app", "name", "input_", "events", "normalise"), FLAT,
+                         ids=[f"{c[0].parent.name}-{c[1]}-{i}" for i, c in enumerate(FLAT)])
 def test_example_gives_the_local_engines_output(
-    name: str, input_: Any, events: list[tuple[str, Any]],
+    app: Path, name: str, input_: Any, events: list[tuple[str, Any]],
     normalise: Callable[[Any], Any] | None, tmp_path: Path,
 ) -> None:
-    local = run_local(DURABLE, name, input_, events, tmp_path / "local")
-    azure = run_azure(DURABLE, name, input_, events, tmp_path / "azure")
+    local = run_local(app, name, input_, events, tmp_path / "local")
+    azure = run_azure(app, name, input_, events, tmp_path / "azure")
     assert azure.status == local.status, (azure, local)
     if local.status == "Completed":
         norm = normalise or (lambda out: out)
@@ -119,11 +128,17 @@ def test_example_gives_the_local_engines_output(
     assert azure.custom_status == local.custom_status
 
 
-def test_every_example_orchestrator_is_covered() -> None:
-    model, _ = load(str(DURABLE))
-    covered = {case[0] for case in EXAMPLE_CASES}
-    children = {"provision_device"}  # run as sub-orchestrations of provision_devices
-    assert {fn.name for fn in model.by_kind("orchestrator")} == covered | children
+#: orchestrators run only as sub-orchestrations of a covered one
+CHILDREN = {(DURABLE, "provision_device")}
+
+
+@pytest.mark.parametrize("app", example_apps(), ids=lambda p: p.parent.name)
+def test_every_example_orchestrator_is_covered(app: Path) -> None:
+    """A new example (or orchestrator) needs a case above: each is compared on both hosts."""
+    model, _ = load(str(app))
+    wanted = {(app, fn.name) for fn in model.by_kind("orchestrator")}
+    covered = {(app, case[0]) for case in CASES.get(app, [])} | CHILDREN
+    assert wanted <= covered, sorted(name for _, name in wanted - covered)
 
 
 # -- the bridge, on scenario orchestrators with virtual time ----------------------------------
