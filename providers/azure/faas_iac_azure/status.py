@@ -31,8 +31,7 @@ def target(compiled: Compiled) -> tuple[str, str]:
 
 
 def management_client(compiled: Compiled) -> Any:
-    subscription = compiled.plan.outputs.get("subscription") or os.environ.get(
-        "AZURE_SUBSCRIPTION_ID", "")
+    subscription = os.environ.get("AZURE_SUBSCRIPTION_ID", "")
     if not subscription:
         raise FaasError.one(
             "FIAC410",
