@@ -69,6 +69,7 @@ CODES: dict[str, str] = {
     "FIAC410": "cannot sign in to Azure",
     "FIAC411": "Azure Function App not deployed",
     "FIAC412": "durable management key not available yet",
+    "FIAC413": "function name reserved by the generated Azure app",
     "FIAC801": "handler cannot be run locally",
     "FIAC802": "keys file is not valid JSON",
     "FIAC803": "secret not set",

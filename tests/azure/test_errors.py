@@ -62,6 +62,10 @@ CASES = {
         @app.schedule(every="7 minutes")
         def tick(timer: TimerInfo, ctx: Context) -> None: ...
         """, {}, "every 5 minutes"),
+    "FIAC413": ("""
+        @app.http("/r", name="faas_iac_retry")
+        def r(req: HttpRequest, ctx: Context) -> None: ...
+        """, {}, "rename"),
     "FIAC400": ("""
         @app.http("/a")
         def a(req: HttpRequest, ctx: Context) -> None: ...

@@ -101,6 +101,15 @@ def _check_schedules(app: AppModel) -> None:
 
 def _check_http(app: AppModel) -> None:
     for fn in app.functions:
+        if fn.name == "faas_iac_retry":
+            raise FaasError.one(
+                "FIAC413",
+                "the function name 'faas_iac_retry' is taken by the generated Azure app (the "
+                "retry loop of backoff retries)",
+                fix="rename the function",
+                location=fn.source,
+                path=f"functions.{fn.name}",
+            )
         t = fn.trigger
         if t.type == "http" and t.auth in ("iam", "jwt"):
             raise FaasError.one(
