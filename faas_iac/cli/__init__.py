@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import core
+from . import core, dev, durable, status
 
-COMMAND_MODULES = [core]
+COMMAND_MODULES = [core, dev, durable, status]
 
 
 class _Group(click.Group):
@@ -35,6 +35,7 @@ def cli() -> None:
 
     \b
     Start here:
+      faas-iac dev examples/shop/app.py
       faas-iac validate examples/shop/app.py
       faas-iac plan examples/shop/app.py --provider local
       faas-iac compile examples/shop/app.py --provider local --out out/

@@ -59,6 +59,38 @@ class PulumiProvider(Provider, Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class FunctionState:
+    """One deployed function as its provider reports it."""
+
+    name: str
+    trigger: str
+    state: str
+
+
+@dataclass(frozen=True)
+class AppStatus:
+    """A deployed app: its state, URL, functions, and the *names* of its settings (values are
+    never read into this record, so they cannot be printed)."""
+
+    app: str
+    provider: str
+    state: str
+    url: str
+    functions: tuple[FunctionState, ...] = ()
+    settings: tuple[str, ...] = ()
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class StatusProvider(Provider, Protocol):
+    """A provider that can describe the deployed app (``faas-iac status``). ``client`` is the
+    provider's own management client (a test passes one with a fake transport); ``None``
+    means build the real one from the environment's credentials."""
+
+    def status(self, compiled: Compiled, client: Any = None) -> AppStatus: ...
+
+
 def available() -> list[str]:
     return sorted(ep.name for ep in entry_points(group=GROUP))
 

@@ -1,0 +1,182 @@
+"""HTTP throughput of `faas-iac dev` against Google's functions-framework, in the same run.
+
+Both serve the same trivial JSON function (benchmarks/hello/) on 127.0.0.1 and are driven by
+the same load generator: wrk when it is installed, else a Python keep-alive client. Prints
+req/s, p50/p99 latency, the ratio, and each server's time from process start to first 200.
+
+    python benchmarks/http.py [--duration 10] [--connections 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Result:
+    name: str
+    startup_s: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def first_200(port: int, path: str, proc: subprocess.Popen[bytes], started: float) -> float:
+    while time.perf_counter() - started < 30:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:  # a raw request: this file is named http.py, so `import http` would find itself
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.002)
+    raise SystemExit("server did not answer within 30 s")
+
+
+def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float]:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out)
+        assert m, out
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return rps, ms("50%"), ms("99%")
+
+
+async def _client(host: str, port: int, path: str, until: float, lat: list[float]) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    while time.perf_counter() < until:
+        t = time.perf_counter()
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+        await reader.readexactly(int(m.group(1)) if m else 0)
+        lat.append(time.perf_counter() - t)
+    writer.close()
+
+
+def python_load(url: str, duration: int, connections: int) -> tuple[float, float, float]:
+    m = re.match(r"http://([^:/]+):(\d+)(/.*)", url)
+    assert m
+    lat: list[float] = []
+
+    async def main() -> None:
+        until = time.perf_counter() + duration
+        await asyncio.gather(*(_client(m.group(1), int(m.group(2)), m.group(3), until, lat)
+                               for _ in range(connections)))
+
+    asyncio.run(main())
+    q = statistics.quantiles(lat, n=100)
+    return len(lat) / duration, q[49] * 1000, q[98] * 1000
+
+
+@dataclass
+class Server:
+    name: str
+    cmd: list[str]
+    port: int
+    path: str
+    proc: subprocess.Popen[bytes] | None = None
+    startup_s: float = 0.0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def start(self) -> None:
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, cwd=HERE.parent)
+        self.startup_s = first_200(self.port, self.path, self.proc, started)
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGINT)
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=5, help="seconds per round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    args = parser.parse_args()
+    load = wrk if shutil.which("wrk") and not args.python_client else python_load
+    with tempfile.TemporaryDirectory() as state:
+        port = free_port()
+        ours = Server("faas-iac dev", [str(BIN / "faas-iac"), "dev", str(HERE / "hello" / "app.py"),
+                                       "--port", str(port), "--state-dir", state,
+                                       "--log-level", "warning"], port, "/api/hello")
+        port = free_port()
+        peer = Server("functions-framework", [str(BIN / "functions-framework"), "--target",
+                                              "hello", "--source", str(HERE / "hello" / "main.py"),
+                                              "--host", "127.0.0.1", "--port", str(port)],
+                      port, "/")
+        runs: dict[str, list[tuple[float, float, float]]] = {ours.name: [], peer.name: []}
+        try:
+            for server in (ours, peer):
+                server.start()
+                load(server.url, 1, args.connections)  # warm-up
+            # Rounds alternate between the two servers, so a neighbour's load on this shared
+            # machine falls on both alike; the median round of each is reported.
+            for _ in range(args.rounds):
+                for server in (ours, peer):
+                    runs[server.name].append(load(server.url, args.duration, args.connections))
+        finally:
+            ours.stop()
+            peer.stop()
+    results = []
+    for server in (ours, peer):
+        rps, p50, p99 = sorted(runs[server.name])[len(runs[server.name]) // 2]
+        results.append(Result(server.name, server.startup_s, rps, p50, p99))
+    tool = "wrk" if load is wrk else "python client"
+    print(f"load: {tool}, {args.connections} connections, {args.rounds} alternating rounds of "
+          f"{args.duration} s per server (median shown), {os.cpu_count()} cores shared by both "
+          "servers and the client")
+    print(f"{'server':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}  rounds")
+    for r in results:
+        each = ", ".join(f"{x[0]:.0f}" for x in runs[r.name])
+        print(f"{r.name:<22}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
+              f"{r.startup_s:>14.3f}  {each}")
+    ratio = results[0].rps / results[1].rps
+    print(f"ratio (faas-iac dev / functions-framework req/s): {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
