@@ -55,6 +55,13 @@ CODES: dict[str, str] = {
     "FIAC202": "packaging failed",
     "FIAC203": "plan has a dependency cycle",
     "FIAC204": "provider has no Pulumi emitter",
+    "FIAC301": "Lambda limit exceeded",
+    "FIAC302": "queue visibility timeout shorter than the function timeout",
+    "FIAC303": "AWS name too long",
+    "FIAC304": "AWS deploy call failed",
+    "FIAC305": "no recorded AWS deployment",
+    "FIAC306": "provider has no SDK apply engine",
+    "FIAC310": "Step Functions translator missing",
 }
 
 
