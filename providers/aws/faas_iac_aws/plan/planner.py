@@ -269,6 +269,13 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
         outputs["url"] = ref(API, "api_endpoint")
     for name in durable.machines:
         outputs[f"state_machine:{name}"] = ref(durable.machine_logical(name))
+    # Every reference is a dependency, so each emitter can create in plan order.
+    resources = [
+        r.model_copy(
+            update={"depends_on": tuple((set(r.depends_on) | refs_in(r.properties)) - {r.name})}
+        )
+        for r in resources
+    ]
     return Plan(
         provider="aws",
         app=app.name,

@@ -131,7 +131,7 @@ def _schedule(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
     t = fn.trigger
     assert t.type == "schedule"
     expression, tz = render(
-        parse_schedule(t.cron, t.every, t.tz), f"{fn.source} [functions.{fn.name}.trigger]"
+        parse_schedule(t.cron, None if t.cron else t.every, t.tz), f"{fn.source} [functions.{fn.name}.trigger]"
     )
     role = f"scheduler-role-{fn.name}"
     return [
