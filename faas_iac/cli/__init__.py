@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import core
+from . import core, deploy
 
-COMMAND_MODULES = [core]
+COMMAND_MODULES = [core, deploy]
 
 
 class _Group(click.Group):

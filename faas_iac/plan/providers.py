@@ -59,6 +59,22 @@ class PulumiProvider(Provider, Protocol):
         ...
 
 
+@runtime_checkable
+class ApplyingProvider(Provider, Protocol):
+    """A provider with a direct SDK apply engine (``faas-iac deploy --engine sdk``), for
+    emulators and quick loops. ``options``: ``endpoint_url``, ``region``, ``state`` (the file
+    that records what was deployed), ``session`` (an SDK session, for tests)."""
+
+    def deploy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+        """Create, update only what changed, delete what the plan dropped; return a report
+        (``created``, ``updated``, ``replaced``, ``deleted``, ``unchanged``, ``outputs``)."""
+        ...
+
+    def destroy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+        """Delete everything the recorded deploy created; return ``deleted``."""
+        ...
+
+
 def available() -> list[str]:
     return sorted(ep.name for ep in entry_points(group=GROUP))
 

@@ -56,10 +56,10 @@ class AwsProvider:
 
         return deploy(compiled, options)
 
-    def destroy(self, app: str, options: dict[str, Any]) -> list[str]:
+    def destroy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
         from .deploy.engine import destroy
 
-        return destroy(app, options)
+        return destroy(compiled, options)
 
 
 provider = AwsProvider()

@@ -47,7 +47,7 @@ def files(req: HttpRequest, ctx: Context) -> bytes | None:
     return ctx.bucket("reports").get(req.route_params["rest"])
 
 
-@app.http("/admin", methods=["GET"], auth="iam", min_instances=1, reserved_concurrency=5)
+@app.http("/admin", methods=["GET"], auth="iam", reserved_concurrency=5)
 def admin(req: HttpRequest, ctx: Context) -> str:
     return "ok"
 
