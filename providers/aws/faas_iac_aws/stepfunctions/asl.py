@@ -1,0 +1,416 @@
+"""The IR of one orchestrator → an Amazon States Language definition (JSONata mode).
+
+One pass over the structured IR. Pure assignments never become states: they fold into the
+``Assign`` of the state before them (with that state's own assignments substituted, since all
+of a state's ``Assign`` expressions see the variables as they were before it), or, at the start
+of the machine, into the first state. A ``return`` right after a task becomes that task's
+``Output`` + ``End``. So the machine has the states a careful hand-written one has.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from faas_iac.translate import ir
+
+from .jsonata import jsonata, template, var_name
+from .names import Names
+
+LAMBDA = "arn:aws:states:::lambda:invoke"
+LAMBDA_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+START_SYNC = "arn:aws:states:::states:startExecution.sync:2"
+START = "arn:aws:states:::states:startExecution"
+PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
+_VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+#: A child execution's name: the parent's, and when this state was entered (unique, allowed
+#: characters only, at most 80 long).
+CHILD_NAME = ("{% $substring($states.context.Execution.Name, 0, 50) & \"-\" & "
+              "$replace($states.context.State.EnteredTime, /[^0-9]/, \"\") %}")
+#: continue_as_new keeps the instance: ``<instance>~<generation>``, so a client finds the chain.
+NEXT_GENERATION = ("{% ($p := $split($states.context.Execution.Name, \"~\"); $p[0] & \"~\" & "
+                   "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}")
+#: Inline Map runs at most this many iterations at once; beyond it, Distributed mode.
+INLINE_MAP_LIMIT = 40
+
+
+@dataclass
+class Exit:
+    """A dangling transition: ``holder[key]`` gets the next state's name; ``assign`` (if the
+    holder can assign) collects the folded assignments, as IR, rendered at the end."""
+
+    holder: dict[str, Any]
+    key: str = "Next"
+    assign: dict[str, ir.Expr] | None = None
+    state: dict[str, Any] | None = None  # the state itself, when a return can fold into it
+
+
+@dataclass
+class _Handler:
+    exits: list[Exit] = field(default_factory=list)
+    error_var: str = ""
+
+
+class Builder:
+    def __init__(self, wf: ir.Workflow, names: Names) -> None:
+        self.wf = wf
+        self.names = names
+        self.states: dict[str, dict[str, Any]] = {}
+        self.assigns: list[tuple[dict[str, Any], dict[str, ir.Expr]]] = []
+        self.start: str | None = None
+        self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
+        self.handlers: list[_Handler] = []
+        self.counter = 0
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _name(self, base: str) -> str:
+        name = base[:80]
+        n = 1
+        while name in self.states:
+            n += 1
+            name = f"{base[:76]} {n}"
+        return name
+
+    def _assign_of(self, holder: dict[str, Any]) -> dict[str, ir.Expr]:
+        block: dict[str, ir.Expr] = {}
+        self.assigns.append((holder, block))
+        return block
+
+    def new_state(self, base: str, body: dict[str, Any], exits: list[Exit],
+                  inputs: tuple[str, ...] = ()) -> tuple[str, dict[str, ir.Expr]]:
+        """Add a state fed by ``exits``; returns its name and its Assign block (which starts
+        with the pending assignments when this is the first state)."""
+        name = self._name(base)
+        state = dict(body)
+        self.states[name] = state
+        block = self._assign_of(state)
+        if self.start is None:
+            self.start = name
+            block.update(self.pending)
+            self.pending = {}
+        for ex in exits:
+            ex.holder[ex.key] = name
+        return name, block
+
+    def sub(self, e: ir.Expr) -> ir.Expr:
+        """An expression as seen by the state being built (pending values substituted)."""
+        return ir.substitute(e, self.pending) if self.start is None else e
+
+    def tpl(self, e: ir.Expr) -> object:
+        return template(self.sub(e))
+
+    def assign(self, var: str, value: ir.Expr, exits: list[Exit]) -> list[Exit]:
+        if self.start is None and not exits:
+            self.pending[var] = ir.substitute(value, self.pending)
+            return exits
+        if any(ex.assign is None for ex in exits):
+            exits = self.materialize(exits)
+        for ex in exits:
+            assert ex.assign is not None
+            ex.assign[var] = ir.substitute(value, ex.assign)
+        return exits
+
+    def materialize(self, exits: list[Exit]) -> list[Exit]:
+        """A Pass state where assignments cannot fold (a Choice default, the very start)."""
+        name, block = self.new_state("Assign", {"Type": "Pass"}, exits)
+        state = self.states[name]
+        return [Exit(state, "Next", block, None)]
+
+    def catchers(self, state: dict[str, Any]) -> None:
+        if not self.handlers:
+            return
+        handler = self.handlers[-1]
+        catcher: dict[str, Any] = {"ErrorEquals": ["States.ALL"]}
+        state.setdefault("Catch", []).append(catcher)
+        block = self._assign_of(catcher)
+        if handler.error_var:
+            block[handler.error_var] = ir.Native("$states.errorOutput", "dict")
+        handler.exits.append(Exit(catcher, "Next", block))
+
+    # -- steps --------------------------------------------------------------------------------
+    def block(self, steps: tuple[ir.Step, ...], exits: list[Exit]) -> list[Exit]:
+        for step in steps:
+            exits = self.step(step, exits)
+        return exits
+
+    def step(self, step: ir.Step, exits: list[Exit]) -> list[Exit]:
+        method = getattr(self, f"_{type(step).__name__}")
+        result: list[Exit] = method(step, exits)
+        return result
+
+    def _Assign(self, step: ir.Assign, exits: list[Exit]) -> list[Exit]:
+        return self.assign(step.target, step.value, exits)
+
+    def _call_state(self, call: ir.Call, payload: object) -> tuple[dict[str, Any], ir.Native]:
+        if call.kind == "activity":
+            body: dict[str, Any] = {
+                "Type": "Task", "Resource": LAMBDA,
+                "Arguments": {"FunctionName": self.names.function(call.name), "Payload": payload},
+            }
+            result = ir.Native("$states.result.Payload")
+        else:
+            body = {
+                "Type": "Task", "Resource": START_SYNC,
+                "Arguments": {"StateMachineArn": self.names.state_machine(call.name),
+                              "Input": payload, "Name": CHILD_NAME},
+            }
+            result = ir.Native("$states.result.Output")
+        if call.retry is not None:
+            body["Retry"] = [retrier(call.retry)]
+        return body, result
+
+    def _Task(self, step: ir.Task, exits: list[Exit]) -> list[Exit]:
+        body, result = self._call_state(step.call, self.tpl(step.call.input))
+        name, block = self.new_state(_title(step.call.name), body, exits)
+        state = self.states[name]
+        self.catchers(state)
+        if step.target:
+            block[step.target] = result
+        return [Exit(state, "Next", block, state)]
+
+    def _FanOut(self, step: ir.FanOut, exits: list[Exit]) -> list[Exit]:
+        item = ir.Native("$states.input")
+        payload = template(ir.substitute(step.call.input, {step.var: item}))
+        inner, result = self._call_state(step.call, payload)
+        inner["Output"] = "{% " + result.text + " %}"
+        inner["End"] = True
+        task = _title(step.call.name)
+        body = {
+            "Type": "Map",
+            "Items": self.tpl(step.source),
+            "MaxConcurrency": INLINE_MAP_LIMIT,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": task,
+                              "States": {task: inner}},
+        }
+        name, block = self.new_state(f"Each {task}", body, exits)
+        state = self.states[name]
+        self.catchers(state)
+        if step.target:
+            block[step.target] = ir.Native("$states.result", "list")
+        return [Exit(state, "Next", block, state)]
+
+    def _Parallel(self, step: ir.Parallel, exits: list[Exit]) -> list[Exit]:
+        branches = []
+        for call in step.calls:
+            inner, result = self._call_state(call, self.tpl(call.input))
+            inner["Output"] = "{% " + result.text + " %}"
+            inner["End"] = True
+            task = _title(call.name)
+            branches.append({"StartAt": task, "States": {task: inner}})
+        body = {"Type": "Parallel", "Branches": branches}
+        title = " and ".join(_title(c.name) for c in step.calls)
+        name, block = self.new_state(title, body, exits)
+        state = self.states[name]
+        self.catchers(state)
+        if step.target:
+            block[step.target] = ir.Native("$states.result", "list")
+        return [Exit(state, "Next", block, state)]
+
+    def _Timer(self, step: ir.Timer, exits: list[Exit]) -> list[Exit]:
+        seconds = self.sub(step.seconds)
+        value: object = seconds.value if isinstance(seconds, ir.Const) else \
+            "{% " + jsonata(seconds) + " %}"
+        name, block = self.new_state("Wait", {"Type": "Wait", "Seconds": value}, exits)
+        state = self.states[name]
+        return [Exit(state, "Next", block, state)]
+
+    def _WaitEvent(self, step: ir.WaitEvent, exits: list[Exit]) -> list[Exit]:
+        key = '{% $states.context.Execution.Name & "#' + step.event + '" %}'
+        body: dict[str, Any] = {
+            "Type": "Task", "Resource": LAMBDA_TOKEN,
+            "Arguments": {"FunctionName": self.names.token_registrar, "Payload": {
+                "table": self.names.registry_table, "key": key,
+                "token": "{% $states.context.Task.Token %}"}},
+        }
+        if step.timeout_seconds is not None:
+            seconds = self.sub(step.timeout_seconds)
+            body["TimeoutSeconds"] = seconds.value if isinstance(seconds, ir.Const) else \
+                "{% " + jsonata(seconds) + " %}"
+        name, block = self.new_state(f"Wait for {step.event}", body, exits)
+        state = self.states[name]
+        if step.target:
+            block[step.target] = ir.Native("$states.result")
+        result = [Exit(state, "Next", block, state)]
+        if step.timeout_seconds is not None:
+            if step.winner:
+                block[step.winner] = ir.Const(step.event_tag)
+            catcher: dict[str, Any] = {"ErrorEquals": ["States.Timeout"]}
+            state["Catch"] = [catcher]
+            timeout = self._assign_of(catcher)
+            if step.target:
+                timeout[step.target] = ir.Const(None)
+            if step.winner:
+                timeout[step.winner] = ir.Const(step.timer_tag)
+            result.append(Exit(catcher, "Next", timeout))
+        self.catchers(state)
+        return result
+
+    def _SetStatus(self, step: ir.SetStatus, exits: list[Exit]) -> list[Exit]:
+        body = {
+            "Type": "Task", "Resource": PUT_ITEM,
+            "Arguments": {"TableName": self.names.registry_table, "Item": {
+                "pk": {"S": "{% $states.context.Execution.Name & \"#status\" %}"},
+                "status": {"S": "{% $string(" + jsonata(self.sub(step.value)) + ") %}"}}},
+        }
+        name, block = self.new_state("Set status", body, exits)
+        state = self.states[name]
+        self.catchers(state)
+        return [Exit(state, "Next", block, None)]
+
+    def _choice(self, test: ir.Expr, exits: list[Exit], title: str,
+                ) -> tuple[str, Exit, Exit]:
+        if self.start is None and len(self.pending) > 1:
+            exits = self.materialize(exits)
+        from .jsonata import Renderer
+
+        condition = "{% " + Renderer().truthy(self.sub(test)) + " %}"
+        rule: dict[str, Any] = {"Condition": condition}
+        name, _ = self.new_state(title, {"Type": "Choice", "Choices": [rule]}, exits)
+        state = self.states[name]
+        return name, Exit(rule, "Next", self._assign_of(rule)), Exit(state, "Default")
+
+    def _If(self, step: ir.If, exits: list[Exit]) -> list[Exit]:
+        _, yes, no = self._choice(step.test, exits, f"If line {step.line}")
+        done = self.block(step.body, [yes])
+        done += self.block(step.orelse, [no]) if step.orelse else [no]
+        return done
+
+    def _While(self, step: ir.While, exits: list[Exit]) -> list[Exit]:
+        if self.start is None:
+            exits = self.materialize(exits)
+        head, yes, no = self._choice(step.test, exits, f"While line {step.line}")
+        for ex in self.block(step.body, [yes]):
+            ex.holder[ex.key] = head
+        return [no]
+
+    def _ForEach(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit]:
+        self.counter += 1
+        items, index = f"__items{self.counter}", f"__i{self.counter}"
+        exits = self.assign(items, step.source, exits)
+        exits = self.assign(index, ir.Const(0), exits)
+        if self.start is None:
+            exits = self.materialize(exits)
+        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native(
+            "$" + items, "list"),)))
+        head, yes, no = self._choice(test, exits, f"For line {step.line}")
+        assert yes.assign is not None
+        yes.assign[step.var] = ir.Native(f"${items}[${index}]")
+        body = self.block(step.body, [yes])
+        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)),
+                           body)
+        for ex in body:
+            ex.holder[ex.key] = head
+        return [no]
+
+    def _Try(self, step: ir.Try, exits: list[Exit]) -> list[Exit]:
+        self.counter += 1
+        handler = _Handler(error_var=step.error_var or f"__error{self.counter}")
+        self.handlers.append(handler)
+        try:
+            done = self.block(step.body, exits)
+        finally:
+            self.handlers.pop()
+        if handler.exits:
+            done += self.block(step.handler, handler.exits)
+        return done
+
+    def _Return(self, step: ir.Return, exits: list[Exit]) -> list[Exit]:
+        if len(exits) == 1 and exits[0].state is not None and exits[0].assign is not None:
+            state = exits[0].state
+            state.pop("Next", None)
+            state["End"] = True
+            state["Output"] = template(ir.substitute(step.value, exits[0].assign))
+            exits[0].assign.clear()  # nothing reads variables after the end
+            return []
+        self.new_state("Done", {"Type": "Succeed", "Output": self.tpl(step.value)}, exits)
+        return []
+
+    def _Raise(self, step: ir.Raise, exits: list[Exit]) -> list[Exit]:
+        if self.handlers:
+            handler = self.handlers[-1]
+            error = ir.DictLit((("Error", ir.Const(step.error)),
+                                ("Cause", ir.Builtin("str", (step.message,)))))
+            for ex in self.assign(handler.error_var, error, exits):
+                handler.exits.append(ex)
+            return []
+        cause = self.sub(ir.Builtin("str", (step.message,)))
+        self.new_state(f"Fail {step.error}", {"Type": "Fail", "Error": step.error,
+                                              "Cause": template(cause)}, exits)
+        return []
+
+    def _Reraise(self, step: ir.Reraise, exits: list[Exit]) -> list[Exit]:
+        if self.handlers:
+            handler = self.handlers[-1]
+            for ex in self.assign(handler.error_var, ir.Var(step.error_var), exits):
+                handler.exits.append(ex)
+            return []
+        err = "$" + var_name(step.error_var)
+        self.new_state("Fail", {"Type": "Fail", "Error": "{% " + err + ".Error %}",
+                                "Cause": "{% " + err + ".Cause %}"}, exits)
+        return []
+
+    def _ContinueAsNew(self, step: ir.ContinueAsNew, exits: list[Exit]) -> list[Exit]:
+        body = {
+            "Type": "Task", "Resource": START,
+            "Arguments": {"StateMachineArn": "{% $states.context.StateMachine.Id %}",
+                          "Input": self.tpl(step.input), "Name": NEXT_GENERATION},
+            "Output": "{% $states.result.ExecutionArn %}",
+            "End": True,
+        }
+        self.new_state("Continue as new", body, exits)
+        return []
+
+    # -- output -------------------------------------------------------------------------------
+    def finish(self) -> dict[str, Any]:
+        rendered = [(holder, {var_name(k): template(v) for k, v in block.items()})
+                    for holder, block in self.assigns]
+        text = json.dumps(self.states)
+        live: set[str] = set()
+        while True:  # a variable is live if some live expression reads it
+            reads = set(_VAR.findall(text))
+            for _, block in rendered:
+                reads |= {v for k, value in block.items() if k in live
+                          for v in _VAR.findall(json.dumps(value))}
+            if reads <= live:
+                break
+            live |= reads
+        for holder, block in rendered:
+            kept = {k: v for k, v in block.items() if k in live}
+            if kept:
+                holder["Assign"] = kept
+        return {
+            "Comment": f"Translated by faas-iac from {self.wf.location(self.wf.line)} "
+                       f"({self.wf.name}).",
+            "QueryLanguage": "JSONata",
+            "StartAt": self.start,
+            "States": self.states,
+        }
+
+
+def retrier(retry: ir.Retry) -> dict[str, Any]:
+    """``RetryOptions`` → a Retrier: MaxAttempts counts retries, not the first try."""
+    out: dict[str, Any] = {
+        "ErrorEquals": ["States.ALL"],
+        "IntervalSeconds": max(1, math.ceil(retry.first_interval_ms / 1000)),
+        "MaxAttempts": retry.max_attempts - 1,
+        "BackoffRate": retry.backoff_coefficient,
+    }
+    if retry.max_interval_ms is not None:
+        out["MaxDelaySeconds"] = max(1, math.ceil(retry.max_interval_ms / 1000))
+    return out
+
+
+def _title(name: str) -> str:
+    return " ".join(w.capitalize() for w in name.replace("-", "_").split("_") if w) or name
+
+
+def to_asl(workflow: ir.Workflow, names: Names) -> dict[str, Any]:
+    """The ASL definition (a JSON-ready dict) of one translated orchestrator."""
+    builder = Builder(workflow, names)
+    builder.block(workflow.steps, [])
+    if builder.start is None:  # an orchestrator with no step at all
+        builder.new_state("Done", {"Type": "Succeed", "Output": None}, [])
+    return builder.finish()
