@@ -61,7 +61,6 @@ CODES: dict[str, str] = {
     "FIAC304": "AWS deploy call failed",
     "FIAC305": "no recorded AWS deployment",
     "FIAC306": "provider has no SDK apply engine",
-    "FIAC310": "Step Functions translator missing",
     "FIAC600": "orchestrator source cannot be read",
     "FIAC601": "statement not translatable",
     "FIAC602": "expression not translatable",

@@ -20,10 +20,12 @@ GROUP = "faas_iac.providers"
 
 @dataclass(frozen=True)
 class BuildContext:
-    """What a planner may know besides the model: the code artifact already packaged."""
+    """What a planner may know besides the model: the code artifact already packaged, and the
+    app's source root (for planners that read orchestrator source, e.g. to translate it)."""
 
     code: Artifact
     options: dict[str, str] = field(default_factory=dict)
+    root: Path | None = None
 
 
 @runtime_checkable

@@ -15,6 +15,7 @@ from faas_iac.plan import BuildContext, Plan
 from .plan import plan as make_plan
 from .plan import types as T
 from .plan.layer import layer_artifact, layer_zip
+from .plan.refs import resolve
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -36,7 +37,9 @@ class AwsProvider:
         for res in plan.of_type(T.STATE_MACHINE):
             path = f"statemachines/{res.properties['name']}.asl.json"
             (out / "statemachines").mkdir(parents=True, exist_ok=True)
-            text = json.dumps(res.properties["definition"]["$json"], indent=2, sort_keys=True)
+            # References shown as their ${resource.attribute} templates, for review.
+            asl = resolve(res.properties["definition"]["$json"], lambda t: "${" + t + "}")
+            text = json.dumps(asl, indent=2, sort_keys=True)
             (out / path).write_text(text + "\n", encoding="utf-8")
             written.append(path)
         return written

@@ -145,44 +145,28 @@ def function_policy(
 
 
 def durable_client_statements(durable: dict[str, Any]) -> list[Statement]:
-    """Start, inspect, stop and signal the app's orchestrations (``durable`` from the planner:
-    machine logical → physical names, and the durable table logical names)."""
-    machines: dict[str, str] = durable["machines"]
-    entities = [ref(e) for e in durable.get("entity_functions", [])]
-    out = (
-        [_statement("SignalEntities", ["lambda:InvokeFunction"], entities)] if entities else []
-    )
-    if not machines:
+    """Start, inspect, stop and signal the app's orchestrations and entities (``durable`` from
+    :meth:`..durable.DurableNames.client_access`)."""
+    out: list[Statement] = []
+    if durable["entity_functions"]:
+        out.append(_statement("SignalEntities", ["lambda:InvokeFunction"],
+                              [ref(e) for e in durable["entity_functions"]]))  # fmt: skip
+    if not durable["machines"]:
         return out
-    arns = [ref(m) for m in sorted(machines)]
-    executions = [
-        sub(
-            "arn:${aws:partition}:states:${aws:region}:${aws:account}:execution:"
-            f"{machines[m]}:*"
-        )
-        for m in sorted(machines)
-    ]
-    tables = [ref(t) for t in durable["tables"]]
     return out + [
-        _statement(
-            "StartOrchestrations",
-            ["states:SendTaskFailure", "states:SendTaskSuccess", "states:StartExecution"],
-            arns,
-        ),
+        _statement("StartOrchestrations", ["states:StartExecution"], durable["machines"]),
         _statement(
             "ManageOrchestrations",
             ["states:DescribeExecution", "states:GetExecutionHistory", "states:StopExecution"],
-            executions,
+            durable["executions"],
         ),
         _statement(
-            "DurableTables",
-            [
-                "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
-                "dynamodb:UpdateItem",
-            ],
-            tables,
+            "RaiseEventsAndReadStatus",
+            ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+            [ref(t) for t in durable["tables"]],
         ),
-    ]  # fmt: skip
+        _statement("CompleteWaitingTasks", ["states:SendTaskSuccess"], durable["machines"]),
+    ]
 
 
 def assume(service: str) -> dict[str, Any]:

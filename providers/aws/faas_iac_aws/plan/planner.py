@@ -9,6 +9,7 @@ Per orchestrator: a state machine (see :mod:`.durable`).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from faas_iac.errors import Diagnostic, NotExpressible
@@ -139,7 +140,7 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
     durable_access = durable.client_access() if fn.durable_client or fn.kind == "entity" else None
     document = function_policy(fn, log, durable_access)
     if fn.kind == "entity":
-        document["Statement"] += durable.entity_statements(fn)
+        document["Statement"] += durable.entity_statements()
     retention = next(r for r in RETENTION if r >= fn.monitoring.log_retention_days)
     out = [
         PlanResource(
@@ -263,11 +264,11 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
         if fn.kind != "orchestrator":
             resources += _function(app, fn, durable)
     resources += bucket_notifications(app)
-    resources += plan_durable(app, durable)
+    resources += plan_durable(app, build.root or Path.cwd(), durable, LAYER)
     outputs: dict[str, Any] = {}
     if any(r.name == API for r in resources):
         outputs["url"] = ref(API, "api_endpoint")
-    for name in durable.machines:
+    for name in sorted(durable.machines):
         outputs[f"state_machine:{name}"] = ref(durable.machine_logical(name))
     # Every reference is a dependency, so each emitter can create in plan order.
     resources = [

@@ -26,40 +26,31 @@ RUNTIME_STATUS = {
 }
 
 
-class EventNotAwaited(LookupError):
-    """``raise_event`` found no waiting task for (instance, event) in the token registry."""
-
-
-def token_key(instance_id: str, event_name: str) -> str:
-    """The token registry's key of (instance, event): what the machine writes, what
-    ``raise_event`` reads."""
-    return f"{instance_id}#{event_name}"
-
-
 @dataclass
 class AwsDurableClient:
     machines: Mapping[str, str]
-    tokens_table: str
-    status_table: str
+    registry_table: str
     entities_table: str = ""
     entity_functions: Mapping[str, str] = field(default_factory=dict)
     session: Any = None
+    endpoint_url: str | None = None
     _clients: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], session: Any = None) -> AwsDurableClient:
-        config = json.loads(env["FAAS_IAC_DURABLE"])
-        return cls.from_config(config, session)
+        return cls.from_config(json.loads(env["FAAS_IAC_DURABLE"]), session)
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], session: Any = None) -> AwsDurableClient:
+    def from_config(
+        cls, config: Mapping[str, Any], session: Any = None, endpoint_url: str | None = None
+    ) -> AwsDurableClient:
         return cls(
             machines=dict(config["machines"]),
-            tokens_table=config["tokens"],
-            status_table=config["status"],
+            registry_table=config["registry"],
             entities_table=config.get("entities", ""),
             entity_functions=dict(config.get("entity_functions", {})),
             session=session,
+            endpoint_url=endpoint_url,
         )
 
     def _client(self, service: str) -> Any:
@@ -68,22 +59,27 @@ class AwsDurableClient:
                 import boto3
 
                 self.session = boto3.session.Session()
-            self._clients[service] = self.session.client(service)
+            self._clients[service] = self.session.client(service, endpoint_url=self.endpoint_url)
         return self._clients[service]
 
-    def _execution_arn(self, instance_id: str) -> str:
-        item = self._client("dynamodb").get_item(
-            TableName=self.status_table, Key={"instance": {"S": instance_id}}
-        ).get("Item")
-        if item is None:
-            raise LookupError(f"no orchestration instance {instance_id!r}")
-        return str(item["execution_arn"]["S"])
+    def _describe(self, instance_id: str) -> dict[str, Any] | None:
+        """The execution named ``instance_id`` of any of the app's machines."""
+        sfn = self._client("stepfunctions")
+        for name, machine in sorted(self.machines.items()):
+            arn = machine.replace(":stateMachine:", ":execution:") + ":" + instance_id
+            try:
+                described = dict(sfn.describe_execution(executionArn=arn))
+            except sfn.exceptions.ExecutionDoesNotExist:
+                continue
+            described["_name"] = name
+            return described
+        return None
 
     def start_new(
         self, orchestration_function_name: str, instance_id: str | None = None,
         client_input: Any = None,
     ) -> str:  # fmt: skip
-        """Start an orchestration; return its instance id (the execution's name)."""
+        """Start an orchestration; its instance id is the execution's name."""
         try:
             machine = self.machines[orchestration_function_name]
         except KeyError:
@@ -92,71 +88,58 @@ class AwsDurableClient:
                 f"no orchestrator {orchestration_function_name!r} (known: {known})"
             ) from None
         instance = instance_id or uuid.uuid4().hex
-        started = self._client("stepfunctions").start_execution(
-            stateMachineArn=machine,
-            name=instance,
-            input=json.dumps({"instance_id": instance, "input": client_input}),
-        )
-        self._client("dynamodb").put_item(
-            TableName=self.status_table,
-            Item={
-                "instance": {"S": instance},
-                "execution_arn": {"S": started["executionArn"]},
-                "name": {"S": orchestration_function_name},
-            },
+        self._client("stepfunctions").start_execution(
+            stateMachineArn=machine, name=instance, input=json.dumps(client_input)
         )
         return instance
 
     def get_status(self, instance_id: str) -> dict[str, Any]:
         """Azure-style status: name, instanceId, runtimeStatus, input, output, customStatus."""
-        ddb = self._client("dynamodb")
-        item = ddb.get_item(
-            TableName=self.status_table, Key={"instance": {"S": instance_id}}
-        ).get("Item")
-        if item is None:
+        from faas_iac_aws.stepfunctions.registry import custom_status
+
+        described = self._describe(instance_id)
+        if described is None:
             return {"instanceId": instance_id, "runtimeStatus": None}
-        described = self._client("stepfunctions").describe_execution(
-            executionArn=item["execution_arn"]["S"]
-        )
-        given = json.loads(described.get("input") or "null")
-        custom = item.get("custom_status", {}).get("S")
+        output = described.get("output")
         return {
-            "name": item.get("name", {}).get("S", ""),
+            "name": described["_name"],
             "instanceId": instance_id,
             "runtimeStatus": RUNTIME_STATUS.get(described["status"], described["status"]),
-            "input": given.get("input") if isinstance(given, dict) else given,
-            "output": json.loads(described["output"]) if described.get("output") else None,
-            "customStatus": json.loads(custom) if custom else None,
+            "input": json.loads(described.get("input") or "null"),
+            "output": json.loads(output) if output else None,
+            "customStatus": custom_status(
+                self._client("dynamodb"), self.registry_table, instance_id
+            ),
             "createdTime": described["startDate"].isoformat(),
         }
 
-    def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
-        """Complete the task the instance waits on for ``event_name`` (from the registry)."""
-        ddb = self._client("dynamodb")
-        key = {"pk": {"S": token_key(instance_id, event_name)}}
-        item = ddb.get_item(TableName=self.tokens_table, Key=key, ConsistentRead=True).get("Item")
-        if item is None:
-            raise EventNotAwaited(
-                f"instance {instance_id!r} is not waiting for event {event_name!r}"
-            )
-        self._client("stepfunctions").send_task_success(
-            taskToken=item["token"]["S"], output=json.dumps(event_data)
-        )
-        ddb.delete_item(TableName=self.tokens_table, Key=key)
+    def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> str:
+        """Complete the task the instance waits on for ``event_name`` (found in the token
+        registry), or buffer the event until it waits: ``"delivered"`` or ``"buffered"``."""
+        from faas_iac_aws.stepfunctions.registry import raise_event
+
+        return raise_event(
+            self._client("dynamodb"), self._client("stepfunctions"), self.registry_table,
+            instance_id, event_name, event_data,
+        )  # fmt: skip
 
     def terminate(self, instance_id: str, reason: str = "") -> None:
+        described = self._describe(instance_id)
+        if described is None:
+            raise LookupError(f"no orchestration instance {instance_id!r}")
         self._client("stepfunctions").stop_execution(
-            executionArn=self._execution_arn(instance_id), cause=reason[:32768]
+            executionArn=described["executionArn"], cause=reason[:32768]
         )
 
     def purge_instance_history(self, instance_id: str) -> int:
-        """Forget an instance's records (Step Functions keeps its own history for 90 days)."""
+        """Forget what the registry holds for an instance (Step Functions keeps its own
+        execution history for 90 days and cannot delete it)."""
         ddb = self._client("dynamodb")
-        found = ddb.get_item(
-            TableName=self.status_table, Key={"instance": {"S": instance_id}}
-        ).get("Item")
-        ddb.delete_item(TableName=self.status_table, Key={"instance": {"S": instance_id}})
-        return 1 if found else 0
+        removed = ddb.delete_item(
+            TableName=self.registry_table, Key={"pk": {"S": f"{instance_id}#status"}},
+            ReturnValues="ALL_OLD",
+        )  # fmt: skip
+        return 1 if removed.get("Attributes") else 0
 
     purge = purge_instance_history
 
