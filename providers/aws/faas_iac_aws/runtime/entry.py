@@ -223,6 +223,10 @@ DISPATCH: dict[str, Callable[[Target, Any, Context], Any]] = {
 
 def handler(event: Any, lambda_context: Any = None) -> Any:
     """The Lambda handler named in every function's configuration."""
-    env = os.environ
+    return dispatch(event, lambda_context, os.environ)
+
+
+def dispatch(event: Any, lambda_context: Any, env: Mapping[str, str]) -> Any:
+    """Run the function ``env`` describes (a Lambda's environment) on ``event``."""
     target = _load(env)
     return DISPATCH[target.trigger](target, event, _context(target, lambda_context, env))
