@@ -57,9 +57,13 @@ def _with_common(fn: Any) -> Any:
     help="sdk: apply the plan with the provider's SDK (for Pulumi, use stacks/<provider>).",
 )
 def deploy(
-    app: str, provider: str, endpoint_url: str | None, region: str | None, state: str | None,
+    app: str,
+    provider: str,
+    endpoint_url: str | None,
+    region: str | None,
+    state: str | None,
     engine: str,
-) -> None:  # fmt: skip
+) -> None:
     """Create or update an app's resources; only what changed is touched."""
     compiled, impl = _engine(app, provider)
     report = impl.deploy(compiled, _options(endpoint_url, region, state))

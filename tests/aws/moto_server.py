@@ -38,12 +38,13 @@ def moto_server() -> Iterator[str]:
                 time.sleep(0.1)
         # No Docker here: Lambda invocations (rule targets, Step Functions tasks) use moto's
         # in-process Lambda, and Step Functions executions really run.
-        config = {"lambda": {"use_docker": False},
-                  "stepfunctions": {"execute_state_machine": True}}  # fmt: skip
+        config = {"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}
         request = urllib.request.Request(
-            f"{url}/moto-api/config", data=json.dumps(config).encode(), method="POST",
+            f"{url}/moto-api/config",
+            data=json.dumps(config).encode(),
+            method="POST",
             headers={"Content-Type": "application/json"},
-        )  # fmt: skip
+        )
         urllib.request.urlopen(request, timeout=5)
         yield url
     finally:

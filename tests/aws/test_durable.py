@@ -15,22 +15,23 @@ from typing import Any
 
 import boto3
 import pytest
+from faas_iac_aws.provider import provider
+from faas_iac_aws.runtime import entry
+from faas_iac_aws.runtime.durable import AwsDurableClient
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend, lambda_simple_backends
 
 from faas_iac.api import load
 from faas_iac.plan import compile_app
-from faas_iac_aws.provider import provider
-from faas_iac_aws.runtime import entry
-from faas_iac_aws.runtime.durable import AwsDurableClient
 from tests.translate import aws_exec
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 
 
-def _invoke(self: Any, function_name: str, qualifier: Any, body: Any, headers: Any,
-            response_headers: Any) -> bytes:  # fmt: skip
+def _invoke(
+    self: Any, function_name: str, qualifier: Any, body: Any, headers: Any, response_headers: Any
+) -> bytes:
     """Run the deployed function: its handler string and environment, as Lambda would."""
     name = function_name.split(":function:")[-1].split(":")[0]
     fn = lambda_simple_backends["123456789012"]["us-east-1"].get_function(name)
@@ -49,8 +50,11 @@ def _invoke(self: Any, function_name: str, qualifier: Any, body: Any, headers: A
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                       "AWS_DEFAULT_REGION": "us-east-1"}.items():  # fmt: skip
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(LambdaSimpleBackend, "invoke", _invoke)
     # moto's executor lacks a JSONata evaluator and LocalStack's states: name mapping; the
@@ -68,8 +72,11 @@ def deploy(app: str, tmp_path: Path) -> tuple[dict[str, Any], AwsDurableClient]:
     model, root = load(str(ROOT / app))
     compiled = compile_app(model, root, "aws")
     report = provider.deploy(compiled, {"state": str(tmp_path / "state.json")})
-    machines = {k.split(":", 1)[1]: v for k, v in report["outputs"].items()
-                if k.startswith("state_machine:")}  # fmt: skip
+    machines = {
+        k.split(":", 1)[1]: v
+        for k, v in report["outputs"].items()
+        if k.startswith("state_machine:")
+    }
     config = {"machines": machines, "registry": f"{model.name}-durable"}
     return report, AwsDurableClient.from_config(config, boto3.session.Session())
 
@@ -86,14 +93,15 @@ def finish(client: AwsDurableClient, instance: str, timeout: float = 30) -> dict
 def waiting(instance: str) -> None:
     registry = boto3.client("dynamodb")
     deadline = time.monotonic() + 20
-    while "Item" not in registry.get_item(TableName="durable-durable",
-                                          Key={"pk": {"S": f"{instance}#Approval"}}):  # fmt: skip
+    while "Item" not in registry.get_item(
+        TableName="durable-durable", Key={"pk": {"S": f"{instance}#Approval"}}
+    ):
         assert time.monotonic() < deadline, "the approval task never registered its token"
         time.sleep(0.05)
 
 
 def test_durable_app_runs_on_moto_through_the_portable_client(aws: None, tmp_path: Path) -> None:
-    report, client = deploy("tests/translate/apps/durable_app.py", tmp_path)
+    _report, client = deploy("tests/translate/apps/durable_app.py", tmp_path)
     sfn = boto3.client("stepfunctions")
     machines = {m["name"] for m in sfn.list_state_machines()["stateMachines"]}
     assert {"durable-chaining", "durable-approval", "durable-saga"} <= machines
@@ -135,7 +143,8 @@ def test_shop_queue_function_starts_the_orchestration(aws: None, tmp_path: Path)
     event["Records"][0]["body"] = json.dumps({"id": "o-7", "items": ["pen"], "total": 4})
     assert entry.dispatch(event, None, env) == {"batchItemFailures": []}
     executions = boto3.client("stepfunctions").list_executions(
-        stateMachineArn=client.machines["fulfil_order"])["executions"]  # fmt: skip
+        stateMachineArn=client.machines["fulfil_order"]
+    )["executions"]
     done = finish(client, executions[0]["name"])
     assert done["runtimeStatus"] == "Completed", done
     assert done["output"] == {"order": "o-7", "reserved": True, "charged": "charged 4"}

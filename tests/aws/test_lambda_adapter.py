@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from faas_iac_aws.runtime import entry
+
 from tests.aws import handlers
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -116,7 +116,9 @@ def test_s3_put_and_delete(monkeypatch: pytest.MonkeyPatch) -> None:
     run(monkeypatch, "on_event", "storage", fixture("s3_delete.json"))
     put, delete = handlers.SEEN
     assert (put.type, put.subject, put.data["bucket"]) == (
-        "object.created", "2024/report.txt", "shop-reports",
+        "object.created",
+        "2024/report.txt",
+        "shop-reports",
     )
     assert put.data["size"] == 1024
     assert (delete.type, delete.subject) == ("object.deleted", "old.txt")
@@ -166,7 +168,11 @@ def test_schedules(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_eventbridge_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     run(monkeypatch, "on_event", "event", fixture("eventbridge_rule.json"))
     event = handlers.SEEN[0]
-    assert (event.source, event.type, event.data) == ("shop", "order.placed", {"id": "o-1", "total": 3})
+    assert (event.source, event.type, event.data) == (
+        "shop",
+        "order.placed",
+        {"id": "o-1", "total": 3},
+    )
 
 
 def test_activity_takes_its_input(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,6 +197,9 @@ def test_adapter_imports_no_boto3_or_compiler() -> None:
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(FIXTURES / "apigw_v2_post.json")],
-        capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
     )
     assert json.loads(out.stdout) == []

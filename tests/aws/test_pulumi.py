@@ -23,8 +23,9 @@ NO_RESOURCE_LEVEL = {"xray:PutTelemetryRecords", "xray:PutTraceSegments"}
 
 
 def deploy(example: str, tmp_path: Path) -> tuple[Recorder, dict[str, Any]]:
-    from faas_iac.pulumi import compiled_for
     from faas_iac_aws.pulumi_emit import deploy as emit
+
+    from faas_iac.pulumi import compiled_for
 
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, preview=False)
@@ -80,11 +81,15 @@ def test_example_under_pulumi_mocks(example: str, tmp_path: Path) -> Any:
         lambda_roles = [r for r in roles if "lambda.amazonaws.com" in r["assumeRolePolicy"]]
         assert len(lambda_roles) == len(lambdas)
         assert len({r["name"] for r in roles}) == len(roles)
-        known = {f"arn:aws:{t.split(':')[1].split('/')[0]}:us-east-1:123456789012:{n}"
-                 for n, (t, _) in res.items()}  # fmt: skip
+        known = {
+            f"arn:aws:{t.split(':')[1].split('/')[0]}:us-east-1:123456789012:{n}"
+            for n, (t, _) in res.items()
+        }
         known.add("arn:aws:events:us-east-1:123456789012:event-bus/default")
-        known.add("arn:aws:events:us-east-1:123456789012:rule/"
-                  "StepFunctionsGetEventsForStepFunctionsExecutionRule")
+        known.add(
+            "arn:aws:events:us-east-1:123456789012:rule/"
+            "StepFunctionsGetEventsForStepFunctionsExecutionRule"
+        )
         # State machines are addressed by name (they may start themselves).
         for typ, inputs in res.values():
             if typ == "aws:sfn/stateMachine:StateMachine":
@@ -119,5 +124,6 @@ def test_example_under_pulumi_mocks(example: str, tmp_path: Path) -> Any:
 )
 def test_the_policy_check_catches_wildcards(statement: dict[str, Any]) -> None:
     with pytest.raises(AssertionError):
-        check_policy("t", {"Version": "2012-10-17", "Statement": [statement]},
-                     {"arn:aws:sqs:us-east-1:1:q"})  # fmt: skip
+        check_policy(
+            "t", {"Version": "2012-10-17", "Statement": [statement]}, {"arn:aws:sqs:us-east-1:1:q"}
+        )

@@ -13,11 +13,11 @@ from typing import Any
 
 import boto3
 import pytest
+from faas_iac_aws.provider import provider
+from faas_iac_aws.runtime import entry
 
 from faas_iac.api import load
 from faas_iac.plan import compile_app
-from faas_iac_aws.provider import provider
-from faas_iac_aws.runtime import entry
 from tests.aws.moto_server import moto_server
 
 HERE = Path(__file__).parent
@@ -73,26 +73,49 @@ def test_deploy_invoke_update_destroy(tmp_path: Path, aws_env: str, monkeypatch:
     assert first["created"] and not first["updated"]
     lam = client("lambda")
     names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
-    assert names == sorted(f"allt-{n}" for n in (
-        "place", "files", "admin", "take", "nightly", "every_five", "on_news", "on_file",
-        "on_change", "on_click", "on_event",
-    ))  # fmt: skip
+    assert names == sorted(
+        f"allt-{n}"
+        for n in (
+            "place",
+            "files",
+            "admin",
+            "take",
+            "nightly",
+            "every_five",
+            "on_news",
+            "on_file",
+            "on_change",
+            "on_click",
+            "on_event",
+        )
+    )
     place = lam.get_function_configuration(FunctionName="allt-place")
     assert place["Handler"] == "faas_iac_aws.runtime.entry.handler"
     assert place["Layers"] and place["TracingConfig"]["Mode"] == "Active"
     iam = client("iam")
-    policy = json.loads(json.dumps(iam.get_role_policy(
-        RoleName="allt-place", PolicyName="least-privilege")["PolicyDocument"]))  # fmt: skip
+    policy = json.loads(
+        json.dumps(
+            iam.get_role_policy(RoleName="allt-place", PolicyName="least-privilege")[
+                "PolicyDocument"
+            ]
+        )
+    )
     actions = {a for st in policy["Statement"] for a in st["Action"]}
     assert {"sqs:SendMessage", "sns:Publish", "events:PutEvents", "kinesis:PutRecord"} <= actions
     assert not any("*" in a for a in actions)
     sqs = client("sqs")
     url = sqs.get_queue_url(QueueName="allt-orders")["QueueUrl"]
-    redrive = json.loads(sqs.get_queue_attributes(
-        QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"])  # fmt: skip
+    redrive = json.loads(
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"][
+            "RedrivePolicy"
+        ]
+    )
     assert redrive["deadLetterTargetArn"].endswith(":allt-orders-dlq")
-    mappings = [m for m in lam.list_event_source_mappings()["EventSourceMappings"]
-                if m["FunctionArn"].endswith(":allt-take")]  # fmt: skip
+    mappings = [
+        m
+        for m in lam.list_event_source_mappings()["EventSourceMappings"]
+        if m["FunctionArn"].endswith(":allt-take")
+    ]
     assert mappings[0]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mappings[0]["EventSourceArn"].endswith(":allt-orders")
     api_id = first["outputs"]["url"].split("//")[1].split(".")[0]
@@ -136,8 +159,9 @@ def test_deploy_invoke_update_destroy(tmp_path: Path, aws_env: str, monkeypatch:
 
     # Update: more memory for one function, one function removed.
     source = (app_dir / "app.py").read_text()
-    source = source.replace('auth="iam", reserved_concurrency=5)',
-                            'auth="iam", reserved_concurrency=5, memory=512)')  # fmt: skip
+    source = source.replace(
+        'auth="iam", reserved_concurrency=5)', 'auth="iam", reserved_concurrency=5, memory=512)'
+    )
     start = source.index('@app.schedule(every="5 minutes")')
     end = source.index("@app.topic(")
     (app_dir / "app.py").write_text(source[:start] + source[end:])

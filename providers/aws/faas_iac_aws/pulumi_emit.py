@@ -80,7 +80,9 @@ class _Resolver:
                 pieces = [self.token(k, t) for k, t in parts(value["$sub"])]
                 return pieces[0] if len(pieces) == 1 else pulumi.Output.concat(*pieces)
             if len(value) == 1 and "$json" in value:
-                return pulumi.Output.json_dumps(self.value(value["$json"]))
+                return pulumi.Output.json_dumps(
+                    self.value(value["$json"]), sort_keys=True, separators=(",", ":")
+                )
             return {k: self.value(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(v) for v in value]

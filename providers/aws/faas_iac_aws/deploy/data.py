@@ -40,10 +40,12 @@ def _queue_update(env: Env, o: Outputs, p: dict[str, Any], _: bytes | None) -> O
 
 def _mapping(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     args: dict[str, Any] = {
-        "EventSourceArn": p["event_source_arn"], "FunctionName": p["function_name"],
-        "BatchSize": p["batch_size"], "FunctionResponseTypes": p["function_response_types"],
+        "EventSourceArn": p["event_source_arn"],
+        "FunctionName": p["function_name"],
+        "BatchSize": p["batch_size"],
+        "FunctionResponseTypes": p["function_response_types"],
         "Enabled": p["enabled"],
-    }  # fmt: skip
+    }
     if "maximum_batching_window_in_seconds" in p:
         args["MaximumBatchingWindowInSeconds"] = p["maximum_batching_window_in_seconds"]
     if "starting_position" in p:
@@ -60,9 +62,12 @@ def _topic(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
 def _subscription(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     attrs = {"FilterPolicy": p["filter_policy"]} if "filter_policy" in p else {}
     arn = env.client("sns").subscribe(
-        TopicArn=p["topic"], Protocol=p["protocol"], Endpoint=p["endpoint"], Attributes=attrs,
+        TopicArn=p["topic"],
+        Protocol=p["protocol"],
+        Endpoint=p["endpoint"],
+        Attributes=attrs,
         ReturnSubscriptionArn=True,
-    )["SubscriptionArn"]  # fmt: skip
+    )["SubscriptionArn"]
     return {"arn": arn, "id": arn}
 
 
@@ -88,11 +93,12 @@ def _public_access_block(env: Env, p: dict[str, Any], _: bytes | None) -> Output
     env.client("s3").put_public_access_block(
         Bucket=p["bucket"],
         PublicAccessBlockConfiguration={
-            "BlockPublicAcls": p["block_public_acls"], "IgnorePublicAcls": p["ignore_public_acls"],
+            "BlockPublicAcls": p["block_public_acls"],
+            "IgnorePublicAcls": p["ignore_public_acls"],
             "BlockPublicPolicy": p["block_public_policy"],
             "RestrictPublicBuckets": p["restrict_public_buckets"],
         },
-    )  # fmt: skip
+    )
     return {"id": p["bucket"]}
 
 
@@ -107,10 +113,20 @@ def _versioning(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
 def _notification(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     configs = []
     for target in p["lambda_functions"]:
-        rules = [{"Name": "prefix", "Value": target["filter_prefix"]}] if "filter_prefix" in target else []
-        rules += [{"Name": "suffix", "Value": target["filter_suffix"]}] if "filter_suffix" in target else []
-        config: dict[str, Any] = {"LambdaFunctionArn": target["lambda_function_arn"],
-                                  "Events": target["events"]}  # fmt: skip
+        rules = (
+            [{"Name": "prefix", "Value": target["filter_prefix"]}]
+            if "filter_prefix" in target
+            else []
+        )
+        rules += (
+            [{"Name": "suffix", "Value": target["filter_suffix"]}]
+            if "filter_suffix" in target
+            else []
+        )
+        config: dict[str, Any] = {
+            "LambdaFunctionArn": target["lambda_function_arn"],
+            "Events": target["events"],
+        }
         if rules:
             config["Filter"] = {"Key": {"FilterRules": rules}}
         configs.append(config)
@@ -125,28 +141,38 @@ def _table(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     if "range_key" in p:
         keys.append({"AttributeName": p["range_key"], "KeyType": "RANGE"})
     args: dict[str, Any] = {
-        "TableName": p["name"], "BillingMode": p["billing_mode"], "KeySchema": keys,
+        "TableName": p["name"],
+        "BillingMode": p["billing_mode"],
+        "KeySchema": keys,
         "AttributeDefinitions": [
             {"AttributeName": a["name"], "AttributeType": a["type"]} for a in p["attributes"]
         ],
         "Tags": tag_list(p.get("tags")),
-    }  # fmt: skip
+    }
     if p.get("stream_enabled"):
-        args["StreamSpecification"] = {"StreamEnabled": True,
-                                       "StreamViewType": p["stream_view_type"]}  # fmt: skip
+        args["StreamSpecification"] = {
+            "StreamEnabled": True,
+            "StreamViewType": p["stream_view_type"],
+        }
     table = env.client("dynamodb").create_table(**args)["TableDescription"]
-    return {"arn": table["TableArn"], "id": p["name"], "name": p["name"],
-            "stream_arn": table.get("LatestStreamArn", "")}  # fmt: skip
+    return {
+        "arn": table["TableArn"],
+        "id": p["name"],
+        "name": p["name"],
+        "stream_arn": table.get("LatestStreamArn", ""),
+    }
 
 
 def _stream(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     kinesis = env.client("kinesis")
     kinesis.create_stream(StreamName=p["name"], ShardCount=p["shard_count"])
-    kinesis.get_waiter("stream_exists").wait(StreamName=p["name"],
-                                             WaiterConfig={"Delay": 1, "MaxAttempts": 30})  # fmt: skip
+    kinesis.get_waiter("stream_exists").wait(
+        StreamName=p["name"], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
     arn = kinesis.describe_stream_summary(StreamName=p["name"])["StreamDescriptionSummary"]
-    kinesis.start_stream_encryption(StreamName=p["name"], EncryptionType=p["encryption_type"],
-                                    KeyId=p["kms_key_id"])  # fmt: skip
+    kinesis.start_stream_encryption(
+        StreamName=p["name"], EncryptionType=p["encryption_type"], KeyId=p["kms_key_id"]
+    )
     return {"arn": arn["StreamARN"], "id": p["name"], "name": p["name"]}
 
 
@@ -157,17 +183,20 @@ def _bus(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
 
 def _rule(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     arn = env.client("events").put_rule(
-        Name=p["name"], EventBusName=p["event_bus_name"], EventPattern=p["event_pattern"],
+        Name=p["name"],
+        EventBusName=p["event_bus_name"],
+        EventPattern=p["event_pattern"],
         Tags=tag_list(p.get("tags")),
-    )["RuleArn"]  # fmt: skip
+    )["RuleArn"]
     return {"arn": arn, "id": p["name"], "name": p["name"], "bus": p["event_bus_name"]}
 
 
 def _target(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     env.client("events").put_targets(
-        Rule=p["rule"], EventBusName=p["event_bus_name"],
+        Rule=p["rule"],
+        EventBusName=p["event_bus_name"],
         Targets=[{"Id": p["target_id"], "Arn": p["arn"]}],
-    )  # fmt: skip
+    )
     return {"id": p["target_id"], "rule": p["rule"], "bus": p["event_bus_name"]}
 
 
@@ -180,9 +209,12 @@ def _secret(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
 
 def _machine(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     made = env.client("stepfunctions").create_state_machine(
-        name=p["name"], definition=p["definition"], roleArn=p["role_arn"], type=p["type"],
+        name=p["name"],
+        definition=p["definition"],
+        roleArn=p["role_arn"],
+        type=p["type"],
         tags=tag_list(p.get("tags"), "key", "value"),
-    )  # fmt: skip
+    )
     return {"arn": made["stateMachineArn"], "id": made["stateMachineArn"], "name": p["name"]}
 
 
@@ -194,24 +226,55 @@ def _machine_update(env: Env, o: Outputs, p: dict[str, Any], _: bytes | None) ->
 
 
 HANDLERS: dict[str, Handler] = {
-    T.QUEUE: Handler(_queue, lambda e, o: e.client("sqs").delete_queue(QueueUrl=o["url"]), _queue_update),
-    T.ESM: Handler(_mapping, lambda e, o: e.client("lambda").delete_event_source_mapping(UUID=o["uuid"])),
+    T.QUEUE: Handler(
+        _queue, lambda e, o: e.client("sqs").delete_queue(QueueUrl=o["url"]), _queue_update
+    ),
+    T.ESM: Handler(
+        _mapping, lambda e, o: e.client("lambda").delete_event_source_mapping(UUID=o["uuid"])
+    ),
     T.TOPIC: Handler(_topic, lambda e, o: e.client("sns").delete_topic(TopicArn=o["arn"])),
-    T.SUBSCRIPTION: Handler(_subscription, lambda e, o: e.client("sns").unsubscribe(SubscriptionArn=o["arn"])),
+    T.SUBSCRIPTION: Handler(
+        _subscription, lambda e, o: e.client("sns").unsubscribe(SubscriptionArn=o["arn"])
+    ),
     T.BUCKET: Handler(_bucket, _bucket_delete),
-    T.BUCKET_PAB: Handler(_public_access_block, lambda e, o: e.client("s3").delete_public_access_block(Bucket=o["id"])),
-    T.BUCKET_VERSIONING: Handler(_versioning, lambda e, o: e.client("s3").put_bucket_versioning(
-        Bucket=o["id"], VersioningConfiguration={"Status": "Suspended"})),
-    T.BUCKET_NOTIFICATION: Handler(_notification, lambda e, o: e.client("s3").put_bucket_notification_configuration(
-        Bucket=o["id"], NotificationConfiguration={})),
+    T.BUCKET_PAB: Handler(
+        _public_access_block, lambda e, o: e.client("s3").delete_public_access_block(Bucket=o["id"])
+    ),
+    T.BUCKET_VERSIONING: Handler(
+        _versioning,
+        lambda e, o: e.client("s3").put_bucket_versioning(
+            Bucket=o["id"], VersioningConfiguration={"Status": "Suspended"}
+        ),
+    ),
+    T.BUCKET_NOTIFICATION: Handler(
+        _notification,
+        lambda e, o: e.client("s3").put_bucket_notification_configuration(
+            Bucket=o["id"], NotificationConfiguration={}
+        ),
+    ),
     T.TABLE: Handler(_table, lambda e, o: e.client("dynamodb").delete_table(TableName=o["name"])),
-    T.STREAM: Handler(_stream, lambda e, o: e.client("kinesis").delete_stream(StreamName=o["name"])),
+    T.STREAM: Handler(
+        _stream, lambda e, o: e.client("kinesis").delete_stream(StreamName=o["name"])
+    ),
     T.BUS: Handler(_bus, lambda e, o: e.client("events").delete_event_bus(Name=o["name"])),
-    T.RULE: Handler(_rule, lambda e, o: e.client("events").delete_rule(Name=o["name"], EventBusName=o["bus"])),
-    T.TARGET: Handler(_target, lambda e, o: e.client("events").remove_targets(
-        Rule=o["rule"], EventBusName=o["bus"], Ids=[o["id"]])),
-    T.SECRET: Handler(_secret, lambda e, o: e.client("secretsmanager").delete_secret(
-        SecretId=o["arn"], ForceDeleteWithoutRecovery=True)),
-    T.STATE_MACHINE: Handler(_machine, lambda e, o: e.client("stepfunctions").delete_state_machine(
-        stateMachineArn=o["arn"]), _machine_update),
-}  # fmt: skip
+    T.RULE: Handler(
+        _rule, lambda e, o: e.client("events").delete_rule(Name=o["name"], EventBusName=o["bus"])
+    ),
+    T.TARGET: Handler(
+        _target,
+        lambda e, o: e.client("events").remove_targets(
+            Rule=o["rule"], EventBusName=o["bus"], Ids=[o["id"]]
+        ),
+    ),
+    T.SECRET: Handler(
+        _secret,
+        lambda e, o: e.client("secretsmanager").delete_secret(
+            SecretId=o["arn"], ForceDeleteWithoutRecovery=True
+        ),
+    ),
+    T.STATE_MACHINE: Handler(
+        _machine,
+        lambda e, o: e.client("stepfunctions").delete_state_machine(stateMachineArn=o["arn"]),
+        _machine_update,
+    ),
+}

@@ -51,7 +51,7 @@ def _save(path: Path, state: dict[str, Any]) -> None:
 def _env(compiled: Compiled, options: dict[str, Any]) -> Env:
     session = options.get("session")
     if session is None:
-        import boto3
+        import boto3  # type: ignore[import-untyped]
 
         session = boto3.session.Session(region_name=options.get("region") or None)
     endpoint = options.get("endpoint_url")
@@ -111,8 +111,9 @@ def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
         props["_logical"] = res.name
         code = env.artifacts[res.artifact] if res.artifact else None
         digest = hashlib.sha256(
-            json.dumps([res.type, props, hashlib.sha256(code or b"").hexdigest()],
-                       sort_keys=True).encode()  # fmt: skip
+            json.dumps(
+                [res.type, props, hashlib.sha256(code or b"").hexdigest()], sort_keys=True
+            ).encode()
         ).hexdigest()
         handler = HANDLERS[res.type]
         before = recorded.get(res.name)
@@ -123,7 +124,9 @@ def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
             outputs = _call("creating", res.name, handler.create, env, props, code)
             report["created"].append(res.name)
         elif handler.update is not None:
-            outputs = _call("updating", res.name, handler.update, env, before["outputs"], props, code)
+            outputs = _call(
+                "updating", res.name, handler.update, env, before["outputs"], props, code
+            )
             report["updated"].append(res.name)
         else:
             _delete(res.name, handler, env, before["outputs"])

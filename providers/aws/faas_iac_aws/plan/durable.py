@@ -28,8 +28,10 @@ LAMBDA_TASKS = ("arn:aws:states:::lambda:invoke", "arn:aws:states:::lambda:invok
 START_SYNC = "arn:aws:states:::states:startExecution.sync:2"
 START = "arn:aws:states:::states:startExecution"
 PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
-SYNC_RULE = "arn:${aws:partition}:events:${aws:region}:${aws:account}:rule/" \
-    "StepFunctionsGetEventsForStepFunctionsExecutionRule"  # fmt: skip
+SYNC_RULE = (
+    "arn:${aws:partition}:events:${aws:region}:${aws:account}:rule/"
+    "StepFunctionsGetEventsForStepFunctionsExecutionRule"
+)
 
 
 def machine_arn(physical_name: str) -> str:
@@ -73,8 +75,9 @@ class DurableNames:
         }
 
     def entity_statements(self) -> list[dict[str, Any]]:
-        return [_statement("EntityState", ["dynamodb:GetItem", "dynamodb:PutItem"],
-                           [ref(ENTITIES)])]  # fmt: skip
+        return [
+            _statement("EntityState", ["dynamodb:GetItem", "dynamodb:PutItem"], [ref(ENTITIES)])
+        ]
 
 
 def durable_names(app: AppModel) -> DurableNames:
@@ -148,24 +151,38 @@ def execution_policy(asl: dict[str, Any], own: str) -> dict[str, Any]:
     statements = []
     unique = {repr(f): f for f in functions}
     if unique:
-        statements.append(_statement("InvokeActivities", ["lambda:InvokeFunction"],
-                                     [unique[k] for k in sorted(unique)]))  # fmt: skip
+        statements.append(
+            _statement(
+                "InvokeActivities", ["lambda:InvokeFunction"], [unique[k] for k in sorted(unique)]
+            )
+        )
     if machines:
         # None: the machine starts itself ($states.context.StateMachine.Id, continue_as_new).
         names = sorted({m["$sub"] for m in machines if m is not None})
         if None in machines:
             names = sorted({*names, machine_arn(own)})
-        statements.append(_statement("StartOrchestrations", ["states:StartExecution"],
-                                     [sub(n) for n in names]))  # fmt: skip
+        statements.append(
+            _statement("StartOrchestrations", ["states:StartExecution"], [sub(n) for n in names])
+        )
     if sync:
-        targets = sorted({m["$sub"] for m in machines if m is not None} | (
-            {machine_arn(own)} if None in machines else set()))
-        statements.append(_statement(
-            "FollowSubOrchestrations", ["states:DescribeExecution", "states:StopExecution"],
-            [sub(t.replace(":stateMachine:", ":execution:") + ":*") for t in targets]))
-        statements.append(_statement(
-            "SyncExecutionEvents", ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
-            [sub(SYNC_RULE)]))  # fmt: skip
+        targets = sorted(
+            {m["$sub"] for m in machines if m is not None}
+            | ({machine_arn(own)} if None in machines else set())
+        )
+        statements.append(
+            _statement(
+                "FollowSubOrchestrations",
+                ["states:DescribeExecution", "states:StopExecution"],
+                [sub(t.replace(":stateMachine:", ":execution:") + ":*") for t in targets],
+            )
+        )
+        statements.append(
+            _statement(
+                "SyncExecutionEvents",
+                ["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+                [sub(SYNC_RULE)],
+            )
+        )
     if put:
         statements.append(_statement("WriteCustomStatus", ["dynamodb:PutItem"], [ref(REGISTRY)]))
     return {"Version": "2012-10-17", "Statement": statements}
@@ -175,37 +192,71 @@ def registrar_policy(app: AppModel, names: DurableNames, log: str) -> dict[str, 
     return {
         "Version": "2012-10-17",
         "Statement": [
-            _statement("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"],
-                       [sub("${" + log + ".arn}:log-stream:*")]),
-            _statement("TokenRegistry", ["dynamodb:DeleteItem", "dynamodb:PutItem"],
-                       [ref(REGISTRY)]),
-            _statement("DeliverBufferedEvents", ["states:SendTaskSuccess"],
-                       [sub(machine_arn(p)) for _, p in sorted(names.machines.items())]),
+            _statement(
+                "WriteOwnLogs",
+                ["logs:CreateLogStream", "logs:PutLogEvents"],
+                [sub("${" + log + ".arn}:log-stream:*")],
+            ),
+            _statement(
+                "TokenRegistry", ["dynamodb:DeleteItem", "dynamodb:PutItem"], [ref(REGISTRY)]
+            ),
+            _statement(
+                "DeliverBufferedEvents",
+                ["states:SendTaskSuccess"],
+                [sub(machine_arn(p)) for _, p in sorted(names.machines.items())],
+            ),
         ],
-    }  # fmt: skip
+    }
 
 
 def _registrar(app: AppModel, names: DurableNames, layer: str) -> list[PlanResource]:
     name = physical(app, REGISTRAR)
     role, log, policy = f"role-{REGISTRAR}", f"log-{REGISTRAR}", f"policy-{REGISTRAR}"
     return [
-        PlanResource(type=T.ROLE, name=role, properties={
-            "name": name, "assume_role_policy": as_json(assume("lambda")), "tags": tags(app)}),
-        PlanResource(type=T.LOG_GROUP, name=log, properties={
-            "name": f"/aws/lambda/{name}", "retention_in_days": 30, "tags": tags(app)}),
-        PlanResource(type=T.ROLE_POLICY, name=policy, properties={
-            "name": "least-privilege", "role": ref(role, "id"),
-            "policy": as_json(registrar_policy(app, names, log))}),
-        PlanResource(type=T.LAMBDA, name=f"fn-{REGISTRAR}", artifact="code", properties={
-            "name": name, "role": ref(role), "runtime": "python3.12",
-            "handler": REGISTRAR_HANDLER, "memory_size": 128, "timeout": 10,
-            "layers": [ref(layer)],
-            "environment": {"variables": {"FAAS_IAC_APP": app.name}},
-            "logging_config": {"log_format": "JSON", "log_group": f"/aws/lambda/{name}"},
-            "tracing_config": {"mode": "PassThrough"},
-            "description": "faas-iac: records Step Functions task tokens of external events",
-            "tags": tags(app)}, depends_on=(policy, log)),
-    ]  # fmt: skip
+        PlanResource(
+            type=T.ROLE,
+            name=role,
+            properties={
+                "name": name,
+                "assume_role_policy": as_json(assume("lambda")),
+                "tags": tags(app),
+            },
+        ),
+        PlanResource(
+            type=T.LOG_GROUP,
+            name=log,
+            properties={"name": f"/aws/lambda/{name}", "retention_in_days": 30, "tags": tags(app)},
+        ),
+        PlanResource(
+            type=T.ROLE_POLICY,
+            name=policy,
+            properties={
+                "name": "least-privilege",
+                "role": ref(role, "id"),
+                "policy": as_json(registrar_policy(app, names, log)),
+            },
+        ),
+        PlanResource(
+            type=T.LAMBDA,
+            name=f"fn-{REGISTRAR}",
+            artifact="code",
+            properties={
+                "name": name,
+                "role": ref(role),
+                "runtime": "python3.12",
+                "handler": REGISTRAR_HANDLER,
+                "memory_size": 128,
+                "timeout": 10,
+                "layers": [ref(layer)],
+                "environment": {"variables": {"FAAS_IAC_APP": app.name}},
+                "logging_config": {"log_format": "JSON", "log_group": f"/aws/lambda/{name}"},
+                "tracing_config": {"mode": "PassThrough"},
+                "description": "faas-iac: records Step Functions task tokens of external events",
+                "tags": tags(app),
+            },
+            depends_on=(policy, log),
+        ),
+    ]
 
 
 def plan_durable(app: AppModel, root: Path, names: DurableNames, layer: str) -> list[PlanResource]:
@@ -213,24 +264,58 @@ def plan_durable(app: AppModel, root: Path, names: DurableNames, layer: str) -> 
         return []
     out: list[PlanResource] = []
     if names.entities:
-        out.append(PlanResource(type=T.TABLE, name=ENTITIES,
-                                properties=table_props(app, ENTITIES, "entity", None, False)))
+        out.append(
+            PlanResource(
+                type=T.TABLE,
+                name=ENTITIES,
+                properties=table_props(app, ENTITIES, "entity", None, False),
+            )
+        )
     if not names.machines:
         return out
-    out.append(PlanResource(type=T.TABLE, name=REGISTRY,
-                            properties=table_props(app, "durable", "pk", None, False)))
+    out.append(
+        PlanResource(
+            type=T.TABLE, name=REGISTRY, properties=table_props(app, "durable", "pk", None, False)
+        )
+    )
     out += _registrar(app, names, layer)
     for orchestrator, asl in definitions(app, root, names).items():
         own = names.machines[orchestrator]
         role, policy = f"sm-role-{orchestrator}", f"sm-policy-{orchestrator}"
-        out.append(PlanResource(type=T.ROLE, name=role, properties={
-            "name": f"{own}-sfn"[:64], "assume_role_policy": as_json(assume("states")),
-            "tags": tags(app)}))
-        out.append(PlanResource(type=T.ROLE_POLICY, name=policy, properties={
-            "name": "calls", "role": ref(role, "id"),
-            "policy": as_json(execution_policy(asl, own))}))
-        out.append(PlanResource(type=T.STATE_MACHINE, name=names.machine_logical(orchestrator),
-                                properties={
-            "name": own, "role_arn": ref(role), "type": "STANDARD",
-            "definition": as_json(asl), "tags": tags(app)}, depends_on=(policy,)))
-    return out  # fmt: skip
+        out.append(
+            PlanResource(
+                type=T.ROLE,
+                name=role,
+                properties={
+                    "name": f"{own}-sfn"[:64],
+                    "assume_role_policy": as_json(assume("states")),
+                    "tags": tags(app),
+                },
+            )
+        )
+        out.append(
+            PlanResource(
+                type=T.ROLE_POLICY,
+                name=policy,
+                properties={
+                    "name": "calls",
+                    "role": ref(role, "id"),
+                    "policy": as_json(execution_policy(asl, own)),
+                },
+            )
+        )
+        out.append(
+            PlanResource(
+                type=T.STATE_MACHINE,
+                name=names.machine_logical(orchestrator),
+                properties={
+                    "name": own,
+                    "role_arn": ref(role),
+                    "type": "STANDARD",
+                    "definition": as_json(asl),
+                    "tags": tags(app),
+                },
+                depends_on=(policy,),
+            )
+        )
+    return out

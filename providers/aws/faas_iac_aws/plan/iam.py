@@ -19,18 +19,25 @@ Statement = dict[str, Any]
 #: (kind, access) → actions. "read"/"write" are unioned for "readwrite".
 BINDING_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("queue", "read"): (
-        "sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
         "sqs:ReceiveMessage",
     ),
     ("queue", "write"): ("sqs:GetQueueUrl", "sqs:SendMessage"),
     ("topic", "read"): ("sns:GetTopicAttributes",),
     ("topic", "write"): ("sns:Publish",),
     ("table", "read"): (
-        "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+        "dynamodb:DescribeTable",
+        "dynamodb:GetItem",
+        "dynamodb:Query",
         "dynamodb:Scan",
     ),
     ("table", "write"): (
-        "dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem",
+        "dynamodb:BatchWriteItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:PutItem",
         "dynamodb:UpdateItem",
     ),
     ("secret", "read"): ("secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"),
@@ -38,11 +45,13 @@ BINDING_ACTIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("bus", "read"): ("events:DescribeEventBus",),
     ("bus", "write"): ("events:PutEvents",),
     ("stream", "read"): (
-        "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator",
+        "kinesis:DescribeStreamSummary",
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
         "kinesis:ListShards",
     ),
     ("stream", "write"): ("kinesis:PutRecord", "kinesis:PutRecords"),
-}  # fmt: skip
+}
 
 #: What an event source mapping polls with, on the source's ARN attribute.
 TRIGGER_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -53,12 +62,16 @@ TRIGGER_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "stream": (
         (
-            "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
-            "kinesis:GetShardIterator", "kinesis:ListShards", "kinesis:SubscribeToShard",
+            "kinesis:DescribeStream",
+            "kinesis:DescribeStreamSummary",
+            "kinesis:GetRecords",
+            "kinesis:GetShardIterator",
+            "kinesis:ListShards",
+            "kinesis:SubscribeToShard",
         ),
         "arn",
     ),
-}  # fmt: skip
+}
 
 XRAY_ACTIONS = ("xray:PutTelemetryRecords", "xray:PutTraceSegments")
 
@@ -149,11 +162,17 @@ def durable_client_statements(durable: dict[str, Any]) -> list[Statement]:
     :meth:`..durable.DurableNames.client_access`)."""
     out: list[Statement] = []
     if durable["entity_functions"]:
-        out.append(_statement("SignalEntities", ["lambda:InvokeFunction"],
-                              [ref(e) for e in durable["entity_functions"]]))  # fmt: skip
+        out.append(
+            _statement(
+                "SignalEntities",
+                ["lambda:InvokeFunction"],
+                [ref(e) for e in durable["entity_functions"]],
+            )
+        )
     if not durable["machines"]:
         return out
-    return out + [
+    return [
+        *out,
         _statement("StartOrchestrations", ["states:StartExecution"], durable["machines"]),
         _statement(
             "ManageOrchestrations",

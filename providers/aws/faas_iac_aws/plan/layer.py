@@ -11,7 +11,9 @@ from faas_iac.plan import Artifact, deterministic_zip, sha256
 LAYER_ARTIFACT = "aws-adapter"
 HANDLER = "faas_iac_aws.runtime.entry.handler"
 _PACKAGE = Path(__file__).resolve().parent.parent
-STEPFUNCTIONS_INIT = b'"""The task-token registry of faas-iac on Step Functions (Lambda layer copy)."""\n'
+STEPFUNCTIONS_INIT = (
+    b'"""The task-token registry of faas-iac on Step Functions (Lambda layer copy)."""\n'
+)
 
 
 @lru_cache(maxsize=1)

@@ -35,8 +35,30 @@ RUNTIMES = {
     "go1": "provided.al2023",
     "provided": "provided.al2023",
 }
-RETENTION = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-             2557, 2922, 3288, 3653)  # fmt: skip
+RETENTION = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 #: What the adapter needs to address each bound resource: (plan attribute or None = name).
 ADDRESS = {"queue": "url", "topic": "arn", "secret": "arn"}
 

@@ -67,7 +67,9 @@ def resolve(value: Any, lookup: Callable[[str], str]) -> Any:
         if len(value) == 1 and "$sub" in value:
             return "".join(t if k == "text" else lookup(t) for k, t in parts(value["$sub"]))
         if len(value) == 1 and "$json" in value:
-            return json.dumps(resolve(value["$json"], lookup), sort_keys=True, separators=(",", ":"))
+            return json.dumps(
+                resolve(value["$json"], lookup), sort_keys=True, separators=(",", ":")
+            )
         return {k: resolve(v, lookup) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [resolve(v, lookup) for v in value]

@@ -38,8 +38,11 @@ def _queue(app: AppModel, res: Any) -> list[PlanResource]:
             {"deadLetterTargetArn": ref(dlq), "maxReceiveCount": res.max_deliveries}
         )
         deps = (dlq,)
-    return [PlanResource(type=T.QUEUE, name=logical("queue", res.name), properties=props,
-                         depends_on=deps)]  # fmt: skip
+    return [
+        PlanResource(
+            type=T.QUEUE, name=logical("queue", res.name), properties=props, depends_on=deps
+        )
+    ]
 
 
 def _topic(app: AppModel, res: Any) -> list[PlanResource]:
@@ -83,9 +86,9 @@ def _bucket(app: AppModel, res: Any) -> list[PlanResource]:
     return out
 
 
-def table_props(app: AppModel, name: str, key: str, sort_key: str | None, stream: bool) -> dict[
-    str, Any
-]:
+def table_props(
+    app: AppModel, name: str, key: str, sort_key: str | None, stream: bool
+) -> dict[str, Any]:
     attributes = [{"name": key, "type": "S"}]
     props: dict[str, Any] = {
         "name": physical(app, name),

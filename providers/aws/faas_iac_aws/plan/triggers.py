@@ -131,7 +131,8 @@ def _schedule(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
     t = fn.trigger
     assert t.type == "schedule"
     expression, tz = render(
-        parse_schedule(t.cron, None if t.cron else t.every, t.tz), f"{fn.source} [functions.{fn.name}.trigger]"
+        parse_schedule(t.cron, None if t.cron else t.every, t.tz),
+        f"{fn.source} [functions.{fn.name}.trigger]",
     )
     role = f"scheduler-role-{fn.name}"
     return [
@@ -216,7 +217,11 @@ def _topic(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
     t = fn.trigger
     assert t.type == "topic"
     topic = logical("topic", t.topic)
-    props: dict[str, Any] = {"topic": ref(topic), "protocol": "lambda", "endpoint": ref(fn_name(fn))}
+    props: dict[str, Any] = {
+        "topic": ref(topic),
+        "protocol": "lambda",
+        "endpoint": ref(fn_name(fn)),
+    }
     if t.filter:
         props["filter_policy"] = as_json(event_pattern(t.filter))
     permission = _permission(fn, "sns", "sns", ref(topic))
@@ -338,5 +343,3 @@ TRIGGER_PLANNERS = {
 
 def plan_trigger(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
     return TRIGGER_PLANNERS[fn.trigger.type](app, fn, policy)
-
-

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-import boto3
+import boto3  # type: ignore[import-untyped]
 
 
 def _to_ddb(value: Any) -> Any:
@@ -49,7 +49,7 @@ class AwsBindings:
 
     def _client(self, service: str) -> Any:
         if service not in self._clients:
-            self._clients[service] = boto3.client(service)  # type: ignore[call-overload]
+            self._clients[service] = boto3.client(service)
         return self._clients[service]
 
     def _address(self, kind: str, name: str) -> str:
@@ -92,7 +92,9 @@ class AwsBindings:
     def get_object(self, bucket: str, key: str) -> bytes | None:
         s3 = self._client("s3")
         try:
-            return bytes(s3.get_object(Bucket=self._address("bucket", bucket), Key=key)["Body"].read())
+            return bytes(
+                s3.get_object(Bucket=self._address("bucket", bucket), Key=key)["Body"].read()
+            )
         except s3.exceptions.NoSuchKey:
             return None
 

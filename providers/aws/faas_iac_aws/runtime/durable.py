@@ -56,7 +56,7 @@ class AwsDurableClient:
     def _client(self, service: str) -> Any:
         if service not in self._clients:
             if self.session is None:
-                import boto3
+                import boto3  # type: ignore[import-untyped]
 
                 self.session = boto3.session.Session()
             self._clients[service] = self.session.client(service, endpoint_url=self.endpoint_url)
@@ -76,9 +76,11 @@ class AwsDurableClient:
         return None
 
     def start_new(
-        self, orchestration_function_name: str, instance_id: str | None = None,
+        self,
+        orchestration_function_name: str,
+        instance_id: str | None = None,
         client_input: Any = None,
-    ) -> str:  # fmt: skip
+    ) -> str:
         """Start an orchestration; its instance id is the execution's name."""
         try:
             machine = self.machines[orchestration_function_name]
@@ -119,9 +121,13 @@ class AwsDurableClient:
         from faas_iac_aws.stepfunctions.registry import raise_event
 
         return raise_event(
-            self._client("dynamodb"), self._client("stepfunctions"), self.registry_table,
-            instance_id, event_name, event_data,
-        )  # fmt: skip
+            self._client("dynamodb"),
+            self._client("stepfunctions"),
+            self.registry_table,
+            instance_id,
+            event_name,
+            event_data,
+        )
 
     def terminate(self, instance_id: str, reason: str = "") -> None:
         described = self._describe(instance_id)
@@ -136,9 +142,10 @@ class AwsDurableClient:
         execution history for 90 days and cannot delete it)."""
         ddb = self._client("dynamodb")
         removed = ddb.delete_item(
-            TableName=self.registry_table, Key={"pk": {"S": f"{instance_id}#status"}},
+            TableName=self.registry_table,
+            Key={"pk": {"S": f"{instance_id}#status"}},
             ReturnValues="ALL_OLD",
-        )  # fmt: skip
+        )
         return 1 if removed.get("Attributes") else 0
 
     purge = purge_instance_history

@@ -42,7 +42,7 @@ class EntityContext:
 
 
 def run_entity(fn: Callable[..., Any], event: dict[str, Any], ctx: Context) -> Any:
-    import boto3
+    import boto3  # type: ignore[import-untyped]
 
     table = json.loads(os.environ["FAAS_IAC_DURABLE"])["entities"]
     ddb = boto3.client("dynamodb")
@@ -51,8 +51,9 @@ def run_entity(fn: Callable[..., Any], event: dict[str, Any], ctx: Context) -> A
         item = ddb.get_item(TableName=table, Key=item_key, ConsistentRead=True).get("Item")
         version = int(item["version"]["N"]) if item else 0
         state = json.loads(item["state"]["S"]) if item else None
-        ectx = EntityContext(event["entity"], event["key"], event["operation"],
-                             event.get("input"), state)  # fmt: skip
+        ectx = EntityContext(
+            event["entity"], event["key"], event["operation"], event.get("input"), state
+        )
         fn(ectx)
         new = {
             **item_key,

@@ -95,7 +95,7 @@ def _context(target: Target, lambda_context: Any, env: Mapping[str, str]) -> Con
     return Context(
         invocation_id=getattr(lambda_context, "aws_request_id", "") or "local",
         function_name=target.name,
-        bindings=LazyBindings(env),  # type: ignore[arg-type]
+        bindings=LazyBindings(env),
         allowed=target.allowed,
         deadline=time.time() + remaining() / 1000 if remaining else 0.0,
         durable=LazyDurable(env) if "FAAS_IAC_DURABLE" in env else None,

@@ -118,7 +118,9 @@ def sns_message(record: Mapping[str, Any]) -> Message:
     return Message(
         id=sns["MessageId"],
         body=str(sns.get("Message", "")).encode(),
-        attributes={k: str(v.get("Value", "")) for k, v in (sns.get("MessageAttributes") or {}).items()},
+        attributes={
+            k: str(v.get("Value", "")) for k, v in (sns.get("MessageAttributes") or {}).items()
+        },
         source=sns.get("TopicArn", ""),
         enqueued_at=_time(sns.get("Timestamp")),
     )
@@ -143,9 +145,8 @@ def s3_event(record: Mapping[str, Any]) -> CloudEvent:
     key = unquote_plus(s3["object"]["key"])
     bucket = s3["bucket"]["name"]
     return CloudEvent(
-        id=s3["object"].get("sequencer") or record.get("responseElements", {}).get(
-            "x-amz-request-id", key
-        ),
+        id=s3["object"].get("sequencer")
+        or record.get("responseElements", {}).get("x-amz-request-id", key),
         source=s3["bucket"].get("arn", f"arn:aws:s3:::{bucket}"),
         type=kind,
         subject=key,
@@ -161,7 +162,7 @@ def s3_event(record: Mapping[str, Any]) -> CloudEvent:
 
 def _ddb(value: Mapping[str, Any]) -> Any:
     """One DynamoDB-JSON attribute value as a plain Python value."""
-    (tag, inner), = value.items()
+    ((tag, inner),) = value.items()
     if tag == "N":
         number = float(inner)
         return int(number) if number.is_integer() and "." not in inner else number
@@ -197,7 +198,11 @@ def dynamodb_event(record: Mapping[str, Any]) -> CloudEvent:
         source=record.get("eventSourceARN", ""),
         type=_CHANGE[record["eventName"]],
         subject=json.dumps(keys, sort_keys=True, default=str),
-        data={"keys": keys, "new": ddb_item(ddb.get("NewImage")), "old": ddb_item(ddb.get("OldImage"))},
+        data={
+            "keys": keys,
+            "new": ddb_item(ddb.get("NewImage")),
+            "old": ddb_item(ddb.get("OldImage")),
+        },
         time=_time(ddb.get("ApproximateCreationDateTime")),
     )
 

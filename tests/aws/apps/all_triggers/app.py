@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from faas_iac import (
-    App, Bucket, CloudEvent, Context, EventBus, HttpRequest, Message, Secret, Table, TimerInfo,
+    App,
+    Bucket,
+    CloudEvent,
+    Context,
+    EventBus,
+    HttpRequest,
+    Message,
+    Secret,
+    Table,
+    TimerInfo,
     Topic,
-)  # fmt: skip
+)
 
 app = App("allt", memory=256, timeout=30)
 app.declare(
