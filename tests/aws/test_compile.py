@@ -1,0 +1,81 @@
+"""``faas-iac compile APP --provider aws``: plan.json, the code and adapter zips, one ASL file
+per orchestrator (checked by cfn-lint's Step Functions schema, rule E3601), byte-identical
+output for the same source, and coded errors for what Lambda cannot run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cfnlint.api
+import pytest
+from click.testing import CliRunner
+
+from faas_iac.cli import cli
+from faas_iac.errors import CODES, NotExpressible
+from faas_iac.plan import compile_app
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ["examples/shop/app.py", "tests/translate/apps/durable_app.py"]
+
+
+def compile_to(app: str, out: Path) -> dict[str, bytes]:
+    result = CliRunner().invoke(
+        cli, ["compile", str(ROOT / app), "--provider", "aws", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_compile_writes_plan_zips_and_state_machines(app: str, tmp_path: Path) -> None:
+    first = compile_to(app, tmp_path / "a")
+    assert compile_to(app, tmp_path / "b") == first  # reproducible, byte for byte
+    plan = json.loads(first["plan.json"])
+    machines = [r for r in plan["resources"] if r["type"] == "aws:sfn/stateMachine:StateMachine"]
+    files = sorted(name for name in first if name.startswith("statemachines/"))
+    assert files == sorted(f"statemachines/{m['properties']['name']}.asl.json" for m in machines)
+    assert any(n.startswith("artifacts/aws-adapter-") for n in first)
+    template = {"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}
+    for i, name in enumerate(files):
+        definition = json.loads(first[name])
+        template["Resources"][f"Machine{i}"] = {
+            "Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {
+                "Definition": definition,
+                "RoleArn": "arn:aws:iam::123456789012:role/sfn",
+            },
+        }
+    if files:
+        matches = cfnlint.api.lint(json.dumps(template))
+        # cfn-lint 1.x's ASL schema predates JSONata mode, where a Wait's Seconds (or a
+        # Task's TimeoutSeconds) may be a "{% ... %}" expression: those matches are its gap.
+        errors = [
+            m
+            for m in matches
+            if m.rule.id.startswith("E")
+            and not ("'{%" in m.message and "is not of type" in m.message)
+        ]
+        assert errors == [], errors
+
+
+def test_lambda_limits_are_coded_errors(tmp_path: Path) -> None:
+    source = (
+        "from faas_iac import App\n"
+        "app = App('lim')\n"
+        "@app.http('/slow', timeout=1200, memory=20480)\n"
+        "def slow(req, ctx):\n    return None\n"
+        "@app.queue('jobs', visibility_timeout=10, timeout=60)\n"
+        "def job(msg, ctx):\n    return None\n"
+    )
+    (tmp_path / "app.py").write_text(source)
+    from faas_iac.api import load
+
+    model, root = load(str(tmp_path / "app.py"))
+    with pytest.raises(NotExpressible) as err:
+        compile_app(model, root, "aws")
+    codes = err.value.codes
+    assert codes == ["FIAC301", "FIAC301", "FIAC302"]
+    assert all(code in CODES for code in codes)
+    text = err.value.render()
+    assert "900" in text and "visibility_timeout=60" in text and "app.py" in text
