@@ -17,6 +17,7 @@ from typing import Any
 
 _TOKEN = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
 PSEUDO = ("aws:region", "aws:account", "aws:partition")
+_REF_NAME = re.compile(r"\$\{([A-Za-z0-9_-]+)\.[A-Za-z0-9_]+\}")
 
 
 def ref(name: str, attr: str = "arn") -> dict[str, str]:
@@ -47,18 +48,9 @@ def parts(template: str) -> list[tuple[str, str]]:
 
 
 def refs_in(value: Any) -> set[str]:
-    """The logical names a property value refers to."""
-    found: set[str] = set()
-    if isinstance(value, dict):
-        if "$sub" in value and len(value) == 1:
-            found |= {t.split(".", 1)[0] for k, t in parts(value["$sub"]) if k == "ref"}
-        else:
-            for item in value.values():
-                found |= refs_in(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            found |= refs_in(item)
-    return found
+    """The logical names a property value refers to (``${name.attr}`` tokens only appear in
+    ``$sub`` strings, so one scan of the compact JSON finds them all)."""
+    return set(_REF_NAME.findall(json.dumps(value, separators=(",", ":"))))
 
 
 def resolve(value: Any, lookup: Callable[[str], str]) -> Any:
