@@ -9,15 +9,12 @@ Standard library only; boto3 is imported by :mod:`.bindings` when a binding is f
 
 from __future__ import annotations
 
-import asyncio
 import importlib
-import inspect
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from faas_iac.runtime.types import Bindings, Context, to_response
@@ -28,13 +25,17 @@ LOG = logging.getLogger("faas_iac.aws")
 Handler = Callable[..., Any]
 
 
-@dataclass(frozen=True)
 class Target:
-    name: str
-    trigger: str
-    fn: Handler
-    allowed: Mapping[str, str]
-    takes_ctx: bool
+    """The user's function and what the planner said about it (a plain class: no dataclass
+    machinery on the cold-start path)."""
+
+    __slots__ = ("allowed", "fn", "name", "takes_ctx", "trigger")
+
+    def __init__(
+        self, name: str, trigger: str, fn: Handler, allowed: Mapping[str, str], takes_ctx: bool
+    ) -> None:
+        self.name, self.trigger, self.fn = name, trigger, fn
+        self.allowed, self.takes_ctx = allowed, takes_ctx
 
 
 _cache: dict[str, Target] = {}
@@ -104,7 +105,9 @@ def _context(target: Target, lambda_context: Any, env: Mapping[str, str]) -> Con
 
 def _call(target: Target, value: Any, ctx: Context) -> Any:
     result = target.fn(value, ctx) if target.takes_ctx else target.fn(value)
-    if inspect.isawaitable(result):
+    if hasattr(result, "__await__"):  # an async handler; asyncio is imported only then
+        import asyncio
+
         result = asyncio.run(_await(result))
     return result
 

@@ -9,7 +9,6 @@ import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import unquote_plus
 
 from faas_iac.runtime.types import CloudEvent, HttpRequest, HttpResponse, Message, TimerInfo
 
@@ -142,6 +141,8 @@ def s3_event(record: Mapping[str, Any]) -> CloudEvent:
     s3 = record["s3"]
     name = str(record.get("eventName", ""))
     kind = "object.deleted" if name.startswith("ObjectRemoved") else "object.created"
+    from urllib.parse import unquote_plus  # (only S3 events need it)
+
     key = unquote_plus(s3["object"]["key"])
     bucket = s3["bucket"]["name"]
     return CloudEvent(
