@@ -70,9 +70,10 @@ print(json.dumps({{"ms": elapsed * 1000, "body": result["body"]}}))
 
 def layout(folder: Path) -> tuple[Path, Path, dict[str, str]]:
     """The compiled app as Lambda would see it: /var/task and /opt/python."""
+    from faas_iac_aws.plan.layer import layer_zip
+
     from faas_iac.api import load
     from faas_iac.plan import compile_app
-    from faas_iac_aws.plan.layer import layer_zip
 
     src = folder / "src"
     src.mkdir()

@@ -38,7 +38,8 @@ def write_app(folder: Path, n: int) -> Path:
     ]
     for i in range(n):
         lines += [
-            f'@app.http("/r{i}/{{id}}", methods=["GET"], auth="anonymous", env={{"FUNCTION": "fn{i}"}})',
+            f'@app.http("/r{i}/{{id}}", methods=["GET"], auth="anonymous",',
+            f'          env={{"FUNCTION": "fn{i}"}})',
             f"def fn{i}(req: HttpRequest, ctx: Context) -> dict[str, str]:",
             '    return {"id": req.route_params["id"]}',
             "",

@@ -148,3 +148,26 @@ def test_shop_queue_function_starts_the_orchestration(aws: None, tmp_path: Path)
     done = finish(client, executions[0]["name"])
     assert done["runtimeStatus"] == "Completed", done
     assert done["output"] == {"order": "o-7", "reserved": True, "charged": "charged 4"}
+
+
+def test_entity_operations_are_serialised_through_dynamodb(aws: None, tmp_path: Path) -> None:
+    deploy("tests/aws/apps/entities/app.py", tmp_path)
+    bump = boto3.client("lambda").get_function_configuration(FunctionName="ents-bump")
+    env = bump["Environment"]["Variables"]
+    event = json.loads((Path(__file__).parent / "fixtures" / "apigw_v2_post.json").read_text())
+    event["pathParameters"] = {"key": "k1"}
+    for by in (3, 4):
+        event["body"] = json.dumps({"by": by})
+        event["isBase64Encoded"] = False
+        assert entry.dispatch(event, None, env)["statusCode"] == 200
+    table = boto3.client("dynamodb")
+    deadline = time.monotonic() + 10
+    while True:
+        item = table.get_item(
+            TableName="ents-durable-entities", Key={"entity": {"S": "counter@k1"}}
+        ).get("Item")
+        if item and item["version"]["N"] == "2" or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert item is not None and json.loads(item["state"]["S"]) == 7
+    assert item["version"]["N"] == "2"

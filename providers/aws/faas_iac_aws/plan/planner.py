@@ -159,7 +159,7 @@ def _environment(app: AppModel, fn: Function, durable: DurableNames) -> dict[str
 def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanResource]:
     name = physical(app, fn.name)
     role, policy, log, lam = f"role-{fn.name}", f"policy-{fn.name}", f"log-{fn.name}", fn_name(fn)
-    durable_access = durable.client_access() if fn.durable_client or fn.kind == "entity" else None
+    durable_access = durable.client_access() if fn.durable_client else None
     document = function_policy(fn, log, durable_access)
     if fn.kind == "entity":
         document["Statement"] += durable.entity_statements()

@@ -5,11 +5,8 @@ DynamoDB conditional write on a version number), retrying on conflict."""
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
-
-from faas_iac.runtime.types import Context
 
 RETRIES = 8
 
@@ -41,10 +38,11 @@ class EntityContext:
         self._state, self._has_state = None, False
 
 
-def run_entity(fn: Callable[..., Any], event: dict[str, Any], ctx: Context) -> Any:
+def run_entity(fn: Callable[..., Any], event: dict[str, Any], env: Mapping[str, str]) -> Any:
+    """Run one operation; return what the entity set as its result."""
     import boto3  # type: ignore[import-untyped]
 
-    table = json.loads(os.environ["FAAS_IAC_DURABLE"])["entities"]
+    table = json.loads(env["FAAS_IAC_DURABLE"])["entities"]
     ddb = boto3.client("dynamodb")
     item_key = {"entity": {"S": f"{event['entity']}@{event['key']}"}}
     for _ in range(RETRIES):

@@ -29,13 +29,19 @@ class Target:
     """The user's function and what the planner said about it (a plain class: no dataclass
     machinery on the cold-start path)."""
 
-    __slots__ = ("allowed", "fn", "name", "takes_ctx", "trigger")
+    __slots__ = ("allowed", "env", "fn", "name", "takes_ctx", "trigger")
 
     def __init__(
-        self, name: str, trigger: str, fn: Handler, allowed: Mapping[str, str], takes_ctx: bool
+        self,
+        name: str,
+        trigger: str,
+        fn: Handler,
+        allowed: Mapping[str, str],
+        takes_ctx: bool,
+        env: Mapping[str, str],
     ) -> None:
         self.name, self.trigger, self.fn = name, trigger, fn
-        self.allowed, self.takes_ctx = allowed, takes_ctx
+        self.allowed, self.takes_ctx, self.env = allowed, takes_ctx, env
 
 
 _cache: dict[str, Target] = {}
@@ -58,6 +64,7 @@ def _load(env: Mapping[str, str]) -> Target:
         fn=obj,
         allowed=json.loads(env.get("FAAS_IAC_BINDINGS", "{}")),
         takes_ctx=takes_ctx,
+        env=env,
     )
     _cache[spec] = target
     return target
@@ -207,7 +214,7 @@ def _activity(target: Target, event: Any, ctx: Context) -> Any:
 def _entity(target: Target, event: Any, ctx: Context) -> Any:
     from .entities import run_entity
 
-    return run_entity(target.fn, event, ctx)
+    return run_entity(target.fn, event, target.env)
 
 
 DISPATCH: dict[str, Callable[[Target, Any, Context], Any]] = {
