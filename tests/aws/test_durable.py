@@ -166,7 +166,7 @@ def test_entity_operations_are_serialised_through_dynamodb(aws: None, tmp_path: 
         item = table.get_item(
             TableName="ents-durable-entities", Key={"entity": {"S": "counter@k1"}}
         ).get("Item")
-        if item and item["version"]["N"] == "2" or time.monotonic() > deadline:
+        if (item and item["version"]["N"] == "2") or time.monotonic() > deadline:
             break
         time.sleep(0.05)
     assert item is not None and json.loads(item["state"]["S"]) == 7
