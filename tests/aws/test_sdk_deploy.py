@@ -176,3 +176,49 @@ def test_deploy_invoke_update_destroy(tmp_path: Path, aws_env: str, monkeypatch:
     assert lam.list_functions()["Functions"] == []
     assert not sqs.list_queues().get("QueueUrls")
     assert client("dynamodb").list_tables()["TableNames"] == []
+
+
+def test_cli_deploys_the_shop_example_idempotently(
+    tmp_path: Path, aws_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from faas_iac.cli import cli
+
+    app = str(HERE.parents[1] / "examples" / "shop" / "app.py")
+    common = ["-p", "aws", "--endpoint-url", aws_env, "--state", str(tmp_path / "shop.json")]
+    runner = CliRunner()
+    first = runner.invoke(cli, ["deploy", app, *common])
+    assert first.exit_code == 0, first.output
+    assert "0 deleted" in first.output and "created    sm-fulfil_order" not in first.output
+    again = runner.invoke(cli, ["deploy", app, *common])
+    assert again.exit_code == 0, again.output
+    assert "0 created, 0 updated, 0 replaced, 0 deleted" in again.output
+
+    session = boto3.session.Session(region_name="us-east-1")
+    lam = session.client("lambda", endpoint_url=aws_env)
+    get_order = lam.get_function_configuration(FunctionName="shop-get_order")
+    session.client("dynamodb", endpoint_url=aws_env).put_item(
+        TableName="shop-orders", Item={"id": {"S": "o-1"}, "total": {"N": "3"}}
+    )
+    event = json.loads((HERE / "fixtures" / "apigw_v1_get.json").read_text())
+    event["pathParameters"] = {"id": "o-1"}
+    env = get_order["Environment"]["Variables"]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", aws_env)  # boto3 reads it from the process
+    monkeypatch.syspath_prepend(str(HERE.parents[1] / "examples" / "shop"))
+    entry._cache.clear()
+    try:
+        response = entry.dispatch(event, None, env)
+    finally:
+        entry._cache.clear()
+        sys.modules.pop("app", None)
+    assert response["statusCode"] == 200, response
+    assert json.loads(response["body"]) == {"id": "o-1", "total": 3}
+    machines = session.client("stepfunctions", endpoint_url=aws_env).list_state_machines()
+    assert [m["name"] for m in machines["stateMachines"]] == ["shop-fulfil_order"]
+
+    gone = runner.invoke(cli, ["destroy", app, *common])
+    assert gone.exit_code == 0, gone.output
+    assert lam.list_functions()["Functions"] == []
+    missing = runner.invoke(cli, ["destroy", app, *common])
+    assert missing.exit_code == 2 and "FIAC305" in missing.output
