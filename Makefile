@@ -20,7 +20,7 @@ dev: install
 	$(BIN)/faas-iac plan $(APP) --provider local
 
 lint: install
-	$(BIN)/ruff check faas_iac providers tests benchmarks examples stacks
+	$(BIN)/ruff check .
 
 typecheck: install
 	$(BIN)/mypy
