@@ -17,7 +17,9 @@ from typing import Any
 
 from faas_iac.translate import ir
 
-from .jsonata import jsonata, template, var_name
+from faas_iac.translate.kinds import infer
+
+from .jsonata import Renderer, jsonata, template, var_name
 from .names import Names
 
 LAMBDA = "arn:aws:states:::lambda:invoke"
@@ -64,6 +66,7 @@ class Builder:
         self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
         self.handlers: list[_Handler] = []
         self.counter = 0
+        self.env = infer(wf)
 
     # -- plumbing -----------------------------------------------------------------------------
     def _name(self, base: str) -> str:
@@ -100,7 +103,7 @@ class Builder:
         return ir.substitute(e, self.pending) if self.start is None else e
 
     def tpl(self, e: ir.Expr) -> object:
-        return template(self.sub(e))
+        return template(self.sub(e), self.env)
 
     def assign(self, var: str, value: ir.Expr, exits: list[Exit]) -> list[Exit]:
         if self.start is None and not exits:
@@ -173,7 +176,7 @@ class Builder:
 
     def _FanOut(self, step: ir.FanOut, exits: list[Exit]) -> list[Exit]:
         item = ir.Native("$states.input")
-        payload = template(ir.substitute(step.call.input, {step.var: item}))
+        payload = template(ir.substitute(step.call.input, {step.var: item}), self.env)
         inner, result = self._call_state(step.call, payload)
         inner["Output"] = "{% " + result.text + " %}"
         inner["End"] = True
@@ -212,7 +215,7 @@ class Builder:
     def _Timer(self, step: ir.Timer, exits: list[Exit]) -> list[Exit]:
         seconds = self.sub(step.seconds)
         value: object = seconds.value if isinstance(seconds, ir.Const) else \
-            "{% " + jsonata(seconds) + " %}"
+            "{% " + jsonata(seconds, self.env) + " %}"
         name, block = self.new_state("Wait", {"Type": "Wait", "Seconds": value}, exits)
         state = self.states[name]
         return [Exit(state, "Next", block, state)]
@@ -228,7 +231,7 @@ class Builder:
         if step.timeout_seconds is not None:
             seconds = self.sub(step.timeout_seconds)
             body["TimeoutSeconds"] = seconds.value if isinstance(seconds, ir.Const) else \
-                "{% " + jsonata(seconds) + " %}"
+                "{% " + jsonata(seconds, self.env) + " %}"
         name, block = self.new_state(f"Wait for {step.event}", body, exits)
         state = self.states[name]
         if step.target:
@@ -253,7 +256,7 @@ class Builder:
             "Type": "Task", "Resource": PUT_ITEM,
             "Arguments": {"TableName": self.names.registry_table, "Item": {
                 "pk": {"S": "{% $states.context.Execution.Name & \"#status\" %}"},
-                "status": {"S": "{% $string(" + jsonata(self.sub(step.value)) + ") %}"}}},
+                "status": {"S": "{% $string(" + jsonata(self.sub(step.value), self.env) + ") %}"}}},
         }
         name, block = self.new_state("Set status", body, exits)
         state = self.states[name]
@@ -264,9 +267,7 @@ class Builder:
                 ) -> tuple[str, Exit, Exit]:
         if self.start is None and len(self.pending) > 1:
             exits = self.materialize(exits)
-        from .jsonata import Renderer
-
-        condition = "{% " + Renderer().truthy(self.sub(test)) + " %}"
+        condition = "{% " + Renderer(self.env).truthy(self.sub(test)) + " %}"
         rule: dict[str, Any] = {"Condition": condition}
         name, _ = self.new_state(title, {"Type": "Choice", "Choices": [rule]}, exits)
         state = self.states[name]
@@ -322,7 +323,7 @@ class Builder:
             state = exits[0].state
             state.pop("Next", None)
             state["End"] = True
-            state["Output"] = template(ir.substitute(step.value, exits[0].assign))
+            state["Output"] = template(ir.substitute(step.value, exits[0].assign), self.env)
             exits[0].assign.clear()  # nothing reads variables after the end
             return []
         self.new_state("Done", {"Type": "Succeed", "Output": self.tpl(step.value)}, exits)
@@ -338,7 +339,7 @@ class Builder:
             return []
         cause = self.sub(ir.Builtin("str", (step.message,)))
         self.new_state(f"Fail {step.error}", {"Type": "Fail", "Error": step.error,
-                                              "Cause": template(cause)}, exits)
+                                              "Cause": template(cause, self.env)}, exits)
         return []
 
     def _Reraise(self, step: ir.Reraise, exits: list[Exit]) -> list[Exit]:
@@ -365,7 +366,7 @@ class Builder:
 
     # -- output -------------------------------------------------------------------------------
     def finish(self) -> dict[str, Any]:
-        rendered = [(holder, {var_name(k): template(v) for k, v in block.items()})
+        rendered = [(holder, {var_name(k): template(v, self.env) for k, v in block.items()})
                     for holder, block in self.assigns]
         text = json.dumps(self.states)
         live: set[str] = set()
