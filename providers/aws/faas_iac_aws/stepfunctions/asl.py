@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faas_iac.translate import ir
-
 from faas_iac.translate.kinds import infer
 
 from .jsonata import Renderer, jsonata, template, var_name
