@@ -167,7 +167,7 @@ class Builder:
             result = f"__r{i}" if step.target else None
             steps.append({self.name(call.name): self._call(call, result)})
             if step.target:
-                got = result if call.kind == "orchestrator" else f"{result}.body"
+                got = f"__r{i}" if call.kind == "orchestrator" else f"__r{i}.body"
                 steps.append({self.name("keep"): {"assign": [
                     {f"{var_name(step.target)}[{i}]": "${" + got + "}"}]}})
             branches.append({self.name(f"branch_{call.name}"): {"steps": steps}})
@@ -199,6 +199,7 @@ class Builder:
         wait = {"call": "events.await_callback", "args": {"callback": "${" + cb + "}",
                                                           "timeout": seconds}, "result": ev}
         got: list[tuple[str, ir.Expr]] = []
+        winner = step.winner or ""
         if step.target:
             got.append((step.target, ir.Native(f"{ev}.http_request.body")))
             self.declared.add(step.target)
@@ -210,7 +211,7 @@ class Builder:
         if step.winner:
             got.append((step.winner, ir.Const(step.event_tag)))
             self.declared.add(step.winner)
-        lost = [(t, ir.Const(None)) for t, _ in got if t != step.winner]
+        lost: list[tuple[str, ir.Expr]] = [(t, ir.Const(None)) for t, _ in got if t != winner]
         if step.winner:
             lost.append((step.winner, ir.Const(step.timer_tag)))
         err = f"__err_{step.event}"

@@ -15,7 +15,11 @@ from faas_iac.translate import ir
 from faas_iac.translate.kinds import expr_kind
 
 #: Names of the standard library and of expression keywords a variable must not hide.
-_RESERVED = frozenset(["sys", "http", "text", "base64", "json", "list", "map", "math", "time", "uuid", "retry", "events", "double", "int", "string", "keys", "len", "default", "if", "not", "get_type", "true", "false", "null", "in", "and", "or", "hash"])
+_RESERVED = frozenset([
+    "sys", "http", "text", "base64", "json", "list", "map", "math", "time", "uuid", "retry",
+    "events", "double", "int", "string", "keys", "len", "default", "if", "not", "get_type",
+    "true", "false", "null", "in", "and", "or", "hash",
+])
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
