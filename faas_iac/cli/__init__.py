@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import core
+from . import core, dev, durable
 
-COMMAND_MODULES = [core]
+COMMAND_MODULES = [core, dev, durable]
 
 
 class _Group(click.Group):
