@@ -213,9 +213,13 @@ class Builder:
 
     def _Timer(self, step: ir.Timer, exits: list[Exit]) -> list[Exit]:
         seconds = self.sub(step.seconds)
-        value: object = seconds.value if isinstance(seconds, ir.Const) else \
-            "{% " + jsonata(seconds, self.env) + " %}"
-        name, block = self.new_state("Wait", {"Type": "Wait", "Seconds": value}, exits)
+        body: dict[str, Any] = {"Type": "Wait"}
+        if isinstance(seconds, ir.Const):
+            body["Seconds"] = seconds.value
+        else:  # a computed duration, as a time stamp (Seconds takes only numbers in the schema)
+            body["Timestamp"] = ("{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
+                                 f"({jsonata(seconds, self.env)}) * 1000) %}}")
+        name, block = self.new_state("Wait", body, exits)
         state = self.states[name]
         return [Exit(state, "Next", block, state)]
 

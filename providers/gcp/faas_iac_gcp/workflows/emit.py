@@ -377,8 +377,12 @@ def to_workflows(workflow: ir.Workflow, names: Names,
     todo = list(workflow.orchestrators)
     while todo:
         child = todo.pop(0)
-        if child in out or orchestrators is None or child not in orchestrators:
+        if child in out:
             continue
+        if orchestrators is None or child not in orchestrators:
+            raise refuse("FIAC611", f"sub-orchestrator {child!r} has no translation to include "
+                         "as a subworkflow", "translate it too (it must itself be translatable)",
+                         workflow.file, workflow.line)
         out[child] = _subworkflow(orchestrators[child], names, helpers)
         todo += orchestrators[child].orchestrators
     if RETRY_ALWAYS in helpers:
