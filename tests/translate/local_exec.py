@@ -21,6 +21,7 @@ from faas_iac.translate import handler_of
 class Outcome:
     status: str
     output: Any
+    custom_status: Any = None
 
 
 class LocalRunner:
@@ -40,7 +41,8 @@ class LocalRunner:
             time.sleep(0.05)
             row = self.engine.store.instance(iid)
             assert row is not None
-        return Outcome(row.status, codec.loads(row.output) if row.output else None)
+        status = codec.loads(row.custom_status) if row.custom_status else None
+        return Outcome(row.status, codec.loads(row.output) if row.output else None, status)
 
 
 @contextmanager
