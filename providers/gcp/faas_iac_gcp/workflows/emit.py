@@ -107,6 +107,7 @@ class Builder:
         out.append({self.name("assign"): {"assign": _Assign([(target, e)])}})
 
     def _Assign(self, step: ir.Assign, out: list[Emitted]) -> None:
+        self.val(step.value)  # refuse here, at this line, if Workflows cannot express it
         self.assign(out, step.target, step.value)
 
     def _http(self, call: ir.Call, body: ir.Expr, result: str | None) -> dict[str, Any]:
