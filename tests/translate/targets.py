@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from faas_iac.api import load
-from faas_iac.errors import FaasError
-from faas_iac.model import AppModel
-from faas_iac.translate import ir, translate
 from faas_iac_aws.stepfunctions import default_names as aws_names
 from faas_iac_aws.stepfunctions import to_asl
 from faas_iac_gcp.workflows import default_names as gcp_names
 from faas_iac_gcp.workflows import to_yaml
+
+from faas_iac.api import load
+from faas_iac.errors import FaasError
+from faas_iac.model import AppModel
+from faas_iac.translate import ir, translate
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

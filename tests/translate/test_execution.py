@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from faas_iac_aws.stepfunctions import custom_status, default_names, to_asl
 from faas_iac_gcp.workflows import to_yaml
+
 from tests.translate.aws_exec import AwsRunner, aws_runner
 from tests.translate.gcp_exec import GcpRunner, gcp_runner
 from tests.translate.local_exec import LocalRunner, local_runner

@@ -8,10 +8,10 @@ import inspect
 import re
 
 import pytest
+from faas_iac_gcp.workflows import Names, to_workflows
 
 from faas_iac.errors import CODES
 from faas_iac.translate import Refusal, analyze, ir
-from faas_iac_gcp.workflows import Names, to_workflows
 from tests.translate.corpus import refused
 
 MARK = re.compile(r"# expect (FIAC\d{3})")
