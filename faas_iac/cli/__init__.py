@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import core, dev, durable
+from . import core, dev, durable, translate
 
-COMMAND_MODULES = [core, dev, durable]
+COMMAND_MODULES = [core, dev, durable, translate]
 
 
 class _Group(click.Group):
