@@ -36,7 +36,7 @@ def _label(step: ir.Step) -> str:
             return f"{target} = …"
         case ir.Task(call, target):
             kind = "sub-orchestration" if call.kind == "orchestrator" else "activity"
-            retry = f" (retry ×{call.retry.max_attempts})" if call.retry else ""
+            retry = f" (up to {call.retry.max_attempts} tries)" if call.retry else ""
             return f"{target + ' = ' if target else ''}{kind} {call.name}{retry}"
         case ir.FanOut(call, var):
             return f"for each {var}: {call.name} (in parallel)"
@@ -109,8 +109,9 @@ def render(workflow: ir.Workflow, fmt: Format = "mermaid") -> str:
         lines = [f"digraph {json.dumps(workflow.name, ensure_ascii=False)} {{", "  rankdir=TB;"]
         lines += [f"  {n} [label={json.dumps(label, ensure_ascii=False)}, shape={shapes[s]}];"
                   for n, label, s in g.nodes]
-        lines += [f"  {a} -> {b}" + (f" [label={json.dumps(lbl, ensure_ascii=False)}]" if lbl else "") + ";"
-                  for a, b, lbl in g.edges]
+        for a, b, lbl in g.edges:
+            attrs = f" [label={json.dumps(lbl, ensure_ascii=False)}]" if lbl else ""
+            lines.append(f"  {a} -> {b}{attrs};")
         return "\n".join([*lines, "}"]) + "\n"
     wrap = {"box": ("[", "]"), "diamond": ("{", "}"), "round": ("([", "])"),
             "end": ("[[", "]]")}
