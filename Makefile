@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml providers/aws/pyproject.toml providers/azure/pyproject.
 install: $(STAMP)
 
 dev: install
-	$(BIN)/faas-iac plan $(APP) --provider local
+	$(BIN)/faas-iac dev $(APP)
 
 lint: install
 	$(BIN)/ruff check .

@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import core, deploy
+from . import core, deploy, dev, durable, translate
 
-COMMAND_MODULES = [core, deploy]
+COMMAND_MODULES = [core, deploy, dev, durable, translate]
 
 
 class _Group(click.Group):

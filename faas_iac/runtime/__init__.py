@@ -3,6 +3,7 @@ copied into each deployment artifact."""
 
 from .durable import RetryOptions
 from .types import (
+    BadRequestBody,
     BindingDenied,
     Bindings,
     BucketClient,
@@ -17,6 +18,7 @@ from .types import (
 )
 
 __all__ = [
+    "BadRequestBody",
     "BindingDenied",
     "Bindings",
     "BucketClient",

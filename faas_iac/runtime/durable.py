@@ -29,6 +29,20 @@ class RetryOptions:
         if self.backoff_coefficient < 1.0:
             raise ValueError("backoff_coefficient must be at least 1.0")
 
+    def to_json(self) -> dict[str, int | float]:
+        """The retry options as the Durable Functions extension reads them (camelCase)."""
+        out: dict[str, int | float] = {
+            "firstRetryIntervalInMilliseconds": self.first_retry_interval_in_milliseconds,
+            "maxNumberOfAttempts": self.max_number_of_attempts,
+        }
+        if self.backoff_coefficient != 1.0:
+            out["backoffCoefficient"] = self.backoff_coefficient
+        if self.max_retry_interval_in_milliseconds is not None:
+            out["maxRetryIntervalInMilliseconds"] = self.max_retry_interval_in_milliseconds
+        if self.retry_timeout_in_milliseconds is not None:
+            out["retryTimeoutInMilliseconds"] = self.retry_timeout_in_milliseconds
+        return out
+
     def delay_ms(self, attempt: int) -> int:
         """The wait before retry number ``attempt`` (1 = the wait after the first failure)."""
         delay = self.first_retry_interval_in_milliseconds * self.backoff_coefficient ** (

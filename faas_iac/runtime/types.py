@@ -31,6 +31,10 @@ def _to_bytes(body: Any) -> bytes:
     return json.dumps(body, separators=(",", ":"), default=str).encode()
 
 
+class BadRequestBody(ValueError):
+    """The request body is not what the handler asked for (not JSON): a client error, 400."""
+
+
 @dataclass(frozen=True)
 class HttpRequest:
     """An HTTP request. Header names are lower-case; ``route_params`` come from ``{name}``."""
@@ -49,8 +53,12 @@ class HttpRequest:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        """The body parsed as JSON; raises ``ValueError`` if it is not JSON."""
-        return json.loads(self.body or b"null")
+        """The body parsed as JSON; raises :class:`BadRequestBody` (a ``ValueError``) if it is
+        not JSON, which the hosts answer with 400."""
+        try:
+            return json.loads(self.body or b"null")
+        except ValueError as exc:
+            raise BadRequestBody(str(exc)) from None
 
 
 @dataclass(frozen=True)

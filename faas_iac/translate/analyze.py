@@ -465,6 +465,9 @@ class Analyzer:
         return [ir.Try(body, caught, handler.name, node.lineno)]
 
     def _Return(self, node: ast.Return) -> list[ir.Step]:
+        if isinstance(node.value, ast.Yield):  # return (yield task)
+            steps = self._yield(node.value.value, "__result", node.lineno)
+            return [*steps, ir.Return(ir.Var("__result"), node.lineno)]
         value = self.expr(node.value) if node.value is not None else ir.Const(None)
         return [ir.Return(value, node.lineno)]
 

@@ -168,9 +168,9 @@ class ExprConverter:
             return ir.Builtin(func.id, args)  # type: ignore[arg-type]
         if isinstance(func, ast.Attribute) and func.attr in _METHODS:
             return ir.Builtin(func.attr, (self.convert(func.value), *args))  # type: ignore[arg-type]
-        root = func
-        while isinstance(root, ast.Attribute):
-            root = root.value
+        root: ast.expr = func
+        while isinstance(root, ast.Attribute | ast.Call):
+            root = root.value if isinstance(root, ast.Attribute) else root.func
         if isinstance(root, ast.Name) and root.id in _IO:
             raise self.refuse(node, f"`{ast.unparse(node)}` does I/O inside the orchestrator",
                               "move it into an activity and `yield ctx.call_activity(...)` it",

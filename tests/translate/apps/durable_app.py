@@ -52,7 +52,7 @@ def monitor(ctx: Any) -> Any:
         checks = checks + 1
         done = state == "done"
         if not done:
-            yield ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=1))
+            yield ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=job["every"]))
     return {"job": job["id"], "checks": checks, "done": done}
 
 
@@ -60,7 +60,7 @@ def monitor(ctx: Any) -> Any:
 def approval(ctx: Any) -> Any:
     request = ctx.get_input()
     yield ctx.call_activity("notify", request)
-    timer = ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=request["wait"]))
+    timer = ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=3))
     answer = ctx.wait_for_external_event("Approval")
     winner = yield ctx.task_any([answer, timer])
     if winner == answer:

@@ -14,13 +14,5 @@ from .asl import INLINE_MAP_LIMIT, retrier, to_asl
 from .names import Names, default_names
 from .registry import custom_status, raise_event, register
 
-__all__ = [
-    "INLINE_MAP_LIMIT",
-    "Names",
-    "custom_status",
-    "default_names",
-    "raise_event",
-    "register",
-    "retrier",
-    "to_asl",
-]
+__all__ = ["INLINE_MAP_LIMIT", "Names", "custom_status", "default_names", "raise_event",
+           "register", "retrier", "to_asl"]

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faas_iac.translate import ir
+from faas_iac.translate.kinds import infer
 
-from .jsonata import jsonata, template, var_name
+from .jsonata import Renderer, jsonata, template, var_name
 from .names import Names
 
 LAMBDA = "arn:aws:states:::lambda:invoke"
@@ -28,15 +29,11 @@ PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
 _VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 #: A child execution's name: the parent's, and when this state was entered (unique, allowed
 #: characters only, at most 80 long).
-CHILD_NAME = (
-    '{% $substring($states.context.Execution.Name, 0, 50) & "-" & '
-    '$replace($states.context.State.EnteredTime, /[^0-9]/, "") %}'
-)
+CHILD_NAME = ("{% $substring($states.context.Execution.Name, 0, 50) & \"-\" & "
+              "$replace($states.context.State.EnteredTime, /[^0-9]/, \"\") %}")
 #: continue_as_new keeps the instance: ``<instance>~<generation>``, so a client finds the chain.
-NEXT_GENERATION = (
-    '{% ($p := $split($states.context.Execution.Name, "~"); $p[0] & "~" & '
-    "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}"
-)
+NEXT_GENERATION = ("{% ($p := $split($states.context.Execution.Name, \"~\"); $p[0] & \"~\" & "
+                   "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}")
 #: Inline Map runs at most this many iterations at once; beyond it, Distributed mode.
 INLINE_MAP_LIMIT = 40
 
@@ -68,6 +65,7 @@ class Builder:
         self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
         self.handlers: list[_Handler] = []
         self.counter = 0
+        self.env = infer(wf)
 
     # -- plumbing -----------------------------------------------------------------------------
     def _name(self, base: str) -> str:
@@ -83,9 +81,8 @@ class Builder:
         self.assigns.append((holder, block))
         return block
 
-    def new_state(
-        self, base: str, body: dict[str, Any], exits: list[Exit], inputs: tuple[str, ...] = ()
-    ) -> tuple[str, dict[str, ir.Expr]]:
+    def new_state(self, base: str, body: dict[str, Any], exits: list[Exit],
+                  inputs: tuple[str, ...] = ()) -> tuple[str, dict[str, ir.Expr]]:
         """Add a state fed by ``exits``; returns its name and its Assign block (which starts
         with the pending assignments when this is the first state)."""
         name = self._name(base)
@@ -105,7 +102,7 @@ class Builder:
         return ir.substitute(e, self.pending) if self.start is None else e
 
     def tpl(self, e: ir.Expr) -> object:
-        return template(self.sub(e))
+        return template(self.sub(e), self.env)
 
     def assign(self, var: str, value: ir.Expr, exits: list[Exit]) -> list[Exit]:
         if self.start is None and not exits:
@@ -152,20 +149,15 @@ class Builder:
     def _call_state(self, call: ir.Call, payload: object) -> tuple[dict[str, Any], ir.Native]:
         if call.kind == "activity":
             body: dict[str, Any] = {
-                "Type": "Task",
-                "Resource": LAMBDA,
+                "Type": "Task", "Resource": LAMBDA,
                 "Arguments": {"FunctionName": self.names.function(call.name), "Payload": payload},
             }
             result = ir.Native("$states.result.Payload")
         else:
             body = {
-                "Type": "Task",
-                "Resource": START_SYNC,
-                "Arguments": {
-                    "StateMachineArn": self.names.state_machine(call.name),
-                    "Input": payload,
-                    "Name": CHILD_NAME,
-                },
+                "Type": "Task", "Resource": START_SYNC,
+                "Arguments": {"StateMachineArn": self.names.state_machine(call.name),
+                              "Input": payload, "Name": CHILD_NAME},
             }
             result = ir.Native("$states.result.Output")
         if call.retry is not None:
@@ -183,7 +175,7 @@ class Builder:
 
     def _FanOut(self, step: ir.FanOut, exits: list[Exit]) -> list[Exit]:
         item = ir.Native("$states.input")
-        payload = template(ir.substitute(step.call.input, {step.var: item}))
+        payload = template(ir.substitute(step.call.input, {step.var: item}), self.env)
         inner, result = self._call_state(step.call, payload)
         inner["Output"] = "{% " + result.text + " %}"
         inner["End"] = True
@@ -192,11 +184,8 @@ class Builder:
             "Type": "Map",
             "Items": self.tpl(step.source),
             "MaxConcurrency": INLINE_MAP_LIMIT,
-            "ItemProcessor": {
-                "ProcessorConfig": {"Mode": "INLINE"},
-                "StartAt": task,
-                "States": {task: inner},
-            },
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": task,
+                              "States": {task: inner}},
         }
         name, block = self.new_state(f"Each {task}", body, exits)
         state = self.states[name]
@@ -224,32 +213,28 @@ class Builder:
 
     def _Timer(self, step: ir.Timer, exits: list[Exit]) -> list[Exit]:
         seconds = self.sub(step.seconds)
-        value: object = (
-            seconds.value if isinstance(seconds, ir.Const) else "{% " + jsonata(seconds) + " %}"
-        )
-        name, block = self.new_state("Wait", {"Type": "Wait", "Seconds": value}, exits)
+        body: dict[str, Any] = {"Type": "Wait"}
+        if isinstance(seconds, ir.Const):
+            body["Seconds"] = seconds.value
+        else:  # a computed duration, as a time stamp (Seconds takes only numbers in the schema)
+            body["Timestamp"] = ("{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
+                                 f"({jsonata(seconds, self.env)}) * 1000) %}}")
+        name, block = self.new_state("Wait", body, exits)
         state = self.states[name]
         return [Exit(state, "Next", block, state)]
 
     def _WaitEvent(self, step: ir.WaitEvent, exits: list[Exit]) -> list[Exit]:
         key = '{% $states.context.Execution.Name & "#' + step.event + '" %}'
         body: dict[str, Any] = {
-            "Type": "Task",
-            "Resource": LAMBDA_TOKEN,
-            "Arguments": {
-                "FunctionName": self.names.token_registrar,
-                "Payload": {
-                    "table": self.names.registry_table,
-                    "key": key,
-                    "token": "{% $states.context.Task.Token %}",
-                },
-            },
+            "Type": "Task", "Resource": LAMBDA_TOKEN,
+            "Arguments": {"FunctionName": self.names.token_registrar, "Payload": {
+                "table": self.names.registry_table, "key": key,
+                "token": "{% $states.context.Task.Token %}"}},
         }
         if step.timeout_seconds is not None:
             seconds = self.sub(step.timeout_seconds)
-            body["TimeoutSeconds"] = (
-                seconds.value if isinstance(seconds, ir.Const) else "{% " + jsonata(seconds) + " %}"
-            )
+            body["TimeoutSeconds"] = seconds.value if isinstance(seconds, ir.Const) else \
+                "{% " + jsonata(seconds, self.env) + " %}"
         name, block = self.new_state(f"Wait for {step.event}", body, exits)
         state = self.states[name]
         if step.target:
@@ -271,32 +256,21 @@ class Builder:
 
     def _SetStatus(self, step: ir.SetStatus, exits: list[Exit]) -> list[Exit]:
         body = {
-            "Type": "Task",
-            "Resource": PUT_ITEM,
-            "Arguments": {
-                "TableName": self.names.registry_table,
-                "Item": {
-                    "pk": {"S": '{% $states.context.Execution.Name & "#status" %}'},
-                    "status": {"S": "{% $string(" + jsonata(self.sub(step.value)) + ") %}"},
-                },
-            },
+            "Type": "Task", "Resource": PUT_ITEM,
+            "Arguments": {"TableName": self.names.registry_table, "Item": {
+                "pk": {"S": "{% $states.context.Execution.Name & \"#status\" %}"},
+                "status": {"S": "{% $string(" + jsonata(self.sub(step.value), self.env) + ") %}"}}},
         }
         name, block = self.new_state("Set status", body, exits)
         state = self.states[name]
         self.catchers(state)
         return [Exit(state, "Next", block, None)]
 
-    def _choice(
-        self,
-        test: ir.Expr,
-        exits: list[Exit],
-        title: str,
-    ) -> tuple[str, Exit, Exit]:
+    def _choice(self, test: ir.Expr, exits: list[Exit], title: str,
+                ) -> tuple[str, Exit, Exit]:
         if self.start is None and len(self.pending) > 1:
             exits = self.materialize(exits)
-        from .jsonata import Renderer
-
-        condition = "{% " + Renderer().truthy(self.sub(test)) + " %}"
+        condition = "{% " + Renderer(self.env).truthy(self.sub(test)) + " %}"
         rule: dict[str, Any] = {"Condition": condition}
         name, _ = self.new_state(title, {"Type": "Choice", "Choices": [rule]}, exits)
         state = self.states[name]
@@ -323,12 +297,14 @@ class Builder:
         exits = self.assign(index, ir.Const(0), exits)
         if self.start is None:
             exits = self.materialize(exits)
-        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native("$" + items, "list"),)))
+        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native(
+            "$" + items, "list"),)))
         head, yes, no = self._choice(test, exits, f"For line {step.line}")
         assert yes.assign is not None
         yes.assign[step.var] = ir.Native(f"${items}[${index}]")
         body = self.block(step.body, [yes])
-        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)), body)
+        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)),
+                           body)
         for ex in body:
             ex.holder[ex.key] = head
         return [no]
@@ -350,7 +326,7 @@ class Builder:
             state = exits[0].state
             state.pop("Next", None)
             state["End"] = True
-            state["Output"] = template(ir.substitute(step.value, exits[0].assign))
+            state["Output"] = template(ir.substitute(step.value, exits[0].assign), self.env)
             exits[0].assign.clear()  # nothing reads variables after the end
             return []
         self.new_state("Done", {"Type": "Succeed", "Output": self.tpl(step.value)}, exits)
@@ -359,18 +335,14 @@ class Builder:
     def _Raise(self, step: ir.Raise, exits: list[Exit]) -> list[Exit]:
         if self.handlers:
             handler = self.handlers[-1]
-            error = ir.DictLit(
-                (("Error", ir.Const(step.error)), ("Cause", ir.Builtin("str", (step.message,))))
-            )
+            error = ir.DictLit((("Error", ir.Const(step.error)),
+                                ("Cause", ir.Builtin("str", (step.message,)))))
             for ex in self.assign(handler.error_var, error, exits):
                 handler.exits.append(ex)
             return []
         cause = self.sub(ir.Builtin("str", (step.message,)))
-        self.new_state(
-            f"Fail {step.error}",
-            {"Type": "Fail", "Error": step.error, "Cause": template(cause)},
-            exits,
-        )
+        self.new_state(f"Fail {step.error}", {"Type": "Fail", "Error": step.error,
+                                              "Cause": template(cause, self.env)}, exits)
         return []
 
     def _Reraise(self, step: ir.Reraise, exits: list[Exit]) -> list[Exit]:
@@ -380,26 +352,15 @@ class Builder:
                 handler.exits.append(ex)
             return []
         err = "$" + var_name(step.error_var)
-        self.new_state(
-            "Fail",
-            {
-                "Type": "Fail",
-                "Error": "{% " + err + ".Error %}",
-                "Cause": "{% " + err + ".Cause %}",
-            },
-            exits,
-        )
+        self.new_state("Fail", {"Type": "Fail", "Error": "{% " + err + ".Error %}",
+                                "Cause": "{% " + err + ".Cause %}"}, exits)
         return []
 
     def _ContinueAsNew(self, step: ir.ContinueAsNew, exits: list[Exit]) -> list[Exit]:
         body = {
-            "Type": "Task",
-            "Resource": START,
-            "Arguments": {
-                "StateMachineArn": "{% $states.context.StateMachine.Id %}",
-                "Input": self.tpl(step.input),
-                "Name": NEXT_GENERATION,
-            },
+            "Type": "Task", "Resource": START,
+            "Arguments": {"StateMachineArn": "{% $states.context.StateMachine.Id %}",
+                          "Input": self.tpl(step.input), "Name": NEXT_GENERATION},
             "Output": "{% $states.result.ExecutionArn %}",
             "End": True,
         }
@@ -408,21 +369,15 @@ class Builder:
 
     # -- output -------------------------------------------------------------------------------
     def finish(self) -> dict[str, Any]:
-        rendered = [
-            (holder, {var_name(k): template(v) for k, v in block.items()})
-            for holder, block in self.assigns
-        ]
+        rendered = [(holder, {var_name(k): template(v, self.env) for k, v in block.items()})
+                    for holder, block in self.assigns]
         text = json.dumps(self.states)
         live: set[str] = set()
         while True:  # a variable is live if some live expression reads it
             reads = set(_VAR.findall(text))
             for _, block in rendered:
-                reads |= {
-                    v
-                    for k, value in block.items()
-                    if k in live
-                    for v in _VAR.findall(json.dumps(value))
-                }
+                reads |= {v for k, value in block.items() if k in live
+                          for v in _VAR.findall(json.dumps(value))}
             if reads <= live:
                 break
             live |= reads
@@ -432,7 +387,7 @@ class Builder:
                 holder["Assign"] = kept
         return {
             "Comment": f"Translated by faas-iac from {self.wf.location(self.wf.line)} "
-            f"({self.wf.name}).",
+                       f"({self.wf.name}).",
             "QueryLanguage": "JSONata",
             "StartAt": self.start,
             "States": self.states,

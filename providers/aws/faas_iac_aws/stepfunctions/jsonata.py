@@ -11,82 +11,21 @@ import json
 import re
 
 from faas_iac.translate import ir
+from faas_iac.translate.kinds import expr_kind
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: JSONata's built-in functions: a variable with one of these names would hide the function.
-_RESERVED = frozenset(
-    [
-        "states",
-        "string",
-        "length",
-        "substring",
-        "substringBefore",
-        "substringAfter",
-        "uppercase",
-        "lowercase",
-        "trim",
-        "pad",
-        "contains",
-        "split",
-        "join",
-        "match",
-        "replace",
-        "now",
-        "millis",
-        "fromMillis",
-        "toMillis",
-        "formatNumber",
-        "formatBase",
-        "formatInteger",
-        "parseInteger",
-        "number",
-        "abs",
-        "floor",
-        "ceil",
-        "power",
-        "sqrt",
-        "random",
-        "round",
-        "sum",
-        "max",
-        "min",
-        "average",
-        "count",
-        "append",
-        "sort",
-        "reverse",
-        "shuffle",
-        "distinct",
-        "zip",
-        "keys",
-        "lookup",
-        "spread",
-        "merge",
-        "sift",
-        "each",
-        "error",
-        "assert",
-        "type",
-        "boolean",
-        "not",
-        "exists",
-        "map",
-        "filter",
-        "single",
-        "reduce",
-        "eval",
-        "base64encode",
-        "base64decode",
-        "encodeUrl",
-        "encodeUrlComponent",
-        "decodeUrl",
-        "decodeUrlComponent",
-        "partition",
-        "hash",
-        "uuid",
-        "parse",
-    ]
-)
+_RESERVED = frozenset([
+    "states", "string", "length", "substring", "substringBefore", "substringAfter", "uppercase",
+    "lowercase", "trim", "pad", "contains", "split", "join", "match", "replace", "now", "millis",
+    "fromMillis", "toMillis", "formatNumber", "formatBase", "formatInteger", "parseInteger",
+    "number", "abs", "floor", "ceil", "power", "sqrt", "random", "round", "sum", "max", "min",
+    "average", "count", "append", "sort", "reverse", "shuffle", "distinct", "zip", "keys",
+    "lookup", "spread", "merge", "sift", "each", "error", "assert", "type", "boolean", "not",
+    "exists", "map", "filter", "single", "reduce", "eval", "base64encode", "base64decode",
+    "encodeUrl", "encodeUrlComponent", "decodeUrl", "decodeUrlComponent", "partition", "hash",
+    "uuid", "parse",
+])
 
 
 def var_name(name: str) -> str:
@@ -94,62 +33,16 @@ def var_name(name: str) -> str:
     return f"{name}_" if name in _RESERVED else name
 
 
-def kind(e: ir.Expr) -> str | None:
-    """The static JSON type of an expression when it is known: str, num, bool, list, dict."""
-    match e:
-        case ir.Const(value):
-            if isinstance(value, bool):
-                return "bool"
-            if isinstance(value, int | float):
-                return "num"
-            if isinstance(value, str):
-                return "str"
-            if isinstance(value, list):
-                return "list"
-            return "dict" if isinstance(value, dict) else None
-        case ir.Native(_, k):
-            return k
-        case ir.Concat():
-            return "str"
-        case ir.ListLit() | ir.Comprehension():
-            return "list"
-        case ir.DictLit():
-            return "dict"
-        case ir.Compare() | ir.Not():
-            return "bool"
-        case ir.BoolOp(_, values):
-            kinds = {kind(v) for v in values}
-            return "bool" if kinds == {"bool"} else None
-        case ir.Builtin(name, args):
-            if name in ("str", "upper", "lower", "strip"):
-                return "str"
-            if name in ("len", "int", "float", "abs", "sum", "round"):
-                return "num"
-            if name in ("keys", "values"):
-                return "list"
-            if name == "bool":
-                return "bool"
-            if name in ("min", "max") and len(args) > 1:
-                kinds = {kind(a) for a in args}
-                return kinds.pop() if len(kinds) == 1 else None
-        case ir.BinOp(op, left, right):
-            lk, rk = kind(left), kind(right)
-            if op == "+":
-                return lk if lk == rk or rk is None else (rk if lk is None else None)
-            return "num" if op != "*" or {lk, rk} == {"num"} else None
-        case ir.Neg():
-            return "num"
-        case ir.IfExp(_, then, orelse):
-            return kind(then) if kind(then) == kind(orelse) else None
-    return None
-
-
 class Renderer:
     """Renders IR expressions as JSONata source. ``input_text`` is how the orchestration input
     is reached from where the expression is evaluated."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str | None] | None = None) -> None:
         self.temps = 0
+        self.env = env or {}
+
+    def kind(self, e: ir.Expr) -> str | None:
+        return expr_kind(e, self.env)
 
     def _tmp(self) -> str:
         self.temps += 1
@@ -162,16 +55,15 @@ class Renderer:
 
     def atom(self, e: ir.Expr) -> str:
         text = self.render(e)
-        if isinstance(e, ir.Var | ir.Const | ir.Index | ir.ListLit | ir.DictLit) or (
-            isinstance(e, ir.Native) and _IDENT.match(text.lstrip("$").replace(".", "_"))
-        ):
+        if isinstance(e, ir.Var | ir.Const | ir.Index | ir.ListLit | ir.DictLit) \
+                or (isinstance(e, ir.Native) and _IDENT.match(text.lstrip("$").replace(".", "_"))):
             return text
         if isinstance(e, ir.Builtin) and text.startswith("$") and text.endswith(")"):
             return text
         return f"({text})"
 
     def truthy(self, e: ir.Expr) -> str:
-        k = kind(e)
+        k = self.kind(e)
         if k == "bool":
             return self.render(e)
         if k == "num":
@@ -183,7 +75,8 @@ class Renderer:
         if k == "dict":
             return f"$count($keys({self.render(e)})) > 0"
         t = self._tmp()
-        return f'({t} := {self.render(e)}; $type({t}) = "array" ? $count({t}) > 0 : $boolean({t}))'
+        return (f'({t} := {self.render(e)}; $type({t}) = "array" ? $count({t}) > 0 : '
+                f"$boolean({t}))")
 
     def _Const(self, e: ir.Const) -> str:
         return json.dumps(e.value, sort_keys=False, separators=(", ", ": "))
@@ -202,21 +95,19 @@ class Renderer:
             return f"{base}.{field}"
         if isinstance(key, ir.Const) and isinstance(key.value, int):
             return f"{base}[{key.value}]"
-        k = kind(key)
+        k = self.kind(key)
         if k == "str":
             return f"$lookup({self.render(e.value)}, {self.render(key)})"
         if k == "num":
             return f"{base}[{self.render(key)}]"
         t = self._tmp()
-        return (
-            f'({t} := {self.render(key)}; $type({t}) = "string" ? '
-            f"$lookup({self.render(e.value)}, {t}) : {base}[{t}])"
-        )
+        return (f'({t} := {self.render(key)}; $type({t}) = "string" ? '
+                f"$lookup({self.render(e.value)}, {t}) : {base}[{t}])")
 
     def _BinOp(self, e: ir.BinOp) -> str:
         left, right = self.atom(e.left), self.atom(e.right)
         if e.op == "+":
-            lk, rk = kind(e.left), kind(e.right)
+            lk, rk = self.kind(e.left), self.kind(e.right)
             both = {lk, rk} - {None}
             if both == {"str"}:
                 return f"{left} & {right}"
@@ -225,11 +116,9 @@ class Renderer:
             if both == {"num"}:
                 return f"{left} + {right}"
             a, b = self._tmp(), self._tmp()
-            return (
-                f"({a} := {self.render(e.left)}; {b} := {self.render(e.right)}; "
-                f'$type({a}) = "string" ? {a} & {b} : $type({a}) = "array" ? '
-                f"$append({a}, {b}) : {a} + {b})"
-            )
+            return (f'({a} := {self.render(e.left)}; {b} := {self.render(e.right)}; '
+                    f'$type({a}) = "string" ? {a} & {b} : $type({a}) = "array" ? '
+                    f"$append({a}, {b}) : {a} + {b})")
         if e.op == "//":
             return f"$floor({left} / {right})"
         if e.op == "%":
@@ -241,15 +130,14 @@ class Renderer:
 
     def _Compare(self, e: ir.Compare) -> str:
         left, right = self.atom(e.left), self.atom(e.right)
-        if e.op in ("is", "is not") or (
-            e.op in ("==", "!=") and ir.Const(None) in (e.left, e.right)
-        ):
+        if e.op in ("is", "is not") or (e.op in ("==", "!=") and ir.Const(None) in
+                                         (e.left, e.right)):
             other = e.left if e.right == ir.Const(None) else e.right
             t = self._tmp()
             test = f"({t} := {self.render(other)}; $not($exists({t})) or {t} = null)"
             return test if e.op in ("is", "==") else f"$not({test})"
         if e.op in ("in", "not in"):
-            rk = kind(e.right)
+            rk = self.kind(e.right)
             if rk == "str":
                 test = f"$contains({self.render(e.right)}, {self.render(e.left)})"
             elif rk == "dict":
@@ -258,17 +146,15 @@ class Renderer:
                 test = f"{left} in {right}"
             else:
                 r = self._tmp()
-                test = (
-                    f'({r} := {self.render(e.right)}; $type({r}) = "string" ? '
-                    f'$contains({r}, {self.render(e.left)}) : $type({r}) = "object" ? '
-                    f"{left} in $keys({r}) : {left} in {r})"
-                )
+                test = (f'({r} := {self.render(e.right)}; $type({r}) = "string" ? '
+                        f'$contains({r}, {self.render(e.left)}) : $type({r}) = "object" ? '
+                        f"{left} in $keys({r}) : {left} in {r})")
             return test if e.op == "in" else f"$not({test})"
         op = {"==": "=", "!=": "!="}.get(e.op, e.op)
         return f"{left} {op} {right}"
 
     def _BoolOp(self, e: ir.BoolOp) -> str:
-        if all(kind(v) == "bool" for v in e.values):
+        if all(self.kind(v) == "bool" for v in e.values):
             return f" {e.op} ".join(self.atom(v) for v in e.values)
         # Python returns the deciding operand, not a boolean.
         *first, last = e.values
@@ -276,7 +162,7 @@ class Renderer:
         for value in reversed(first):
             t = self._tmp()
             pick = f"{text} : {t}" if e.op == "and" else f"{t} : {text}"
-            test = self.truthy(ir.Native(t, kind(value)))
+            test = self.truthy(ir.Native(t, self.kind(value)))
             text = f"({t} := {self.render(value)}; {test} ? {pick})"
         return text
 
@@ -305,7 +191,7 @@ class Renderer:
         return " & ".join(parts) if parts else '""'
 
     def _text(self, e: ir.Expr) -> str:
-        k = kind(e)
+        k = self.kind(e)
         if k in ("str", "num"):
             return self.atom(e)
         return self._Builtin(ir.Builtin("str", (e,)))
@@ -321,31 +207,25 @@ class Renderer:
         args = [self.render(a) for a in e.args]
         name = e.name
         if name == "len":
-            k = kind(e.args[0])
+            k = self.kind(e.args[0])
             if k == "str":
                 return f"$length({args[0]})"
             if k == "list":
                 return f"$count({args[0]})"
             t = self._tmp()
-            return (
-                f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
-                f'$type({t}) = "object" ? $count($keys({t})) : $count({t}))'
-            )
+            return (f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
+                    f'$type({t}) = "object" ? $count($keys({t})) : $count({t}))')
         if name == "str":
-            k = kind(e.args[0])
+            k = self.kind(e.args[0])
             if k == "str":
                 return args[0]
             t = self._tmp()
-            return (
-                f'({t} := {args[0]}; $type({t}) = "boolean" ? ({t} ? "True" : "False") : '
-                f'$type({t}) = "null" ? "None" : $string({t}))'
-            )
+            return (f'({t} := {args[0]}; $type({t}) = "boolean" ? ({t} ? "True" : "False") : '
+                    f'$type({t}) = "null" ? "None" : $string({t}))')
         if name == "int":
             t = self._tmp()
-            return (
-                f'({t} := {args[0]}; {t} := $type({t}) = "string" ? $number({t}) : {t}; '
-                f"{t} < 0 ? $ceil({t}) : $floor({t}))"
-            )
+            return (f'({t} := {args[0]}; {t} := $type({t}) = "string" ? $number({t}) : {t}; '
+                    f"{t} < 0 ? $ceil({t}) : $floor({t}))")
         if name == "float":
             return f"$number({args[0]})"
         if name == "bool":
@@ -373,16 +253,16 @@ class Renderer:
         raise ValueError(f"no JSONata form for {name}")
 
 
-def jsonata(e: ir.Expr) -> str:
+def jsonata(e: ir.Expr, env: dict[str, str | None] | None = None) -> str:
     """The JSONata source of ``e`` (without the ``{% %}`` delimiters)."""
-    return Renderer().render(e)
+    return Renderer(env).render(e)
 
 
-def template(e: ir.Expr) -> object:
+def template(e: ir.Expr, env: dict[str, str | None] | None = None) -> object:
     """A field value for a JSONata state: a JSON constant as itself, anything else as
     ``{% expression %}``."""
     if isinstance(e, ir.Const) and not isinstance(e.value, str):
         return e.value
     if isinstance(e, ir.Const):
-        return e.value if not e.value.startswith("{%") else "{% " + jsonata(e) + " %}"
-    return "{% " + jsonata(e) + " %}"
+        return e.value if not e.value.startswith("{%") else "{% " + jsonata(e, env) + " %}"
+    return "{% " + jsonata(e, env) + " %}"

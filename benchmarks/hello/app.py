@@ -1,0 +1,12 @@
+"""The trivial JSON function of benchmarks/http.py, for `faas-iac dev`."""
+
+from __future__ import annotations
+
+from faas_iac import App, Context, HttpRequest
+
+app = App("hello")
+
+
+@app.http("/hello", methods=["GET"], auth="anonymous")
+def hello(req: HttpRequest, ctx: Context) -> dict[str, str]:
+    return {"hello": "world"}

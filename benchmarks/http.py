@@ -1,0 +1,152 @@
+"""HTTP throughput of `faas-iac dev` against Google's functions-framework, in the same run.
+
+Both serve the same trivial JSON function (benchmarks/hello/) on 127.0.0.1 and are driven by
+the same load generator: wrk when it is installed, else a Python keep-alive client. Prints
+req/s, p50/p99 latency, the ratio, and each server's time from process start to first 200.
+
+    python benchmarks/http.py [--duration 10] [--connections 32]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Result:
+    name: str
+    startup_s: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def first_200(port: int, path: str, proc: subprocess.Popen[bytes], started: float) -> float:
+    while time.perf_counter() - started < 30:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:  # a raw request: this file is named http.py, so `import http` would find itself
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.002)
+    raise SystemExit("server did not answer within 30 s")
+
+
+def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float]:
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out)
+        assert m, out
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return rps, ms("50%"), ms("99%")
+
+
+async def _client(host: str, port: int, path: str, until: float, lat: list[float]) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    while time.perf_counter() < until:
+        t = time.perf_counter()
+        writer.write(request)
+        head = await reader.readuntil(b"\r\n\r\n")
+        m = re.search(rb"(?i)content-length:\s*(\d+)", head)
+        await reader.readexactly(int(m.group(1)) if m else 0)
+        lat.append(time.perf_counter() - t)
+    writer.close()
+
+
+def python_load(url: str, duration: int, connections: int) -> tuple[float, float, float]:
+    m = re.match(r"http://([^:/]+):(\d+)(/.*)", url)
+    assert m
+    lat: list[float] = []
+
+    async def main() -> None:
+        until = time.perf_counter() + duration
+        await asyncio.gather(*(_client(m.group(1), int(m.group(2)), m.group(3), until, lat)
+                               for _ in range(connections)))  # fmt: skip
+
+    asyncio.run(main())
+    q = statistics.quantiles(lat, n=100)
+    return len(lat) / duration, q[49] * 1000, q[98] * 1000
+
+
+def measure(name: str, cmd: list[str], port: int, path: str, args: argparse.Namespace) -> Result:
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            cwd=HERE.parent)  # fmt: skip
+    try:
+        startup = first_200(port, path, proc, started)
+        url = f"http://127.0.0.1:{port}{path}"
+        load = wrk if shutil.which("wrk") and not args.python_client else python_load
+        load(url, 2, args.connections)  # warm-up
+        rps, p50, p99 = load(url, args.duration, args.connections)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return Result(name, startup, rps, p50, p99)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as state:
+        port = free_port()
+        ours = measure(
+            "faas-iac dev",
+            [str(BIN / "faas-iac"), "dev", str(HERE / "hello" / "app.py"), "--port", str(port),
+             "--state-dir", state, "--log-level", "warning"],
+            port, "/api/hello", args,
+        )
+    port = free_port()
+    source = str(HERE / "hello" / "main.py")
+    cmd = [str(BIN / "functions-framework"), "--target", "hello", "--source", source,
+           "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
+    peer = measure("functions-framework", cmd, port, "/", args)
+    tool = "wrk" if shutil.which("wrk") and not args.python_client else "python client"
+    print(f"load: {tool}, {args.connections} connections, {args.duration} s, "
+          f"{os.cpu_count()} cores shared by both servers and the client")  # fmt: skip
+    print(f"{'server':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}")
+    for r in (ours, peer):
+        print(f"{r.name:<22}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.startup_s:>14.3f}")
+    print(f"ratio (faas-iac dev / functions-framework req/s): {ours.rps / peer.rps:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""JSON payloads of orchestrations, activities and entities, with pydantic models kept typed.
+
+A pydantic model (anything with ``model_dump`` and ``model_validate``) is written as
+``{"__model__": "module:Qualname", "value": {...}}`` and read back as the same class, so typed
+inputs and outputs round-trip faithfully through history. Everything else is plain JSON.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import datetime
+from typing import Any
+
+_MODEL = "__model__"
+_DATETIME = "__datetime__"
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "model_dump") and hasattr(type(value), "model_validate"):
+        cls = type(value)
+        return {
+            _MODEL: f"{cls.__module__}:{cls.__qualname__}",
+            "value": value.model_dump(mode="json"),
+        }
+    if isinstance(value, datetime):
+        return {_DATETIME: value.isoformat()}
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    raise TypeError(
+        f"a durable payload of type {type(value).__name__} is not JSON-serialisable; pass JSON "
+        "values (dict, list, str, numbers, bool, None) or a pydantic model"
+    )
+
+
+def _resolve(ref: str) -> Any:
+    module, _, qualname = ref.partition(":")
+    target: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def _hook(obj: dict[str, Any]) -> Any:
+    if _MODEL in obj and len(obj) == 2:
+        try:
+            cls = _resolve(obj[_MODEL])
+        except (ImportError, AttributeError):
+            return obj["value"]
+        return cls.model_validate(obj["value"])
+    if _DATETIME in obj and len(obj) == 1:
+        return datetime.fromisoformat(obj[_DATETIME])
+    return obj
+
+
+def dumps(value: Any) -> str:
+    """A payload as compact JSON text."""
+    return json.dumps(value, separators=(",", ":"), default=_default)
+
+
+def loads(text: str | None) -> Any:
+    """A payload from JSON text (``None`` stays ``None``); pydantic models come back typed."""
+    if text is None:
+        return None
+    return json.loads(text, object_hook=_hook)
+
+
+def plain(text: str | None) -> Any:
+    """JSON text as plain JSON values (models as their dicts), for HTTP status payloads."""
+    if text is None:
+        return None
+    return json.loads(text, object_hook=_unwrap)
+
+
+def _unwrap(obj: dict[str, Any]) -> Any:
+    if _MODEL in obj and len(obj) == 2:
+        return obj["value"]
+    if _DATETIME in obj and len(obj) == 1:
+        return obj[_DATETIME]
+    return obj
+
+
+def coerce(value: Any, annotation: Any) -> Any:
+    """``value`` validated into ``annotation`` when that is a pydantic model class and value is
+    its plain form (a dict from an HTTP caller); anything else is returned unchanged."""
+    validate = getattr(annotation, "model_validate", None)
+    if validate is not None and isinstance(value, dict):
+        return validate(value)
+    return value

@@ -1,0 +1,595 @@
+"""The durable engine: one thread that owns every cached instance and the SQLite writer.
+
+Each turn of its loop takes every message waiting (starts, activity results, due timers,
+external events, entity signals, terminate/suspend/resume/purge), applies them to cached
+instances, runs what they cascade into within the same turn (sub-orchestration starts and
+completions, entity operations and their replies), commits everything in one transaction
+(the group commit), and only then acknowledges callers, dispatches activities and arms
+timers. A caller told "done" is therefore told so only after the commit; a crash before it
+loses only work that is redone on restart (activities are at-least-once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import inspect
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import codec, errors
+from .entities import DurableEntityContext, run_operation
+from .entity_id import EntityId
+from .orchestration import TERMINAL, Orchestration, error_of, now_ts
+from .store import Batch, InstanceRow, Store
+
+log = logging.getLogger("faas_iac.durable")
+MAX_BATCH = 4096
+MAX_WORKERS = 128
+Msg = tuple[Any, ...]
+
+
+@dataclass
+class Registry:
+    """The functions the engine runs, by name, and the concurrency limits that apply."""
+
+    orchestrators: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    activities: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    entities: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    limits: dict[str, int] = field(default_factory=dict)
+    max_activities: int = 64
+    max_orchestrations: int = 64
+
+
+class Engine:
+    def __init__(
+        self,
+        registry: Registry,
+        path: Path,
+        durability: str = "full",
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
+        self.registry = registry
+        self.store = Store(path, durability)
+        self.loop = loop
+        self._entities = {k.lower(): v for k, v in registry.entities.items()}
+        self._inbox: queue.SimpleQueue[Msg] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[Msg | None] = queue.SimpleQueue()
+        self._cache: dict[str, Orchestration] = {}
+        self._timers: list[tuple[float, str, int, int]] = []
+        self._waiters: dict[str, list[Future[Any]]] = {}
+        self._running: dict[str, int] = {}
+        self._top_running = 0
+        self._pending: deque[Orchestration] = deque()
+        self._act_running: dict[str, int] = {}
+        self._act_waiting: dict[str, deque[Msg]] = {}
+        self._thread: threading.Thread | None = None
+        self._workers: list[threading.Thread] = []
+        self.history_events = 0
+        # per-turn state
+        self._batch = Batch()
+        self._dirty: dict[str, Orchestration] = {}
+        self._internal: deque[Msg] = deque()
+        self._acks: list[tuple[Future[Any], Any]] = []
+        self._dispatch: list[Msg] = []
+        self._arm: list[tuple[float, str, int, int]] = []
+        self._ended: list[Orchestration] = []
+        self._entity_cache: dict[str, tuple[str | None, bool]] = {}
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def start(self) -> None:
+        workers = max(1, min(self.registry.max_activities, MAX_WORKERS))
+        for n in range(workers):
+            worker = threading.Thread(target=self._work, name=f"durable-activity-{n}", daemon=True)
+            worker.start()
+            self._workers.append(worker)
+        self._thread = threading.Thread(target=self._run, name="durable-engine", daemon=True)
+        self._thread.start()
+        self.call(lambda: None).result()  # recovery done
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._thread is None:
+            return
+        self._inbox.put(("stop",))
+        self._thread.join(timeout)
+        for _ in self._workers:
+            self._jobs.put(None)
+        deadline = time.monotonic() + 2.0  # activities still running are redone on restart
+        for worker in self._workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+        self._thread = None
+        self.store.close()
+
+    # -- thread-safe entry points --------------------------------------------------------------
+    def post(self, *msg: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        self._inbox.put((*msg, fut))
+        return fut
+
+    def call(self, fn: Callable[[], Any]) -> Future[Any]:
+        return self.post("call", fn)
+
+    def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> Future[Any]:
+        return self.post("start", instance_id or uuid.uuid4().hex, name, input_json, None, None)
+
+    # -- the engine thread -------------------------------------------------------------------
+    def _run(self) -> None:
+        self._recover()
+        running = True
+        while running:
+            msgs: list[Msg] = []
+            timeout = None
+            if self._timers:
+                timeout = max(0.0, self._timers[0][0] - time.time())
+            with contextlib.suppress(queue.Empty):
+                msgs.append(self._inbox.get(timeout=timeout))
+            while len(msgs) < MAX_BATCH:
+                try:
+                    msgs.append(self._inbox.get_nowait())
+                except queue.Empty:
+                    break
+            now = time.time()
+            while self._timers and self._timers[0][0] <= now:
+                _, iid, gen, tid = heapq.heappop(self._timers)
+                msgs.append(("deliver", iid, gen, {"type": "TimerFired", "id": tid, "ts": now}))
+            for msg in msgs:
+                if msg[0] == "stop":
+                    running = False
+                else:
+                    self._guard(msg)
+            self._turn_end()
+
+    def _guard(self, msg: Msg) -> None:
+        try:
+            _HANDLERS[msg[0]](self, *msg[1:])
+        except Exception as exc:
+            fut = msg[-1]
+            if isinstance(fut, Future) and not fut.done():
+                fut.set_exception(exc)
+            else:
+                log.exception("durable engine: %s failed", msg[0])
+
+    def _turn_end(self) -> None:
+        while self._internal:
+            self._guard(self._internal.popleft())
+        batch = self._batch
+        for inst in self._dirty.values():
+            self._flush(inst, batch)
+        try:
+            if batch:
+                self.store.commit(batch)
+        except Exception as exc:
+            log.exception("durable engine: commit failed")
+            for fut, _ in self._acks:
+                if not fut.done():
+                    fut.set_exception(exc)
+            self._reset_turn()
+            return
+        self.history_events += len(batch.history)
+        for fut, value in self._acks:
+            if not fut.done():
+                fut.set_result(value)
+        for job in self._dispatch:
+            self._submit(job)
+        for timer in self._arm:
+            heapq.heappush(self._timers, timer)
+        for inst in self._ended:
+            for fut in self._waiters.pop(inst.instance_id, []):
+                if not fut.done():
+                    fut.set_result(inst.status)
+        self._reset_turn()
+
+    def _reset_turn(self) -> None:
+        self._batch = Batch()
+        self._dirty = {}
+        self._acks = []
+        self._dispatch = []
+        self._arm = []
+        self._ended = []
+
+    def _flush(self, inst: Orchestration, batch: Batch) -> None:
+        iid = inst.instance_id
+        if inst.reset:
+            batch.resets.append(iid)
+            inst.reset = False
+        first = len(inst.history) - len(inst.new_events)
+        batch.history.extend(
+            (iid, first + n, codec.dumps(e)) for n, e in enumerate(inst.new_events)
+        )
+        inst.new_events = []
+        batch.instances.append(
+            (
+                iid,
+                inst.name,
+                inst.status,
+                inst.input_json,
+                inst.output_json,
+                inst.custom_status_json,
+                inst.created,
+                now_ts(),
+                inst.parent,
+                inst.parent_task,
+                inst.generation,
+                codec.dumps(inst.error) if inst.error else None,
+            )
+        )
+
+    # -- orchestrations --------------------------------------------------------------------------
+    def _touch(self, inst: Orchestration) -> None:
+        self._dirty[inst.instance_id] = inst
+        if inst.outbox:
+            outbox, inst.outbox = inst.outbox, []
+            for task in outbox:
+                self._route(inst, task)
+        if inst.done:
+            self._end(inst)
+
+    def _route(self, inst: Orchestration, task: Any) -> None:
+        iid, gen, tid = inst.instance_id, inst.generation, task.id
+        if task.kind == "activity":
+            self._dispatch.append((iid, gen, tid, task.name, task.payload["input"]))
+        elif task.kind == "timer":
+            fire = datetime.fromisoformat(task.payload["fire_at"]).timestamp()
+            self._arm.append((fire, iid, gen, tid))
+        elif task.kind == "suborchestration":
+            self._internal.append(
+                (
+                    "start",
+                    task.payload["instance"],
+                    task.name,
+                    task.payload["input"],
+                    iid,
+                    tid,
+                    None,
+                )
+            )
+        else:
+            reply = (iid, gen, tid) if task.kind == "entity" else None
+            self._internal.append(
+                ("signal", task.name, task.payload["op"], task.payload["input"], reply, None)
+            )
+
+    def _end(self, inst: Orchestration) -> None:
+        iid = inst.instance_id
+        if self._cache.pop(iid, None) is None:
+            return
+        self._ended.append(inst)
+        self._release(inst)
+        if inst.parent is not None and inst.parent_task is not None:
+            ok = inst.status == "Completed"
+            event: dict[str, Any] = {
+                "type": "SubOrchestrationInstanceCompleted"
+                if ok
+                else "SubOrchestrationInstanceFailed",
+                "id": inst.parent_task,
+                "ts": now_ts(),
+            }
+            if ok:
+                event["result"] = inst.output_json
+            else:
+                event["error"] = inst.error or {
+                    "type": inst.status,
+                    "message": codec.loads(inst.output_json) or "",
+                }
+            self._internal.append(("deliver", inst.parent, None, event, None))
+
+    def _slot_free(self, inst: Orchestration) -> bool:
+        limit = self.registry.limits.get(inst.name)
+        if limit is not None and self._running.get(inst.name, 0) >= limit:
+            return False
+        return inst.parent is not None or self._top_running < self.registry.max_orchestrations
+
+    def _occupy(self, inst: Orchestration) -> None:
+        self._running[inst.name] = self._running.get(inst.name, 0) + 1
+        if inst.parent is None:
+            self._top_running += 1
+
+    def _release(self, inst: Orchestration) -> None:
+        if inst in self._pending:
+            self._pending.remove(inst)
+            return
+        self._running[inst.name] = self._running.get(inst.name, 1) - 1
+        if inst.parent is None:
+            self._top_running -= 1
+        for _ in range(len(self._pending)):
+            waiting = self._pending.popleft()
+            if waiting.instance_id in self._cache and self._slot_free(waiting):
+                self._launch(waiting)
+            elif waiting.instance_id in self._cache:
+                self._pending.append(waiting)
+
+    def _launch(self, inst: Orchestration) -> None:
+        self._occupy(inst)
+        inst.deliver(
+            {
+                "type": "ExecutionStarted",
+                "name": inst.name,
+                "input": inst.input_json,
+                "generation": inst.generation,
+                "ts": now_ts(),
+            }
+        )
+        self._touch(inst)
+
+    def _on_start(
+        self,
+        iid: str,
+        name: str,
+        input_json: str | None,
+        parent: str | None,
+        parent_task: int | None,
+        fut: Future[Any] | None,
+    ) -> None:
+        fn = self.registry.orchestrators.get(name)
+        if fn is None and parent is None:
+            raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
+        status = self._status_of(iid)
+        if status is not None and status not in TERMINAL:
+            if parent is None:
+                raise errors.already_running(iid, status)
+            return  # a sub-orchestration started again by a replayed parent
+        inst = Orchestration(iid, name, fn, parent=parent, parent_task=parent_task)
+        inst.created = now_ts()
+        inst.input_json = input_json
+        if status is not None:
+            inst.reset = True
+        self._cache[iid] = inst
+        if self._slot_free(inst):
+            self._launch(inst)
+        else:
+            self._pending.append(inst)
+            self._dirty[iid] = inst
+        if fut is not None:
+            self._acks.append((fut, iid))
+
+    def _on_deliver(
+        self, iid: str, gen: int | None, event: dict[str, Any], fut: Future[Any] | None = None
+    ) -> None:
+        inst = self._cache.get(iid)
+        if inst is None or inst.status == "Pending" or (gen is not None and gen != inst.generation):
+            return
+        inst.deliver(event)
+        self._touch(inst)
+
+    def _on_result(self, iid: str, gen: int, name: str, event: dict[str, Any]) -> None:
+        self._act_running[name] = self._act_running.get(name, 1) - 1
+        waiting = self._act_waiting.get(name)
+        if waiting:
+            self._submit(waiting.popleft())
+        self._on_deliver(iid, gen, event)
+
+    def _live(self, iid: str, action: str) -> Orchestration:
+        inst = self._cache.get(iid)
+        if inst is not None:
+            return inst
+        status = self._status_of(iid)
+        if status is None:
+            raise errors.not_found(iid)
+        raise errors.not_running(iid, status, action)
+
+    def _on_event(self, iid: str, name: str, input_json: str | None, fut: Future[Any]) -> None:
+        inst = self._live(iid, "raise an event on")
+        inst.deliver({"type": "EventRaised", "name": name, "input": input_json, "ts": now_ts()})
+        self._touch(inst)  # a Pending instance buffers it until it starts
+        self._acks.append((fut, None))
+
+    def _on_control(self, kind: str, iid: str, reason: str | None, fut: Future[Any]) -> None:
+        inst = self._live(iid, kind.lower())
+        self._acks.append((fut, None))
+        if kind == "Terminate":
+            if inst.status == "Pending":
+                inst.status = "Terminated"
+                inst.output_json = codec.dumps(reason)
+                self._dirty[iid] = inst
+                self._end(inst)
+                return
+            inst.deliver({"type": "ExecutionTerminated", "reason": reason, "ts": now_ts()})
+        elif kind == "Suspend" and inst.status == "Running":
+            inst.deliver({"type": "ExecutionSuspended", "reason": reason, "ts": now_ts()})
+        elif kind == "Resume" and inst.status == "Suspended":
+            inst.deliver({"type": "ExecutionResumed", "reason": reason, "ts": now_ts()})
+        self._touch(inst)
+
+    def _on_purge(self, iid: str, fut: Future[Any]) -> None:
+        if iid in self._cache:
+            raise errors.not_running(iid, self._cache[iid].status, "purge a running")
+        status = self._status_of(iid)
+        self._batch.purges.append(iid)
+        self._acks.append((fut, 1 if status is not None else 0))
+
+    def _on_wait(self, iid: str, fut: Future[Any]) -> None:
+        if iid in self._cache:
+            self._waiters.setdefault(iid, []).append(fut)
+            return
+        status = self._status_of(iid)
+        if status is None:
+            raise errors.not_found(iid)
+        self._acks.append((fut, status))
+
+    def _status_of(self, iid: str) -> str | None:
+        """The status as of the end of this turn (an instance may have ended in it)."""
+        inst = self._cache.get(iid) or self._dirty.get(iid)
+        if inst is not None:
+            return inst.status
+        row = self.store.writer_instance(iid)
+        return None if row is None else row.status
+
+    def _on_call(self, fn: Callable[[], Any], fut: Future[Any]) -> None:
+        self._acks.append((fut, fn()))
+
+    # -- entities ----------------------------------------------------------------------------------
+    def _on_signal(
+        self,
+        entity: str,
+        op: str,
+        input_json: str | None,
+        reply: tuple[str, int, int] | None,
+        fut: Future[Any] | None,
+    ) -> None:
+        eid = EntityId.parse(entity)
+        fn = self._entities.get(eid.name.lower())
+        err: dict[str, str] | None
+        if fn is None:
+            result_ok, result, err = (
+                False,
+                None,
+                {"type": "LookupError", "message": f"no entity named {eid.name!r}"},
+            )
+        else:
+            state, exists = self._entity_cache.get(entity) or self.store.writer_entity(entity)
+            ctx = DurableEntityContext(eid, state, exists)
+            outcome = run_operation(fn, ctx, op, input_json)
+            new_state, new_exists = ctx._snapshot()
+            self._entity_cache[entity] = (new_state, new_exists)
+            self._batch.entities.append(
+                (entity, eid.name, eid.key, new_state if new_exists else None, now_ts())
+            )
+            result_ok, result, err = outcome.ok, outcome.result_json, outcome.error
+        if reply is not None:
+            iid, gen, tid = reply
+            event: dict[str, Any] = {"id": tid, "ts": now_ts()}
+            if result_ok:
+                event.update(type="EntityOperationCompleted", result=result)
+            else:
+                event.update(type="EntityOperationFailed", error=err)
+            self._on_deliver(iid, gen, event)
+        if fut is not None:
+            self._acks.append((fut, None))
+
+    # -- activities --------------------------------------------------------------------------------
+    def _submit(self, job: Msg) -> None:
+        name = job[3]
+        limit = self.registry.limits.get(name)
+        running = self._act_running.get(name, 0)
+        if limit is not None and running >= limit:
+            self._act_waiting.setdefault(name, deque()).append(job)
+            return
+        self._act_running[name] = running + 1
+        fn = self.registry.activities.get(name)
+        if fn is not None and inspect.iscoroutinefunction(fn) and self.loop is not None:
+            coro = fn(*_args(fn, codec.loads(job[4])))
+            handle = asyncio.run_coroutine_threadsafe(coro, self.loop)
+            handle.add_done_callback(lambda f: self._inbox.put(_outcome(job, f)))
+            return
+        self._jobs.put(job)
+
+    def _work(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            fut: Future[Any] = Future()
+            fn = self.registry.activities.get(job[3])
+            try:
+                if fn is None:
+                    raise LookupError(f"no activity named {job[3]!r}")
+                value = fn(*_args(fn, codec.loads(job[4])))
+                if inspect.isawaitable(value):
+                    value = asyncio.run(_await(value))
+                fut.set_result(value)
+            except Exception as exc:
+                fut.set_exception(exc)
+            self._inbox.put(_outcome(job, fut))
+
+    # -- recovery ---------------------------------------------------------------------------
+    def _recover(self) -> None:
+        rows = self.store.active()
+        for row in rows:
+            inst = self._restore(row)
+            if inst is None:
+                continue
+            self._cache[row.id] = inst
+            if inst.status == "Pending":
+                self._pending.append(inst)
+                continue
+            self._occupy(inst)
+            outbox, inst.outbox = inst.outbox, []
+            inst.outbox = [t for t in outbox if t.kind not in ("activity", "timer")]
+            for task in inst.pending_work():
+                self._route(inst, task)
+            self._touch(inst)
+        for inst in list(self._pending):
+            if self._slot_free(inst):
+                self._pending.remove(inst)
+                self._launch(inst)
+        self._turn_end()
+        log.info("durable engine: recovered %d instances", len(rows))
+
+    def _restore(self, row: InstanceRow) -> Orchestration | None:
+        fn = self.registry.orchestrators.get(row.name)
+        inst = Orchestration(
+            row.id,
+            row.name,
+            fn,
+            parent=row.parent,
+            parent_task=row.parent_task,
+            generation=row.generation,
+        )
+        inst.created = row.created
+        inst.input_json = row.input
+        inst.replay(self.store.writer_history(row.id))
+        return inst
+
+
+_SHAPES: dict[Callable[..., Any], Any] = {}
+_NO_ARGS = object()
+
+
+def _args(fn: Callable[..., Any], value: Any) -> tuple[Any, ...]:
+    """An activity takes its input as its one argument (validated into a pydantic model when
+    it is annotated with one), or no argument at all."""
+    shape = _SHAPES.get(fn)
+    if shape is None:
+        try:
+            params = list(inspect.signature(fn).parameters.values())
+            shape = _NO_ARGS if not params else params[0].annotation
+            if isinstance(shape, str):
+                shape = inspect.get_annotations(fn, eval_str=True).get(params[0].name)
+        except Exception:
+            shape = None
+        _SHAPES[fn] = shape
+    if shape is _NO_ARGS:
+        return ()
+    return (codec.coerce(value, shape),)
+
+
+async def _await(value: Any) -> Any:
+    return await value
+
+
+def _outcome(job: Msg, fut: Any) -> Msg:
+    iid, gen, tid, name, _ = job
+    event: dict[str, Any] = {"id": tid, "ts": now_ts()}
+    exc = fut.exception()
+    if exc is None:
+        try:
+            event.update(type="TaskCompleted", result=codec.dumps(fut.result()))
+        except TypeError as bad:
+            event.update(type="TaskFailed", error=error_of(bad))
+    else:
+        event.update(type="TaskFailed", error=error_of(exc))
+    return ("result", iid, gen, name, event)
+
+
+_HANDLERS: dict[str, Callable[..., None]] = {
+    "start": Engine._on_start,
+    "deliver": Engine._on_deliver,
+    "result": Engine._on_result,
+    "event": Engine._on_event,
+    "control": Engine._on_control,
+    "purge": Engine._on_purge,
+    "wait": Engine._on_wait,
+    "call": Engine._on_call,
+    "signal": Engine._on_signal,
+}

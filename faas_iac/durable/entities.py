@@ -1,0 +1,100 @@
+"""Durable entities: function-based, as in azure-functions-durable (``get_state``,
+``set_state``, ``operation_name``, ``get_input``, ``set_result``, ``destruct_on_exit``).
+
+The engine runs the operations of one entity one at a time, in arrival order, each against
+the state the previous one left, and commits the new state with the batch that ran it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import codec
+from .entity_id import EntityId
+
+
+class DurableEntityContext:
+    """What an entity function receives for one operation."""
+
+    def __init__(self, entity: EntityId, state_json: str | None, exists: bool) -> None:
+        self._entity = entity
+        self._state_json = state_json
+        self._state: Any = None
+        self._loaded = False
+        self._exists = exists
+        self.operation_name = ""
+        self._input_json: str | None = None
+        self._result: Any = None
+
+    @property
+    def entity_name(self) -> str:
+        return self._entity.name
+
+    @property
+    def entity_key(self) -> str:
+        return self._entity.key
+
+    @property
+    def is_newly_constructed(self) -> bool:
+        return not self._exists
+
+    def get_state(self, initializer: Callable[[], Any] | None = None) -> Any:
+        """The entity's state; ``initializer()`` gives the first one."""
+        if not self._loaded:
+            self._state = codec.loads(self._state_json) if self._exists else None
+            self._loaded = True
+        if not self._exists and initializer is not None:
+            return initializer()
+        return self._state
+
+    def set_state(self, state: Any) -> None:
+        self._state = state
+        self._loaded = True
+        self._exists = True
+
+    def get_input(self) -> Any:
+        return codec.loads(self._input_json)
+
+    def set_result(self, result: Any) -> None:
+        """The value ``call_entity`` returns to the orchestrator."""
+        self._result = result
+
+    def destruct_on_exit(self) -> None:
+        """Delete the entity (its state) when this operation ends."""
+        self._state = None
+        self._loaded = True
+        self._exists = False
+
+    def _begin(self, operation: str, input_json: str | None) -> None:
+        self.operation_name = operation
+        self._input_json = input_json
+        self._result = None
+
+    def _snapshot(self) -> tuple[str | None, bool]:
+        if not self._loaded:
+            return self._state_json, self._exists
+        return (codec.dumps(self._state) if self._exists else None), self._exists
+
+
+@dataclass
+class OperationResult:
+    ok: bool
+    result_json: str | None = None
+    error: dict[str, str] | None = None
+
+
+def run_operation(
+    fn: Callable[..., Any], ctx: DurableEntityContext, operation: str, input_json: str | None
+) -> OperationResult:
+    """Run one operation. A failed operation leaves the state as it was before it."""
+    before = ctx._snapshot()
+    ctx._begin(operation, input_json)
+    try:
+        fn(ctx)
+        return OperationResult(True, codec.dumps(ctx._result))
+    except Exception as exc:
+        ctx._state_json, ctx._exists = before
+        ctx._loaded = False
+        return OperationResult(False, error={"type": type(exc).__name__, "message": str(exc)})

@@ -1,0 +1,45 @@
+"""Errors the durable client raises (coded, with what is wrong and how to fix it)."""
+
+from __future__ import annotations
+
+from ..errors import FaasError
+
+
+def unknown_orchestrator(name: str, known: list[str]) -> FaasError:
+    return FaasError.one(
+        "FIAC870",
+        f"no orchestrator named {name!r} (known: {', '.join(sorted(known)) or 'none'})",
+        fix="declare it with @app.orchestrator, or correct the name",
+    )
+
+
+def already_running(instance_id: str, status: str) -> FaasError:
+    return FaasError.one(
+        "FIAC871",
+        f"instance {instance_id!r} already exists and is {status}",
+        fix="wait for it to finish, terminate it, or start with another instance id",
+    )
+
+
+def not_found(instance_id: str) -> FaasError:
+    return FaasError.one(
+        "FIAC872",
+        f"no orchestration instance {instance_id!r}",
+        fix="check the instance id (faas-iac durable status lists instances)",
+    )
+
+
+def not_running(instance_id: str, status: str, action: str) -> FaasError:
+    return FaasError.one(
+        "FIAC873",
+        f"cannot {action} instance {instance_id!r}: it is {status}",
+        fix="only a Pending, Running or Suspended instance accepts this",
+    )
+
+
+def unreachable(url: str, reason: str) -> FaasError:
+    return FaasError.one(
+        "FIAC874",
+        f"cannot reach the durable host at {url}: {reason}",
+        fix="start it with `faas-iac dev APP`, or pass --url / --key",
+    )

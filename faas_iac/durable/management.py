@@ -1,0 +1,190 @@
+"""The HTTP management API, compatible with Azure Durable Functions' (an ASGI app).
+
+Routes under ``/runtime/webhooks/durabletask``:
+
+* ``POST orchestrators/{name}[/{instanceId}]`` (body = input) → 202 + management links
+* ``GET instances`` (``runtimeStatus``, ``createdTimeFrom``, ``createdTimeTo``, ``top``,
+  ``instanceIdPrefix``) → the statuses
+* ``GET instances/{id}`` (``showHistory``, ``showHistoryOutput``, ``showInput``) → 200 when
+  Completed, 202 + ``Location`` while Pending/Running/Suspended, 400 when Failed/Terminated
+* ``POST instances/{id}/raiseEvent/{event}``, ``.../terminate``, ``.../suspend``,
+  ``.../resume`` (``reason``) → 202; 404 unknown; 410 already finished
+* ``DELETE instances/{id}`` → 200 ``{"instancesDeleted": 1}`` (purge)
+* ``POST entities/{name}/{key}?op=`` (body = input) → 202; ``GET entities/{name}/{key}``
+
+Every route needs the admin key (``?code=`` or ``x-functions-key``); the routes of one
+instance also take that instance's own code, as given in its management links.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import urllib.parse
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from ..errors import FaasError
+from . import codec
+from .client import PREFIX, DurableClient, Signer, base_url_of, management_links
+from .engine import Engine
+from .entity_id import EntityId
+from .status import DurableOrchestrationStatus, history_events
+
+Scope = dict[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+KeyCheck = Callable[[Mapping[str, str], Mapping[str, str]], bool]
+_HTTP_OF_CODE = {"FIAC870": 400, "FIAC871": 409, "FIAC872": 404, "FIAC873": 410}
+_STATUS_HTTP = {"Completed": 200, "Failed": 400, "Terminated": 400}
+
+
+class ManagementApp:
+    def __init__(
+        self, engine: Engine, client: DurableClient, signer: Signer, check_key: KeyCheck
+    ) -> None:
+        self._engine = engine
+        self._client = client
+        self._signer = signer
+        self._check_key = check_key
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
+        query = dict(urllib.parse.parse_qsl(scope.get("query_string", b"").decode()))
+        path = scope["path"][len(PREFIX) :].strip("/")
+        parts = [urllib.parse.unquote(p) for p in path.split("/")] if path else []
+        try:
+            status, payload, extra = await self._route(scope["method"], parts, headers, query, body)
+        except FaasError as exc:
+            diag = exc.diagnostics[0]
+            status = _HTTP_OF_CODE.get(diag.code, 400)
+            payload, extra = {"code": diag.code, "message": diag.message, "fix": diag.fix}, {}
+        data = b"" if payload is None else json.dumps(payload).encode()
+        head = [(b"content-type", b"application/json")]
+        head += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
+        await send({"type": "http.response.start", "status": status, "headers": head})
+        await send({"type": "http.response.body", "body": data})
+
+    def _authorised(
+        self, headers: Mapping[str, str], query: Mapping[str, str], instance_id: str | None
+    ) -> bool:
+        if self._check_key(headers, query):
+            return True
+        code = query.get("code") or headers.get("x-functions-key") or ""
+        return bool(instance_id and code and self._signer.check(instance_id, code))
+
+    async def _route(
+        self,
+        method: str,
+        parts: list[str],
+        headers: dict[str, str],
+        query: dict[str, str],
+        body: bytes,
+    ) -> tuple[int, Any, dict[str, str]]:
+        instance_id = parts[1] if len(parts) >= 2 and parts[0] == "instances" else None
+        if not self._authorised(headers, query, instance_id):
+            return 401, {"message": "a valid admin key (?code= or x-functions-key) is needed"}, {}
+        try:
+            data = json.loads(body) if body.strip() else None
+        except ValueError as exc:
+            return 400, {"message": f"the request body is not JSON: {exc}"}, {}
+        base = base_url_of_headers(headers, self._client.base_url)
+        if parts[:1] == ["orchestrators"] and len(parts) in (2, 3) and method == "POST":
+            fut = self._engine.start_new(
+                parts[1], parts[2] if len(parts) == 3 else None, codec.dumps(data)
+            )
+            iid = await asyncio.wrap_future(fut)
+            links = management_links(base, iid, self._signer.code(iid), self._client.hub)
+            return 202, links, {"Location": links["statusQueryGetUri"]}
+        if parts == ["instances"] and method == "GET":
+            return 200, self._list(query), {}
+        if instance_id is not None and len(parts) == 2:
+            if method == "GET":
+                return self._status(instance_id, query, base)
+            if method == "DELETE":
+                deleted = await asyncio.wrap_future(self._engine.post("purge", instance_id))
+                return (200, {"instancesDeleted": deleted}, {}) if deleted else (404, None, {})
+        if instance_id is not None and method == "POST" and len(parts) >= 3:
+            action = parts[2]
+            if action == "raiseEvent" and len(parts) == 4:
+                fut = self._engine.post("event", instance_id, parts[3], codec.dumps(data))
+            elif action in ("terminate", "suspend", "resume") and len(parts) == 3:
+                fut = self._engine.post(
+                    "control", action.capitalize(), instance_id, query.get("reason")
+                )
+            else:
+                return 404, {"message": f"no route {'/'.join(parts)}"}, {}
+            await asyncio.wrap_future(fut)
+            return 202, None, {}
+        if parts[:1] == ["entities"] and len(parts) == 3:
+            entity = EntityId(parts[1], parts[2])
+            if method == "POST":
+                fut = self._engine.post(
+                    "signal", str(entity), query.get("op", ""), codec.dumps(data), None
+                )
+                await asyncio.wrap_future(fut)
+                return 202, None, {}
+            if method == "GET":
+                state, exists = self._engine.store.entity(str(entity))
+                return (200, codec.plain(state), {}) if exists else (404, None, {})
+        return 404, {"message": f"no route {method} {'/'.join(parts)}"}, {}
+
+    def _status(
+        self, instance_id: str, query: dict[str, str], base: str
+    ) -> tuple[int, Any, dict[str, str]]:
+        row = self._engine.store.instance(instance_id)
+        if row is None:
+            return 404, None, {}
+        history = None
+        if _flag(query.get("showHistory")):
+            events = self._engine.store.history(instance_id)
+            history = history_events(events, _flag(query.get("showHistoryOutput")))
+        payload = DurableOrchestrationStatus.from_row(row, history, typed=False).to_json()
+        if not _flag(query.get("showInput"), True):
+            payload["input"] = None
+        code = _STATUS_HTTP.get(row.status, 202)
+        extra: dict[str, str] = {}
+        if code == 202:
+            extra["Location"] = management_links(
+                base, instance_id, self._signer.code(instance_id), self._client.hub
+            )["statusQueryGetUri"]
+            extra["Retry-After"] = "1"
+        return code, payload, extra
+
+    def _list(self, query: dict[str, str]) -> list[dict[str, Any]]:
+        statuses = [s for s in query.get("runtimeStatus", "").split(",") if s]
+        rows = self._engine.store.query(
+            statuses,
+            _time(query.get("createdTimeFrom")),
+            _time(query.get("createdTimeTo")),
+            query.get("instanceIdPrefix", ""),
+            int(query.get("top", "1000")),
+        )
+        return [DurableOrchestrationStatus.from_row(r, typed=False).to_json() for r in rows]
+
+
+def base_url_of_headers(headers: Mapping[str, str], default: str) -> str:
+    from ..runtime.types import HttpRequest
+
+    return base_url_of(HttpRequest("GET", "/", headers=dict(headers)), default)
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    return default if value is None else value.lower() in ("1", "true", "yes")
+
+
+def _time(value: str | None) -> float | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()

@@ -1,0 +1,374 @@
+"""One orchestration instance in memory: its history, its live generator, its open tasks.
+
+Replay and live execution are one code path. Events are *applied* in history order; each
+completion resolves a task and resumes the generator; each task the generator yields is
+*scheduled*: given the next sequence id and checked against the scheduling event history
+holds for that id (same kind and name, else the instance fails with both named), or, when
+history has none, recorded as a new event. A cached instance applies only new events, so a
+step costs the same whatever the length of the history; a full replay happens only when an
+instance is loaded after a restart.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections import deque
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from . import codec
+from .context import _NO_INPUT, DurableOrchestrationContext
+from .tasks import AtomicTask, NonDeterminismError, TaskBase, TaskFailedError, TimerTask
+
+#: Scheduling event type per task kind; these are the events replay checks.
+SCHEDULED = {
+    "activity": "TaskScheduled",
+    "timer": "TimerCreated",
+    "suborchestration": "SubOrchestrationInstanceCreated",
+    "entity": "EntityOperationCalled",
+    "signal": "EntityOperationSignaled",
+}
+SCHEDULING_EVENTS = frozenset(SCHEDULED.values())
+_LABEL = {
+    "TaskFailed": "Activity function",
+    "SubOrchestrationInstanceFailed": "Orchestrator function",
+    "EntityOperationFailed": "Entity operation",
+}
+TERMINAL = frozenset({"Completed", "Failed", "Terminated"})
+
+
+def error_of(exc: BaseException) -> dict[str, str]:
+    return {"type": type(exc).__name__, "message": str(exc)}
+
+
+def now_ts() -> float:
+    return time.time()
+
+
+class Orchestration:
+    """The state machine of one instance (one execution; ``continue_as_new`` starts another)."""
+
+    def __init__(
+        self,
+        instance_id: str,
+        name: str,
+        fn: Callable[..., Any] | None,
+        *,
+        parent: str | None = None,
+        parent_task: int | None = None,
+        generation: int = 0,
+    ) -> None:
+        self.instance_id = instance_id
+        self.name = name
+        self.fn = fn
+        self.parent = parent
+        self.parent_task = parent_task
+        self.generation = generation
+        self.created = now_ts()
+        self.history: list[dict[str, Any]] = []
+        self.new_events: list[dict[str, Any]] = []
+        self.outbox: list[AtomicTask] = []
+        self.reset = False
+        self.status = "Pending"
+        self.input_json: str | None = None
+        self.output_json: str | None = None
+        self.error: dict[str, str] | None = None
+        self.custom_status_json: str | None = None
+        self.now = datetime.now(UTC)
+        self.replaying = False
+        self._init_run()
+
+    def _init_run(self) -> None:
+        self.ctx = DurableOrchestrationContext(self)
+        self.recorded: dict[int, dict[str, Any]] = {}
+        self.open: dict[int, AtomicTask] = {}
+        self.waiting: dict[str, deque[AtomicTask]] = {}
+        self.buffered: dict[str, deque[str | None]] = {}
+        self.suspended = False
+        self.held: list[dict[str, Any]] = []
+        self.gen: Any = None
+        self.current: TaskBase | None = None
+        self.next_id = 0
+        self.nondeterminism: str | None = None
+
+    # -- the outside world -------------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self.status in TERMINAL
+
+    def deliver(self, event: dict[str, Any]) -> None:
+        """Record a new event and apply it (live)."""
+        self.history.append(event)
+        self.new_events.append(event)
+        self._apply(event)
+
+    def replay(self, history: list[dict[str, Any]]) -> None:
+        """Rebuild the live state from stored history (after a restart)."""
+        self.history = list(history)
+        self.recorded = {e["id"]: e for e in history if e["type"] in SCHEDULING_EVENTS}
+        self.replaying = True
+        for event in history:
+            if event["type"] not in SCHEDULING_EVENTS and not self.done:
+                self._apply(event)
+        self.replaying = False
+        if not self.done and self.nondeterminism is None:
+            missing = sorted(i for i in self.recorded if i >= self.next_id)
+            if missing:
+                old = self.recorded[missing[0]]
+                self._nondeterministic(
+                    f"history has {old['type']} {old.get('name')!r} at position {missing[0]}, "
+                    "but the orchestrator code no longer schedules it"
+                )
+        self.recorded = {}
+
+    def pending_work(self) -> list[AtomicTask]:
+        """Open activities and timers to dispatch again after a restart."""
+        return [t for t in self.open.values() if t.kind in ("activity", "timer")]
+
+    # -- scheduling (called by the context and by retry tasks) -------------------------------
+    def schedule(self, task: AtomicTask) -> None:
+        if task._scheduled:
+            return
+        task._scheduled = True
+        if task.kind == "event":
+            queue = self.buffered.get(task.name)
+            if queue:
+                task._complete(True, codec.loads(queue.popleft()))
+            else:
+                self.waiting.setdefault(task.name, deque()).append(task)
+            return
+        task.id = self.next_id
+        self.next_id += 1
+        if task.kind == "suborchestration" and not task.payload.get("instance"):
+            task.payload["instance"] = f"{self.instance_id}:{task.id:04d}"
+        event = {"type": SCHEDULED[task.kind], "id": task.id, "name": task.name, **task.payload}
+        old = self.recorded.get(task.id)
+        if old is not None:
+            if old["type"] != event["type"] or old.get("name") != event["name"]:
+                message = (
+                    f"history has {old['type']} {old.get('name')!r} at position {task.id}, but "
+                    f"the orchestrator code now schedules {event['type']} {event['name']!r}"
+                )
+                self._nondeterministic(message)
+                raise NonDeterminismError(message)
+            task.payload = {k: old[k] for k in task.payload if k in old}
+        else:
+            event["ts"] = self.now.timestamp()
+            self.history.append(event)
+            self.new_events.append(event)
+            self.outbox.append(task)
+        if task.kind != "signal":
+            self.open[task.id] = task
+
+    # -- applying events -----------------------------------------------------------------------
+    def _apply(self, event: dict[str, Any]) -> None:
+        kind = event["type"]
+        if self.suspended and kind not in ("ExecutionResumed", "ExecutionTerminated"):
+            self.held.append(event)
+            return
+        if "ts" in event:
+            self.now = datetime.fromtimestamp(event["ts"], UTC)
+        handler = _HANDLERS.get(kind)
+        if handler is not None:
+            handler(self, event)
+
+    def _started(self, event: dict[str, Any]) -> None:
+        self.input_json = event.get("input")
+        self.generation = event.get("generation", self.generation)
+        self.status = "Running"
+        if self.fn is None:
+            self._fail({"type": "LookupError", "message": f"no orchestrator named {self.name!r}"})
+            return
+        try:
+            result = self.fn(self.ctx)
+        except Exception as exc:
+            self._fail(error_of(exc))
+            return
+        if not inspect.isgenerator(result):
+            self._finish(result)
+            return
+        self.gen = result
+        self._step(None, first=True)
+
+    def _resolved(self, event: dict[str, Any]) -> None:
+        task = self.open.pop(event["id"], None)
+        if task is None:
+            return  # a duplicate or stale completion (at-least-once delivery)
+        kind = event["type"]
+        if kind.endswith("Failed"):
+            err = event.get("error") or {}
+            label = _LABEL.get(kind, "Task")
+            message = f"{label} '{task.name}' failed: {err.get('type')}: {err.get('message')}"
+            task._complete(
+                False, TaskFailedError(message, err.get("type", ""), err.get("message", ""))
+            )
+        else:
+            task._complete(True, codec.loads(event.get("result")))
+        self._advance()
+
+    def _timer_fired(self, event: dict[str, Any]) -> None:
+        task = self.open.pop(event["id"], None)
+        if task is None or (isinstance(task, TimerTask) and task.is_cancelled):
+            return
+        task._complete(True, None)
+        self._advance()
+
+    def _event_raised(self, event: dict[str, Any]) -> None:
+        name = event["name"]
+        queue = self.waiting.get(name)
+        if queue:
+            queue.popleft()._complete(True, codec.loads(event.get("input")))
+            self._advance()
+        else:
+            self.buffered.setdefault(name, deque()).append(event.get("input"))
+
+    def _suspended(self, event: dict[str, Any]) -> None:
+        self.suspended = True
+        self.status = "Suspended"
+
+    def _resumed(self, event: dict[str, Any]) -> None:
+        self.suspended = False
+        self.status = "Running"
+        held, self.held = self.held, []
+        for item in held:
+            if not self.done:
+                self._apply(item)
+
+    def _terminated(self, event: dict[str, Any]) -> None:
+        self.status = "Terminated"
+        self.output_json = codec.dumps(event.get("reason"))
+        self._close()
+
+    def _completed(self, event: dict[str, Any]) -> None:  # only met when replaying
+        self.status = event.get("status", "Completed")
+        self.output_json = event.get("result")
+
+    # -- driving the generator -------------------------------------------------------------
+    def _advance(self) -> None:
+        while not self.done and self.current is not None and self.current.is_completed:
+            task, self.current = self.current, None
+            self._step(task)
+
+    def _step(self, task: TaskBase | None, first: bool = False) -> None:
+        try:
+            if first:
+                yielded = next(self.gen)
+            elif task is not None and task.is_faulted:
+                yielded = self.gen.throw(task.result)
+            else:
+                yielded = self.gen.send(task.result if task is not None else None)
+            if not isinstance(yielded, TaskBase):
+                raise TypeError(
+                    f"orchestrator {self.name!r} yielded {type(yielded).__name__}; yield tasks "
+                    "such as ctx.call_activity(...), ctx.task_all([...]) or ctx.create_timer(...)"
+                )
+            for leaf in yielded._leaves():
+                self.schedule(leaf)
+        except StopIteration as stop:
+            self._finish(stop.value)
+            return
+        except Exception as exc:
+            self._fail(error_of(exc))
+            return
+        if self.nondeterminism is not None:
+            return
+        self.current = yielded
+        self._advance()
+
+    def _finish(self, value: Any) -> None:
+        if self.nondeterminism is not None:
+            return
+        if self.ctx._new_input is not _NO_INPUT:
+            self._continue_as_new(self.ctx._new_input)
+            return
+        try:
+            result = codec.dumps(value)
+        except TypeError as exc:
+            self._fail(error_of(exc))
+            return
+        self.status = "Completed"
+        self.output_json = result
+        self._record({"type": "ExecutionCompleted", "status": "Completed", "result": result})
+        self._close()
+
+    def _fail(self, error: dict[str, str]) -> None:
+        if self.nondeterminism is not None:
+            error = {"type": "NonDeterminismError", "message": self.nondeterminism}
+        self.status = "Failed"
+        self.error = error
+        message = f"Orchestrator function '{self.name}' failed: {error['type']}: {error['message']}"
+        self.output_json = codec.dumps(message)
+        self._record(
+            {
+                "type": "ExecutionCompleted",
+                "status": "Failed",
+                "error": error,
+                "result": self.output_json,
+            }
+        )
+        self._close()
+
+    def _nondeterministic(self, message: str) -> None:
+        self.nondeterminism = f"Non-deterministic workflow detected: {message}"
+        self._fail({"type": "NonDeterminismError", "message": self.nondeterminism})
+
+    def _record(self, event: dict[str, Any]) -> None:
+        if self.replaying and self.nondeterminism is None:
+            return
+        event["ts"] = self.now.timestamp()
+        self.history.append(event)
+        self.new_events.append(event)
+
+    def _close(self) -> None:
+        if self.gen is not None:
+            self.gen.close()
+            self.gen = None
+        self.current = None
+        self.open.clear()
+
+    def _continue_as_new(self, new_input: Any) -> None:
+        carried = [
+            {"type": "EventRaised", "name": name, "input": value}
+            for name, queue in self.buffered.items()
+            for value in queue
+        ]
+        if self.gen is not None:
+            self.gen.close()
+        self.generation += 1
+        self.history = []
+        self.new_events = []
+        self.outbox = []
+        self.reset = True
+        self._init_run()
+        ts = self.now.timestamp()
+        self.deliver(
+            {
+                "type": "ExecutionStarted",
+                "name": self.name,
+                "input": codec.dumps(new_input),
+                "generation": self.generation,
+                "ts": ts,
+            }
+        )
+        for event in carried:
+            if not self.done:
+                self.deliver({**event, "ts": ts})
+
+
+_HANDLERS: dict[str, Callable[[Orchestration, dict[str, Any]], None]] = {
+    "ExecutionStarted": Orchestration._started,
+    "TaskCompleted": Orchestration._resolved,
+    "TaskFailed": Orchestration._resolved,
+    "SubOrchestrationInstanceCompleted": Orchestration._resolved,
+    "SubOrchestrationInstanceFailed": Orchestration._resolved,
+    "EntityOperationCompleted": Orchestration._resolved,
+    "EntityOperationFailed": Orchestration._resolved,
+    "TimerFired": Orchestration._timer_fired,
+    "EventRaised": Orchestration._event_raised,
+    "ExecutionSuspended": Orchestration._suspended,
+    "ExecutionResumed": Orchestration._resumed,
+    "ExecutionTerminated": Orchestration._terminated,
+    "ExecutionCompleted": Orchestration._completed,
+}

@@ -1,0 +1,164 @@
+"""The local admin API (``/admin/...``, master key only): how ``faas-iac send``, ``publish``,
+``emit``, ``put-record``, ``bucket`` and ``table`` inject events into a running host.
+
+=======  ===========================================  ==========================================
+method   path                                         body
+=======  ===========================================  ==========================================
+POST     /admin/queues/{name}                         ``{"messages": [{"body", "attributes"}]}``
+GET      /admin/queues/{name}                         — (count and first messages)
+POST     /admin/topics/{name}                         ``{"messages": [...]}``
+POST     /admin/buses/{name}                          ``{"source", "type", "detail"}``
+POST     /admin/streams/{name}                        ``{"records": [{"data", "partition_key"}]}``
+PUT      /admin/buckets/{name}/{*key}                 the object's bytes
+DELETE   /admin/buckets/{name}/{*key}                 —
+GET      /admin/buckets/{name}?prefix=                — (the keys)
+PUT      /admin/tables/{name}                         the item (JSON)
+DELETE   /admin/tables/{name}                         the key (JSON)
+GET      /admin/tables/{name}?key=JSON                —
+GET      /admin/dead/{function}                       — (dead letters of a non-queue trigger)
+=======  ===========================================  ==========================================
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import FaasError
+from ..model import AppModel
+from .asgi import Receive, Scope, Send, headers_of, query_of, read_body, send_json
+from .bindings import LocalBindings, fn_channel, queue_channel
+from .keys import Keys
+from .routes import Router
+from .workers import channel_of
+
+MAX_ADMIN_BODY = 64 * 1024 * 1024
+Handler = Callable[["AdminApi", dict[str, str], Any, bytes, dict[str, str]], Any]
+
+
+def _bytes(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode()
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _messages(body: Any) -> list[tuple[bytes, dict[str, str]]]:
+    items = body.get("messages", [body]) if isinstance(body, dict) else None
+    if not isinstance(items, list) or not all(isinstance(m, dict) and "body" in m for m in items):
+        raise ValueError('give {"body": ..., "attributes": {...}} or {"messages": [...]}')
+    return [(_bytes(m["body"]), {str(k): str(v) for k, v in (m.get("attributes") or {}).items()})
+            for m in items]  # fmt: skip
+
+
+def _send(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    return {"ids": api.bindings.send_many(p["name"], _messages(body))}
+
+
+def _publish(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    return {"ids": [api.bindings.publish(p["name"], b, a) for b, a in _messages(body)]}
+
+
+def _emit(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    if not isinstance(body, dict) or "type" not in body:
+        raise ValueError('give {"source": ..., "type": ..., "detail": ...}')
+    src = str(body.get("source", "app"))
+    return {"id": api.bindings.emit(p["name"], src, str(body["type"]), body.get("detail"))}
+
+
+def _records(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    items = body.get("records", [body]) if isinstance(body, dict) else None
+    if not isinstance(items, list) or not all(isinstance(r, dict) and "data" in r for r in items):
+        raise ValueError('give {"data": ..., "partition_key": "..."} or {"records": [...]}')
+    return {"ids": [api.bindings.stream_put(p["name"], _bytes(r["data"]),
+                                            str(r.get("partition_key", ""))) for r in items]}
+
+
+def _queue_info(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    api.bindings._known("queue", p["name"])
+    channel = queue_channel(p["name"])
+    store = api.bindings.store
+    return {"count": store.count(channel), "messages": store.peek(channel),
+            "dead": store.peek(f"dead:{channel}")}  # fmt: skip
+
+
+def _dead(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    fn = api.model.function(p["name"])
+    return {"messages": api.bindings.store.peek(f"dead:{channel_of(fn)}")}
+
+
+def _put_object(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    api.bindings.put_object(p["name"], p["key"], raw, q.get("content-type", ""))
+    return {"bucket": p["name"], "key": p["key"], "size": len(raw)}
+
+
+def _del_object(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    api.bindings.delete_object(p["name"], p["key"])
+    return {"deleted": p["key"]}
+
+
+def _list(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    return {"keys": api.bindings.list_objects(p["name"], q.get("prefix", ""))}
+
+
+def _table(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    if q.get("method") == "GET":
+        return {"item": api.bindings.table_get(p["name"], json.loads(q.get("key", "{}")))}
+    if not isinstance(body, dict):
+        raise ValueError("give the item (or key) as a JSON object")
+    if q.get("method") == "DELETE":
+        api.bindings.table_delete(p["name"], body)
+    else:
+        api.bindings.table_put(p["name"], body)
+    return {"ok": True}
+
+
+ROUTES: list[tuple[str, list[str], Handler]] = [
+    ("/queues/{name}", ["POST"], _send),
+    ("/queues/{name}", ["GET"], _queue_info),
+    ("/topics/{name}", ["POST"], _publish),
+    ("/buses/{name}", ["POST"], _emit),
+    ("/streams/{name}", ["POST"], _records),
+    ("/buckets/{name}/{*key}", ["PUT"], _put_object),
+    ("/buckets/{name}/{*key}", ["DELETE"], _del_object),
+    ("/buckets/{name}", ["GET"], _list),
+    ("/tables/{name}", ["GET", "PUT", "DELETE"], _table),
+    ("/dead/{name}", ["GET"], _dead),
+]
+
+
+class AdminApi:
+    def __init__(self, model: AppModel, bindings: LocalBindings, keys: Keys) -> None:
+        self.model, self.bindings, self.keys = model, bindings, keys
+        self.router = Router((path, methods, handler) for path, methods, handler in ROUTES)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = headers_of(scope)
+        query = query_of(scope)
+        if not self.keys.is_master(headers.get("x-functions-key") or query.get("code")):
+            await send_json(send, 401, {"error": "the admin API needs the master key "
+                                        "(keys.json in the state folder)"})  # fmt: skip
+            return
+        method = scope["method"]
+        found = self.router.match(scope["path"][len("/admin") :], method)
+        if found.target is None:
+            await send_json(send, 404, {"error": f"no admin route {method} {scope['path']}"})
+            return
+        try:
+            raw = await read_body(receive, MAX_ADMIN_BODY)
+            is_json = found.target not in (_put_object,) and raw
+            body = json.loads(raw) if is_json else None
+            query = {**query, "method": method,
+                     "content-type": headers.get("content-type", "")}  # fmt: skip
+            result = found.target(self, found.params, body, raw, query)
+        except FaasError as exc:
+            await send_json(send, 400, {"error": exc.render(), "codes": exc.codes})
+            return
+        except (ValueError, KeyError) as exc:
+            await send_json(send, 400, {"error": f"bad admin request: {exc}"})
+            return
+        await send_json(send, 200, result)
+
+
+def dead_channel(function: str) -> str:
+    return f"dead:{fn_channel(function)}"

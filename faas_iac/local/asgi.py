@@ -1,0 +1,196 @@
+"""The raw ASGI app of the local host: ``/api`` functions, ``/admin`` and durable management.
+
+No framework: a request is matched against the route table, its key checked, its body read
+(up to the size limit), and the handler called through its :class:`Invoker`. Every failure
+becomes a JSON error body with the invocation id and a log line with the details; no stack
+trace ever reaches the client.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from ..errors import FaasError
+from ..runtime.types import BadRequestBody, BindingDenied, HttpRequest, to_response
+from .invoker import HandlerTimeout, Invoker, new_invocation_id
+from .keys import Keys
+from .routes import Router
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("faas_iac.host")
+DURABLE_PREFIX = "/runtime/webhooks/durabletask"
+DEFAULT_MAX_BODY = 4 * 1024 * 1024
+_JSON = (b"content-type", b"application/json")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    invoker: Invoker
+    anonymous: bool
+
+
+@dataclass
+class Served:
+    """What the ASGI app serves right now (swapped as a whole on reload)."""
+
+    router: Router[HttpRoute]
+    admin: ASGIApp | None = None
+    durable: ASGIApp | None = None
+
+
+async def send_json(send: Send, status: int, data: Any, headers: list[Any] | None = None) -> None:
+    body = json.dumps(data, default=str).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [_JSON, (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})  # fmt: skip
+
+
+async def read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            break
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def headers_of(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+def query_of(scope: Scope) -> dict[str, str]:
+    raw = scope.get("query_string", b"")
+    return dict(parse_qsl(raw.decode("latin-1"), keep_blank_values=True)) if raw else {}
+
+
+class HostApp:
+    """The ASGI callable; ``served`` and ``keys`` are replaced by the host on reload."""
+
+    def __init__(self, served: Served, keys: Keys, max_body: int = DEFAULT_MAX_BODY) -> None:
+        self.served, self.keys, self.max_body = served, keys, max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        if path.startswith("/api/") or path == "/api":
+            await self.api(scope, receive, send, path[4:] or "/")
+        elif path.startswith("/admin/") and self.served.admin is not None:
+            await self.served.admin(scope, receive, send)
+        elif path.startswith(DURABLE_PREFIX):
+            if self.served.durable is None:
+                await send_json(send, 404, {"error": "this app has no durable engine running"})
+            else:
+                await self.served.durable(scope, receive, send)
+        else:
+            await send_json(send, 404, {"error": f"no route {path}; functions are under /api"})
+
+    async def api(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
+        method: str = scope["method"]
+        found = self.served.router.match(path, method)
+        if found.target is None:
+            if found.allowed:
+                allow = ", ".join(sorted(found.allowed)).encode()
+                await send_json(send, 405, {"error": f"{method} is not allowed on {path}"},
+                                [(b"allow", allow)])  # fmt: skip
+            else:
+                await send_json(send, 404, {"error": f"no function serves /api{path}"})
+            return
+        route = found.target
+        fn = route.invoker.fn
+        headers = headers_of(scope)
+        query = query_of(scope)
+        if not route.anonymous and not self.keys.allows(
+            fn.name, headers.get("x-functions-key") or query.get("code")
+        ):
+            await send_json(send, 401, {"error": "a function key is required: pass ?code=KEY "
+                                        "or the x-functions-key header"})  # fmt: skip
+            return
+        length = headers.get("content-length")
+        try:
+            if length is not None and int(length) > self.max_body:
+                raise BodyTooLarge()
+            body = await read_body(receive, self.max_body)
+        except BodyTooLarge:
+            await send_json(send, 413, {"error": f"the body is larger than {self.max_body} bytes"})
+            return
+        except ValueError:
+            await send_json(send, 400, {"error": "invalid content-length"})
+            return
+        request = HttpRequest(method, path, headers, query, found.params, body)
+        await self.invoke(route.invoker, request, send)
+
+    async def invoke(self, invoker: Invoker, request: HttpRequest, send: Send) -> None:
+        invocation = new_invocation_id()
+        inv_header = (b"x-invocation-id", invocation.encode())
+        try:
+            response = to_response(await invoker.call(request, invocation))
+            body = response.body_bytes
+        except Exception as exc:
+            status, message, code = _failure(exc, invoker)
+            extra = {"function": invoker.fn.name, "invocation_id": invocation, "code": code,
+                     "status": status}  # fmt: skip
+            log.log(logging.WARNING if status < 500 else logging.ERROR,
+                    f"{invoker.fn.name}: {type(exc).__name__}: {exc}", extra=extra,
+                    exc_info=status == 500 and code == "FIAC809")  # fmt: skip
+            await send_json(send, status, {"error": message, "invocation_id": invocation},
+                            [inv_header])  # fmt: skip
+            return
+        headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
+                   for k, v in response.headers.items() if k.lower() != "content-length"]
+        if not any(k == b"content-type" for k, _ in headers):
+            headers.append((b"content-type", response.content_type.encode("latin-1")))
+        headers += [(b"content-length", str(len(body)).encode()), inv_header]  # fmt: skip
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        if request.method == "HEAD":
+            body = b""
+        await send({"type": "http.response.body", "body": body})
+
+
+def _failure(exc: Exception, invoker: Invoker) -> tuple[int, str, str]:
+    if isinstance(exc, BadRequestBody):
+        return 400, f"the request body is not valid JSON: {exc}", "FIAC812"
+    if isinstance(exc, HandlerTimeout):
+        return 504, f"the function did not answer within {invoker.timeout:g} s", "FIAC808"
+    if isinstance(exc, TypeError) and "an HTTP handler returned" in str(exc):
+        return 500, "the function returned a value that is not a response", "FIAC807"
+    if isinstance(exc, FaasError):
+        return 500, "the function's resources are not set up; see the host log", exc.codes[0]
+    if isinstance(exc, BindingDenied):
+        return 500, "the function used a resource it did not declare", "FIAC806"
+    return 500, "the function failed; see the host log for this invocation id", "FIAC809"
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+

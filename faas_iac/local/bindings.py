@@ -1,0 +1,240 @@
+"""The local implementation of the :class:`faas_iac.runtime.Bindings` seam.
+
+Writes go to SQLite (queues, tables, streams), a folder (buckets) or straight to subscriber
+channels (topics, buses). Every write that something subscribes to becomes a durable delivery
+in that subscriber's channel, in the same transaction as the write where there is one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import FaasError
+from ..model import AppModel, Function
+from .patterns import matches, storage_matches
+from .store import Enqueue, Store
+
+Notify = Callable[[str], None]
+#: The trigger field that names the resource a subscriber listens to.
+_SOURCE_FIELD = {"topic": "topic", "storage": "bucket", "table": "table", "stream": "stream",
+                 "event": "bus"}  # fmt: skip
+
+
+def queue_channel(name: str) -> str:
+    return f"queue:{name}"
+
+
+def fn_channel(name: str) -> str:
+    return f"fn:{name}"
+
+
+def event_body(
+    source: str, type_: str, data: Any, subject: str | None = None, id_: str | None = None
+) -> bytes:
+    """A CloudEvent as stored in a delivery (decoded by the worker into ``CloudEvent``)."""
+    return json.dumps(
+        {
+            "id": id_ or uuid.uuid4().hex,
+            "source": source,
+            "type": type_,
+            "subject": subject,
+            "time": datetime.now(UTC).isoformat(),
+            "data": data,
+        },
+        default=str,
+    ).encode()
+
+
+def _wants(fn: Function, attributes: Mapping[str, str]) -> bool:
+    wanted = getattr(fn.trigger, "filter", None)
+    return not wanted or matches(wanted, attributes)
+
+
+class LocalBindings:
+    """Resources of one app in one state folder. Thread-safe (handlers run in threads)."""
+
+    def __init__(
+        self,
+        model: AppModel,
+        store: Store,
+        state: Path,
+        secrets: Mapping[str, str],
+        notify: Notify = lambda channel: None,
+    ) -> None:
+        self.model, self.store, self.state = model, store, state
+        self.secrets = dict(secrets)
+        self.notify = notify
+        self._subs: dict[str, list[Function]] = {}
+        for fn in model.functions:
+            t = fn.trigger
+            field = _SOURCE_FIELD.get(t.type)
+            if field is not None:
+                self._subs.setdefault(f"{t.type}:{getattr(t, field)}", []).append(fn)
+
+    def _commit(self, items: list[Enqueue]) -> list[str]:
+        ids = self.store.enqueue(items)
+        for channel in {i.channel for i in items}:
+            self.notify(channel)
+        return ids
+
+    # -- queues and topics ----------------------------------------------------------------------
+    def send(self, queue: str, body: bytes, attributes: Mapping[str, str]) -> str:
+        self._known("queue", queue)
+        return self._commit([Enqueue(queue_channel(queue), body, attributes)])[0]
+
+    def send_many(
+        self, queue: str, bodies: Sequence[tuple[bytes, Mapping[str, str]]]
+    ) -> list[str]:
+        self._known("queue", queue)
+        return self._commit([Enqueue(queue_channel(queue), b, a) for b, a in bodies])
+
+    def publish(self, topic: str, body: bytes, attributes: Mapping[str, str]) -> str:
+        self._known("topic", topic)
+        msg_id = uuid.uuid4().hex
+        items = [
+            Enqueue(fn_channel(fn.name), body, attributes, id=msg_id)
+            for fn in self._subs.get(f"topic:{topic}", [])
+            if _wants(fn, attributes)
+        ]
+        self._commit(items)
+        return msg_id
+
+    # -- buckets --------------------------------------------------------------------------------
+    def _object_path(self, bucket: str, key: str) -> Path:
+        self._known("bucket", bucket)
+        parts = PurePosixPath(key).parts
+        if not key or key.startswith("/") or ".." in parts or "\\" in key:
+            raise FaasError.one(
+                "FIAC804",
+                f"object key {key!r} is not a relative path",
+                fix="use keys like 'reports/2024-01-01.txt' (no leading '/', no '..')",
+            )
+        return self.state / "buckets" / bucket / Path(*parts)
+
+    def _object_event(self, bucket: str, key: str, event: str, data: dict[str, Any]) -> None:
+        body = event_body(f"bucket/{bucket}", f"object.{event}", data, subject=key)
+        items = [
+            Enqueue(fn_channel(fn.name), body, {})
+            for fn in self._subs.get(f"storage:{bucket}", [])
+            if storage_matches(fn.trigger.events, fn.trigger.prefix, fn.trigger.suffix,  # type: ignore[union-attr]
+                               event, key)
+        ]
+        self._commit(items)
+
+    def put_object(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
+        path = self._object_path(bucket, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+        info = {"bucket": bucket, "key": key, "size": len(data), "content_type": content_type}
+        self._object_event(bucket, key, "created", info)
+
+    def get_object(self, bucket: str, key: str) -> bytes | None:
+        path = self._object_path(bucket, key)
+        return path.read_bytes() if path.is_file() else None
+
+    def delete_object(self, bucket: str, key: str) -> None:
+        path = self._object_path(bucket, key)
+        if path.is_file():
+            path.unlink()
+            self._object_event(bucket, key, "deleted", {"bucket": bucket, "key": key})
+
+    def list_objects(self, bucket: str, prefix: str) -> list[str]:
+        base = self._object_path(bucket, "x").parent
+        if not base.is_dir():
+            return []
+        keys = (p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+        return sorted(k for k in keys if k.startswith(prefix) and not k.endswith(".tmp"))
+
+    # -- tables ---------------------------------------------------------------------------------
+    def _key(self, table: str, key: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        res = self._known("table", table)
+        names = [res.key] + ([res.sort_key] if res.sort_key else [])
+        missing = [n for n in names if n not in key]
+        if missing:
+            raise FaasError.one(
+                "FIAC805",
+                f"table {table!r} item has no {', '.join(missing)}",
+                fix=f"give the key field(s) {', '.join(names)}",
+            )
+        values = {n: key[n] for n in names}
+        return json.dumps([values[n] for n in names], default=str), values
+
+    def _change(self, table: str, key: Mapping[str, Any], new: Mapping[str, Any] | None) -> None:
+        text, keys = self._key(table, key)
+        subs = self._subs.get(f"table:{table}", [])
+
+        def events(old: dict[str, Any] | None) -> list[Enqueue]:
+            kind = "removed" if new is None else ("inserted" if old is None else "modified")
+            data = {"keys": keys, "new": dict(new) if new is not None else None, "old": old}
+            body = event_body(f"table/{table}", f"record.{kind}", data, subject=text)
+            return [Enqueue(fn_channel(fn.name), body, {}) for fn in subs]
+
+        self.store.kv_change(table, text, new, events)
+        for fn in subs:
+            self.notify(fn_channel(fn.name))
+
+    def table_get(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
+        return self.store.kv_get(table, self._key(table, key)[0])
+
+    def table_put(self, table: str, item: Mapping[str, Any]) -> None:
+        self._change(table, item, item)
+
+    def table_delete(self, table: str, key: Mapping[str, Any]) -> None:
+        self._change(table, key, None)
+
+    # -- event bus and streams ------------------------------------------------------------------
+    def emit(self, bus: str, source: str, type: str, detail: Any) -> str:
+        self._known("bus", bus)
+        event_id = uuid.uuid4().hex
+        envelope = {"source": source, "type": type, "detail": detail}
+        body = event_body(source, type, detail, id_=event_id)
+        items = [
+            Enqueue(fn_channel(fn.name), body, {})
+            for fn in self._subs.get(f"event:{bus}", [])
+            if matches(fn.trigger.pattern, envelope)  # type: ignore[union-attr]
+        ]
+        self._commit(items)
+        return event_id
+
+    def stream_put(self, stream: str, data: bytes, partition_key: str) -> str:
+        res = self._known("stream", stream)
+        part = zlib.crc32(partition_key.encode()) % res.partitions
+        record_id = f"{time.time_ns():020d}-{uuid.uuid4().hex[:8]}"
+        attrs = {"partition_key": partition_key, "partition": str(part)}
+        items = [
+            Enqueue(fn_channel(fn.name), data, attrs, part=part, id=record_id)
+            for fn in self._subs.get(f"stream:{stream}", [])
+        ]
+        self._commit(items)
+        return record_id
+
+    def secret(self, name: str) -> str:
+        if name not in self.secrets:
+            from .keys import env_name
+
+            raise FaasError.one(
+                "FIAC803",
+                f"secret {name!r} is not set",
+                fix=f"add '{name}=...' to the state folder's secrets.env, or set {env_name(name)}",
+            )
+        return self.secrets[name]
+
+    def _known(self, kind: str, name: str) -> Any:
+        try:
+            return self.model.resource(kind, name)
+        except KeyError:
+            raise FaasError.one(
+                "FIAC806",
+                f"{kind} {name!r} is not declared in app {self.model.name!r}",
+                fix=f"declare it: app.declare({kind.capitalize()}({name!r}))",
+            ) from None

@@ -1,0 +1,74 @@
+"""Structured JSON-lines logs for the local host, with secret values redacted.
+
+Each line has ``ts``, ``level``, ``logger``, ``msg`` and, for an invocation, ``invocation_id``
+and ``function``. Any known secret value in a line is replaced with ``***`` before it is
+written, whoever logged it (the host, a handler, a library).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any, TextIO
+
+_EXTRA = ("invocation_id", "function", "trigger", "status", "duration_ms", "code", "delivery")
+_lock = threading.Lock()
+_secrets: set[str] = set()
+
+
+def redact(values: Iterable[str]) -> None:
+    """Add secret values that must never appear in a log line."""
+    with _lock:
+        _secrets.update(v for v in values if len(v) >= 4)
+
+
+def _scrub(text: str) -> str:
+    for value in _secrets:
+        if value in text:
+            text = text.replace(value, "***")
+    return text
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key in _EXTRA:
+            value = getattr(record, key, None)
+            if value is not None:
+                line[key] = value
+        if record.exc_info and record.exc_info[0] is not None:
+            line["error"] = self.formatException(record.exc_info)
+        return _scrub(json.dumps(line, default=str))
+
+
+def setup(level: str = "info", stream: TextIO | None = None) -> None:
+    """Send the host's and the handlers' logs to ``stream`` (stderr) as JSON lines."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    logging.getLogger("watchfiles").setLevel(logging.WARNING)
+
+
+def invocation_logger(function: str, invocation_id: str) -> logging.LoggerAdapter[logging.Logger]:
+    return logging.LoggerAdapter(
+        logging.getLogger("faas_iac.function"),
+        {"function": function, "invocation_id": invocation_id},
+    )

@@ -1,0 +1,247 @@
+"""Delivery loops: each asynchronous function's worker pool, and the schedules that feed them.
+
+A consumer claims a batch from its channel, calls the handler once per delivery, acks what
+succeeded and releases what failed with a backoff; a delivery that used its last attempt moves
+to the dead-letter channel. Streams and table changes are ordered: one worker per partition,
+and a failure stops the batch so later records wait for the one that failed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from ..model import AppModel, Function
+from ..runtime.types import CloudEvent, Message, TimerInfo
+from ..schedule import PortableSchedule, parse_schedule
+from .bindings import fn_channel, queue_channel
+from .invoker import HandlerTimeout, Invoker, new_invocation_id
+from .store import Delivery, Enqueue, Store
+
+log = logging.getLogger("faas_iac.host")
+POLL_S = 0.25
+MAX_CATCH_UP = 100
+
+
+def _ts(value: float) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def _message(fn: Function, d: Delivery) -> Message:
+    t = fn.trigger
+    return Message(
+        id=d.id,
+        body=d.body,
+        attributes=d.attributes,
+        delivery_count=d.deliveries,
+        source=str(getattr(t, t.type, "")),
+        partition_key=d.attributes.get("partition_key"),
+        sequence=str(d.seq) if t.type == "stream" else None,
+        enqueued_at=_ts(d.enqueued),
+    )
+
+
+def _event(fn: Function, d: Delivery) -> CloudEvent:
+    raw = json.loads(d.body)
+    when = raw.get("time")
+    return CloudEvent(
+        id=raw["id"],
+        source=raw["source"],
+        type=raw["type"],
+        data=raw.get("data"),
+        subject=raw.get("subject"),
+        time=datetime.fromisoformat(when) if when else None,
+    )
+
+
+def _timer(fn: Function, d: Delivery) -> TimerInfo:
+    raw = json.loads(d.body)
+    last = raw.get("last")
+    return TimerInfo(
+        scheduled_time=_ts(raw["scheduled"]),
+        past_due=bool(raw.get("past_due")),
+        last_fire=_ts(last) if last else None,
+    )
+
+
+#: What each asynchronous trigger hands its handler, built from a stored delivery.
+PAYLOADS: dict[str, Callable[[Function, Delivery], Any]] = {
+    "queue": _message, "topic": _message, "stream": _message,
+    "storage": _event, "table": _event, "event": _event,
+    "schedule": _timer,
+}  # fmt: skip
+
+
+def channel_of(fn: Function) -> str:
+    t = fn.trigger
+    return queue_channel(t.queue) if t.type == "queue" else fn_channel(fn.name)
+
+
+class Consumer:
+    """The worker pool of one asynchronous function."""
+
+    def __init__(self, model: AppModel, invoker: Invoker, store: Store) -> None:
+        fn = invoker.fn
+        t = fn.trigger
+        self.fn, self.invoker, self.store = fn, invoker, store
+        self.channel = channel_of(fn)
+        self.payload = PAYLOADS[t.type]
+        self.batch = int(getattr(t, "batch_size", 10))
+        self.visibility = float(fn.timeout + 5)
+        self.max_deliveries = 5
+        self.dead = f"dead:{self.channel}"
+        if t.type == "queue":
+            res = model.resource("queue", t.queue)
+            self.visibility = float(max(res.visibility_timeout, 1))
+            self.max_deliveries = res.max_deliveries
+            if res.dead_letter:
+                self.dead = queue_channel(res.dead_letter)
+        self.ordered = t.type in ("stream", "table")
+        parts = model.resource("stream", t.stream).partitions if t.type == "stream" else 1
+        self.parts = list(range(parts)) if self.ordered else [None] * invoker.workers
+        self.wake = asyncio.Event()
+        self.stopping = False
+        self.inflight: set[int] = set()
+        self.tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self.tasks = [asyncio.create_task(self._run(p)) for p in self.parts]
+
+    async def stop(self, grace: float) -> None:
+        """Stop claiming; let running handlers finish for ``grace`` s, then requeue the rest."""
+        self.stopping = True
+        self.wake.set()
+        if self.tasks:
+            _, pending = await asyncio.wait(self.tasks, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self.inflight:
+            self.store.release(list(self.inflight))
+            log.info(f"{self.fn.name}: requeued {len(self.inflight)} deliveries at shutdown",
+                     extra={"function": self.fn.name})  # fmt: skip
+            self.inflight.clear()
+
+    async def _run(self, part: int | None) -> None:
+        while not self.stopping:
+            batch = self.store.claim(
+                self.channel, self.batch, self.visibility, part=part, ordered=self.ordered
+            )
+            if not batch:
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), POLL_S)
+                continue
+            self.inflight.update(d.seq for d in batch)
+            for i, d in enumerate(batch):
+                if self.stopping:
+                    break
+                ok = await self._deliver(d)
+                self.inflight.discard(d.seq)
+                if not ok and self.ordered:
+                    rest = [x.seq for x in batch[i + 1 :]]
+                    self.store.release(rest, self._backoff(d))
+                    self.inflight.difference_update(rest)
+                    break
+
+    def _backoff(self, d: Delivery) -> float:
+        return float(min(0.1 * 2 ** (d.deliveries - 1), self.visibility, 30.0))
+
+    async def _deliver(self, d: Delivery) -> bool:
+        invocation = new_invocation_id()
+        extra = {"function": self.fn.name, "invocation_id": invocation, "delivery": d.deliveries}
+        started = time.perf_counter()
+        try:
+            payload = self.payload(self.fn, d)
+            await self.invoker.call(payload, invocation)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            code = "FIAC808" if isinstance(exc, HandlerTimeout) else "FIAC809"
+            last = d.deliveries >= self.max_deliveries
+            action = f"dead-lettered to {self.dead}" if last else "will retry"
+            log.error(
+                f"{self.fn.name} failed on delivery {d.deliveries}/{self.max_deliveries} of "
+                f"{d.id}: {type(exc).__name__}: {exc}; {action}",
+                extra={**extra, "code": code},
+                exc_info=not isinstance(exc, HandlerTimeout),
+            )
+            if last:
+                self.store.dead_letter(d.seq, self.dead)
+            else:
+                self.store.release([d.seq], self._backoff(d))
+            return False
+        self.store.ack([d.seq])
+        ms = round((time.perf_counter() - started) * 1000, 2)
+        log.info(f"{self.fn.name} handled {d.id}", extra={**extra, "duration_ms": ms})
+        return True
+
+
+class Scheduler:
+    """Fires schedule ticks into their functions' channels. The last fire of each schedule is
+    committed with its tick, so a restart neither loses nor repeats a tick: missed ticks are
+    delivered once each (``past_due``, at most 100), and none twice."""
+
+    def __init__(
+        self,
+        functions: list[Function],
+        store: Store,
+        notify: Callable[[str], None],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.functions, self.store, self.notify, self.clock = functions, store, notify, clock
+        self.tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self.tasks = [asyncio.create_task(self._run(fn)) for fn in self.functions]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+
+    def _fire(self, fn: Function, when: float, last: float | None, past_due: bool) -> None:
+        body = json.dumps({"scheduled": when, "last": last, "past_due": past_due}).encode()
+        channel = fn_channel(fn.name)
+        self.store.enqueue([Enqueue(channel, body, {})], schedule=(fn.name, when))
+        self.notify(channel)
+
+    async def _run(self, fn: Function) -> None:
+        t = fn.trigger
+        sched: PortableSchedule = parse_schedule(
+            getattr(t, "cron", None), getattr(t, "every", None), getattr(t, "tz", "UTC")
+        )
+        last = self.store.last_fire(fn.name)
+        if last is None:
+            last = self.clock()
+            if getattr(t, "run_on_startup", False):
+                self._fire(fn, last, None, False)
+            else:
+                self.store.enqueue([], schedule=(fn.name, last))
+        while True:
+            fires = sched.iter_fires(_ts(last))
+            nxt = next(fires).timestamp()
+            now = self.clock()
+            missed = 0
+            while nxt <= now - 1.0 and missed < MAX_CATCH_UP:  # due more than 1 s ago
+                self._fire(fn, nxt, last, True)
+                last, nxt, missed = nxt, next(fires).timestamp(), missed + 1
+            if missed == MAX_CATCH_UP:
+                while nxt <= now - 1.0:  # older ticks than the cap are skipped, once
+                    last, nxt = nxt, next(fires).timestamp()
+                self.store.enqueue([], schedule=(fn.name, last))
+            if missed:
+                log.info(f"{fn.name}: fired {missed} missed ticks", extra={"function": fn.name})
+                continue
+            if nxt > now:
+                await asyncio.sleep(min(nxt - now, 1.0))
+                if self.clock() < nxt:
+                    continue
+            self._fire(fn, nxt, last, False)
+            last = nxt

@@ -1,0 +1,64 @@
+"""Handlers that misbehave, for the local host's fault tests."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+from faas_iac import App, Context, HttpRequest, Message
+
+app = App("faults", http_auth="anonymous")
+_lock = threading.Lock()
+_running = {"now": 0, "max": 0}
+
+
+@app.http("/boom", methods=["GET"])
+def boom(req: HttpRequest, ctx: Context) -> dict[str, Any]:
+    raise RuntimeError("secret internals: /home/me/app.py")
+
+
+@app.http("/wrong", methods=["GET"])
+def wrong(req: HttpRequest, ctx: Context) -> Any:
+    return object()
+
+
+@app.http("/hang", methods=["GET"], timeout=1)
+def hang(req: HttpRequest, ctx: Context) -> dict[str, Any]:
+    time.sleep(3)
+    return {"late": True}
+
+
+@app.http("/ahang", methods=["GET"], timeout=1)
+async def ahang(req: HttpRequest, ctx: Context) -> dict[str, Any]:
+    import asyncio
+
+    await asyncio.sleep(3)
+    return {"late": True}
+
+
+@app.http("/echo", methods=["POST"])
+def echo(req: HttpRequest, ctx: Context) -> dict[str, Any]:
+    return {"got": req.json(), "size": len(req.body)}
+
+
+@app.http("/undeclared", methods=["GET"])
+def undeclared(req: HttpRequest, ctx: Context) -> None:
+    ctx.send("work", "x")
+
+
+@app.http("/slow", methods=["GET"], max_instances=2)
+def slow(req: HttpRequest, ctx: Context) -> dict[str, int]:
+    with _lock:
+        _running["now"] += 1
+        _running["max"] = max(_running["max"], _running["now"])
+    time.sleep(0.3)
+    with _lock:
+        _running["now"] -= 1
+    return {"max": _running["max"]}
+
+
+@app.queue("work", max_deliveries=2, visibility_timeout=5)
+def work(msg: Message, ctx: Context) -> None:
+    raise ValueError(f"cannot do {msg.text()} (pid {os.getpid()})")

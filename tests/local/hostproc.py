@@ -1,0 +1,110 @@
+"""Start the real `faas-iac dev` host in a subprocess on a free 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 10.0, every: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = check()
+        if last:
+            return last
+        time.sleep(every)
+    raise AssertionError(f"condition not met within {timeout} s (last: {last!r})")
+
+
+class HostProcess:
+    """`faas-iac dev APP` in a subprocess; stdout and stderr go to files in the state folder."""
+
+    def __init__(self, app: Path, state: Path, *extra: str, env: dict[str, str] | None = None):
+        self.app, self.state, self.extra = app, state, extra
+        self.env = {**os.environ, **(env or {})}
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = state.parent / f"{state.name}-host.log"
+        self.out_path = state.parent / f"{state.name}-host.out"
+
+    def start(self, timeout: float = 20.0) -> HostProcess:
+        self.state.mkdir(parents=True, exist_ok=True)
+        (self.state / "host.json").unlink(missing_ok=True)
+        cmd = [sys.executable, "-m", "faas_iac", "dev", str(self.app), "--port", str(self.port),
+               "--state-dir", str(self.state), *self.extra]  # fmt: skip
+        with self.log_path.open("ab") as err, self.out_path.open("ab") as out:
+            self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=self.env)
+        wait_for(self._ready, timeout)
+        return self
+
+    def _ready(self) -> bool:
+        assert self.proc is not None
+        if self.proc.poll() is not None:
+            raise AssertionError(f"host exited with {self.proc.returncode}:\n{self.log()}")
+        return (self.state / "host.json").exists()
+
+    @property
+    def keys(self) -> dict[str, Any]:
+        return dict(json.loads((self.state / "keys.json").read_text()))
+
+    @property
+    def master(self) -> str:
+        return str(self.keys["master"])
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=15)
+
+    def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        with self.client() as c:
+            return c.request(method, "/admin" + path,
+                             headers={"x-functions-key": self.master}, **kwargs)  # fmt: skip
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def log_lines(self) -> list[dict[str, Any]]:
+        lines = []
+        for line in self.log().splitlines():
+            try:
+                lines.append(json.loads(line))
+            except ValueError:
+                lines.append({"raw": line})
+        return lines
+
+    def stop(self, sig: int = signal.SIGINT, timeout: float = 20.0) -> int:
+        if self.proc is None:
+            return 0
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        code = self.proc.wait(timeout)
+        self.proc = None
+        return code
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)
+
+    def __enter__(self) -> HostProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
