@@ -22,16 +22,40 @@ EXAMPLES = sorted(
 NO_RESOURCE_LEVEL = {"xray:PutTelemetryRecords", "xray:PutTraceSegments"}
 
 
+#: Examples AWS cannot express: the provider must refuse each with exactly these coded errors
+#: (and no plan), never drop a part silently. examples/durable: orchestrators the translator
+#: refuses for Step Functions; examples/triggers: an every-second schedule (EventBridge has no
+#: seconds) and a queue hiding messages for less time than its consumer runs.
+REFUSED_ON_AWS = {
+    "examples/durable/app.py": {"FIAC601", "FIAC602", "FIAC609"},
+    "examples/triggers/app.py": {"FIAC201", "FIAC302"},
+}
+
+
+def compiled(example: str) -> Any:
+    from faas_iac.pulumi import compiled_for
+
+    return compiled_for(str(ROOT / example), "aws")
+
+
 def deploy(example: str, tmp_path: Path) -> tuple[Recorder, dict[str, Any]]:
     from faas_iac_aws.pulumi_emit import deploy as emit
 
-    from faas_iac.pulumi import compiled_for
-
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, preview=False)
-    compiled = compiled_for(str(ROOT / example), "aws")
-    created = emit(compiled, tmp_path)
+    created = emit(compiled(example), tmp_path)
     return recorder, created
+
+
+@pytest.mark.parametrize("example", sorted(REFUSED_ON_AWS))
+def test_untranslatable_examples_are_refused_with_codes(example: str) -> None:
+    from faas_iac.errors import CODES, FaasError
+
+    with pytest.raises(FaasError) as err:
+        compiled(example)
+    assert set(err.value.codes) == REFUSED_ON_AWS[example]
+    assert all(code in CODES for code in err.value.codes)
+    assert all(d.location and d.fix for d in err.value.diagnostics)
 
 
 def settle(created: dict[str, Any]) -> Any:
@@ -58,7 +82,7 @@ def check_policy(owner: str, document: dict[str, Any], known_arns: set[str]) -> 
             )
 
 
-@pytest.mark.parametrize("example", EXAMPLES)
+@pytest.mark.parametrize("example", [e for e in EXAMPLES if e not in REFUSED_ON_AWS])
 @pulumi.runtime.test
 def test_example_under_pulumi_mocks(example: str, tmp_path: Path) -> Any:
     recorder, created = deploy(example, tmp_path)

@@ -15,7 +15,9 @@ from typing import Any
 from faas_iac.errors import Diagnostic, NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan import BuildContext, Plan, PlanResource, ordered
+from faas_iac.schedule import parse_schedule
 
+from ..schedule import render
 from . import types as T
 from .durable import DurableNames, durable_names, plan_durable
 from .iam import assume, function_policy, logical
@@ -106,6 +108,14 @@ def _limits(app: AppModel) -> None:
                         f"functions.{fn.name}.trigger.visibility_timeout",
                     )
                 )
+        if t.type == "schedule":
+            try:
+                render(
+                    parse_schedule(t.cron, None if t.cron else t.every, t.tz),
+                    f"{fn.source} [functions.{fn.name}.trigger]",
+                )
+            except NotExpressible as exc:
+                problems += exc.diagnostics
         if len(physical(app, fn.name)) > 64:
             problems.append(
                 Diagnostic(
