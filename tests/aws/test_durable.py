@@ -121,6 +121,14 @@ def test_durable_app_runs_on_moto_through_the_portable_client(aws: None, tmp_pat
     assert (done["output"]["id"], done["output"]["total"]) == ("o-1", 24.0)
     assert done["input"] == order
 
+    rounds = client.start_new("counter", "count-1", {"value": 1, "round": 0})
+    assert finish(client, rounds)["output"] == {"value": 8, "rounds": 3}  # continue_as_new x2
+
+    steps = client.start_new("status", "status-1", {"items": ["a", "b"]})
+    shown = finish(client, steps)
+    assert shown["output"] == ["A!", "B!"]
+    assert shown["customStatus"] == {"step": "b", "done": 1}  # written by the machine itself
+
     trip = client.start_new("saga", "saga-1", {"city": "oslo", "no_flights": True})
     assert finish(client, trip)["output"] == {"status": "compensated", "hotel": "hotel-oslo"}
 

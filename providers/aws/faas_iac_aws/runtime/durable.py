@@ -26,6 +26,16 @@ RUNTIME_STATUS = {
 }
 
 
+def _output(text: str | None) -> Any:
+    """An execution's output (JSON; emulators may return a bare string unquoted)."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
 @dataclass
 class AwsDurableClient:
     machines: Mapping[str, str]
@@ -75,6 +85,20 @@ class AwsDurableClient:
             return described
         return None
 
+    def _latest_generation(self, described: dict[str, Any]) -> dict[str, Any]:
+        """continue_as_new ends an execution with the ARN of the next generation
+        (``<instance>~<n>``) as its output: follow the chain to the live one."""
+        sfn = self._client("stepfunctions")
+        prefix = described["executionArn"].rsplit(":", 1)[0] + ":"
+        while described["status"] == "SUCCEEDED":
+            nxt = _output(described.get("output"))
+            if not (isinstance(nxt, str) and nxt.startswith(prefix)):
+                break
+            name = described["_name"]
+            described = dict(sfn.describe_execution(executionArn=nxt))
+            described["_name"] = name
+        return described
+
     def start_new(
         self,
         orchestration_function_name: str,
@@ -102,13 +126,14 @@ class AwsDurableClient:
         described = self._describe(instance_id)
         if described is None:
             return {"instanceId": instance_id, "runtimeStatus": None}
+        described = self._latest_generation(described)
         output = described.get("output")
         return {
             "name": described["_name"],
             "instanceId": instance_id,
             "runtimeStatus": RUNTIME_STATUS.get(described["status"], described["status"]),
             "input": json.loads(described.get("input") or "null"),
-            "output": json.loads(output) if output else None,
+            "output": _output(output),
             "customStatus": custom_status(
                 self._client("dynamodb"), self.registry_table, instance_id
             ),
