@@ -373,3 +373,52 @@ def free_vars(expr: Expr) -> set[str]:
                     and hasattr(item, "__dataclass_fields__"):
                 found |= free_vars(item)
     return found
+
+
+_UNKNOWN = object()
+
+
+def fold(expr: Expr) -> Any:
+    """The value of an expression made only of constants (Python's meaning), or ``UNKNOWN``."""
+    match expr:
+        case Const(value):
+            return value
+        case Not(value):
+            v = fold(value)
+            return _UNKNOWN if v is _UNKNOWN else not v
+        case BinOp(op, left, right) if op in ("+", "-", "*"):
+            lv, rv = fold(left), fold(right)
+            numbers = all(isinstance(v, int | float) and not isinstance(v, bool)
+                          for v in (lv, rv))
+            if not numbers:
+                return _UNKNOWN
+            return lv + rv if op == "+" else lv - rv if op == "-" else lv * rv
+        case BoolOp(op, values):
+            folded = [fold(v) for v in values]
+            result: Any = _UNKNOWN
+            for v in folded:
+                if v is _UNKNOWN:
+                    return _UNKNOWN
+                result = v
+                if (op == "and" and not v) or (op == "or" and v):
+                    return v
+            return result
+        case Compare(op, left, right):
+            lv, rv = fold(left), fold(right)
+            if lv is _UNKNOWN or rv is _UNKNOWN:
+                return _UNKNOWN
+            ops = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b,
+                   "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
+                   ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+                   "is": lambda a, b: a is b, "is not": lambda a, b: a is not b}
+            if op not in ops or (type(lv) is not type(rv) and not (
+                    isinstance(lv, int | float) and isinstance(rv, int | float))):
+                return _UNKNOWN
+            try:
+                return ops[op](lv, rv)
+            except TypeError:
+                return _UNKNOWN
+    return _UNKNOWN
+
+
+UNKNOWN = _UNKNOWN

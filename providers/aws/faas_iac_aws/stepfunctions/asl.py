@@ -276,17 +276,59 @@ class Builder:
         state = self.states[name]
         return name, Exit(rule, "Next", self._assign_of(rule)), Exit(state, "Default")
 
+    def _split(self, test: ir.Expr, exits: list[Exit]) -> tuple[list[Exit], list[Exit],
+                                                                 list[Exit]]:
+        """Exits where ``test`` is known true, known false (from the constants they assign),
+        and the rest."""
+        yes: list[Exit] = []
+        no: list[Exit] = []
+        unknown: list[Exit] = []
+        for ex in exits:
+            value = ir.fold(ir.substitute(test, ex.assign or {}))
+            (unknown if value is ir.UNKNOWN else yes if value else no).append(ex)
+        return yes, no, unknown
+
     def _If(self, step: ir.If, exits: list[Exit]) -> list[Exit]:
-        _, yes, no = self._choice(step.test, exits, f"If line {step.line}")
-        done = self.block(step.body, [yes])
-        done += self.block(step.orelse, [no]) if step.orelse else [no]
+        if self.start is None:
+            value = ir.fold(self.sub(step.test))
+            if value is not ir.UNKNOWN:  # decided at compile time: no Choice state
+                return self.block(step.body if value else step.orelse, exits)
+            _, yes, no = self._choice(step.test, exits, f"If line {step.line}")
+            into_body, into_else = [yes], [no]
+        else:
+            into_body, into_else, unknown = self._split(step.test, exits)
+            if unknown:
+                _, yes, no = self._choice(step.test, unknown, f"If line {step.line}")
+                into_body.append(yes)
+                into_else.append(no)
+        done = self.block(step.body, into_body) if into_body else []
+        if step.orelse:
+            done += self.block(step.orelse, into_else) if into_else else []
+        else:
+            done += into_else
         return done
 
     def _While(self, step: ir.While, exits: list[Exit]) -> list[Exit]:
         if self.start is None:
+            entering = ir.fold(self.sub(step.test)) is True
+        else:
+            yes, _, _ = self._split(step.test, exits)
+            entering = bool(exits) and len(yes) == len(exits)
+        if entering:  # the first test is known to pass: enter the body, test at its end
+            if self.start is None:  # the body runs again: it cannot take the initial values
+                exits = self.materialize(exits)
+            before = set(self.states)
+            body = self.block(step.body, exits)
+            created = [n for n in self.states if n not in before]
+            if created:
+                _, again, out = self._choice(step.test, body, f"While line {step.line}")
+                again.holder[again.key] = created[0]
+                return [out]
+            exits = body
+        if self.start is None:
             exits = self.materialize(exits)
-        head, yes, no = self._choice(step.test, exits, f"While line {step.line}")
-        for ex in self.block(step.body, [yes]):
+        head, yes_rule, no = self._choice(step.test, exits, f"While line {step.line}")
+        for ex in self.block(step.body, [yes_rule]):
             ex.holder[ex.key] = head
         return [no]
 
@@ -417,4 +459,91 @@ def to_asl(workflow: ir.Workflow, names: Names) -> dict[str, Any]:
     builder.block(workflow.steps, [])
     if builder.start is None:  # an orchestrator with no step at all
         builder.new_state("Done", {"Type": "Succeed", "Output": None}, [])
-    return builder.finish()
+    definition = builder.finish()
+    thread_choices(definition)
+    return definition
+
+
+# -- jump threading -----------------------------------------------------------------------------
+def _inner(condition: str) -> str:
+    return condition.removeprefix("{%").removesuffix("%}").strip()
+
+
+def _and(first: str, second: str) -> str:
+    return "{% (" + _inner(first) + ") and (" + _inner(second) + ") %}"
+
+
+def thread_choices(definition: dict[str, Any]) -> None:
+    """Fewer transitions, same meaning: a Choice edge that leads to another Choice takes that
+    Choice's rules itself; one that leads to a plain Wait followed by a Choice decides first and
+    goes to a copy of the Wait per outcome (a Wait changes no variable, so the decision is the
+    same before and after it). Then drops the states nothing reaches."""
+    states: dict[str, dict[str, Any]] = definition["States"]
+
+    def targets_of(choice: dict[str, Any]) -> list[tuple[dict[str, Any] | None, str]]:
+        rules: list[tuple[dict[str, Any] | None, str]] = [(r, r["Next"]) for r in
+                                                           choice["Choices"]]
+        return [*rules, (None, choice["Default"])] if "Default" in choice else rules
+
+    def wait_then(wait: str, then: str) -> str:
+        name = f"{wait} then {then}"[:80]
+        if name not in states:
+            states[name] = {**states[wait], "Next": then}
+        return name
+
+    for _ in range(2):
+        changed = False
+        for name, state in list(states.items()):
+            if state.get("Type") != "Choice":
+                continue
+            rules: list[dict[str, Any]] = []
+            default = state.get("Default")
+            for rule, target in targets_of(state):
+                nxt = states.get(target, {})
+                via_wait = None
+                if nxt.get("Type") == "Wait" and not {"Assign", "Output"} & set(nxt) \
+                        and states.get(nxt.get("Next", ""), {}).get("Type") == "Choice":
+                    via_wait, nxt = target, states[nxt["Next"]]
+                if nxt.get("Type") != "Choice" or nxt is state or (rule and "Assign" in rule) \
+                        or len(nxt["Choices"]) > 4:
+                    if rule is not None:
+                        rules.append(rule)
+                    continue
+                changed = True
+                for inner, goal in targets_of(nxt):
+                    goal = wait_then(via_wait, goal) if via_wait else goal
+                    if inner is None:
+                        if rule is None:
+                            default = goal
+                        else:
+                            rules.append({"Condition": rule["Condition"], "Next": goal})
+                        continue
+                    cond = inner["Condition"] if rule is None else _and(rule["Condition"],
+                                                                        inner["Condition"])
+                    rules.append({**inner, "Condition": cond, "Next": goal})
+                if rule is None and "Default" not in nxt:
+                    state.pop("Default", None)
+                    default = None
+            state["Choices"] = rules
+            if default is not None:
+                state["Default"] = default
+        if not changed:
+            break
+    _drop_unreachable(definition)
+
+
+def _drop_unreachable(definition: dict[str, Any]) -> None:
+    states: dict[str, dict[str, Any]] = definition["States"]
+    seen: set[str] = set()
+    todo = [definition["StartAt"]]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in states:
+            continue
+        seen.add(name)
+        state = states[name]
+        todo += [state[k] for k in ("Next", "Default") if k in state]
+        todo += [r["Next"] for r in state.get("Choices", [])]
+        todo += [c["Next"] for c in state.get("Catch", [])]
+    for name in [n for n in states if n not in seen]:
+        del states[name]

@@ -43,8 +43,10 @@ Emitted = dict[str, Any]  # {step name: body}; a body may hold an _Assign until 
 
 
 class Builder:
-    def __init__(self, wf: ir.Workflow, names: Names) -> None:
+    def __init__(self, wf: ir.Workflow, names: Names,
+                 children: Mapping[str, ir.Workflow] | None = None) -> None:
         self.wf = wf
+        self.children = children or {}
         self.names = names
         self.env = infer(wf)
         self.responses = _response_vars(wf)
@@ -122,7 +124,9 @@ class Builder:
 
     def _call(self, call: ir.Call, result: str | None) -> dict[str, Any]:
         if call.kind == "orchestrator":
-            step: dict[str, Any] = {"call": call.name, "args": {"input": self.val(call.input)}}
+            param = var_name(param_of(self.children[call.name])) \
+                if call.name in self.children else ir.INPUT
+            step: dict[str, Any] = {"call": call.name, "args": {param: self.val(call.input)}}
             if result:
                 step["result"] = result
         else:
@@ -282,7 +286,9 @@ class Builder:
         err = var_name(step.error_var or f"__error{self.counter}")
         body = self.block(step.body)
         handler = self.block(step.handler)
-        out.append({self.name(f"try_{step.line}"): {"try": {"steps": body},
+        only = next(iter(body[0].values())) if len(body) == 1 else {}
+        tried = only if "call" in only else {"steps": body}  # one call: no nested step list
+        out.append({self.name(f"try_{step.line}"): {"try": tried,
                                                      "except": {"as": err, "steps": handler}}})
 
     def _Return(self, step: ir.Return, out: list[Emitted]) -> None:
@@ -362,11 +368,29 @@ def _render(node: Any, b: Builder) -> Any:
     return node
 
 
-def _subworkflow(wf: ir.Workflow, names: Names, helpers: set[str]) -> dict[str, Any]:
-    b = Builder(wf, names)
-    steps = b.block(wf.steps)
+def param_of(wf: ir.Workflow) -> str:
+    """The workflow's parameter: the variable its first statement copies the input into
+    (``order = ctx.get_input()``) when that variable is never reassigned, else ``input``."""
+    first = wf.steps[0] if wf.steps else None
+    if isinstance(first, ir.Assign) and first.value == ir.Var(ir.INPUT):
+        bound = [t for step in ir.walk(wf.steps) for t in _targets(step)]
+        if bound.count(first.target) == 1:
+            return first.target
+    return ir.INPUT
+
+
+def _subworkflow(wf: ir.Workflow, names: Names, helpers: set[str],
+                 children: Mapping[str, ir.Workflow] | None) -> dict[str, Any]:
+    b = Builder(wf, names, children)
+    param = param_of(wf)
+    steps = wf.steps
+    if param != ir.INPUT:  # the parameter takes the name; no step copies the input
+        b.r.aliases[ir.INPUT] = var_name(param)
+        b.declared.add(param)
+        steps = steps[1:]
+    body = b.block(steps)
     helpers |= b.helpers
-    return {"params": [ir.INPUT], "steps": _render(steps, b)}
+    return {"params": [var_name(param)], "steps": _render(body, b)}
 
 
 def to_workflows(workflow: ir.Workflow, names: Names,
@@ -374,7 +398,7 @@ def to_workflows(workflow: ir.Workflow, names: Names,
     """The Workflows definition of one orchestrator; ``orchestrators`` are the app's others
     (sub-orchestrations become subworkflows of this definition)."""
     helpers: set[str] = set()
-    out: dict[str, Any] = {"main": _subworkflow(workflow, names, helpers)}
+    out: dict[str, Any] = {"main": _subworkflow(workflow, names, helpers, orchestrators)}
     todo = list(workflow.orchestrators)
     while todo:
         child = todo.pop(0)
@@ -384,7 +408,7 @@ def to_workflows(workflow: ir.Workflow, names: Names,
             raise refuse("FIAC611", f"sub-orchestrator {child!r} has no translation to include "
                          "as a subworkflow", "translate it too (it must itself be translatable)",
                          workflow.file, workflow.line)
-        out[child] = _subworkflow(orchestrators[child], names, helpers)
+        out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators)
         todo += orchestrators[child].orchestrators
     if RETRY_ALWAYS in helpers:
         out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}
