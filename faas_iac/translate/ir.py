@@ -8,6 +8,8 @@ graph follows from it without guessing; :mod:`.graph` draws it.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -407,10 +409,10 @@ def fold(expr: Expr) -> Any:
             lv, rv = fold(left), fold(right)
             if lv is _UNKNOWN or rv is _UNKNOWN:
                 return _UNKNOWN
-            ops = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b,
-                   "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,
-                   ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
-                   "is": lambda a, b: a is b, "is not": lambda a, b: a is not b}
+            ops: dict[str, Callable[[Any, Any], bool]] = {
+                "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+                ">": operator.gt, ">=": operator.ge, "is": operator.is_,
+                "is not": operator.is_not}
             if op not in ops or (type(lv) is not type(rv) and not (
                     isinstance(lv, int | float) and isinstance(rv, int | float))):
                 return _UNKNOWN

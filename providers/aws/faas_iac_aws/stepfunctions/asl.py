@@ -493,7 +493,7 @@ def thread_choices(definition: dict[str, Any]) -> None:
 
     for _ in range(2):
         changed = False
-        for name, state in list(states.items()):
+        for state in list(states.values()):
             if state.get("Type") != "Choice":
                 continue
             rules: list[dict[str, Any]] = []
