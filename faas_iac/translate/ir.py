@@ -385,6 +385,9 @@ def fold(expr: Expr) -> Any:
     match expr:
         case Const(value):
             return value
+        case ListLit(items):
+            values = [fold(i) for i in items]
+            return _UNKNOWN if any(v is _UNKNOWN for v in values) else values
         case Not(value):
             v = fold(value)
             return _UNKNOWN if v is _UNKNOWN else not v
@@ -424,3 +427,21 @@ def fold(expr: Expr) -> Any:
 
 
 UNKNOWN = _UNKNOWN
+
+
+def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
+    """``expr`` rebuilt bottom-up, each node replaced by ``fn(node)`` when that is not None."""
+    if not hasattr(expr, "__dataclass_fields__") or isinstance(expr, Const | Native):
+        return fn(expr) or expr
+    changes: dict[str, Any] = {}
+    for name in expr.__dataclass_fields__:  # type: ignore[union-attr]
+        value = getattr(expr, name)
+        if isinstance(value, tuple):
+            value = tuple(
+                (v[0], transform(v[1], fn)) if isinstance(v, tuple) else transform(v, fn)
+                for v in value)
+        elif hasattr(value, "__dataclass_fields__"):
+            value = transform(value, fn)
+        changes[name] = value
+    rebuilt: Expr = type(expr)(**changes)
+    return fn(rebuilt) or rebuilt

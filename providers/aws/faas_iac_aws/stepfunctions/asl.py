@@ -333,6 +333,9 @@ class Builder:
         return [no]
 
     def _ForEach(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit]:
+        as_map = self._collecting_map(step, exits)
+        if as_map is not None:
+            return as_map
         self.counter += 1
         items, index = f"__items{self.counter}", f"__i{self.counter}"
         exits = self.assign(items, step.source, exits)
@@ -350,6 +353,72 @@ class Builder:
         for ex in body:
             ex.holder[ex.key] = head
         return [no]
+
+    def _collecting_map(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit] | None:
+        """``acc = []; for x in xs: ...; acc = acc + [value]`` (the body reading ``acc`` only
+        as ``len(acc)``, keeping nothing else for later) is a Map run one item at a time: its
+        result is ``acc`` and ``len(acc)`` is the item's index. No Choice state per item."""
+        body = step.body
+        last = body[-1] if body else None
+        if not (isinstance(last, ir.Assign) and isinstance(last.value, ir.BinOp)
+                and last.value.op == "+" and last.value.left == ir.Var(last.target)
+                and isinstance(last.value.right, ir.ListLit)
+                and len(last.value.right.items) == 1):
+            return None
+        acc, element = last.target, last.value.right.items[0]
+        allowed = ir.Assign | ir.Task | ir.SetStatus | ir.Timer
+        if not all(isinstance(s, allowed) for s in body):
+            return None
+        starts = [ir.fold(self.sub(ir.Var(acc)))] if self.start is None else \
+            [ir.fold(ir.substitute(ir.Var(acc), ex.assign or {})) for ex in exits]
+        if (not exits and self.start is not None) or any(v != [] for v in starts):
+            return None
+        index = ir.Var("__index")
+
+        def no_acc(e: ir.Expr) -> ir.Expr | None:
+            return index if e == ir.Builtin("len", (ir.Var(acc),)) else None
+
+        inner_steps: list[ir.Step] = []
+        for s in body[:-1]:
+            if isinstance(s, ir.Assign):
+                inner_steps.append(ir.Assign(s.target, ir.transform(s.value, no_acc), s.line))
+            elif isinstance(s, ir.Task):
+                call = s.call
+                inner_steps.append(ir.Task(ir.Call(call.kind, call.name, ir.transform(
+                    call.input, no_acc), call.retry), s.target, s.line))
+            elif isinstance(s, ir.SetStatus):
+                inner_steps.append(ir.SetStatus(ir.transform(s.value, no_acc), s.line))
+            else:
+                assert isinstance(s, ir.Timer)
+                inner_steps.append(ir.Timer(ir.transform(s.seconds, no_acc), s.line))
+        inner_steps.append(ir.Return(ir.transform(element, no_acc), last.line))
+        kept = {t for s in body[:-1] for t in ([s.target] if isinstance(
+            s, ir.Assign | ir.Task) and s.target else [])}
+        readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in _exprs(s)]
+        uses = {v for e in readers for v in ir.free_vars(e)}
+        if any(ir.Var(acc) in _vars_in(s) for s in inner_steps) or kept & uses:
+            return None
+        inner = Builder(self.wf, self.names)
+        inner.env = self.env
+        inner.pending = {step.var: ir.Native("$states.input.item"),
+                         "__index": ir.Native("$states.input.index", "num")}
+        inner.block(tuple(inner_steps), [])
+        processor = inner.finish()
+        processor.pop("Comment", None)
+        processor.pop("QueryLanguage", None)
+        processor["ProcessorConfig"] = {"Mode": "INLINE"}
+        body_state = {
+            "Type": "Map", "Items": self.tpl(step.source), "MaxConcurrency": 1,
+            "ItemSelector": {"item": "{% $states.context.Map.Item.Value %}",
+                             "index": "{% $states.context.Map.Item.Index %}"},
+            "ItemProcessor": {"ProcessorConfig": processor.pop("ProcessorConfig"),
+                              **processor},
+        }
+        name, block = self.new_state(f"For line {step.line}", body_state, exits)
+        state = self.states[name]
+        self.catchers(state)
+        block[acc] = ir.Native("$states.result", "list")
+        return [Exit(state, "Next", block, state)]
 
     def _Try(self, step: ir.Try, exits: list[Exit]) -> list[Exit]:
         self.counter += 1
@@ -547,3 +616,35 @@ def _drop_unreachable(definition: dict[str, Any]) -> None:
         todo += [c["Next"] for c in state.get("Catch", [])]
     for name in [n for n in states if n not in seen]:
         del states[name]
+
+
+def _exprs(step: ir.Step) -> list[ir.Expr]:
+    """The expressions a step reads itself (not those of the steps it contains)."""
+    match step:
+        case ir.Assign(_, value) | ir.SetStatus(value) | ir.Return(value):
+            return [value]
+        case ir.Task(call):
+            return [call.input]
+        case ir.FanOut(call, _, source):
+            return [call.input, source]
+        case ir.Parallel(calls):
+            return [c.input for c in calls]
+        case ir.Timer(seconds):
+            return [seconds]
+        case ir.WaitEvent(_, _, timeout):
+            return [timeout] if timeout is not None else []
+        case ir.If(test) | ir.While(test):
+            return [test]
+        case ir.ForEach(_, source):
+            return [source]
+        case ir.Raise(_, message):
+            return [message]
+        case ir.Reraise(error_var):
+            return [ir.Var(error_var)]
+        case ir.ContinueAsNew(value):
+            return [value]
+    return []
+
+
+def _vars_in(step: ir.Step) -> set[ir.Var]:
+    return {ir.Var(v) for e in _exprs(step) for v in ir.free_vars(e)}
