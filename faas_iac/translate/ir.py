@@ -434,7 +434,7 @@ def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
     if not hasattr(expr, "__dataclass_fields__") or isinstance(expr, Const | Native):
         return fn(expr) or expr
     changes: dict[str, Any] = {}
-    for name in expr.__dataclass_fields__:  # type: ignore[union-attr]
+    for name in expr.__dataclass_fields__:
         value = getattr(expr, name)
         if isinstance(value, tuple):
             value = tuple(

@@ -20,6 +20,7 @@ from faas_iac.translate.kinds import infer
 
 from .jsonata import Renderer, jsonata, template, var_name
 from .names import Names
+from .optimize import reads, thread_choices, vars_in
 
 LAMBDA = "arn:aws:states:::lambda:invoke"
 LAMBDA_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken"
@@ -394,9 +395,9 @@ class Builder:
         inner_steps.append(ir.Return(ir.transform(element, no_acc), last.line))
         kept = {t for s in body[:-1] for t in ([s.target] if isinstance(
             s, ir.Assign | ir.Task) and s.target else [])}
-        readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in _exprs(s)]
+        readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in reads(s)]
         uses = {v for e in readers for v in ir.free_vars(e)}
-        if any(ir.Var(acc) in _vars_in(s) for s in inner_steps) or kept & uses:
+        if any(ir.Var(acc) in vars_in(s) for s in inner_steps) or kept & uses:
             return None
         inner = Builder(self.wf, self.names)
         inner.env = self.env
@@ -531,120 +532,3 @@ def to_asl(workflow: ir.Workflow, names: Names) -> dict[str, Any]:
     definition = builder.finish()
     thread_choices(definition)
     return definition
-
-
-# -- jump threading -----------------------------------------------------------------------------
-def _inner(condition: str) -> str:
-    return condition.removeprefix("{%").removesuffix("%}").strip()
-
-
-def _and(first: str, second: str) -> str:
-    return "{% (" + _inner(first) + ") and (" + _inner(second) + ") %}"
-
-
-def thread_choices(definition: dict[str, Any]) -> None:
-    """Fewer transitions, same meaning: a Choice edge that leads to another Choice takes that
-    Choice's rules itself; one that leads to a plain Wait followed by a Choice decides first and
-    goes to a copy of the Wait per outcome (a Wait changes no variable, so the decision is the
-    same before and after it). Then drops the states nothing reaches."""
-    states: dict[str, dict[str, Any]] = definition["States"]
-
-    def targets_of(choice: dict[str, Any]) -> list[tuple[dict[str, Any] | None, str]]:
-        rules: list[tuple[dict[str, Any] | None, str]] = [(r, r["Next"]) for r in
-                                                           choice["Choices"]]
-        return [*rules, (None, choice["Default"])] if "Default" in choice else rules
-
-    def wait_then(wait: str, then: str) -> str:
-        name = f"{wait} then {then}"[:80]
-        if name not in states:
-            states[name] = {**states[wait], "Next": then}
-        return name
-
-    for _ in range(2):
-        changed = False
-        for state in list(states.values()):
-            if state.get("Type") != "Choice":
-                continue
-            rules: list[dict[str, Any]] = []
-            default = state.get("Default")
-            for rule, target in targets_of(state):
-                nxt = states.get(target, {})
-                via_wait = None
-                if nxt.get("Type") == "Wait" and not {"Assign", "Output"} & set(nxt) \
-                        and states.get(nxt.get("Next", ""), {}).get("Type") == "Choice":
-                    via_wait, nxt = target, states[nxt["Next"]]
-                if nxt.get("Type") != "Choice" or nxt is state or (rule and "Assign" in rule) \
-                        or len(nxt["Choices"]) > 4:
-                    if rule is not None:
-                        rules.append(rule)
-                    continue
-                changed = True
-                for inner, goal in targets_of(nxt):
-                    goal = wait_then(via_wait, goal) if via_wait else goal
-                    if inner is None:
-                        if rule is None:
-                            default = goal
-                        else:
-                            rules.append({"Condition": rule["Condition"], "Next": goal})
-                        continue
-                    cond = inner["Condition"] if rule is None else _and(rule["Condition"],
-                                                                        inner["Condition"])
-                    rules.append({**inner, "Condition": cond, "Next": goal})
-                if rule is None and "Default" not in nxt:
-                    state.pop("Default", None)
-                    default = None
-            state["Choices"] = rules
-            if default is not None:
-                state["Default"] = default
-        if not changed:
-            break
-    _drop_unreachable(definition)
-
-
-def _drop_unreachable(definition: dict[str, Any]) -> None:
-    states: dict[str, dict[str, Any]] = definition["States"]
-    seen: set[str] = set()
-    todo = [definition["StartAt"]]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in states:
-            continue
-        seen.add(name)
-        state = states[name]
-        todo += [state[k] for k in ("Next", "Default") if k in state]
-        todo += [r["Next"] for r in state.get("Choices", [])]
-        todo += [c["Next"] for c in state.get("Catch", [])]
-    for name in [n for n in states if n not in seen]:
-        del states[name]
-
-
-def _exprs(step: ir.Step) -> list[ir.Expr]:
-    """The expressions a step reads itself (not those of the steps it contains)."""
-    match step:
-        case ir.Assign(_, value) | ir.SetStatus(value) | ir.Return(value):
-            return [value]
-        case ir.Task(call):
-            return [call.input]
-        case ir.FanOut(call, _, source):
-            return [call.input, source]
-        case ir.Parallel(calls):
-            return [c.input for c in calls]
-        case ir.Timer(seconds):
-            return [seconds]
-        case ir.WaitEvent(_, _, timeout):
-            return [timeout] if timeout is not None else []
-        case ir.If(test) | ir.While(test):
-            return [test]
-        case ir.ForEach(_, source):
-            return [source]
-        case ir.Raise(_, message):
-            return [message]
-        case ir.Reraise(error_var):
-            return [ir.Var(error_var)]
-        case ir.ContinueAsNew(value):
-            return [value]
-    return []
-
-
-def _vars_in(step: ir.Step) -> set[ir.Var]:
-    return {ir.Var(v) for e in _exprs(step) for v in ir.free_vars(e)}
