@@ -445,3 +445,46 @@ def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
         changes[name] = value
     rebuilt: Expr = type(expr)(**changes)
     return fn(rebuilt) or rebuilt
+
+
+def reads(step: Step) -> list[Expr]:
+    """The expressions a step reads itself (not those of the steps it contains)."""
+    match step:
+        case Assign(_, value) | SetStatus(value) | Return(value):
+            return [value]
+        case Task(call):
+            return [call.input]
+        case FanOut(call, _, source):
+            return [call.input, source]
+        case Parallel(calls):
+            return [c.input for c in calls]
+        case Timer(seconds):
+            return [seconds]
+        case WaitEvent(_, _, timeout):
+            return [timeout] if timeout is not None else []
+        case If(test) | While(test):
+            return [test]
+        case ForEach(_, source):
+            return [source]
+        case Raise(_, message):
+            return [message]
+        case Reraise(error_var):
+            return [Var(error_var)]
+        case ContinueAsNew(value):
+            return [value]
+    return []
+
+
+def ends(steps: tuple[Step, ...]) -> bool:
+    """Whether every path through ``steps`` ends the orchestration (return, raise,
+    continue_as_new)."""
+    if not steps:
+        return False
+    last = steps[-1]
+    if isinstance(last, Return | Raise | Reraise | ContinueAsNew):
+        return True
+    if isinstance(last, If):
+        return ends(last.body) and ends(last.orelse)
+    if isinstance(last, Try):
+        return ends(last.body) and ends(last.handler)
+    return False

@@ -20,7 +20,7 @@ from faas_iac.translate.kinds import infer
 
 from .jsonata import Renderer, jsonata, template, var_name
 from .names import Names
-from .optimize import reads, thread_choices, vars_in
+from .optimize import thread_choices, vars_in
 
 LAMBDA = "arn:aws:states:::lambda:invoke"
 LAMBDA_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken"
@@ -395,7 +395,7 @@ class Builder:
         inner_steps.append(ir.Return(ir.transform(element, no_acc), last.line))
         kept = {t for s in body[:-1] for t in ([s.target] if isinstance(
             s, ir.Assign | ir.Task) and s.target else [])}
-        readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in reads(s)]
+        readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in ir.reads(s)]
         uses = {v for e in readers for v in ir.free_vars(e)}
         if any(ir.Var(acc) in vars_in(s) for s in inner_steps) or kept & uses:
             return None

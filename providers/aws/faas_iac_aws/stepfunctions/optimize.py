@@ -91,33 +91,5 @@ def _drop_unreachable(definition: dict[str, Any]) -> None:
         del states[name]
 
 
-def reads(step: ir.Step) -> list[ir.Expr]:
-    """The expressions a step reads itself (not those of the steps it contains)."""
-    match step:
-        case ir.Assign(_, value) | ir.SetStatus(value) | ir.Return(value):
-            return [value]
-        case ir.Task(call):
-            return [call.input]
-        case ir.FanOut(call, _, source):
-            return [call.input, source]
-        case ir.Parallel(calls):
-            return [c.input for c in calls]
-        case ir.Timer(seconds):
-            return [seconds]
-        case ir.WaitEvent(_, _, timeout):
-            return [timeout] if timeout is not None else []
-        case ir.If(test) | ir.While(test):
-            return [test]
-        case ir.ForEach(_, source):
-            return [source]
-        case ir.Raise(_, message):
-            return [message]
-        case ir.Reraise(error_var):
-            return [ir.Var(error_var)]
-        case ir.ContinueAsNew(value):
-            return [value]
-    return []
-
-
 def vars_in(step: ir.Step) -> set[ir.Var]:
-    return {ir.Var(v) for e in reads(step) for v in ir.free_vars(e)}
+    return {ir.Var(v) for e in ir.reads(step) for v in ir.free_vars(e)}
