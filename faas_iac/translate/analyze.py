@@ -527,20 +527,6 @@ class Analyzer:
         return [ir.Assign(node.target.id, self.expr(value), node.lineno)]
 
 
-def _ends(steps: tuple[ir.Step, ...]) -> bool:
-    """Whether every path through ``steps`` ends (return, raise, continue_as_new)."""
-    if not steps:
-        return False
-    last = steps[-1]
-    if isinstance(last, ir.Return | ir.Raise | ir.Reraise | ir.ContinueAsNew):
-        return True
-    if isinstance(last, ir.If):
-        return _ends(last.body) and _ends(last.orelse)
-    if isinstance(last, ir.Try):
-        return _ends(last.body) and _ends(last.handler)
-    return False
-
-
 def analyze(handler: Callable[..., Any], name: str | None = None, *,
             activities: Iterable[str] | None = None,
             orchestrators: Iterable[str] | None = None, root: Path | None = None) -> ir.Workflow:
@@ -564,7 +550,7 @@ def analyze(handler: Callable[..., Any], name: str | None = None, *,
                      "write it as def name(ctx): ... with yields", file, start)
     analyzer = Analyzer(fn, file, getattr(handler, "__globals__", {}), activities, orchestrators)
     steps = analyzer.block(fn.body)
-    if not _ends(steps):
+    if not ir.ends(steps):
         steps = (*steps, ir.Return(ir.Const(None), fn.end_lineno or fn.lineno))
     return ir.Workflow(fn_name, steps, file, fn.lineno,
                        tuple(sorted(analyzer.used["activity"])),

@@ -8,6 +8,8 @@ graph follows from it without guessing; :mod:`.graph` draws it.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -373,3 +375,116 @@ def free_vars(expr: Expr) -> set[str]:
                     and hasattr(item, "__dataclass_fields__"):
                 found |= free_vars(item)
     return found
+
+
+_UNKNOWN = object()
+
+
+def fold(expr: Expr) -> Any:
+    """The value of an expression made only of constants (Python's meaning), or ``UNKNOWN``."""
+    match expr:
+        case Const(value):
+            return value
+        case ListLit(items):
+            values = [fold(i) for i in items]
+            return _UNKNOWN if any(v is _UNKNOWN for v in values) else values
+        case Not(value):
+            v = fold(value)
+            return _UNKNOWN if v is _UNKNOWN else not v
+        case BinOp(op, left, right) if op in ("+", "-", "*"):
+            lv, rv = fold(left), fold(right)
+            numbers = all(isinstance(v, int | float) and not isinstance(v, bool)
+                          for v in (lv, rv))
+            if not numbers:
+                return _UNKNOWN
+            return lv + rv if op == "+" else lv - rv if op == "-" else lv * rv
+        case BoolOp(op, values):
+            folded = [fold(v) for v in values]
+            result: Any = _UNKNOWN
+            for v in folded:
+                if v is _UNKNOWN:
+                    return _UNKNOWN
+                result = v
+                if (op == "and" and not v) or (op == "or" and v):
+                    return v
+            return result
+        case Compare(op, left, right):
+            lv, rv = fold(left), fold(right)
+            if lv is _UNKNOWN or rv is _UNKNOWN:
+                return _UNKNOWN
+            ops: dict[str, Callable[[Any, Any], bool]] = {
+                "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+                ">": operator.gt, ">=": operator.ge, "is": operator.is_,
+                "is not": operator.is_not}
+            if op not in ops or (type(lv) is not type(rv) and not (
+                    isinstance(lv, int | float) and isinstance(rv, int | float))):
+                return _UNKNOWN
+            try:
+                return ops[op](lv, rv)
+            except TypeError:
+                return _UNKNOWN
+    return _UNKNOWN
+
+
+UNKNOWN = _UNKNOWN
+
+
+def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
+    """``expr`` rebuilt bottom-up, each node replaced by ``fn(node)`` when that is not None."""
+    if not hasattr(expr, "__dataclass_fields__") or isinstance(expr, Const | Native):
+        return fn(expr) or expr
+    changes: dict[str, Any] = {}
+    for name in expr.__dataclass_fields__:
+        value = getattr(expr, name)
+        if isinstance(value, tuple):
+            value = tuple(
+                (v[0], transform(v[1], fn)) if isinstance(v, tuple) else transform(v, fn)
+                for v in value)
+        elif hasattr(value, "__dataclass_fields__"):
+            value = transform(value, fn)
+        changes[name] = value
+    rebuilt: Expr = type(expr)(**changes)
+    return fn(rebuilt) or rebuilt
+
+
+def reads(step: Step) -> list[Expr]:
+    """The expressions a step reads itself (not those of the steps it contains)."""
+    match step:
+        case Assign(_, value) | SetStatus(value) | Return(value):
+            return [value]
+        case Task(call):
+            return [call.input]
+        case FanOut(call, _, source):
+            return [call.input, source]
+        case Parallel(calls):
+            return [c.input for c in calls]
+        case Timer(seconds):
+            return [seconds]
+        case WaitEvent(_, _, timeout):
+            return [timeout] if timeout is not None else []
+        case If(test) | While(test):
+            return [test]
+        case ForEach(_, source):
+            return [source]
+        case Raise(_, message):
+            return [message]
+        case Reraise(error_var):
+            return [Var(error_var)]
+        case ContinueAsNew(value):
+            return [value]
+    return []
+
+
+def ends(steps: tuple[Step, ...]) -> bool:
+    """Whether every path through ``steps`` ends the orchestration (return, raise,
+    continue_as_new)."""
+    if not steps:
+        return False
+    last = steps[-1]
+    if isinstance(last, Return | Raise | Reraise | ContinueAsNew):
+        return True
+    if isinstance(last, If):
+        return ends(last.body) and ends(last.orelse)
+    if isinstance(last, Try):
+        return ends(last.body) and ends(last.handler)
+    return False

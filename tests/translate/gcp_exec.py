@@ -116,7 +116,8 @@ class GcpRunner:
 
         def go() -> None:
             try:
-                result["output"] = emulator.execute_workflow(config, {"input": value})
+                param = (config.get("main", {}).get("params") or ["input"])[0]
+                result["output"] = emulator.execute_workflow(config, {param: value})
             except Exception as exc:
                 result["error"] = f"{type(exc).__name__}: {exc}"
 

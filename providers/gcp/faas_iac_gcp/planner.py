@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from faas_iac.errors import NotExpressible
+from faas_iac.errors import FaasError, NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.model import Plan, PlanResource, ordered
 from faas_iac.plan.providers import BuildContext
 from faas_iac.schedule import parse_schedule
 from faas_iac.translate import translate_all
+from faas_iac.translate.limits import WORKFLOWS, check_ir, check_size
 
 from . import schedule as gcp_schedule
 from .workflows import default_names, to_yaml
@@ -116,11 +117,17 @@ class GcpProvider:
         workflows = translate_all(app, root)
         names = default_names(app.name, [f.name for f in app.by_kind("activity")],
                               region=REGION, project=PROJECT)
+        texts = {name: to_yaml(wf, names, workflows) for name, wf in sorted(workflows.items())}
+        problems = [d for name, wf in workflows.items()
+                    for d in [*check_ir(wf, WORKFLOWS), *check_size(wf, texts[name], WORKFLOWS)]
+                    if d.severity == "error"]
+        if problems:
+            raise FaasError(problems)
         written = []
-        for name, wf in sorted(workflows.items()):
+        for name, text in texts.items():
             path = out / "workflows" / f"{name}.yaml"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(to_yaml(wf, names, workflows), encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
             written.append(f"workflows/{name}.yaml")
         return written
 

@@ -261,6 +261,9 @@ def jsonata(e: ir.Expr, env: dict[str, str | None] | None = None) -> str:
 def template(e: ir.Expr, env: dict[str, str | None] | None = None) -> object:
     """A field value for a JSONata state: a JSON constant as itself, anything else as
     ``{% expression %}``."""
+    folded = ir.fold(e)
+    if (folded is not ir.UNKNOWN and isinstance(folded, bool | int | float)) or folded is None:
+        return folded
     if isinstance(e, ir.Const) and not isinstance(e.value, str):
         return e.value
     if isinstance(e, ir.Const):

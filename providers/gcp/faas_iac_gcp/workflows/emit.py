@@ -43,8 +43,10 @@ Emitted = dict[str, Any]  # {step name: body}; a body may hold an _Assign until 
 
 
 class Builder:
-    def __init__(self, wf: ir.Workflow, names: Names) -> None:
+    def __init__(self, wf: ir.Workflow, names: Names,
+                 children: Mapping[str, ir.Workflow] | None = None) -> None:
         self.wf = wf
+        self.children = children or {}
         self.names = names
         self.env = infer(wf)
         self.responses = _response_vars(wf)
@@ -90,10 +92,19 @@ class Builder:
     # -- steps --------------------------------------------------------------------------------
     def block(self, steps: tuple[ir.Step, ...]) -> list[Emitted]:
         out: list[Emitted] = []
-        for step in steps:
+        i = 0
+        while i < len(steps):
+            step = steps[i]
             self.line = getattr(step, "line", self.line) or self.line
+            if isinstance(step, ir.WaitEvent) and i + 1 < len(steps) \
+                    and isinstance(steps[i + 1], ir.If):
+                used = self._race(step, steps[i + 1], steps[i + 2:], out)  # type: ignore[arg-type]
+                if used:
+                    i += 2 + used - 1
+                    continue
             method = getattr(self, f"_{type(step).__name__}")
             method(step, out)
+            i += 1
         return out
 
     def assign(self, out: list[Emitted], target: str, e: ir.Expr) -> None:
@@ -122,7 +133,9 @@ class Builder:
 
     def _call(self, call: ir.Call, result: str | None) -> dict[str, Any]:
         if call.kind == "orchestrator":
-            step: dict[str, Any] = {"call": call.name, "args": {"input": self.val(call.input)}}
+            param = var_name(param_of(self.children[call.name])) \
+                if call.name in self.children else ir.INPUT
+            step: dict[str, Any] = {"call": call.name, "args": {param: self.val(call.input)}}
             if result:
                 step["result"] = result
         else:
@@ -183,7 +196,7 @@ class Builder:
         out.append({self.name("sleep"): {"call": "sys.sleep",
                                          "args": {"seconds": self.val(step.seconds)}}})
 
-    def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
+    def _callback(self, step: ir.WaitEvent, out: list[Emitted]) -> str:
         cb = f"__cb_{step.event}"
         out.append({self.name(f"callback_{step.event}"): {
             "call": "events.create_callback_endpoint", "args": {"http_callback_method": "POST"},
@@ -194,6 +207,71 @@ class Builder:
             register["auth"] = {"type": "OIDC"}
         out.append({self.name(f"register_{step.event}"): {"call": "http.post",
                                                            "args": register}})
+        return cb
+
+    def _race(self, step: ir.WaitEvent, branch: ir.If, rest: tuple[ir.Step, ...],
+              out: list[Emitted]) -> int:
+        """``winner = yield task_any([event, timer])`` then ``if winner == event: ... else:
+        ...`` (the timer side ending): the event side runs after the wait, the timer side in
+        its ``except``; no winner variable, no switch on the way. Returns how many steps it
+        used (1 + the steps after the ``if`` it took as the timer side), 0 if not this shape."""
+        test = branch.test
+        if step.timeout_seconds is None or not step.winner or not isinstance(test, ir.Compare) \
+                or test.op != "==" or ir.Var(step.winner) not in (test.left, test.right):
+            return 0
+        tag = test.right if test.left == ir.Var(step.winner) else test.left
+        if tag not in (ir.Const(step.event_tag), ir.Const(step.timer_tag)):
+            return 0
+        used = 1
+        if tag == ir.Const(step.event_tag):
+            on_event, on_timer = branch.body, branch.orelse
+            if not on_timer and ir.ends(on_event):  # the code after the if is the timer side
+                on_timer, used = rest, 1 + len(rest)
+        else:
+            on_event, on_timer = branch.orelse + rest, branch.body
+            used = 1 + len(rest)
+        everything = ir.walk(self.wf.steps)
+        read = [v for s in everything if s is not branch for e in ir.reads(s)
+                for v in ir.free_vars(e)]
+        if step.winner in read or not ir.ends(on_timer):
+            return 0
+        bound = [t for s in everything for t in _targets(s)]
+        timer_reads = {v for s in ir.walk(on_timer) for e in ir.reads(s)
+                       for v in ir.free_vars(e)}
+        target = step.target
+        alias = bool(target) and bound.count(target or "") == 1 and target not in timer_reads
+        cb = self._callback(step, out)
+        ev = f"__ev_{step.event}"
+        if target and alias:
+            self.r.aliases[target] = f"{ev}.http_request.body"
+        err = f"__err_{step.event}"
+        timer: list[Emitted] = []
+        if target and target in timer_reads:
+            self.assign(timer, target, ir.Const(None))
+        timer += self.block(on_timer)
+        timed_out = '${"TimeoutError" in ' + err + ".tags}"
+        only = next(iter(timer[0].values())) if len(timer) == 1 else {}
+        if set(only) in ({"return"}, {"raise"}):
+            handler = [{self.name(f"timeout_{step.event}"): {"switch": [
+                {"condition": timed_out, **only}]}},
+                {self.name(f"error_{step.event}"): {"raise": "${" + err + "}"}}]
+        else:
+            handler = [{self.name(f"not_timeout_{step.event}"): {"switch": [{
+                "condition": '${not("TimeoutError" in ' + err + ".tags)}",
+                "raise": "${" + err + "}"}]}}, *timer]
+        wait = {"call": "events.await_callback", "args": {
+            "callback": "${" + cb + "}", "timeout": self.val(step.timeout_seconds)},
+            "result": ev}
+        out.append({self.name(f"wait_{step.event}"): {
+            "try": wait, "except": {"as": err, "steps": handler}}})
+        if target and not alias:
+            self.declared.add(target)
+            self.assign(out, target, ir.Native(f"{ev}.http_request.body"))
+        out.extend(self.block(on_event))
+        return used
+
+    def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
+        cb = self._callback(step, out)
         seconds: Any = 31_536_000 if step.timeout_seconds is None else self.val(
             step.timeout_seconds)
         ev = f"__ev_{step.event}"
@@ -282,7 +360,9 @@ class Builder:
         err = var_name(step.error_var or f"__error{self.counter}")
         body = self.block(step.body)
         handler = self.block(step.handler)
-        out.append({self.name(f"try_{step.line}"): {"try": {"steps": body},
+        only = next(iter(body[0].values())) if len(body) == 1 else {}
+        tried = only if "call" in only else {"steps": body}  # one call: no nested step list
+        out.append({self.name(f"try_{step.line}"): {"try": tried,
                                                      "except": {"as": err, "steps": handler}}})
 
     def _Return(self, step: ir.Return, out: list[Emitted]) -> None:
@@ -362,11 +442,29 @@ def _render(node: Any, b: Builder) -> Any:
     return node
 
 
-def _subworkflow(wf: ir.Workflow, names: Names, helpers: set[str]) -> dict[str, Any]:
-    b = Builder(wf, names)
-    steps = b.block(wf.steps)
+def param_of(wf: ir.Workflow) -> str:
+    """The workflow's parameter: the variable its first statement copies the input into
+    (``order = ctx.get_input()``) when that variable is never reassigned, else ``input``."""
+    first = wf.steps[0] if wf.steps else None
+    if isinstance(first, ir.Assign) and first.value == ir.Var(ir.INPUT):
+        bound = [t for step in ir.walk(wf.steps) for t in _targets(step)]
+        if bound.count(first.target) == 1:
+            return first.target
+    return ir.INPUT
+
+
+def _subworkflow(wf: ir.Workflow, names: Names, helpers: set[str],
+                 children: Mapping[str, ir.Workflow] | None) -> dict[str, Any]:
+    b = Builder(wf, names, children)
+    param = param_of(wf)
+    steps = wf.steps
+    if param != ir.INPUT:  # the parameter takes the name; no step copies the input
+        b.r.aliases[ir.INPUT] = var_name(param)
+        b.declared.add(param)
+        steps = steps[1:]
+    body = b.block(steps)
     helpers |= b.helpers
-    return {"params": [ir.INPUT], "steps": _render(steps, b)}
+    return {"params": [var_name(param)], "steps": _render(body, b)}
 
 
 def to_workflows(workflow: ir.Workflow, names: Names,
@@ -374,7 +472,7 @@ def to_workflows(workflow: ir.Workflow, names: Names,
     """The Workflows definition of one orchestrator; ``orchestrators`` are the app's others
     (sub-orchestrations become subworkflows of this definition)."""
     helpers: set[str] = set()
-    out: dict[str, Any] = {"main": _subworkflow(workflow, names, helpers)}
+    out: dict[str, Any] = {"main": _subworkflow(workflow, names, helpers, orchestrators)}
     todo = list(workflow.orchestrators)
     while todo:
         child = todo.pop(0)
@@ -384,7 +482,7 @@ def to_workflows(workflow: ir.Workflow, names: Names,
             raise refuse("FIAC611", f"sub-orchestrator {child!r} has no translation to include "
                          "as a subworkflow", "translate it too (it must itself be translatable)",
                          workflow.file, workflow.line)
-        out[child] = _subworkflow(orchestrators[child], names, helpers)
+        out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators)
         todo += orchestrators[child].orchestrators
     if RETRY_ALWAYS in helpers:
         out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}

@@ -36,6 +36,7 @@ class Renderer:
                  ) -> None:
         self.env = env
         self.responses = responses  # variables holding an HTTP response: the value is .body
+        self.aliases: dict[str, str] = {}
 
     def kind(self, e: ir.Expr) -> str | None:
         return expr_kind(e, self.env)
@@ -80,7 +81,7 @@ class Renderer:
         return e.text
 
     def _Var(self, e: ir.Var) -> str:
-        name = var_name(e.name)
+        name = self.aliases.get(e.name) or var_name(e.name)
         return f"{name}.body" if e.name in self.responses else name
 
     def _Index(self, e: ir.Index) -> str:
