@@ -79,3 +79,27 @@ def test_lambda_limits_are_coded_errors(tmp_path: Path) -> None:
     assert all(code in CODES for code in codes)
     text = err.value.render()
     assert "900" in text and "visibility_timeout=60" in text and "app.py" in text
+
+
+def test_scaling_and_monitoring_options(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "from faas_iac import App\n"
+        "app = App('scale')\n"
+        "@app.http('/hot', min_instances=2, max_instances=20, tracing=True,\n"
+        "          log_retention_days=10, error_alert=False)\n"
+        "def hot(req, ctx):\n    return None\n"
+    )
+    from faas_iac.api import load
+
+    model, root = load(str(tmp_path / "app.py"))
+    plan = compile_app(model, root, "aws").plan
+    fn = plan.resource("fn-hot").properties
+    assert fn["publish"] is True and fn["reserved_concurrent_executions"] == 20
+    assert fn["tracing_config"] == {"mode": "Active"}
+    provisioned = plan.resource("provisioned-hot").properties
+    assert provisioned["provisioned_concurrent_executions"] == 2
+    assert provisioned["qualifier"] == {"$sub": "${fn-hot.version}"}
+    assert plan.resource("log-hot").properties["retention_in_days"] == 14  # next allowed value
+    assert not [r for r in plan.resources if r.name == "alarm-hot"]
+    route = plan.resource("route-hot-get").properties
+    assert route["authorization_type"] == "AWS_IAM"  # auth="function" is never anonymous

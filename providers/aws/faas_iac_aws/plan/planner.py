@@ -272,6 +272,13 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
     return [*out, *plan_trigger(app, fn, policy)]
 
 
+def _with_reference_deps(res: PlanResource) -> PlanResource:
+    missing = refs_in(res.properties) - set(res.depends_on) - {res.name}
+    if not missing:
+        return res
+    return res.model_copy(update={"depends_on": (*res.depends_on, *sorted(missing))})
+
+
 def plan(app: AppModel, build: BuildContext) -> Plan:
     _limits(app)
     layer = layer_artifact()
@@ -303,12 +310,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     for name in sorted(durable.machines):
         outputs[f"state_machine:{name}"] = ref(durable.machine_logical(name))
     # Every reference is a dependency, so each emitter can create in plan order.
-    resources = [
-        r.model_copy(
-            update={"depends_on": tuple((set(r.depends_on) | refs_in(r.properties)) - {r.name})}
-        )
-        for r in resources
-    ]
+    resources = [_with_reference_deps(r) for r in resources]
     return Plan(
         provider="aws",
         app=app.name,

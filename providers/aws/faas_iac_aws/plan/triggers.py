@@ -39,9 +39,13 @@ def _permission(fn: Function, suffix: str, principal: str, source_arn: Any) -> P
     )
 
 
+_GREEDY = re.compile(r"\{\*([A-Za-z_][A-Za-z0-9_]*)\}")
+_PARAM = re.compile(r"\{[^}]+\}")
+
+
 def api_path(route: str) -> str:
     """``/files/{*rest}`` → ``/files/{rest+}`` (API Gateway's greedy parameter)."""
-    return re.sub(r"\{\*([A-Za-z_][A-Za-z0-9_]*)\}", r"{\1+}", route)
+    return _GREEDY.sub(lambda m: "{" + m.group(1) + "+}", route) if "{*" in route else route
 
 
 def http_api(app: AppModel) -> list[PlanResource]:
@@ -101,7 +105,7 @@ def _http(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
         auth["authorizer_id"] = ref(authorizer, "id")
         deps.append(authorizer)
     path = api_path(t.route)
-    source_path = re.sub(r"\{[^}]+\}", "*", path)
+    source_path = _PARAM.sub("*", path)
     for method in t.methods:
         out.append(
             PlanResource(
