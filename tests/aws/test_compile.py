@@ -1,10 +1,11 @@
 """``faas-iac compile APP --provider aws``: plan.json, the code and adapter zips, one ASL file
-per orchestrator (checked by cfn-lint's Step Functions schema, rule E3601), byte-identical
-output for the same source, and coded errors for what Lambda cannot run."""
+per orchestrator (checked by asl-validator and cfn-lint's Step Functions schema, rule E3601),
+byte-identical output for the same source, and coded errors for what Lambda cannot run."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import cfnlint.api
@@ -47,6 +48,13 @@ def test_compile_writes_plan_zips_and_state_machines(app: str, tmp_path: Path) -
             },
         }
     if files:
+        validator = ROOT / "node_modules" / ".bin" / "asl-validator"
+        assert validator.exists(), "run npm install (asl-validator is in package.json)"
+        args = [str(validator)]
+        for name in files:
+            args += ["--json-path", str(tmp_path / "a" / name)]
+        checked = subprocess.run(args, capture_output=True, text=True, timeout=120)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
         matches = cfnlint.api.lint(json.dumps(template))
         # cfn-lint 1.x's ASL schema predates JSONata mode, where a Wait's Seconds (or a
         # Task's TimeoutSeconds) may be a "{% ... %}" expression: those matches are its gap.
