@@ -68,7 +68,7 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
         by_name[res.name] = res
     waiting = {r.name: {d for d in r.depends_on} for r in resources}
     for name, deps in waiting.items():
-        missing = deps - by_name.keys()
+        missing = {d for d in deps if d not in by_name}  # (set - dict.keys() copies the keys)
         if missing:
             raise FaasError.one(
                 "FIAC203", f"plan resource {name!r} depends on unknown {sorted(missing)}"
