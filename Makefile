@@ -20,7 +20,7 @@ dev: install
 	$(BIN)/faas-iac dev $(APP)
 
 lint: install
-	$(BIN)/ruff check faas_iac providers tests benchmarks examples stacks
+	$(BIN)/ruff check .
 
 typecheck: install
 	$(BIN)/mypy

@@ -62,7 +62,7 @@ def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float]
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
         capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    ).stdout
 
     def ms(label: str) -> float:
         m = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", out)
@@ -94,58 +94,88 @@ def python_load(url: str, duration: int, connections: int) -> tuple[float, float
     async def main() -> None:
         until = time.perf_counter() + duration
         await asyncio.gather(*(_client(m.group(1), int(m.group(2)), m.group(3), until, lat)
-                               for _ in range(connections)))  # fmt: skip
+                               for _ in range(connections)))
 
     asyncio.run(main())
     q = statistics.quantiles(lat, n=100)
     return len(lat) / duration, q[49] * 1000, q[98] * 1000
 
 
-def measure(name: str, cmd: list[str], port: int, path: str, args: argparse.Namespace) -> Result:
-    started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            cwd=HERE.parent)  # fmt: skip
-    try:
-        startup = first_200(port, path, proc, started)
-        url = f"http://127.0.0.1:{port}{path}"
-        load = wrk if shutil.which("wrk") and not args.python_client else python_load
-        load(url, 2, args.connections)  # warm-up
-        rps, p50, p99 = load(url, args.duration, args.connections)
-    finally:
-        proc.send_signal(signal.SIGINT)
+@dataclass
+class Server:
+    name: str
+    cmd: list[str]
+    port: int
+    path: str
+    proc: subprocess.Popen[bytes] | None = None
+    startup_s: float = 0.0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{self.path}"
+
+    def start(self) -> None:
+        started = time.perf_counter()
+        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, cwd=HERE.parent)
+        self.startup_s = first_200(self.port, self.path, self.proc, started)
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGINT)
         try:
-            proc.wait(15)
+            self.proc.wait(15)
         except subprocess.TimeoutExpired:
-            proc.kill()
-    return Result(name, startup, rps, p50, p99)
+            self.proc.kill()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per round")
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
     args = parser.parse_args()
+    load = wrk if shutil.which("wrk") and not args.python_client else python_load
     with tempfile.TemporaryDirectory() as state:
         port = free_port()
-        ours = measure(
-            "faas-iac dev",
-            [str(BIN / "faas-iac"), "dev", str(HERE / "hello" / "app.py"), "--port", str(port),
-             "--state-dir", state, "--log-level", "warning"],
-            port, "/api/hello", args,
-        )
-    port = free_port()
-    source = str(HERE / "hello" / "main.py")
-    cmd = [str(BIN / "functions-framework"), "--target", "hello", "--source", source,
-           "--host", "127.0.0.1", "--port", str(port)]  # fmt: skip
-    peer = measure("functions-framework", cmd, port, "/", args)
-    tool = "wrk" if shutil.which("wrk") and not args.python_client else "python client"
-    print(f"load: {tool}, {args.connections} connections, {args.duration} s, "
-          f"{os.cpu_count()} cores shared by both servers and the client")  # fmt: skip
-    print(f"{'server':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}")
-    for r in (ours, peer):
-        print(f"{r.name:<22}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}{r.startup_s:>14.3f}")
-    print(f"ratio (faas-iac dev / functions-framework req/s): {ours.rps / peer.rps:.2f}x")
+        ours = Server("faas-iac dev", [str(BIN / "faas-iac"), "dev", str(HERE / "hello" / "app.py"),
+                                       "--port", str(port), "--state-dir", state,
+                                       "--log-level", "warning"], port, "/api/hello")
+        port = free_port()
+        peer = Server("functions-framework", [str(BIN / "functions-framework"), "--target",
+                                              "hello", "--source", str(HERE / "hello" / "main.py"),
+                                              "--host", "127.0.0.1", "--port", str(port)],
+                      port, "/")
+        runs: dict[str, list[tuple[float, float, float]]] = {ours.name: [], peer.name: []}
+        try:
+            for server in (ours, peer):
+                server.start()
+                load(server.url, 1, args.connections)  # warm-up
+            # Rounds alternate between the two servers, so a neighbour's load on this shared
+            # machine falls on both alike; the median round of each is reported.
+            for _ in range(args.rounds):
+                for server in (ours, peer):
+                    runs[server.name].append(load(server.url, args.duration, args.connections))
+        finally:
+            ours.stop()
+            peer.stop()
+    results = []
+    for server in (ours, peer):
+        rps, p50, p99 = sorted(runs[server.name])[len(runs[server.name]) // 2]
+        results.append(Result(server.name, server.startup_s, rps, p50, p99))
+    tool = "wrk" if load is wrk else "python client"
+    print(f"load: {tool}, {args.connections} connections, {args.rounds} alternating rounds of "
+          f"{args.duration} s per server (median shown), {os.cpu_count()} cores shared by both "
+          "servers and the client")
+    print(f"{'server':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}  rounds")
+    for r in results:
+        each = ", ".join(f"{x[0]:.0f}" for x in runs[r.name])
+        print(f"{r.name:<22}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
+              f"{r.startup_s:>14.3f}  {each}")
+    ratio = results[0].rps / results[1].rps
+    print(f"ratio (faas-iac dev / functions-framework req/s): {ratio:.2f}x")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,13 @@ class LoadedApp:
     module: str
 
 
+def _shown(path: str) -> str:
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
 def _user_frame(exc: BaseException, root: Path) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     for frame in reversed(frames):
@@ -34,7 +41,7 @@ def _user_frame(exc: BaseException, root: Path) -> str:
             Path(frame.filename).resolve().relative_to(root.resolve())
         except ValueError:
             continue
-        return f"{Path(frame.filename).name}:{frame.lineno}"
+        return f"{_shown(frame.filename)}:{frame.lineno}"
     return ""
 
 
@@ -55,7 +62,7 @@ def _import(name: str, path: Path | None, root: Path) -> ModuleType:
             "FIAC001",
             f"syntax error: {exc.msg}",
             fix="correct the Python syntax at that line",
-            location=f"{Path(exc.filename or '?').name}:{exc.lineno}",
+            location=f"{_shown(exc.filename or '?')}:{exc.lineno}",
         ) from None
     except ModuleNotFoundError as exc:
         if path is None and exc.name and name.startswith(exc.name):

@@ -169,6 +169,44 @@ def _rate_fields(rate: Rate) -> tuple[tuple[int, ...], ...] | None:
     return None
 
 
+_NAME_VALUES = {
+    name: i
+    for names in (
+        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"),
+    )
+    for i, name in enumerate(names, start=1)
+} | {name: i for i, name in enumerate(("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"))}
+_RANGE = re.compile(r"^(\w+)-(\w+)(/\d+)?$")
+
+
+def _value(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    return _NAME_VALUES.get(token.upper())
+
+
+def _normalise(field: str, cron: str) -> str:
+    """Rewrite ``a-a`` ranges as ``a`` (croniter reads them as ``*``) and refuse reversed,
+    wrap-around ranges such as ``6-0``, which cron implementations read differently."""
+    pieces = []
+    for piece in field.split(","):
+        m = _RANGE.match(piece)
+        if m:
+            low, high = _value(m.group(1)), _value(m.group(2))
+            if low is not None and high is not None:
+                if low == high:
+                    piece = m.group(1)
+                elif low > high:
+                    raise ScheduleError(
+                        "FIAC110",
+                        f"cron {cron!r} has the reversed range {piece!r}, which targets read "
+                        "differently",
+                        "write ranges low-high, or a list (e.g. 0,6 for Sunday and Saturday)",
+                    )
+        pieces.append(piece)
+    return ",".join(pieces)
+
+
 def _expand(cron: str) -> tuple[tuple[int, ...], ...]:
     parts = cron.split()
     if len(parts) not in (5, 6):
@@ -184,7 +222,7 @@ def _expand(cron: str) -> tuple[tuple[int, ...], ...]:
             f"cron {cron!r} uses L, W, # or ?, which not every target understands",
             "use plain numbers, ranges (1-5), lists (1,15) and steps (*/5)",
         )
-    six = parts if len(parts) == 6 else ["0", *parts]
+    six = [_normalise(f, cron) for f in (parts if len(parts) == 6 else ["0", *parts])]
     try:
         expanded, _ = croniter.expand(" ".join(six), second_at_beginning=True)
     except (CroniterBadCronError, ValueError) as exc:

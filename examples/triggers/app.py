@@ -78,7 +78,7 @@ def on_item(event: CloudEvent, ctx: Context) -> None:
 
 
 @app.storage("files", events=["created", "deleted"], prefix="items/", suffix=".json",
-             writes=[SEEN, "bus:default"])  # fmt: skip
+             writes=[SEEN, "bus:default"])
 def on_file(event: CloudEvent, ctx: Context) -> None:
     note(ctx, f"storage:{event.subject}:{event.type}")
     if event.type == "object.created":
@@ -110,7 +110,7 @@ def on_news(msg: Message, ctx: Context) -> None:
 
 
 @app.queue("jobs", batch_size=5, max_deliveries=3, visibility_timeout=5, dead_letter=True,
-           writes=[SEEN])  # fmt: skip
+           writes=[SEEN])
 def on_job(msg: Message, ctx: Context) -> None:
     body = msg.json()
     if body.get("fail"):

@@ -35,6 +35,7 @@ def cli() -> None:
 
     \b
     Start here:
+      faas-iac dev examples/shop/app.py
       faas-iac validate examples/shop/app.py
       faas-iac plan examples/shop/app.py --provider local
       faas-iac compile examples/shop/app.py --provider local --out out/

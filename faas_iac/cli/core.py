@@ -101,4 +101,22 @@ def compile_cmd(app: str, provider: str, out: Path) -> None:
         click.echo(str(out / path))
 
 
-COMMANDS = [schema, validate, plan, compile_cmd]
+@click.command()
+@APP
+@_provider_option()
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the plain Pulumi program.",
+)
+def eject(app: str, provider: str, out: Path) -> None:
+    """Write a plain, readable Pulumi program of the app's resources, free of faas-iac."""
+    from ..pulumi import eject as eject_program
+
+    for name in eject_program(app, provider, out):
+        click.echo(str(out / name))
+
+
+COMMANDS = [schema, validate, plan, compile_cmd, eject]

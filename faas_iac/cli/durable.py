@@ -112,7 +112,7 @@ def status(
     client = _client(state_dir, url, key)
     if instance_id is None:
         wanted = [OrchestrationRuntimeStatus(s) for s in runtime_status]
-        _echo([s.to_json() for s in client.get_status_by(wanted or None)])
+        _echo([s.to_json() for s in client.get_status_by(runtime_status=wanted or None)])
         return
     found = client.get_status(instance_id)
     if found is None:
@@ -177,11 +177,24 @@ for _action in ("terminate", "suspend", "resume"):
 
 
 @durable.command()
-@click.argument("instance_id")
+@click.argument("instance_id", required=False)
+@click.option("--runtime-status", "-s", multiple=True,
+              help="Without INSTANCE_ID: purge finished instances with this status.")  # fmt: skip
 @_connection
-def purge(instance_id: str, state_dir: Path, url: str | None, key: str | None) -> None:
-    """Delete the history of a finished INSTANCE_ID."""
-    result = _client(state_dir, url, key).purge_instance_history(instance_id)
+def purge(instance_id: str | None, runtime_status: tuple[str, ...], state_dir: Path,
+          url: str | None, key: str | None) -> None:  # fmt: skip
+    """Delete the history of a finished INSTANCE_ID (or of every finished instance with
+    --runtime-status Completed|Failed|Terminated)."""
+    from ..durable.status import OrchestrationRuntimeStatus
+
+    client = _client(state_dir, url, key)
+    if instance_id is not None:
+        result = client.purge_instance_history(instance_id)
+    elif runtime_status:
+        wanted = [OrchestrationRuntimeStatus(s) for s in runtime_status]
+        result = client.purge_instance_history_by(runtime_status=wanted)
+    else:
+        raise click.UsageError("give an INSTANCE_ID or --runtime-status")
     click.echo(f"instances deleted: {result.instances_deleted}")
 
 

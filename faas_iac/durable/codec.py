@@ -53,16 +53,20 @@ def _hook(obj: dict[str, Any]) -> Any:
     return obj
 
 
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_default)
+_DECODER = json.JSONDecoder(object_hook=_hook)
+
+
 def dumps(value: Any) -> str:
     """A payload as compact JSON text."""
-    return json.dumps(value, separators=(",", ":"), default=_default)
+    return _ENCODER.encode(value)
 
 
 def loads(text: str | None) -> Any:
     """A payload from JSON text (``None`` stays ``None``); pydantic models come back typed."""
     if text is None:
         return None
-    return json.loads(text, object_hook=_hook)
+    return _DECODER.decode(text)
 
 
 def plain(text: str | None) -> Any:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
-import inspect
 import logging
 import queue
 import threading
@@ -29,15 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from . import codec, errors
-from .entities import DurableEntityContext, run_operation
-from .entity_id import EntityId
-from .orchestration import TERMINAL, Orchestration, error_of, now_ts
+from .activities import ActivityRunner, Job
+from .entities import EntityTable
+from .orchestration import TERMINAL, Orchestration, now_ts
 from .store import Batch, InstanceRow, Store
 
 log = logging.getLogger("faas_iac.durable")
 MAX_BATCH = 4096
-MAX_WORKERS = 128
 Msg = tuple[Any, ...]
+_FRESH = "\x00fresh:"
 
 
 @dataclass
@@ -63,37 +62,33 @@ class Engine:
         self.registry = registry
         self.store = Store(path, durability)
         self.loop = loop
-        self._entities = {k.lower(): v for k, v in registry.entities.items()}
+        self.entities = EntityTable(registry.entities, self.store.writer_entity)
         self._inbox: queue.SimpleQueue[Msg] = queue.SimpleQueue()
-        self._jobs: queue.SimpleQueue[Msg | None] = queue.SimpleQueue()
         self._cache: dict[str, Orchestration] = {}
         self._timers: list[tuple[float, str, int, int]] = []
         self._waiters: dict[str, list[Future[Any]]] = {}
         self._running: dict[str, int] = {}
         self._top_running = 0
         self._pending: deque[Orchestration] = deque()
-        self._act_running: dict[str, int] = {}
-        self._act_waiting: dict[str, deque[Msg]] = {}
+        self.activities = ActivityRunner(
+            registry.activities, registry.limits, registry.max_activities, self._inbox.put
+        )
         self._thread: threading.Thread | None = None
-        self._workers: list[threading.Thread] = []
+        self._rebuilding = False
         self.history_events = 0
         # per-turn state
         self._batch = Batch()
         self._dirty: dict[str, Orchestration] = {}
         self._internal: deque[Msg] = deque()
         self._acks: list[tuple[Future[Any], Any]] = []
-        self._dispatch: list[Msg] = []
+        self._dispatch: list[Job] = []
         self._arm: list[tuple[float, str, int, int]] = []
         self._ended: list[Orchestration] = []
-        self._entity_cache: dict[str, tuple[str | None, bool]] = {}
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> None:
-        workers = max(1, min(self.registry.max_activities, MAX_WORKERS))
-        for n in range(workers):
-            worker = threading.Thread(target=self._work, name=f"durable-activity-{n}", daemon=True)
-            worker.start()
-            self._workers.append(worker)
+        self.activities.loop = self.loop
+        self.activities.start()
         self._thread = threading.Thread(target=self._run, name="durable-engine", daemon=True)
         self._thread.start()
         self.call(lambda: None).result()  # recovery done
@@ -103,11 +98,7 @@ class Engine:
             return
         self._inbox.put(("stop",))
         self._thread.join(timeout)
-        for _ in self._workers:
-            self._jobs.put(None)
-        deadline = time.monotonic() + 2.0  # activities still running are redone on restart
-        for worker in self._workers:
-            worker.join(max(0.0, deadline - time.monotonic()))
+        self.activities.stop()
         self._thread = None
         self.store.close()
 
@@ -121,7 +112,9 @@ class Engine:
         return self.post("call", fn)
 
     def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> Future[Any]:
-        return self.post("start", instance_id or uuid.uuid4().hex, name, input_json, None, None)
+        if instance_id is None:  # a fresh random id: no need to look for an existing instance
+            return self.post("start", _FRESH + uuid.uuid4().hex, name, input_json, None, None)
+        return self.post("start", instance_id, name, input_json, None, None)
 
     # -- the engine thread -------------------------------------------------------------------
     def _run(self) -> None:
@@ -170,18 +163,19 @@ class Engine:
             if batch:
                 self.store.commit(batch)
         except Exception as exc:
-            log.exception("durable engine: commit failed")
+            log.exception("durable engine: commit failed; reloading from the store")
             for fut, _ in self._acks:
                 if not fut.done():
                     fut.set_exception(exc)
             self._reset_turn()
+            self._rebuild()
             return
         self.history_events += len(batch.history)
         for fut, value in self._acks:
             if not fut.done():
                 fut.set_result(value)
         for job in self._dispatch:
-            self._submit(job)
+            self.activities.submit(job)
         for timer in self._arm:
             heapq.heappush(self._timers, timer)
         for inst in self._ended:
@@ -273,6 +267,7 @@ class Engine:
                 if ok
                 else "SubOrchestrationInstanceFailed",
                 "id": inst.parent_task,
+                "instance": iid,
                 "ts": now_ts(),
             }
             if ok:
@@ -334,7 +329,10 @@ class Engine:
         fn = self.registry.orchestrators.get(name)
         if fn is None and parent is None:
             raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
-        status = self._status_of(iid)
+        if iid.startswith(_FRESH):
+            iid, status = iid[len(_FRESH) :], None
+        else:
+            status = self._status_of(iid)
         if status is not None and status not in TERMINAL:
             if parent is None:
                 raise errors.already_running(iid, status)
@@ -344,6 +342,8 @@ class Engine:
         inst.input_json = input_json
         if status is not None:
             inst.reset = True
+            if iid in self._batch.purges:  # purged earlier in this turn, started again
+                self._batch.purges.remove(iid)
         self._cache[iid] = inst
         if self._slot_free(inst):
             self._launch(inst)
@@ -363,10 +363,7 @@ class Engine:
         self._touch(inst)
 
     def _on_result(self, iid: str, gen: int, name: str, event: dict[str, Any]) -> None:
-        self._act_running[name] = self._act_running.get(name, 1) - 1
-        waiting = self._act_waiting.get(name)
-        if waiting:
-            self._submit(waiting.popleft())
+        self.activities.finished(name)
         self._on_deliver(iid, gen, event)
 
     def _live(self, iid: str, action: str) -> Orchestration:
@@ -437,70 +434,17 @@ class Engine:
         reply: tuple[str, int, int] | None,
         fut: Future[Any] | None,
     ) -> None:
-        eid = EntityId.parse(entity)
-        fn = self._entities.get(eid.name.lower())
-        err: dict[str, str] | None
-        if fn is None:
-            result_ok, result, err = (
-                False,
-                None,
-                {"type": "LookupError", "message": f"no entity named {eid.name!r}"},
-            )
-        else:
-            state, exists = self._entity_cache.get(entity) or self.store.writer_entity(entity)
-            ctx = DurableEntityContext(eid, state, exists)
-            outcome = run_operation(fn, ctx, op, input_json)
-            new_state, new_exists = ctx._snapshot()
-            self._entity_cache[entity] = (new_state, new_exists)
-            self._batch.entities.append(
-                (entity, eid.name, eid.key, new_state if new_exists else None, now_ts())
-            )
-            result_ok, result, err = outcome.ok, outcome.result_json, outcome.error
+        outcome = self.entities.run(entity, op, input_json, self._batch.entities)
         if reply is not None:
             iid, gen, tid = reply
             event: dict[str, Any] = {"id": tid, "ts": now_ts()}
-            if result_ok:
-                event.update(type="EntityOperationCompleted", result=result)
+            if outcome.ok:
+                event.update(type="EntityOperationCompleted", result=outcome.result_json)
             else:
-                event.update(type="EntityOperationFailed", error=err)
+                event.update(type="EntityOperationFailed", error=outcome.error)
             self._on_deliver(iid, gen, event)
         if fut is not None:
             self._acks.append((fut, None))
-
-    # -- activities --------------------------------------------------------------------------------
-    def _submit(self, job: Msg) -> None:
-        name = job[3]
-        limit = self.registry.limits.get(name)
-        running = self._act_running.get(name, 0)
-        if limit is not None and running >= limit:
-            self._act_waiting.setdefault(name, deque()).append(job)
-            return
-        self._act_running[name] = running + 1
-        fn = self.registry.activities.get(name)
-        if fn is not None and inspect.iscoroutinefunction(fn) and self.loop is not None:
-            coro = fn(*_args(fn, codec.loads(job[4])))
-            handle = asyncio.run_coroutine_threadsafe(coro, self.loop)
-            handle.add_done_callback(lambda f: self._inbox.put(_outcome(job, f)))
-            return
-        self._jobs.put(job)
-
-    def _work(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
-            fut: Future[Any] = Future()
-            fn = self.registry.activities.get(job[3])
-            try:
-                if fn is None:
-                    raise LookupError(f"no activity named {job[3]!r}")
-                value = fn(*_args(fn, codec.loads(job[4])))
-                if inspect.isawaitable(value):
-                    value = asyncio.run(_await(value))
-                fut.set_result(value)
-            except Exception as exc:
-                fut.set_exception(exc)
-            self._inbox.put(_outcome(job, fut))
 
     # -- recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
@@ -526,6 +470,24 @@ class Engine:
         self._turn_end()
         log.info("durable engine: recovered %d instances", len(rows))
 
+    def _rebuild(self) -> None:
+        """After a failed commit memory is ahead of the store: forget it and start again from
+        what the store holds, as after a restart (callers of the failed turn got the error)."""
+        if self._rebuilding:
+            return
+        self._rebuilding = True
+        try:
+            self._internal.clear()
+            self._cache.clear()
+            self._pending.clear()
+            self._running.clear()
+            self._top_running = 0
+            self._timers.clear()
+            self.entities.forget()
+            self._recover()
+        finally:
+            self._rebuilding = False
+
     def _restore(self, row: InstanceRow) -> Orchestration | None:
         fn = self.registry.orchestrators.get(row.name)
         inst = Orchestration(
@@ -540,46 +502,6 @@ class Engine:
         inst.input_json = row.input
         inst.replay(self.store.writer_history(row.id))
         return inst
-
-
-_SHAPES: dict[Callable[..., Any], Any] = {}
-_NO_ARGS = object()
-
-
-def _args(fn: Callable[..., Any], value: Any) -> tuple[Any, ...]:
-    """An activity takes its input as its one argument (validated into a pydantic model when
-    it is annotated with one), or no argument at all."""
-    shape = _SHAPES.get(fn)
-    if shape is None:
-        try:
-            params = list(inspect.signature(fn).parameters.values())
-            shape = _NO_ARGS if not params else params[0].annotation
-            if isinstance(shape, str):
-                shape = inspect.get_annotations(fn, eval_str=True).get(params[0].name)
-        except Exception:
-            shape = None
-        _SHAPES[fn] = shape
-    if shape is _NO_ARGS:
-        return ()
-    return (codec.coerce(value, shape),)
-
-
-async def _await(value: Any) -> Any:
-    return await value
-
-
-def _outcome(job: Msg, fut: Any) -> Msg:
-    iid, gen, tid, name, _ = job
-    event: dict[str, Any] = {"id": tid, "ts": now_ts()}
-    exc = fut.exception()
-    if exc is None:
-        try:
-            event.update(type="TaskCompleted", result=codec.dumps(fut.result()))
-        except TypeError as bad:
-            event.update(type="TaskFailed", error=error_of(bad))
-    else:
-        event.update(type="TaskFailed", error=error_of(exc))
-    return ("result", iid, gen, name, event)
 
 
 _HANDLERS: dict[str, Callable[..., None]] = {

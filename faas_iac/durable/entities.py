@@ -7,6 +7,7 @@ the state the previous one left, and commits the new state with the batch that r
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,9 +25,14 @@ class DurableEntityContext:
         self._state: Any = None
         self._loaded = False
         self._exists = exists
-        self.operation_name = ""
+        self._operation = ""
         self._input_json: str | None = None
         self._result: Any = None
+
+    @property
+    def operation_name(self) -> str:
+        """The operation being run (``"add"``, ``"get"``...)."""
+        return self._operation
 
     @property
     def entity_name(self) -> str:
@@ -40,22 +46,25 @@ class DurableEntityContext:
     def is_newly_constructed(self) -> bool:
         return not self._exists
 
-    def get_state(self, initializer: Callable[[], Any] | None = None) -> Any:
-        """The entity's state; ``initializer()`` gives the first one."""
+    def get_state(
+        self, initializer: Callable[[], Any] | None = None, expected_type: type | None = None
+    ) -> Any:
+        """The entity's state; ``initializer()`` gives the first one; a pydantic
+        ``expected_type`` validates a plain state into that model."""
         if not self._loaded:
             self._state = codec.loads(self._state_json) if self._exists else None
             self._loaded = True
         if not self._exists and initializer is not None:
             return initializer()
-        return self._state
+        return codec.coerce(self._state, expected_type)
 
     def set_state(self, state: Any) -> None:
         self._state = state
         self._loaded = True
         self._exists = True
 
-    def get_input(self) -> Any:
-        return codec.loads(self._input_json)
+    def get_input(self, expected_type: type | None = None) -> Any:
+        return codec.coerce(codec.loads(self._input_json), expected_type)
 
     def set_result(self, result: Any) -> None:
         """The value ``call_entity`` returns to the orchestrator."""
@@ -68,7 +77,7 @@ class DurableEntityContext:
         self._exists = False
 
     def _begin(self, operation: str, input_json: str | None) -> None:
-        self.operation_name = operation
+        self._operation = operation
         self._input_json = input_json
         self._result = None
 
@@ -98,3 +107,42 @@ def run_operation(
         ctx._state_json, ctx._exists = before
         ctx._loaded = False
         return OperationResult(False, error={"type": type(exc).__name__, "message": str(exc)})
+
+
+class EntityTable:
+    """The states of entities: read from the store on first use, then cached; each operation
+    adds the new state to the batch that commits it."""
+
+    def __init__(
+        self,
+        functions: dict[str, Callable[..., Any]],
+        load: Callable[[str], tuple[str | None, bool]],
+    ) -> None:
+        self._functions = {name.lower(): fn for name, fn in functions.items()}
+        self._load = load
+        self._cache: dict[str, tuple[str | None, bool]] = {}
+
+    def forget(self) -> None:
+        """Drop cached states (after a failed commit): they are read again from the store."""
+        self._cache.clear()
+
+    def run(
+        self,
+        entity: str,
+        operation: str,
+        input_json: str | None,
+        rows: list[tuple[str, str, str, str | None, float]],
+    ) -> OperationResult:
+        eid = EntityId.parse(entity)
+        fn = self._functions.get(eid.name.lower())
+        if fn is None:
+            return OperationResult(
+                False, error={"type": "LookupError", "message": f"no entity named {eid.name!r}"}
+            )
+        state, exists = self._cache.get(entity) or self._load(entity)
+        ctx = DurableEntityContext(eid, state, exists)
+        result = run_operation(fn, ctx, operation, input_json)
+        new_state, new_exists = ctx._snapshot()
+        self._cache[entity] = (new_state, new_exists)
+        rows.append((entity, eid.name, eid.key, new_state if new_exists else None, time.time()))
+        return result

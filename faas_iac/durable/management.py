@@ -9,8 +9,12 @@ Routes under ``/runtime/webhooks/durabletask``:
   Completed, 202 + ``Location`` while Pending/Running/Suspended, 400 when Failed/Terminated
 * ``POST instances/{id}/raiseEvent/{event}``, ``.../terminate``, ``.../suspend``,
   ``.../resume`` (``reason``) → 202; 404 unknown; 410 already finished
-* ``DELETE instances/{id}`` → 200 ``{"instancesDeleted": 1}`` (purge)
+* ``DELETE instances/{id}`` → 200 ``{"instancesDeleted": 1}`` (purge); ``DELETE instances``
+  with ``runtimeStatus`` / ``createdTimeFrom`` / ``createdTimeTo`` purges finished instances
 * ``POST entities/{name}/{key}?op=`` (body = input) → 202; ``GET entities/{name}/{key}``
+
+A body that is a JSON string holding JSON text (what azure-functions-durable's client sends)
+is read as the value inside.
 
 Every route needs the admin key (``?code=`` or ``x-functions-key``); the routes of one
 instance also take that instance's own code, as given in its management links.
@@ -96,7 +100,7 @@ class ManagementApp:
         if not self._authorised(headers, query, instance_id):
             return 401, {"message": "a valid admin key (?code= or x-functions-key) is needed"}, {}
         try:
-            data = json.loads(body) if body.strip() else None
+            data = _unwrap(json.loads(body)) if body.strip() else None
         except ValueError as exc:
             return 400, {"message": f"the request body is not JSON: {exc}"}, {}
         base = base_url_of_headers(headers, self._client.base_url)
@@ -109,6 +113,8 @@ class ManagementApp:
             return 202, links, {"Location": links["statusQueryGetUri"]}
         if parts == ["instances"] and method == "GET":
             return 200, self._list(query), {}
+        if parts == ["instances"] and method == "DELETE":
+            return 200, {"instancesDeleted": await self._purge_many(query)}, {}
         if instance_id is not None and len(parts) == 2:
             if method == "GET":
                 return self._status(instance_id, query, base)
@@ -162,6 +168,20 @@ class ManagementApp:
             extra["Retry-After"] = "1"
         return code, payload, extra
 
+    async def _purge_many(self, query: dict[str, str]) -> int:
+        """Purge every finished instance that matches the filters (DELETE instances)."""
+        finished = {"Completed", "Failed", "Terminated"}
+        statuses = [s for s in query.get("runtimeStatus", "").split(",") if s] or sorted(finished)
+        rows = self._engine.store.query(
+            [s for s in statuses if s in finished],
+            _time(query.get("createdTimeFrom")),
+            _time(query.get("createdTimeTo")),
+            query.get("instanceIdPrefix", ""),
+            1_000_000,
+        )
+        futures = [asyncio.wrap_future(self._engine.post("purge", r.id)) for r in rows]
+        return sum(await asyncio.gather(*futures))
+
     def _list(self, query: dict[str, str]) -> list[dict[str, Any]]:
         statuses = [s for s in query.get("runtimeStatus", "").split(",") if s]
         rows = self._engine.store.query(
@@ -178,6 +198,17 @@ def base_url_of_headers(headers: Mapping[str, str], default: str) -> str:
     from ..runtime.types import HttpRequest
 
     return base_url_of(HttpRequest("GET", "/", headers=dict(headers)), default)
+
+
+def _unwrap(data: Any) -> Any:
+    """azure-functions-durable's client posts inputs JSON-encoded twice (a JSON string holding
+    the JSON text); such a body is read as the value inside, as the extension does."""
+    if isinstance(data, str):
+        try:
+            return json.loads(data)
+        except ValueError:
+            return data
+    return data
 
 
 def _flag(value: str | None, default: bool = False) -> bool:

@@ -135,7 +135,7 @@ class Orchestration:
         if task.kind == "event":
             queue = self.buffered.get(task.name)
             if queue:
-                task._complete(True, codec.loads(queue.popleft()))
+                task._deliver(codec.loads(queue.popleft()))
             else:
                 self.waiting.setdefault(task.name, deque()).append(task)
             return
@@ -193,9 +193,12 @@ class Orchestration:
         self._step(None, first=True)
 
     def _resolved(self, event: dict[str, Any]) -> None:
-        task = self.open.pop(event["id"], None)
+        task = self.open.get(event["id"])
         if task is None:
             return  # a duplicate or stale completion (at-least-once delivery)
+        if "instance" in event and task.payload.get("instance") != event["instance"]:
+            return  # a child of an earlier execution (before continue_as_new)
+        del self.open[event["id"]]
         kind = event["type"]
         if kind.endswith("Failed"):
             err = event.get("error") or {}
@@ -205,7 +208,7 @@ class Orchestration:
                 False, TaskFailedError(message, err.get("type", ""), err.get("message", ""))
             )
         else:
-            task._complete(True, codec.loads(event.get("result")))
+            task._deliver(codec.loads(event.get("result")))
         self._advance()
 
     def _timer_fired(self, event: dict[str, Any]) -> None:
@@ -219,7 +222,7 @@ class Orchestration:
         name = event["name"]
         queue = self.waiting.get(name)
         if queue:
-            queue.popleft()._complete(True, codec.loads(event.get("input")))
+            queue.popleft()._deliver(codec.loads(event.get("input")))
             self._advance()
         else:
             self.buffered.setdefault(name, deque()).append(event.get("input"))
@@ -339,7 +342,8 @@ class Orchestration:
         self.generation += 1
         self.history = []
         self.new_events = []
-        self.outbox = []
+        # work the old execution started is abandoned, except signals it sent
+        self.outbox = [t for t in self.outbox if t.kind == "signal"]
         self.reset = True
         self._init_run()
         ts = self.now.timestamp()

@@ -34,6 +34,13 @@ CREATE TABLE IF NOT EXISTS entities (
 );
 """
 _SYNC = {"full": "FULL", "normal": "NORMAL"}
+_UPSERT = (
+    "INSERT INTO instances VALUES (?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET "
+    "name=excluded.name, status=excluded.status, input=excluded.input, "
+    "output=excluded.output, custom_status=excluded.custom_status, created=excluded.created, "
+    "updated=excluded.updated, parent=excluded.parent, parent_task=excluded.parent_task, "
+    "generation=excluded.generation, error=excluded.error"
+)
 ACTIVE = ("Pending", "Running", "Suspended")
 INSTANCE_COLUMNS = (
     "id, name, status, input, output, custom_status, created, updated, parent, parent_task, "
@@ -106,27 +113,23 @@ class Store:
         conn = self._writer
         conn.execute("BEGIN IMMEDIATE")
         try:
-            if batch.purges:
-                conn.executemany(
-                    "DELETE FROM history WHERE instance_id = ?", [(i,) for i in batch.purges]
-                )
-                conn.executemany("DELETE FROM instances WHERE id = ?", [(i,) for i in batch.purges])
             if batch.resets:
                 conn.executemany(
                     "DELETE FROM history WHERE instance_id = ?", [(i,) for i in batch.resets]
                 )
             if batch.instances:
-                conn.executemany(
-                    f"INSERT OR REPLACE INTO instances ({INSTANCE_COLUMNS}) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    batch.instances,
-                )
+                conn.executemany(_UPSERT, batch.instances)
             if batch.history:
                 conn.executemany("INSERT OR REPLACE INTO history VALUES (?,?,?)", batch.history)
             if batch.entities:
                 conn.executemany(
                     "INSERT OR REPLACE INTO entities VALUES (?,?,?,?,?)", batch.entities
                 )
+            if batch.purges:
+                conn.executemany(
+                    "DELETE FROM history WHERE instance_id = ?", [(i,) for i in batch.purges]
+                )
+                conn.executemany("DELETE FROM instances WHERE id = ?", [(i,) for i in batch.purges])
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

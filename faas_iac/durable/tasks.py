@@ -12,6 +12,8 @@ import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import codec
+
 if TYPE_CHECKING:
     from .context import DurableOrchestrationContext
 
@@ -79,6 +81,11 @@ class AtomicTask(TaskBase):
         self.kind = kind
         self.name = name
         self.payload = payload
+        self.expected_type: type | None = None
+
+    def _deliver(self, value: Any) -> None:
+        """Succeed with a result read from history (validated into ``expected_type``)."""
+        self._complete(True, codec.coerce(value, self.expected_type))
 
     def _leaves(self) -> list[AtomicTask]:
         return [] if self._scheduled else [self]
@@ -114,13 +121,14 @@ class CompoundTask(TaskBase):
 
 
 class WhenAllTask(CompoundTask):
-    """Succeeds with every child's result, in order; fails with the first failure."""
+    """Succeeds with every child's result, in order; fails with the first failure.
+    Over no tasks at all it succeeds at once with ``None``, as in azure-functions-durable."""
 
     def __init__(self, children: list[TaskBase]) -> None:
         super().__init__(children)
         self._done = 0
         if not self.children:
-            self._complete(True, [])
+            self._complete(True, None)  # as azure-functions-durable: an empty task_all is None
         else:
             for child in self.children:
                 if child.is_completed:

@@ -27,8 +27,8 @@ from typing import Any
 
 from ..errors import FaasError
 from ..model import AppModel
-from .asgi import Receive, Scope, Send, headers_of, query_of, read_body, send_json
-from .bindings import LocalBindings, fn_channel, queue_channel
+from .asgi import BodyTooLarge, Receive, Scope, Send, headers_of, query_of, read_body, send_json
+from .bindings import LocalBindings, queue_channel
 from .keys import Keys
 from .routes import Router
 from .workers import channel_of
@@ -48,7 +48,7 @@ def _messages(body: Any) -> list[tuple[bytes, dict[str, str]]]:
     if not isinstance(items, list) or not all(isinstance(m, dict) and "body" in m for m in items):
         raise ValueError('give {"body": ..., "attributes": {...}} or {"messages": [...]}')
     return [(_bytes(m["body"]), {str(k): str(v) for k, v in (m.get("attributes") or {}).items()})
-            for m in items]  # fmt: skip
+            for m in items]
 
 
 def _send(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
@@ -79,7 +79,7 @@ def _queue_info(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict
     channel = queue_channel(p["name"])
     store = api.bindings.store
     return {"count": store.count(channel), "messages": store.peek(channel),
-            "dead": store.peek(f"dead:{channel}")}  # fmt: skip
+            "dead": store.peek(f"dead:{channel}")}
 
 
 def _dead(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
@@ -137,7 +137,7 @@ class AdminApi:
         query = query_of(scope)
         if not self.keys.is_master(headers.get("x-functions-key") or query.get("code")):
             await send_json(send, 401, {"error": "the admin API needs the master key "
-                                        "(keys.json in the state folder)"})  # fmt: skip
+                                        "(keys.json in the state folder)"})
             return
         method = scope["method"]
         found = self.router.match(scope["path"][len("/admin") :], method)
@@ -149,7 +149,7 @@ class AdminApi:
             is_json = found.target not in (_put_object,) and raw
             body = json.loads(raw) if is_json else None
             query = {**query, "method": method,
-                     "content-type": headers.get("content-type", "")}  # fmt: skip
+                     "content-type": headers.get("content-type", "")}
             result = found.target(self, found.params, body, raw, query)
         except FaasError as exc:
             await send_json(send, 400, {"error": exc.render(), "codes": exc.codes})
@@ -157,8 +157,9 @@ class AdminApi:
         except (ValueError, KeyError) as exc:
             await send_json(send, 400, {"error": f"bad admin request: {exc}"})
             return
+        except BodyTooLarge:
+            limit = f"admin bodies are at most {MAX_ADMIN_BODY} bytes"
+            await send_json(send, 413, {"error": limit})
+            return
         await send_json(send, 200, result)
 
-
-def dead_channel(function: str) -> str:
-    return f"dead:{fn_channel(function)}"

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from ..errors import FaasError
+from ..model import Function
 from ..runtime.types import BadRequestBody, BindingDenied, HttpRequest, to_response
 from .invoker import HandlerTimeout, Invoker, new_invocation_id
 from .keys import Keys
@@ -38,7 +39,10 @@ class BodyTooLarge(Exception):
 
 @dataclass(frozen=True)
 class HttpRoute:
-    invoker: Invoker
+    """An HTTP function; ``invoker`` is None for one in another language (answered 501)."""
+
+    fn: Function
+    invoker: Invoker | None
     anonymous: bool
 
 
@@ -55,7 +59,7 @@ async def send_json(send: Send, status: int, data: Any, headers: list[Any] | Non
     body = json.dumps(data, default=str).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": [_JSON, (b"content-length", str(len(body)).encode()), *(headers or [])]})
-    await send({"type": "http.response.body", "body": body})  # fmt: skip
+    await send({"type": "http.response.body", "body": body})
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
@@ -116,19 +120,19 @@ class HostApp:
             if found.allowed:
                 allow = ", ".join(sorted(found.allowed)).encode()
                 await send_json(send, 405, {"error": f"{method} is not allowed on {path}"},
-                                [(b"allow", allow)])  # fmt: skip
+                                [(b"allow", allow)])
             else:
                 await send_json(send, 404, {"error": f"no function serves /api{path}"})
             return
         route = found.target
-        fn = route.invoker.fn
+        fn = route.fn
         headers = headers_of(scope)
         query = query_of(scope)
         if not route.anonymous and not self.keys.allows(
             fn.name, headers.get("x-functions-key") or query.get("code")
         ):
             await send_json(send, 401, {"error": "a function key is required: pass ?code=KEY "
-                                        "or the x-functions-key header"})  # fmt: skip
+                                        "or the x-functions-key header"})
             return
         length = headers.get("content-length")
         try:
@@ -141,6 +145,10 @@ class HostApp:
         except ValueError:
             await send_json(send, 400, {"error": "invalid content-length"})
             return
+        if route.invoker is None:
+            await send_json(send, 501, {"error": f"{fn.name} is written for {fn.runtime}, which "
+                                        "runs only on the cloud targets, not locally"})
+            return
         request = HttpRequest(method, path, headers, query, found.params, body)
         await self.invoke(route.invoker, request, send)
 
@@ -150,21 +158,21 @@ class HostApp:
         try:
             response = to_response(await invoker.call(request, invocation))
             body = response.body_bytes
+            headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
+                       for k, v in response.headers.items() if k.lower() != "content-length"]
         except Exception as exc:
             status, message, code = _failure(exc, invoker)
             extra = {"function": invoker.fn.name, "invocation_id": invocation, "code": code,
-                     "status": status}  # fmt: skip
+                     "status": status}
             log.log(logging.WARNING if status < 500 else logging.ERROR,
                     f"{invoker.fn.name}: {type(exc).__name__}: {exc}", extra=extra,
-                    exc_info=status == 500 and code == "FIAC809")  # fmt: skip
+                    exc_info=status == 500 and code == "FIAC809")
             await send_json(send, status, {"error": message, "invocation_id": invocation},
-                            [inv_header])  # fmt: skip
+                            [inv_header])
             return
-        headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
-                   for k, v in response.headers.items() if k.lower() != "content-length"]
         if not any(k == b"content-type" for k, _ in headers):
             headers.append((b"content-type", response.content_type.encode("latin-1")))
-        headers += [(b"content-length", str(len(body)).encode()), inv_header]  # fmt: skip
+        headers += [(b"content-length", str(len(body)).encode()), inv_header]
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         if request.method == "HEAD":
             body = b""
@@ -178,6 +186,8 @@ def _failure(exc: Exception, invoker: Invoker) -> tuple[int, str, str]:
         return 504, f"the function did not answer within {invoker.timeout:g} s", "FIAC808"
     if isinstance(exc, TypeError) and "an HTTP handler returned" in str(exc):
         return 500, "the function returned a value that is not a response", "FIAC807"
+    if isinstance(exc, UnicodeEncodeError):
+        return 500, "the function returned a header that is not latin-1 text", "FIAC807"
     if isinstance(exc, FaasError):
         return 500, "the function's resources are not set up; see the host log", exc.codes[0]
     if isinstance(exc, BindingDenied):

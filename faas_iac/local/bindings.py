@@ -25,7 +25,7 @@ from .store import Enqueue, Store
 Notify = Callable[[str], None]
 #: The trigger field that names the resource a subscriber listens to.
 _SOURCE_FIELD = {"topic": "topic", "storage": "bucket", "table": "table", "stream": "stream",
-                 "event": "bus"}  # fmt: skip
+                 "event": "bus"}
 
 
 def queue_channel(name: str) -> str:
@@ -76,7 +76,7 @@ class LocalBindings:
         for fn in model.functions:
             t = fn.trigger
             field = _SOURCE_FIELD.get(t.type)
-            if field is not None:
+            if field is not None and fn.handler.python:  # nothing runs the others locally
                 self._subs.setdefault(f"{t.type}:{getattr(t, field)}", []).append(fn)
 
     def _commit(self, items: list[Enqueue]) -> list[str]:

@@ -14,7 +14,7 @@ import importlib
 import json
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -77,11 +77,18 @@ class Runtime:
 
 class Host:
     def __init__(
-        self, target: str, state: Path, *, url: str = "", max_body: int = DEFAULT_MAX_BODY
+        self,
+        target: str,
+        state: Path,
+        *,
+        url: str = "",
+        max_body: int = DEFAULT_MAX_BODY,
+        durable_host: Callable[[], Any] = _durable_host_class,
     ) -> None:
         from .store import Store
 
         self.target, self.state, self.url = target, state, url
+        self._durable_host = durable_host
         state.mkdir(parents=True, exist_ok=True)
         self._lock_file = (state / "host.lock").open("w")
         try:
@@ -125,7 +132,7 @@ class Host:
     async def _start_durable(self, rt: Runtime) -> None:
         if not any(fn.kind in DURABLE_KINDS for fn in rt.model.functions):
             return
-        cls = _durable_host_class()
+        cls = self._durable_host()
         if cls is None:
             log.warning(
                 "this app has durable functions but the durable engine (faas_iac.durable.host) "
@@ -151,8 +158,8 @@ class Host:
         routes = []
         for fn in rt.model.functions:
             t = fn.trigger
-            if t.type == "http" and fn.name in rt.invokers:
-                target = HttpRoute(rt.invokers[fn.name], t.auth == "anonymous")
+            if t.type == "http":
+                target = HttpRoute(fn, rt.invokers.get(fn.name), t.auth == "anonymous")
                 routes.append((t.route, t.methods, target))
         rt.consumers = [
             Consumer(rt.model, inv, self.store)
@@ -160,7 +167,7 @@ class Host:
             if inv.fn.trigger.type not in ("http",)
         ]
         schedules = [fn for fn in rt.model.functions
-                     if fn.trigger.type == "schedule" and fn.name in rt.invokers]  # fmt: skip
+                     if fn.trigger.type == "schedule" and fn.name in rt.invokers]
         rt.scheduler = Scheduler(schedules, self.store, self._notify)
         self.runtime = rt
         self.app.keys = self.keys
@@ -194,7 +201,7 @@ class Host:
             rt = self.build(model, root)
         except FaasError as exc:
             log.error("reload failed, still serving the previous version:\n" + exc.render(),
-                      extra={"code": exc.codes[0] if exc.codes else None})  # fmt: skip
+                      extra={"code": exc.codes[0] if exc.codes else None})
             return False
         await old.stop(grace=SHUTDOWN_GRACE_S)
         await self.activate(rt)
@@ -219,13 +226,15 @@ class Host:
                  f"  master key (every function, /admin, durable API): {self.keys.master}"]
         for fn in rt.model.functions:
             t = fn.trigger
+            local = fn.name in rt.invokers or fn.kind in DURABLE_KINDS
+            note = "" if local else f"  [{fn.name}: {fn.runtime} is not run locally]"
             if t.type == "http":
-                key = "anonymous" if t.auth == "anonymous" else self.keys.functions[fn.name]
+                key = "anonymous"
+                if t.auth != "anonymous":
+                    key = "key " + self.keys.functions[fn.name]
                 methods = ",".join(t.methods)
-                lines.append(f"  {methods:<12} {url}/api{t.route}  -> {fn.name} (key: {key})")
-            elif fn.name not in rt.invokers and fn.kind not in DURABLE_KINDS:
-                lines.append(f"  {fn.name}: {fn.runtime} is not run locally")
+                lines.append(f"  {methods:<12} {url}/api{t.route}  -> {fn.name} ({key}){note}")
             else:
-                lines.append(f"  {t.type:<12} {fn.name}")
+                lines.append(f"  {t.type:<12} {fn.name}{note}")
         out.write("\n".join(lines) + "\n")
         out.flush()

@@ -20,9 +20,8 @@ from ..model import Function
 from ..runtime.types import Bindings, Context
 from .handlers import wants_context
 from .logs import invocation_logger
+from .planner import DEFAULT_WORKERS
 from .pool import WorkerPool
-
-DEFAULT_WORKERS = 8
 
 
 class HandlerTimeout(Exception):

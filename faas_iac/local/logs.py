@@ -67,8 +67,12 @@ def setup(level: str = "info", stream: TextIO | None = None) -> None:
     logging.getLogger("watchfiles").setLevel(logging.WARNING)
 
 
+_FUNCTION_LOGGER = logging.getLogger("faas_iac.function")
+
+
 def invocation_logger(function: str, invocation_id: str) -> logging.LoggerAdapter[logging.Logger]:
+    """The logger a handler gets as ``ctx.logger``: its lines carry the function and the
+    invocation id."""
     return logging.LoggerAdapter(
-        logging.getLogger("faas_iac.function"),
-        {"function": function, "invocation_id": invocation_id},
+        _FUNCTION_LOGGER, {"function": function, "invocation_id": invocation_id}
     )

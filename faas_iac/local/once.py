@@ -7,6 +7,7 @@ folders as the dev host's, so a running host picks them up.
 
 from __future__ import annotations
 
+import importlib
 import json
 import time
 import uuid
@@ -64,14 +65,14 @@ def http_request(fn: Function, data: str | None, path: str | None) -> HttpReques
 
 def _message(fn: Function, data: str | None) -> Message:
     return Message(uuid.uuid4().hex, _raw(data), {}, 1, str(getattr(fn.trigger, fn.trigger.type)),
-                   enqueued_at=datetime.now(UTC))  # fmt: skip
+                   enqueued_at=datetime.now(UTC))
 
 
 def _event(fn: Function, data: str | None) -> CloudEvent:
     value = _value(data)
     if isinstance(value, dict) and "type" in value:
         return CloudEvent(str(value.get("id", uuid.uuid4().hex)), str(value.get("source", "cli")),
-                          str(value["type"]), value.get("data"), value.get("subject"))  # fmt: skip
+                          str(value["type"]), value.get("data"), value.get("subject"))
     return CloudEvent(uuid.uuid4().hex, "cli", "invoke", value)
 
 
@@ -83,7 +84,7 @@ PAYLOADS: dict[str, Callable[[Function, str | None], Any]] = {
     "queue": _message, "topic": _message, "stream": _message,
     "storage": _event, "table": _event, "event": _event, "schedule": _timer,
     "activity": lambda fn, data: _value(data),
-}  # fmt: skip
+}
 
 
 def _show(result: Any, fn: Function) -> str:
@@ -92,6 +93,23 @@ def _show(result: Any, fn: Function) -> str:
         text = response.body_bytes.decode(errors="replace")
         return f"{response.status} {response.content_type}\n{text}"
     return json.dumps(result, default=str)
+
+
+def _durable_client(state: Path) -> Any:
+    """A client of the running host's durable engine (over its management API), for a
+    function with ``durable_client=True``: orchestrations run in the host, not here."""
+    try:
+        info = json.loads((state / "host.json").read_text(encoding="utf-8"))
+        key = json.loads((state / "keys.json").read_text(encoding="utf-8"))["master"]
+        client = importlib.import_module("faas_iac.durable.client").HttpDurableClient
+    except (OSError, ValueError, KeyError, ImportError, AttributeError):
+        raise FaasError.one(
+            "FIAC811",
+            f"this function starts orchestrations, which run in a host; none is running with "
+            f"state folder {state}",
+            fix="start one with `faas-iac dev APP` (same --state-dir), then invoke again",
+        ) from None
+    return client(str(info["url"]), str(key))
 
 
 def invoke_once(
@@ -103,7 +121,7 @@ def invoke_once(
     except KeyError:
         names = ", ".join(f.name for f in model.functions)
         raise FaasError.one("FIAC814", f"app {model.name!r} has no function {function!r}",
-                            fix=f"name one of: {names}") from None  # fmt: skip
+                            fix=f"name one of: {names}") from None
     build = PAYLOADS.get(fn.trigger.type)
     if fn.trigger.type == "http":
         request = http_request(fn, data, path)
@@ -119,7 +137,8 @@ def invoke_once(
     try:
         secrets = load_secrets(state, {r.name for r in model.resources if r.kind == "secret"})
         bindings = LocalBindings(model, store, state, secrets)
-        invoker = Invoker(fn, resolve(fn), bindings)
+        durable = _durable_client(state) if fn.durable_client else None
+        invoker = Invoker(fn, resolve(fn), bindings, durable)
         started = time.perf_counter()
         try:
             result = invoker.call_sync(build(fn, data), new_invocation_id())

@@ -22,7 +22,7 @@ _MISSING = object()
 _MATCHERS = frozenset({"prefix", "suffix", "exists", "anything-but", "numeric", "equals"})
 _NUMERIC: dict[str, Callable[[Any, Any], bool]] = {
     "=": operator.eq, ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
-}  # fmt: skip
+}
 
 
 def _is_matcher(value: Any) -> bool:

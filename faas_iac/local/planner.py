@@ -68,7 +68,15 @@ def _trigger(fn: Function) -> PlanResource | None:
 
 
 def plan(app: AppModel, build: BuildContext) -> Plan:
-    resources = [_res("state", "state", {"dir": ".faas", "engine": "sqlite", "wal": True})]
+    state = {
+        "dir": ".faas",
+        "engine": "sqlite",
+        "file": ".faas/local.sqlite",
+        "wal": True,
+        "keys": ".faas/keys.json",
+        "secrets": ".faas/secrets.env",
+    }
+    resources = [_res("state", "state", state)]
     if any(fn.trigger.type == "http" for fn in app.functions) or app.by_kind("orchestrator"):
         resources.append(
             _res("http-server", "http-server", {"host": HOST, "port": PORT, "prefix": "/api"})
@@ -85,7 +93,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
             resources.append(trigger)
     if any(fn.kind != "function" for fn in app.functions):
         props = {
-            "file": ".faas/durable.sqlite",
+            "file": ".faas/durable.sqlite3",
             "synchronous": app.durable.durability.upper(),
             "max_concurrent_activities": app.durable.max_concurrent_activities,
             "max_concurrent_orchestrations": app.durable.max_concurrent_orchestrations,

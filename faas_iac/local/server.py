@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import socket
 import sys
 import threading
 from collections.abc import Generator
@@ -18,6 +19,7 @@ from typing import TextIO
 
 import uvicorn
 
+from ..errors import FaasError
 from .asgi import DEFAULT_MAX_BODY
 from .host import Host
 
@@ -48,7 +50,10 @@ async def _watch(host: Host, root: Path) -> None:
     async for changes in awatch(root, watch_filter=PythonFilter(), debounce=300):
         names = sorted({Path(p).name for _, p in changes})
         log.info(f"source changed ({', '.join(names)}), reloading")
-        await host.reload()
+        try:
+            await host.reload()
+        except Exception:  # keep watching: the next save may fix it
+            log.exception("reload failed")
 
 
 async def _announce(server: uvicorn.Server, host: Host, url: str, out: TextIO) -> None:
@@ -56,6 +61,24 @@ async def _announce(server: uvicorn.Server, host: Host, url: str, out: TextIO) -
         await asyncio.sleep(0.005)
     host.write_info(url)
     host.banner(url, out)
+
+
+def bind(port: int) -> socket.socket:
+    """The listening socket on 127.0.0.1, bound before the app loads so a taken port fails
+    fast with a clear error (port 0 picks a free one)."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((HOST, port))
+    except OSError as exc:
+        sock.close()
+        raise FaasError.one(
+            "FIAC816",
+            f"cannot listen on {HOST}:{port}: {exc.strerror}",
+            fix="stop what uses that port, or pass another one: --port 7072 (0 picks a free one)",
+        ) from None
+    sock.set_inheritable(True)
+    return sock
 
 
 async def serve(
@@ -67,12 +90,19 @@ async def serve(
     reload: bool = True,
     out: TextIO = sys.stdout,
 ) -> None:
+    sock = bind(port)
+    port = sock.getsockname()[1]
     url = f"http://{HOST}:{port}"
-    host = Host(target, state, url=url, max_body=max_body)
+    try:
+        host = Host(target, state, url=url, max_body=max_body)
+    except BaseException:
+        sock.close()
+        raise
     try:
         runtime = await host.start()
     except BaseException:
         await host.stop()
+        sock.close()
         raise
     config = uvicorn.Config(
         host.app,
@@ -92,7 +122,7 @@ async def serve(
     if reload:
         tasks.append(asyncio.create_task(_watch(host, runtime.root)))
     try:
-        await server.serve()
+        await server.serve(sockets=[sock])
     finally:
         for task in tasks:
             task.cancel()

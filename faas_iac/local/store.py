@@ -70,7 +70,7 @@ def _rows(items: Iterable[Enqueue]) -> list[tuple[Any, ...]]:
         (i.id or uuid.uuid4().hex, i.channel, i.part, i.body, json.dumps(dict(i.attributes)),
          now, now)
         for i in items
-    ]  # fmt: skip
+    ]
 
 
 def _insert(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
@@ -194,31 +194,31 @@ class Store:
         result: list[Delivery] = self._tx(work)
         return result
 
+    def _many(self, sql: str, rows: list[tuple[Any, ...]]) -> int:
+        cur: sqlite3.Cursor = self._tx(lambda db: db.executemany(sql, rows))
+        return int(cur.rowcount)
+
     def ack(self, seqs: Iterable[int]) -> None:
-        self._tx(lambda db: db.executemany("DELETE FROM deliveries WHERE seq = ?",
-                                           [(s,) for s in seqs]))  # fmt: skip
+        self._many("DELETE FROM deliveries WHERE seq = ?", [(s,) for s in seqs])
 
     def release(self, seqs: Iterable[int], delay: float = 0.0) -> None:
         """Make claimed deliveries visible again after ``delay`` seconds (a retry)."""
         when = time.time() + delay
-        self._tx(lambda db: db.executemany(
-            "UPDATE deliveries SET visible_at = ?, claimed = 0 WHERE seq = ?",
-            [(when, s) for s in seqs]))  # fmt: skip
+        sql = "UPDATE deliveries SET visible_at = ?, claimed = 0 WHERE seq = ?"
+        self._many(sql, [(when, s) for s in seqs])
 
     def dead_letter(self, seq: int, channel: str) -> None:
         """Move a delivery that used its last attempt to ``channel`` (a dead-letter queue or
-        ``dead:<function>``), keeping its id, body and delivery count."""
-        self._tx(lambda db: db.execute(
-            "UPDATE deliveries SET channel = ?, visible_at = ?, claimed = 0, part = 0 "
-            "WHERE seq = ?", (channel, time.time(), seq)))  # fmt: skip
+        ``dead:<channel>``), keeping its id, body, attributes and delivery count."""
+        sql = "UPDATE deliveries SET channel = ?, visible_at = ?, claimed = 0, part = 0 "
+        sql += "WHERE seq = ?"
+        self._many(sql, [(channel, time.time(), seq)])
 
     def recover(self) -> int:
         """At start-up: every claim of a previous process is released for immediate delivery
-        (the host owns its state folder, so no other consumer holds them)."""
-        now = time.time()
-        cur = self._tx(lambda db: db.execute(
-            "UPDATE deliveries SET visible_at = ?, claimed = 0 WHERE claimed = 1", (now,)))
-        return int(cur.rowcount)  # fmt: skip
+        (the host holds the state folder's lock, so no other consumer holds them)."""
+        sql = "UPDATE deliveries SET visible_at = ?, claimed = 0 WHERE claimed = ?"
+        return self._many(sql, [(time.time(), 1)])
 
     def next_visible(self, channel: str) -> float | None:
         with self._lock:
@@ -245,7 +245,7 @@ class Store:
             {"id": r[0], "body": r[1].decode("utf-8", "replace"),
              "attributes": json.loads(r[2]), "deliveries": r[3]}
             for r in rows
-        ]  # fmt: skip
+        ]
 
     # -- key-value tables -----------------------------------------------------------------------
     def kv_get(self, tbl: str, key: str) -> dict[str, Any] | None:

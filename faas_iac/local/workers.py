@@ -75,7 +75,7 @@ PAYLOADS: dict[str, Callable[[Function, Delivery], Any]] = {
     "queue": _message, "topic": _message, "stream": _message,
     "storage": _event, "table": _event, "event": _event,
     "schedule": _timer,
-}  # fmt: skip
+}
 
 
 def channel_of(fn: Function) -> str:
@@ -93,7 +93,7 @@ class Consumer:
         self.channel = channel_of(fn)
         self.payload = PAYLOADS[t.type]
         self.batch = int(getattr(t, "batch_size", 10))
-        self.visibility = float(fn.timeout + 5)
+        self.visibility = float(fn.timeout * self.batch + 5)  # a whole batch, one by one
         self.max_deliveries = 5
         self.dead = f"dead:{self.channel}"
         if t.type == "queue":
@@ -102,7 +102,8 @@ class Consumer:
             self.max_deliveries = res.max_deliveries
             if res.dead_letter:
                 self.dead = queue_channel(res.dead_letter)
-        self.ordered = t.type in ("stream", "table")
+        fifo = t.type == "queue" and model.resource("queue", t.queue).fifo
+        self.ordered = t.type in ("stream", "table") or fifo
         parts = model.resource("stream", t.stream).partitions if t.type == "stream" else 1
         self.parts = list(range(parts)) if self.ordered else [None] * invoker.workers
         self.wake = asyncio.Event()
@@ -125,30 +126,41 @@ class Consumer:
         if self.inflight:
             self.store.release(list(self.inflight))
             log.info(f"{self.fn.name}: requeued {len(self.inflight)} deliveries at shutdown",
-                     extra={"function": self.fn.name})  # fmt: skip
+                     extra={"function": self.fn.name})
             self.inflight.clear()
 
     async def _run(self, part: int | None) -> None:
         while not self.stopping:
-            batch = self.store.claim(
-                self.channel, self.batch, self.visibility, part=part, ordered=self.ordered
-            )
-            if not batch:
-                self.wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), POLL_S)
-                continue
-            self.inflight.update(d.seq for d in batch)
-            for i, d in enumerate(batch):
-                if self.stopping:
-                    break
-                ok = await self._deliver(d)
-                self.inflight.discard(d.seq)
-                if not ok and self.ordered:
-                    rest = [x.seq for x in batch[i + 1 :]]
-                    self.store.release(rest, self._backoff(d))
-                    self.inflight.difference_update(rest)
-                    break
+            try:
+                await self._round(part)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the store failed (disk full, locked too long): retry soon
+                log.exception(f"{self.fn.name}: delivery loop error; retrying",
+                              extra={"function": self.fn.name})
+                await asyncio.sleep(POLL_S)
+
+    async def _round(self, part: int | None) -> None:
+        """Claim one batch and deliver it (or wait a little for work)."""
+        batch = self.store.claim(
+            self.channel, self.batch, self.visibility, part=part, ordered=self.ordered
+        )
+        if not batch:
+            self.wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), POLL_S)
+            return
+        self.inflight.update(d.seq for d in batch)
+        for i, d in enumerate(batch):
+            if self.stopping:
+                return
+            ok = await self._deliver(d)
+            self.inflight.discard(d.seq)
+            if not ok and self.ordered:
+                rest = [x.seq for x in batch[i + 1 :]]
+                self.store.release(rest, self._backoff(d))
+                self.inflight.difference_update(rest)
+                return
 
     def _backoff(self, d: Delivery) -> float:
         return float(min(0.1 * 2 ** (d.deliveries - 1), self.visibility, 30.0))
@@ -206,24 +218,35 @@ class Scheduler:
             task.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)
 
-    def _fire(self, fn: Function, when: float, last: float | None, past_due: bool) -> None:
+    def _fire(
+        self, fn: Function, when: float, last: float | None, past_due: bool, mark: bool = True
+    ) -> None:
         body = json.dumps({"scheduled": when, "last": last, "past_due": past_due}).encode()
         channel = fn_channel(fn.name)
-        self.store.enqueue([Enqueue(channel, body, {})], schedule=(fn.name, when))
+        self.store.enqueue([Enqueue(channel, body, {})], schedule=(fn.name, when) if mark else None)
         self.notify(channel)
 
     async def _run(self, fn: Function) -> None:
+        while True:
+            try:
+                await self._ticks(fn)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the store failed: the last mark is safe, start over from it
+                log.exception(f"{fn.name}: schedule error; retrying", extra={"function": fn.name})
+                await asyncio.sleep(1.0)
+
+    async def _ticks(self, fn: Function) -> None:
         t = fn.trigger
         sched: PortableSchedule = parse_schedule(
             getattr(t, "cron", None), getattr(t, "every", None), getattr(t, "tz", "UTC")
         )
         last = self.store.last_fire(fn.name)
+        if getattr(t, "run_on_startup", False):  # an extra run at each start, not a tick
+            self._fire(fn, self.clock(), last, False, mark=False)
         if last is None:
             last = self.clock()
-            if getattr(t, "run_on_startup", False):
-                self._fire(fn, last, None, False)
-            else:
-                self.store.enqueue([], schedule=(fn.name, last))
+            self.store.enqueue([], schedule=(fn.name, last))
         while True:
             fires = sched.iter_fires(_ts(last))
             nxt = next(fires).timestamp()

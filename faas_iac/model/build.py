@@ -44,6 +44,27 @@ _SEGMENT = re.compile(
 _REF = re.compile(r"^(queue|topic|bucket|table|secret|bus|stream):([a-z][a-z0-9-]{0,62})$")
 
 
+_FIXES = {
+    "literal_error": "use one of the values listed",
+    "string_pattern_mismatch": "names start with a lowercase letter and use lowercase letters, "
+    "digits and '-'; environment variable names use A-Z, 0-9 and '_'",
+    "greater_than_equal": "raise the value to the minimum shown",
+    "less_than_equal": "lower the value to the maximum shown",
+    "bool_parsing": "use True or False",
+    "int_parsing": "use a whole number",
+}
+
+
+def _field_name(loc: list[str]) -> str:
+    """``methods[0]`` rather than ``0`` for an item of a list."""
+    if not loc:
+        return "value"
+    name = loc[-1]
+    if name.isdigit() and len(loc) > 1:
+        return f"{loc[-2]}[{name}]"
+    return name
+
+
 def relative(path: str, root: Path | None) -> str:
     """``path`` relative to ``root`` (or the working directory), with forward slashes."""
     for base in (root, Path.cwd()):
@@ -379,8 +400,8 @@ class _Builder:
             else:
                 self.out.add(
                     "FIAC100",
-                    f"{last or 'value'} = {value!r}: {err['msg']}",
-                    "see `faas-iac schema` for the allowed values",
+                    f"{_field_name(loc)} = {value!r}: {err['msg']}",
+                    _FIXES.get(err["type"], "see `faas-iac schema` for the allowed values"),
                     spec.location,
                     field_path,
                 )

@@ -3,7 +3,14 @@
 from .artifacts import build_code_zip, deterministic_zip, sha256
 from .model import Artifact, Plan, PlanResource, ordered
 from .pipeline import Compiled, compile_app, write_output
-from .providers import BuildContext, EmittingProvider, Provider, available, get_provider
+from .providers import (
+    BuildContext,
+    EmittingProvider,
+    Provider,
+    PulumiProvider,
+    available,
+    get_provider,
+)
 
 __all__ = [
     "Artifact",
@@ -13,6 +20,7 @@ __all__ = [
     "Plan",
     "PlanResource",
     "Provider",
+    "PulumiProvider",
     "available",
     "build_code_zip",
     "compile_app",

@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import FaasError
 from ..model import AppModel
 from .model import Artifact, Plan
+
+if TYPE_CHECKING:
+    from .pipeline import Compiled
 
 GROUP = "faas_iac.providers"
 
@@ -38,6 +41,22 @@ class EmittingProvider(Provider, Protocol):
     generated function app). Returns the written paths relative to ``out``."""
 
     def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]: ...
+
+
+@runtime_checkable
+class PulumiProvider(Provider, Protocol):
+    """A provider whose plan a Pulumi program can create (``stacks/<provider>``,
+    ``faas_iac.pulumi.deploy``) and eject as a plain Pulumi program (``faas-iac eject``)."""
+
+    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+        """Inside a running Pulumi program: create every plan resource with the provider's
+        Pulumi SDK; return the Pulumi resources by logical name."""
+        ...
+
+    def eject(self, compiled: Compiled) -> dict[str, str]:
+        """The files (relative path → text) of a plain, readable Pulumi program that creates
+        the same resources without faas-iac."""
+        ...
 
 
 def available() -> list[str]:

@@ -8,15 +8,18 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import azure.durable_functions as df
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from faas_iac.api import load
 from faas_iac.durable import codec
-from faas_iac.durable.engine import Engine
+from faas_iac.durable.engine import Engine, Registry
 from faas_iac.durable.host import registry_of
 from tests.durable.azure_history import context_json
 from tests.durable.harness import resolver
@@ -87,3 +90,77 @@ def test_azure_sdk_replays_our_history(
     if name == "flaky_call":  # Azure: one CallActivityWithRetry action for every attempt
         ours = [n for i, n in enumerate(ours) if i == 0 or ours[i - 1] != n]
     assert [n for n, _ in theirs if n] == ours
+
+
+def echo(value: Any) -> Any:
+    if value == "fail":
+        raise ValueError("asked to fail")
+    return value
+
+
+def interpreter(ctx: Any) -> Any:
+    """Runs a random program (its input): the property test's orchestrator."""
+    out: list[Any] = []
+    for step in ctx.get_input():
+        kind, arg = step[0], step[1]
+        try:
+            if kind == "act":
+                out.append((yield ctx.call_activity("echo", arg)))
+            elif kind == "all":
+                out.append((yield ctx.task_all([ctx.call_activity("echo", a) for a in arg])))
+            elif kind == "any":
+                timer = ctx.create_timer(ctx.current_utc_datetime + timedelta(hours=1))
+                won = yield ctx.task_any([ctx.call_activity("echo", arg), timer])
+                timer.cancel()
+                out.append("err" if isinstance(won.result, Exception) else won.result)
+            elif kind == "timer":
+                yield ctx.create_timer(ctx.current_utc_datetime + timedelta(milliseconds=arg))
+                out.append("tick")
+            elif kind == "sub":
+                out.append((yield ctx.call_sub_orchestrator("interpreter", [["act", arg]])))
+        except Exception:
+            out.append("err")
+    return out
+
+
+VALUES = st.one_of(st.integers(-5, 5), st.sampled_from(["a", "fail"]))
+STEPS = st.one_of(
+    st.tuples(st.just("act"), VALUES),
+    st.tuples(st.just("all"), st.lists(VALUES, max_size=4)),
+    st.tuples(st.just("any"), VALUES),
+    st.tuples(st.just("timer"), st.integers(0, 5)),
+    st.tuples(st.just("sub"), VALUES),
+)
+
+
+@pytest.fixture(scope="module")
+def program_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    registry = Registry(orchestrators={"interpreter": interpreter}, activities={"echo": echo})
+    eng = Engine(registry, tmp_path_factory.mktemp("prop") / "d.sqlite3")
+    eng.start()
+    yield eng
+    eng.stop()
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(program=st.lists(STEPS, max_size=6))
+def test_azure_sdk_agrees_on_random_programs(program_engine: Engine, program: list[Any]) -> None:
+    engine = program_engine
+    iid = engine.start_new("interpreter", None, codec.dumps(program)).result()
+    assert engine.post("wait", iid).result(10) == "Completed"
+    row = engine.store.instance(iid)
+    history = engine.store.history(iid)
+    assert row is not None
+    ctx = df.DurableOrchestrationContext.from_json(context_json(iid, history))
+    state = json.loads(df.Orchestrator(interpreter).handle(ctx))
+    assert state["isDone"] is True, state
+    assert state["output"] == json.loads(row.output or "null")
+    theirs = [a.get("functionName") for a in _flat(state["actions"]) if a.get("functionName")]
+    ours = [
+        e["name"]
+        for e in history
+        if e["type"] in ("TaskScheduled", "SubOrchestrationInstanceCreated")
+    ]
+    assert theirs == ours

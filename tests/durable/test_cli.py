@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.local.hostproc import ROOT, HostProcess
+from tests.local.hostproc import ROOT, HostProcess, free_port
 
 
 def cli(host: HostProcess, *args: str) -> subprocess.CompletedProcess[str]:
@@ -50,5 +51,25 @@ def test_cli_lifecycle(host: HostProcess) -> None:
     assert cli(host, "terminate", "cli-2", "--reason", "stop").returncode == 0
     again = cli(host, "terminate", "cli-2")
     assert again.returncode == 2 and "FIAC873" in again.stderr
+    purged = cli(host, "purge", "-s", "Terminated")
+    assert purged.returncode == 0 and purged.stdout.startswith("instances deleted: ")
+    assert int(purged.stdout.split(": ")[1]) >= 1
     unknown = cli(host, "start", "nope")
     assert unknown.returncode == 2 and "FIAC870" in unknown.stderr
+
+
+def test_cli_without_a_host_says_so(tmp_path: Path) -> None:
+    (tmp_path / "keys.json").write_text('{"master": "k", "functions": {}}')
+    done = subprocess.run(
+        [sys.executable, "-m", "faas_iac", "durable", "status", "x", "--state-dir",
+         str(tmp_path), "--url", f"http://127.0.0.1:{free_port()}"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "FIAC874" in done.stderr and "Traceback" not in done.stderr
+    no_key = subprocess.run(
+        [sys.executable, "-m", "faas_iac", "durable", "status", "--state-dir",
+         str(tmp_path / "none")],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+    )  # fmt: skip
+    assert no_key.returncode == 2 and "--key" in no_key.stderr

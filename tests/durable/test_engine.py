@@ -3,6 +3,8 @@ concurrency limits, entity serialization, timers and replay across restarts."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -136,6 +138,42 @@ def one_step(ctx: Any) -> Any:
     return (yield ctx.wait_for_external_event("go"))
 
 
+def ticker(ctx: Any) -> Any:
+    n = ctx.get_input()
+    ctx.signal_entity(EntityId("account", "ticks"), "deposit", 1)
+    if n < 3:
+        yield ctx.create_timer(ctx.current_utc_datetime)
+        ctx.continue_as_new(n + 1)
+        return None
+    return n
+
+
+CHILD_RUNS: list[int] = []
+
+
+def shaky_child(ctx: Any) -> Any:
+    CHILD_RUNS.append(1)
+    if len(CHILD_RUNS) < 3 and not ctx.is_replaying:
+        raise RuntimeError(f"child attempt {len(CHILD_RUNS)}")
+    yield ctx.create_timer(ctx.current_utc_datetime)
+    return ctx.get_input() * 2
+
+
+def retrying_parent(ctx: Any) -> Any:
+    retry = RetryOptions(20, 3, backoff_coefficient=2.0)
+    return (yield ctx.call_sub_orchestrator_with_retry("shaky_child", retry, 21))
+
+
+SEEN: list[tuple[str, bool]] = []
+
+
+def uuids(ctx: Any) -> Any:
+    first = ctx.new_uuid()
+    SEEN.append((first, ctx.is_replaying))
+    yield ctx.wait_for_external_event("go")
+    return [first, ctx.new_uuid()]
+
+
 GAUGE = Gauge()
 REGISTRY = dict(
     orchestrators={
@@ -149,6 +187,10 @@ REGISTRY = dict(
         "bank": bank,
         "sleeper": sleeper,
         "two_steps": two_steps,
+        "ticker": ticker,
+        "shaky_child": shaky_child,
+        "retrying_parent": retrying_parent,
+        "uuids": uuids,
     },
     activities={"price": price, "boom": boom, "echo": echo, "gauged": GAUGE},
     entities={"account": account},
@@ -215,10 +257,13 @@ def test_per_function_and_host_activity_limits(make: Callable[..., Engine]) -> N
     engine.stop()
 
 
-def test_orchestrator_instance_limit_keeps_extra_instances_pending(
-    make: Callable[..., Engine],
+@pytest.mark.parametrize(
+    "limits", [{"limits": {"waits": 1}}, {"max_orchestrations": 1}], ids=["function", "host"]
+)
+def test_orchestration_limits_keep_extra_instances_pending(
+    make: Callable[..., Engine], limits: dict[str, Any]
 ) -> None:
-    engine = make(limits={"waits": 1})
+    engine = make(**limits)
     first = engine.start_new("waits", "w1", None).result()
     second = engine.start_new("waits", "w2", None).result()
     assert engine.store.instance(second).status == "Pending"  # type: ignore[union-attr]
@@ -268,3 +313,162 @@ def test_replay_detects_an_action_the_code_no_longer_schedules(
     assert changed.post("wait", iid).result(5) == "Failed"
     output = changed.store.instance(iid).output  # type: ignore[union-attr]
     assert "NonDeterminismError" in output and "TaskScheduled 'echo' at position 1" in output
+
+
+def test_continue_as_new_keeps_signals_sent_before_it(make: Callable[..., Engine]) -> None:
+    engine = make()
+    assert run(engine, "ticker", "0") == ("Completed", 3)
+    assert engine.store.entity("@account@ticks") == ("4", True)
+
+
+def test_sub_orchestrator_with_retry(make: Callable[..., Engine]) -> None:
+    CHILD_RUNS.clear()
+    assert run(make(), "retrying_parent") == ("Completed", 42)
+
+
+def test_new_uuid_is_the_same_on_replay(make: Callable[..., Engine]) -> None:
+    SEEN.clear()
+    engine = make()
+    iid = engine.start_new("uuids", None, None).result()
+    engine.stop()
+    again = make()
+    again.post("event", iid, "go", None).result()
+    assert again.post("wait", iid).result(5) == "Completed"
+    from faas_iac.durable import codec
+
+    first, second = codec.loads(again.store.instance(iid).output)  # type: ignore[union-attr]
+    assert [(first, False), (first, True)] == SEEN
+    assert second != first
+
+
+async def fetch(value: int) -> dict[str, Any]:
+    await asyncio.sleep(0.01)
+    return {"value": value, "thread": threading.current_thread().name}
+
+
+def gather(ctx: Any) -> Any:
+    return (yield ctx.task_all([ctx.call_activity("fetch", n) for n in range(3)]))
+
+
+def test_async_activities_run_on_the_hosts_loop(tmp_path: Path) -> None:
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="host-loop", daemon=True)
+    thread.start()
+    registry = Registry(orchestrators={"gather": gather}, activities={"fetch": fetch})
+    engine = Engine(registry, tmp_path / "a.sqlite3", loop=loop)
+    engine.start()
+    try:
+        status, output = run(engine, "gather")
+    finally:
+        engine.stop()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(2)
+    assert status == "Completed"
+    assert output == [{"value": n, "thread": "host-loop"} for n in range(3)]
+
+
+def big_status(ctx: Any) -> Any:
+    ctx.set_custom_status("x" * 20_000)
+    yield ctx.create_timer(ctx.current_utc_datetime)
+
+
+def test_custom_status_above_16_kb_fails_clearly(make: Callable[..., Engine]) -> None:
+    engine = make(orchestrators={"big_status": big_status})
+    status, output = run(engine, "big_status")
+    assert status == "Failed" and "the limit is 16 KB" in output
+
+
+def test_a_failed_commit_loses_nothing_acknowledged(make: Callable[..., Engine]) -> None:
+    engine = make()
+    kept = engine.start_new("waits", "kept", None).result()
+    real = engine.store.commit
+    failures = [RuntimeError("disk full")]
+
+    def flaky(batch: Any) -> None:
+        if failures:
+            raise failures.pop()
+        real(batch)
+
+    engine.store.commit = flaky  # type: ignore[method-assign]
+    with pytest.raises(RuntimeError, match="disk full"):
+        engine.start_new("waits", "lost", None).result(5)
+    assert engine.store.instance("lost") is None  # not acknowledged, not stored
+    engine.post("event", kept, "go", '"still here"').result(5)
+    assert engine.post("wait", kept).result(5) == "Completed"
+    assert engine.store.instance(kept).output == '"still here"'  # type: ignore[union-attr]
+    assert engine.start_new("waits", "lost", None).result(5) == "lost"  # the id is free again
+
+
+def test_in_process_client(make: Callable[..., Engine]) -> None:
+    from faas_iac.durable import DurableClient, OrchestrationRuntimeStatus
+    from faas_iac.durable.client import Signer
+    from faas_iac.runtime.types import HttpRequest
+
+    client = DurableClient(make(), Signer(b"secret"), "http://127.0.0.1:7071", "hub")
+    iid = client.start_new("waits", None, None)
+    client.suspend(iid, "pause")
+    assert client.get_status(iid).runtime_status is OrchestrationRuntimeStatus.Suspended  # type: ignore[union-attr]
+    client.resume(iid, "go on")
+    client.raise_event(iid, "go", {"ok": True})
+    done = client.wait_for_completion(iid, 5)
+    assert done is not None and done.output == {"ok": True}
+    history = client.get_status(iid, show_history=True, show_history_output=True)
+    assert [e["EventType"] for e in history.history or []] == [  # type: ignore[union-attr]
+        "ExecutionStarted",
+        "ExecutionSuspended",
+        "ExecutionResumed",
+        "EventRaised",
+        "ExecutionCompleted",
+    ]
+    req = HttpRequest("POST", "/api/x", headers={"host": "localhost:8080"})
+    resp = client.create_check_status_response(req, iid)
+    links = json.loads(resp.body_bytes)
+    assert resp.status == 202 and resp.headers["Location"] == links["statusQueryGetUri"]
+    assert links["statusQueryGetUri"].startswith(
+        f"http://localhost:8080/runtime/webhooks/durabletask/instances/{iid}?"
+    )
+    direct = client.wait_for_completion_or_create_check_status_response(req, iid, 1000)
+    assert direct.status == 200 and json.loads(direct.body_bytes) == {"ok": True}
+    completed = [OrchestrationRuntimeStatus.Completed]
+    assert [s.instance_id for s in client.get_status_by(runtime_status=completed)] == [iid]
+    assert client.purge_instance_history_by(runtime_status=completed).instances_deleted == 1
+    assert client.get_status(iid) is None
+
+
+def test_terminate_and_purge_in_one_turn(make: Callable[..., Engine]) -> None:
+    engine = make()
+    iid = engine.start_new("waits", "short-lived", None).result()
+    terminated = engine.post("control", "Terminate", iid, "bye")
+    purged = engine.post("purge", iid)
+    restarted = engine.start_new("waits", iid, None)
+    assert terminated.result(5) is None and purged.result(5) == 1
+    assert restarted.result(5) == iid
+    engine.post("event", iid, "go", '"again"').result(5)
+    assert engine.post("wait", iid).result(5) == "Completed"
+    assert [e["type"] for e in engine.store.history(iid)] == [
+        "ExecutionStarted",
+        "EventRaised",
+        "ExecutionCompleted",
+    ]
+
+
+def plain_receipt(order: dict[str, Any]) -> dict[str, Any]:
+    return {"order": order, "total": 1.5}
+
+
+def typed_by_expectation(ctx: Any) -> Any:
+    order = ctx.get_input(expected_type=Order)
+    receipt = yield ctx.call_activity("plain_receipt", order, expected_type=Receipt)
+    approved = yield ctx.wait_for_external_event("approve", expected_type=Order)
+    return [type(order).__name__, type(receipt).__name__, type(approved).__name__]
+
+
+def test_expected_type_validates_plain_payloads(make: Callable[..., Engine]) -> None:
+    engine = make(
+        orchestrators={"typed_by_expectation": typed_by_expectation},
+        activities={"plain_receipt": plain_receipt},
+    )
+    iid = engine.start_new("typed_by_expectation", None, '{"id": "o-2", "quantity": 1}').result()
+    engine.post("event", iid, "approve", '{"id": "o-2", "quantity": 1}').result()
+    assert engine.post("wait", iid).result(5) == "Completed"
+    assert engine.store.instance(iid).output == '["Order","Receipt","Order"]'  # type: ignore[union-attr]

@@ -7,7 +7,7 @@ import json
 import signal
 import sqlite3
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.local.hostproc import ROOT, HostProcess, wait_for
@@ -77,7 +77,7 @@ def test_schedule_survives_a_restart_without_loss_or_double_fire(tmp_path: Path)
         wait_for(lambda: len(ticks()) >= 2, timeout=8)
     time.sleep(2.5)  # the host is down for at least two ticks
     with HostProcess(TRIGGERS, state, "--no-reload"):
-        first_after = datetime.utcnow()
+        first_after = datetime.now(UTC).replace(tzinfo=None)
         wait_for(lambda: len(ticks()) >= 6, timeout=10)
         time.sleep(1.2)
     seen = ticks()

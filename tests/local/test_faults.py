@@ -41,7 +41,7 @@ def still_serving(host: HostProcess) -> None:
     ("path", "status", "code"),
     [("/api/boom", 500, "FIAC809"), ("/api/wrong", 500, "FIAC807"),
      ("/api/undeclared", 500, "FIAC806")],
-)  # fmt: skip
+)
 def test_handler_errors(host: HostProcess, path: str, status: int, code: str) -> None:
     with host.client() as c:
         r = c.get(path)
@@ -115,3 +115,19 @@ def test_admin_needs_the_master_key(host: HostProcess) -> None:
     r = host.admin("POST", "/queues/nope", json={"body": 1})
     assert r.status_code == 400 and "FIAC806" in r.json()["codes"]
     assert host.admin("POST", "/queues/work", json={"nobody": 1}).status_code == 400
+
+
+def test_a_queue_handler_past_its_timeout_is_retried_then_dead_lettered(host: HostProcess) -> None:
+    host.admin("POST", "/queues/slowq", json={"body": "slow-1"})
+    dead = wait_for(lambda: host.admin("GET", "/queues/slowq").json()["dead"], timeout=15)
+    assert dead[0]["body"] == "slow-1" and dead[0]["deliveries"] == 2
+    lines = [ln for ln in host.log_lines() if ln.get("function") == "slow_job"]
+    assert [ln["code"] for ln in lines if ln.get("code")] == ["FIAC808", "FIAC808"]
+    still_serving(host)
+
+
+def test_a_function_in_another_language_answers_501(host: HostProcess) -> None:
+    with host.client() as c:
+        r = c.get("/api/node")
+    assert r.status_code == 501 and "nodejs20" in r.json()["error"]
+    assert "[node_hello: nodejs20 is not run locally]" in host.out_path.read_text()

@@ -52,7 +52,7 @@ def _bridge(pattern: dict[str, Any]) -> dict[str, Any]:
 @given(event=events)
 def test_patterns_agree_with_eventbridge(event: dict[str, Any]) -> None:
     bridge_event = {"source": event["source"], "detail-type": event["type"],
-                    "detail": event["detail"]}  # fmt: skip
+                    "detail": event["detail"]}
     for pattern in PATTERNS:
         expected = EventPattern.load(json.dumps(_bridge(pattern))).matches_event(bridge_event)
         assert matches(pattern, event) == expected, (pattern, event)

@@ -62,7 +62,7 @@ def test_reload_on_source_change_keeps_serving(tmp_path: Path) -> None:
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "faas_iac", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=60)  # fmt: skip
+                          text=True, cwd=cwd, timeout=60)
 
 
 def test_invoke_calls_one_function_against_the_state_folder(tmp_path: Path) -> None:
@@ -70,11 +70,11 @@ def test_invoke_calls_one_function_against_the_state_folder(tmp_path: Path) -> N
     r = _cli("invoke", str(TRIGGERS), "hello", "--state-dir", state)
     assert r.returncode == 2 and "FIAC815" in r.stderr and "--path" in r.stderr
     r = _cli("invoke", str(TRIGGERS), "hello", "--path", "/hello/ada?lang=fr",
-             "--state-dir", state)  # fmt: skip
+             "--state-dir", state)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith('200 application/json\n{"hello":"ada","lang":"fr"}')
     r = _cli("invoke", str(TRIGGERS), "on_job", "--data", '{"key": "f", "fail": true}',
-             "--state-dir", state)  # fmt: skip
+             "--state-dir", state)
     assert r.returncode == 2 and "FIAC809" in r.stderr and "app.py:" in r.stderr
     assert "Traceback" not in r.stderr
     r = _cli("invoke", str(TRIGGERS), "add_item", "--data", '{"id": "x9"}', "--state-dir", state)
@@ -100,5 +100,33 @@ def test_a_second_host_on_the_same_state_folder_is_refused(tmp_path: Path) -> No
     app = tmp_path / "app.py"
     shutil.copy(ROOT / "benchmarks" / "hello" / "app.py", app)
     with HostProcess(app, tmp_path / "state", "--no-reload"):
-        r = _cli("dev", str(app), "--state-dir", str(tmp_path / "state"), "--port", "1")
+        r = _cli("dev", str(app), "--state-dir", str(tmp_path / "state"), "--port", "0")
         assert r.returncode == 2 and "FIAC810" in r.stderr
+
+
+def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        r = _cli("dev", str(TRIGGERS), "--state-dir", str(tmp_path), "--port", port)
+    assert r.returncode == 2 and "FIAC816" in r.stderr and "--port" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_invoke_of_a_durable_client_uses_the_running_host(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    data = '{"id": "o-9", "items": [1], "total": 3}'
+    r = _cli("invoke", str(SHOP), "take_order", "--data", data, "--state-dir", str(state))
+    assert r.returncode == 2 and "FIAC811" in r.stderr
+    with HostProcess(SHOP, state, "--no-reload") as host, host.client() as c:
+        r = _cli("invoke", str(SHOP), "take_order", "--data", data, "--state-dir", str(state))
+        assert r.returncode == 0, r.stderr
+
+        def outputs() -> list[Any]:
+            r = c.get("/runtime/webhooks/durabletask/instances", params={"code": host.master})
+            return [i["output"] for i in r.json() if i["runtimeStatus"] == "Completed"]
+
+        assert wait_for(outputs) == [{"order": "o-9", "reserved": True, "charged": "charged 3"}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -80,7 +80,7 @@ def test_bucket_put_and_delete_through_the_cli(host: HostProcess) -> None:
         return subprocess.run(
             [sys.executable, "-m", "faas_iac", *args, "--state-dir", str(host.state)],
             capture_output=True, text=True, cwd=ROOT, timeout=60,
-        )  # fmt: skip
+        )
 
     put = cli("bucket", "put", str(APP), "files", "items/cli.json", "--data", '{"x": 1}')
     assert put.returncode == 0, put.stderr
@@ -142,7 +142,7 @@ def test_queue_retries_then_dead_letters(host: HostProcess) -> None:
 
 def test_per_second_schedule_fires_every_second(host: HostProcess) -> None:
     def ticks() -> list[datetime]:
-        now = datetime.utcnow().replace(microsecond=0)
+        now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
         found = []
         for back in range(1, 6):
             t = now - timedelta(seconds=back)

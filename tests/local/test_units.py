@@ -21,7 +21,7 @@ def test_routes_literal_params_and_catch_all() -> None:
         ("/orders/special", ["GET"], "special"),
         ("/files/{*path}", ["GET"], "files"),
         ("/", ["GET"], "root"),
-    ])  # fmt: skip
+    ])
     assert r.match("/orders", "POST").target == "list"
     assert r.match("/orders/", "GET").target == "list"
     m = r.match("/orders/42", "GET")
@@ -71,7 +71,7 @@ def _tick_function() -> Function:
     return Function.model_validate({
         "name": "tick", "handler": {"module": "m", "qualname": "tick"},
         "trigger": {"type": "schedule", "cron": "* * * * * *"},
-    })  # fmt: skip
+    })
 
 
 def _run_scheduler(store: Store, now: float) -> None:
@@ -107,3 +107,36 @@ def test_scheduler_caps_the_catch_up(tmp_path: Path) -> None:
     assert len(fired) == MAX_CATCH_UP + 1
     assert fired[-1]["scheduled"] == t0 + 5000 and not fired[-1]["past_due"]
     store.close()
+
+
+def test_run_on_startup_runs_once_per_start_without_moving_the_schedule(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite")
+    t0 = float(int(time.time()) - 3600)
+    store.enqueue([], schedule=("tick", t0))
+    fn = _tick_function()
+    trigger = fn.trigger.model_copy(update={"run_on_startup": True, "cron": "0 0 0 1 1 *"})
+    fn = fn.model_copy(update={"trigger": trigger})
+
+    async def main() -> None:
+        sched = Scheduler([fn], store, lambda channel: None, clock=lambda: t0 + 5.0)
+        sched.start()
+        await asyncio.sleep(0.2)
+        await sched.stop()
+
+    asyncio.run(main())
+    fired = [json.loads(m["body"]) for m in store.peek("fn:tick")]
+    assert fired == [{"scheduled": t0 + 5.0, "last": t0, "past_due": False}]
+    assert store.last_fire("tick") == t0
+    store.close()
+
+
+def test_every_local_host_code_is_listed() -> None:
+    import re
+
+    from faas_iac.errors import CODES
+    from tests.local.hostproc import ROOT
+
+    sources = [*(ROOT / "faas_iac" / "local").glob("*.py"), ROOT / "faas_iac" / "cli" / "dev.py"]
+    used = {c for path in sources for c in re.findall(r"FIAC\d{3}", path.read_text())}
+    assert {c for c in used if c.startswith("FIAC8")} >= {"FIAC801", "FIAC816"}
+    assert used <= set(CODES), sorted(used - set(CODES))

@@ -62,3 +62,12 @@ def slow(req: HttpRequest, ctx: Context) -> dict[str, int]:
 @app.queue("work", max_deliveries=2, visibility_timeout=5)
 def work(msg: Message, ctx: Context) -> None:
     raise ValueError(f"cannot do {msg.text()} (pid {os.getpid()})")
+
+
+@app.queue("slowq", max_deliveries=2, visibility_timeout=5, timeout=1)
+def slow_job(msg: Message, ctx: Context) -> None:
+    time.sleep(3)
+
+
+app.external("node_hello", runtime="nodejs20", handler="index.handler", code="node",
+             trigger="http", route="/node", methods=["GET"])

@@ -1,0 +1,8 @@
+# expect: FIAC100
+from faas_iac import App
+
+app = App("bad")
+
+
+@app.http("/a", env={"my-setting": "1"})
+def a(req, ctx): ...

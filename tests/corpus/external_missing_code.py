@@ -1,0 +1,6 @@
+# expect: FIAC144
+from faas_iac import App
+
+app = App("bad")
+app.external("resize", runtime="nodejs20", handler="index.handler", code="js", trigger="queue",
+             queue="images")

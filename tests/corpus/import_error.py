@@ -1,0 +1,5 @@
+# expect: FIAC004
+from faas_iac import App
+
+app = App("bad")
+settings = undefined_name + 1

@@ -1,0 +1,4 @@
+# expect: FIAC002
+from faas_iac import Queue
+
+queue = Queue("orders")

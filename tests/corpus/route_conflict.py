@@ -1,0 +1,12 @@
+# expect: FIAC103
+from faas_iac import App
+
+app = App("bad")
+
+
+@app.http("/orders/{id}", methods=["GET"])
+def get_order(req, ctx): ...
+
+
+@app.http("/orders/{order_id}", methods=["GET", "DELETE"])
+def show_order(req, ctx): ...

@@ -1,0 +1,6 @@
+# expect: FIAC105
+from faas_iac import App
+
+app = App("bad")
+app.external("resize", runtime="nodejs20", handler="index.handler", code=".", trigger="queu",
+             queue="images")

@@ -1,0 +1,152 @@
+"""Property tests: each target's rendering of a portable schedule fires at the same instants.
+
+The reference is the portable model (croniter over the canonical form). Each rendering is
+evaluated by a parser that did not produce it: cronsim for GCP's unix-cron (and for the user's
+original text), pyawscron for AWS's ``cron()``, croniter for Azure's six-field NCRONTAB.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+import pytest
+from croniter import croniter
+from cronsim import CronSim
+from faas_iac_aws.schedule import render as render_aws
+from faas_iac_azure.schedule import render as render_azure
+from faas_iac_gcp.schedule import render as render_gcp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyawscron import AWSCron
+
+from faas_iac.errors import NotExpressible
+from faas_iac.schedule import PortableSchedule, parse_schedule
+
+N = 12
+
+
+def field(lo: int, hi: int) -> st.SearchStrategy[str]:
+    value = st.integers(lo, hi)
+    return st.one_of(
+        st.just("*"),
+        st.integers(2, max(2, (hi - lo) // 2)).map(lambda k: f"*/{k}"),
+        value.map(str),
+        st.tuples(value, value).map(lambda ab: f"{min(ab)}-{max(ab)}"),
+        st.lists(value, min_size=2, max_size=4, unique=True).map(
+            lambda xs: ",".join(map(str, sorted(xs)))
+        ),
+    )
+
+
+@st.composite
+def unix_crons(draw: st.DrawFn) -> str:
+    """Five-field crons that restrict at most one day field (the portable subset)."""
+    minute, hour = draw(field(0, 59)), draw(field(0, 23))
+    month = draw(st.one_of(st.just("*"), field(1, 12)))
+    if draw(st.booleans()):
+        dom, dow = draw(field(1, 28)), "*"
+    else:
+        dom, dow = "*", draw(field(0, 6))
+    return f"{minute} {hour} {dom} {month} {dow}"
+
+
+starts = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2032, 12, 31)).map(
+    lambda d: d.replace(tzinfo=UTC, microsecond=0)
+)
+
+
+def reference(schedule: PortableSchedule, start: datetime) -> list[datetime]:
+    return [d.astimezone(UTC) for d in schedule.next_fires(start, N)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(unix_crons(), starts)
+def test_model_means_what_unix_cron_means(cron: str, start: datetime) -> None:
+    schedule = parse_schedule(cron, None)
+    assert reference(schedule, start) == list(islice(CronSim(cron, start), N))
+
+
+@settings(max_examples=150, deadline=None)
+@given(unix_crons(), starts)
+def test_gcp_rendering_fires_at_the_same_instants(cron: str, start: datetime) -> None:
+    schedule = parse_schedule(cron, None)
+    expression, tz = render_gcp(schedule)
+    assert tz == "UTC"
+    assert list(islice(CronSim(expression, start), N)) == reference(schedule, start)
+
+
+@settings(max_examples=150, deadline=None)
+@given(unix_crons(), starts)
+def test_aws_rendering_fires_at_the_same_instants(cron: str, start: datetime) -> None:
+    schedule = parse_schedule(cron, None)
+    expression, _ = render_aws(schedule)
+    assert expression.startswith("cron(") and expression.endswith(")")
+    inner = expression[5:-1]
+    fields = inner.split()
+    assert len(fields) == 6 and "?" in (fields[2], fields[4])
+    assert AWSCron.get_next_n_schedule(N, start, inner) == reference(schedule, start)
+
+
+@settings(max_examples=150, deadline=None)
+@given(field(0, 59), unix_crons(), starts)
+def test_azure_rendering_fires_at_the_same_instants(
+    second: str, cron: str, start: datetime
+) -> None:
+    schedule = parse_schedule(f"{second} {cron}", None)
+    expression = render_azure(schedule)
+    assert len(expression.split()) == 6
+    it = croniter(expression, start, second_at_beginning=True)
+    assert [it.get_next(datetime) for _ in range(N)] == reference(schedule, start)
+
+
+@pytest.mark.parametrize(
+    ("every", "aws", "gcp", "azure"),
+    [
+        ("5 minutes", "cron(0/5 * * * ? *)", "*/5 * * * *", "0 */5 * * * *"),
+        ("2 hours", "cron(0 0/2 * * ? *)", "0 */2 * * *", "0 0 */2 * * *"),
+        ("1 day", "cron(0 0 * * ? *)", "0 0 * * *", "0 0 0 * * *"),
+        ("7 minutes", "rate(7 minutes)", None, None),
+        ("1 minute", "cron(* * * * ? *)", "* * * * *", "0 * * * * *"),
+    ],
+)
+def test_rates_render_as_clock_aligned_crons_where_every_target_can(
+    every: str, aws: str, gcp: str | None, azure: str | None
+) -> None:
+    schedule = parse_schedule(None, every)
+    assert render_aws(schedule)[0] == aws
+    if gcp is None:
+        with pytest.raises(NotExpressible) as info:
+            render_gcp(schedule)
+        assert info.value.codes == ["FIAC201"]
+    else:
+        assert render_gcp(schedule)[0] == gcp
+    if azure is None:
+        with pytest.raises(NotExpressible):
+            render_azure(schedule)
+    else:
+        assert render_azure(schedule) == azure
+
+
+def test_seconds_are_refused_where_the_target_has_no_seconds_field() -> None:
+    schedule = parse_schedule("*/10 * * * * *", None)
+    assert render_azure(schedule) == "*/10 * * * * *"
+    for render in (render_aws, render_gcp):
+        with pytest.raises(NotExpressible) as info:
+            render(schedule)
+        assert "seconds" in info.value.diagnostics[0].message
+    with pytest.raises(NotExpressible):
+        render_aws(parse_schedule(None, "30 seconds"))
+
+
+def test_time_zone_and_daylight_saving_agree_with_an_independent_evaluator() -> None:
+    schedule = parse_schedule("0 30 2 * * *", None, tz="Europe/Paris")
+    expression, tz = render_gcp(schedule)
+    assert (expression, tz) == ("30 2 * * *", "Europe/Paris")
+    # 29 March 2026: Paris skips 02:00-03:00; both evaluators fire once that day, at 03:00.
+    start = datetime(2026, 3, 27, 12, tzinfo=ZoneInfo("Europe/Paris"))
+    ours = schedule.next_fires(start, 4)
+    assert ours == list(islice(CronSim(expression, start), 4))
+    assert [f.astimezone(UTC).hour for f in ours] == [1, 1, 0, 0]
+    assert [f.day for f in ours] == [28, 29, 30, 31]
