@@ -74,9 +74,9 @@ def infer(workflow: ir.Workflow) -> dict[str, str | None]:
     for step in ir.walk(workflow.steps):
         if isinstance(step, ir.Assign):
             bind(step.target, step.value)
-        elif isinstance(step, ir.Task):
+        elif isinstance(step, ir.Task | ir.FanOut):  # task_all of nothing gives None
             bind(step.target, opaque)
-        elif isinstance(step, ir.FanOut | ir.Parallel):
+        elif isinstance(step, ir.Parallel):
             bind(step.target, "list")
         elif isinstance(step, ir.WaitEvent):
             bind(step.target, opaque)

@@ -214,7 +214,9 @@ class Renderer:
                 return f"$count({args[0]})"
             t = self._tmp()
             return (f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
-                    f'$type({t}) = "object" ? $count($keys({t})) : $count({t}))')
+                    f'$type({t}) = "object" ? $count($keys({t})) : $type({t}) = "array" ? '
+                    f'$count({t}) : $error("TypeError: object of type " & $type({t}) & '
+                    '" has no len()"))')
         if name == "str":
             k = self.kind(e.args[0])
             if k == "str":
