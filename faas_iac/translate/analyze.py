@@ -39,6 +39,7 @@ class _Pending:
     call: ir.Call | None = None
     seconds: ir.Expr | None = None
     event: str = ""
+    depth: int = 0  # how many loops enclose the statement that made it
 
 
 @dataclass
@@ -69,6 +70,7 @@ class Analyzer:
         self.used: dict[str, set[str]] = {"activity": set(), "orchestrator": set(),
                                           "event": set()}
         self.uses_status = False
+        self.depth = 0
 
     def refuse(self, node: ast.AST | int, code: str, what: str, fix: str) -> Refusal:
         return refuse(code, what, fix, self.file, node)
@@ -231,19 +233,19 @@ class Analyzer:
             return None
         attr, call = found
         if attr in _CALLS:
-            return _Pending("call", call=self._call(attr, call))
+            return _Pending("call", call=self._call(attr, call), depth=self.depth)
         if attr == "create_timer":
             if len(call.args) != 1:
                 raise self.refuse(call, "FIAC609", "create_timer takes one fire-at time",
                                   "ctx.create_timer(ctx.current_utc_datetime + timedelta(...))")
-            return _Pending("timer", seconds=self._seconds(call.args[0]))
+            return _Pending("timer", seconds=self._seconds(call.args[0]), depth=self.depth)
         if attr == "wait_for_external_event":
             if len(call.args) != 1 or not isinstance(call.args[0], ast.Constant) \
                     or not isinstance(call.args[0].value, str):
                 raise self.refuse(call, "FIAC607", "the event name is not a string literal",
                                   'write ctx.wait_for_external_event("Approval")')
             self.used["event"].add(call.args[0].value)
-            return _Pending("event", event=call.args[0].value)
+            return _Pending("event", event=call.args[0].value, depth=self.depth)
         if attr in _ENTITY:
             raise self.refuse(call, "FIAC610", f"ctx.{attr}: durable entities are not translated "
                               "to Step Functions or Workflows", "run this orchestrator on the "
@@ -329,6 +331,12 @@ class Analyzer:
                               "targets")
         (ev_name, event), = [p for p in pendings if p[1].kind == "event"]
         (tm_name, timer), = [p for p in pendings if p[1].kind == "timer"]
+        if timer.depth < self.depth:
+            raise self.refuse(node, "FIAC606", f"the timer `{tm_name}` was created outside this "
+                              "loop, so its deadline is shared by every iteration; a translated "
+                              "race would start a new timeout each time", "create the timer "
+                              "inside the loop with the time left, or run this orchestrator "
+                              "on the local or azure target")
         payload = f"{ev_name}_result"
         self.scope.race_tags[ev_name] = ev_name
         self.scope.race_tags[tm_name] = tm_name
@@ -339,7 +347,14 @@ class Analyzer:
     # -- statements ---------------------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> tuple[ir.Step, ...]:
         steps: list[ir.Step] = []
-        for stmt in body:
+        skip = 0
+        for i, stmt in enumerate(body):
+            if skip:
+                skip -= 1
+                continue
+            if i + 1 < len(body) and self._task_list_loop(stmt, body[i + 1]):
+                skip = 1  # tasks = []; for x in xs: tasks.append(ctx.call_activity(...))
+                continue
             if steps and isinstance(steps[-1], ir.ContinueAsNew | ir.Return | ir.Raise
                                     | ir.Reraise):
                 if isinstance(steps[-1], ir.ContinueAsNew) and isinstance(stmt, ast.Return):
@@ -348,6 +363,25 @@ class Analyzer:
                                   "remove the code after return / raise / continue_as_new")
             steps += self.stmt(stmt)
         return tuple(steps)
+
+    def _task_list_loop(self, first: ast.stmt, loop: ast.stmt) -> bool:
+        """Azure's fan-out idiom: an empty list, then a loop that only appends one task per
+        element; recorded as the comprehension it means, for ``task_all`` to fan out."""
+        if not (isinstance(first, ast.Assign) and len(first.targets) == 1
+                and isinstance(first.targets[0], ast.Name) and isinstance(first.value, ast.List)
+                and not first.value.elts and isinstance(loop, ast.For) and not loop.orelse
+                and len(loop.body) == 1 and isinstance(loop.body[0], ast.Expr)):
+            return False
+        name = first.targets[0].id
+        call = loop.body[0].value
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "append" and isinstance(call.func.value, ast.Name)
+                and call.func.value.id == name and len(call.args) == 1
+                and self._ctx_call(call.args[0]) is not None):
+            return False
+        comp = ast.ListComp(call.args[0], [ast.comprehension(loop.target, loop.iter, [], 0)])
+        self.scope.task_lists[name] = ast.copy_location(comp, loop)
+        return True
 
     def stmt(self, node: ast.stmt) -> list[ir.Step]:
         handler: Callable[[Any], list[ir.Step]] | None = getattr(
@@ -416,6 +450,15 @@ class Analyzer:
                 return [ir.ContinueAsNew(self.expr(call.args[0]), node.lineno)]
             self._pending(value)  # entity calls and the like refuse with their own code
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+                and value.func.attr == "append" and isinstance(value.func.value, ast.Name) \
+                and len(value.args) == 1 and not value.keywords \
+                and value.func.value.id not in self.scope.tasks:
+            name = value.func.value.id  # xs.append(v): xs = xs + [v]
+            grown = ast.BinOp(ast.Name(name, ast.Load()), ast.Add(), ast.List([value.args[0]]))
+            ast.copy_location(grown, value)
+            ast.fix_missing_locations(grown)
+            return [ir.Assign(name, self.expr(grown), node.lineno)]
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
                 and value.func.attr == "cancel" and isinstance(value.func.value, ast.Name) \
                 and value.func.value.id in self.scope.race_tags:
             return []  # the timer lost the race: nothing to cancel on the targets
@@ -434,14 +477,23 @@ class Analyzer:
         if node.orelse:
             raise self.refuse(node, "FIAC613", "while/else cannot be translated",
                               "move the else block after the loop")
-        return [ir.While(self.expr(node.test), self.block(node.body), node.lineno)]
+        self.depth += 1
+        try:
+            body = self.block(node.body)
+        finally:
+            self.depth -= 1
+        return [ir.While(self.expr(node.test), body, node.lineno)]
 
     def _For(self, node: ast.For) -> list[ir.Step]:
         if node.orelse or not isinstance(node.target, ast.Name):
             raise self.refuse(node, "FIAC613", "only `for name in list:` without else is "
                               "translated", "iterate one name over a list")
-        return [ir.ForEach(node.target.id, self.expr(node.iter), self.block(node.body),
-                           node.lineno)]
+        self.depth += 1
+        try:
+            body = self.block(node.body)
+        finally:
+            self.depth -= 1
+        return [ir.ForEach(node.target.id, self.expr(node.iter), body, node.lineno)]
 
     def _Try(self, node: ast.Try) -> list[ir.Step]:
         if node.orelse or node.finalbody or len(node.handlers) != 1:

@@ -39,7 +39,7 @@ def expr_kind(e: ir.Expr, env: dict[str, str | None]) -> str | None:
                 return "str"
             if name in ("len", "int", "float", "abs", "sum", "round"):
                 return "num"
-            if name in ("keys", "values"):
+            if name in ("keys", "values", "range"):
                 return "list"
             if name == "bool":
                 return "bool"

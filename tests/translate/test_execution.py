@@ -27,6 +27,7 @@ CASES: list[tuple[str, str, Any, list[tuple[str, Any]]]] = [
     ("fan-out-one", "fan_out_in", {"words": ["solo"]}, []),
     # task_all([]) is None in azure-functions-durable, so len() of it fails: everywhere.
     ("fan-out-none", "fan_out_in", {"words": []}, []),
+    ("azure-fan-out", "azure_fan_out", ["ab", "c", "def"], []),
     ("parallel", "parallel_fixed", {"n": 7}, []),
     ("monitor", "monitor", {"id": "j1", "every": 1}, []),
     ("approval-event", "approval", {"who": "bob"}, APPROVE),

@@ -9,11 +9,11 @@ from typing import Any
 
 import jsonata
 import pytest
+from faas_iac_aws.stepfunctions.jsonata import jsonata as to_jsonata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faas_iac.translate.expr import ExprConverter
-from faas_iac_aws.stepfunctions.jsonata import jsonata as to_jsonata
 
 ENV: dict[str, Any] = {"a": [1, 2, 3], "d": {"k": "v", "n": None, "x": 2}, "s": "hi", "n": 7,
                        "m": -3, "t": True, "e": [], "f": 2.5, "words": ["ab", "c"]}

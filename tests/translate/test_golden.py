@@ -25,7 +25,7 @@ def test_translation_is_reproducible() -> None:
 
 def test_every_pattern_has_both_targets() -> None:
     made = artifacts(load_app(APPS["patterns"]))
-    names = ["approval", "chaining", "counter", "fan_out_in", "monitor", "parallel_fixed",
+    names = ["approval", "azure_fan_out", "chaining", "counter", "fan_out_in", "monitor", "parallel_fixed",
              "parent", "retry_backoff", "saga", "status"]
     for name in names:
         assert f"aws/{name}.asl.json" in made

@@ -36,6 +36,20 @@ def fan_out_in(ctx: Any) -> Any:
 
 
 @app.orchestrator
+def azure_fan_out(ctx: Any) -> Any:
+    """The fan-out of Azure's documentation: build a task list in a loop, then task_all."""
+    batch = ctx.get_input()
+    tasks = []
+    for word in batch:
+        tasks.append(ctx.call_activity("shout", word))
+    outputs = yield ctx.task_all(tasks)
+    sizes = []
+    for i in range(len(outputs)):
+        sizes.append(len(outputs[i]))
+    return {"outputs": outputs, "sizes": sizes}
+
+
+@app.orchestrator
 def parallel_fixed(ctx: Any) -> Any:
     n = ctx.get_input()["n"]
     both = yield ctx.task_all([ctx.call_activity("square", n), ctx.call_activity("double", n)])

@@ -377,6 +377,8 @@ class Builder:
         if (not exits and self.start is not None) or any(v != [] for v in starts):
             return None
         index = ir.Var("__index")
+        if len(body) == 1 and acc not in ir.free_vars(element):  # pure: one JSONata $map
+            return self.assign(acc, ir.Comprehension(element, step.var, step.source), exits)
 
         def no_acc(e: ir.Expr) -> ir.Expr | None:
             return index if e == ir.Builtin("len", (ir.Var(acc),)) else None

@@ -236,6 +236,10 @@ class Renderer:
             return f"${name}({args[0]})"
         if name in ("min", "max"):
             return f"${name}({args[0] if len(args) == 1 else '[' + ', '.join(args) + ']'})"
+        if name == "range":
+            start, stop = ("0", args[0]) if len(args) == 1 else (args[0], args[1])
+            a, b = self._tmp(), self._tmp()
+            return f"({a} := {start}; {b} := {stop}; {b} > {a} ? [{a}..{b} - 1] : [])"
         if name == "round":
             return f"$round({', '.join(args)})"
         if name == "get":

@@ -355,9 +355,21 @@ class Builder:
     def _ForEach(self, step: ir.ForEach, out: list[Emitted]) -> None:
         self._predeclare(step.body, out)
         self.declared.add(step.var)
-        out.append({self.name(f"for_{step.line}"): {"for": {
-            "value": var_name(step.var), "in": self.val(step.source),
-            "steps": self.block(step.body)}}})
+        loop: dict[str, Any] = {"value": var_name(step.var)}
+        source = step.source
+        if isinstance(source, ir.Builtin) and source.name == "range":  # range: both ends in
+            start, stop = (ir.Const(0), source.args[0]) if len(source.args) == 1 \
+                else source.args
+            last = ir.BinOp("-", stop, ir.Const(1))
+            ends = [ir.fold(start), ir.fold(last)]
+            if all(isinstance(v, int) for v in ends):
+                loop["range"] = ends
+            else:  # one expression for both ends (the form Workflows documents)
+                loop["range"] = self.expr(ir.ListLit((start, last)))
+        else:
+            loop["in"] = self.val(source)
+        loop["steps"] = self.block(step.body)
+        out.append({self.name(f"for_{step.line}"): {"for": loop}})
 
     def _Try(self, step: ir.Try, out: list[Emitted]) -> None:
         self.counter += 1
