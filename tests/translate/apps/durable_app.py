@@ -62,7 +62,7 @@ def monitor(ctx: Any) -> Any:
     checks = 0
     done = False
     while not done and checks < 5:
-        state = yield ctx.call_activity("check_job", {"job": job["id"], "check": checks})
+        state = yield ctx.call_activity("check_job", {"check": checks, "done_at": job["done_at"]})
         checks = checks + 1
         done = state == "done"
         if not done:
@@ -157,7 +157,7 @@ def double(n: int) -> int:
 
 @app.activity
 def check_job(arg: dict[str, Any]) -> str:
-    return "done" if arg["check"] >= 2 else "running"
+    return "done" if arg["check"] >= arg["done_at"] else "running"
 
 
 @app.activity

@@ -56,6 +56,7 @@ class Builder:
         self.declared: set[str] = {ir.INPUT}
         self.line = wf.line
         self.counter = 0
+        self.jump_targets: set[str] = set()  # steps a "next" goes to: never folded away
 
     def fail(self, exc: Unexpressible) -> Exception:
         return refuse("FIAC615", f"not expressible in GCP Workflows: {exc}",
@@ -92,18 +93,28 @@ class Builder:
     # -- steps --------------------------------------------------------------------------------
     def block(self, steps: tuple[ir.Step, ...]) -> list[Emitted]:
         out: list[Emitted] = []
+        jumps: list[dict[str, Any]] = []  # "next" fields that go to the step emitted next
         i = 0
         while i < len(steps):
             step = steps[i]
             self.line = getattr(step, "line", self.line) or self.line
+            before = len(out)
             if isinstance(step, ir.WaitEvent) and i + 1 < len(steps) \
                     and isinstance(steps[i + 1], ir.If):
                 used = self._race(step, steps[i + 1], steps[i + 2:], out)  # type: ignore[arg-type]
                 if used:
                     i += 2 + used - 1
                     continue
-            method = getattr(self, f"_{type(step).__name__}")
-            method(step, out)
+            if isinstance(step, ir.While):
+                self._while(step, out, jumps if i + 1 < len(steps) else None)
+            else:
+                method = getattr(self, f"_{type(step).__name__}")
+                method(step, out)
+            if len(out) > before and jumps and not isinstance(step, ir.While):
+                for holder in jumps:
+                    holder["next"] = next(iter(out[before]))
+                    self.jump_targets.add(holder["next"])
+                jumps.clear()
             i += 1
         return out
 
@@ -344,6 +355,50 @@ class Builder:
                 return dict(only)
         return {"steps": steps}
 
+    def _known(self, out: list[Emitted], e: ir.Expr) -> Any:
+        """The value of ``e`` from the constants the step just before assigns, if known."""
+        body = next(iter(out[-1].values())) if out else {}
+        if isinstance(body.get("assign"), _Assign):
+            for target, value in reversed(body["assign"].entries):
+                e = ir.substitute(e, {target: value})
+        return ir.fold(e)
+
+    def _while(self, step: ir.While, out: list[Emitted],
+               jumps: list[dict[str, Any]] | None) -> None:
+        """A loop whose first test is known to pass runs its body first and tests at the end
+        (a jump back, no ``for`` step). When the body ends with ``if c: sleep``, one switch
+        decides before the sleep (a sleep changes no variable): loop, leave, or sleep first."""
+        if self._known(out, step.test) is not True:
+            self._While(step, out)
+            return
+        body = self.block(step.body)
+        if not body:
+            self._While(step, out)
+            return
+        entry = next(iter(body[0]))
+        last = step.body[-1]
+        if jumps is not None and isinstance(last, ir.If) and not last.orelse \
+                and len(last.body) == 1 and isinstance(last.body[0], ir.Timer):
+            body.pop()  # the if: decided below, with the loop test
+            sleep: list[Emitted] = []
+            self._Timer(last.body[0], sleep)
+            call = next(iter(sleep[0].values()))
+            again = self.name(f"sleep_{step.line}")
+            leave_after_sleep = self.name(f"sleep_then_leave_{step.line}")
+            leave: dict[str, Any] = {"condition": self.cond(ir.Not(last.test))}
+            decide = {self.name(f"while_{step.line}"): {"switch": [
+                {"condition": self.cond(ir.BoolOp("and", (ir.Not(last.test), step.test))),
+                 "next": entry},
+                leave,
+                {"condition": self.cond(ir.Not(step.test)), "next": leave_after_sleep}]}}
+            jumps.append(leave)
+            out += [*body, decide, {again: {**call, "next": entry}}, {leave_after_sleep: call}]
+            self.jump_targets |= {entry, leave_after_sleep}
+            return
+        self.jump_targets.add(entry)
+        test = {"condition": self.cond(step.test), "next": entry}
+        out += [*body, {self.name(f"while_{step.line}"): {"switch": [test]}}]
+
     def _While(self, step: ir.While, out: list[Emitted]) -> None:
         self._predeclare(step.body, out)
         stop = {self.name(f"while_{step.line}"): {"switch": [{
@@ -383,7 +438,7 @@ class Builder:
 
     def _Return(self, step: ir.Return, out: list[Emitted]) -> None:
         e = step.value
-        if out:
+        if out and next(iter(out[-1])) not in self.jump_targets:
             body = next(iter(out[-1].values()))
             if isinstance(body.get("assign"), _Assign) and len(body) == 1:
                 for target, assigned in reversed(body["assign"].entries):
