@@ -110,6 +110,19 @@ def parent(ctx: Any) -> Any:
 
 
 @app.orchestrator
+def parents(ctx: Any) -> Any:
+    """Sub-orchestrations fanned out over a list, and a fixed pair of them."""
+    orders = ctx.get_input()
+    each = yield ctx.task_all([ctx.call_sub_orchestrator("chaining", o) for o in orders])
+    pair = yield ctx.task_all([ctx.call_sub_orchestrator("chaining", orders[0]),
+                               ctx.call_sub_orchestrator("chaining", orders[-1])])
+    totals = []
+    for child in each:
+        totals.append(child["total"])
+    return {"each": totals, "pair": [pair[0]["label"], pair[1]["label"]]}
+
+
+@app.orchestrator
 def counter(ctx: Any) -> Any:
     state = ctx.get_input()
     total = yield ctx.call_activity("double", state["value"])

@@ -27,10 +27,13 @@ START_SYNC = "arn:aws:states:::states:startExecution.sync:2"
 START = "arn:aws:states:::states:startExecution"
 PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
 _VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-#: A child execution's name: the parent's, and when this state was entered (unique, allowed
-#: characters only, at most 80 long).
-CHILD_NAME = ("{% $substring($states.context.Execution.Name, 0, 50) & \"-\" & "
-              "$replace($states.context.State.EnteredTime, /[^0-9]/, \"\") %}")
+def child_name(unique: str = "") -> str:
+    """A child execution's name: the parent's (cut to 50), ``unique`` and the entry time."""
+    middle = f" & {unique} & \"-\"" if unique else ""
+    return ("{% $substring($states.context.Execution.Name, 0, 50) & \"-\"" + middle +
+            " & $replace($states.context.State.EnteredTime, /[^0-9]/, \"\") %}")
+
+
 #: continue_as_new keeps the instance: ``<instance>~<generation>``, so a client finds the chain.
 NEXT_GENERATION = ("{% ($p := $split($states.context.Execution.Name, \"~\"); $p[0] & \"~\" & "
                    "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}")
@@ -67,15 +70,18 @@ class Builder:
         self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
         self.handlers: list[_Handler] = []
         self.counter = 0
+        self.taken: set[str] = set()
         self.env = infer(wf)
 
     # -- plumbing -----------------------------------------------------------------------------
     def _name(self, base: str) -> str:
+        """A state name unique in the whole machine (branches and Map processors included)."""
         name = base[:80]
         n = 1
-        while name in self.states:
+        while name in self.taken:
             n += 1
             name = f"{base[:76]} {n}"
+        self.taken.add(name)
         return name
 
     def _assign_of(self, holder: dict[str, Any]) -> dict[str, ir.Expr]:
@@ -148,7 +154,10 @@ class Builder:
     def _Assign(self, step: ir.Assign, exits: list[Exit]) -> list[Exit]:
         return self.assign(step.target, step.value, exits)
 
-    def _call_state(self, call: ir.Call, payload: object) -> tuple[dict[str, Any], ir.Native]:
+    def _call_state(self, call: ir.Call, payload: object, unique: str = ""
+                    ) -> tuple[dict[str, Any], ir.Native]:
+        """A Task calling an activity or starting a child execution; ``unique`` (JSONata text)
+        keeps child names apart when several start in the same millisecond."""
         if call.kind == "activity":
             body: dict[str, Any] = {
                 "Type": "Task", "Resource": LAMBDA,
@@ -159,7 +168,7 @@ class Builder:
             body = {
                 "Type": "Task", "Resource": START_SYNC,
                 "Arguments": {"StateMachineArn": self.names.state_machine(call.name),
-                              "Input": payload, "Name": CHILD_NAME},
+                              "Input": payload, "Name": child_name(unique)},
             }
             result = ir.Native("$states.result.Output")
         if call.retry is not None:
@@ -176,12 +185,14 @@ class Builder:
         return [Exit(state, "Next", block, state)]
 
     def _FanOut(self, step: ir.FanOut, exits: list[Exit]) -> list[Exit]:
-        item = ir.Native("$states.input")
+        children = step.call.kind == "orchestrator"  # each child needs its own name
+        item = ir.Native("$states.input.item" if children else "$states.input")
         payload = template(ir.substitute(step.call.input, {step.var: item}), self.env)
-        inner, result = self._call_state(step.call, payload)
+        unique = "$string($states.input.index)" if children else ""
+        inner, result = self._call_state(step.call, payload, unique)
         inner["Output"] = "{% " + result.text + " %}"
         inner["End"] = True
-        task = _title(step.call.name)
+        task = self._name(_title(step.call.name))
         body = {
             "Type": "Map",
             "Items": self.tpl(step.source),
@@ -189,6 +200,9 @@ class Builder:
             "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": task,
                               "States": {task: inner}},
         }
+        if children:
+            body["ItemSelector"] = {"item": "{% $states.context.Map.Item.Value %}",
+                                    "index": "{% $states.context.Map.Item.Index %}"}
         name, block = self.new_state(f"Each {task}", body, exits)
         state = self.states[name]
         self.catchers(state)
@@ -198,11 +212,11 @@ class Builder:
 
     def _Parallel(self, step: ir.Parallel, exits: list[Exit]) -> list[Exit]:
         branches = []
-        for call in step.calls:
-            inner, result = self._call_state(call, self.tpl(call.input))
+        for i, call in enumerate(step.calls):
+            inner, result = self._call_state(call, self.tpl(call.input), f'"b{i}"')
             inner["Output"] = "{% " + result.text + " %}"
             inner["End"] = True
-            task = _title(call.name)
+            task = self._name(_title(call.name))
             branches.append({"StartAt": task, "States": {task: inner}})
         body = {"Type": "Parallel", "Branches": branches}
         title = " and ".join(_title(c.name) for c in step.calls)

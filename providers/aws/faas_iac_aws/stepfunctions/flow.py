@@ -151,6 +151,7 @@ class FlowBuilder(Builder):
             return None
         inner = FlowBuilder(self.wf, self.names)
         inner.env = self.env
+        inner.taken = self.taken
         inner.pending = {step.var: ir.Native("$states.input.item"),
                          "__index": ir.Native("$states.input.index", "num")}
         inner.block(tuple(inner_steps), [])

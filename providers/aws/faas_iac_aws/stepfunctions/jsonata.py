@@ -3,6 +3,10 @@ meaning: ``+`` on text is ``&``, on lists ``$append``; ``%`` and ``//`` floor li
 truthiness of lists is "non-empty"; comprehensions stay arrays even with one element (JSONata
 would collapse a one-element sequence). Where the static type is unknown, the expression
 dispatches on ``$type`` at run time instead of guessing.
+
+Known gap: JSON has one number type, so ``str()`` / an f-string of a float with an integral
+value (``0.0``) gives ``"0"`` here where Python gives ``"0.0"``; lists whose elements are lists
+are flattened by JSONata's array constructor inside comprehensions.
 """
 
 from __future__ import annotations
