@@ -41,7 +41,7 @@ CASES: list[tuple[str, Any, list[tuple[str, Any]]]] = [
     ("chaining", ORDER, []),
     ("fan_out_in", {"words": ["a", "bc", "def"]}, []),
     ("parallel_fixed", {"n": 7}, []),
-    ("monitor", {"id": "j1", "every": 1}, []),
+    ("monitor", {"id": "j1", "every": 1, "done_at": 2}, []),
     ("approval", {"who": "bob"}, [("Approval", {"ok": True, "by": "ann"})]),
     ("saga", {"city": "oslo", "no_flights": True}, []),
     ("retry_backoff", {"id": "r", "fail": 1}, []),

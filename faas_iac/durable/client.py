@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from .engine import Engine
 
 PREFIX = "/runtime/webhooks/durabletask"
+# ``version``, ``task_hub_name`` and ``connection_name`` are accepted as azure-functions-durable
+# accepts them (same signatures); a local host has one task hub and one version.
 TERMINAL = ("Completed", "Failed", "Terminated")
 
 
@@ -163,6 +165,7 @@ class DurableClient(_Responses):
         orchestration_function_name: str,
         instance_id: str | None = None,
         client_input: Any = None,
+        version: str | None = None,
     ) -> str:
         """Start an instance; an ``instance_id`` that is still running is refused (FIAC871)."""
         fut = self._engine.start_new(
@@ -193,15 +196,24 @@ class DurableClient(_Responses):
         created_time_from: datetime | None = None,
         created_time_to: datetime | None = None,
         runtime_status: list[OrchestrationRuntimeStatus] | None = None,
+        instance_id_prefix: str | None = None,
     ) -> list[DurableOrchestrationStatus]:
         rows = self._engine.store.query(
             [s.value for s in runtime_status or []],
             created_time_from.timestamp() if created_time_from else None,
             created_time_to.timestamp() if created_time_to else None,
+            instance_id_prefix or "",
         )
         return [DurableOrchestrationStatus.from_row(r) for r in rows]
 
-    def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
+    def raise_event(
+        self,
+        instance_id: str,
+        event_name: str,
+        event_data: Any = None,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
+    ) -> None:
         self._engine.post("event", instance_id, event_name, codec.dumps(event_data)).result()
 
     def terminate(self, instance_id: str, reason: str | None = None) -> None:
@@ -246,13 +258,23 @@ class DurableClient(_Responses):
         return self.get_status(instance_id)
 
     def signal_entity(
-        self, entityId: EntityId, operation_name: str, operation_input: Any = None
+        self,
+        entityId: EntityId,
+        operation_name: str,
+        operation_input: Any = None,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
     ) -> None:
         self._engine.post(
             "signal", str(entityId), operation_name, codec.dumps(operation_input), None
         ).result()
 
-    def read_entity_state(self, entityId: EntityId) -> EntityStateResponse:
+    def read_entity_state(
+        self,
+        entityId: EntityId,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
+    ) -> EntityStateResponse:
         state, exists = self._engine.store.entity(str(entityId))
         return EntityStateResponse(exists, codec.loads(state) if exists else None)
 
@@ -306,6 +328,7 @@ class HttpDurableClient(_Responses):
         orchestration_function_name: str,
         instance_id: str | None = None,
         client_input: Any = None,
+        version: str | None = None,
     ) -> str:
         path = f"/orchestrators/{urllib.parse.quote(orchestration_function_name)}"
         if instance_id:
@@ -341,6 +364,7 @@ class HttpDurableClient(_Responses):
         created_time_from: datetime | None = None,
         created_time_to: datetime | None = None,
         runtime_status: list[OrchestrationRuntimeStatus] | None = None,
+        instance_id_prefix: str | None = None,
     ) -> list[DurableOrchestrationStatus]:
         query: dict[str, str] = {}
         if runtime_status:
@@ -349,11 +373,20 @@ class HttpDurableClient(_Responses):
             query["createdTimeFrom"] = created_time_from.isoformat()
         if created_time_to is not None:
             query["createdTimeTo"] = created_time_to.isoformat()
+        if instance_id_prefix:
+            query["instanceIdPrefix"] = instance_id_prefix
         status, body, _ = self._request("GET", "/instances", query=query)
         self._raise(status, body, "")
         return [DurableOrchestrationStatus.from_json(item) for item in body]
 
-    def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
+    def raise_event(
+        self,
+        instance_id: str,
+        event_name: str,
+        event_data: Any = None,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
+    ) -> None:
         path = f"{_inst(instance_id)}/raiseEvent/{urllib.parse.quote(event_name)}"
         status, body, _ = self._request("POST", path, codec.plain(codec.dumps(event_data)))
         self._raise(status, body, instance_id)
@@ -401,7 +434,12 @@ class HttpDurableClient(_Responses):
         return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))
 
     def signal_entity(
-        self, entityId: EntityId, operation_name: str, operation_input: Any = None
+        self,
+        entityId: EntityId,
+        operation_name: str,
+        operation_input: Any = None,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
     ) -> None:
         path = f"/entities/{urllib.parse.quote(entityId.name)}/{urllib.parse.quote(entityId.key)}"
         status, body, _ = self._request(
@@ -409,7 +447,12 @@ class HttpDurableClient(_Responses):
         )
         self._raise(status, body, str(entityId))
 
-    def read_entity_state(self, entityId: EntityId) -> EntityStateResponse:
+    def read_entity_state(
+        self,
+        entityId: EntityId,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
+    ) -> EntityStateResponse:
         path = f"/entities/{urllib.parse.quote(entityId.name)}/{urllib.parse.quote(entityId.key)}"
         status, body, _ = self._request("GET", path)
         if status == 404:

@@ -25,6 +25,20 @@ _NO_INPUT: Any = object()
 CUSTOM_STATUS_LIMIT = 16 * 1024
 
 
+def _typed(task: AtomicTask, expected_type: type | None) -> AtomicTask:
+    task.expected_type = expected_type
+    return task
+
+
+def _activity(name: str, input_: Any, expected_type: type | None) -> AtomicTask:
+    return _typed(AtomicTask("activity", name, {"input": codec.dumps(input_)}), expected_type)
+
+
+def _sub(name: str, input_: Any, instance_id: str | None, expected_type: type | None) -> AtomicTask:
+    payload = {"input": codec.dumps(input_), "instance": instance_id}
+    return _typed(AtomicTask("suborchestration", name, payload), expected_type)
+
+
 def _utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
@@ -61,8 +75,9 @@ class DurableOrchestrationContext:
         """The time of the event being processed: the same on every replay."""
         return self._run.now
 
-    def get_input(self) -> Any:
-        return codec.loads(self._run.input_json)
+    def get_input(self, expected_type: type | None = None) -> Any:
+        """The input; a pydantic ``expected_type`` validates a plain dict into that model."""
+        return codec.coerce(codec.loads(self._run.input_json), expected_type)
 
     def new_uuid(self) -> str:
         """A UUID that is the same on every replay (name-based, from instance id and time)."""
@@ -71,22 +86,31 @@ class DurableOrchestrationContext:
         return str(uuid.uuid5(_UUID_NAMESPACE, name))
 
     # -- tasks ---------------------------------------------------------------------------------
-    def call_activity(self, name: str, input_: Any = None) -> TaskBase:
-        return AtomicTask("activity", name, {"input": codec.dumps(input_)})
+    # ``expected_type`` (a pydantic model) validates a plain result into that model; ``version``
+    # is accepted for azure-functions-durable compatibility and has no effect locally.
+    def call_activity(
+        self, name: str, input_: Any = None, expected_type: type | None = None
+    ) -> TaskBase:
+        return _activity(name, input_, expected_type)
 
     def call_activity_with_retry(
-        self, name: str, retry_options: RetryOptions, input_: Any = None
+        self,
+        name: str,
+        retry_options: RetryOptions,
+        input_: Any = None,
+        expected_type: type | None = None,
     ) -> TaskBase:
-        return self._retry(
-            lambda: AtomicTask("activity", name, {"input": codec.dumps(input_)}), retry_options
-        )
+        return self._retry(lambda: _activity(name, input_, expected_type), retry_options)
 
     def call_sub_orchestrator(
-        self, name: str, input_: Any = None, instance_id: str | None = None
+        self,
+        name: str,
+        input_: Any = None,
+        instance_id: str | None = None,
+        version: str | None = None,
+        expected_type: type | None = None,
     ) -> TaskBase:
-        return AtomicTask(
-            "suborchestration", name, {"input": codec.dumps(input_), "instance": instance_id}
-        )
+        return _sub(name, input_, instance_id, expected_type)
 
     def call_sub_orchestrator_with_retry(
         self,
@@ -94,13 +118,10 @@ class DurableOrchestrationContext:
         retry_options: RetryOptions,
         input_: Any = None,
         instance_id: str | None = None,
+        version: str | None = None,
+        expected_type: type | None = None,
     ) -> TaskBase:
-        def attempt() -> AtomicTask:
-            return AtomicTask(
-                "suborchestration", name, {"input": codec.dumps(input_), "instance": instance_id}
-            )
-
-        return self._retry(attempt, retry_options)
+        return self._retry(lambda: _sub(name, input_, instance_id, expected_type), retry_options)
 
     def _retry(self, make: Any, options: RetryOptions) -> TaskBase:
         return RetryableTask(
@@ -128,19 +149,20 @@ class DurableOrchestrationContext:
     def _timer_after_ms(self, ms: int) -> TimerTask:
         return TimerTask((self.current_utc_datetime + timedelta(milliseconds=ms)).isoformat())
 
-    def wait_for_external_event(self, name: str) -> TaskBase:
+    def wait_for_external_event(self, name: str, expected_type: type | None = None) -> TaskBase:
         """A task completed by ``raise_event(instance_id, name, data)``, with ``data``."""
-        return AtomicTask("event", name, {})
+        return _typed(AtomicTask("event", name, {}), expected_type)
 
     def call_entity(
-        self, entityId: EntityId, operationName: str, operationInput: Any = None
+        self,
+        entityId: EntityId,
+        operationName: str,
+        operationInput: Any = None,
+        expected_type: type | None = None,
     ) -> TaskBase:
         """Call an operation on an entity and get its result (operations run one at a time)."""
-        return AtomicTask(
-            "entity",
-            str(entityId),
-            {"op": operationName, "input": codec.dumps(operationInput)},
-        )
+        payload = {"op": operationName, "input": codec.dumps(operationInput)}
+        return _typed(AtomicTask("entity", str(entityId), payload), expected_type)
 
     def signal_entity(
         self, entityId: EntityId, operationName: str, operationInput: Any = None

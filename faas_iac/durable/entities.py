@@ -25,9 +25,14 @@ class DurableEntityContext:
         self._state: Any = None
         self._loaded = False
         self._exists = exists
-        self.operation_name = ""
+        self._operation = ""
         self._input_json: str | None = None
         self._result: Any = None
+
+    @property
+    def operation_name(self) -> str:
+        """The operation being run (``"add"``, ``"get"``...)."""
+        return self._operation
 
     @property
     def entity_name(self) -> str:
@@ -41,22 +46,25 @@ class DurableEntityContext:
     def is_newly_constructed(self) -> bool:
         return not self._exists
 
-    def get_state(self, initializer: Callable[[], Any] | None = None) -> Any:
-        """The entity's state; ``initializer()`` gives the first one."""
+    def get_state(
+        self, initializer: Callable[[], Any] | None = None, expected_type: type | None = None
+    ) -> Any:
+        """The entity's state; ``initializer()`` gives the first one; a pydantic
+        ``expected_type`` validates a plain state into that model."""
         if not self._loaded:
             self._state = codec.loads(self._state_json) if self._exists else None
             self._loaded = True
         if not self._exists and initializer is not None:
             return initializer()
-        return self._state
+        return codec.coerce(self._state, expected_type)
 
     def set_state(self, state: Any) -> None:
         self._state = state
         self._loaded = True
         self._exists = True
 
-    def get_input(self) -> Any:
-        return codec.loads(self._input_json)
+    def get_input(self, expected_type: type | None = None) -> Any:
+        return codec.coerce(codec.loads(self._input_json), expected_type)
 
     def set_result(self, result: Any) -> None:
         """The value ``call_entity`` returns to the orchestrator."""
@@ -69,7 +77,7 @@ class DurableEntityContext:
         self._exists = False
 
     def _begin(self, operation: str, input_json: str | None) -> None:
-        self.operation_name = operation
+        self._operation = operation
         self._input_json = input_json
         self._result = None
 

@@ -135,7 +135,7 @@ class Orchestration:
         if task.kind == "event":
             queue = self.buffered.get(task.name)
             if queue:
-                task._complete(True, codec.loads(queue.popleft()))
+                task._deliver(codec.loads(queue.popleft()))
             else:
                 self.waiting.setdefault(task.name, deque()).append(task)
             return
@@ -208,7 +208,7 @@ class Orchestration:
                 False, TaskFailedError(message, err.get("type", ""), err.get("message", ""))
             )
         else:
-            task._complete(True, codec.loads(event.get("result")))
+            task._deliver(codec.loads(event.get("result")))
         self._advance()
 
     def _timer_fired(self, event: dict[str, Any]) -> None:
@@ -222,7 +222,7 @@ class Orchestration:
         name = event["name"]
         queue = self.waiting.get(name)
         if queue:
-            queue.popleft()._complete(True, codec.loads(event.get("input")))
+            queue.popleft()._deliver(codec.loads(event.get("input")))
             self._advance()
         else:
             self.buffered.setdefault(name, deque()).append(event.get("input"))

@@ -12,6 +12,8 @@ import enum
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import codec
+
 if TYPE_CHECKING:
     from .context import DurableOrchestrationContext
 
@@ -79,6 +81,11 @@ class AtomicTask(TaskBase):
         self.kind = kind
         self.name = name
         self.payload = payload
+        self.expected_type: type | None = None
+
+    def _deliver(self, value: Any) -> None:
+        """Succeed with a result read from history (validated into ``expected_type``)."""
+        self._complete(True, codec.coerce(value, self.expected_type))
 
     def _leaves(self) -> list[AtomicTask]:
         return [] if self._scheduled else [self]

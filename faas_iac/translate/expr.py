@@ -21,7 +21,8 @@ _COMPARES: dict[type[ast.cmpop], ir.CompareKind] = {
     ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
     ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not",
 }
-_FUNCTIONS = {"len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "round"}
+_FUNCTIONS = {"len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "round",
+              "range"}
 _METHODS = {"get", "keys", "values", "upper", "lower", "strip"}
 _NONDETERMINISTIC = {"random", "uuid", "time", "datetime", "os", "secrets"}
 _IO = {"open", "print", "input", "requests", "httpx", "urllib", "socket", "boto3", "subprocess"}
@@ -165,6 +166,9 @@ class ExprConverter:
                               "call builtins with positional arguments")
         args = tuple(self.convert(a) for a in node.args)
         if isinstance(func, ast.Name) and func.id in _FUNCTIONS:
+            if func.id == "range" and not 1 <= len(args) <= 2:
+                raise self.refuse(node, "range() with a step cannot be translated",
+                                  "write range(n) or range(start, stop)")
             return ir.Builtin(func.id, args)  # type: ignore[arg-type]
         if isinstance(func, ast.Attribute) and func.attr in _METHODS:
             return ir.Builtin(func.attr, (self.convert(func.value), *args))  # type: ignore[arg-type]

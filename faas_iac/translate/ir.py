@@ -18,7 +18,7 @@ from typing import Any, Literal
 BinOpKind = Literal["+", "-", "*", "/", "//", "%", "**"]
 CompareKind = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"]
 BuiltinKind = Literal["len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "keys",
-                      "values", "get", "upper", "lower", "strip", "round"]
+                      "values", "get", "upper", "lower", "strip", "round", "range"]
 
 
 @dataclass(frozen=True)

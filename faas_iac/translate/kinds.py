@@ -39,7 +39,7 @@ def expr_kind(e: ir.Expr, env: dict[str, str | None]) -> str | None:
                 return "str"
             if name in ("len", "int", "float", "abs", "sum", "round"):
                 return "num"
-            if name in ("keys", "values"):
+            if name in ("keys", "values", "range"):
                 return "list"
             if name == "bool":
                 return "bool"
@@ -74,9 +74,9 @@ def infer(workflow: ir.Workflow) -> dict[str, str | None]:
     for step in ir.walk(workflow.steps):
         if isinstance(step, ir.Assign):
             bind(step.target, step.value)
-        elif isinstance(step, ir.Task):
+        elif isinstance(step, ir.Task | ir.FanOut):  # task_all of nothing gives None
             bind(step.target, opaque)
-        elif isinstance(step, ir.FanOut | ir.Parallel):
+        elif isinstance(step, ir.Parallel):
             bind(step.target, "list")
         elif isinstance(step, ir.WaitEvent):
             bind(step.target, opaque)

@@ -450,3 +450,25 @@ def test_terminate_and_purge_in_one_turn(make: Callable[..., Engine]) -> None:
         "EventRaised",
         "ExecutionCompleted",
     ]
+
+
+def plain_receipt(order: dict[str, Any]) -> dict[str, Any]:
+    return {"order": order, "total": 1.5}
+
+
+def typed_by_expectation(ctx: Any) -> Any:
+    order = ctx.get_input(expected_type=Order)
+    receipt = yield ctx.call_activity("plain_receipt", order, expected_type=Receipt)
+    approved = yield ctx.wait_for_external_event("approve", expected_type=Order)
+    return [type(order).__name__, type(receipt).__name__, type(approved).__name__]
+
+
+def test_expected_type_validates_plain_payloads(make: Callable[..., Engine]) -> None:
+    engine = make(
+        orchestrators={"typed_by_expectation": typed_by_expectation},
+        activities={"plain_receipt": plain_receipt},
+    )
+    iid = engine.start_new("typed_by_expectation", None, '{"id": "o-2", "quantity": 1}').result()
+    engine.post("event", iid, "approve", '{"id": "o-2", "quantity": 1}').result()
+    assert engine.post("wait", iid).result(5) == "Completed"
+    assert engine.store.instance(iid).output == '["Order","Receipt","Order"]'  # type: ignore[union-attr]

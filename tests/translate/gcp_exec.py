@@ -2,8 +2,10 @@
 the app's activities served on 127.0.0.1 (through the GCP provider's activity adapter).
 
 What the emulator lacks is added here, narrowly: the ``events`` callback functions (backed by
-this server), the ``true``/``false``/``null`` literals, and calls with ``auth: OIDC`` (the
-emulator raises NotImplementedError; the token is dropped, the request is the same). Steps
+this server), the ``true``/``false``/``null`` literals, the ``if(cond, a, b)`` function (the
+emulator evaluates expressions with Python's eval, where ``if`` is a keyword), and calls with
+``auth: OIDC`` (the emulator raises NotImplementedError; the token is dropped, the request is
+the same). Steps
 are counted as the emulator executes them (each named step run from a step list counts).
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import threading
 import urllib.request
 import uuid
@@ -26,7 +29,11 @@ import yaml
 from faas_iac_gcp import activity, callbacks
 from faas_iac_gcp.workflows import Names
 from workflows_emulator import main as emulator
+from workflows_emulator import render
 from workflows_emulator.render import STANDARD_LIBRARY
+
+_IF = re.compile(r"(?<![\w.])if\(")
+_WHOLE = re.compile(r"\$\{([^{}]*)\}")
 
 
 @dataclass
@@ -136,6 +143,20 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
     runner = GcpRunner(activities)
     runner.thread.start()
     original_request = STANDARD_LIBRARY["http"].request
+    original_run_code = render.run_code
+
+    def run_code(code: str, context: dict[str, Any]) -> Any:
+        return original_run_code(_IF.sub("_if(", code), context)
+
+    original_render_str = render.render_str
+
+    def render_str(value: Any, context: dict[str, Any]) -> Any:
+        # A value that is one whole ${expression} is that expression's value; the emulator
+        # prints it and reads it back as YAML, which turns null into the text "None".
+        whole = _WHOLE.fullmatch(value) if isinstance(value, str) else None
+        if whole:
+            return run_code(whole.group(1), context)
+        return original_render_str(value, context)
     original_get_step = emulator.get_step
 
     def request(method: str, url: str, **kwargs: Any) -> Any:
@@ -150,15 +171,22 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
 
     http = SimpleNamespace(post=lambda **kw: request("POST", **kw),
                            get=lambda **kw: request("GET", **kw), request=request)
-    saved = {k: STANDARD_LIBRARY.get(k) for k in ("http", "events", "true", "false", "null")}
-    STANDARD_LIBRARY.update(http=http, true=True, false=False, null=None, events=SimpleNamespace(
+    saved = {k: STANDARD_LIBRARY.get(k)
+             for k in ("http", "events", "true", "false", "null", "_if")}
+    STANDARD_LIBRARY.update(http=http, true=True, false=False, null=None,
+                            _if=lambda cond, yes, no: yes if cond else no,
+                            events=SimpleNamespace(
         create_callback_endpoint=runner.create_callback_endpoint,
         await_callback=runner.await_callback))
     emulator.get_step = get_step
+    render.run_code = emulator.run_code = run_code
+    render.render_str = render_str
     try:
         yield runner
     finally:
         emulator.get_step = original_get_step
+        render.run_code = emulator.run_code = original_run_code
+        render.render_str = original_render_str
         for k, v in saved.items():
             if v is None:
                 STANDARD_LIBRARY.pop(k, None)

@@ -25,8 +25,8 @@ def test_translation_is_reproducible() -> None:
 
 def test_every_pattern_has_both_targets() -> None:
     made = artifacts(load_app(APPS["patterns"]))
-    names = ["approval", "chaining", "counter", "fan_out_in", "monitor", "parallel_fixed",
-             "parent", "retry_backoff", "saga", "status"]
+    names = ["approval", "azure_fan_out", "chaining", "counter", "fan_out_in", "monitor",
+             "parallel_fixed", "parent", "parents", "retry_backoff", "saga", "status"]
     for name in names:
         assert f"aws/{name}.asl.json" in made
         assert f"gcp/{name}.yaml" in made

@@ -36,6 +36,20 @@ def fan_out_in(ctx: Any) -> Any:
 
 
 @app.orchestrator
+def azure_fan_out(ctx: Any) -> Any:
+    """The fan-out of Azure's documentation: build a task list in a loop, then task_all."""
+    batch = ctx.get_input()
+    tasks = []
+    for word in batch:
+        tasks.append(ctx.call_activity("shout", word))
+    outputs = yield ctx.task_all(tasks)
+    sizes = []
+    for i in range(len(outputs)):
+        sizes.append(len(outputs[i]))
+    return {"outputs": outputs, "sizes": sizes}
+
+
+@app.orchestrator
 def parallel_fixed(ctx: Any) -> Any:
     n = ctx.get_input()["n"]
     both = yield ctx.task_all([ctx.call_activity("square", n), ctx.call_activity("double", n)])
@@ -48,7 +62,7 @@ def monitor(ctx: Any) -> Any:
     checks = 0
     done = False
     while not done and checks < 5:
-        state = yield ctx.call_activity("check_job", {"job": job["id"], "check": checks})
+        state = yield ctx.call_activity("check_job", {"check": checks, "done_at": job["done_at"]})
         checks = checks + 1
         done = state == "done"
         if not done:
@@ -93,6 +107,19 @@ def parent(ctx: Any) -> Any:
     order = ctx.get_input()
     child = yield ctx.call_sub_orchestrator("chaining", order)
     return {"child": child, "ok": child["total"] > 0}
+
+
+@app.orchestrator
+def parents(ctx: Any) -> Any:
+    """Sub-orchestrations fanned out over a list, and a fixed pair of them."""
+    orders = ctx.get_input()
+    each = yield ctx.task_all([ctx.call_sub_orchestrator("chaining", o) for o in orders])
+    pair = yield ctx.task_all([ctx.call_sub_orchestrator("chaining", orders[0]),
+                               ctx.call_sub_orchestrator("chaining", orders[-1])])
+    totals = []
+    for child in each:
+        totals.append(child["total"])
+    return {"each": totals, "pair": [pair[0]["label"], pair[1]["label"]]}
 
 
 @app.orchestrator
@@ -143,7 +170,7 @@ def double(n: int) -> int:
 
 @app.activity
 def check_job(arg: dict[str, Any]) -> str:
-    return "done" if arg["check"] >= 2 else "running"
+    return "done" if arg["check"] >= arg["done_at"] else "running"
 
 
 @app.activity

@@ -208,3 +208,18 @@ def subscript_assignment(ctx: Any) -> Any:
 def continue_then_more(ctx: Any) -> Any:
     ctx.continue_as_new(1)
     yield ctx.call_activity("work", 1)  # expect FIAC612
+
+
+def timer_shared_by_a_loop(ctx: Any) -> Any:
+    timeout = ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=60))
+    for attempt in range(3):
+        reply = ctx.wait_for_external_event("Reply")
+        winner = yield ctx.task_any([reply, timeout])  # expect FIAC606
+        if winner == reply:
+            return attempt
+    return None
+
+
+def range_with_step(ctx: Any) -> Any:
+    for i in range(0, 10, 2):  # expect FIAC602
+        yield ctx.call_activity("work", i)

@@ -11,7 +11,8 @@ AWS durable client's ``raise_event`` uses. ``check(workflow_ir, definition)`` li
 findings (history estimate, loops, definition size) for the planner to report.
 """
 
-from .asl import INLINE_MAP_LIMIT, retrier, to_asl
+from .asl import INLINE_MAP_LIMIT, retrier
+from .flow import to_asl
 from .history import check, history_events
 from .names import Names, default_names
 from .registry import custom_status, raise_event, register

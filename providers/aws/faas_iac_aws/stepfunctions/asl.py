@@ -18,9 +18,8 @@ from typing import Any
 from faas_iac.translate import ir
 from faas_iac.translate.kinds import infer
 
-from .jsonata import Renderer, jsonata, template, var_name
+from .jsonata import jsonata, template, var_name
 from .names import Names
-from .optimize import thread_choices, vars_in
 
 LAMBDA = "arn:aws:states:::lambda:invoke"
 LAMBDA_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken"
@@ -28,13 +27,18 @@ START_SYNC = "arn:aws:states:::states:startExecution.sync:2"
 START = "arn:aws:states:::states:startExecution"
 PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
 _VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-#: A child execution's name: the parent's, and when this state was entered (unique, allowed
-#: characters only, at most 80 long).
-CHILD_NAME = ("{% $substring($states.context.Execution.Name, 0, 50) & \"-\" & "
-              "$replace($states.context.State.EnteredTime, /[^0-9]/, \"\") %}")
+def child_name(unique: str = "") -> str:
+    """A child execution's name: the parent's (cut to 50), ``unique`` and the entry time."""
+    middle = f" & {unique} & \"-\"" if unique else ""
+    return ("{% $substring($states.context.Execution.Name, 0, 50) & \"-\"" + middle +
+            " & $replace($states.context.State.EnteredTime, /[^0-9]/, \"\") %}")
+
+
 #: continue_as_new keeps the instance: ``<instance>~<generation>``, so a client finds the chain.
 NEXT_GENERATION = ("{% ($p := $split($states.context.Execution.Name, \"~\"); $p[0] & \"~\" & "
                    "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}")
+#: ``task_all`` of no tasks gives None, as in azure-functions-durable (not an empty list).
+EMPTY_IS_NONE = "($r := $states.result; $count($r) = 0 ? null : $r)"
 #: Inline Map runs at most this many iterations at once; beyond it, Distributed mode.
 INLINE_MAP_LIMIT = 40
 
@@ -66,15 +70,18 @@ class Builder:
         self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
         self.handlers: list[_Handler] = []
         self.counter = 0
+        self.taken: set[str] = set()
         self.env = infer(wf)
 
     # -- plumbing -----------------------------------------------------------------------------
     def _name(self, base: str) -> str:
+        """A state name unique in the whole machine (branches and Map processors included)."""
         name = base[:80]
         n = 1
-        while name in self.states:
+        while name in self.taken:
             n += 1
             name = f"{base[:76]} {n}"
+        self.taken.add(name)
         return name
 
     def _assign_of(self, holder: dict[str, Any]) -> dict[str, ir.Expr]:
@@ -147,7 +154,10 @@ class Builder:
     def _Assign(self, step: ir.Assign, exits: list[Exit]) -> list[Exit]:
         return self.assign(step.target, step.value, exits)
 
-    def _call_state(self, call: ir.Call, payload: object) -> tuple[dict[str, Any], ir.Native]:
+    def _call_state(self, call: ir.Call, payload: object, unique: str = ""
+                    ) -> tuple[dict[str, Any], ir.Native]:
+        """A Task calling an activity or starting a child execution; ``unique`` (JSONata text)
+        keeps child names apart when several start in the same millisecond."""
         if call.kind == "activity":
             body: dict[str, Any] = {
                 "Type": "Task", "Resource": LAMBDA,
@@ -158,7 +168,7 @@ class Builder:
             body = {
                 "Type": "Task", "Resource": START_SYNC,
                 "Arguments": {"StateMachineArn": self.names.state_machine(call.name),
-                              "Input": payload, "Name": CHILD_NAME},
+                              "Input": payload, "Name": child_name(unique)},
             }
             result = ir.Native("$states.result.Output")
         if call.retry is not None:
@@ -175,12 +185,14 @@ class Builder:
         return [Exit(state, "Next", block, state)]
 
     def _FanOut(self, step: ir.FanOut, exits: list[Exit]) -> list[Exit]:
-        item = ir.Native("$states.input")
+        children = step.call.kind == "orchestrator"  # each child needs its own name
+        item = ir.Native("$states.input.item" if children else "$states.input")
         payload = template(ir.substitute(step.call.input, {step.var: item}), self.env)
-        inner, result = self._call_state(step.call, payload)
+        unique = "$string($states.input.index)" if children else ""
+        inner, result = self._call_state(step.call, payload, unique)
         inner["Output"] = "{% " + result.text + " %}"
         inner["End"] = True
-        task = _title(step.call.name)
+        task = self._name(_title(step.call.name))
         body = {
             "Type": "Map",
             "Items": self.tpl(step.source),
@@ -188,20 +200,23 @@ class Builder:
             "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": task,
                               "States": {task: inner}},
         }
+        if children:
+            body["ItemSelector"] = {"item": "{% $states.context.Map.Item.Value %}",
+                                    "index": "{% $states.context.Map.Item.Index %}"}
         name, block = self.new_state(f"Each {task}", body, exits)
         state = self.states[name]
         self.catchers(state)
         if step.target:
-            block[step.target] = ir.Native("$states.result", "list")
+            block[step.target] = ir.Native(EMPTY_IS_NONE)
         return [Exit(state, "Next", block, state)]
 
     def _Parallel(self, step: ir.Parallel, exits: list[Exit]) -> list[Exit]:
         branches = []
-        for call in step.calls:
-            inner, result = self._call_state(call, self.tpl(call.input))
+        for i, call in enumerate(step.calls):
+            inner, result = self._call_state(call, self.tpl(call.input), f'"b{i}"')
             inner["Output"] = "{% " + result.text + " %}"
             inner["End"] = True
-            task = _title(call.name)
+            task = self._name(_title(call.name))
             branches.append({"StartAt": task, "States": {task: inner}})
         body = {"Type": "Parallel", "Branches": branches}
         title = " and ".join(_title(c.name) for c in step.calls)
@@ -266,172 +281,6 @@ class Builder:
         state = self.states[name]
         self.catchers(state)
         return [Exit(state, "Next", block, None)]
-
-    def _choice(self, test: ir.Expr, exits: list[Exit], title: str,
-                ) -> tuple[str, Exit, Exit]:
-        if self.start is None and len(self.pending) > 1:
-            exits = self.materialize(exits)
-        condition = "{% " + Renderer(self.env).truthy(self.sub(test)) + " %}"
-        rule: dict[str, Any] = {"Condition": condition}
-        name, _ = self.new_state(title, {"Type": "Choice", "Choices": [rule]}, exits)
-        state = self.states[name]
-        return name, Exit(rule, "Next", self._assign_of(rule)), Exit(state, "Default")
-
-    def _split(self, test: ir.Expr, exits: list[Exit]) -> tuple[list[Exit], list[Exit],
-                                                                 list[Exit]]:
-        """Exits where ``test`` is known true, known false (from the constants they assign),
-        and the rest."""
-        yes: list[Exit] = []
-        no: list[Exit] = []
-        unknown: list[Exit] = []
-        for ex in exits:
-            value = ir.fold(ir.substitute(test, ex.assign or {}))
-            (unknown if value is ir.UNKNOWN else yes if value else no).append(ex)
-        return yes, no, unknown
-
-    def _If(self, step: ir.If, exits: list[Exit]) -> list[Exit]:
-        if self.start is None:
-            value = ir.fold(self.sub(step.test))
-            if value is not ir.UNKNOWN:  # decided at compile time: no Choice state
-                return self.block(step.body if value else step.orelse, exits)
-            _, yes, no = self._choice(step.test, exits, f"If line {step.line}")
-            into_body, into_else = [yes], [no]
-        else:
-            into_body, into_else, unknown = self._split(step.test, exits)
-            if unknown:
-                _, yes, no = self._choice(step.test, unknown, f"If line {step.line}")
-                into_body.append(yes)
-                into_else.append(no)
-        done = self.block(step.body, into_body) if into_body else []
-        if step.orelse:
-            done += self.block(step.orelse, into_else) if into_else else []
-        else:
-            done += into_else
-        return done
-
-    def _While(self, step: ir.While, exits: list[Exit]) -> list[Exit]:
-        if self.start is None:
-            entering = ir.fold(self.sub(step.test)) is True
-        else:
-            yes, _, _ = self._split(step.test, exits)
-            entering = bool(exits) and len(yes) == len(exits)
-        if entering:  # the first test is known to pass: enter the body, test at its end
-            if self.start is None:  # the body runs again: it cannot take the initial values
-                exits = self.materialize(exits)
-            before = set(self.states)
-            body = self.block(step.body, exits)
-            created = [n for n in self.states if n not in before]
-            if created:
-                _, again, out = self._choice(step.test, body, f"While line {step.line}")
-                again.holder[again.key] = created[0]
-                return [out]
-            exits = body
-        if self.start is None:
-            exits = self.materialize(exits)
-        head, yes_rule, no = self._choice(step.test, exits, f"While line {step.line}")
-        for ex in self.block(step.body, [yes_rule]):
-            ex.holder[ex.key] = head
-        return [no]
-
-    def _ForEach(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit]:
-        as_map = self._collecting_map(step, exits)
-        if as_map is not None:
-            return as_map
-        self.counter += 1
-        items, index = f"__items{self.counter}", f"__i{self.counter}"
-        exits = self.assign(items, step.source, exits)
-        exits = self.assign(index, ir.Const(0), exits)
-        if self.start is None:
-            exits = self.materialize(exits)
-        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native(
-            "$" + items, "list"),)))
-        head, yes, no = self._choice(test, exits, f"For line {step.line}")
-        assert yes.assign is not None
-        yes.assign[step.var] = ir.Native(f"${items}[${index}]")
-        body = self.block(step.body, [yes])
-        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)),
-                           body)
-        for ex in body:
-            ex.holder[ex.key] = head
-        return [no]
-
-    def _collecting_map(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit] | None:
-        """``acc = []; for x in xs: ...; acc = acc + [value]`` (the body reading ``acc`` only
-        as ``len(acc)``, keeping nothing else for later) is a Map run one item at a time: its
-        result is ``acc`` and ``len(acc)`` is the item's index. No Choice state per item."""
-        body = step.body
-        last = body[-1] if body else None
-        if not (isinstance(last, ir.Assign) and isinstance(last.value, ir.BinOp)
-                and last.value.op == "+" and last.value.left == ir.Var(last.target)
-                and isinstance(last.value.right, ir.ListLit)
-                and len(last.value.right.items) == 1):
-            return None
-        acc, element = last.target, last.value.right.items[0]
-        allowed = ir.Assign | ir.Task | ir.SetStatus | ir.Timer
-        if not all(isinstance(s, allowed) for s in body):
-            return None
-        starts = [ir.fold(self.sub(ir.Var(acc)))] if self.start is None else \
-            [ir.fold(ir.substitute(ir.Var(acc), ex.assign or {})) for ex in exits]
-        if (not exits and self.start is not None) or any(v != [] for v in starts):
-            return None
-        index = ir.Var("__index")
-
-        def no_acc(e: ir.Expr) -> ir.Expr | None:
-            return index if e == ir.Builtin("len", (ir.Var(acc),)) else None
-
-        inner_steps: list[ir.Step] = []
-        for s in body[:-1]:
-            if isinstance(s, ir.Assign):
-                inner_steps.append(ir.Assign(s.target, ir.transform(s.value, no_acc), s.line))
-            elif isinstance(s, ir.Task):
-                call = s.call
-                inner_steps.append(ir.Task(ir.Call(call.kind, call.name, ir.transform(
-                    call.input, no_acc), call.retry), s.target, s.line))
-            elif isinstance(s, ir.SetStatus):
-                inner_steps.append(ir.SetStatus(ir.transform(s.value, no_acc), s.line))
-            else:
-                assert isinstance(s, ir.Timer)
-                inner_steps.append(ir.Timer(ir.transform(s.seconds, no_acc), s.line))
-        inner_steps.append(ir.Return(ir.transform(element, no_acc), last.line))
-        kept = {t for s in body[:-1] for t in ([s.target] if isinstance(
-            s, ir.Assign | ir.Task) and s.target else [])}
-        readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in ir.reads(s)]
-        uses = {v for e in readers for v in ir.free_vars(e)}
-        if any(ir.Var(acc) in vars_in(s) for s in inner_steps) or kept & uses:
-            return None
-        inner = Builder(self.wf, self.names)
-        inner.env = self.env
-        inner.pending = {step.var: ir.Native("$states.input.item"),
-                         "__index": ir.Native("$states.input.index", "num")}
-        inner.block(tuple(inner_steps), [])
-        processor = inner.finish()
-        processor.pop("Comment", None)
-        processor.pop("QueryLanguage", None)
-        processor["ProcessorConfig"] = {"Mode": "INLINE"}
-        body_state = {
-            "Type": "Map", "Items": self.tpl(step.source), "MaxConcurrency": 1,
-            "ItemSelector": {"item": "{% $states.context.Map.Item.Value %}",
-                             "index": "{% $states.context.Map.Item.Index %}"},
-            "ItemProcessor": {"ProcessorConfig": processor.pop("ProcessorConfig"),
-                              **processor},
-        }
-        name, block = self.new_state(f"For line {step.line}", body_state, exits)
-        state = self.states[name]
-        self.catchers(state)
-        block[acc] = ir.Native("$states.result", "list")
-        return [Exit(state, "Next", block, state)]
-
-    def _Try(self, step: ir.Try, exits: list[Exit]) -> list[Exit]:
-        self.counter += 1
-        handler = _Handler(error_var=step.error_var or f"__error{self.counter}")
-        self.handlers.append(handler)
-        try:
-            done = self.block(step.body, exits)
-        finally:
-            self.handlers.pop()
-        if handler.exits:
-            done += self.block(step.handler, handler.exits)
-        return done
 
     def _Return(self, step: ir.Return, exits: list[Exit]) -> list[Exit]:
         if len(exits) == 1 and exits[0].state is not None and exits[0].assign is not None:
@@ -521,14 +370,3 @@ def retrier(retry: ir.Retry) -> dict[str, Any]:
 
 def _title(name: str) -> str:
     return " ".join(w.capitalize() for w in name.replace("-", "_").split("_") if w) or name
-
-
-def to_asl(workflow: ir.Workflow, names: Names) -> dict[str, Any]:
-    """The ASL definition (a JSON-ready dict) of one translated orchestrator."""
-    builder = Builder(workflow, names)
-    builder.block(workflow.steps, [])
-    if builder.start is None:  # an orchestrator with no step at all
-        builder.new_state("Done", {"Type": "Succeed", "Output": None}, [])
-    definition = builder.finish()
-    thread_choices(definition)
-    return definition

@@ -3,6 +3,10 @@ meaning: ``+`` on text is ``&``, on lists ``$append``; ``%`` and ``//`` floor li
 truthiness of lists is "non-empty"; comprehensions stay arrays even with one element (JSONata
 would collapse a one-element sequence). Where the static type is unknown, the expression
 dispatches on ``$type`` at run time instead of guessing.
+
+Known gap: JSON has one number type, so ``str()`` / an f-string of a float with an integral
+value (``0.0``) gives ``"0"`` here where Python gives ``"0.0"``; lists whose elements are lists
+are flattened by JSONata's array constructor inside comprehensions.
 """
 
 from __future__ import annotations
@@ -214,7 +218,9 @@ class Renderer:
                 return f"$count({args[0]})"
             t = self._tmp()
             return (f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
-                    f'$type({t}) = "object" ? $count($keys({t})) : $count({t}))')
+                    f'$type({t}) = "object" ? $count($keys({t})) : $type({t}) = "array" ? '
+                    f'$count({t}) : $error("TypeError: object of type " & $type({t}) & '
+                    '" has no len()"))')
         if name == "str":
             k = self.kind(e.args[0])
             if k == "str":
@@ -234,6 +240,10 @@ class Renderer:
             return f"${name}({args[0]})"
         if name in ("min", "max"):
             return f"${name}({args[0] if len(args) == 1 else '[' + ', '.join(args) + ']'})"
+        if name == "range":
+            start, stop = ("0", args[0]) if len(args) == 1 else (args[0], args[1])
+            a, b = self._tmp(), self._tmp()
+            return f"({a} := {start}; {b} := {stop}; {b} > {a} ? [{a}..{b} - 1] : [])"
         if name == "round":
             return f"$round({', '.join(args)})"
         if name == "get":

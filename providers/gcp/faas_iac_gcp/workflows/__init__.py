@@ -13,7 +13,8 @@ import yaml
 
 from faas_iac.translate import ir
 
-from .emit import retry_policy, to_workflows
+from .emit import retry_policy
+from .flow import to_workflows
 from .names import Names, default_names
 
 __all__ = ["Names", "default_names", "retry_policy", "to_workflows", "to_yaml"]

@@ -56,6 +56,7 @@ class Builder:
         self.declared: set[str] = {ir.INPUT}
         self.line = wf.line
         self.counter = 0
+        self.jump_targets: set[str] = set()  # steps a "next" goes to: never folded away
 
     def fail(self, exc: Unexpressible) -> Exception:
         return refuse("FIAC615", f"not expressible in GCP Workflows: {exc}",
@@ -90,23 +91,6 @@ class Builder:
         return name
 
     # -- steps --------------------------------------------------------------------------------
-    def block(self, steps: tuple[ir.Step, ...]) -> list[Emitted]:
-        out: list[Emitted] = []
-        i = 0
-        while i < len(steps):
-            step = steps[i]
-            self.line = getattr(step, "line", self.line) or self.line
-            if isinstance(step, ir.WaitEvent) and i + 1 < len(steps) \
-                    and isinstance(steps[i + 1], ir.If):
-                used = self._race(step, steps[i + 1], steps[i + 2:], out)  # type: ignore[arg-type]
-                if used:
-                    i += 2 + used - 1
-                    continue
-            method = getattr(self, f"_{type(step).__name__}")
-            method(step, out)
-            i += 1
-        return out
-
     def assign(self, out: list[Emitted], target: str, e: ir.Expr) -> None:
         self.declared.add(target)
         if out:
@@ -164,7 +148,11 @@ class Builder:
         loop: dict[str, Any] = {"value": var_name(step.var), "in": self.val(step.source)}
         parallel: dict[str, Any] = {}
         if step.target:
-            self.assign(out, step.target, step.source)  # a list of the right length
+            # a list of the right length, each element replaced by its result; None when
+            # there is nothing to do (azure-functions-durable's task_all([]) gives None)
+            self.assign(out, step.target, ir.IfExp(
+                ir.Compare("==", ir.Builtin("len", (step.source,)), ir.Const(0)),
+                ir.Const(None), step.source))
             loop["index"] = "__i"
             got = "__r" if step.call.kind == "orchestrator" else "__r.body"
             inner.append({self.name("keep"): {"assign": [
@@ -208,67 +196,6 @@ class Builder:
         out.append({self.name(f"register_{step.event}"): {"call": "http.post",
                                                            "args": register}})
         return cb
-
-    def _race(self, step: ir.WaitEvent, branch: ir.If, rest: tuple[ir.Step, ...],
-              out: list[Emitted]) -> int:
-        """``winner = yield task_any([event, timer])`` then ``if winner == event: ... else:
-        ...`` (the timer side ending): the event side runs after the wait, the timer side in
-        its ``except``; no winner variable, no switch on the way. Returns how many steps it
-        used (1 + the steps after the ``if`` it took as the timer side), 0 if not this shape."""
-        test = branch.test
-        if step.timeout_seconds is None or not step.winner or not isinstance(test, ir.Compare) \
-                or test.op != "==" or ir.Var(step.winner) not in (test.left, test.right):
-            return 0
-        tag = test.right if test.left == ir.Var(step.winner) else test.left
-        if tag not in (ir.Const(step.event_tag), ir.Const(step.timer_tag)):
-            return 0
-        used = 1
-        if tag == ir.Const(step.event_tag):
-            on_event, on_timer = branch.body, branch.orelse
-            if not on_timer and ir.ends(on_event):  # the code after the if is the timer side
-                on_timer, used = rest, 1 + len(rest)
-        else:
-            on_event, on_timer = branch.orelse + rest, branch.body
-            used = 1 + len(rest)
-        everything = ir.walk(self.wf.steps)
-        read = [v for s in everything if s is not branch for e in ir.reads(s)
-                for v in ir.free_vars(e)]
-        if step.winner in read or not ir.ends(on_timer):
-            return 0
-        bound = [t for s in everything for t in _targets(s)]
-        timer_reads = {v for s in ir.walk(on_timer) for e in ir.reads(s)
-                       for v in ir.free_vars(e)}
-        target = step.target
-        alias = bool(target) and bound.count(target or "") == 1 and target not in timer_reads
-        cb = self._callback(step, out)
-        ev = f"__ev_{step.event}"
-        if target and alias:
-            self.r.aliases[target] = f"{ev}.http_request.body"
-        err = f"__err_{step.event}"
-        timer: list[Emitted] = []
-        if target and target in timer_reads:
-            self.assign(timer, target, ir.Const(None))
-        timer += self.block(on_timer)
-        timed_out = '${"TimeoutError" in ' + err + ".tags}"
-        only = next(iter(timer[0].values())) if len(timer) == 1 else {}
-        if set(only) in ({"return"}, {"raise"}):
-            handler = [{self.name(f"timeout_{step.event}"): {"switch": [
-                {"condition": timed_out, **only}]}},
-                {self.name(f"error_{step.event}"): {"raise": "${" + err + "}"}}]
-        else:
-            handler = [{self.name(f"not_timeout_{step.event}"): {"switch": [{
-                "condition": '${not("TimeoutError" in ' + err + ".tags)}",
-                "raise": "${" + err + "}"}]}}, *timer]
-        wait = {"call": "events.await_callback", "args": {
-            "callback": "${" + cb + "}", "timeout": self.val(step.timeout_seconds)},
-            "result": ev}
-        out.append({self.name(f"wait_{step.event}"): {
-            "try": wait, "except": {"as": err, "steps": handler}}})
-        if target and not alias:
-            self.declared.add(target)
-            self.assign(out, target, ir.Native(f"{ev}.http_request.body"))
-        out.extend(self.block(on_event))
-        return used
 
     def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
         cb = self._callback(step, out)
@@ -318,56 +245,9 @@ class Builder:
             "call": "googleapis.firestore.v1.projects.databases.documents.patch",
             "args": {"name": doc, "body": {"fields": {"status": {"stringValue": text}}}}}})
 
-    def _predeclare(self, body: tuple[ir.Step, ...], out: list[Emitted]) -> None:
-        """Variables first assigned inside a loop body must exist before it (Workflows keeps
-        new variables of a ``for`` body local; Python does not)."""
-        for step in ir.walk(body):
-            for target in _targets(step):
-                if target not in self.declared:
-                    self.assign(out, target, ir.Const(None))
-
-    def _If(self, step: ir.If, out: list[Emitted]) -> None:
-        cases = [{"condition": self.cond(step.test), **self._case(step.body)}]
-        if step.orelse:
-            cases.append({"condition": True, **self._case(step.orelse)})
-        out.append({self.name(f"if_{step.line}"): {"switch": cases}})
-
-    def _case(self, body: tuple[ir.Step, ...]) -> dict[str, Any]:
-        steps = self.block(body)
-        if len(steps) == 1:
-            only = next(iter(steps[0].values()))
-            if set(only) <= {"assign", "return", "raise"} and len(only) == 1:
-                return dict(only)
-        return {"steps": steps}
-
-    def _While(self, step: ir.While, out: list[Emitted]) -> None:
-        self._predeclare(step.body, out)
-        stop = {self.name(f"while_{step.line}"): {"switch": [{
-            "condition": "${not(" + self.cond(step.test)[2:-1] + ")}", "next": "break"}]}}
-        body = [stop, *self.block(step.body)]
-        out.append({self.name(f"loop_{step.line}"): {"for": {
-            "value": "__n", "range": [1, LOOP_BOUND], "steps": body}}})
-
-    def _ForEach(self, step: ir.ForEach, out: list[Emitted]) -> None:
-        self._predeclare(step.body, out)
-        self.declared.add(step.var)
-        out.append({self.name(f"for_{step.line}"): {"for": {
-            "value": var_name(step.var), "in": self.val(step.source),
-            "steps": self.block(step.body)}}})
-
-    def _Try(self, step: ir.Try, out: list[Emitted]) -> None:
-        self.counter += 1
-        err = var_name(step.error_var or f"__error{self.counter}")
-        body = self.block(step.body)
-        handler = self.block(step.handler)
-        only = next(iter(body[0].values())) if len(body) == 1 else {}
-        tried = only if "call" in only else {"steps": body}  # one call: no nested step list
-        out.append({self.name(f"try_{step.line}"): {"try": tried,
-                                                     "except": {"as": err, "steps": handler}}})
-
     def _Return(self, step: ir.Return, out: list[Emitted]) -> None:
         e = step.value
-        if out:
+        if out and next(iter(out[-1])) not in self.jump_targets:
             body = next(iter(out[-1].values()))
             if isinstance(body.get("assign"), _Assign) and len(body) == 1:
                 for target, assigned in reversed(body["assign"].entries):
@@ -451,42 +331,6 @@ def param_of(wf: ir.Workflow) -> str:
         if bound.count(first.target) == 1:
             return first.target
     return ir.INPUT
-
-
-def _subworkflow(wf: ir.Workflow, names: Names, helpers: set[str],
-                 children: Mapping[str, ir.Workflow] | None) -> dict[str, Any]:
-    b = Builder(wf, names, children)
-    param = param_of(wf)
-    steps = wf.steps
-    if param != ir.INPUT:  # the parameter takes the name; no step copies the input
-        b.r.aliases[ir.INPUT] = var_name(param)
-        b.declared.add(param)
-        steps = steps[1:]
-    body = b.block(steps)
-    helpers |= b.helpers
-    return {"params": [var_name(param)], "steps": _render(body, b)}
-
-
-def to_workflows(workflow: ir.Workflow, names: Names,
-                 orchestrators: Mapping[str, ir.Workflow] | None = None) -> dict[str, Any]:
-    """The Workflows definition of one orchestrator; ``orchestrators`` are the app's others
-    (sub-orchestrations become subworkflows of this definition)."""
-    helpers: set[str] = set()
-    out: dict[str, Any] = {"main": _subworkflow(workflow, names, helpers, orchestrators)}
-    todo = list(workflow.orchestrators)
-    while todo:
-        child = todo.pop(0)
-        if child in out:
-            continue
-        if orchestrators is None or child not in orchestrators:
-            raise refuse("FIAC611", f"sub-orchestrator {child!r} has no translation to include "
-                         "as a subworkflow", "translate it too (it must itself be translatable)",
-                         workflow.file, workflow.line)
-        out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators)
-        todo += orchestrators[child].orchestrators
-    if RETRY_ALWAYS in helpers:
-        out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}
-    return out
 
 
 def timeout_seconds(ms: int) -> int:

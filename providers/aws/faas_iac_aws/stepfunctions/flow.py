@@ -1,0 +1,196 @@
+"""Control flow of the ASL builder: Choice states (decided at compile time where the incoming
+transitions already tell), loops (body first when the first test is known to pass; a
+collecting loop as a one-at-a-time Map or one JSONata ``$map``), and try/except as Catch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faas_iac.translate import ir
+
+from .asl import Builder, Exit, _Handler
+from .jsonata import Renderer
+from .names import Names
+from .optimize import thread_choices, vars_in
+
+
+class FlowBuilder(Builder):
+    def _choice(self, test: ir.Expr, exits: list[Exit], title: str,
+                ) -> tuple[str, Exit, Exit]:
+        if self.start is None and len(self.pending) > 1:
+            exits = self.materialize(exits)
+        condition = "{% " + Renderer(self.env).truthy(self.sub(test)) + " %}"
+        rule: dict[str, Any] = {"Condition": condition}
+        name, _ = self.new_state(title, {"Type": "Choice", "Choices": [rule]}, exits)
+        state = self.states[name]
+        return name, Exit(rule, "Next", self._assign_of(rule)), Exit(state, "Default")
+
+    def _split(self, test: ir.Expr, exits: list[Exit]) -> tuple[list[Exit], list[Exit],
+                                                                 list[Exit]]:
+        """Exits where ``test`` is known true, known false (from the constants they assign),
+        and the rest."""
+        yes: list[Exit] = []
+        no: list[Exit] = []
+        unknown: list[Exit] = []
+        for ex in exits:
+            value = ir.fold(ir.substitute(test, ex.assign or {}))
+            (unknown if value is ir.UNKNOWN else yes if value else no).append(ex)
+        return yes, no, unknown
+
+    def _If(self, step: ir.If, exits: list[Exit]) -> list[Exit]:
+        if self.start is None:
+            value = ir.fold(self.sub(step.test))
+            if value is not ir.UNKNOWN:  # decided at compile time: no Choice state
+                return self.block(step.body if value else step.orelse, exits)
+            _, yes, no = self._choice(step.test, exits, f"If line {step.line}")
+            into_body, into_else = [yes], [no]
+        else:
+            into_body, into_else, unknown = self._split(step.test, exits)
+            if unknown:
+                _, yes, no = self._choice(step.test, unknown, f"If line {step.line}")
+                into_body.append(yes)
+                into_else.append(no)
+        done = self.block(step.body, into_body) if into_body else []
+        if step.orelse:
+            done += self.block(step.orelse, into_else) if into_else else []
+        else:
+            done += into_else
+        return done
+
+    def _While(self, step: ir.While, exits: list[Exit]) -> list[Exit]:
+        if self.start is None:
+            entering = ir.fold(self.sub(step.test)) is True
+        else:
+            yes, _, _ = self._split(step.test, exits)
+            entering = bool(exits) and len(yes) == len(exits)
+        if entering:  # the first test is known to pass: enter the body, test at its end
+            if self.start is None:  # the body runs again: it cannot take the initial values
+                exits = self.materialize(exits)
+            before = set(self.states)
+            body = self.block(step.body, exits)
+            created = [n for n in self.states if n not in before]
+            if created:
+                _, again, out = self._choice(step.test, body, f"While line {step.line}")
+                again.holder[again.key] = created[0]
+                return [out]
+            exits = body
+        if self.start is None:
+            exits = self.materialize(exits)
+        head, yes_rule, no = self._choice(step.test, exits, f"While line {step.line}")
+        for ex in self.block(step.body, [yes_rule]):
+            ex.holder[ex.key] = head
+        return [no]
+
+    def _ForEach(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit]:
+        as_map = self._collecting_map(step, exits)
+        if as_map is not None:
+            return as_map
+        self.counter += 1
+        items, index = f"__items{self.counter}", f"__i{self.counter}"
+        exits = self.assign(items, step.source, exits)
+        exits = self.assign(index, ir.Const(0), exits)
+        if self.start is None:
+            exits = self.materialize(exits)
+        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native(
+            "$" + items, "list"),)))
+        head, yes, no = self._choice(test, exits, f"For line {step.line}")
+        assert yes.assign is not None
+        yes.assign[step.var] = ir.Native(f"${items}[${index}]")
+        body = self.block(step.body, [yes])
+        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)),
+                           body)
+        for ex in body:
+            ex.holder[ex.key] = head
+        return [no]
+
+    def _collecting_map(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit] | None:
+        """``acc = []; for x in xs: ...; acc = acc + [value]`` (the body reading ``acc`` only
+        as ``len(acc)``, keeping nothing else for later) is a Map run one item at a time: its
+        result is ``acc`` and ``len(acc)`` is the item's index. No Choice state per item."""
+        body = step.body
+        last = body[-1] if body else None
+        if not (isinstance(last, ir.Assign) and isinstance(last.value, ir.BinOp)
+                and last.value.op == "+" and last.value.left == ir.Var(last.target)
+                and isinstance(last.value.right, ir.ListLit)
+                and len(last.value.right.items) == 1):
+            return None
+        acc, element = last.target, last.value.right.items[0]
+        allowed = ir.Assign | ir.Task | ir.SetStatus | ir.Timer
+        if not all(isinstance(s, allowed) for s in body):
+            return None
+        starts = [ir.fold(self.sub(ir.Var(acc)))] if self.start is None else \
+            [ir.fold(ir.substitute(ir.Var(acc), ex.assign or {})) for ex in exits]
+        if (not exits and self.start is not None) or any(v != [] for v in starts):
+            return None
+        index = ir.Var("__index")
+        if len(body) == 1 and acc not in ir.free_vars(element):  # pure: one JSONata $map
+            return self.assign(acc, ir.Comprehension(element, step.var, step.source), exits)
+
+        def no_acc(e: ir.Expr) -> ir.Expr | None:
+            return index if e == ir.Builtin("len", (ir.Var(acc),)) else None
+
+        inner_steps: list[ir.Step] = []
+        for s in body[:-1]:
+            if isinstance(s, ir.Assign):
+                inner_steps.append(ir.Assign(s.target, ir.transform(s.value, no_acc), s.line))
+            elif isinstance(s, ir.Task):
+                call = s.call
+                inner_steps.append(ir.Task(ir.Call(call.kind, call.name, ir.transform(
+                    call.input, no_acc), call.retry), s.target, s.line))
+            elif isinstance(s, ir.SetStatus):
+                inner_steps.append(ir.SetStatus(ir.transform(s.value, no_acc), s.line))
+            else:
+                assert isinstance(s, ir.Timer)
+                inner_steps.append(ir.Timer(ir.transform(s.seconds, no_acc), s.line))
+        inner_steps.append(ir.Return(ir.transform(element, no_acc), last.line))
+        kept = {t for s in body[:-1] for t in ([s.target] if isinstance(
+            s, ir.Assign | ir.Task) and s.target else [])}
+        readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in ir.reads(s)]
+        uses = {v for e in readers for v in ir.free_vars(e)}
+        if any(ir.Var(acc) in vars_in(s) for s in inner_steps) or kept & uses:
+            return None
+        inner = FlowBuilder(self.wf, self.names)
+        inner.env = self.env
+        inner.taken = self.taken
+        inner.pending = {step.var: ir.Native("$states.input.item"),
+                         "__index": ir.Native("$states.input.index", "num")}
+        inner.block(tuple(inner_steps), [])
+        processor = inner.finish()
+        processor.pop("Comment", None)
+        processor.pop("QueryLanguage", None)
+        processor["ProcessorConfig"] = {"Mode": "INLINE"}
+        body_state = {
+            "Type": "Map", "Items": self.tpl(step.source), "MaxConcurrency": 1,
+            "ItemSelector": {"item": "{% $states.context.Map.Item.Value %}",
+                             "index": "{% $states.context.Map.Item.Index %}"},
+            "ItemProcessor": {"ProcessorConfig": processor.pop("ProcessorConfig"),
+                              **processor},
+        }
+        name, block = self.new_state(f"For line {step.line}", body_state, exits)
+        state = self.states[name]
+        self.catchers(state)
+        block[acc] = ir.Native("$states.result", "list")
+        return [Exit(state, "Next", block, state)]
+
+    def _Try(self, step: ir.Try, exits: list[Exit]) -> list[Exit]:
+        self.counter += 1
+        handler = _Handler(error_var=step.error_var or f"__error{self.counter}")
+        self.handlers.append(handler)
+        try:
+            done = self.block(step.body, exits)
+        finally:
+            self.handlers.pop()
+        if handler.exits:
+            done += self.block(step.handler, handler.exits)
+        return done
+
+
+def to_asl(workflow: ir.Workflow, names: Names) -> dict[str, Any]:
+    """The ASL definition (a JSON-ready dict) of one translated orchestrator."""
+    builder = FlowBuilder(workflow, names)
+    builder.block(workflow.steps, [])
+    if builder.start is None:  # an orchestrator with no step at all
+        builder.new_state("Done", {"Type": "Succeed", "Output": None}, [])
+    definition = builder.finish()
+    thread_choices(definition)
+    return definition
