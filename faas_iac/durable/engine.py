@@ -298,6 +298,8 @@ class Engine:
         if inst.parent is None:
             self._top_running -= 1
         for _ in range(len(self._pending)):
+            if not self._pending:  # a launch that ended at once released the rest already
+                break
             waiting = self._pending.popleft()
             if waiting.instance_id in self._cache and self._slot_free(waiting):
                 self._launch(waiting)

@@ -472,3 +472,18 @@ def test_expected_type_validates_plain_payloads(make: Callable[..., Engine]) -> 
     engine.post("event", iid, "approve", '{"id": "o-2", "quantity": 1}').result()
     assert engine.post("wait", iid).result(5) == "Completed"
     assert engine.store.instance(iid).output == '["Order","Receipt","Order"]'  # type: ignore[union-attr]
+
+
+def instant(ctx: Any) -> Any:
+    return ctx.get_input()
+    yield  # a generator that ends at its first step
+
+
+def test_pending_instances_that_end_at_once(make: Callable[..., Engine]) -> None:
+    engine = make(orchestrators={"instant": instant, "waits": waits}, max_orchestrations=1)
+    blocker = engine.start_new("waits", None, None).result(5)
+    ids = [f.result(5) for f in [engine.start_new("instant", None, str(n)) for n in range(4)]]
+    assert {engine.store.instance(i).status for i in ids} == {"Pending"}  # type: ignore[union-attr]
+    engine.post("event", blocker, "go", None).result(5)
+    assert [engine.post("wait", i).result(5) for i in ids] == ["Completed"] * 4
+    assert [engine.store.instance(i).output for i in ids] == ["0", "1", "2", "3"]  # type: ignore[union-attr]
