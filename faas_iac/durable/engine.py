@@ -297,13 +297,18 @@ class Engine:
         self._running[inst.name] = self._running.get(inst.name, 1) - 1
         if inst.parent is None:
             self._top_running -= 1
+        if self._pending:  # queued, not recursive: a launch may end at once and release too
+            self._internal.append(("pump", None))
+
+    def _on_pump(self, _: None = None) -> None:
+        """Launch the Pending instances that a freed slot now admits, oldest first."""
         for _ in range(len(self._pending)):
-            if not self._pending:  # a launch that ended at once released the rest already
-                break
             waiting = self._pending.popleft()
-            if waiting.instance_id in self._cache and self._slot_free(waiting):
+            if waiting.instance_id not in self._cache:
+                continue
+            if self._slot_free(waiting):
                 self._launch(waiting)
-            elif waiting.instance_id in self._cache:
+            else:
                 self._pending.append(waiting)
 
     def _launch(self, inst: Orchestration) -> None:
@@ -516,4 +521,5 @@ _HANDLERS: dict[str, Callable[..., None]] = {
     "wait": Engine._on_wait,
     "call": Engine._on_call,
     "signal": Engine._on_signal,
+    "pump": Engine._on_pump,
 }
