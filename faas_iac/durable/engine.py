@@ -300,7 +300,7 @@ class Engine:
         if self._pending:  # queued, not recursive: a launch may end at once and release too
             self._internal.append(("pump", None))
 
-    def _on_pump(self, _: None = None) -> None:
+    def _on_pump(self, _fut: None = None) -> None:
         """Launch the Pending instances that a freed slot now admits, oldest first."""
         for _ in range(len(self._pending)):
             waiting = self._pending.popleft()
