@@ -228,6 +228,16 @@ class Engine:
                 self._route(inst, task)
         if inst.done:
             self._end(inst)
+        elif inst.status == "ContinuedAsNew" and not inst.restart_queued:
+            inst.restart_queued = True  # next turn: this one commits the ended execution first
+            self._inbox.put(("continue", inst.instance_id, inst.generation))
+
+    def _on_continue(self, iid: str, gen: int) -> None:
+        inst = self._cache.get(iid)
+        if inst is None or inst.generation != gen or inst.status != "ContinuedAsNew":
+            return
+        inst.restart()
+        self._touch(inst)
 
     def _route(self, inst: Orchestration, task: Any) -> None:
         iid, gen, tid = inst.instance_id, inst.generation, task.id
@@ -522,4 +532,5 @@ _HANDLERS: dict[str, Callable[..., None]] = {
     "call": Engine._on_call,
     "signal": Engine._on_signal,
     "pump": Engine._on_pump,
+    "continue": Engine._on_continue,
 }

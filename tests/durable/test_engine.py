@@ -489,3 +489,21 @@ def test_pending_instances_that_end_at_once(make: Callable[..., Engine]) -> None
     assert {engine.post("wait", i).result(5) for i in ids} == {"Completed"}
     outputs = [engine.store.instance(i).output for i in ids]  # type: ignore[union-attr]
     assert outputs == [str(n) for n in range(1500)]
+
+
+def eager_loop(ctx: Any) -> Any:
+    n = ctx.get_input()
+    if n < 300:
+        ctx.continue_as_new(n + 1)
+        return None
+    return n
+    yield  # a generator that never waits
+
+
+def test_continue_as_new_without_waiting_runs_one_execution_per_turn(
+    make: Callable[..., Engine],
+) -> None:
+    assert run(make(orchestrators={"eager_loop": eager_loop}), "eager_loop", "0") == (
+        "Completed",
+        300,
+    )
