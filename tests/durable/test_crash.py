@@ -1,8 +1,8 @@
 """Crash test: 200 orchestrations with continue_as_new, timers, external events and entities
 in flight; the real host (`faas-iac dev`, a subprocess) is killed with SIGKILL at random
-points at least 10 times and restarted. Every instance must end with the output of an uninterrupted run, with
-its whole history, and the entity updates must be exactly-once. The test reports how many
-activities ran more than once (activities are at-least-once)."""
+points at least 10 times and restarted. Every instance must end with the output of an
+uninterrupted run, with its whole history, and the entity updates must be exactly-once. The
+test reports how many activities ran more than once (activities are at-least-once)."""
 
 from __future__ import annotations
 
