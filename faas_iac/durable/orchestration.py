@@ -167,7 +167,7 @@ class Orchestration:
     # -- applying events -----------------------------------------------------------------------
     def _apply(self, event: dict[str, Any]) -> None:
         kind = event["type"]
-        if self.status == "ContinuedAsNew" and kind != "EventRaised":
+        if self.status == "ContinuedAsNew" and kind not in ("EventRaised", "ExecutionTerminated"):
             return  # work of the execution that ended; events wait for the next one
         if self.suspended and kind not in ("ExecutionResumed", "ExecutionTerminated"):
             self.held.append(event)
