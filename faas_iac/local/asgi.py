@@ -157,6 +157,8 @@ class HostApp:
         inv_header = (b"x-invocation-id", invocation.encode())
         try:
             response = to_response(await invoker.call(request, invocation))
+            if not isinstance(response.status, int) or not 100 <= response.status <= 599:
+                raise TypeError(f"an HTTP handler returned status {response.status!r}")
             body = response.body_bytes
             headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
                        for k, v in response.headers.items() if k.lower() != "content-length"]

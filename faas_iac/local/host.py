@@ -62,17 +62,26 @@ class Runtime:
     scheduler: Scheduler | None = None
     durable: Any = None
 
-    async def stop(self, grace: float) -> None:
+    async def stop_sources(self) -> None:
+        """Stop what only one version may run at a time: schedules and the durable engine."""
         if self.scheduler is not None:
             await self.scheduler.stop()
-        await asyncio.gather(*(c.stop(grace) for c in self.consumers))
         if self.durable is not None:
             try:
                 await self.durable.stop()
             except Exception:
                 log.exception("the durable engine failed to stop cleanly")
+
+    async def stop_workers(self, grace: float) -> None:
+        """Let running handlers finish for ``grace`` s, requeue the rest, close the pools
+        (calls already queued to a pool still run)."""
+        await asyncio.gather(*(c.stop(grace) for c in self.consumers))
         for invoker in self.invokers.values():
             invoker.close()
+
+    async def stop(self, grace: float) -> None:
+        await self.stop_sources()
+        await self.stop_workers(grace)
 
 
 class Host:
@@ -203,8 +212,10 @@ class Host:
             log.error("reload failed, still serving the previous version:\n" + exc.render(),
                       extra={"code": exc.codes[0] if exc.codes else None})
             return False
-        await old.stop(grace=SHUTDOWN_GRACE_S)
+        # The new version takes requests before the old one drains, so a reload drops none.
+        await old.stop_sources()
         await self.activate(rt)
+        await old.stop_workers(grace=SHUTDOWN_GRACE_S)
         log.info(f"reloaded app {model.name!r} ({len(model.functions)} functions)")
         return True
 

@@ -97,14 +97,15 @@ class Invoker:
         args = self._args(payload, invocation_id, time.time() + self.timeout)
         if self._limit is not None:
             async with self._limit:
+                deadline = asyncio.timeout(self.timeout)
                 try:
-                    async with asyncio.timeout(self.timeout):
+                    async with deadline:
                         return await self.handler(*args)
                 except TimeoutError:
-                    raise HandlerTimeout(self.timeout) from None
+                    if deadline.expired():
+                        raise HandlerTimeout(self.timeout) from None
+                    raise  # the handler's own timeout, not ours
         fut = self.pool.submit(self.handler, *args)
-        if fut.done():
-            return fut.result()
         loop = asyncio.get_running_loop()
         timer = loop.call_later(self.timeout, _expire, fut)
         try:

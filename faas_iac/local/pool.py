@@ -61,6 +61,8 @@ class WorkerPool:
             if job is None:
                 return
             loop, fut, fn, args = job
+            if fut.done():  # timed out while it waited for a thread: never start it
+                continue
             try:
                 result, ok = fn(*args), True
             except BaseException as exc:  # handed to the awaiting coroutine

@@ -40,7 +40,7 @@ def still_serving(host: HostProcess) -> None:
 @pytest.mark.parametrize(
     ("path", "status", "code"),
     [("/api/boom", 500, "FIAC809"), ("/api/wrong", 500, "FIAC807"),
-     ("/api/undeclared", 500, "FIAC806")],
+     ("/api/undeclared", 500, "FIAC806"), ("/api/badstatus", 500, "FIAC807")],
 )
 def test_handler_errors(host: HostProcess, path: str, status: int, code: str) -> None:
     with host.client() as c:
@@ -131,3 +131,19 @@ def test_a_function_in_another_language_answers_501(host: HostProcess) -> None:
         r = c.get("/api/node")
     assert r.status_code == 501 and "nodejs20" in r.json()["error"]
     assert "[node_hello: nodejs20 is not run locally]" in host.out_path.read_text()
+
+
+def test_a_topic_fans_out_to_every_matching_subscriber(host: HostProcess) -> None:
+    def hit(key: str) -> Any:
+        found = host.admin("GET", "/tables/hits", params={"key": f'{{"id": "{key}"}}'})
+        return found.json()["item"]
+
+    ids = host.admin("POST", "/topics/alerts", json={"messages": [
+        {"body": "a", "attributes": {"level": "high"}},
+        {"body": "b", "attributes": {"level": "low"}},
+    ]}).json()["ids"]
+    first_a, second_a = wait_for(lambda: hit("first:a")), wait_for(lambda: hit("second:a"))
+    assert first_a["message_id"] == second_a["message_id"] == ids[0]
+    assert wait_for(lambda: hit("first:b"))["message_id"] == ids[1]
+    time.sleep(0.3)
+    assert hit("second:b") is None

@@ -50,7 +50,15 @@ def test_reload_on_source_change_keeps_serving(tmp_path: Path) -> None:
     with HostProcess(app_dir / "app.py", tmp_path / "state") as host, host.client() as c:
         assert c.get("/api/v").json() == {"version": 1}
         (app_dir / "app.py").write_text(src.replace("VERSION", "2"))
-        wait_for(lambda: c.get("/api/v").json() == {"version": 2}, timeout=10)
+        statuses: list[int] = []
+
+        def reloaded() -> bool:
+            r = c.get("/api/v")
+            statuses.append(r.status_code)
+            return bool(r.json() == {"version": 2})
+
+        wait_for(reloaded, timeout=10, every=0.01)
+        assert set(statuses) == {200}  # no request failed while the app reloaded
         (app_dir / "app.py").write_text(src.replace("VERSION", "2") + "def broken(:\n")
         wait_for(lambda: "reload failed" in host.log(), timeout=10)
         assert c.get("/api/v").json() == {"version": 2}  # the previous version still serves

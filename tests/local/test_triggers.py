@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -159,3 +160,30 @@ def test_secrets_are_served_and_never_logged(host: HostProcess) -> None:
     assert r.json() == {"length": len(TOKEN)}
     wait_for(lambda: "using token ***" in host.log())
     assert TOKEN not in host.log()
+
+
+def test_the_cli_injects_every_kind_of_event(host: HostProcess) -> None:
+    def cli(*args: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-m", "faas_iac", *args, "--state-dir", str(host.state)],
+            capture_output=True, text=True, cwd=ROOT, timeout=60,
+        )
+        assert done.returncode == 0, done.stderr
+        return dict(json.loads(done.stdout))
+
+    app = str(APP)
+    cli("publish", app, "news", "--data", '{"key": "cli-topic"}', "-a", "kind=item")
+    wait_for(lambda: seen(host, "queue:cli-topic"))
+    detail = '{"key": "cli-bus", "size": 1}'
+    cli("emit", app, "file.stored", "--source", "files", "--detail", detail)
+    wait_for(lambda: seen(host, "event:cli-bus"))
+    cli("put-record", app, "clicks", "--data", '{"key": "cli-stream"}', "--key", "p")
+    wait_for(lambda: seen(host, "stream:cli-stream"))
+    cli("send", app, "jobs", "--data", '{"key": "cli-queue"}')
+    wait_for(lambda: seen(host, "queue:cli-queue"))
+    cli("table", "put", app, "items", '{"id": "cli-row", "v": 1}')
+    got = cli("table", "get", app, "items", '{"id": "cli-row"}')
+    assert got["item"] == {"id": "cli-row", "v": 1}
+    wait_for(lambda: seen(host, "storage:items/cli-row.json:object.created"))
+    cli("table", "delete", app, "items", '{"id": "cli-row"}')
+    wait_for(lambda: (seen(host, "table:cli-row") or {}).get("change") == "record.removed")

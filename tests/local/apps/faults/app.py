@@ -7,7 +7,7 @@ import threading
 import time
 from typing import Any
 
-from faas_iac import App, Context, HttpRequest, Message
+from faas_iac import App, Context, HttpRequest, HttpResponse, Message, Table
 
 app = App("faults", http_auth="anonymous")
 _lock = threading.Lock()
@@ -71,3 +71,21 @@ def slow_job(msg: Message, ctx: Context) -> None:
 
 app.external("node_hello", runtime="nodejs20", handler="index.handler", code="node",
              trigger="http", route="/node", methods=["GET"])
+
+
+@app.http("/badstatus", methods=["GET"])
+def bad_status(req: HttpRequest, ctx: Context) -> HttpResponse:
+    return HttpResponse(b"", status=1234)
+
+
+app.declare(Table("hits", key="id"))
+
+
+@app.topic("alerts", writes=["table:hits"])
+def first_subscriber(msg: Message, ctx: Context) -> None:
+    ctx.table("hits").put({"id": f"first:{msg.text()}", "message_id": msg.id})
+
+
+@app.topic("alerts", filter={"level": ["high"]}, writes=["table:hits"])
+def second_subscriber(msg: Message, ctx: Context) -> None:
+    ctx.table("hits").put({"id": f"second:{msg.text()}", "message_id": msg.id})
