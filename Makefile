@@ -14,7 +14,13 @@ $(STAMP): pyproject.toml providers/aws/pyproject.toml providers/azure/pyproject.
 	$(BIN)/python -m pip install -q -e '.[dev]' -e providers/aws -e providers/azure -e providers/gcp
 	touch $(STAMP)
 
-install: $(STAMP)
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 dev: install
 	$(BIN)/faas-iac dev $(APP)

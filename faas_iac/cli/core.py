@@ -18,6 +18,27 @@ APP = click.argument("app", metavar="APP")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _options(values: tuple[str, ...]) -> dict[str, str]:
+    """``-O key=value`` pairs (provider compile options, e.g. ``-O plan=premium``)."""
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="-O/--option")
+        out[key.strip()] = value.strip()
+    return out
+
+
+OPTION = click.option(
+    "--option",
+    "-O",
+    "options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A provider compile option (repeatable), e.g. -O plan=premium.",
+)
+
+
 def _provider_option() -> Callable[[F], F]:
     return click.option(
         "--provider",
@@ -74,11 +95,12 @@ def _table(plan: Plan) -> str:
 @click.command()
 @APP
 @_provider_option()
+@OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print plan.json instead of a table.")
-def plan(app: str, provider: str, as_json: bool) -> None:
+def plan(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> None:
     """Show what would be created on a target, as a table (or JSON). Writes nothing."""
     model, root = load(app)
-    compiled = compile_app(model, root, provider)
+    compiled = compile_app(model, root, provider, _options(options))
     click.echo(compiled.plan.to_json() if as_json else _table(compiled.plan), nl=not as_json)
 
 
@@ -93,10 +115,11 @@ def plan(app: str, provider: str, as_json: bool) -> None:
     show_default=True,
     help="Output folder: plan.json, artifacts/ and any provider files.",
 )
-def compile_cmd(app: str, provider: str, out: Path) -> None:
+@OPTION
+def compile_cmd(app: str, provider: str, out: Path, options: tuple[str, ...]) -> None:
     """Compile an app for a target: DIR/plan.json plus code artifacts (byte-identical builds)."""
     model, root = load(app)
-    compiled = compile_app(model, root, provider)
+    compiled = compile_app(model, root, provider, _options(options))
     for path in write_output(compiled, out):
         click.echo(str(out / path))
 
@@ -111,11 +134,12 @@ def compile_cmd(app: str, provider: str, out: Path) -> None:
     required=True,
     help="Folder for the plain Pulumi program.",
 )
-def eject(app: str, provider: str, out: Path) -> None:
+@OPTION
+def eject(app: str, provider: str, out: Path, options: tuple[str, ...]) -> None:
     """Write a plain, readable Pulumi program of the app's resources, free of faas-iac."""
     from ..pulumi import eject as eject_program
 
-    for name in eject_program(app, provider, out):
+    for name in eject_program(app, provider, out, **_options(options)):
         click.echo(str(out / name))
 
 

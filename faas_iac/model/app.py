@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from pydantic import Field
 
+from ..jsonfmt import stable_json
 from .base import Frozen
 from .durable import DurableSettings
 from .function import Function
@@ -38,7 +38,7 @@ class AppModel(Frozen):
         return tuple(fn for fn in self.functions if fn.kind == kind)
 
     def to_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+        return stable_json(self.model_dump(mode="json"))
 
 
 def json_schema() -> dict[str, Any]:

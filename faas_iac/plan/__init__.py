@@ -4,6 +4,7 @@ from .artifacts import build_code_zip, deterministic_zip, sha256
 from .model import Artifact, Plan, PlanResource, ordered
 from .pipeline import Compiled, compile_app, write_output
 from .providers import (
+    ApplyingProvider,
     BuildContext,
     EmittingProvider,
     Provider,
@@ -13,6 +14,7 @@ from .providers import (
 )
 
 __all__ = [
+    "ApplyingProvider",
     "Artifact",
     "BuildContext",
     "Compiled",

@@ -8,12 +8,12 @@ timestamps, so the same app always gives the same bytes.
 from __future__ import annotations
 
 import heapq
-import json
 from typing import Any
 
 from pydantic import Field
 
 from ..errors import FaasError
+from ..jsonfmt import stable_json
 from ..model.base import Frozen
 
 
@@ -47,7 +47,7 @@ class Plan(Frozen):
 
     def to_json(self) -> str:
         """Stable JSON: sorted keys, two-space indent, a final newline."""
-        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+        return stable_json(self.model_dump(mode="json"))
 
     def resource(self, name: str) -> PlanResource:
         for res in self.resources:
@@ -68,7 +68,7 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
         by_name[res.name] = res
     waiting = {r.name: {d for d in r.depends_on} for r in resources}
     for name, deps in waiting.items():
-        missing = deps - by_name.keys()
+        missing = {d for d in deps if d not in by_name}  # (set - dict.keys() copies the keys)
         if missing:
             raise FaasError.one(
                 "FIAC203", f"plan resource {name!r} depends on unknown {sorted(missing)}"

@@ -38,7 +38,7 @@ def compile_app(
     artifact = Artifact(
         name=CODE_ARTIFACT, path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)
     )
-    build = BuildContext(artifact, dict(options or {}))
+    build = BuildContext(artifact, dict(options or {}), root)
     plan = impl.plan(model, build)
     return Compiled(model, plan, code, root, impl)
 

@@ -20,10 +20,12 @@ GROUP = "faas_iac.providers"
 
 @dataclass(frozen=True)
 class BuildContext:
-    """What a planner may know besides the model: the code artifact already packaged."""
+    """What a planner may know besides the model: the code artifact already packaged, and the
+    app's source root (for planners that read orchestrator source, e.g. to translate it)."""
 
     code: Artifact
     options: dict[str, str] = field(default_factory=dict)
+    root: Path | None = None
 
 
 @runtime_checkable
@@ -56,6 +58,54 @@ class PulumiProvider(Provider, Protocol):
     def eject(self, compiled: Compiled) -> dict[str, str]:
         """The files (relative path → text) of a plain, readable Pulumi program that creates
         the same resources without faas-iac."""
+        ...
+
+
+@dataclass(frozen=True)
+class FunctionState:
+    """One deployed function as its provider reports it."""
+
+    name: str
+    trigger: str
+    state: str
+
+
+@dataclass(frozen=True)
+class AppStatus:
+    """A deployed app: its state, URL, functions, and the *names* of its settings (values are
+    never read into this record, so they cannot be printed)."""
+
+    app: str
+    provider: str
+    state: str
+    url: str
+    functions: tuple[FunctionState, ...] = ()
+    settings: tuple[str, ...] = ()
+    details: dict[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class StatusProvider(Provider, Protocol):
+    """A provider that can describe the deployed app (``faas-iac status``). ``client`` is the
+    provider's own management client (a test passes one with a fake transport); ``None``
+    means build the real one from the environment's credentials."""
+
+    def status(self, compiled: Compiled, client: Any = None) -> AppStatus: ...
+
+
+@runtime_checkable
+class ApplyingProvider(Provider, Protocol):
+    """A provider with a direct SDK apply engine (``faas-iac deploy --engine sdk``), for
+    emulators and quick loops. ``options``: ``endpoint_url``, ``region``, ``state`` (the file
+    that records what was deployed), ``session`` (an SDK session, for tests)."""
+
+    def deploy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+        """Create, update only what changed, delete what the plan dropped; return a report
+        (``created``, ``updated``, ``replaced``, ``deleted``, ``unchanged``, ``outputs``)."""
+        ...
+
+    def destroy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+        """Delete everything the recorded deploy created; return ``deleted``."""
         ...
 
 

@@ -1,0 +1,161 @@
+"""What a translated orchestration costs per execution, next to a hand-written one.
+
+For every pattern of tests/translate/apps/durable_app.py, the translated state machine and the
+hand-written minimal one (benchmarks/reference/<name>.asl.json) run side by side on moto's Step
+Functions executor, and the translated and hand-written Workflows YAML in workflows-emulator,
+with the same input and events. Counted per execution: state transitions (StateEntered events
+of every execution the run starts, child executions included) and Workflows steps (every named
+step executed). Printed: both counts, the ratio (translated / hand-written; target <= 1.0) and
+the cost per million executions at list price (Step Functions Standard $0.025 per 1,000
+transitions; Workflows $0.01 per 1,000 internal steps, free tier ignored).
+
+    python benchmarks/translation_cost.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+# benchmarks/http.py would shadow the standard library's http: run from the repository root.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "benchmarks"]
+sys.path.insert(0, str(REPO))
+
+from faas_iac_aws.stepfunctions import default_names, to_asl  # noqa: E402
+from faas_iac_gcp.workflows import to_yaml  # noqa: E402
+
+from tests.translate.aws_exec import AwsRunner, aws_runner  # noqa: E402
+from tests.translate.gcp_exec import gcp_runner  # noqa: E402
+from tests.translate.targets import APPS, load_app  # noqa: E402
+
+REFERENCE = Path(__file__).resolve().parent / "reference"
+ASL_PER_TRANSITION = 0.025 / 1000
+WORKFLOWS_PER_STEP = 0.01 / 1000
+ORDER = {"id": "o1", "items": [{"qty": 2, "price": 3.5}, {"qty": 1, "price": 1.25}]}
+#: (example, input, events); flaky's input gets a fresh id per run.
+CASES: list[tuple[str, Any, list[tuple[str, Any]]]] = [
+    ("chaining", ORDER, []),
+    ("fan_out_in", {"words": ["a", "bc", "def"]}, []),
+    ("parallel_fixed", {"n": 7}, []),
+    ("monitor", {"id": "j1", "every": 1}, []),
+    ("approval", {"who": "bob"}, [("Approval", {"ok": True, "by": "ann"})]),
+    ("saga", {"city": "oslo", "no_flights": True}, []),
+    ("retry_backoff", {"id": "r", "fail": 1}, []),
+    ("parent", ORDER, []),
+    ("counter", {"value": 3, "round": 0}, []),
+    ("status", {"items": ["x", "y", "z"]}, []),
+]
+
+
+def _fill(text: str, fn: dict[str, str], extra: dict[str, str]) -> str:
+    for name, value in {**{f"fn:{k}": v for k, v in fn.items()}, **extra}.items():
+        text = text.replace(f"@@{name}@@", value)
+    return text
+
+
+def _transitions(runner: AwsRunner, before: set[str]) -> int:
+    total = 0
+    for machine in runner.sfn.list_state_machines()["stateMachines"]:
+        for ex in runner.sfn.list_executions(stateMachineArn=machine["stateMachineArn"])[
+                "executions"]:
+            if ex["executionArn"] in before:
+                continue
+            events = runner.sfn.get_execution_history(executionArn=ex["executionArn"],
+                                                      maxResults=1000)["events"]
+            total += sum(1 for e in events if e["type"].endswith("StateEntered"))
+    return total
+
+
+def _executions(runner: AwsRunner) -> set[str]:
+    return {ex["executionArn"]
+            for m in runner.sfn.list_state_machines()["stateMachines"]
+            for ex in runner.sfn.list_executions(stateMachineArn=m["stateMachineArn"])[
+                "executions"]}
+
+
+def _value(value: Any, n: int) -> Any:
+    return {**value, "id": f"{value['id']}-{n}"} if isinstance(value, dict) and "fail" in value \
+        else value
+
+
+def aws_counts() -> dict[str, tuple[int, int]]:
+    app = load_app(APPS["patterns"])
+    acts = [f.name for f in app.model.by_kind("activity")]
+    names = default_names(app.model.name, acts, list(app.workflows))
+    counts: dict[str, tuple[int, int]] = {}
+    with aws_runner(names, app.activities()) as runner:
+        for name, wf in app.workflows.items():
+            runner.deploy(name, to_asl(wf, names))
+        extra = {"registrar": names.token_registrar, "table": names.registry_table}
+        refs: dict[str, str] = {}
+        for path in sorted(REFERENCE.glob("*.asl.json")):
+            name = path.name.split(".")[0]
+            arns = {f"sm:{k}": v for k, v in runner.arns.items() if not k.startswith("ref-")}
+            definition = json.loads(_fill(path.read_text(), dict(names.functions),
+                                          {**extra, **arns}))
+            refs[name] = runner.deploy(f"ref-{name}", definition)
+        for n, (name, value, events) in enumerate(CASES):
+            before = _executions(runner)
+            ours = runner.run(name, _value(value, 2 * n), events)
+            mine = _transitions(runner, before)
+            before = _executions(runner)
+            theirs = runner.run(f"ref-{name}", _value(value, 2 * n + 1), events)
+            hand = _transitions(runner, before)
+            assert ours.output == theirs.output, (name, ours, theirs)
+            counts[name] = (mine, hand)
+    return counts
+
+
+def gcp_counts() -> dict[str, tuple[int, int]]:
+    app = load_app(APPS["patterns"])
+    counts: dict[str, tuple[int, int]] = {}
+    with gcp_runner(app.activities()) as runner:
+        for n, (name, value, events) in enumerate(CASES):
+            path = REFERENCE / f"{name}.yaml"
+            if not path.exists():
+                continue
+            ours = runner.run(to_yaml(app.workflows[name], runner.names, app.workflows),
+                              _value(value, 100 + 2 * n), f"ours-{name}", events)
+            hand = _fill(path.read_text(), dict(runner.names.functions),
+                         {"callbacks": runner.names.callbacks})
+            theirs = runner.run(hand, _value(value, 101 + 2 * n), f"hand-{name}", events)
+            assert ours.output == theirs.output, (name, ours, theirs)
+            counts[name] = (ours.steps, theirs.steps)
+    return counts
+
+
+def _table(title: str, counts: dict[str, tuple[int, int]], price: float, unit: str) -> float:
+    print(f"\n{title}")
+    print(f"{'example':<16}{'translated':>11}{'by hand':>9}{'ratio':>8}"
+          f"{'$/1M translated':>17}{'$/1M by hand':>14}")
+    worst = 0.0
+    for name, (mine, hand) in counts.items():
+        ratio = mine / hand
+        worst = max(worst, ratio)
+        print(f"{name:<16}{mine:>11}{hand:>9}{ratio:>8.2f}{mine * price * 1e6:>17,.2f}"
+              f"{hand * price * 1e6:>14,.2f}")
+    mine = sum(m for m, _ in counts.values())
+    hand = sum(h for _, h in counts.values())
+    print(f"{'all':<16}{mine:>11}{hand:>9}{mine / hand:>8.2f}   ({unit}; worst ratio {worst:.2f})")
+    return worst
+
+
+def main() -> None:
+    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.setdefault(key, "bench")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    import logging
+
+    logging.disable(logging.CRITICAL)
+    _table("Step Functions (Standard): state transitions per execution", aws_counts(),
+           ASL_PER_TRANSITION, "transitions")
+    _table("GCP Workflows: billable steps per execution", gcp_counts(), WORKFLOWS_PER_STEP,
+           "steps")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Direct deploys without Pulumi: ``faas-iac deploy APP --provider P --engine sdk`` and
+``faas-iac destroy``. They dispatch to the provider's SDK apply engine (the
+``ApplyingProvider`` protocol); nothing here names a cloud. ``pulumi up`` in
+``stacks/<provider>`` is the other way to deploy the same plan."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ..api import load
+from ..errors import FaasError
+from ..plan import ApplyingProvider, Compiled, compile_app
+
+
+def _engine(app: str, provider: str) -> tuple[Compiled, ApplyingProvider]:
+    model, root = load(app)
+    compiled = compile_app(model, root, provider)
+    impl = compiled.provider
+    if not isinstance(impl, ApplyingProvider):
+        raise FaasError.one(
+            "FIAC306",
+            f"provider {provider!r} has no SDK apply engine",
+            fix=f"deploy with Pulumi instead: pulumi up in stacks/{provider}",
+        )
+    return compiled, impl
+
+
+def _options(endpoint_url: str | None, region: str | None, state: str | None) -> dict[str, Any]:
+    return {"endpoint_url": endpoint_url, "region": region, "state": state}
+
+
+_common = [
+    click.argument("app", metavar="APP"),
+    click.option("--provider", "-p", required=True, help="Target provider, e.g. aws."),
+    click.option("--endpoint-url", help="Send every API call here (an emulator, e.g. moto)."),
+    click.option("--region", help="Region (default: the SDK's configuration)."),
+    click.option("--state", help="State file (default: APP's folder/.faas/<provider>/)."),
+]
+
+
+def _with_common(fn: Any) -> Any:
+    for decorator in reversed(_common):
+        fn = decorator(fn)
+    return fn
+
+
+@click.command()
+@_with_common
+@click.option(
+    "--engine",
+    type=click.Choice(["sdk"]),
+    default="sdk",
+    show_default=True,
+    help="sdk: apply the plan with the provider's SDK (for Pulumi, use stacks/<provider>).",
+)
+def deploy(
+    app: str,
+    provider: str,
+    endpoint_url: str | None,
+    region: str | None,
+    state: str | None,
+    engine: str,
+) -> None:
+    """Create or update an app's resources; only what changed is touched."""
+    compiled, impl = _engine(app, provider)
+    report = impl.deploy(compiled, _options(endpoint_url, region, state))
+    for key in ("created", "updated", "replaced", "deleted"):
+        for name in report.get(key, []):
+            click.echo(f"{key:<9} {name}")
+    click.echo(
+        f"{len(report.get('created', []))} created, {len(report.get('updated', []))} updated, "
+        f"{len(report.get('replaced', []))} replaced, {len(report.get('deleted', []))} deleted, "
+        f"{report.get('unchanged', 0)} unchanged"
+    )
+    if report.get("outputs"):
+        click.echo(json.dumps(report["outputs"], indent=2, sort_keys=True))
+
+
+@click.command()
+@_with_common
+def destroy(
+    app: str, provider: str, endpoint_url: str | None, region: str | None, state: str | None
+) -> None:
+    """Delete everything a previous ``faas-iac deploy`` of APP created."""
+    compiled, impl = _engine(app, provider)
+    report = impl.destroy(compiled, _options(endpoint_url, region, state))
+    for name in report.get("deleted", []):
+        click.echo(f"deleted   {name}")
+    click.echo(f"{len(report.get('deleted', []))} deleted")
+
+
+COMMANDS = [deploy, destroy]

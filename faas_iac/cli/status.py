@@ -1,0 +1,60 @@
+"""``faas-iac status APP --provider P``: what is deployed, from the provider's own API. Core
+names no cloud: the provider implements ``StatusProvider``. Setting values are never shown."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..api import load
+from ..errors import FaasError
+from ..plan import compile_app
+from ..plan.providers import AppStatus, StatusProvider
+from .core import APP, OPTION, _options
+
+
+def render(status: AppStatus) -> str:
+    lines = [f"app {status.app!r} on {status.provider}: {status.state}"]
+    if status.url:
+        lines.append(f"url: {status.url}")
+    for key, value in sorted(status.details.items()):
+        lines.append(f"{key}: {value}")
+    lines.append(f"functions ({len(status.functions)}):")
+    width = max((len(f.name) for f in status.functions), default=0)
+    for fn in status.functions:
+        lines.append(f"  {fn.name:<{width}}  {fn.trigger or '-'}  {fn.state}")
+    lines.append(f"settings ({len(status.settings)}, values hidden): "
+                 + ", ".join(status.settings))
+    return "\n".join(lines)
+
+
+@click.command()
+@APP
+@click.option("--provider", "-p", required=True, help="The cloud the app is deployed to.")
+@OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> None:
+    """Show a deployed app: state, URL, functions, setting names (never values)."""
+    model, root = load(app)
+    compiled = compile_app(model, root, provider, _options(options))
+    impl = compiled.provider
+    if not isinstance(impl, StatusProvider):
+        raise FaasError.one(
+            "FIAC205",
+            f"provider {impl.name!r} cannot report the status of a deployed app",
+            fix="use a cloud provider that supports `faas-iac status`",
+        )
+    result = impl.status(compiled)
+    if as_json:
+        data = {
+            "app": result.app, "provider": result.provider, "state": result.state,
+            "url": result.url, "settings": list(result.settings), "details": result.details,
+            "functions": [vars(f) for f in result.functions],
+        }
+        click.echo(json.dumps(data, indent=2, sort_keys=True))
+    else:
+        click.echo(render(result))
+
+
+COMMANDS = [status]

@@ -1,0 +1,490 @@
+"""The provider-neutral IR of one orchestration: typed expressions and a tree of steps.
+
+Pure data (frozen dataclasses). :mod:`.analyze` builds it from the orchestrator's source; the
+emitters in the provider packages read it (the ASL emitter for Step Functions, the YAML emitter
+for Workflows). Control flow is structured (sequence, choice, loop, try), so every target's
+graph follows from it without guessing; :mod:`.graph` draws it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+# -- expressions ------------------------------------------------------------------------------
+
+BinOpKind = Literal["+", "-", "*", "/", "//", "%", "**"]
+CompareKind = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"]
+BuiltinKind = Literal["len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "keys",
+                      "values", "get", "upper", "lower", "strip", "round"]
+
+
+@dataclass(frozen=True)
+class Const:
+    value: Any  # a JSON value: None, bool, int, float, str, list, dict of JSON values
+
+
+@dataclass(frozen=True)
+class Var:
+    name: str
+
+
+@dataclass(frozen=True)
+class Index:
+    """``value[key]``: a list index (int) or a dict key (str)."""
+
+    value: Expr
+    key: Expr
+
+
+@dataclass(frozen=True)
+class BinOp:
+    op: BinOpKind
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: CompareKind
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: Literal["and", "or"]
+    values: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Neg:
+    value: Expr
+
+
+@dataclass(frozen=True)
+class IfExp:
+    test: Expr
+    then: Expr
+    orelse: Expr
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A pure builtin or method: ``len(x)``, ``str(x)``, ``d.get(k, default)``, ``s.upper()``."""
+
+    name: BuiltinKind
+    args: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class ListLit:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class DictLit:
+    items: tuple[tuple[str, Expr], ...]
+
+
+@dataclass(frozen=True)
+class Concat:
+    """An f-string: the parts are joined as text (non-strings through ``str``)."""
+
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Comprehension:
+    """``[element for var in source if cond]``."""
+
+    element: Expr
+    var: str
+    source: Expr
+    cond: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Native:
+    """A target-language expression made by an emitter (never by the analyzer), e.g. the
+    result of the state being built. Its ``kind`` is the static type when known."""
+
+    text: str
+    kind: str | None = None
+
+
+Expr = (Const | Var | Index | BinOp | Compare | BoolOp | Not | Neg | IfExp | Builtin | ListLit
+        | DictLit | Concat | Comprehension | Native)
+
+#: The variable that holds the orchestration input (``ctx.get_input()``).
+INPUT = "input"
+
+# -- steps ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Retry:
+    """``RetryOptions``: attempts include the first try; intervals in milliseconds."""
+
+    max_attempts: int
+    first_interval_ms: int
+    backoff_coefficient: float = 1.0
+    max_interval_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class Call:
+    """An activity (``kind="activity"``) or sub-orchestration call: its name, input and retry."""
+
+    kind: Literal["activity", "orchestrator"]
+    name: str
+    input: Expr
+    retry: Retry | None = None
+
+
+@dataclass(frozen=True)
+class Assign:
+    target: str
+    value: Expr
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Task:
+    """``target = yield call`` (target may be None)."""
+
+    call: Call
+    target: str | None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class FanOut:
+    """``yield ctx.task_all([call(x) for x in source])``: one call per element, results in order."""
+
+    call: Call  # its input refers to ``var``
+    var: str
+    source: Expr
+    target: str | None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Parallel:
+    """``yield ctx.task_all([call_a, call_b, ...])``: a fixed set of branches, results in order."""
+
+    calls: tuple[Call, ...]
+    target: str | None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Timer:
+    """``yield ctx.create_timer(ctx.current_utc_datetime + timedelta(...))``."""
+
+    seconds: Expr
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class WaitEvent:
+    """``yield ctx.wait_for_external_event(name)``, optionally raced against a timer.
+
+    With ``timeout_seconds`` (a ``task_any`` of the event and a timer): ``winner`` is set to
+    ``event_tag`` when the event came first, to ``timer_tag`` on timeout; ``target`` holds the
+    event's payload (None on timeout)."""
+
+    event: str
+    target: str | None
+    timeout_seconds: Expr | None = None
+    winner: str | None = None
+    event_tag: str = "event"
+    timer_tag: str = "timer"
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class SetStatus:
+    value: Expr
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class If:
+    test: Expr
+    body: tuple[Step, ...]
+    orelse: tuple[Step, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class While:
+    test: Expr
+    body: tuple[Step, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ForEach:
+    """A sequential ``for var in source:`` whose body yields."""
+
+    var: str
+    source: Expr
+    body: tuple[Step, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Try:
+    """``try: body except Exception as error_var: handler``."""
+
+    body: tuple[Step, ...]
+    handler: tuple[Step, ...]
+    error_var: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Return:
+    value: Expr
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Raise:
+    """``raise SomeError(message)``: the execution fails with that error name and message."""
+
+    error: str
+    message: Expr
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Reraise:
+    """A bare ``raise`` in an ``except`` block: the caught error goes on up."""
+
+    error_var: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ContinueAsNew:
+    input: Expr
+    line: int = 0
+
+
+Step = (Assign | Task | FanOut | Parallel | Timer | WaitEvent | SetStatus | If | While
+        | ForEach | Try | Return | Raise | Reraise | ContinueAsNew)
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """One orchestrator, translated: its name, steps, and where it was written."""
+
+    name: str
+    steps: tuple[Step, ...]
+    file: str = ""
+    line: int = 0
+    activities: tuple[str, ...] = field(default=())
+    orchestrators: tuple[str, ...] = field(default=())
+    events: tuple[str, ...] = field(default=())
+    uses_status: bool = False
+
+    def location(self, line: int) -> str:
+        return f"{self.file}:{line}" if self.file else f"line {line}"
+
+
+def walk(steps: tuple[Step, ...]) -> list[Step]:
+    """Every step, depth first, in source order."""
+    found: list[Step] = []
+    for step in steps:
+        found.append(step)
+        if isinstance(step, If):
+            found += walk(step.body) + walk(step.orelse)
+        elif isinstance(step, While | ForEach):
+            found += walk(step.body)
+        elif isinstance(step, Try):
+            found += walk(step.body) + walk(step.handler)
+    return found
+
+
+def substitute(expr: Expr, env: dict[str, Expr]) -> Expr:
+    """``expr`` with each free variable named in ``env`` replaced by its value."""
+    if not env:
+        return expr
+    match expr:
+        case Var(name):
+            return env.get(name, expr)
+        case Index(value, key):
+            return Index(_sub(value, env), _sub(key, env))
+        case BinOp(op, left, right):
+            return BinOp(op, _sub(left, env), _sub(right, env))
+        case Compare(op, left, right):
+            return Compare(op, _sub(left, env), _sub(right, env))
+        case BoolOp(op, values):
+            return BoolOp(op, tuple(_sub(v, env) for v in values))
+        case Not(value):
+            return Not(_sub(value, env))
+        case Neg(value):
+            return Neg(_sub(value, env))
+        case IfExp(test, then, orelse):
+            return IfExp(_sub(test, env), _sub(then, env), _sub(orelse, env))
+        case Builtin(name, args):
+            return Builtin(name, tuple(_sub(a, env) for a in args))
+        case ListLit(items):
+            return ListLit(tuple(_sub(i, env) for i in items))
+        case DictLit(items):
+            return DictLit(tuple((k, _sub(v, env)) for k, v in items))
+        case Concat(parts):
+            return Concat(tuple(_sub(p, env) for p in parts))
+        case Comprehension(element, var, source, cond):
+            inner = {k: v for k, v in env.items() if k != var}
+            return Comprehension(_sub(element, inner), var, _sub(source, env),
+                                 None if cond is None else _sub(cond, inner))
+    return expr
+
+
+def _sub(expr: Expr, env: dict[str, Expr]) -> Expr:
+    return substitute(expr, env)
+
+
+def free_vars(expr: Expr) -> set[str]:
+    """The variables an expression reads."""
+    match expr:
+        case Var(name):
+            return {name}
+        case Comprehension(element, var, source, cond):
+            inner = free_vars(element) | (free_vars(cond) if cond is not None else set())
+            return (inner - {var}) | free_vars(source)
+        case Const() | Native():
+            return set()
+    found: set[str] = set()
+    for value in vars(expr).values():
+        items = value if isinstance(value, tuple) else (value,)
+        for item in items:
+            if isinstance(item, tuple):
+                item = item[1]
+            if not isinstance(item, str | int | float | bool | type(None)) \
+                    and hasattr(item, "__dataclass_fields__"):
+                found |= free_vars(item)
+    return found
+
+
+_UNKNOWN = object()
+
+
+def fold(expr: Expr) -> Any:
+    """The value of an expression made only of constants (Python's meaning), or ``UNKNOWN``."""
+    match expr:
+        case Const(value):
+            return value
+        case ListLit(items):
+            values = [fold(i) for i in items]
+            return _UNKNOWN if any(v is _UNKNOWN for v in values) else values
+        case Not(value):
+            v = fold(value)
+            return _UNKNOWN if v is _UNKNOWN else not v
+        case BinOp(op, left, right) if op in ("+", "-", "*"):
+            lv, rv = fold(left), fold(right)
+            numbers = all(isinstance(v, int | float) and not isinstance(v, bool)
+                          for v in (lv, rv))
+            if not numbers:
+                return _UNKNOWN
+            return lv + rv if op == "+" else lv - rv if op == "-" else lv * rv
+        case BoolOp(op, values):
+            folded = [fold(v) for v in values]
+            result: Any = _UNKNOWN
+            for v in folded:
+                if v is _UNKNOWN:
+                    return _UNKNOWN
+                result = v
+                if (op == "and" and not v) or (op == "or" and v):
+                    return v
+            return result
+        case Compare(op, left, right):
+            lv, rv = fold(left), fold(right)
+            if lv is _UNKNOWN or rv is _UNKNOWN:
+                return _UNKNOWN
+            ops: dict[str, Callable[[Any, Any], bool]] = {
+                "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+                ">": operator.gt, ">=": operator.ge, "is": operator.is_,
+                "is not": operator.is_not}
+            if op not in ops or (type(lv) is not type(rv) and not (
+                    isinstance(lv, int | float) and isinstance(rv, int | float))):
+                return _UNKNOWN
+            try:
+                return ops[op](lv, rv)
+            except TypeError:
+                return _UNKNOWN
+    return _UNKNOWN
+
+
+UNKNOWN = _UNKNOWN
+
+
+def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
+    """``expr`` rebuilt bottom-up, each node replaced by ``fn(node)`` when that is not None."""
+    if not hasattr(expr, "__dataclass_fields__") or isinstance(expr, Const | Native):
+        return fn(expr) or expr
+    changes: dict[str, Any] = {}
+    for name in expr.__dataclass_fields__:
+        value = getattr(expr, name)
+        if isinstance(value, tuple):
+            value = tuple(
+                (v[0], transform(v[1], fn)) if isinstance(v, tuple) else transform(v, fn)
+                for v in value)
+        elif hasattr(value, "__dataclass_fields__"):
+            value = transform(value, fn)
+        changes[name] = value
+    rebuilt: Expr = type(expr)(**changes)
+    return fn(rebuilt) or rebuilt
+
+
+def reads(step: Step) -> list[Expr]:
+    """The expressions a step reads itself (not those of the steps it contains)."""
+    match step:
+        case Assign(_, value) | SetStatus(value) | Return(value):
+            return [value]
+        case Task(call):
+            return [call.input]
+        case FanOut(call, _, source):
+            return [call.input, source]
+        case Parallel(calls):
+            return [c.input for c in calls]
+        case Timer(seconds):
+            return [seconds]
+        case WaitEvent(_, _, timeout):
+            return [timeout] if timeout is not None else []
+        case If(test) | While(test):
+            return [test]
+        case ForEach(_, source):
+            return [source]
+        case Raise(_, message):
+            return [message]
+        case Reraise(error_var):
+            return [Var(error_var)]
+        case ContinueAsNew(value):
+            return [value]
+    return []
+
+
+def ends(steps: tuple[Step, ...]) -> bool:
+    """Whether every path through ``steps`` ends the orchestration (return, raise,
+    continue_as_new)."""
+    if not steps:
+        return False
+    last = steps[-1]
+    if isinstance(last, Return | Raise | Reraise | ContinueAsNew):
+        return True
+    if isinstance(last, If):
+        return ends(last.body) and ends(last.orelse)
+    if isinstance(last, Try):
+        return ends(last.body) and ends(last.handler)
+    return False

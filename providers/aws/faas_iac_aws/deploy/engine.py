@@ -1,0 +1,176 @@
+"""The SDK apply engine, one direction: plan → (diff against the recorded state) → boto3 calls.
+
+It creates resources in plan order, updates a resource only when its resolved properties (or
+its artifact) changed — replacing it when its type has no in-place update — and deletes what
+the plan no longer has, in reverse order. The state file records, per logical name, the
+digest of what was applied and the outputs (ARNs, URLs, ids) later references resolve to; it
+is written after every change, so a failed deploy loses nothing and the next one resumes. A
+second deploy of an unchanged app makes no call that changes anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from faas_iac.errors import FaasError
+
+from ..plan.layer import LAYER_ARTIFACT, layer_zip
+from ..plan.refs import resolve
+from .base import Env, Handler
+from .compute import HANDLERS as COMPUTE
+from .data import HANDLERS as DATA
+
+if TYPE_CHECKING:
+    from faas_iac.plan import Compiled
+
+HANDLERS: dict[str, Handler] = {**COMPUTE, **DATA}
+
+
+def state_path(compiled: Compiled, options: dict[str, Any]) -> Path:
+    if options.get("state"):
+        return Path(options["state"])
+    return compiled.root / ".faas" / "aws" / f"{compiled.plan.app}.state.json"
+
+
+def _load(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {"resources": {}, "order": []}
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _save(path: Path, state: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _env(compiled: Compiled, options: dict[str, Any]) -> Env:
+    session = options.get("session")
+    if session is None:
+        import boto3  # type: ignore[import-untyped]
+
+        session = boto3.session.Session(region_name=options.get("region") or None)
+    endpoint = options.get("endpoint_url")
+    region = session.region_name or "us-east-1"
+    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
+    artifacts = {"code": compiled.code_zip, LAYER_ARTIFACT: layer_zip()}
+    return Env(session, endpoint, region, account, artifacts)
+
+
+def _call(what: str, name: str, fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args)
+    except Exception as exc:  # botocore errors: report which resource and why
+        raise FaasError.one(
+            "FIAC304",
+            f"{what} {name} failed: {exc}",
+            fix="fix the cause above and deploy again: what was applied is recorded, so the "
+            "next deploy resumes where this one stopped",
+        ) from None
+
+
+_GONE = ("NotFound", "NoSuch", "NonExistent", "DoesNotExist")
+
+
+def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> None:
+    """Delete; a resource that is already gone counts as deleted (deletes are idempotent)."""
+    try:
+        handler.delete(env, outputs)
+    except Exception as exc:
+        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+        if any(word in code for word in _GONE):
+            return
+        raise FaasError.one(
+            "FIAC304",
+            f"deleting {name} failed: {exc}",
+            fix="fix the cause above and run destroy again: what is left is still recorded",
+        ) from None
+
+
+def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+    path = state_path(compiled, options)
+    state = _load(path)
+    env = _env(compiled, options)
+    recorded: dict[str, Any] = state["resources"]
+    pseudo = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
+
+    def lookup(token: str) -> str:
+        if token in pseudo:
+            return pseudo[token]
+        name, attr = token.split(".", 1)
+        return str(recorded[name]["outputs"][attr])
+
+    report: dict[str, list[str]] = {"created": [], "updated": [], "replaced": [], "deleted": []}
+    unchanged = 0
+    for res in compiled.plan.resources:
+        props = resolve(res.properties, lookup)
+        props["_logical"] = res.name
+        code = env.artifacts[res.artifact] if res.artifact else None
+        digest = hashlib.sha256(
+            json.dumps(
+                [res.type, props, hashlib.sha256(code or b"").hexdigest()], sort_keys=True
+            ).encode()
+        ).hexdigest()
+        handler = HANDLERS[res.type]
+        before = recorded.get(res.name)
+        if before is not None and before["digest"] == digest:
+            unchanged += 1
+            continue
+        if before is None:
+            outputs = _call("creating", res.name, handler.create, env, props, code)
+            report["created"].append(res.name)
+        elif handler.update is not None:
+            outputs = _call(
+                "updating", res.name, handler.update, env, before["outputs"], props, code
+            )
+            report["updated"].append(res.name)
+        else:
+            _delete(res.name, handler, env, before["outputs"])
+            outputs = _call("replacing", res.name, handler.create, env, props, code)
+            report["replaced"].append(res.name)
+        recorded[res.name] = {"type": res.type, "digest": digest, "outputs": outputs}
+        if res.name not in state["order"]:
+            state["order"].append(res.name)
+        _save(path, state)
+    planned = {r.name for r in compiled.plan.resources}
+    for name in reversed(list(state.get("order", []))):
+        if name not in planned and name in recorded:
+            item = recorded[name]
+            _delete(name, HANDLERS[item["type"]], env, item["outputs"])
+            del recorded[name]
+            state["order"].remove(name)
+            report["deleted"].append(name)
+            _save(path, state)
+    outputs = {k: resolve(v, lookup) for k, v in compiled.plan.outputs.items()}
+    return {**report, "unchanged": unchanged, "outputs": outputs, "state": str(path)}
+
+
+def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+    path = state_path(compiled, options)
+    if not path.exists():
+        raise FaasError.one(
+            "FIAC305",
+            f"nothing recorded as deployed for app {compiled.plan.app!r} ({path.name})",
+            fix="deploy first, or pass --state with the state file of that deploy",
+        )
+    state = _load(path)
+    env = _env(compiled, options)
+    deleted = []
+    planned = [r.name for r in compiled.plan.resources]
+    leftovers = [n for n in state.get("order", []) if n not in planned]
+    for name in [*reversed(planned), *reversed(leftovers)]:
+        item = state["resources"].get(name)
+        if item is None:
+            continue
+        _delete(name, HANDLERS[item["type"]], env, item["outputs"])
+        del state["resources"][name]
+        if name in state["order"]:
+            state["order"].remove(name)
+        deleted.append(name)
+        _save(path, state)
+    path.unlink()
+    return {"deleted": deleted, "state": str(path)}

@@ -1,0 +1,320 @@
+"""The AWS planner, one direction: model → plan records (``pulumi_aws`` type tokens, snake_case
+input names, references as ``$sub``/``$json``). Pure: no cloud calls, no files, no Pulumi.
+
+Per function: a role, its least-privilege policy, a log group, the Lambda (adapter layer +
+code zip), an error alarm, provisioned concurrency when asked, and what its trigger needs.
+Per orchestrator: a state machine (see :mod:`.durable`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from faas_iac.errors import Diagnostic, NotExpressible
+from faas_iac.model import AppModel, Function
+from faas_iac.plan import BuildContext, Plan, PlanResource, ordered
+from faas_iac.schedule import parse_schedule
+
+from ..schedule import render
+from . import types as T
+from .durable import DurableNames, durable_names, plan_durable
+from .iam import assume, function_policy, logical
+from .layer import HANDLER, LAYER_ARTIFACT, layer_artifact
+from .refs import as_json, ref, refs_in
+from .resources import physical, plan_resource, tags
+from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
+
+MAX_TIMEOUT = 900
+MAX_MEMORY = 10240
+LAYER = "adapter-layer"
+RUNTIMES = {
+    "nodejs20": "nodejs20.x",
+    "nodejs22": "nodejs22.x",
+    "java21": "java21",
+    "dotnet8": "dotnet8",
+    "go1": "provided.al2023",
+    "provided": "provided.al2023",
+}
+RETENTION = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+#: What the adapter needs to address each bound resource: (plan attribute or None = name).
+ADDRESS = {"queue": "url", "topic": "arn", "secret": "arn"}
+
+
+def _limits(app: AppModel) -> None:
+    problems = []
+    for fn in app.functions:
+        where = fn.source
+        if fn.kind == "orchestrator":
+            continue
+        if fn.timeout > MAX_TIMEOUT:
+            problems.append(
+                Diagnostic(
+                    "FIAC301",
+                    f"Lambda allows at most {MAX_TIMEOUT} s; {fn.name!r} asks for {fn.timeout} s",
+                    "lower timeout= to 900 or less, or split the work into a durable "
+                    "orchestration of activities",
+                    where,
+                    f"functions.{fn.name}.timeout",
+                )
+            )
+        if fn.memory > MAX_MEMORY:
+            problems.append(
+                Diagnostic(
+                    "FIAC301",
+                    f"Lambda allows at most {MAX_MEMORY} MB; {fn.name!r} asks for {fn.memory} MB",
+                    "lower memory= to 10240 or less",
+                    where,
+                    f"functions.{fn.name}.memory",
+                )
+            )
+        t = fn.trigger
+        if t.type == "queue":
+            queue = app.resource("queue", t.queue)
+            if queue.visibility_timeout < fn.timeout:
+                problems.append(
+                    Diagnostic(
+                        "FIAC302",
+                        f"queue {t.queue!r} hides a message for {queue.visibility_timeout} s but "
+                        f"{fn.name!r} may run {fn.timeout} s: SQS would deliver it twice, and "
+                        "AWS refuses the event source mapping",
+                        f"give the queue visibility_timeout={fn.timeout} or more (or lower the "
+                        "function's timeout)",
+                        where,
+                        f"functions.{fn.name}.trigger.visibility_timeout",
+                    )
+                )
+        if t.type == "schedule":
+            try:
+                render(
+                    parse_schedule(t.cron, None if t.cron else t.every, t.tz),
+                    f"{fn.source} [functions.{fn.name}.trigger]",
+                )
+            except NotExpressible as exc:
+                problems += exc.diagnostics
+        if len(physical(app, fn.name)) > 64:
+            problems.append(
+                Diagnostic(
+                    "FIAC303",
+                    f"'{physical(app, fn.name)}' is longer than the 64 characters AWS allows for "
+                    "a function or role name",
+                    "shorten the app or function name",
+                    where,
+                    f"functions.{fn.name}.name",
+                )
+            )
+    if problems:
+        raise NotExpressible(problems)
+
+
+def _environment(app: AppModel, fn: Function, durable: DurableNames) -> dict[str, Any]:
+    env: dict[str, Any] = dict(sorted(fn.env.items()))
+    if not fn.handler.python:
+        return env
+    resources: dict[str, Any] = {}
+    for b in fn.bindings:
+        attr = ADDRESS.get(b.kind)
+        if b.kind == "bus" and b.name == "default":
+            resources[b.ref] = "default"
+        elif attr is None:
+            resources[b.ref] = physical(app, b.name)
+        else:
+            resources[b.ref] = ref(logical(b.kind, b.name), attr)
+    env.update(
+        {
+            "FAAS_IAC_APP": app.name,
+            "FAAS_IAC_FUNCTION": fn.name,
+            "FAAS_IAC_HANDLER": f"{fn.handler.module}:{fn.handler.qualname}",
+            "FAAS_IAC_TRIGGER": fn.trigger.type,
+            "FAAS_IAC_BINDINGS": json.dumps(
+                {b.ref: b.access for b in fn.bindings}, sort_keys=True, separators=(",", ":")
+            ),
+        }
+    )
+    if resources:
+        env["FAAS_IAC_RESOURCES"] = as_json(resources)
+    if fn.secrets:
+        env["FAAS_IAC_SECRETS"] = as_json(
+            {k: ref(logical("secret", v)) for k, v in sorted(fn.secrets.items())}
+        )
+    if fn.durable_client or fn.kind == "entity":
+        env["FAAS_IAC_DURABLE"] = as_json(durable.client_config())
+    return env
+
+
+def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanResource]:
+    name = physical(app, fn.name)
+    role, policy, log, lam = f"role-{fn.name}", f"policy-{fn.name}", f"log-{fn.name}", fn_name(fn)
+    durable_access = durable.client_access() if fn.durable_client else None
+    document = function_policy(fn, log, durable_access)
+    if fn.kind == "entity":
+        document["Statement"] += durable.entity_statements()
+    retention = next(r for r in RETENTION if r >= fn.monitoring.log_retention_days)
+    out = [
+        PlanResource(
+            type=T.ROLE,
+            name=role,
+            properties={
+                "name": name,
+                "assume_role_policy": as_json(assume("lambda")),
+                "tags": tags(app, fn.tags),
+            },
+        ),
+        PlanResource(
+            type=T.LOG_GROUP,
+            name=log,
+            properties={
+                "name": f"/aws/lambda/{name}",
+                "retention_in_days": retention,
+                "tags": tags(app),
+            },
+        ),
+    ]
+    policy_props = {"name": "least-privilege", "role": ref(role, "id"), "policy": as_json(document)}
+    out.append(
+        PlanResource(
+            type=T.ROLE_POLICY,
+            name=policy,
+            properties=policy_props,
+            depends_on=tuple(sorted(refs_in(policy_props))),
+        )
+    )
+    python = fn.handler.python
+    props: dict[str, Any] = {
+        "name": name,
+        "role": ref(role),
+        "runtime": fn.runtime if python else RUNTIMES[fn.runtime],
+        "handler": HANDLER if python else str(fn.handler.handler),
+        "memory_size": fn.memory,
+        "timeout": fn.timeout,
+        "environment": {"variables": _environment(app, fn, durable)},
+        "logging_config": {"log_format": "JSON", "log_group": f"/aws/lambda/{name}"},
+        "tracing_config": {"mode": "Active" if fn.monitoring.tracing else "PassThrough"},
+        "tags": tags(app, fn.tags),
+    }
+    if fn.description:
+        props["description"] = fn.description
+    if python:
+        props["layers"] = [ref(LAYER)]
+    reserved = fn.scaling.reserved_concurrency or fn.scaling.max_instances
+    if reserved is not None:
+        props["reserved_concurrent_executions"] = reserved
+    if fn.scaling.min_instances:
+        props["publish"] = True
+    deps = {role, policy, log, *refs_in(props)}
+    out.append(
+        PlanResource(
+            type=T.LAMBDA,
+            name=lam,
+            properties=props,
+            depends_on=tuple(sorted(deps)),
+            artifact="code",
+        )
+    )
+    if fn.scaling.min_instances:
+        out.append(
+            PlanResource(
+                type=T.PROVISIONED,
+                name=f"provisioned-{fn.name}",
+                properties={
+                    "function_name": ref(lam, "name"),
+                    "qualifier": ref(lam, "version"),
+                    "provisioned_concurrent_executions": fn.scaling.min_instances,
+                },
+                depends_on=(lam,),
+            )
+        )
+    if fn.monitoring.error_alert:
+        out.append(
+            PlanResource(
+                type=T.ALARM,
+                name=f"alarm-{fn.name}",
+                properties={
+                    "name": f"{name}-errors",
+                    "namespace": "AWS/Lambda",
+                    "metric_name": "Errors",
+                    "dimensions": {"FunctionName": name},
+                    "statistic": "Sum",
+                    "period": 300,
+                    "evaluation_periods": 1,
+                    "threshold": 1,
+                    "comparison_operator": "GreaterThanOrEqualToThreshold",
+                    "treat_missing_data": "notBreaching",
+                    "tags": tags(app),
+                },
+                depends_on=(lam,),
+            )
+        )
+    return [*out, *plan_trigger(app, fn, policy)]
+
+
+def _with_reference_deps(res: PlanResource) -> PlanResource:
+    missing = refs_in(res.properties) - set(res.depends_on) - {res.name}
+    if not missing:
+        return res
+    return res.model_copy(update={"depends_on": (*res.depends_on, *sorted(missing))})
+
+
+def plan(app: AppModel, build: BuildContext) -> Plan:
+    _limits(app)
+    layer = layer_artifact()
+    durable = durable_names(app)
+    resources: list[PlanResource] = [
+        PlanResource(
+            type=T.LAYER,
+            name=LAYER,
+            properties={
+                "layer_name": f"{app.name}-faas-iac-adapter",
+                "compatible_runtimes": ["python3.11", "python3.12", "python3.13"],
+                "description": "faas-iac Lambda adapter (standard library only)",
+            },
+            artifact=LAYER_ARTIFACT,
+        )
+    ]
+    for res in app.resources:
+        resources += plan_resource(app, res)
+    if any(fn.trigger.type == "http" for fn in app.functions):
+        resources += http_api(app)
+    for fn in app.functions:
+        if fn.kind != "orchestrator":
+            resources += _function(app, fn, durable)
+    resources += bucket_notifications(app)
+    resources += plan_durable(app, build.root or Path.cwd(), durable, LAYER)
+    outputs: dict[str, Any] = {}
+    if any(r.name == API for r in resources):
+        outputs["url"] = ref(API, "api_endpoint")
+    for name in sorted(durable.machines):
+        outputs[f"state_machine:{name}"] = ref(durable.machine_logical(name))
+    # Every reference is a dependency, so each emitter can create in plan order.
+    resources = [_with_reference_deps(r) for r in resources]
+    return Plan(
+        provider="aws",
+        app=app.name,
+        resources=ordered(resources),
+        artifacts=(build.code, layer),
+        outputs=outputs,
+    )

@@ -1,0 +1,68 @@
+"""The ``aws`` provider: the planner, the files it emits next to ``plan.json``, the Pulumi
+emitter, the ejected program and the SDK apply engine, behind the protocols of
+``faas_iac.plan.providers``. Heavy imports (pulumi, boto3) happen only in the method that
+needs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from faas_iac.model import AppModel
+from faas_iac.plan import BuildContext, Plan
+
+from .plan import plan as make_plan
+from .plan import types as T
+from .plan.layer import layer_artifact, layer_zip
+from .plan.refs import resolve
+
+if TYPE_CHECKING:
+    from faas_iac.plan import Compiled
+
+
+class AwsProvider:
+    name = "aws"
+
+    def plan(self, app: AppModel, build: BuildContext) -> Plan:
+        return make_plan(app, build)
+
+    def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]:
+        """The adapter layer zip and ``statemachines/<name>.asl.json`` per orchestrator."""
+        layer = layer_artifact()
+        target = out / layer.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(layer_zip())
+        written = [layer.path]
+        for res in plan.of_type(T.STATE_MACHINE):
+            path = f"statemachines/{res.properties['name']}.asl.json"
+            (out / "statemachines").mkdir(parents=True, exist_ok=True)
+            # References shown as their ${resource.attribute} templates, for review.
+            asl = resolve(res.properties["definition"]["$json"], lambda t: "${" + t + "}")
+            text = json.dumps(asl, indent=2, sort_keys=True)
+            (out / path).write_text(text + "\n", encoding="utf-8")
+            written.append(path)
+        return written
+
+    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+        from .pulumi_emit import deploy
+
+        return deploy(compiled)
+
+    def eject(self, compiled: Compiled) -> dict[str, str]:
+        from .eject import eject
+
+        return eject(compiled)
+
+    def deploy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+        from .deploy.engine import deploy
+
+        return deploy(compiled, options)
+
+    def destroy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+        from .deploy.engine import destroy
+
+        return destroy(compiled, options)
+
+
+provider = AwsProvider()

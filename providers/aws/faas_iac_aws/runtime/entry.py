@@ -1,0 +1,242 @@
+"""The one Lambda entry point of every faas-iac function: ``faas_iac_aws.runtime.entry.handler``.
+
+It reads which user function to run from the environment the planner wrote
+(``FAAS_IAC_HANDLER`` = ``module:qualname``, ``FAAS_IAC_TRIGGER``, ``FAAS_IAC_BINDINGS``),
+imports it once per container, converts the event with :mod:`.events`, and converts the result
+back. Batches report partial failures (``batchItemFailures``) so only failed records retry.
+Standard library only; boto3 is imported by :mod:`.bindings` when a binding is first used.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from faas_iac.runtime.types import Bindings, Context, to_response
+
+from . import events
+
+LOG = logging.getLogger("faas_iac.aws")
+Handler = Callable[..., Any]
+
+
+class Target:
+    """The user's function and what the planner said about it (a plain class: no dataclass
+    machinery on the cold-start path)."""
+
+    __slots__ = ("allowed", "env", "fn", "name", "takes_ctx", "trigger")
+
+    def __init__(
+        self,
+        name: str,
+        trigger: str,
+        fn: Handler,
+        allowed: Mapping[str, str],
+        takes_ctx: bool,
+        env: Mapping[str, str],
+    ) -> None:
+        self.name, self.trigger, self.fn = name, trigger, fn
+        self.allowed, self.takes_ctx, self.env = allowed, takes_ctx, env
+
+
+_cache: dict[str, Target] = {}
+
+
+def _load(env: Mapping[str, str]) -> Target:
+    spec = env["FAAS_IAC_HANDLER"]
+    found = _cache.get(spec)
+    if found is not None:
+        return found
+    module_name, _, qualname = spec.partition(":")
+    obj: Any = importlib.import_module(module_name)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    code = getattr(obj, "__code__", None)
+    takes_ctx = code is None or code.co_argcount >= 2
+    target = Target(
+        name=env.get("FAAS_IAC_FUNCTION", qualname),
+        trigger=env.get("FAAS_IAC_TRIGGER", "http"),
+        fn=obj,
+        allowed=json.loads(env.get("FAAS_IAC_BINDINGS", "{}")),
+        takes_ctx=takes_ctx,
+        env=env,
+    )
+    _cache[spec] = target
+    return target
+
+
+class LazyBindings:
+    """The AWS :class:`Bindings`, built (and boto3 imported) on the first call."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self._real: Bindings | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._real is None:
+            from .bindings import AwsBindings
+
+            self._real = AwsBindings.from_env(self._env)
+        return getattr(self._real, name)
+
+
+class LazyDurable:
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self._real: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._real is None:
+            from .durable import AwsDurableClient
+
+            self._real = AwsDurableClient.from_env(self._env)
+        return getattr(self._real, name)
+
+
+def _context(target: Target, lambda_context: Any, env: Mapping[str, str]) -> Context:
+    remaining = getattr(lambda_context, "get_remaining_time_in_millis", None)
+    return Context(
+        invocation_id=getattr(lambda_context, "aws_request_id", "") or "local",
+        function_name=target.name,
+        bindings=LazyBindings(env),
+        allowed=target.allowed,
+        deadline=time.time() + remaining() / 1000 if remaining else 0.0,
+        durable=LazyDurable(env) if "FAAS_IAC_DURABLE" in env else None,
+    )
+
+
+def _call(target: Target, value: Any, ctx: Context) -> Any:
+    result = target.fn(value, ctx) if target.takes_ctx else target.fn(value)
+    if hasattr(result, "__await__"):  # an async handler; asyncio is imported only then
+        import asyncio
+
+        result = asyncio.run(_await(result))
+    return result
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def _http(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
+    request = events.http_request(event)
+    try:
+        response = to_response(_call(target, request, ctx))
+    except Exception:
+        LOG.exception("%s failed on %s %s", target.name, request.method, request.path)
+        return {
+            "statusCode": 500,
+            "headers": {"content-type": "application/json"},
+            "body": '{"error":"internal error"}',
+            "isBase64Encoded": False,
+        }
+    return events.http_response(response)
+
+
+def _batch(
+    target: Target,
+    records: list[Mapping[str, Any]],
+    ctx: Context,
+    convert: Callable[[Mapping[str, Any]], Any],
+    ident: Callable[[Mapping[str, Any]], str],
+    ordered: bool,
+) -> dict[str, Any]:
+    """Run each record; report failed ones. For ordered sources (streams, FIFO queues) the
+    first failure and everything after it is reported, so order is kept on retry."""
+    failures: list[dict[str, str]] = []
+    for i, record in enumerate(records):
+        try:
+            _call(target, convert(record), ctx)
+        except Exception:
+            LOG.exception("%s failed on record %s", target.name, ident(record))
+            if ordered:
+                failures += [{"itemIdentifier": ident(r)} for r in records[i:]]
+                break
+            failures.append({"itemIdentifier": ident(record)})
+    return {"batchItemFailures": failures}
+
+
+def _queue(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
+    records = event.get("Records", [])
+    fifo = any(str(r.get("eventSourceARN", "")).endswith(".fifo") for r in records)
+    return _batch(target, records, ctx, events.sqs_message, lambda r: r["messageId"], fifo)
+
+
+def _stream(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
+    return _batch(
+        target,
+        event.get("Records", []),
+        ctx,
+        events.kinesis_message,
+        lambda r: r["kinesis"]["sequenceNumber"],
+        True,
+    )
+
+
+def _table(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
+    return _batch(
+        target,
+        event.get("Records", []),
+        ctx,
+        events.dynamodb_event,
+        lambda r: r["dynamodb"]["SequenceNumber"],
+        True,
+    )
+
+
+def _each(convert: Callable[[Mapping[str, Any]], Any]) -> Callable[..., Any]:
+    """Asynchronous sources (SNS, S3): Lambda retries the whole event on an error."""
+
+    def run(target: Target, event: Mapping[str, Any], ctx: Context) -> None:
+        for record in event.get("Records", []):
+            _call(target, convert(record), ctx)
+
+    return run
+
+
+def _schedule(target: Target, event: Mapping[str, Any], ctx: Context) -> None:
+    _call(target, events.timer(event), ctx)
+
+
+def _event(target: Target, event: Mapping[str, Any], ctx: Context) -> None:
+    _call(target, events.bus_event(event), ctx)
+
+
+def _activity(target: Target, event: Any, ctx: Context) -> Any:
+    return _call(target, event, ctx)
+
+
+def _entity(target: Target, event: Any, ctx: Context) -> Any:
+    from .entities import run_entity
+
+    return run_entity(target.fn, event, target.env)
+
+
+DISPATCH: dict[str, Callable[[Target, Any, Context], Any]] = {
+    "http": _http,
+    "queue": _queue,
+    "topic": _each(events.sns_message),
+    "storage": _each(events.s3_event),
+    "table": _table,
+    "stream": _stream,
+    "schedule": _schedule,
+    "event": _event,
+    "activity": _activity,
+    "entity": _entity,
+}
+
+
+def handler(event: Any, lambda_context: Any = None) -> Any:
+    """The Lambda handler named in every function's configuration."""
+    return dispatch(event, lambda_context, os.environ)
+
+
+def dispatch(event: Any, lambda_context: Any, env: Mapping[str, str]) -> Any:
+    """Run the function ``env`` describes (a Lambda's environment) on ``event``."""
+    target = _load(env)
+    return DISPATCH[target.trigger](target, event, _context(target, lambda_context, env))

@@ -1,0 +1,534 @@
+"""The IR of one orchestrator → an Amazon States Language definition (JSONata mode).
+
+One pass over the structured IR. Pure assignments never become states: they fold into the
+``Assign`` of the state before them (with that state's own assignments substituted, since all
+of a state's ``Assign`` expressions see the variables as they were before it), or, at the start
+of the machine, into the first state. A ``return`` right after a task becomes that task's
+``Output`` + ``End``. So the machine has the states a careful hand-written one has.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from faas_iac.translate import ir
+from faas_iac.translate.kinds import infer
+
+from .jsonata import Renderer, jsonata, template, var_name
+from .names import Names
+from .optimize import thread_choices, vars_in
+
+LAMBDA = "arn:aws:states:::lambda:invoke"
+LAMBDA_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken"
+START_SYNC = "arn:aws:states:::states:startExecution.sync:2"
+START = "arn:aws:states:::states:startExecution"
+PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
+_VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+#: A child execution's name: the parent's, and when this state was entered (unique, allowed
+#: characters only, at most 80 long).
+CHILD_NAME = ("{% $substring($states.context.Execution.Name, 0, 50) & \"-\" & "
+              "$replace($states.context.State.EnteredTime, /[^0-9]/, \"\") %}")
+#: continue_as_new keeps the instance: ``<instance>~<generation>``, so a client finds the chain.
+NEXT_GENERATION = ("{% ($p := $split($states.context.Execution.Name, \"~\"); $p[0] & \"~\" & "
+                   "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}")
+#: Inline Map runs at most this many iterations at once; beyond it, Distributed mode.
+INLINE_MAP_LIMIT = 40
+
+
+@dataclass
+class Exit:
+    """A dangling transition: ``holder[key]`` gets the next state's name; ``assign`` (if the
+    holder can assign) collects the folded assignments, as IR, rendered at the end."""
+
+    holder: dict[str, Any]
+    key: str = "Next"
+    assign: dict[str, ir.Expr] | None = None
+    state: dict[str, Any] | None = None  # the state itself, when a return can fold into it
+
+
+@dataclass
+class _Handler:
+    exits: list[Exit] = field(default_factory=list)
+    error_var: str = ""
+
+
+class Builder:
+    def __init__(self, wf: ir.Workflow, names: Names) -> None:
+        self.wf = wf
+        self.names = names
+        self.states: dict[str, dict[str, Any]] = {}
+        self.assigns: list[tuple[dict[str, Any], dict[str, ir.Expr]]] = []
+        self.start: str | None = None
+        self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
+        self.handlers: list[_Handler] = []
+        self.counter = 0
+        self.env = infer(wf)
+
+    # -- plumbing -----------------------------------------------------------------------------
+    def _name(self, base: str) -> str:
+        name = base[:80]
+        n = 1
+        while name in self.states:
+            n += 1
+            name = f"{base[:76]} {n}"
+        return name
+
+    def _assign_of(self, holder: dict[str, Any]) -> dict[str, ir.Expr]:
+        block: dict[str, ir.Expr] = {}
+        self.assigns.append((holder, block))
+        return block
+
+    def new_state(self, base: str, body: dict[str, Any], exits: list[Exit],
+                  inputs: tuple[str, ...] = ()) -> tuple[str, dict[str, ir.Expr]]:
+        """Add a state fed by ``exits``; returns its name and its Assign block (which starts
+        with the pending assignments when this is the first state)."""
+        name = self._name(base)
+        state = dict(body)
+        self.states[name] = state
+        block = self._assign_of(state)
+        if self.start is None:
+            self.start = name
+            block.update(self.pending)
+            self.pending = {}
+        for ex in exits:
+            ex.holder[ex.key] = name
+        return name, block
+
+    def sub(self, e: ir.Expr) -> ir.Expr:
+        """An expression as seen by the state being built (pending values substituted)."""
+        return ir.substitute(e, self.pending) if self.start is None else e
+
+    def tpl(self, e: ir.Expr) -> object:
+        return template(self.sub(e), self.env)
+
+    def assign(self, var: str, value: ir.Expr, exits: list[Exit]) -> list[Exit]:
+        if self.start is None and not exits:
+            self.pending[var] = ir.substitute(value, self.pending)
+            return exits
+        if any(ex.assign is None for ex in exits):
+            exits = self.materialize(exits)
+        for ex in exits:
+            assert ex.assign is not None
+            ex.assign[var] = ir.substitute(value, ex.assign)
+        return exits
+
+    def materialize(self, exits: list[Exit]) -> list[Exit]:
+        """A Pass state where assignments cannot fold (a Choice default, the very start)."""
+        name, block = self.new_state("Assign", {"Type": "Pass"}, exits)
+        state = self.states[name]
+        return [Exit(state, "Next", block, None)]
+
+    def catchers(self, state: dict[str, Any]) -> None:
+        if not self.handlers:
+            return
+        handler = self.handlers[-1]
+        catcher: dict[str, Any] = {"ErrorEquals": ["States.ALL"]}
+        state.setdefault("Catch", []).append(catcher)
+        block = self._assign_of(catcher)
+        if handler.error_var:
+            block[handler.error_var] = ir.Native("$states.errorOutput", "dict")
+        handler.exits.append(Exit(catcher, "Next", block))
+
+    # -- steps --------------------------------------------------------------------------------
+    def block(self, steps: tuple[ir.Step, ...], exits: list[Exit]) -> list[Exit]:
+        for step in steps:
+            exits = self.step(step, exits)
+        return exits
+
+    def step(self, step: ir.Step, exits: list[Exit]) -> list[Exit]:
+        method = getattr(self, f"_{type(step).__name__}")
+        result: list[Exit] = method(step, exits)
+        return result
+
+    def _Assign(self, step: ir.Assign, exits: list[Exit]) -> list[Exit]:
+        return self.assign(step.target, step.value, exits)
+
+    def _call_state(self, call: ir.Call, payload: object) -> tuple[dict[str, Any], ir.Native]:
+        if call.kind == "activity":
+            body: dict[str, Any] = {
+                "Type": "Task", "Resource": LAMBDA,
+                "Arguments": {"FunctionName": self.names.function(call.name), "Payload": payload},
+            }
+            result = ir.Native("$states.result.Payload")
+        else:
+            body = {
+                "Type": "Task", "Resource": START_SYNC,
+                "Arguments": {"StateMachineArn": self.names.state_machine(call.name),
+                              "Input": payload, "Name": CHILD_NAME},
+            }
+            result = ir.Native("$states.result.Output")
+        if call.retry is not None:
+            body["Retry"] = [retrier(call.retry)]
+        return body, result
+
+    def _Task(self, step: ir.Task, exits: list[Exit]) -> list[Exit]:
+        body, result = self._call_state(step.call, self.tpl(step.call.input))
+        name, block = self.new_state(_title(step.call.name), body, exits)
+        state = self.states[name]
+        self.catchers(state)
+        if step.target:
+            block[step.target] = result
+        return [Exit(state, "Next", block, state)]
+
+    def _FanOut(self, step: ir.FanOut, exits: list[Exit]) -> list[Exit]:
+        item = ir.Native("$states.input")
+        payload = template(ir.substitute(step.call.input, {step.var: item}), self.env)
+        inner, result = self._call_state(step.call, payload)
+        inner["Output"] = "{% " + result.text + " %}"
+        inner["End"] = True
+        task = _title(step.call.name)
+        body = {
+            "Type": "Map",
+            "Items": self.tpl(step.source),
+            "MaxConcurrency": INLINE_MAP_LIMIT,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": task,
+                              "States": {task: inner}},
+        }
+        name, block = self.new_state(f"Each {task}", body, exits)
+        state = self.states[name]
+        self.catchers(state)
+        if step.target:
+            block[step.target] = ir.Native("$states.result", "list")
+        return [Exit(state, "Next", block, state)]
+
+    def _Parallel(self, step: ir.Parallel, exits: list[Exit]) -> list[Exit]:
+        branches = []
+        for call in step.calls:
+            inner, result = self._call_state(call, self.tpl(call.input))
+            inner["Output"] = "{% " + result.text + " %}"
+            inner["End"] = True
+            task = _title(call.name)
+            branches.append({"StartAt": task, "States": {task: inner}})
+        body = {"Type": "Parallel", "Branches": branches}
+        title = " and ".join(_title(c.name) for c in step.calls)
+        name, block = self.new_state(title, body, exits)
+        state = self.states[name]
+        self.catchers(state)
+        if step.target:
+            block[step.target] = ir.Native("$states.result", "list")
+        return [Exit(state, "Next", block, state)]
+
+    def _Timer(self, step: ir.Timer, exits: list[Exit]) -> list[Exit]:
+        seconds = self.sub(step.seconds)
+        body: dict[str, Any] = {"Type": "Wait"}
+        if isinstance(seconds, ir.Const):
+            body["Seconds"] = seconds.value
+        else:  # a computed duration, as a time stamp (Seconds takes only numbers in the schema)
+            body["Timestamp"] = ("{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
+                                 f"({jsonata(seconds, self.env)}) * 1000) %}}")
+        name, block = self.new_state("Wait", body, exits)
+        state = self.states[name]
+        return [Exit(state, "Next", block, state)]
+
+    def _WaitEvent(self, step: ir.WaitEvent, exits: list[Exit]) -> list[Exit]:
+        key = '{% $states.context.Execution.Name & "#' + step.event + '" %}'
+        body: dict[str, Any] = {
+            "Type": "Task", "Resource": LAMBDA_TOKEN,
+            "Arguments": {"FunctionName": self.names.token_registrar, "Payload": {
+                "table": self.names.registry_table, "key": key,
+                "token": "{% $states.context.Task.Token %}"}},
+        }
+        if step.timeout_seconds is not None:
+            seconds = self.sub(step.timeout_seconds)
+            body["TimeoutSeconds"] = seconds.value if isinstance(seconds, ir.Const) else \
+                "{% " + jsonata(seconds, self.env) + " %}"
+        name, block = self.new_state(f"Wait for {step.event}", body, exits)
+        state = self.states[name]
+        if step.target:
+            block[step.target] = ir.Native("$states.result")
+        result = [Exit(state, "Next", block, state)]
+        if step.timeout_seconds is not None:
+            if step.winner:
+                block[step.winner] = ir.Const(step.event_tag)
+            catcher: dict[str, Any] = {"ErrorEquals": ["States.Timeout"]}
+            state["Catch"] = [catcher]
+            timeout = self._assign_of(catcher)
+            if step.target:
+                timeout[step.target] = ir.Const(None)
+            if step.winner:
+                timeout[step.winner] = ir.Const(step.timer_tag)
+            result.append(Exit(catcher, "Next", timeout))
+        self.catchers(state)
+        return result
+
+    def _SetStatus(self, step: ir.SetStatus, exits: list[Exit]) -> list[Exit]:
+        body = {
+            "Type": "Task", "Resource": PUT_ITEM,
+            "Arguments": {"TableName": self.names.registry_table, "Item": {
+                "pk": {"S": "{% $states.context.Execution.Name & \"#status\" %}"},
+                "status": {"S": "{% $string(" + jsonata(self.sub(step.value), self.env) + ") %}"}}},
+        }
+        name, block = self.new_state("Set status", body, exits)
+        state = self.states[name]
+        self.catchers(state)
+        return [Exit(state, "Next", block, None)]
+
+    def _choice(self, test: ir.Expr, exits: list[Exit], title: str,
+                ) -> tuple[str, Exit, Exit]:
+        if self.start is None and len(self.pending) > 1:
+            exits = self.materialize(exits)
+        condition = "{% " + Renderer(self.env).truthy(self.sub(test)) + " %}"
+        rule: dict[str, Any] = {"Condition": condition}
+        name, _ = self.new_state(title, {"Type": "Choice", "Choices": [rule]}, exits)
+        state = self.states[name]
+        return name, Exit(rule, "Next", self._assign_of(rule)), Exit(state, "Default")
+
+    def _split(self, test: ir.Expr, exits: list[Exit]) -> tuple[list[Exit], list[Exit],
+                                                                 list[Exit]]:
+        """Exits where ``test`` is known true, known false (from the constants they assign),
+        and the rest."""
+        yes: list[Exit] = []
+        no: list[Exit] = []
+        unknown: list[Exit] = []
+        for ex in exits:
+            value = ir.fold(ir.substitute(test, ex.assign or {}))
+            (unknown if value is ir.UNKNOWN else yes if value else no).append(ex)
+        return yes, no, unknown
+
+    def _If(self, step: ir.If, exits: list[Exit]) -> list[Exit]:
+        if self.start is None:
+            value = ir.fold(self.sub(step.test))
+            if value is not ir.UNKNOWN:  # decided at compile time: no Choice state
+                return self.block(step.body if value else step.orelse, exits)
+            _, yes, no = self._choice(step.test, exits, f"If line {step.line}")
+            into_body, into_else = [yes], [no]
+        else:
+            into_body, into_else, unknown = self._split(step.test, exits)
+            if unknown:
+                _, yes, no = self._choice(step.test, unknown, f"If line {step.line}")
+                into_body.append(yes)
+                into_else.append(no)
+        done = self.block(step.body, into_body) if into_body else []
+        if step.orelse:
+            done += self.block(step.orelse, into_else) if into_else else []
+        else:
+            done += into_else
+        return done
+
+    def _While(self, step: ir.While, exits: list[Exit]) -> list[Exit]:
+        if self.start is None:
+            entering = ir.fold(self.sub(step.test)) is True
+        else:
+            yes, _, _ = self._split(step.test, exits)
+            entering = bool(exits) and len(yes) == len(exits)
+        if entering:  # the first test is known to pass: enter the body, test at its end
+            if self.start is None:  # the body runs again: it cannot take the initial values
+                exits = self.materialize(exits)
+            before = set(self.states)
+            body = self.block(step.body, exits)
+            created = [n for n in self.states if n not in before]
+            if created:
+                _, again, out = self._choice(step.test, body, f"While line {step.line}")
+                again.holder[again.key] = created[0]
+                return [out]
+            exits = body
+        if self.start is None:
+            exits = self.materialize(exits)
+        head, yes_rule, no = self._choice(step.test, exits, f"While line {step.line}")
+        for ex in self.block(step.body, [yes_rule]):
+            ex.holder[ex.key] = head
+        return [no]
+
+    def _ForEach(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit]:
+        as_map = self._collecting_map(step, exits)
+        if as_map is not None:
+            return as_map
+        self.counter += 1
+        items, index = f"__items{self.counter}", f"__i{self.counter}"
+        exits = self.assign(items, step.source, exits)
+        exits = self.assign(index, ir.Const(0), exits)
+        if self.start is None:
+            exits = self.materialize(exits)
+        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native(
+            "$" + items, "list"),)))
+        head, yes, no = self._choice(test, exits, f"For line {step.line}")
+        assert yes.assign is not None
+        yes.assign[step.var] = ir.Native(f"${items}[${index}]")
+        body = self.block(step.body, [yes])
+        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)),
+                           body)
+        for ex in body:
+            ex.holder[ex.key] = head
+        return [no]
+
+    def _collecting_map(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit] | None:
+        """``acc = []; for x in xs: ...; acc = acc + [value]`` (the body reading ``acc`` only
+        as ``len(acc)``, keeping nothing else for later) is a Map run one item at a time: its
+        result is ``acc`` and ``len(acc)`` is the item's index. No Choice state per item."""
+        body = step.body
+        last = body[-1] if body else None
+        if not (isinstance(last, ir.Assign) and isinstance(last.value, ir.BinOp)
+                and last.value.op == "+" and last.value.left == ir.Var(last.target)
+                and isinstance(last.value.right, ir.ListLit)
+                and len(last.value.right.items) == 1):
+            return None
+        acc, element = last.target, last.value.right.items[0]
+        allowed = ir.Assign | ir.Task | ir.SetStatus | ir.Timer
+        if not all(isinstance(s, allowed) for s in body):
+            return None
+        starts = [ir.fold(self.sub(ir.Var(acc)))] if self.start is None else \
+            [ir.fold(ir.substitute(ir.Var(acc), ex.assign or {})) for ex in exits]
+        if (not exits and self.start is not None) or any(v != [] for v in starts):
+            return None
+        index = ir.Var("__index")
+
+        def no_acc(e: ir.Expr) -> ir.Expr | None:
+            return index if e == ir.Builtin("len", (ir.Var(acc),)) else None
+
+        inner_steps: list[ir.Step] = []
+        for s in body[:-1]:
+            if isinstance(s, ir.Assign):
+                inner_steps.append(ir.Assign(s.target, ir.transform(s.value, no_acc), s.line))
+            elif isinstance(s, ir.Task):
+                call = s.call
+                inner_steps.append(ir.Task(ir.Call(call.kind, call.name, ir.transform(
+                    call.input, no_acc), call.retry), s.target, s.line))
+            elif isinstance(s, ir.SetStatus):
+                inner_steps.append(ir.SetStatus(ir.transform(s.value, no_acc), s.line))
+            else:
+                assert isinstance(s, ir.Timer)
+                inner_steps.append(ir.Timer(ir.transform(s.seconds, no_acc), s.line))
+        inner_steps.append(ir.Return(ir.transform(element, no_acc), last.line))
+        kept = {t for s in body[:-1] for t in ([s.target] if isinstance(
+            s, ir.Assign | ir.Task) and s.target else [])}
+        readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in ir.reads(s)]
+        uses = {v for e in readers for v in ir.free_vars(e)}
+        if any(ir.Var(acc) in vars_in(s) for s in inner_steps) or kept & uses:
+            return None
+        inner = Builder(self.wf, self.names)
+        inner.env = self.env
+        inner.pending = {step.var: ir.Native("$states.input.item"),
+                         "__index": ir.Native("$states.input.index", "num")}
+        inner.block(tuple(inner_steps), [])
+        processor = inner.finish()
+        processor.pop("Comment", None)
+        processor.pop("QueryLanguage", None)
+        processor["ProcessorConfig"] = {"Mode": "INLINE"}
+        body_state = {
+            "Type": "Map", "Items": self.tpl(step.source), "MaxConcurrency": 1,
+            "ItemSelector": {"item": "{% $states.context.Map.Item.Value %}",
+                             "index": "{% $states.context.Map.Item.Index %}"},
+            "ItemProcessor": {"ProcessorConfig": processor.pop("ProcessorConfig"),
+                              **processor},
+        }
+        name, block = self.new_state(f"For line {step.line}", body_state, exits)
+        state = self.states[name]
+        self.catchers(state)
+        block[acc] = ir.Native("$states.result", "list")
+        return [Exit(state, "Next", block, state)]
+
+    def _Try(self, step: ir.Try, exits: list[Exit]) -> list[Exit]:
+        self.counter += 1
+        handler = _Handler(error_var=step.error_var or f"__error{self.counter}")
+        self.handlers.append(handler)
+        try:
+            done = self.block(step.body, exits)
+        finally:
+            self.handlers.pop()
+        if handler.exits:
+            done += self.block(step.handler, handler.exits)
+        return done
+
+    def _Return(self, step: ir.Return, exits: list[Exit]) -> list[Exit]:
+        if len(exits) == 1 and exits[0].state is not None and exits[0].assign is not None:
+            state = exits[0].state
+            state.pop("Next", None)
+            state["End"] = True
+            state["Output"] = template(ir.substitute(step.value, exits[0].assign), self.env)
+            exits[0].assign.clear()  # nothing reads variables after the end
+            return []
+        self.new_state("Done", {"Type": "Succeed", "Output": self.tpl(step.value)}, exits)
+        return []
+
+    def _Raise(self, step: ir.Raise, exits: list[Exit]) -> list[Exit]:
+        if self.handlers:
+            handler = self.handlers[-1]
+            error = ir.DictLit((("Error", ir.Const(step.error)),
+                                ("Cause", ir.Builtin("str", (step.message,)))))
+            for ex in self.assign(handler.error_var, error, exits):
+                handler.exits.append(ex)
+            return []
+        cause = self.sub(ir.Builtin("str", (step.message,)))
+        self.new_state(f"Fail {step.error}", {"Type": "Fail", "Error": step.error,
+                                              "Cause": template(cause, self.env)}, exits)
+        return []
+
+    def _Reraise(self, step: ir.Reraise, exits: list[Exit]) -> list[Exit]:
+        if self.handlers:
+            handler = self.handlers[-1]
+            for ex in self.assign(handler.error_var, ir.Var(step.error_var), exits):
+                handler.exits.append(ex)
+            return []
+        err = "$" + var_name(step.error_var)
+        self.new_state("Fail", {"Type": "Fail", "Error": "{% " + err + ".Error %}",
+                                "Cause": "{% " + err + ".Cause %}"}, exits)
+        return []
+
+    def _ContinueAsNew(self, step: ir.ContinueAsNew, exits: list[Exit]) -> list[Exit]:
+        body = {
+            "Type": "Task", "Resource": START,
+            "Arguments": {"StateMachineArn": "{% $states.context.StateMachine.Id %}",
+                          "Input": self.tpl(step.input), "Name": NEXT_GENERATION},
+            "Output": "{% $states.result.ExecutionArn %}",
+            "End": True,
+        }
+        self.new_state("Continue as new", body, exits)
+        return []
+
+    # -- output -------------------------------------------------------------------------------
+    def finish(self) -> dict[str, Any]:
+        rendered = [(holder, {var_name(k): template(v, self.env) for k, v in block.items()})
+                    for holder, block in self.assigns]
+        text = json.dumps(self.states)
+        live: set[str] = set()
+        while True:  # a variable is live if some live expression reads it
+            reads = set(_VAR.findall(text))
+            for _, block in rendered:
+                reads |= {v for k, value in block.items() if k in live
+                          for v in _VAR.findall(json.dumps(value))}
+            if reads <= live:
+                break
+            live |= reads
+        for holder, block in rendered:
+            kept = {k: v for k, v in block.items() if k in live}
+            if kept:
+                holder["Assign"] = kept
+        return {
+            "Comment": f"Translated by faas-iac from {self.wf.location(self.wf.line)} "
+                       f"({self.wf.name}).",
+            "QueryLanguage": "JSONata",
+            "StartAt": self.start,
+            "States": self.states,
+        }
+
+
+def retrier(retry: ir.Retry) -> dict[str, Any]:
+    """``RetryOptions`` → a Retrier: MaxAttempts counts retries, not the first try."""
+    out: dict[str, Any] = {
+        "ErrorEquals": ["States.ALL"],
+        "IntervalSeconds": max(1, math.ceil(retry.first_interval_ms / 1000)),
+        "MaxAttempts": retry.max_attempts - 1,
+        "BackoffRate": retry.backoff_coefficient,
+    }
+    if retry.max_interval_ms is not None:
+        out["MaxDelaySeconds"] = max(1, math.ceil(retry.max_interval_ms / 1000))
+    return out
+
+
+def _title(name: str) -> str:
+    return " ".join(w.capitalize() for w in name.replace("-", "_").split("_") if w) or name
+
+
+def to_asl(workflow: ir.Workflow, names: Names) -> dict[str, Any]:
+    """The ASL definition (a JSON-ready dict) of one translated orchestrator."""
+    builder = Builder(workflow, names)
+    builder.block(workflow.steps, [])
+    if builder.start is None:  # an orchestrator with no step at all
+        builder.new_state("Done", {"Type": "Succeed", "Output": None}, [])
+    definition = builder.finish()
+    thread_choices(definition)
+    return definition

@@ -1,0 +1,45 @@
+"""The ``azure`` provider object registered under the ``faas_iac.providers`` entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from faas_iac.model import AppModel
+from faas_iac.plan.model import Plan
+from faas_iac.plan.providers import AppStatus, BuildContext
+
+from . import planner
+
+if TYPE_CHECKING:
+    from faas_iac.plan.pipeline import Compiled
+
+
+class AzureProvider:
+    name = "azure"
+
+    def plan(self, app: AppModel, build: BuildContext) -> Plan:
+        return planner.plan(app, build)
+
+    def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]:
+        from .emit import emit
+
+        return emit(app, plan, root, out)
+
+    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+        from .pulumi_emit import deploy
+
+        return deploy(compiled)
+
+    def eject(self, compiled: Compiled) -> dict[str, str]:
+        from .eject import eject
+
+        return eject(compiled)
+
+    def status(self, compiled: Compiled, client: Any = None) -> AppStatus:
+        from .status import status
+
+        return status(compiled, client)
+
+
+provider = AzureProvider()

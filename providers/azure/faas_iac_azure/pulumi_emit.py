@@ -1,0 +1,82 @@
+"""Create the plan's resources inside a running Pulumi program (``pulumi up``, or
+``pulumi.runtime.set_mocks`` in tests). Interprets the plan; decides nothing the planner did
+not: each plan resource becomes the ``pulumi_azure_native`` resource of its type, with
+``$ref`` / ``$fmt`` / ``$subscription`` / ``$tenant`` values resolved to Pulumi outputs."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pulumi
+
+from .emit import package
+from .types import NATIVE_TYPES
+
+if TYPE_CHECKING:
+    from faas_iac.plan.pipeline import Compiled
+
+
+class _Resolver:
+    def __init__(self) -> None:
+        self.created: dict[str, pulumi.CustomResource] = {}
+        self._client: Any = None
+
+    def client_config(self) -> Any:
+        if self._client is None:
+            from pulumi_azure_native import authorization
+
+            self._client = authorization.get_client_config_output()
+        return self._client
+
+    def value(self, raw: Any) -> Any:
+        if isinstance(raw, dict):
+            if "$ref" in raw:
+                target: Any = self.created[raw["$ref"]]
+                for part in str(raw.get("attr", "id")).split("."):
+                    target = getattr(target, part)
+                return target
+            if "$fmt" in raw:
+                template = str(raw["$fmt"])
+                args = [self.value(a) for a in raw["args"]]
+                return pulumi.Output.all(*args).apply(lambda xs: template.format(*xs))
+            if raw.get("$subscription"):
+                return self.client_config().subscription_id
+            if raw.get("$tenant"):
+                return self.client_config().tenant_id
+            return {k: self.value(v) for k, v in raw.items()}
+        if isinstance(raw, list):
+            return [self.value(v) for v in raw]
+        return raw
+
+
+def resource_class(type_: str) -> Any:
+    module, cls = NATIVE_TYPES[type_]
+    return getattr(importlib.import_module(f"pulumi_azure_native.{module}"), cls)
+
+
+def package_path(compiled: Compiled) -> Path:
+    """The deployed zip, written under the app's ``.faas/azure`` (never packaged itself)."""
+    data = package(compiled.model, compiled.plan, compiled.code_zip)
+    folder = compiled.root / ".faas" / "azure"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "app-package.zip"
+    if not target.exists() or target.read_bytes() != data:
+        target.write_bytes(data)
+    return target
+
+
+def deploy(compiled: Compiled) -> dict[str, Any]:
+    r = _Resolver()
+    for res in compiled.plan.resources:
+        props = {k: r.value(v) for k, v in res.properties.items()}
+        if res.artifact is not None:
+            props["source"] = pulumi.FileAsset(str(package_path(compiled)))
+        deps = [r.created[d] for d in res.depends_on]
+        r.created[res.name] = resource_class(res.type)(
+            res.name, **props, opts=pulumi.ResourceOptions(depends_on=deps)
+        )
+    for key, value in compiled.plan.outputs.items():
+        pulumi.export(key, r.value(value))
+    return dict(r.created)

@@ -1,0 +1,493 @@
+"""The IR of one orchestrator → a GCP Workflows definition (a YAML-ready dict).
+
+Activities are ``http.post`` calls to their Cloud Functions (OIDC-authenticated); a variable
+that only ever holds an activity's result keeps the whole HTTP response and is read as
+``name.body``, so no step is spent unwrapping it. Consecutive assignments share one ``assign``
+step, and assignments just before a ``return`` fold into it. Sub-orchestrators of the same app
+become subworkflows of the same definition; ``continue_as_new`` starts a new execution of this
+workflow through the Workflow Executions connector; custom status is a Firestore write through
+its connector; external events are callback endpoints registered with the app's callback
+registry (:mod:`faas_iac_gcp.callbacks`) under ``"<execution id>#<event name>"``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from faas_iac.translate import ir
+from faas_iac.translate.kinds import infer
+from faas_iac.translate.refusals import refuse
+
+from .expr import Renderer, Unexpressible, value, var_name
+from .names import Names
+
+#: Workflows keeps at most this many assignments in one assign step.
+MAX_ASSIGNS = 50
+#: A while loop is a ``for`` over a range this long with a ``break``: longer than any
+#: execution can run (an execution stops at 100,000 steps).
+LOOP_BOUND = 100_000
+RETRY_ALWAYS = "retry_always"
+EXECUTION_ID = 'sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")'
+PROJECT = 'sys.get_env("GOOGLE_CLOUD_PROJECT_ID")'
+
+
+@dataclass
+class _Assign:
+    entries: list[tuple[str, ir.Expr]] = field(default_factory=list)
+
+
+Emitted = dict[str, Any]  # {step name: body}; a body may hold an _Assign until rendered
+
+
+class Builder:
+    def __init__(self, wf: ir.Workflow, names: Names,
+                 children: Mapping[str, ir.Workflow] | None = None) -> None:
+        self.wf = wf
+        self.children = children or {}
+        self.names = names
+        self.env = infer(wf)
+        self.responses = _response_vars(wf)
+        self.r = Renderer(self.env, self.responses)
+        self.used: set[str] = set()
+        self.helpers: set[str] = set()
+        self.declared: set[str] = {ir.INPUT}
+        self.line = wf.line
+        self.counter = 0
+
+    def fail(self, exc: Unexpressible) -> Exception:
+        return refuse("FIAC615", f"not expressible in GCP Workflows: {exc}",
+                      "rewrite that expression, compute it in an activity, or compile this "
+                      "orchestrator for aws / azure / local", self.wf.file, self.line)
+
+    def val(self, e: ir.Expr) -> Any:
+        try:
+            return value(e, self.r)
+        except Unexpressible as exc:
+            raise self.fail(exc) from None
+
+    def expr(self, e: ir.Expr) -> str:
+        try:
+            return "${" + self.r.render(e) + "}"
+        except Unexpressible as exc:
+            raise self.fail(exc) from None
+
+    def cond(self, e: ir.Expr) -> str:
+        try:
+            return "${" + self.r.truthy(e) + "}"
+        except Unexpressible as exc:
+            raise self.fail(exc) from None
+
+    def name(self, base: str) -> str:
+        base = "".join(c if c.isalnum() or c == "_" else "_" for c in base)
+        name, n = base, 1
+        while name in self.used:
+            n += 1
+            name = f"{base}_{n}"
+        self.used.add(name)
+        return name
+
+    # -- steps --------------------------------------------------------------------------------
+    def block(self, steps: tuple[ir.Step, ...]) -> list[Emitted]:
+        out: list[Emitted] = []
+        i = 0
+        while i < len(steps):
+            step = steps[i]
+            self.line = getattr(step, "line", self.line) or self.line
+            if isinstance(step, ir.WaitEvent) and i + 1 < len(steps) \
+                    and isinstance(steps[i + 1], ir.If):
+                used = self._race(step, steps[i + 1], steps[i + 2:], out)  # type: ignore[arg-type]
+                if used:
+                    i += 2 + used - 1
+                    continue
+            method = getattr(self, f"_{type(step).__name__}")
+            method(step, out)
+            i += 1
+        return out
+
+    def assign(self, out: list[Emitted], target: str, e: ir.Expr) -> None:
+        self.declared.add(target)
+        if out:
+            body = next(iter(out[-1].values()))
+            if isinstance(body.get("assign"), _Assign) and len(body) == 1 \
+                    and len(body["assign"].entries) < MAX_ASSIGNS:
+                body["assign"].entries.append((target, e))
+                return
+        out.append({self.name("assign"): {"assign": _Assign([(target, e)])}})
+
+    def _Assign(self, step: ir.Assign, out: list[Emitted]) -> None:
+        self.val(step.value)  # refuse here, at this line, if Workflows cannot express it
+        self.assign(out, step.target, step.value)
+
+    def _http(self, call: ir.Call, body: ir.Expr, result: str | None) -> dict[str, Any]:
+        args: dict[str, Any] = {"url": self.names.function(call.name),
+                                "body": {"input": self.val(body)}}
+        if self.names.auth:
+            args["auth"] = {"type": "OIDC"}
+        step: dict[str, Any] = {"call": "http.post", "args": args}
+        if result:
+            step["result"] = result
+        return step
+
+    def _call(self, call: ir.Call, result: str | None) -> dict[str, Any]:
+        if call.kind == "orchestrator":
+            param = var_name(param_of(self.children[call.name])) \
+                if call.name in self.children else ir.INPUT
+            step: dict[str, Any] = {"call": call.name, "args": {param: self.val(call.input)}}
+            if result:
+                step["result"] = result
+        else:
+            step = self._http(call, call.input, result)
+        if call.retry is None:
+            return step
+        self.helpers.add(RETRY_ALWAYS)
+        return {"try": step, "retry": retry_policy(call.retry)}
+
+    def _Task(self, step: ir.Task, out: list[Emitted]) -> None:
+        target = step.target
+        direct = target is None or target in self.responses or step.call.kind == "orchestrator"
+        result = var_name(target) if target and direct else (
+            f"{var_name(target)}_response" if target else None)
+        out.append({self.name(step.call.name): self._call(step.call, result)})
+        if target:
+            self.declared.add(target)
+            if not direct:
+                self.assign(out, target, ir.Native(f"{result}.body"))
+
+    def _FanOut(self, step: ir.FanOut, out: list[Emitted]) -> None:
+        inner: list[Emitted] = []
+        result = "__r" if step.target else None
+        call = self._call(step.call, result)
+        inner.append({self.name(step.call.name): call})
+        loop: dict[str, Any] = {"value": var_name(step.var), "in": self.val(step.source)}
+        parallel: dict[str, Any] = {}
+        if step.target:
+            self.assign(out, step.target, step.source)  # a list of the right length
+            loop["index"] = "__i"
+            got = "__r" if step.call.kind == "orchestrator" else "__r.body"
+            inner.append({self.name("keep"): {"assign": [
+                {f"{var_name(step.target)}[__i]": "${" + got + "}"}]}})
+            parallel["shared"] = [var_name(step.target)]
+        loop["steps"] = inner
+        parallel["for"] = loop
+        out.append({self.name(f"each_{step.call.name}"): {"parallel": parallel}})
+
+    def _Parallel(self, step: ir.Parallel, out: list[Emitted]) -> None:
+        branches = []
+        for i, call in enumerate(step.calls):
+            steps: list[Emitted] = []
+            result = f"__r{i}" if step.target else None
+            steps.append({self.name(call.name): self._call(call, result)})
+            if step.target:
+                got = f"__r{i}" if call.kind == "orchestrator" else f"__r{i}.body"
+                steps.append({self.name("keep"): {"assign": [
+                    {f"{var_name(step.target)}[{i}]": "${" + got + "}"}]}})
+            branches.append({self.name(f"branch_{call.name}"): {"steps": steps}})
+        parallel: dict[str, Any] = {"branches": branches}
+        if step.target:
+            self.assign(out, step.target, ir.Const([None] * len(step.calls)))
+            parallel["shared"] = [var_name(step.target)]
+        title = "_and_".join(c.name for c in step.calls)
+        out.append({self.name(title): {"parallel": parallel}})
+
+    def _Timer(self, step: ir.Timer, out: list[Emitted]) -> None:
+        out.append({self.name("sleep"): {"call": "sys.sleep",
+                                         "args": {"seconds": self.val(step.seconds)}}})
+
+    def _callback(self, step: ir.WaitEvent, out: list[Emitted]) -> str:
+        cb = f"__cb_{step.event}"
+        out.append({self.name(f"callback_{step.event}"): {
+            "call": "events.create_callback_endpoint", "args": {"http_callback_method": "POST"},
+            "result": cb}})
+        register: dict[str, Any] = {"url": self.names.callbacks, "body": {
+            "key": "${" + EXECUTION_ID + ' + "#' + step.event + '"}', "url": "${" + cb + ".url}"}}
+        if self.names.auth:
+            register["auth"] = {"type": "OIDC"}
+        out.append({self.name(f"register_{step.event}"): {"call": "http.post",
+                                                           "args": register}})
+        return cb
+
+    def _race(self, step: ir.WaitEvent, branch: ir.If, rest: tuple[ir.Step, ...],
+              out: list[Emitted]) -> int:
+        """``winner = yield task_any([event, timer])`` then ``if winner == event: ... else:
+        ...`` (the timer side ending): the event side runs after the wait, the timer side in
+        its ``except``; no winner variable, no switch on the way. Returns how many steps it
+        used (1 + the steps after the ``if`` it took as the timer side), 0 if not this shape."""
+        test = branch.test
+        if step.timeout_seconds is None or not step.winner or not isinstance(test, ir.Compare) \
+                or test.op != "==" or ir.Var(step.winner) not in (test.left, test.right):
+            return 0
+        tag = test.right if test.left == ir.Var(step.winner) else test.left
+        if tag not in (ir.Const(step.event_tag), ir.Const(step.timer_tag)):
+            return 0
+        used = 1
+        if tag == ir.Const(step.event_tag):
+            on_event, on_timer = branch.body, branch.orelse
+            if not on_timer and ir.ends(on_event):  # the code after the if is the timer side
+                on_timer, used = rest, 1 + len(rest)
+        else:
+            on_event, on_timer = branch.orelse + rest, branch.body
+            used = 1 + len(rest)
+        everything = ir.walk(self.wf.steps)
+        read = [v for s in everything if s is not branch for e in ir.reads(s)
+                for v in ir.free_vars(e)]
+        if step.winner in read or not ir.ends(on_timer):
+            return 0
+        bound = [t for s in everything for t in _targets(s)]
+        timer_reads = {v for s in ir.walk(on_timer) for e in ir.reads(s)
+                       for v in ir.free_vars(e)}
+        target = step.target
+        alias = bool(target) and bound.count(target or "") == 1 and target not in timer_reads
+        cb = self._callback(step, out)
+        ev = f"__ev_{step.event}"
+        if target and alias:
+            self.r.aliases[target] = f"{ev}.http_request.body"
+        err = f"__err_{step.event}"
+        timer: list[Emitted] = []
+        if target and target in timer_reads:
+            self.assign(timer, target, ir.Const(None))
+        timer += self.block(on_timer)
+        timed_out = '${"TimeoutError" in ' + err + ".tags}"
+        only = next(iter(timer[0].values())) if len(timer) == 1 else {}
+        if set(only) in ({"return"}, {"raise"}):
+            handler = [{self.name(f"timeout_{step.event}"): {"switch": [
+                {"condition": timed_out, **only}]}},
+                {self.name(f"error_{step.event}"): {"raise": "${" + err + "}"}}]
+        else:
+            handler = [{self.name(f"not_timeout_{step.event}"): {"switch": [{
+                "condition": '${not("TimeoutError" in ' + err + ".tags)}",
+                "raise": "${" + err + "}"}]}}, *timer]
+        wait = {"call": "events.await_callback", "args": {
+            "callback": "${" + cb + "}", "timeout": self.val(step.timeout_seconds)},
+            "result": ev}
+        out.append({self.name(f"wait_{step.event}"): {
+            "try": wait, "except": {"as": err, "steps": handler}}})
+        if target and not alias:
+            self.declared.add(target)
+            self.assign(out, target, ir.Native(f"{ev}.http_request.body"))
+        out.extend(self.block(on_event))
+        return used
+
+    def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
+        cb = self._callback(step, out)
+        seconds: Any = 31_536_000 if step.timeout_seconds is None else self.val(
+            step.timeout_seconds)
+        ev = f"__ev_{step.event}"
+        wait = {"call": "events.await_callback", "args": {"callback": "${" + cb + "}",
+                                                          "timeout": seconds}, "result": ev}
+        got: list[tuple[str, ir.Expr]] = []
+        winner = step.winner or ""
+        if step.target:
+            got.append((step.target, ir.Native(f"{ev}.http_request.body")))
+            self.declared.add(step.target)
+        if step.timeout_seconds is None:
+            out.append({self.name(f"wait_{step.event}"): wait})
+            for target, e in got:
+                self.assign(out, target, e)
+            return
+        if step.winner:
+            got.append((step.winner, ir.Const(step.event_tag)))
+            self.declared.add(step.winner)
+        lost: list[tuple[str, ir.Expr]] = [(t, ir.Const(None)) for t, _ in got if t != winner]
+        if step.winner:
+            lost.append((step.winner, ir.Const(step.timer_tag)))
+        err = f"__err_{step.event}"
+        out.append({self.name(f"wait_{step.event}"): {
+            "try": {"steps": [{self.name(f"await_{step.event}"): wait},
+                              {self.name(f"got_{step.event}"): {"assign": _Assign(got)}}]},
+            "except": {"as": err, "steps": [
+                {self.name(f"not_timeout_{step.event}"): {"switch": [{
+                    "condition": '${not("TimeoutError" in ' + err + ".tags)}",
+                    "raise": "${" + err + "}"}]}},
+                {self.name(f"timeout_{step.event}"): {"assign": _Assign(lost)}}]}}})
+
+    def _SetStatus(self, step: ir.SetStatus, out: list[Emitted]) -> None:
+        doc = ("${\"projects/\" + " + PROJECT + " + \"/databases/(default)/documents/"
+               + self.names.status_collection + "/\" + " + EXECUTION_ID + "}")
+        try:
+            text = "${json.encode_to_string(" + self.r.render(step.value) + ")}" \
+                if not isinstance(step.value, ir.DictLit | ir.ListLit) else None
+        except Unexpressible as exc:
+            raise self.fail(exc) from None
+        if text is None:
+            self.assign(out, "__status", step.value)
+            text = "${json.encode_to_string(__status)}"
+        out.append({self.name("set_status"): {
+            "call": "googleapis.firestore.v1.projects.databases.documents.patch",
+            "args": {"name": doc, "body": {"fields": {"status": {"stringValue": text}}}}}})
+
+    def _predeclare(self, body: tuple[ir.Step, ...], out: list[Emitted]) -> None:
+        """Variables first assigned inside a loop body must exist before it (Workflows keeps
+        new variables of a ``for`` body local; Python does not)."""
+        for step in ir.walk(body):
+            for target in _targets(step):
+                if target not in self.declared:
+                    self.assign(out, target, ir.Const(None))
+
+    def _If(self, step: ir.If, out: list[Emitted]) -> None:
+        cases = [{"condition": self.cond(step.test), **self._case(step.body)}]
+        if step.orelse:
+            cases.append({"condition": True, **self._case(step.orelse)})
+        out.append({self.name(f"if_{step.line}"): {"switch": cases}})
+
+    def _case(self, body: tuple[ir.Step, ...]) -> dict[str, Any]:
+        steps = self.block(body)
+        if len(steps) == 1:
+            only = next(iter(steps[0].values()))
+            if set(only) <= {"assign", "return", "raise"} and len(only) == 1:
+                return dict(only)
+        return {"steps": steps}
+
+    def _While(self, step: ir.While, out: list[Emitted]) -> None:
+        self._predeclare(step.body, out)
+        stop = {self.name(f"while_{step.line}"): {"switch": [{
+            "condition": "${not(" + self.cond(step.test)[2:-1] + ")}", "next": "break"}]}}
+        body = [stop, *self.block(step.body)]
+        out.append({self.name(f"loop_{step.line}"): {"for": {
+            "value": "__n", "range": [1, LOOP_BOUND], "steps": body}}})
+
+    def _ForEach(self, step: ir.ForEach, out: list[Emitted]) -> None:
+        self._predeclare(step.body, out)
+        self.declared.add(step.var)
+        out.append({self.name(f"for_{step.line}"): {"for": {
+            "value": var_name(step.var), "in": self.val(step.source),
+            "steps": self.block(step.body)}}})
+
+    def _Try(self, step: ir.Try, out: list[Emitted]) -> None:
+        self.counter += 1
+        err = var_name(step.error_var or f"__error{self.counter}")
+        body = self.block(step.body)
+        handler = self.block(step.handler)
+        only = next(iter(body[0].values())) if len(body) == 1 else {}
+        tried = only if "call" in only else {"steps": body}  # one call: no nested step list
+        out.append({self.name(f"try_{step.line}"): {"try": tried,
+                                                     "except": {"as": err, "steps": handler}}})
+
+    def _Return(self, step: ir.Return, out: list[Emitted]) -> None:
+        e = step.value
+        if out:
+            body = next(iter(out[-1].values()))
+            if isinstance(body.get("assign"), _Assign) and len(body) == 1:
+                for target, assigned in reversed(body["assign"].entries):
+                    e = ir.substitute(e, {target: assigned})
+                out.pop()
+        out.append({self.name("done"): {"return": self.val(e)}})
+
+    def _Raise(self, step: ir.Raise, out: list[Emitted]) -> None:
+        message = self.val(ir.Builtin("str", (step.message,)))
+        out.append({self.name(f"raise_{step.error}"): {
+            "raise": {"message": message, "tags": [step.error]}}})
+
+    def _Reraise(self, step: ir.Reraise, out: list[Emitted]) -> None:
+        out.append({self.name("reraise"): {"raise": "${" + var_name(step.error_var) + "}"}})
+
+    def _ContinueAsNew(self, step: ir.ContinueAsNew, out: list[Emitted]) -> None:
+        parent = ("${\"projects/\" + " + PROJECT + " + \"/locations/\" + "
+                  "sys.get_env(\"GOOGLE_CLOUD_LOCATION\") + \"/workflows/\" + "
+                  "sys.get_env(\"GOOGLE_CLOUD_WORKFLOW_ID\")}")
+        self.assign(out, "__next_input", step.input)
+        out.append({self.name("continue_as_new"): {
+            "call": "googleapis.workflowexecutions.v1.projects.locations.workflows.executions."
+                    "create",
+            "args": {"parent": parent,
+                     "body": {"argument": "${json.encode_to_string(__next_input)}"}},
+            "result": "__next"}})
+        out.append({self.name("continued"): {"return": "${__next.name}"}})
+
+
+def retry_policy(retry: ir.Retry) -> dict[str, Any]:
+    """``RetryOptions`` → a Workflows retry: max_retries excludes the first try."""
+    first = retry.first_interval_ms / 1000
+    cap = (retry.max_interval_ms or 3_600_000) / 1000
+    return {"predicate": "${" + RETRY_ALWAYS + "}", "max_retries": retry.max_attempts - 1,
+            "backoff": {"initial_delay": _num(first), "max_delay": _num(cap),
+                        "multiplier": _num(retry.backoff_coefficient)}}
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() else x
+
+
+def _targets(step: ir.Step) -> list[str]:
+    if isinstance(step, ir.Assign):
+        return [step.target]
+    if isinstance(step, ir.Task | ir.FanOut | ir.Parallel) and step.target:
+        return [step.target]
+    if isinstance(step, ir.WaitEvent):
+        return [t for t in (step.target, step.winner) if t]
+    if isinstance(step, ir.ForEach):
+        return [step.var]
+    return []
+
+
+def _response_vars(wf: ir.Workflow) -> frozenset[str]:
+    """Variables bound only by activity calls (so they can keep the whole HTTP response)."""
+    only: dict[str, bool] = {}
+    for step in ir.walk(wf.steps):
+        for target in _targets(step):
+            ok = isinstance(step, ir.Task) and step.call.kind == "activity"
+            only[target] = only.get(target, True) and ok
+    return frozenset(n for n, ok in only.items() if ok)
+
+
+def _render(node: Any, b: Builder) -> Any:
+    if isinstance(node, _Assign):
+        return [{var_name(t): b.val(e)} for t, e in node.entries]
+    if isinstance(node, dict):
+        return {k: _render(v, b) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_render(v, b) for v in node]
+    return node
+
+
+def param_of(wf: ir.Workflow) -> str:
+    """The workflow's parameter: the variable its first statement copies the input into
+    (``order = ctx.get_input()``) when that variable is never reassigned, else ``input``."""
+    first = wf.steps[0] if wf.steps else None
+    if isinstance(first, ir.Assign) and first.value == ir.Var(ir.INPUT):
+        bound = [t for step in ir.walk(wf.steps) for t in _targets(step)]
+        if bound.count(first.target) == 1:
+            return first.target
+    return ir.INPUT
+
+
+def _subworkflow(wf: ir.Workflow, names: Names, helpers: set[str],
+                 children: Mapping[str, ir.Workflow] | None) -> dict[str, Any]:
+    b = Builder(wf, names, children)
+    param = param_of(wf)
+    steps = wf.steps
+    if param != ir.INPUT:  # the parameter takes the name; no step copies the input
+        b.r.aliases[ir.INPUT] = var_name(param)
+        b.declared.add(param)
+        steps = steps[1:]
+    body = b.block(steps)
+    helpers |= b.helpers
+    return {"params": [var_name(param)], "steps": _render(body, b)}
+
+
+def to_workflows(workflow: ir.Workflow, names: Names,
+                 orchestrators: Mapping[str, ir.Workflow] | None = None) -> dict[str, Any]:
+    """The Workflows definition of one orchestrator; ``orchestrators`` are the app's others
+    (sub-orchestrations become subworkflows of this definition)."""
+    helpers: set[str] = set()
+    out: dict[str, Any] = {"main": _subworkflow(workflow, names, helpers, orchestrators)}
+    todo = list(workflow.orchestrators)
+    while todo:
+        child = todo.pop(0)
+        if child in out:
+            continue
+        if orchestrators is None or child not in orchestrators:
+            raise refuse("FIAC611", f"sub-orchestrator {child!r} has no translation to include "
+                         "as a subworkflow", "translate it too (it must itself be translatable)",
+                         workflow.file, workflow.line)
+        out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators)
+        todo += orchestrators[child].orchestrators
+    if RETRY_ALWAYS in helpers:
+        out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}
+    return out
+
+
+def timeout_seconds(ms: int) -> int:
+    return max(1, math.ceil(ms / 1000))

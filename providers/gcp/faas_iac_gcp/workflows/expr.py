@@ -1,0 +1,200 @@
+"""The expression IR → GCP Workflows expressions (``${...}``), keeping Python's meaning.
+
+Workflows expressions have no comprehensions, no general truthiness and no list + list; a piece
+that has no exact form raises :class:`Unexpressible` (the emitter turns it into FIAC615 with
+the orchestrator's file:line) instead of being translated into something else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from faas_iac.translate import ir
+from faas_iac.translate.kinds import expr_kind
+
+#: Names of the standard library and of expression keywords a variable must not hide.
+_RESERVED = frozenset([
+    "sys", "http", "text", "base64", "json", "list", "map", "math", "time", "uuid", "retry",
+    "events", "double", "int", "string", "keys", "len", "default", "if", "not", "get_type",
+    "true", "false", "null", "in", "and", "or", "hash",
+])
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class Unexpressible(Exception):
+    """A piece of Python with no exact Workflows form; the message says which and why."""
+
+
+def var_name(name: str) -> str:
+    return f"{name}_" if name in _RESERVED else name
+
+
+class Renderer:
+    def __init__(self, env: dict[str, str | None], responses: frozenset[str] = frozenset()
+                 ) -> None:
+        self.env = env
+        self.responses = responses  # variables holding an HTTP response: the value is .body
+        self.aliases: dict[str, str] = {}
+
+    def kind(self, e: ir.Expr) -> str | None:
+        return expr_kind(e, self.env)
+
+    def render(self, e: ir.Expr) -> str:
+        method = getattr(self, f"_{type(e).__name__}")
+        text: str = method(e)
+        return text
+
+    def atom(self, e: ir.Expr) -> str:
+        text = self.render(e)
+        simple = isinstance(e, ir.Var | ir.Const | ir.Index | ir.ListLit | ir.Native | ir.Builtin)
+        return text if simple else f"({text})"
+
+    def truthy(self, e: ir.Expr) -> str:
+        """A condition. Where the type is unknown, the value itself: Workflows then raises a
+        TypeError for a non-boolean at run time (an error, never a different answer)."""
+        k = self.kind(e)
+        if k == "num":
+            return f"{self.atom(e)} != 0"
+        if k == "str":
+            return f'{self.atom(e)} != ""'
+        if k in ("list", "dict"):
+            return f"len({self.render(e)}) > 0"
+        if k == "null":
+            return "false"
+        return self.render(e)
+
+    def _Const(self, e: ir.Const) -> str:
+        v = e.value
+        if v is None:
+            return "null"
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, list):
+            return "[" + ", ".join(self._Const(ir.Const(i)) for i in v) + "]"
+        if isinstance(v, dict):
+            raise Unexpressible("a map literal inside an expression")
+        return json.dumps(v)
+
+    def _Native(self, e: ir.Native) -> str:
+        return e.text
+
+    def _Var(self, e: ir.Var) -> str:
+        name = self.aliases.get(e.name) or var_name(e.name)
+        return f"{name}.body" if e.name in self.responses else name
+
+    def _Index(self, e: ir.Index) -> str:
+        base = self.atom(e.value)
+        key = e.key
+        if isinstance(key, ir.Const) and isinstance(key.value, int) and key.value < 0:
+            return f"{base}[len({self.render(e.value)}) - {-key.value}]"
+        return f"{base}[{self.render(key)}]"
+
+    def _BinOp(self, e: ir.BinOp) -> str:
+        lk, rk = self.kind(e.left), self.kind(e.right)
+        if e.op == "+":
+            if lk == "list" or rk == "list":
+                if isinstance(e.right, ir.ListLit):
+                    text = self.render(e.left)
+                    for item in e.right.items:
+                        text = f"list.concat({text}, {self.render(item)})"
+                    return text
+                raise Unexpressible(f"`{_show(e)}` joins two lists; Workflows can only append "
+                                    "one element: write xs + [x]")
+            if lk and rk and lk != rk:
+                raise Unexpressible(f"`{_show(e)}` adds a {rk} to a {lk}")
+            # Unknown types: Workflows' + adds numbers and joins text like Python, and raises
+            # a TypeError on anything else (an error, never a different answer).
+        if e.op == "**":
+            raise Unexpressible("** has no Workflows form; multiply, or compute in an activity")
+        if e.op == "//" and {lk, rk} != {"num"}:
+            raise Unexpressible(f"`{_show(e)}`: // needs numbers known at compile time")
+        return f"{self.atom(e.left)} {e.op} {self.atom(e.right)}"
+
+    def _Compare(self, e: ir.Compare) -> str:
+        op = {"is": "==", "is not": "!="}.get(e.op, e.op)
+        if e.op in ("in", "not in") and self.kind(e.right) == "str":
+            test = f"len(text.find_all({self.render(e.right)}, {self.render(e.left)})) > 0"
+            return test if e.op == "in" else f"not({test})"
+        if e.op == "not in":
+            return f"not({self.atom(e.left)} in {self.atom(e.right)})"
+        return f"{self.atom(e.left)} {op} {self.atom(e.right)}"
+
+    def _BoolOp(self, e: ir.BoolOp) -> str:
+        kinds = {self.kind(v) for v in e.values}
+        if kinds <= {"bool", None}:
+            return f" {e.op} ".join(self.atom(v) for v in e.values)
+        raise Unexpressible(f"`{_show(e)}` returns one of its operands (Python's and/or on "
+                            "non-booleans); Workflows' and/or need booleans: compare explicitly")
+
+    def _Not(self, e: ir.Not) -> str:
+        return f"not({self.truthy(e.value)})"
+
+    def _Neg(self, e: ir.Neg) -> str:
+        return f"-{self.atom(e.value)}"
+
+    def _IfExp(self, e: ir.IfExp) -> str:
+        return f"if({self.truthy(e.test)}, {self.render(e.then)}, {self.render(e.orelse)})"
+
+    def _ListLit(self, e: ir.ListLit) -> str:
+        return "[" + ", ".join(self.render(i) for i in e.items) + "]"
+
+    def _DictLit(self, e: ir.DictLit) -> str:
+        raise Unexpressible("a dict literal nested in an expression; assign it to a variable "
+                            "first")
+
+    def _Concat(self, e: ir.Concat) -> str:
+        parts = []
+        for p in e.parts:
+            k = self.kind(p)
+            parts.append(self.atom(p) if k == "str" else self._str(p))
+        return " + ".join(parts) if parts else '""'
+
+    def _str(self, e: ir.Expr) -> str:
+        k = self.kind(e)
+        if k == "str":
+            return self.render(e)
+        if k == "bool":
+            return f'if({self.render(e)}, "True", "False")'
+        if k == "null":
+            return '"None"'
+        return f"string({self.render(e)})"
+
+    def _Comprehension(self, e: ir.Comprehension) -> str:
+        raise Unexpressible("a list comprehension has no Workflows expression form; build the "
+                            "list with a for loop (xs = xs + [f(x)])")
+
+    def _Builtin(self, e: ir.Builtin) -> str:
+        a = [self.render(x) for x in e.args]
+        name = e.name
+        simple = {"len": "len", "int": "int", "float": "double", "keys": "keys",
+                  "upper": "text.to_upper", "lower": "text.to_lower", "abs": "math.abs"}
+        if name in simple:
+            return f"{simple[name]}({a[0]})"
+        if name == "str":
+            return self._str(e.args[0])
+        if name == "bool":
+            return self.truthy(e.args[0])
+        if name in ("min", "max") and len(a) == 2:
+            return f"math.{name}({a[0]}, {a[1]})"
+        if name == "get":
+            got = f"map.get({a[0]}, {a[1]})"
+            return got if len(a) == 2 else f"default({got}, {a[2]})"
+        raise Unexpressible(f"{name}() has no Workflows form; compute it in an activity")
+
+
+def value(e: ir.Expr, r: Renderer) -> Any:
+    """A YAML value: JSON constants as themselves, list/dict literals as YAML structures,
+    anything else as ``${expression}``."""
+    if isinstance(e, ir.Const) and not (isinstance(e.value, str) and "${" in e.value):
+        return e.value
+    if isinstance(e, ir.ListLit):
+        return [value(i, r) for i in e.items]
+    if isinstance(e, ir.DictLit):
+        return {k: value(v, r) for k, v in e.items}
+    return "${" + r.render(e) + "}"
+
+
+def _show(e: ir.Expr) -> str:
+    return type(e).__name__ if not isinstance(e, ir.Var) else e.name

@@ -1,0 +1,30 @@
+"""What the Workflows emitter needs to know about the deployed world: URLs and locations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Names:
+    """* ``functions``: activity name → HTTPS URL of its Cloud Function;
+    * ``callbacks``: URL of the callback-registry function (``faas_iac_gcp.callbacks``);
+    * ``status_collection``: the Firestore collection of custom statuses;
+    * ``auth``: call functions with an OIDC token (always, except in an emulator)."""
+
+    functions: Mapping[str, str] = field(default_factory=dict)
+    callbacks: str = ""
+    status_collection: str = "durable-status"
+    auth: bool = True
+
+    def function(self, name: str) -> str:
+        return self.functions[name]
+
+
+def default_names(app: str, activities: Iterable[str], *, region: str = "us-central1",
+                  project: str = "my-project") -> Names:
+    """The names the GCP planner gives by default: ``<app>-<name>`` functions in one region."""
+    base = f"https://{region}-{project}.cloudfunctions.net/{app}-"
+    return Names(functions={a: base + a for a in activities},
+                 callbacks=base + "durable-callbacks", status_collection=f"{app}-durable-status")

@@ -1,0 +1,71 @@
+"""``stacks/aws`` (the Pulumi project) and the ejected program, run under Pulumi mocks: both
+create exactly the resources, with the same inputs, as the provider's emitter."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+
+from faas_iac.plan import write_output
+from faas_iac.pulumi import compiled_for, eject
+from tests.aws.pulumi_mocks import Recorder
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = "tests/aws/apps/all_triggers/app.py"
+
+
+def emitted(tmp_path: Path) -> dict[str, tuple[str, dict[str, Any]]]:
+    from faas_iac_aws.pulumi_emit import deploy
+
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, preview=False)
+    deploy(compiled_for(str(ROOT / APP), "aws"), tmp_path / "build")
+    return recorder.resources
+
+
+def test_stack_program_deploys_the_configured_app() -> None:
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, preview=False)
+    pulumi.runtime.set_all_config({"faas-iac:app": APP})
+
+    @pulumi.runtime.test
+    def run() -> Any:
+        runpy.run_path(str(ROOT / "stacks" / "aws" / "__main__.py"))
+        return pulumi.Output.from_input("")
+
+    run()
+    typ, inputs = recorder.resources["allt-fn-place"]
+    assert typ == "aws:lambda/function:Function" and inputs["name"] == "allt-place"
+    assert len(recorder.resources) > 90
+
+
+def test_ejected_program_creates_the_same_resources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    expected = emitted(tmp_path)
+    out = tmp_path / "ejected"
+    files = eject(str(ROOT / APP), "aws", out)
+    assert files == ["Pulumi.yaml", "__main__.py", "requirements.txt"]
+    write_output(compiled_for(str(ROOT / APP), "aws"), out)  # the artifacts it refers to
+    text = (out / "__main__.py").read_text()
+    assert "import faas_iac" not in text and "from faas_iac" not in text
+    monkeypatch.chdir(out)
+    recorder = Recorder()
+    pulumi.runtime.set_mocks(recorder, preview=False)
+
+    @pulumi.runtime.test
+    def run() -> Any:
+        runpy.run_path(str(out / "__main__.py"))
+        return pulumi.Output.from_input("")
+
+    run()
+    assert sorted(recorder.resources) == sorted(expected)
+    for name, (typ, inputs) in expected.items():
+        ejected_type, ejected_inputs = recorder.resources[name]
+        assert ejected_type == typ
+        strip = {k: v for k, v in inputs.items() if k != "code"}
+        assert {k: v for k, v in ejected_inputs.items() if k != "code"} == strip, name

@@ -1,0 +1,181 @@
+"""The durable patterns the translator must carry to every target, as one app.
+
+Chaining, fan-out/fan-in (over a list and over a fixed set), monitor, human interaction with a
+timeout, saga (compensation), retry with backoff, sub-orchestration, continue_as_new and custom
+status. Activities are pure functions of their input, so every target gives the same outputs.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from faas_iac import App
+from faas_iac.runtime.durable import RetryOptions
+
+app = App("durable")
+
+BACKOFF = RetryOptions(1000, 3, backoff_coefficient=2.0, max_retry_interval_in_milliseconds=4000)
+
+
+@app.orchestrator
+def chaining(ctx: Any) -> Any:
+    order = ctx.get_input()
+    priced = yield ctx.call_activity("price", order)
+    taxed = yield ctx.call_activity("add_tax", priced)
+    label = f"order {order['id']}: {taxed['total']}"
+    return {"id": order["id"], "total": taxed["total"], "label": label}
+
+
+@app.orchestrator
+def fan_out_in(ctx: Any) -> Any:
+    words = ctx.get_input()["words"]
+    tasks = [ctx.call_activity("shout", w) for w in words]
+    shouted = yield ctx.task_all(tasks)
+    return {"count": len(shouted), "words": shouted}
+
+
+@app.orchestrator
+def parallel_fixed(ctx: Any) -> Any:
+    n = ctx.get_input()["n"]
+    both = yield ctx.task_all([ctx.call_activity("square", n), ctx.call_activity("double", n)])
+    return both[0] + both[1]
+
+
+@app.orchestrator
+def monitor(ctx: Any) -> Any:
+    job = ctx.get_input()
+    checks = 0
+    done = False
+    while not done and checks < 5:
+        state = yield ctx.call_activity("check_job", {"job": job["id"], "check": checks})
+        checks = checks + 1
+        done = state == "done"
+        if not done:
+            yield ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=job["every"]))
+    return {"job": job["id"], "checks": checks, "done": done}
+
+
+@app.orchestrator
+def approval(ctx: Any) -> Any:
+    request = ctx.get_input()
+    yield ctx.call_activity("notify", request)
+    timer = ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=3))
+    answer = ctx.wait_for_external_event("Approval")
+    winner = yield ctx.task_any([answer, timer])
+    if winner == answer:
+        timer.cancel()
+        return {"approved": answer.result["ok"], "by": answer.result["by"]}
+    return {"approved": False, "by": "timeout"}
+
+
+@app.orchestrator
+def saga(ctx: Any) -> Any:
+    trip = ctx.get_input()
+    hotel = yield ctx.call_activity("book_hotel", trip)
+    try:
+        flight = yield ctx.call_activity("book_flight", trip)
+    except Exception:
+        yield ctx.call_activity("cancel_hotel", hotel)
+        return {"status": "compensated", "hotel": hotel}
+    return {"status": "booked", "hotel": hotel, "flight": flight}
+
+
+@app.orchestrator
+def retry_backoff(ctx: Any) -> Any:
+    job = ctx.get_input()
+    result = yield ctx.call_activity_with_retry("flaky", BACKOFF, job)
+    return {"result": result}
+
+
+@app.orchestrator
+def parent(ctx: Any) -> Any:
+    order = ctx.get_input()
+    child = yield ctx.call_sub_orchestrator("chaining", order)
+    return {"child": child, "ok": child["total"] > 0}
+
+
+@app.orchestrator
+def counter(ctx: Any) -> Any:
+    state = ctx.get_input()
+    total = yield ctx.call_activity("double", state["value"])
+    if state["round"] < 2:
+        ctx.continue_as_new({"value": total, "round": state["round"] + 1})
+        return None
+    return {"value": total, "rounds": state["round"] + 1}
+
+
+@app.orchestrator
+def status(ctx: Any) -> Any:
+    items = ctx.get_input()["items"]
+    done = []
+    for item in items:
+        ctx.set_custom_status({"step": item, "done": len(done)})
+        shouted = yield ctx.call_activity("shout", item)
+        done = done + [shouted]  # noqa: RUF005 (the translator keeps + on lists)
+    return done
+
+
+@app.activity
+def price(order: dict[str, Any]) -> dict[str, Any]:
+    return {"id": order["id"], "total": sum(i["qty"] * i["price"] for i in order["items"])}
+
+
+@app.activity
+def add_tax(priced: dict[str, Any]) -> dict[str, Any]:
+    return {"id": priced["id"], "total": round(priced["total"] * 1.2, 2)}
+
+
+@app.activity
+def shout(word: str) -> str:
+    return word.upper() + "!"
+
+
+@app.activity
+def square(n: int) -> int:
+    return n * n
+
+
+@app.activity
+def double(n: int) -> int:
+    return n * 2
+
+
+@app.activity
+def check_job(arg: dict[str, Any]) -> str:
+    return "done" if arg["check"] >= 2 else "running"
+
+
+@app.activity
+def notify(request: dict[str, Any]) -> str:
+    return f"asked {request['who']}"
+
+
+@app.activity
+def book_hotel(trip: dict[str, Any]) -> str:
+    return f"hotel-{trip['city']}"
+
+
+@app.activity
+def book_flight(trip: dict[str, Any]) -> str:
+    if trip.get("no_flights"):
+        raise RuntimeError("no flights left")
+    return f"flight-{trip['city']}"
+
+
+@app.activity
+def cancel_hotel(booking: str) -> str:
+    return f"cancelled {booking}"
+
+
+_FLAKY_CALLS: dict[str, int] = {}
+
+
+@app.activity
+def flaky(job: dict[str, Any]) -> str:
+    """Fails ``job["fail"]`` times per job id, then succeeds (exercises the retry policy)."""
+    seen = _FLAKY_CALLS.get(job["id"], 0)
+    _FLAKY_CALLS[job["id"]] = seen + 1
+    if seen < job["fail"]:
+        raise RuntimeError(f"attempt {seen + 1} failed")
+    return f"ok after {seen + 1}"

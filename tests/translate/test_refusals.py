@@ -1,0 +1,68 @@
+"""The refusal corpus: every orchestrator in tests/translate/corpus/refused.py is refused with
+exactly one coded error, located at the line marked ``# expect FIACxxx``; and the targets'
+own refusals (an expression Workflows cannot express) are coded and located too."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import pytest
+from faas_iac_gcp.workflows import Names, to_workflows
+
+from faas_iac.errors import CODES
+from faas_iac.translate import Refusal, analyze, ir
+from tests.translate.corpus import refused
+
+MARK = re.compile(r"# expect (FIAC\d{3})")
+CASES = [(name, fn) for name, fn in vars(refused).items()
+         if inspect.isfunction(fn) and fn.__module__ == refused.__name__]
+
+
+def _expected(fn: object) -> tuple[str, int]:
+    lines, start = inspect.getsourcelines(fn)  # type: ignore[arg-type]
+    for offset, line in enumerate(lines):
+        found = MARK.search(line)
+        if found:
+            return found.group(1), start + offset
+    raise AssertionError(f"{fn} has no # expect marker")
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 25
+    assert len({_expected(fn)[0] for _, fn in CASES}) >= 10
+
+
+@pytest.mark.parametrize(("name", "fn"), CASES, ids=[c[0] for c in CASES])
+def test_refused_with_one_located_code(name: str, fn: object) -> None:
+    code, line = _expected(fn)
+    with pytest.raises(Refusal) as caught:
+        analyze(fn, activities=["work", "other"], orchestrators=["child"])  # type: ignore[arg-type]
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == code, diagnostic.render()
+    assert diagnostic.location == f"refused.py:{line}", diagnostic.render()
+    assert diagnostic.code in CODES
+    assert diagnostic.message and diagnostic.fix
+
+
+def comprehension(ctx: object) -> object:
+    items = ctx.get_input()  # type: ignore[attr-defined]
+    doubled = [x * 2 for x in items]
+    return (yield ctx.call_activity("work", doubled))  # type: ignore[attr-defined]
+
+
+def test_workflows_refuses_what_it_cannot_express() -> None:
+    wf = analyze(comprehension, activities=["work"])
+    with pytest.raises(Refusal) as caught:
+        to_workflows(wf, Names(functions={"work": "https://example.test/work"}))
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "FIAC615"
+    line = inspect.getsourcelines(comprehension)[1] + 2
+    assert diagnostic.location.endswith(f":{line}")
+    assert "comprehension" in diagnostic.message
+
+
+def test_the_ir_of_an_accepted_orchestrator_is_plain_data() -> None:
+    wf = analyze(comprehension, activities=["work"])
+    assert isinstance(wf.steps[-1], ir.Return)
+    assert [type(s).__name__ for s in wf.steps] == ["Assign", "Assign", "Task", "Return"]
