@@ -507,3 +507,11 @@ def test_continue_as_new_without_waiting_runs_one_execution_per_turn(
         "Completed",
         300,
     )
+
+
+def empty_fan(ctx: Any) -> Any:
+    return (yield ctx.task_all([]))
+
+
+def test_task_all_of_nothing_is_an_empty_list(make: Callable[..., Engine]) -> None:
+    assert run(make(orchestrators={"empty_fan": empty_fan}), "empty_fan") == ("Completed", [])
