@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+#: ``--pin``: each server on CPU 0 and the load generator on CPU 1 (both servers alike).
+PIN_SERVER: list[str] = []
+PIN_CLIENT: list[str] = []
 BIN = Path(sys.executable).parent
 
 
@@ -60,7 +63,7 @@ def first_200(port: int, path: str, proc: subprocess.Popen[bytes], started: floa
 
 def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float]:
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        [*PIN_CLIENT, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
         capture_output=True, text=True, check=True,
     ).stdout
 
@@ -116,7 +119,7 @@ class Server:
 
     def start(self) -> None:
         started = time.perf_counter()
-        self.proc = subprocess.Popen(self.cmd, stdout=subprocess.DEVNULL,
+        self.proc = subprocess.Popen([*PIN_SERVER, *self.cmd], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL, cwd=HERE.parent)
         self.startup_s = first_200(self.port, self.path, self.proc, started)
 
@@ -136,7 +139,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
+    parser.add_argument("--pin", action="store_true",
+                        help="servers on CPU 0, load generator on CPU 1 (needs taskset)")
     args = parser.parse_args()
+    if args.pin and shutil.which("taskset"):
+        PIN_SERVER[:] = ["taskset", "-c", "0"]
+        PIN_CLIENT[:] = ["taskset", "-c", "1"]
     load = wrk if shutil.which("wrk") and not args.python_client else python_load
     with tempfile.TemporaryDirectory() as state:
         port = free_port()
@@ -168,7 +176,7 @@ def main() -> None:
     tool = "wrk" if load is wrk else "python client"
     print(f"load: {tool}, {args.connections} connections, {args.rounds} alternating rounds of "
           f"{args.duration} s per server (median shown), {os.cpu_count()} cores shared by both "
-          "servers and the client")
+          f"servers and the client{' (pinned: servers CPU 0, client CPU 1)' if PIN_SERVER else ''}")
     print(f"{'server':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}  rounds")
     for r in results:
         each = ", ".join(f"{x[0]:.0f}" for x in runs[r.name])

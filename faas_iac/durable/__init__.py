@@ -1,9 +1,18 @@
 """Durable orchestrations, activities and entities, run locally by an event-sourced engine.
 
-The orchestrator API is azure-functions-durable's (Python generators); see
-:mod:`faas_iac.durable.context`. The engine, store and HTTP management API are described in
-:mod:`faas_iac.durable.engine`, :mod:`faas_iac.durable.store` and
-:mod:`faas_iac.durable.management`.
+The API is azure-functions-durable's (generator orchestrators; same method names and
+parameters). The pieces, from the user's code down to the disk:
+
+* ``context`` / ``tasks`` / ``entities``: what user code sees (the orchestration context,
+  tasks, ``task_all`` / ``task_any``, retries, the entity context). They only build tasks.
+* ``orchestration``: one instance in memory: applies history events, resumes the generator,
+  schedules what it yields, checks replay against history (nondeterminism).
+* ``engine``: one thread owning every cached instance; each turn applies all waiting
+  messages and commits them in one transaction (group commit), then answers callers,
+  dispatches activities (``activities``) and arms timers.
+* ``store``: SQLite (WAL): instances, one row per history event, entity states.
+* ``client`` / ``management`` / ``host``: the client API (in-process and over HTTP), the
+  Azure-compatible HTTP management API, and the ``DurableHost`` the local host runs.
 """
 
 from ..runtime.durable import RetryOptions

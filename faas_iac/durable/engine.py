@@ -31,6 +31,7 @@ from . import codec, errors
 from .activities import ActivityRunner, Job
 from .entities import EntityTable
 from .orchestration import TERMINAL, Orchestration, now_ts
+from .slots import Slots
 from .store import Batch, InstanceRow, Store
 
 log = logging.getLogger("faas_iac.durable")
@@ -67,9 +68,7 @@ class Engine:
         self._cache: dict[str, Orchestration] = {}
         self._timers: list[tuple[float, str, int, int]] = []
         self._waiters: dict[str, list[Future[Any]]] = {}
-        self._running: dict[str, int] = {}
-        self._top_running = 0
-        self._pending: deque[Orchestration] = deque()
+        self.slots = Slots(registry.limits, registry.max_orchestrations)
         self.activities = ActivityRunner(
             registry.activities, registry.limits, registry.max_activities, self._inbox.put
         )
@@ -228,6 +227,16 @@ class Engine:
                 self._route(inst, task)
         if inst.done:
             self._end(inst)
+        elif inst.status == "ContinuedAsNew" and not inst.restart_queued:
+            inst.restart_queued = True  # next turn: this one commits the ended execution first
+            self._inbox.put(("continue", inst.instance_id, inst.generation))
+
+    def _on_continue(self, iid: str, gen: int) -> None:
+        inst = self._cache.get(iid)
+        if inst is None or inst.generation != gen or inst.status != "ContinuedAsNew":
+            return
+        inst.restart()
+        self._touch(inst)
 
     def _route(self, inst: Orchestration, task: Any) -> None:
         iid, gen, tid = inst.instance_id, inst.generation, task.id
@@ -279,33 +288,16 @@ class Engine:
                 }
             self._internal.append(("deliver", inst.parent, None, event, None))
 
-    def _slot_free(self, inst: Orchestration) -> bool:
-        limit = self.registry.limits.get(inst.name)
-        if limit is not None and self._running.get(inst.name, 0) >= limit:
-            return False
-        return inst.parent is not None or self._top_running < self.registry.max_orchestrations
-
-    def _occupy(self, inst: Orchestration) -> None:
-        self._running[inst.name] = self._running.get(inst.name, 0) + 1
-        if inst.parent is None:
-            self._top_running += 1
-
     def _release(self, inst: Orchestration) -> None:
-        if inst in self._pending:
-            self._pending.remove(inst)
-            return
-        self._running[inst.name] = self._running.get(inst.name, 1) - 1
-        if inst.parent is None:
-            self._top_running -= 1
-        for _ in range(len(self._pending)):
-            waiting = self._pending.popleft()
-            if waiting.instance_id in self._cache and self._slot_free(waiting):
-                self._launch(waiting)
-            elif waiting.instance_id in self._cache:
-                self._pending.append(waiting)
+        if self.slots.give(inst):  # queued, not recursive: a launch may end at once too
+            self._internal.append(("pump", None))
+
+    def _on_pump(self, _fut: None = None) -> None:
+        """Launch the Pending instances that freed slots now admit, oldest first."""
+        for waiting in self.slots.admit(lambda i: i.instance_id in self._cache):
+            self._launch(waiting)
 
     def _launch(self, inst: Orchestration) -> None:
-        self._occupy(inst)
         inst.deliver(
             {
                 "type": "ExecutionStarted",
@@ -345,10 +337,9 @@ class Engine:
             if iid in self._batch.purges:  # purged earlier in this turn, started again
                 self._batch.purges.remove(iid)
         self._cache[iid] = inst
-        if self._slot_free(inst):
+        if self.slots.try_take(inst):
             self._launch(inst)
         else:
-            self._pending.append(inst)
             self._dirty[iid] = inst
         if fut is not None:
             self._acks.append((fut, iid))
@@ -455,18 +446,16 @@ class Engine:
                 continue
             self._cache[row.id] = inst
             if inst.status == "Pending":
-                self._pending.append(inst)
+                self.slots.pending.append(inst)
                 continue
-            self._occupy(inst)
+            self.slots.take(inst)
             outbox, inst.outbox = inst.outbox, []
             inst.outbox = [t for t in outbox if t.kind not in ("activity", "timer")]
             for task in inst.pending_work():
                 self._route(inst, task)
             self._touch(inst)
-        for inst in list(self._pending):
-            if self._slot_free(inst):
-                self._pending.remove(inst)
-                self._launch(inst)
+        for inst in self.slots.admit(lambda i: True):
+            self._launch(inst)
         self._turn_end()
         log.info("durable engine: recovered %d instances", len(rows))
 
@@ -479,9 +468,7 @@ class Engine:
         try:
             self._internal.clear()
             self._cache.clear()
-            self._pending.clear()
-            self._running.clear()
-            self._top_running = 0
+            self.slots.clear()
             self._timers.clear()
             self.entities.forget()
             self._recover()
@@ -514,4 +501,6 @@ _HANDLERS: dict[str, Callable[..., None]] = {
     "wait": Engine._on_wait,
     "call": Engine._on_call,
     "signal": Engine._on_signal,
+    "pump": Engine._on_pump,
+    "continue": Engine._on_continue,
 }

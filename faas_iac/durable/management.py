@@ -30,6 +30,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import FaasError
+from ..runtime.types import HttpRequest
 from . import codec
 from .client import PREFIX, DurableClient, Signer, base_url_of, management_links
 from .engine import Engine
@@ -195,8 +196,7 @@ class ManagementApp:
 
 
 def base_url_of_headers(headers: Mapping[str, str], default: str) -> str:
-    from ..runtime.types import HttpRequest
-
+    """The host's base URL as the caller reached it (``host`` header), for Location links."""
     return base_url_of(HttpRequest("GET", "/", headers=dict(headers)), default)
 
 

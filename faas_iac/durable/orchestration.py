@@ -71,6 +71,8 @@ class Orchestration:
         self.new_events: list[dict[str, Any]] = []
         self.outbox: list[AtomicTask] = []
         self.reset = False
+        self.restart_queued = False
+        self.continued_input: Any = _NO_INPUT
         self.status = "Pending"
         self.input_json: str | None = None
         self.output_json: str | None = None
@@ -165,6 +167,8 @@ class Orchestration:
     # -- applying events -----------------------------------------------------------------------
     def _apply(self, event: dict[str, Any]) -> None:
         kind = event["type"]
+        if self.status == "ContinuedAsNew" and kind not in ("EventRaised", "ExecutionTerminated"):
+            return  # work of the execution that ended; events wait for the next one
         if self.suspended and kind not in ("ExecutionResumed", "ExecutionTerminated"):
             self.held.append(event)
             return
@@ -284,7 +288,14 @@ class Orchestration:
         if self.nondeterminism is not None:
             return
         if self.ctx._new_input is not _NO_INPUT:
-            self._continue_as_new(self.ctx._new_input)
+            # this execution ends here; the engine starts the next one in a later turn
+            self.status = "ContinuedAsNew"
+            self.continued_input = self.ctx._new_input
+            if self.gen is not None:
+                self.gen.close()
+                self.gen = None
+            self.current = None
+            self.open.clear()
             return
         try:
             result = codec.dumps(value)
@@ -331,20 +342,23 @@ class Orchestration:
         self.current = None
         self.open.clear()
 
-    def _continue_as_new(self, new_input: Any) -> None:
+    def restart(self) -> None:
+        """Start the next execution (after ``continue_as_new``): empty history, the new input,
+        and the external events that arrived but were not consumed."""
+        new_input, self.continued_input = self.continued_input, _NO_INPUT
+        self.restart_queued = False
         carried = [
             {"type": "EventRaised", "name": name, "input": value}
             for name, queue in self.buffered.items()
             for value in queue
         ]
-        if self.gen is not None:
-            self.gen.close()
         self.generation += 1
         self.history = []
         self.new_events = []
         # work the old execution started is abandoned, except signals it sent
         self.outbox = [t for t in self.outbox if t.kind == "signal"]
         self.reset = True
+        self.status = "Pending"
         self._init_run()
         ts = self.now.timestamp()
         self.deliver(

@@ -41,7 +41,7 @@ _UPSERT = (
     "updated=excluded.updated, parent=excluded.parent, parent_task=excluded.parent_task, "
     "generation=excluded.generation, error=excluded.error"
 )
-ACTIVE = ("Pending", "Running", "Suspended")
+ACTIVE = ("Pending", "Running", "Suspended", "ContinuedAsNew")
 INSTANCE_COLUMNS = (
     "id, name, status, input, output, custom_status, created, updated, parent, parent_task, "
     "generation, error"

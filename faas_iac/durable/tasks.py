@@ -122,13 +122,16 @@ class CompoundTask(TaskBase):
 
 class WhenAllTask(CompoundTask):
     """Succeeds with every child's result, in order; fails with the first failure.
-    Over no tasks at all it succeeds at once with ``None``, as in azure-functions-durable."""
+
+    Over no tasks at all it succeeds at once with ``[]``, as Step Functions' Map and Workflows'
+    parallel for do (and as the translated targets must agree); azure-functions-durable
+    yields ``None`` there (its issue #513), which its generated code has to allow for."""
 
     def __init__(self, children: list[TaskBase]) -> None:
         super().__init__(children)
         self._done = 0
         if not self.children:
-            self._complete(True, None)  # as azure-functions-durable: an empty task_all is None
+            self._complete(True, [])
         else:
             for child in self.children:
                 if child.is_completed:

@@ -126,7 +126,9 @@ def interpreter(ctx: Any) -> Any:
 VALUES = st.one_of(st.integers(-5, 5), st.sampled_from(["a", "fail"]))
 STEPS = st.one_of(
     st.tuples(st.just("act"), VALUES),
-    st.tuples(st.just("all"), st.lists(VALUES, max_size=4)),
+    # not empty: for task_all([]) the Azure SDK yields None where we (and every translated
+    # target) yield [] -- a documented difference (azure-functions-durable issue #513)
+    st.tuples(st.just("all"), st.lists(VALUES, min_size=1, max_size=4)),
     st.tuples(st.just("any"), VALUES),
     st.tuples(st.just("timer"), st.integers(0, 5)),
     st.tuples(st.just("sub"), VALUES),

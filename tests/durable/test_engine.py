@@ -472,3 +472,46 @@ def test_expected_type_validates_plain_payloads(make: Callable[..., Engine]) -> 
     engine.post("event", iid, "approve", '{"id": "o-2", "quantity": 1}').result()
     assert engine.post("wait", iid).result(5) == "Completed"
     assert engine.store.instance(iid).output == '["Order","Receipt","Order"]'  # type: ignore[union-attr]
+
+
+def instant(ctx: Any) -> Any:
+    return ctx.get_input()
+    yield  # a generator that ends at its first step
+
+
+def test_pending_instances_that_end_at_once(make: Callable[..., Engine]) -> None:
+    engine = make(orchestrators={"instant": instant, "waits": waits}, max_orchestrations=1)
+    blocker = engine.start_new("waits", None, None).result(5)
+    starts = [engine.start_new("instant", None, str(n)) for n in range(1500)]
+    ids = [f.result(5) for f in starts]  # more than the recursion limit, all Pending
+    assert {engine.store.instance(i).status for i in ids} == {"Pending"}  # type: ignore[union-attr]
+    engine.post("event", blocker, "go", None).result(5)
+    assert {engine.post("wait", i).result(5) for i in ids} == {"Completed"}
+    outputs = [engine.store.instance(i).output for i in ids]  # type: ignore[union-attr]
+    assert outputs == [str(n) for n in range(1500)]
+
+
+def eager_loop(ctx: Any) -> Any:
+    n = ctx.get_input()
+    if n < 300:
+        ctx.continue_as_new(n + 1)
+        return None
+    return n
+    yield  # a generator that never waits
+
+
+def test_continue_as_new_without_waiting_runs_one_execution_per_turn(
+    make: Callable[..., Engine],
+) -> None:
+    assert run(make(orchestrators={"eager_loop": eager_loop}), "eager_loop", "0") == (
+        "Completed",
+        300,
+    )
+
+
+def empty_fan(ctx: Any) -> Any:
+    return (yield ctx.task_all([]))
+
+
+def test_task_all_of_nothing_is_an_empty_list(make: Callable[..., Engine]) -> None:
+    assert run(make(orchestrators={"empty_fan": empty_fan}), "empty_fan") == ("Completed", [])

@@ -1,4 +1,5 @@
-"""The app the crash test kills: timers, external events, entity calls and signals, fan-out.
+"""The app the crash test kills: continue_as_new, fan-out, timers, external events, entity
+calls and signals.
 
 Each activity appends "instance step" to ``$DURABLE_ACTIVITY_LOG`` so the test can count
 activities that ran more than once (at-least-once delivery across crashes)."""
@@ -28,9 +29,14 @@ def step_value(n: int, k: int) -> int:
 
 @app.orchestrator
 def crash_flow(ctx: Any) -> Any:
-    n = ctx.get_input()["n"]
+    state = ctx.get_input()
+    n = state["n"]
     me = ctx.instance_id
-    first = yield ctx.call_activity("step", [me, n, 0])
+    if "first" not in state:  # the first execution: one step, then continue as new
+        first = yield ctx.call_activity("step", [me, n, 0])
+        ctx.continue_as_new({"n": n, "first": first})
+        return None
+    first = state["first"]
     fanned = yield ctx.task_all([ctx.call_activity("step", [me, n, k]) for k in (1, 2, 3)])
     yield ctx.create_timer(ctx.current_utc_datetime + timedelta(milliseconds=200 + n % 7 * 50))
     event = yield ctx.wait_for_external_event("go")

@@ -1,0 +1,208 @@
+"""The durable client over the HTTP management API of a running host (admin key needed):
+for scripts, the CLI and tests, anywhere outside the host."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime
+from typing import Any
+
+from . import codec, errors
+from .entity_id import EntityId
+from .links import PREFIX, ClientBase, EntityStateResponse, PurgeHistoryResult
+from .status import DurableOrchestrationStatus, OrchestrationRuntimeStatus
+
+
+class HttpDurableClient(ClientBase):
+    """The same client over the HTTP management API of a running host (admin key needed)."""
+
+    def __init__(
+        self, base_url: str = "http://127.0.0.1:7071", key: str = "", hub: str = "faas"
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.key = key
+        self.hub = hub
+
+    def _code(self, instance_id: str) -> str:
+        return self.key
+
+    def _request(
+        self, method: str, path: str, body: Any = None, query: dict[str, str] | None = None
+    ) -> tuple[int, Any, dict[str, str]]:
+        params = dict(query or {})
+        url = f"{self.base_url}{PREFIX}{path}"
+        if params:
+            url += "?" + urllib.parse.urlencode(params)
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(url, data=data, method=method)
+        req.add_header("x-functions-key", self.key)
+        req.add_header("content-type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, _json(resp.read()), dict(resp.headers)
+        except urllib.error.HTTPError as exc:
+            return exc.code, _json(exc.read()), dict(exc.headers)
+        except OSError as exc:
+            raise errors.unreachable(self.base_url, str(exc)) from None
+
+    @staticmethod
+    def _raise(status: int, body: Any, instance_id: str) -> None:
+        if status == 404:
+            raise errors.not_found(instance_id)
+        if status == 410:
+            raise errors.not_running(instance_id, "finished", "change")
+        if status == 409:
+            raise errors.already_running(instance_id, "running")
+        if status >= 400:
+            message = body.get("message") if isinstance(body, dict) else body
+            raise RuntimeError(f"the durable host answered {status}: {message}")
+
+    def start_new(
+        self,
+        orchestration_function_name: str,
+        instance_id: str | None = None,
+        client_input: Any = None,
+        version: str | None = None,
+    ) -> str:
+        path = f"/orchestrators/{urllib.parse.quote(orchestration_function_name)}"
+        if instance_id:
+            path += f"/{urllib.parse.quote(instance_id, safe='')}"
+        status, body, _ = self._request("POST", path, codec.plain(codec.dumps(client_input)))
+        if status == 400 and isinstance(body, dict):
+            raise errors.unknown_orchestrator(orchestration_function_name, [])
+        self._raise(status, body, instance_id or "")
+        return str(body["id"])
+
+    def get_status(
+        self,
+        instance_id: str,
+        show_history: bool = False,
+        show_history_output: bool = False,
+        show_input: bool = True,
+    ) -> DurableOrchestrationStatus | None:
+        query = {
+            "showHistory": str(show_history).lower(),
+            "showHistoryOutput": str(show_history_output).lower(),
+            "showInput": str(show_input).lower(),
+        }
+        status, body, _ = self._request("GET", _inst(instance_id), query=query)
+        if status == 404:
+            return None
+        return DurableOrchestrationStatus.from_json(body)
+
+    def get_status_all(self) -> list[DurableOrchestrationStatus]:
+        return self.get_status_by()
+
+    def get_status_by(
+        self,
+        created_time_from: datetime | None = None,
+        created_time_to: datetime | None = None,
+        runtime_status: list[OrchestrationRuntimeStatus] | None = None,
+        instance_id_prefix: str | None = None,
+    ) -> list[DurableOrchestrationStatus]:
+        query: dict[str, str] = {}
+        if runtime_status:
+            query["runtimeStatus"] = ",".join(s.value for s in runtime_status)
+        if created_time_from is not None:
+            query["createdTimeFrom"] = created_time_from.isoformat()
+        if created_time_to is not None:
+            query["createdTimeTo"] = created_time_to.isoformat()
+        if instance_id_prefix:
+            query["instanceIdPrefix"] = instance_id_prefix
+        status, body, _ = self._request("GET", "/instances", query=query)
+        self._raise(status, body, "")
+        return [DurableOrchestrationStatus.from_json(item) for item in body]
+
+    def raise_event(
+        self,
+        instance_id: str,
+        event_name: str,
+        event_data: Any = None,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
+    ) -> None:
+        path = f"{_inst(instance_id)}/raiseEvent/{urllib.parse.quote(event_name)}"
+        status, body, _ = self._request("POST", path, codec.plain(codec.dumps(event_data)))
+        self._raise(status, body, instance_id)
+
+    def _control(self, action: str, instance_id: str, reason: str | None) -> None:
+        status, body, _ = self._request(
+            "POST", f"{_inst(instance_id)}/{action}", query={"reason": reason or ""}
+        )
+        self._raise(status, body, instance_id)
+
+    def terminate(self, instance_id: str, reason: str | None = None) -> None:
+        self._control("terminate", instance_id, reason)
+
+    def suspend(self, instance_id: str, reason: str | None = None) -> None:
+        self._control("suspend", instance_id, reason)
+
+    def resume(self, instance_id: str, reason: str | None = None) -> None:
+        self._control("resume", instance_id, reason)
+
+    def purge_instance_history(self, instance_id: str) -> PurgeHistoryResult:
+        status, body, _ = self._request("DELETE", _inst(instance_id))
+        if status == 404:
+            return PurgeHistoryResult(0)
+        self._raise(status, body, instance_id)
+        return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))
+
+    purge = purge_instance_history
+
+    def purge_instance_history_by(
+        self,
+        created_time_from: datetime | None = None,
+        created_time_to: datetime | None = None,
+        runtime_status: list[OrchestrationRuntimeStatus] | None = None,
+    ) -> PurgeHistoryResult:
+        """Purge every finished instance matching the filters."""
+        query: dict[str, str] = {}
+        if runtime_status:
+            query["runtimeStatus"] = ",".join(s.value for s in runtime_status)
+        if created_time_from is not None:
+            query["createdTimeFrom"] = created_time_from.isoformat()
+        if created_time_to is not None:
+            query["createdTimeTo"] = created_time_to.isoformat()
+        status, body, _ = self._request("DELETE", "/instances", query=query)
+        self._raise(status, body, "")
+        return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))
+
+    def signal_entity(
+        self,
+        entityId: EntityId,
+        operation_name: str,
+        operation_input: Any = None,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
+    ) -> None:
+        path = f"/entities/{urllib.parse.quote(entityId.name)}/{urllib.parse.quote(entityId.key)}"
+        status, body, _ = self._request(
+            "POST", path, codec.plain(codec.dumps(operation_input)), {"op": operation_name}
+        )
+        self._raise(status, body, str(entityId))
+
+    def read_entity_state(
+        self,
+        entityId: EntityId,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
+    ) -> EntityStateResponse:
+        path = f"/entities/{urllib.parse.quote(entityId.name)}/{urllib.parse.quote(entityId.key)}"
+        status, body, _ = self._request("GET", path)
+        if status == 404:
+            return EntityStateResponse(False)
+        return EntityStateResponse(True, body)
+
+
+def _inst(instance_id: str) -> str:
+    return f"/instances/{urllib.parse.quote(instance_id, safe='')}"
+
+
+def _json(raw: bytes) -> Any:
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return raw.decode("utf-8", "replace")
