@@ -74,9 +74,9 @@ def infer(workflow: ir.Workflow) -> dict[str, str | None]:
     for step in ir.walk(workflow.steps):
         if isinstance(step, ir.Assign):
             bind(step.target, step.value)
-        elif isinstance(step, ir.Task | ir.FanOut):  # task_all of nothing gives None
+        elif isinstance(step, ir.Task):
             bind(step.target, opaque)
-        elif isinstance(step, ir.Parallel):
+        elif isinstance(step, ir.FanOut | ir.Parallel):  # task_all of nothing gives []
             bind(step.target, "list")
         elif isinstance(step, ir.WaitEvent):
             bind(step.target, opaque)

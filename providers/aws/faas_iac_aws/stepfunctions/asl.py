@@ -37,8 +37,6 @@ def child_name(unique: str = "") -> str:
 #: continue_as_new keeps the instance: ``<instance>~<generation>``, so a client finds the chain.
 NEXT_GENERATION = ("{% ($p := $split($states.context.Execution.Name, \"~\"); $p[0] & \"~\" & "
                    "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}")
-#: ``task_all`` of no tasks gives None, as in azure-functions-durable (not an empty list).
-EMPTY_IS_NONE = "($r := $states.result; $count($r) = 0 ? null : $r)"
 #: Inline Map runs at most this many iterations at once; beyond it, Distributed mode.
 INLINE_MAP_LIMIT = 40
 
@@ -207,7 +205,7 @@ class Builder:
         state = self.states[name]
         self.catchers(state)
         if step.target:
-            block[step.target] = ir.Native(EMPTY_IS_NONE)
+            block[step.target] = ir.Native("$states.result", "list")
         return [Exit(state, "Next", block, state)]
 
     def _Parallel(self, step: ir.Parallel, exits: list[Exit]) -> list[Exit]:

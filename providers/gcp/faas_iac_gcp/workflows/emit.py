@@ -148,11 +148,7 @@ class Builder:
         loop: dict[str, Any] = {"value": var_name(step.var), "in": self.val(step.source)}
         parallel: dict[str, Any] = {}
         if step.target:
-            # a list of the right length, each element replaced by its result; None when
-            # there is nothing to do (azure-functions-durable's task_all([]) gives None)
-            self.assign(out, step.target, ir.IfExp(
-                ir.Compare("==", ir.Builtin("len", (step.source,)), ir.Const(0)),
-                ir.Const(None), step.source))
+            self.assign(out, step.target, step.source)  # a list of the right length
             loop["index"] = "__i"
             got = "__r" if step.call.kind == "orchestrator" else "__r.body"
             inner.append({self.name("keep"): {"assign": [
