@@ -89,6 +89,7 @@ SHOP_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] | N
 EXAMPLE_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] | None]] = [
     ("hello_sequence", None, [], None),
     ("backup_site", 25, [], None),
+    ("backup_site", 0, [], None),  # task_all([]) is [] here too, not Azure's bare None
     ("job_monitor", {"id": "job-1", "every_ms": 50, "done_after": 3}, [], None),
     ("verify_phone", {"phone": "+15550100", "timeout_s": 30},
      [("SmsChallengeResponse", _phone_code("+15550100"))], None),

@@ -73,9 +73,15 @@ def parse_failure(error: BaseException) -> TaskFailedError:
     return TaskFailedError(shown, error_type, message)
 
 
+#: Set on the task of a ``task_all`` of no tasks: Azure resolves it to None, every other target
+#: (the local engine, Step Functions, Workflows) to ``[]``; ``bridge`` gives the user ``[]``.
+EMPTY_ALL = "_faas_iac_empty_all"
+
+
 def bridge(user: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
     """Run the user's generator under Azure's executor, turning each failed task's exception
-    into ``TaskFailedError`` (type and message kept) before it reaches the user's code."""
+    into ``TaskFailedError`` (type and message kept) before it reaches the user's code, and a
+    ``task_all`` of no tasks into ``[]`` as on every other target."""
     value: Any = None
     error: BaseException | None = None
     while True:
@@ -88,6 +94,8 @@ def bridge(user: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
             value = yield task
         except Exception as exc:
             error = parse_failure(exc)
+        if value is None and getattr(task, EMPTY_ALL, False):
+            value = []
 
 
 def _native_entity(entity: Any) -> Any:
@@ -111,6 +119,13 @@ class OrchestrationContext:
         loop_input = {"kind": kind, "name": name, "input": input_, "retry": asdict(retry),
                       "instance_id": instance_id}
         return self._native.call_sub_orchestrator(RETRY_ORCHESTRATOR, loop_input)
+
+    def task_all(self, activities: Any) -> Any:
+        tasks = list(activities)
+        task = self._native.task_all(tasks)
+        if not tasks:
+            setattr(task, EMPTY_ALL, True)
+        return task
 
     def call_entity(self, entity_id: Any, operation_name: str, operation_input: Any = None) -> Any:
         return self._native.call_entity(_native_entity(entity_id), operation_name,
