@@ -22,6 +22,7 @@ import uvicorn
 from ..errors import FaasError
 from .asgi import DEFAULT_MAX_BODY
 from .host import Host
+from .protocol import CoalescingProtocol
 
 log = logging.getLogger("faas_iac.host")
 HOST = "127.0.0.1"
@@ -108,7 +109,7 @@ async def serve(
         host.app,
         host=HOST,
         port=port,
-        http="httptools",
+        http=CoalescingProtocol,
         loop="none",
         lifespan="off",
         log_config=None,
