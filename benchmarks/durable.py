@@ -23,10 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# benchmarks/ holds http.py, which would shadow the standard library's http package
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-from faas_iac.durable.engine import Engine, Registry  # noqa: E402
+from faas_iac.durable.engine import Engine, Registry
 
 
 def hop(x: int) -> int:

@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-# benchmarks/http.py would shadow the standard library's http: run from the repository root.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != REPO / "benchmarks"]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO))  # for tests.translate
 
 from faas_iac_aws.stepfunctions import default_names, to_asl  # noqa: E402
 from faas_iac_gcp.workflows import to_yaml  # noqa: E402

@@ -1,4 +1,4 @@
-"""The trivial JSON function of benchmarks/http.py, for `faas-iac dev`."""
+"""The trivial JSON function of benchmarks/http_serving.py, for `faas-iac dev`."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Both serve the same trivial JSON function (benchmarks/hello/) on 127.0.0.1 and a
 the same load generator: wrk when it is installed, else a Python keep-alive client. Prints
 req/s, p50/p99 latency, the ratio, and each server's time from process start to first 200.
 
-    python benchmarks/http.py [--duration 10] [--connections 32]
+    python benchmarks/http_serving.py [--duration 10] [--connections 32]
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def first_200(port: int, path: str, proc: subprocess.Popen[bytes], started: floa
     while time.perf_counter() - started < 30:
         if proc.poll() is not None:
             raise SystemExit(f"server exited with {proc.returncode}")
-        try:  # a raw request: this file is named http.py, so `import http` would find itself
+        try:  # a raw request: no client library's start-up in the timing
             with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
                 s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
                 if s.recv(64).startswith(b"HTTP/1.1 200"):
