@@ -31,6 +31,9 @@ log = logging.getLogger("faas_iac.host")
 DURABLE_PREFIX = "/runtime/webhooks/durabletask"
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
 _JSON = (b"content-type", b"application/json")
+#: What ``to_response`` does to a dict or list (``json.dumps`` with these options), without
+#: building an encoder and an ``HttpResponse`` per request.
+_ENCODE = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 class BodyTooLarge(Exception):
@@ -80,7 +83,8 @@ async def read_body(receive: Receive, limit: int) -> bytes:
 
 
 def headers_of(scope: Scope) -> dict[str, str]:
-    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    """The request headers (ASGI gives the names in lower case)."""
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
 
 
 def query_of(scope: Scope) -> dict[str, str]:
@@ -136,9 +140,12 @@ class HostApp:
             return
         length = headers.get("content-length")
         try:
-            if length is not None and int(length) > self.max_body:
+            if length is None and "transfer-encoding" not in headers:
+                body = b""  # HTTP/1.1: no length and no chunks is no body; nothing to await
+            elif int(length or 0) > self.max_body:
                 raise BodyTooLarge()
-            body = await read_body(receive, self.max_body)
+            else:
+                body = await read_body(receive, self.max_body)
         except BodyTooLarge:
             await send_json(send, 413, {"error": f"the body is larger than {self.max_body} bytes"})
             return
@@ -149,19 +156,26 @@ class HostApp:
             await send_json(send, 501, {"error": f"{fn.name} is written for {fn.runtime}, which "
                                         "runs only on the cloud targets, not locally"})
             return
-        request = HttpRequest(method, path, headers, query, found.params, body)
+        request = HttpRequest(method, path, headers, query, found.params or {}, body)
         await self.invoke(route.invoker, request, send)
 
     async def invoke(self, invoker: Invoker, request: HttpRequest, send: Send) -> None:
         invocation = new_invocation_id()
         inv_header = (b"x-invocation-id", invocation.encode())
         try:
-            response = to_response(await invoker.call(request, invocation))
-            if not isinstance(response.status, int) or not 100 <= response.status <= 599:
-                raise TypeError(f"an HTTP handler returned status {response.status!r}")
-            body = response.body_bytes
-            headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
-                       for k, v in response.headers.items() if k.lower() != "content-length"]
+            result = await invoker.call(request, invocation)
+            if type(result) is dict or type(result) is list:  # the common case, made short
+                status, body, headers = 200, _ENCODE(result).encode(), [_JSON]
+            else:
+                response = to_response(result)
+                status = response.status
+                if not isinstance(status, int) or not 100 <= status <= 599:
+                    raise TypeError(f"an HTTP handler returned status {status!r}")
+                body = response.body_bytes
+                headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
+                           for k, v in response.headers.items() if k.lower() != "content-length"]
+                if not any(k == b"content-type" for k, _ in headers):
+                    headers.append((b"content-type", response.content_type.encode("latin-1")))
         except Exception as exc:
             status, message, code = _failure(exc, invoker)
             extra = {"function": invoker.fn.name, "invocation_id": invocation, "code": code,
@@ -172,14 +186,11 @@ class HostApp:
             await send_json(send, status, {"error": message, "invocation_id": invocation},
                             [inv_header])
             return
-        if not any(k == b"content-type" for k, _ in headers):
-            headers.append((b"content-type", response.content_type.encode("latin-1")))
         headers += [(b"content-length", str(len(body)).encode()), inv_header]
-        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         if request.method == "HEAD":
             body = b""
         await send({"type": "http.response.body", "body": body})
-
 
 def _failure(exc: Exception, invoker: Invoker) -> tuple[int, str, str]:
     if isinstance(exc, BadRequestBody):

@@ -29,7 +29,7 @@ class _Held:
         self.chunks.append(data)
 
     def flush(self) -> None:
-        if self.chunks:
+        if self.chunks and not self.real.is_closing():
             data = self.chunks[0] if len(self.chunks) == 1 else b"".join(self.chunks)
             self.chunks.clear()
             self.real.write(data)
@@ -43,37 +43,37 @@ class _Held:
 
 
 class _CoalescingCycle(RequestResponseCycle):
-    """One request of uvicorn's, whose ``send`` holds the head for the first body part."""
+    """One request of uvicorn's: from the head until the first body part, its transport is a
+    :class:`_Held` (so a close in between, by uvicorn or the app, still sends the head)."""
 
     _held: _Held | None = None
 
+    def _release(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            self.transport = held.real
+            held.flush()
+
     async def send(self, message: Any) -> None:
-        held = self._held
-        if held is None:
+        if self._held is None:
             if self.response_started or message["type"] != "http.response.start":
                 await super().send(message)
                 return
-            held = self._held = _Held(self.transport)
-        self.transport = held  # type: ignore[assignment]
+            self._held = _Held(self.transport)
+            self.transport = self._held  # type: ignore[assignment]
         try:
             await super().send(message)
         except BaseException:
-            self._held = None
-            held.flush()
+            self._release()
             raise
-        finally:
-            self.transport = held.real
         if message["type"] != "http.response.start":
-            self._held = None
-            held.flush()
+            self._release()
 
     async def run_asgi(self, app: Any) -> None:
         try:
             await super().run_asgi(app)
         finally:
-            held, self._held = self._held, None
-            if held is not None and not held.real.is_closing():
-                held.flush()  # the app sent a head and no body: the head still goes out
+            self._release()  # a head the app never followed with a body still goes out
 
 
 class CoalescingProtocol(HttpToolsProtocol):

@@ -42,12 +42,22 @@ class Router(Generic[T]):
             else:
                 self._static.setdefault("/" + "/".join(route.segments), []).append(route)
         self._dynamic.sort(key=lambda r: -sum(not s.startswith("{") for s in r.segments))
+        # The answer for each literal path and method, computed once (a Match is frozen; its
+        # empty params are never handed out: callers copy them).
+        self._answers: dict[tuple[str, str], Match[T]] = {}
+        for key, found in self._static.items():
+            for route in reversed(found):  # the first route that takes a method wins
+                for method in route.methods | ({"HEAD"} if "GET" in route.methods else set()):
+                    self._answers[key, method] = Match(route.target)
 
     def match(self, path: str, method: str) -> Match[T]:
         """The route for ``path`` and ``method``; ``target`` is None when nothing matches
         (``allowed`` then lists the methods of routes that match the path, for a 405)."""
-        allowed: set[str] = set()
         key = path.rstrip("/") or "/"
+        answer = self._answers.get((key, method))
+        if answer is not None:
+            return answer
+        allowed: set[str] = set()
         for route in self._static.get(key, ()):
             if method in route.methods or (method == "HEAD" and "GET" in route.methods):
                 return Match(route.target)

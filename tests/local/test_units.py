@@ -140,3 +140,18 @@ def test_every_local_host_code_is_listed() -> None:
     used = {c for path in sources for c in re.findall(r"FIAC\d{3}", path.read_text())}
     assert {c for c in used if c.startswith("FIAC8")} >= {"FIAC801", "FIAC816"}
     assert used <= set(CODES), sorted(used - set(CODES))
+
+
+def test_routes_literal_answers_are_precomputed_alike() -> None:
+    r = Router([
+        ("/a", ["GET"], "get-a"),
+        ("/a", ["GET", "POST"], "second"),
+        ("/b", ["POST"], "post-b"),
+    ])
+    assert r.match("/a", "GET").target == "get-a"  # the first route that takes it wins
+    assert r.match("/a/", "HEAD").target == "get-a"
+    assert r.match("/a", "POST").target == "second"
+    assert r.match("/b", "HEAD").target is None and r.match("/b", "HEAD").allowed == {"POST"}
+    m = r.match("/a", "PUT")
+    assert m.target is None and m.allowed == {"GET", "POST"}
+    assert r.match("/a", "GET").params == {}
