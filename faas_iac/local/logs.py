@@ -18,6 +18,8 @@ from typing import Any, TextIO
 _EXTRA = ("invocation_id", "function", "trigger", "status", "duration_ms", "code", "delivery")
 _lock = threading.Lock()
 _secrets: set[str] = set()
+#: ``json.dumps(line, default=str)``, without building an encoder per line.
+_ENCODE = json.JSONEncoder(default=str).encode
 
 
 def redact(values: Iterable[str]) -> None:
@@ -27,7 +29,7 @@ def redact(values: Iterable[str]) -> None:
 
 
 def _scrub(text: str) -> str:
-    for value in _secrets:
+    for value in tuple(_secrets):
         if value in text:
             text = text.replace(value, "***")
     return text
@@ -47,7 +49,7 @@ class JsonFormatter(logging.Formatter):
                 line[key] = value
         if record.exc_info and record.exc_info[0] is not None:
             line["error"] = self.formatException(record.exc_info)
-        return _scrub(json.dumps(line, default=str))
+        return _scrub(_ENCODE(line))
 
 
 def setup(level: str = "info", stream: TextIO | None = None) -> None:
