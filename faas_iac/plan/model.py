@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..errors import FaasError
 from ..jsonfmt import stable_json
@@ -35,6 +35,12 @@ class PlanResource(Frozen):
     properties: dict[str, Any] = Field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
     artifact: str | None = None
+
+    @field_validator("depends_on")
+    @classmethod
+    def _sorted(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Sorted and without repeats, so equal dependencies always serialise alike."""
+        return tuple(sorted(set(value)))
 
 
 class Plan(Frozen):
@@ -82,8 +88,7 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
     result: list[PlanResource] = []
     while ready:
         _, name = heapq.heappop(ready)
-        res = by_name[name]
-        result.append(res.model_copy(update={"depends_on": tuple(sorted(res.depends_on))}))
+        result.append(by_name[name])
         for user in users[name]:
             waiting[user].discard(name)
             if not waiting[user]:
