@@ -88,7 +88,11 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
     result: list[PlanResource] = []
     while ready:
         _, name = heapq.heappop(ready)
-        result.append(by_name[name])
+        res = by_name[name]
+        wanted = tuple(sorted(set(res.depends_on)))  # model_copy(update=) skips the validator
+        result.append(
+            res if wanted == res.depends_on else res.model_copy(update={"depends_on": wanted})
+        )
         for user in users[name]:
             waiting[user].discard(name)
             if not waiting[user]:
