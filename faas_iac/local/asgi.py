@@ -34,7 +34,7 @@ _JSON = (b"content-type", b"application/json")
 
 
 class BodyTooLarge(Exception):
-    pass
+    """The request body is over the host's ``--max-body`` limit (answered with 413)."""
 
 
 @dataclass(frozen=True)
