@@ -22,7 +22,7 @@ $(NODE_STAMP): package.json
 
 install: $(STAMP) $(NODE_STAMP)
 
-dev: install
+dev: $(STAMP)
 	$(BIN)/faas-iac dev $(APP)
 
 lint: install

@@ -16,6 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from faas_iac.errors import FaasError
 from faas_iac.loader import load_app
 from faas_iac.model import build_model
 from faas_iac.plan import compile_app
@@ -24,7 +25,7 @@ KINDS = (
     '@app.http("/items{i}/{{id}}", methods=["GET"], reads=["table:items"])\n'
     "def f{i}(req, ctx): ...\n",
     '@app.queue("jobs{q}", batch_size=10, writes=["bucket:files"])\ndef f{i}(msg, ctx): ...\n',
-    '@app.schedule("0 */5 * * * *", tz="Europe/Paris")\ndef f{i}(timer, ctx): ...\n',
+    '@app.schedule("0 */5 * * * *")\ndef f{i}(timer, ctx): ...\n',
     '@app.topic("events{q}", filter={{"kind": ["a"]}})\ndef f{i}(msg, ctx): ...\n',
 )
 
@@ -92,4 +93,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except FaasError as exc:  # a target that cannot express the generated app says why
+        sys.exit(exc.render())

@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal, TypedDict, TypeVar, Unpack, overload
+from typing import Any, Literal, NamedTuple, TypedDict, TypeVar, Unpack, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 ResourceKind = Literal["queue", "topic", "bucket", "table", "secret", "bus", "stream"]
 
 
-@dataclass(frozen=True)
-class SourceLocation:
+class SourceLocation(NamedTuple):
     """Where a declaration was written: the file and line of its decorator or call."""
 
     file: str
@@ -36,8 +34,7 @@ def _caller(depth: int = 2) -> SourceLocation:
     return SourceLocation(frame.f_code.co_filename, frame.f_lineno)
 
 
-@dataclass(frozen=True)
-class ResourceSpec:
+class ResourceSpec(NamedTuple):
     """A declared resource (queue, topic, bucket, table, secret, event bus, stream), unvalidated."""
 
     kind: ResourceKind
@@ -115,8 +112,7 @@ class FunctionOptions(TypedDict, total=False):
     error_alert: bool
 
 
-@dataclass(frozen=True)
-class FunctionSpec:
+class FunctionSpec(NamedTuple):
     """One recorded function: its trigger, its options and its handler, not yet validated."""
 
     name: str
@@ -128,8 +124,7 @@ class FunctionSpec:
     external: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True)
-class BlueprintUse:
+class BlueprintUse(NamedTuple):
     blueprint: Blueprint
     prefix: str
     location: SourceLocation

@@ -14,8 +14,7 @@ Standard library only.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
@@ -120,8 +119,7 @@ CODES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One problem: a code, what is wrong, where (file:line and field path), and the fix."""
 
     code: str

@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import time
 import urllib.parse
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,15 +74,17 @@ def base_url_of(request: HttpRequest | None, default: str) -> str:
     return f"{scheme}://{host}"
 
 
-class ClientBase:
+class ClientBase(ABC):
     """What both clients share: the check-status responses built from management links."""
 
     base_url: str
     hub: str
 
+    @abstractmethod
     def _code(self, instance_id: str) -> str:
-        raise NotImplementedError  # pragma: no cover - both subclasses define it
+        """The code that opens this one instance's management links."""
 
+    @abstractmethod
     def get_status(
         self,
         instance_id: str,
@@ -89,7 +92,7 @@ class ClientBase:
         show_history_output: bool = False,
         show_input: bool = True,
     ) -> DurableOrchestrationStatus | None:
-        raise NotImplementedError  # pragma: no cover - both subclasses define it
+        """The instance's status, or None if there is no such instance."""
 
     def create_http_management_payload(self, instance_id: str) -> dict[str, str]:
         return management_links(self.base_url, instance_id, self._code(instance_id), self.hub)

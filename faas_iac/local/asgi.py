@@ -37,7 +37,7 @@ _ENCODE = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 class BodyTooLarge(Exception):
-    pass
+    """The request body is over the host's ``--max-body`` limit (answered with 413)."""
 
 
 @dataclass(frozen=True)

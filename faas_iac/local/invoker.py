@@ -30,7 +30,7 @@ class HandlerTimeout(Exception):
 
 
 class _Expired(TimeoutError):
-    pass
+    """Raised inside a handler's worker when its deadline has passed."""
 
 
 def _expire(fut: asyncio.Future[Any]) -> None:

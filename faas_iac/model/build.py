@@ -8,6 +8,7 @@ network, or writes a file.
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import os
 import re
@@ -65,6 +66,7 @@ def _field_name(loc: list[str]) -> str:
     return name
 
 
+@functools.lru_cache(maxsize=1024)
 def relative(path: str, root: Path | None) -> str:
     """``path`` relative to ``root`` (or the working directory), with forward slashes."""
     for base in (root, Path.cwd()):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from ..errors import FaasError
 from ..jsonfmt import stable_json
@@ -35,6 +35,12 @@ class PlanResource(Frozen):
     properties: dict[str, Any] = Field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
     artifact: str | None = None
+
+    @field_validator("depends_on")
+    @classmethod
+    def _sorted(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        """Sorted and without repeats, so equal dependencies always serialise alike."""
+        return tuple(sorted(set(value)))
 
 
 class Plan(Frozen):
@@ -83,7 +89,10 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
     while ready:
         _, name = heapq.heappop(ready)
         res = by_name[name]
-        result.append(res.model_copy(update={"depends_on": tuple(sorted(res.depends_on))}))
+        wanted = tuple(sorted(set(res.depends_on)))  # model_copy(update=) skips the validator
+        result.append(
+            res if wanted == res.depends_on else res.model_copy(update={"depends_on": wanted})
+        )
         for user in users[name]:
             waiting[user].discard(name)
             if not waiting[user]:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class RetryOptions:
+class _RetryFields(NamedTuple):
+    first_retry_interval_in_milliseconds: int
+    max_number_of_attempts: int
+    backoff_coefficient: float = 1.0
+    max_retry_interval_in_milliseconds: int | None = None
+    retry_timeout_in_milliseconds: int | None = None
+
+
+class RetryOptions(_RetryFields):
     """Retry policy for ``call_activity_with_retry`` / ``call_sub_orchestrator_with_retry``.
 
     The first two arguments are those of Azure Durable Functions' ``RetryOptions``;
@@ -15,19 +22,30 @@ class RetryOptions:
     ``max_number_of_attempts`` counts the first try.
     """
 
-    first_retry_interval_in_milliseconds: int
-    max_number_of_attempts: int
-    backoff_coefficient: float = 1.0
-    max_retry_interval_in_milliseconds: int | None = None
-    retry_timeout_in_milliseconds: int | None = None
+    __slots__ = ()
 
-    def __post_init__(self) -> None:
-        if self.first_retry_interval_in_milliseconds <= 0:
+    def __new__(
+        cls,
+        first_retry_interval_in_milliseconds: int,
+        max_number_of_attempts: int,
+        backoff_coefficient: float = 1.0,
+        max_retry_interval_in_milliseconds: int | None = None,
+        retry_timeout_in_milliseconds: int | None = None,
+    ) -> RetryOptions:
+        if first_retry_interval_in_milliseconds <= 0:
             raise ValueError("first_retry_interval_in_milliseconds must be greater than 0")
-        if self.max_number_of_attempts < 1:
+        if max_number_of_attempts < 1:
             raise ValueError("max_number_of_attempts must be at least 1")
-        if self.backoff_coefficient < 1.0:
+        if backoff_coefficient < 1.0:
             raise ValueError("backoff_coefficient must be at least 1.0")
+        return super().__new__(
+            cls,
+            first_retry_interval_in_milliseconds,
+            max_number_of_attempts,
+            backoff_coefficient,
+            max_retry_interval_in_milliseconds,
+            retry_timeout_in_milliseconds,
+        )
 
     def to_json(self) -> dict[str, int | float]:
         """The retry options as the Durable Functions extension reads them (camelCase)."""

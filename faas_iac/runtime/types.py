@@ -12,13 +12,18 @@ Each target's adapter turns its native events into these and the results back.
 
 from __future__ import annotations
 
-import json
-import logging
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    import logging
+    from datetime import datetime
+
+# Records are NamedTuples and the json / logging / datetime modules load on first use: a
+# function's cold start pays only for what it touches (dataclasses alone import ``inspect``).
+_EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
 def _to_bytes(body: Any) -> bytes:
@@ -28,22 +33,29 @@ def _to_bytes(body: Any) -> bytes:
         return body
     if isinstance(body, str):
         return body.encode()
+    import json
+
     return json.dumps(body, separators=(",", ":"), default=str).encode()
+
+
+def _loads(data: bytes) -> Any:
+    import json
+
+    return json.loads(data or b"null")
 
 
 class BadRequestBody(ValueError):
     """The request body is not what the handler asked for (not JSON): a client error, 400."""
 
 
-@dataclass(frozen=True)
-class HttpRequest:
+class HttpRequest(NamedTuple):
     """An HTTP request. Header names are lower-case; ``route_params`` come from ``{name}``."""
 
     method: str
     path: str
-    headers: Mapping[str, str] = field(default_factory=dict)
-    query: Mapping[str, str] = field(default_factory=dict)
-    route_params: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = _EMPTY
+    query: Mapping[str, str] = _EMPTY
+    route_params: Mapping[str, str] = _EMPTY
     body: bytes = b""
 
     def header(self, name: str, default: str | None = None) -> str | None:
@@ -56,18 +68,17 @@ class HttpRequest:
         """The body parsed as JSON; raises :class:`BadRequestBody` (a ``ValueError``) if it is
         not JSON, which the hosts answer with 400."""
         try:
-            return json.loads(self.body or b"null")
+            return _loads(self.body)
         except ValueError as exc:
             raise BadRequestBody(str(exc)) from None
 
 
-@dataclass(frozen=True)
-class HttpResponse:
+class HttpResponse(NamedTuple):
     """An HTTP response. ``body`` may be bytes, text, or any JSON-serialisable value."""
 
     body: Any = b""
     status: int = 200
-    headers: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = _EMPTY
 
     @classmethod
     def json(
@@ -108,13 +119,12 @@ def to_response(result: Any) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
     """A queue, topic or stream message. ``delivery_count`` starts at 1."""
 
     id: str
     body: bytes
-    attributes: Mapping[str, str] = field(default_factory=dict)
+    attributes: Mapping[str, str] = _EMPTY
     delivery_count: int = 1
     source: str = ""
     partition_key: str | None = None
@@ -125,11 +135,10 @@ class Message:
         return self.body.decode("utf-8", errors="replace")
 
     def json(self) -> Any:
-        return json.loads(self.body or b"null")
+        return _loads(self.body)
 
 
-@dataclass(frozen=True)
-class CloudEvent:
+class CloudEvent(NamedTuple):
     """A CloudEvents-style envelope for storage, table-change and event-bus events.
 
     ``type`` is ``object.created`` / ``object.deleted`` (storage, ``subject`` is the key),
@@ -144,8 +153,7 @@ class CloudEvent:
     time: datetime | None = None
 
 
-@dataclass(frozen=True)
-class TimerInfo:
+class TimerInfo(NamedTuple):
     scheduled_time: datetime
     past_due: bool = False
     last_fire: datetime | None = None
@@ -173,8 +181,7 @@ class BindingDenied(PermissionError):
     """A function used a resource it did not declare (``reads=`` / ``writes=``)."""
 
 
-@dataclass(frozen=True)
-class BucketClient:
+class BucketClient(NamedTuple):
     ctx: Context
     name: str
 
@@ -195,8 +202,7 @@ class BucketClient:
         return self.ctx.bindings.list_objects(self.name, prefix)
 
 
-@dataclass(frozen=True)
-class TableClient:
+class TableClient(NamedTuple):
     ctx: Context
     name: str
 
@@ -213,22 +219,49 @@ class TableClient:
         self.ctx.bindings.table_delete(self.name, key)
 
 
-@dataclass
 class Context:
     """One invocation: its id, function, deadline, logger and output bindings.
 
     ``allowed`` maps ``"kind:name"`` to the access the function declared (``read``, ``write``
     or ``readwrite``); using anything else raises :class:`BindingDenied`, on every target."""
 
-    invocation_id: str
-    function_name: str
-    bindings: Bindings
-    allowed: Mapping[str, str] = field(default_factory=dict)
-    deadline: float = 0.0
-    logger: logging.Logger | logging.LoggerAdapter[logging.Logger] = field(
-        default_factory=lambda: logging.getLogger("faas_iac.function")
-    )
-    durable: Any = None
+    __slots__ = (
+        "_logger", "allowed", "bindings", "deadline", "durable", "function_name", "invocation_id",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        invocation_id: str,
+        function_name: str,
+        bindings: Bindings,
+        allowed: Mapping[str, str] = _EMPTY,
+        deadline: float = 0.0,
+        logger: logging.Logger | logging.LoggerAdapter[logging.Logger] | None = None,
+        durable: Any = None,
+    ) -> None:
+        self.invocation_id = invocation_id
+        self.function_name = function_name
+        self.bindings = bindings
+        self.allowed = allowed
+        self.deadline = deadline
+        self._logger = logger
+        self.durable = durable
+
+    @property
+    def logger(self) -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+        """The invocation's logger (``logging`` loads when a handler first logs)."""
+        if self._logger is None:
+            import logging
+
+            self._logger = logging.getLogger("faas_iac.function")
+        return self._logger
+
+    @logger.setter
+    def logger(self, value: logging.Logger | logging.LoggerAdapter[logging.Logger]) -> None:
+        self._logger = value
+
+    def __repr__(self) -> str:
+        return f"Context(invocation_id={self.invocation_id!r}, function={self.function_name!r})"
 
     def check(self, kind: str, name: str, access: str) -> None:
         granted = self.allowed.get(f"{kind}:{name}", "")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import logging
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -21,7 +20,13 @@ from faas_iac.runtime.types import Bindings, Context, to_response
 
 from . import events
 
-LOG = logging.getLogger("faas_iac.aws")
+
+def _log_exception(message: str, *args: Any) -> None:
+    """Log with the traceback; ``logging`` is imported only when something fails."""
+    import logging
+
+    logging.getLogger("faas_iac.aws").exception(message, *args)
+
 Handler = Callable[..., Any]
 
 
@@ -128,7 +133,7 @@ def _http(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
     try:
         response = to_response(_call(target, request, ctx))
     except Exception:
-        LOG.exception("%s failed on %s %s", target.name, request.method, request.path)
+        _log_exception("%s failed on %s %s", target.name, request.method, request.path)
         return {
             "statusCode": 500,
             "headers": {"content-type": "application/json"},
@@ -153,7 +158,7 @@ def _batch(
         try:
             _call(target, convert(record), ctx)
         except Exception:
-            LOG.exception("%s failed on record %s", target.name, ident(record))
+            _log_exception("%s failed on record %s", target.name, ident(record))
             if ordered:
                 failures += [{"itemIdentifier": ident(r)} for r in records[i:]]
                 break

@@ -7,16 +7,20 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_iac.runtime.types import CloudEvent, HttpRequest, HttpResponse, Message, TimerInfo
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 
 
 def _time(value: Any) -> datetime | None:
     """Epoch seconds or milliseconds, or ISO-8601 text, as an aware datetime."""
+    from datetime import UTC, datetime  # not on the HTTP path: imported when first needed
+
     if value is None or value == "":
         return None
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
@@ -220,5 +224,7 @@ def bus_event(event: Mapping[str, Any]) -> CloudEvent:
 
 def timer(event: Mapping[str, Any]) -> TimerInfo:
     """EventBridge Scheduler's input (``scheduled_time``) or a scheduled rule's event (``time``)."""
+    from datetime import UTC, datetime
+
     when = _time(event.get("scheduled_time") or event.get("time")) or datetime.now(UTC)
     return TimerInfo(scheduled_time=when, past_due=False)

@@ -17,7 +17,6 @@ import json
 import re
 import time
 from collections.abc import Coroutine, Generator
-from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -116,7 +115,7 @@ class OrchestrationContext:
 
     def _retry(self, kind: str, name: str, retry: Any, input_: Any,
                instance_id: str | None) -> Any:
-        loop_input = {"kind": kind, "name": name, "input": input_, "retry": asdict(retry),
+        loop_input = {"kind": kind, "name": name, "input": input_, "retry": retry._asdict(),
                       "instance_id": instance_id}
         return self._native.call_sub_orchestrator(RETRY_ORCHESTRATOR, loop_input)
 
