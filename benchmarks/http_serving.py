@@ -56,7 +56,7 @@ def first_200(port: int, path: str, proc: subprocess.Popen[bytes], started: floa
                 if s.recv(64).startswith(b"HTTP/1.1 200"):
                     return time.perf_counter() - started
         except OSError:
-            pass
+            pass  # not listening yet: poll again
         time.sleep(0.002)
     raise SystemExit("server did not answer within 30 s")
 

@@ -89,7 +89,7 @@ def http_response(response: HttpResponse) -> dict[str, Any]:
                 "isBase64Encoded": False,
             }
         except UnicodeDecodeError:
-            pass
+            pass  # not text: sent base64-encoded below
     return {
         "statusCode": response.status,
         "headers": headers,
