@@ -119,6 +119,16 @@ CODES: dict[str, str] = {
 }
 
 
+def shown_path(path: str) -> str:
+    """A file as diagnostics show it: relative to the working directory when inside it."""
+    from pathlib import Path
+
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
 class Diagnostic(NamedTuple):
     """One problem: a code, what is wrong, where (file:line and field path), and the fix."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ._app import App
-from .errors import FaasError
+from .errors import FaasError, shown_path
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,6 @@ class LoadedApp:
     module: str
 
 
-def _shown(path: str) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
 
 
 def _user_frame(exc: BaseException, root: Path) -> str:
@@ -41,7 +36,7 @@ def _user_frame(exc: BaseException, root: Path) -> str:
             Path(frame.filename).resolve().relative_to(root.resolve())
         except ValueError:
             continue
-        return f"{_shown(frame.filename)}:{frame.lineno}"
+        return f"{shown_path(frame.filename)}:{frame.lineno}"
     return ""
 
 
@@ -62,7 +57,7 @@ def _import(name: str, path: Path | None, root: Path) -> ModuleType:
             "FIAC001",
             f"syntax error: {exc.msg}",
             fix="correct the Python syntax at that line",
-            location=f"{_shown(exc.filename or '?')}:{exc.lineno}",
+            location=f"{shown_path(exc.filename or '?')}:{exc.lineno}",
         ) from None
     except ModuleNotFoundError as exc:
         if path is None and exc.name and name.startswith(exc.name):

@@ -98,6 +98,10 @@ def _value(text: str) -> Any:
         return text
 
 
+def _message(data: str, attr: tuple[str, ...]) -> bytes:
+    return json.dumps({"body": _value(data), "attributes": _attrs(attr)}).encode()
+
+
 def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
     bad = [p for p in pairs if "=" not in p]
     if bad:
@@ -120,8 +124,7 @@ ATTR = click.option("--attr", "-a", multiple=True, help="A message attribute, na
 @STATE
 def send(app: str, queue: str, data: str, attr: tuple[str, ...], state_dir: Path) -> None:
     """Send one message to QUEUE of the running host."""
-    body = json.dumps({"body": _value(data), "attributes": _attrs(attr)}).encode()
-    _echo(_admin(state_dir, "POST", f"/queues/{queue}", body))
+    _echo(_admin(state_dir, "POST", f"/queues/{queue}", _message(data, attr)))
 
 
 @click.command()
@@ -132,8 +135,7 @@ def send(app: str, queue: str, data: str, attr: tuple[str, ...], state_dir: Path
 @STATE
 def publish(app: str, topic: str, data: str, attr: tuple[str, ...], state_dir: Path) -> None:
     """Publish one message to TOPIC of the running host."""
-    body = json.dumps({"body": _value(data), "attributes": _attrs(attr)}).encode()
-    _echo(_admin(state_dir, "POST", f"/topics/{topic}", body))
+    _echo(_admin(state_dir, "POST", f"/topics/{topic}", _message(data, attr)))
 
 
 @click.command()

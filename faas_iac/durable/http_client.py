@@ -16,6 +16,24 @@ from .links import PREFIX, ClientBase, EntityStateResponse, PurgeHistoryResult
 from .status import DurableOrchestrationStatus, OrchestrationRuntimeStatus
 
 
+def _filters(
+    created_time_from: datetime | None,
+    created_time_to: datetime | None,
+    runtime_status: list[OrchestrationRuntimeStatus] | None,
+    instance_id_prefix: str | None,
+) -> dict[str, str]:
+    """Instance filters as the management API's query parameters."""
+    query: dict[str, str] = {}
+    if runtime_status:
+        query["runtimeStatus"] = ",".join(s.value for s in runtime_status)
+    if created_time_from is not None:
+        query["createdTimeFrom"] = created_time_from.isoformat()
+    if created_time_to is not None:
+        query["createdTimeTo"] = created_time_to.isoformat()
+    if instance_id_prefix:
+        query["instanceIdPrefix"] = instance_id_prefix
+    return query
+
 class HttpDurableClient(ClientBase):
     """The same client over the HTTP management API of a running host (admin key needed)."""
 
@@ -103,15 +121,7 @@ class HttpDurableClient(ClientBase):
         runtime_status: list[OrchestrationRuntimeStatus] | None = None,
         instance_id_prefix: str | None = None,
     ) -> list[DurableOrchestrationStatus]:
-        query: dict[str, str] = {}
-        if runtime_status:
-            query["runtimeStatus"] = ",".join(s.value for s in runtime_status)
-        if created_time_from is not None:
-            query["createdTimeFrom"] = created_time_from.isoformat()
-        if created_time_to is not None:
-            query["createdTimeTo"] = created_time_to.isoformat()
-        if instance_id_prefix:
-            query["instanceIdPrefix"] = instance_id_prefix
+        query = _filters(created_time_from, created_time_to, runtime_status, instance_id_prefix)
         status, body, _ = self._request("GET", "/instances", query=query)
         self._raise(status, body, "")
         return [DurableOrchestrationStatus.from_json(item) for item in body]
@@ -159,13 +169,7 @@ class HttpDurableClient(ClientBase):
         runtime_status: list[OrchestrationRuntimeStatus] | None = None,
     ) -> PurgeHistoryResult:
         """Purge every finished instance matching the filters."""
-        query: dict[str, str] = {}
-        if runtime_status:
-            query["runtimeStatus"] = ",".join(s.value for s in runtime_status)
-        if created_time_from is not None:
-            query["createdTimeFrom"] = created_time_from.isoformat()
-        if created_time_to is not None:
-            query["createdTimeTo"] = created_time_to.isoformat()
+        query = _filters(created_time_from, created_time_to, runtime_status, None)
         status, body, _ = self._request("DELETE", "/instances", query=query)
         self._raise(status, body, "")
         return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))

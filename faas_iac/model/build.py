@@ -10,7 +10,6 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .._app import App, FunctionSpec, ResourceSpec, SourceLocation
-from ..errors import Diagnostic, ValidationFailed
+from ..errors import Diagnostic, ValidationFailed, shown_path
 from ..schedule import ScheduleError, parse_schedule
 from .app import AppModel
 from .durable import DurableSettings
@@ -85,12 +84,7 @@ class _Collector:
     problems: list[Diagnostic] = field(default_factory=list)
 
     def where(self, loc: SourceLocation) -> str:
-        shown = os.path.relpath(loc.file) if os.path.isabs(loc.file) else loc.file
-        try:
-            shown = Path(loc.file).resolve().relative_to(Path.cwd().resolve()).as_posix()
-        except ValueError:
-            shown = Path(loc.file).as_posix() if not os.path.isabs(loc.file) else shown
-        return f"{shown}:{loc.line}"
+        return f"{shown_path(loc.file)}:{loc.line}"
 
     def add(self, code: str, message: str, fix: str, loc: SourceLocation | None, path: str) -> None:
         where = self.where(loc) if loc else ""

@@ -180,12 +180,7 @@ class Renderer:
         return f"({self.truthy(e.test)} ? {self.render(e.then)} : {self.render(e.orelse)})"
 
     def _ListLit(self, e: ir.ListLit) -> str:
-        return "[" + ", ".join(self._element(i) for i in e.items) + "]"
-
-    def _element(self, e: ir.Expr) -> str:
-        # JSONata's array constructor flattens a nested array that comes from a sequence, not
-        # one written as a value; wrapping lists keeps them nested like Python's.
-        return self.render(e)
+        return "[" + ", ".join(self.render(i) for i in e.items) + "]"
 
     def _DictLit(self, e: ir.DictLit) -> str:
         return "{" + ", ".join(f"{json.dumps(k)}: {self.render(v)}" for k, v in e.items) + "}"
