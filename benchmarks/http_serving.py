@@ -64,7 +64,9 @@ def first_200(port: int, path: str, proc: subprocess.Popen[bytes], started: floa
 def wrk(url: str, duration: int, connections: int) -> tuple[float, float, float]:
     out = subprocess.run(
         [*PIN_CLIENT, "wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
     def ms(label: str) -> float:
@@ -96,8 +98,12 @@ def python_load(url: str, duration: int, connections: int) -> tuple[float, float
 
     async def main() -> None:
         until = time.perf_counter() + duration
-        await asyncio.gather(*(_client(m.group(1), int(m.group(2)), m.group(3), until, lat)
-                               for _ in range(connections)))
+        await asyncio.gather(
+            *(
+                _client(m.group(1), int(m.group(2)), m.group(3), until, lat)
+                for _ in range(connections)
+            )
+        )
 
     asyncio.run(main())
     q = statistics.quantiles(lat, n=100)
@@ -119,8 +125,12 @@ class Server:
 
     def start(self) -> None:
         started = time.perf_counter()
-        self.proc = subprocess.Popen([*PIN_SERVER, *self.cmd], stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, cwd=HERE.parent)
+        self.proc = subprocess.Popen(
+            [*PIN_SERVER, *self.cmd],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=HERE.parent,
+        )
         self.startup_s = first_200(self.port, self.path, self.proc, started)
 
     def stop(self) -> None:
@@ -139,8 +149,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--python-client", action="store_true", help="do not use wrk")
-    parser.add_argument("--pin", action="store_true",
-                        help="servers on CPU 0, load generator on CPU 1 (needs taskset)")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="servers on CPU 0, load generator on CPU 1 (needs taskset)",
+    )
     args = parser.parse_args()
     if args.pin and shutil.which("taskset"):
         PIN_SERVER[:] = ["taskset", "-c", "0"]
@@ -148,14 +161,39 @@ def main() -> None:
     load = wrk if shutil.which("wrk") and not args.python_client else python_load
     with tempfile.TemporaryDirectory() as state:
         port = free_port()
-        ours = Server("faas-iac dev", [str(BIN / "faas-iac"), "dev", str(HERE / "hello" / "app.py"),
-                                       "--port", str(port), "--state-dir", state,
-                                       "--log-level", "warning"], port, "/api/hello")
+        ours = Server(
+            "faas-iac dev",
+            [
+                str(BIN / "faas-iac"),
+                "dev",
+                str(HERE / "hello" / "app.py"),
+                "--port",
+                str(port),
+                "--state-dir",
+                state,
+                "--log-level",
+                "warning",
+            ],
+            port,
+            "/api/hello",
+        )
         port = free_port()
-        peer = Server("functions-framework", [str(BIN / "functions-framework"), "--target",
-                                              "hello", "--source", str(HERE / "hello" / "main.py"),
-                                              "--host", "127.0.0.1", "--port", str(port)],
-                      port, "/")
+        peer = Server(
+            "functions-framework",
+            [
+                str(BIN / "functions-framework"),
+                "--target",
+                "hello",
+                "--source",
+                str(HERE / "hello" / "main.py"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            port,
+            "/",
+        )
         runs: dict[str, list[tuple[float, float, float]]] = {ours.name: [], peer.name: []}
         try:
             for server in (ours, peer):
@@ -174,14 +212,18 @@ def main() -> None:
         rps, p50, p99 = sorted(runs[server.name])[len(runs[server.name]) // 2]
         results.append(Result(server.name, server.startup_s, rps, p50, p99))
     tool = "wrk" if load is wrk else "python client"
-    print(f"load: {tool}, {args.connections} connections, {args.rounds} alternating rounds of "
-          f"{args.duration} s per server (median shown), {os.cpu_count()} cores shared by both "
-          f"servers and the client{' (pinned: servers CPU 0, client CPU 1)' if PIN_SERVER else ''}")
+    print(
+        f"load: {tool}, {args.connections} connections, {args.rounds} alternating rounds of "
+        f"{args.duration} s per server (median shown), {os.cpu_count()} cores shared by both "
+        f"servers and the client{' (pinned: servers CPU 0, client CPU 1)' if PIN_SERVER else ''}"
+    )
     print(f"{'server':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}  rounds")
     for r in results:
         each = ", ".join(f"{x[0]:.0f}" for x in runs[r.name])
-        print(f"{r.name:<22}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
-              f"{r.startup_s:>14.3f}  {each}")
+        print(
+            f"{r.name:<22}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
+            f"{r.startup_s:>14.3f}  {each}"
+        )
     ratio = results[0].rps / results[1].rps
     print(f"ratio (faas-iac dev / functions-framework req/s): {ratio:.2f}x")
 

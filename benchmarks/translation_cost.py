@@ -59,25 +59,31 @@ def _transitions(runner: AwsRunner, before: set[str]) -> int:
     total = 0
     for machine in runner.sfn.list_state_machines()["stateMachines"]:
         for ex in runner.sfn.list_executions(stateMachineArn=machine["stateMachineArn"])[
-                "executions"]:
+            "executions"
+        ]:
             if ex["executionArn"] in before:
                 continue
-            events = runner.sfn.get_execution_history(executionArn=ex["executionArn"],
-                                                      maxResults=1000)["events"]
+            events = runner.sfn.get_execution_history(
+                executionArn=ex["executionArn"], maxResults=1000
+            )["events"]
             total += sum(1 for e in events if e["type"].endswith("StateEntered"))
     return total
 
 
 def _executions(runner: AwsRunner) -> set[str]:
-    return {ex["executionArn"]
-            for m in runner.sfn.list_state_machines()["stateMachines"]
-            for ex in runner.sfn.list_executions(stateMachineArn=m["stateMachineArn"])[
-                "executions"]}
+    return {
+        ex["executionArn"]
+        for m in runner.sfn.list_state_machines()["stateMachines"]
+        for ex in runner.sfn.list_executions(stateMachineArn=m["stateMachineArn"])["executions"]
+    }
 
 
 def _value(value: Any, n: int) -> Any:
-    return {**value, "id": f"{value['id']}-{n}"} if isinstance(value, dict) and "fail" in value \
+    return (
+        {**value, "id": f"{value['id']}-{n}"}
+        if isinstance(value, dict) and "fail" in value
         else value
+    )
 
 
 def aws_counts() -> dict[str, tuple[int, int]]:
@@ -93,8 +99,9 @@ def aws_counts() -> dict[str, tuple[int, int]]:
         for path in sorted(REFERENCE.glob("*.asl.json")):
             name = path.name.split(".")[0]
             arns = {f"sm:{k}": v for k, v in runner.arns.items() if not k.startswith("ref-")}
-            definition = json.loads(_fill(path.read_text(), dict(names.functions),
-                                          {**extra, **arns}))
+            definition = json.loads(
+                _fill(path.read_text(), dict(names.functions), {**extra, **arns})
+            )
             refs[name] = runner.deploy(f"ref-{name}", definition)
         for n, (name, value, events) in enumerate(CASES):
             before = _executions(runner)
@@ -116,10 +123,17 @@ def gcp_counts() -> dict[str, tuple[int, int]]:
             path = REFERENCE / f"{name}.yaml"
             if not path.exists():
                 continue
-            ours = runner.run(to_yaml(app.workflows[name], runner.names, app.workflows),
-                              _value(value, 100 + 2 * n), f"ours-{name}", events)
-            hand = _fill(path.read_text(), dict(runner.names.functions),
-                         {"callbacks": runner.names.callbacks})
+            ours = runner.run(
+                to_yaml(app.workflows[name], runner.names, app.workflows),
+                _value(value, 100 + 2 * n),
+                f"ours-{name}",
+                events,
+            )
+            hand = _fill(
+                path.read_text(),
+                dict(runner.names.functions),
+                {"callbacks": runner.names.callbacks},
+            )
             theirs = runner.run(hand, _value(value, 101 + 2 * n), f"hand-{name}", events)
             assert ours.output == theirs.output, (name, ours, theirs)
             counts[name] = (ours.steps, theirs.steps)
@@ -128,14 +142,18 @@ def gcp_counts() -> dict[str, tuple[int, int]]:
 
 def _table(title: str, counts: dict[str, tuple[int, int]], price: float, unit: str) -> float:
     print(f"\n{title}")
-    print(f"{'example':<16}{'translated':>11}{'by hand':>9}{'ratio':>8}"
-          f"{'$/1M translated':>17}{'$/1M by hand':>14}")
+    print(
+        f"{'example':<16}{'translated':>11}{'by hand':>9}{'ratio':>8}"
+        f"{'$/1M translated':>17}{'$/1M by hand':>14}"
+    )
     worst = 0.0
     for name, (mine, hand) in counts.items():
         ratio = mine / hand
         worst = max(worst, ratio)
-        print(f"{name:<16}{mine:>11}{hand:>9}{ratio:>8.2f}{mine * price * 1e6:>17,.2f}"
-              f"{hand * price * 1e6:>14,.2f}")
+        print(
+            f"{name:<16}{mine:>11}{hand:>9}{ratio:>8.2f}{mine * price * 1e6:>17,.2f}"
+            f"{hand * price * 1e6:>14,.2f}"
+        )
     mine = sum(m for m, _ in counts.values())
     hand = sum(h for _, h in counts.values())
     print(f"{'all':<16}{mine:>11}{hand:>9}{mine / hand:>8.2f}   ({unit}; worst ratio {worst:.2f})")
@@ -149,10 +167,13 @@ def main() -> None:
     import logging
 
     logging.disable(logging.CRITICAL)
-    _table("Step Functions (Standard): state transitions per execution", aws_counts(),
-           ASL_PER_TRANSITION, "transitions")
-    _table("GCP Workflows: billable steps per execution", gcp_counts(), WORKFLOWS_PER_STEP,
-           "steps")
+    _table(
+        "Step Functions (Standard): state transitions per execution",
+        aws_counts(),
+        ASL_PER_TRANSITION,
+        "transitions",
+    )
+    _table("GCP Workflows: billable steps per execution", gcp_counts(), WORKFLOWS_PER_STEP, "steps")
 
 
 if __name__ == "__main__":

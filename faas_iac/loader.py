@@ -27,8 +27,6 @@ class LoadedApp:
     module: str
 
 
-
-
 def _user_frame(exc: BaseException, root: Path) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     for frame in reversed(frames):

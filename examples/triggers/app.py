@@ -77,8 +77,13 @@ def on_item(event: CloudEvent, ctx: Context) -> None:
         ctx.bucket("files").put(f"items/{key}.json", str(new), content_type="application/json")
 
 
-@app.storage("files", events=["created", "deleted"], prefix="items/", suffix=".json",
-             writes=[SEEN, "bus:default"])
+@app.storage(
+    "files",
+    events=["created", "deleted"],
+    prefix="items/",
+    suffix=".json",
+    writes=[SEEN, "bus:default"],
+)
 def on_file(event: CloudEvent, ctx: Context) -> None:
     note(ctx, f"storage:{event.subject}:{event.type}")
     if event.type == "object.created":
@@ -109,8 +114,9 @@ def on_news(msg: Message, ctx: Context) -> None:
     ctx.send("jobs", {"key": key})
 
 
-@app.queue("jobs", batch_size=5, max_deliveries=3, visibility_timeout=5, dead_letter=True,
-           writes=[SEEN])
+@app.queue(
+    "jobs", batch_size=5, max_deliveries=3, visibility_timeout=5, dead_letter=True, writes=[SEEN]
+)
 def on_job(msg: Message, ctx: Context) -> None:
     body = msg.json()
     if body.get("fail"):

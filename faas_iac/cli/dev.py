@@ -37,10 +37,18 @@ def _size(text: str) -> int:
 @click.option("--port", default=7071, show_default=True, help="Port on 127.0.0.1.")
 @STATE
 @click.option("--max-body", default="4MiB", show_default=True, help="Largest HTTP body.")
-@click.option("--reload/--no-reload", default=True, show_default=True,
-              help="Reload when a .py file under the app's folder changes.")
-@click.option("--log-level", default="info", show_default=True,
-              type=click.Choice(["debug", "info", "warning", "error"]))
+@click.option(
+    "--reload/--no-reload",
+    default=True,
+    show_default=True,
+    help="Reload when a .py file under the app's folder changes.",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"]),
+)
 def dev(app: str, port: int, state_dir: Path, max_body: str, reload: bool, log_level: str) -> None:
     """Run APP locally: HTTP on 127.0.0.1, schedules, queues, topics, buckets, tables, streams,
     the event bus and durable orchestrations, until Ctrl-C."""
@@ -67,8 +75,13 @@ def invoke(app: str, function: str, data: str | None, path: str | None, state_di
     click.echo(result)
 
 
-def _admin(state_dir: Path, method: str, path: str, body: bytes | None = None,
-           headers: dict[str, str] | None = None) -> Any:
+def _admin(
+    state_dir: Path,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     import httpx
 
     try:
@@ -81,11 +94,19 @@ def _admin(state_dir: Path, method: str, path: str, body: bytes | None = None,
             fix="start one with `faas-iac dev APP` (or pass its --state-dir)",
         ) from None
     try:
-        reply = httpx.request(method, info["url"] + "/admin" + path, content=body,
-                              headers={"x-functions-key": master, **(headers or {})}, timeout=30)
+        reply = httpx.request(
+            method,
+            info["url"] + "/admin" + path,
+            content=body,
+            headers={"x-functions-key": master, **(headers or {})},
+            timeout=30,
+        )
     except httpx.HTTPError as exc:
-        raise FaasError.one("FIAC811", f"the host at {info['url']} did not answer: {exc}",
-                            fix="start it with `faas-iac dev APP`") from None
+        raise FaasError.one(
+            "FIAC811",
+            f"the host at {info['url']} did not answer: {exc}",
+            fix="start it with `faas-iac dev APP`",
+        ) from None
     if reply.status_code >= 400:
         raise FaasError.one("FIAC813", f"the host refused: {reply.json().get('error')}")
     return reply.json()

@@ -24,8 +24,7 @@ def render(status: AppStatus) -> str:
     width = max((len(f.name) for f in status.functions), default=0)
     for fn in status.functions:
         lines.append(f"  {fn.name:<{width}}  {fn.trigger or '-'}  {fn.state}")
-    lines.append(f"settings ({len(status.settings)}, values hidden): "
-                 + ", ".join(status.settings))
+    lines.append(f"settings ({len(status.settings)}, values hidden): " + ", ".join(status.settings))
     return "\n".join(lines)
 
 
@@ -48,8 +47,12 @@ def status(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> 
     result = impl.status(compiled)
     if as_json:
         data = {
-            "app": result.app, "provider": result.provider, "state": result.state,
-            "url": result.url, "settings": list(result.settings), "details": result.details,
+            "app": result.app,
+            "provider": result.provider,
+            "state": result.state,
+            "url": result.url,
+            "settings": list(result.settings),
+            "details": result.details,
             "functions": [vars(f) for f in result.functions],
         }
         click.echo(json.dumps(data, indent=2, sort_keys=True))

@@ -34,6 +34,7 @@ def _filters(
         query["instanceIdPrefix"] = instance_id_prefix
     return query
 
+
 class HttpDurableClient(ClientBase):
     """The same client over the HTTP management API of a running host (admin key needed)."""
 

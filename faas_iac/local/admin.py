@@ -47,8 +47,10 @@ def _messages(body: Any) -> list[tuple[bytes, dict[str, str]]]:
     items = body.get("messages", [body]) if isinstance(body, dict) else None
     if not isinstance(items, list) or not all(isinstance(m, dict) and "body" in m for m in items):
         raise ValueError('give {"body": ..., "attributes": {...}} or {"messages": [...]}')
-    return [(_bytes(m["body"]), {str(k): str(v) for k, v in (m.get("attributes") or {}).items()})
-            for m in items]
+    return [
+        (_bytes(m["body"]), {str(k): str(v) for k, v in (m.get("attributes") or {}).items()})
+        for m in items
+    ]
 
 
 def _send(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
@@ -70,16 +72,23 @@ def _records(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[st
     items = body.get("records", [body]) if isinstance(body, dict) else None
     if not isinstance(items, list) or not all(isinstance(r, dict) and "data" in r for r in items):
         raise ValueError('give {"data": ..., "partition_key": "..."} or {"records": [...]}')
-    return {"ids": [api.bindings.stream_put(p["name"], _bytes(r["data"]),
-                                            str(r.get("partition_key", ""))) for r in items]}
+    return {
+        "ids": [
+            api.bindings.stream_put(p["name"], _bytes(r["data"]), str(r.get("partition_key", "")))
+            for r in items
+        ]
+    }
 
 
 def _queue_info(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
     api.bindings._known("queue", p["name"])
     channel = queue_channel(p["name"])
     store = api.bindings.store
-    return {"count": store.count(channel), "messages": store.peek(channel),
-            "dead": store.peek(f"dead:{channel}")}
+    return {
+        "count": store.count(channel),
+        "messages": store.peek(channel),
+        "dead": store.peek(f"dead:{channel}"),
+    }
 
 
 def _dead(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
@@ -136,8 +145,11 @@ class AdminApi:
         headers = headers_of(scope)
         query = query_of(scope)
         if not self.keys.is_master(headers.get("x-functions-key") or query.get("code")):
-            await send_json(send, 401, {"error": "the admin API needs the master key "
-                                        "(keys.json in the state folder)"})
+            await send_json(
+                send,
+                401,
+                {"error": "the admin API needs the master key (keys.json in the state folder)"},
+            )
             return
         method = scope["method"]
         found = self.router.match(scope["path"][len("/admin") :], method)
@@ -148,8 +160,7 @@ class AdminApi:
             raw = await read_body(receive, MAX_ADMIN_BODY)
             is_json = found.target not in (_put_object,) and raw
             body = json.loads(raw) if is_json else None
-            query = {**query, "method": method,
-                     "content-type": headers.get("content-type", "")}
+            query = {**query, "method": method, "content-type": headers.get("content-type", "")}
             result = found.target(self, found.params, body, raw, query)
         except FaasError as exc:
             await send_json(send, 400, {"error": exc.render(), "codes": exc.codes})
@@ -162,4 +173,3 @@ class AdminApi:
             await send_json(send, 413, {"error": limit})
             return
         await send_json(send, 200, result)
-

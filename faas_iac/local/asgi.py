@@ -60,8 +60,13 @@ class Served:
 
 async def send_json(send: Send, status: int, data: Any, headers: list[Any] | None = None) -> None:
     body = json.dumps(data, default=str).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [_JSON, (b"content-length", str(len(body)).encode()), *(headers or [])]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [_JSON, (b"content-length", str(len(body)).encode()), *(headers or [])],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -123,8 +128,9 @@ class HostApp:
         if found.target is None:
             if found.allowed:
                 allow = ", ".join(sorted(found.allowed)).encode()
-                await send_json(send, 405, {"error": f"{method} is not allowed on {path}"},
-                                [(b"allow", allow)])
+                await send_json(
+                    send, 405, {"error": f"{method} is not allowed on {path}"}, [(b"allow", allow)]
+                )
             else:
                 await send_json(send, 404, {"error": f"no function serves /api{path}"})
             return
@@ -135,8 +141,14 @@ class HostApp:
         if not route.anonymous and not self.keys.allows(
             fn.name, headers.get("x-functions-key") or query.get("code")
         ):
-            await send_json(send, 401, {"error": "a function key is required: pass ?code=KEY "
-                                        "or the x-functions-key header"})
+            await send_json(
+                send,
+                401,
+                {
+                    "error": "a function key is required: pass ?code=KEY "
+                    "or the x-functions-key header"
+                },
+            )
             return
         length = headers.get("content-length")
         try:
@@ -153,8 +165,14 @@ class HostApp:
             await send_json(send, 400, {"error": "invalid content-length"})
             return
         if route.invoker is None:
-            await send_json(send, 501, {"error": f"{fn.name} is written for {fn.runtime}, which "
-                                        "runs only on the cloud targets, not locally"})
+            await send_json(
+                send,
+                501,
+                {
+                    "error": f"{fn.name} is written for {fn.runtime}, which "
+                    "runs only on the cloud targets, not locally"
+                },
+            )
             return
         request = HttpRequest(method, path, headers, query, found.params or {}, body)
         await self.invoke(route.invoker, request, send)
@@ -172,25 +190,37 @@ class HostApp:
                 if not isinstance(status, int) or not 100 <= status <= 599:
                     raise TypeError(f"an HTTP handler returned status {status!r}")
                 body = response.body_bytes
-                headers = [(k.lower().encode("latin-1"), str(v).encode("latin-1"))
-                           for k, v in response.headers.items() if k.lower() != "content-length"]
+                headers = [
+                    (k.lower().encode("latin-1"), str(v).encode("latin-1"))
+                    for k, v in response.headers.items()
+                    if k.lower() != "content-length"
+                ]
                 if not any(k == b"content-type" for k, _ in headers):
                     headers.append((b"content-type", response.content_type.encode("latin-1")))
         except Exception as exc:
             status, message, code = _failure(exc, invoker)
-            extra = {"function": invoker.fn.name, "invocation_id": invocation, "code": code,
-                     "status": status}
-            log.log(logging.WARNING if status < 500 else logging.ERROR,
-                    f"{invoker.fn.name}: {type(exc).__name__}: {exc}", extra=extra,
-                    exc_info=status == 500 and code == "FIAC809")
-            await send_json(send, status, {"error": message, "invocation_id": invocation},
-                            [inv_header])
+            extra = {
+                "function": invoker.fn.name,
+                "invocation_id": invocation,
+                "code": code,
+                "status": status,
+            }
+            log.log(
+                logging.WARNING if status < 500 else logging.ERROR,
+                f"{invoker.fn.name}: {type(exc).__name__}: {exc}",
+                extra=extra,
+                exc_info=status == 500 and code == "FIAC809",
+            )
+            await send_json(
+                send, status, {"error": message, "invocation_id": invocation}, [inv_header]
+            )
             return
         headers += [(b"content-length", str(len(body)).encode()), inv_header]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         if request.method == "HEAD":
             body = b""
         await send({"type": "http.response.body", "body": body})
+
 
 def _failure(exc: Exception, invoker: Invoker) -> tuple[int, str, str]:
     if isinstance(exc, BadRequestBody):
@@ -216,4 +246,3 @@ async def _lifespan(receive: Receive, send: Send) -> None:
         elif message["type"] == "lifespan.shutdown":
             await send({"type": "lifespan.shutdown.complete"})
             return
-

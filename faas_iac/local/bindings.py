@@ -18,14 +18,19 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import FaasError
-from ..model import AppModel, Function
+from ..model import AppModel, Function, StorageTrigger
 from .patterns import matches, storage_matches
 from .store import Enqueue, Store
 
 Notify = Callable[[str], None]
 #: The trigger field that names the resource a subscriber listens to.
-_SOURCE_FIELD = {"topic": "topic", "storage": "bucket", "table": "table", "stream": "stream",
-                 "event": "bus"}
+_SOURCE_FIELD = {
+    "topic": "topic",
+    "storage": "bucket",
+    "table": "table",
+    "stream": "stream",
+    "event": "bus",
+}
 
 
 def queue_channel(name: str) -> str:
@@ -90,9 +95,7 @@ class LocalBindings:
         self._known("queue", queue)
         return self._commit([Enqueue(queue_channel(queue), body, attributes)])[0]
 
-    def send_many(
-        self, queue: str, bodies: Sequence[tuple[bytes, Mapping[str, str]]]
-    ) -> list[str]:
+    def send_many(self, queue: str, bodies: Sequence[tuple[bytes, Mapping[str, str]]]) -> list[str]:
         self._known("queue", queue)
         return self._commit([Enqueue(queue_channel(queue), b, a) for b, a in bodies])
 
@@ -124,8 +127,8 @@ class LocalBindings:
         items = [
             Enqueue(fn_channel(fn.name), body, {})
             for fn in self._subs.get(f"storage:{bucket}", [])
-            if storage_matches(fn.trigger.events, fn.trigger.prefix, fn.trigger.suffix,  # type: ignore[union-attr]
-                               event, key)
+            if isinstance(trigger := fn.trigger, StorageTrigger)
+            and storage_matches(trigger.events, trigger.prefix, trigger.suffix, event, key)
         ]
         self._commit(items)
 

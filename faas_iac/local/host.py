@@ -175,8 +175,11 @@ class Host:
             for inv in rt.invokers.values()
             if inv.fn.trigger.type not in ("http",)
         ]
-        schedules = [fn for fn in rt.model.functions
-                     if fn.trigger.type == "schedule" and fn.name in rt.invokers]
+        schedules = [
+            fn
+            for fn in rt.model.functions
+            if fn.trigger.type == "schedule" and fn.name in rt.invokers
+        ]
         rt.scheduler = Scheduler(schedules, self.store, self._notify)
         self.runtime = rt
         self.app.keys = self.keys
@@ -209,8 +212,10 @@ class Host:
             model, root = load_model(self.target)
             rt = self.build(model, root)
         except FaasError as exc:
-            log.error("reload failed, still serving the previous version:\n" + exc.render(),
-                      extra={"code": exc.codes[0] if exc.codes else None})
+            log.error(
+                "reload failed, still serving the previous version:\n" + exc.render(),
+                extra={"code": exc.codes[0] if exc.codes else None},
+            )
             return False
         # The new version takes requests before the old one drains, so a reload drops none.
         await old.stop_sources()
@@ -233,8 +238,10 @@ class Host:
     def banner(self, url: str, out: TextIO) -> None:
         rt = self.runtime
         assert rt is not None
-        lines = [f"faas-iac dev: app {rt.model.name!r} on {url}/api  (state: {self.state})",
-                 f"  master key (every function, /admin, durable API): {self.keys.master}"]
+        lines = [
+            f"faas-iac dev: app {rt.model.name!r} on {url}/api  (state: {self.state})",
+            f"  master key (every function, /admin, durable API): {self.keys.master}",
+        ]
         for fn in rt.model.functions:
             t = fn.trigger
             local = fn.name in rt.invokers or fn.kind in DURABLE_KINDS

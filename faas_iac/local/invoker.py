@@ -126,4 +126,3 @@ class Invoker:
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
-

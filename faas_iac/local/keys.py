@@ -84,5 +84,8 @@ def load_secrets(state: Path, names: Iterable[str]) -> dict[str, str]:
             if line and not line.startswith("#") and "=" in line:
                 key, _, value = line.partition("=")
                 found[key.strip()] = value.strip()
-    return {n: found[n] if n in found else os.environ[env_name(n)]
-            for n in names if n in found or env_name(n) in os.environ}
+    return {
+        n: found[n] if n in found else os.environ[env_name(n)]
+        for n in names
+        if n in found or env_name(n) in os.environ
+    }

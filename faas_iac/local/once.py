@@ -64,15 +64,26 @@ def http_request(fn: Function, data: str | None, path: str | None) -> HttpReques
 
 
 def _message(fn: Function, data: str | None) -> Message:
-    return Message(uuid.uuid4().hex, _raw(data), {}, 1, str(getattr(fn.trigger, fn.trigger.type)),
-                   enqueued_at=datetime.now(UTC))
+    return Message(
+        uuid.uuid4().hex,
+        _raw(data),
+        {},
+        1,
+        str(getattr(fn.trigger, fn.trigger.type)),
+        enqueued_at=datetime.now(UTC),
+    )
 
 
 def _event(fn: Function, data: str | None) -> CloudEvent:
     value = _value(data)
     if isinstance(value, dict) and "type" in value:
-        return CloudEvent(str(value.get("id", uuid.uuid4().hex)), str(value.get("source", "cli")),
-                          str(value["type"]), value.get("data"), value.get("subject"))
+        return CloudEvent(
+            str(value.get("id", uuid.uuid4().hex)),
+            str(value.get("source", "cli")),
+            str(value["type"]),
+            value.get("data"),
+            value.get("subject"),
+        )
     return CloudEvent(uuid.uuid4().hex, "cli", "invoke", value)
 
 
@@ -81,8 +92,13 @@ def _timer(fn: Function, data: str | None) -> TimerInfo:
 
 
 PAYLOADS: dict[str, Callable[[Function, str | None], Any]] = {
-    "queue": _message, "topic": _message, "stream": _message,
-    "storage": _event, "table": _event, "event": _event, "schedule": _timer,
+    "queue": _message,
+    "topic": _message,
+    "stream": _message,
+    "storage": _event,
+    "table": _event,
+    "event": _event,
+    "schedule": _timer,
     "activity": lambda fn, data: _value(data),
 }
 
@@ -120,8 +136,11 @@ def invoke_once(
         fn = model.function(function)
     except KeyError:
         names = ", ".join(f.name for f in model.functions)
-        raise FaasError.one("FIAC814", f"app {model.name!r} has no function {function!r}",
-                            fix=f"name one of: {names}") from None
+        raise FaasError.one(
+            "FIAC814",
+            f"app {model.name!r} has no function {function!r}",
+            fix=f"name one of: {names}",
+        ) from None
     build = PAYLOADS.get(fn.trigger.type)
     if fn.trigger.type == "http":
         request = http_request(fn, data, path)

@@ -21,7 +21,11 @@ from typing import Any
 _MISSING = object()
 _MATCHERS = frozenset({"prefix", "suffix", "exists", "anything-but", "numeric", "equals"})
 _NUMERIC: dict[str, Callable[[Any, Any], bool]] = {
-    "=": operator.eq, ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+    "=": operator.eq,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
 }
 
 
@@ -37,7 +41,7 @@ def _numeric(spec: list[Any], value: Any) -> bool:
 
 
 def _matcher(spec: Mapping[str, Any], value: Any) -> bool:
-    (name, arg), = spec.items()
+    ((name, arg),) = spec.items()
     if name == "exists":
         return (value is not _MISSING) == bool(arg)
     if value is _MISSING:

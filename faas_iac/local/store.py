@@ -67,8 +67,15 @@ class Enqueue:
 def _rows(items: Iterable[Enqueue]) -> list[tuple[Any, ...]]:
     now = time.time()
     return [
-        (i.id or uuid.uuid4().hex, i.channel, i.part, i.body, json.dumps(dict(i.attributes)),
-         now, now)
+        (
+            i.id or uuid.uuid4().hex,
+            i.channel,
+            i.part,
+            i.body,
+            json.dumps(dict(i.attributes)),
+            now,
+            now,
+        )
         for i in items
     ]
 
@@ -110,8 +117,9 @@ class Store:
             return result
 
     # -- deliveries -----------------------------------------------------------------------------
-    def enqueue(self, items: Iterable[Enqueue], *, schedule: tuple[str, float] | None = None
-                ) -> list[str]:
+    def enqueue(
+        self, items: Iterable[Enqueue], *, schedule: tuple[str, float] | None = None
+    ) -> list[str]:
         """Add deliveries atomically, optionally with a schedule mark in the same transaction
         (a tick is recorded exactly when its delivery is)."""
         rows = _rows(items)
@@ -138,9 +146,7 @@ class Store:
         returns, in one transaction: a change event exists exactly when its change does."""
 
         def work(db: sqlite3.Connection) -> None:
-            row = db.execute(
-                "SELECT item FROM kv WHERE tbl = ? AND key = ?", (tbl, key)
-            ).fetchone()
+            row = db.execute("SELECT item FROM kv WHERE tbl = ? AND key = ?", (tbl, key)).fetchone()
             old = None if row is None else dict(json.loads(row[0]))
             if item is None:
                 db.execute("DELETE FROM kv WHERE tbl = ? AND key = ?", (tbl, key))
@@ -154,8 +160,15 @@ class Store:
 
         self._tx(work)
 
-    def claim(self, channel: str, limit: int, visibility: float, *, part: int | None = None,
-              ordered: bool = False) -> list[Delivery]:
+    def claim(
+        self,
+        channel: str,
+        limit: int,
+        visibility: float,
+        *,
+        part: int | None = None,
+        ordered: bool = False,
+    ) -> list[Delivery]:
         """Claim up to ``limit`` visible deliveries for ``visibility`` seconds. ``ordered``
         (streams, table changes) stops at the first delivery that is not yet visible, so a
         partition is handled strictly in order."""
@@ -242,8 +255,12 @@ class Store:
                 (channel, limit),
             ).fetchall()
         return [
-            {"id": r[0], "body": r[1].decode("utf-8", "replace"),
-             "attributes": json.loads(r[2]), "deliveries": r[3]}
+            {
+                "id": r[0],
+                "body": r[1].decode("utf-8", "replace"),
+                "attributes": json.loads(r[2]),
+                "deliveries": r[3],
+            }
             for r in rows
         ]
 

@@ -72,8 +72,12 @@ def _timer(fn: Function, d: Delivery) -> TimerInfo:
 
 #: What each asynchronous trigger hands its handler, built from a stored delivery.
 PAYLOADS: dict[str, Callable[[Function, Delivery], Any]] = {
-    "queue": _message, "topic": _message, "stream": _message,
-    "storage": _event, "table": _event, "event": _event,
+    "queue": _message,
+    "topic": _message,
+    "stream": _message,
+    "storage": _event,
+    "table": _event,
+    "event": _event,
     "schedule": _timer,
 }
 
@@ -125,8 +129,10 @@ class Consumer:
             await asyncio.gather(*pending, return_exceptions=True)
         if self.inflight:
             self.store.release(list(self.inflight))
-            log.info(f"{self.fn.name}: requeued {len(self.inflight)} deliveries at shutdown",
-                     extra={"function": self.fn.name})
+            log.info(
+                f"{self.fn.name}: requeued {len(self.inflight)} deliveries at shutdown",
+                extra={"function": self.fn.name},
+            )
             self.inflight.clear()
 
     async def _run(self, part: int | None) -> None:
@@ -136,8 +142,10 @@ class Consumer:
             except asyncio.CancelledError:
                 raise
             except Exception:  # the store failed (disk full, locked too long): retry soon
-                log.exception(f"{self.fn.name}: delivery loop error; retrying",
-                              extra={"function": self.fn.name})
+                log.exception(
+                    f"{self.fn.name}: delivery loop error; retrying",
+                    extra={"function": self.fn.name},
+                )
                 await asyncio.sleep(POLL_S)
 
     async def _round(self, part: int | None) -> None:

@@ -21,16 +21,26 @@ from . import ir
 from .analyze import analyze
 from .refusals import TRANSLATOR_CODES, Refusal
 
-__all__ = ["TRANSLATOR_CODES", "Refusal", "analyze", "handler_of", "ir", "translate",
-           "translate_all"]
+__all__ = [
+    "TRANSLATOR_CODES",
+    "Refusal",
+    "analyze",
+    "handler_of",
+    "ir",
+    "translate",
+    "translate_all",
+]
 
 
 def handler_of(fn: Function, root: Path) -> Callable[..., Any]:
     """The Python function behind an orchestrator of a loaded app."""
     module_name, qualname = fn.handler.module, fn.handler.qualname
     if module_name is None or qualname is None:
-        raise FaasError.one("FIAC600", f"orchestrator {fn.name!r} is not written in Python",
-                            fix="only Python orchestrators are translated")
+        raise FaasError.one(
+            "FIAC600",
+            f"orchestrator {fn.name!r} is not written in Python",
+            fix="only Python orchestrators are translated",
+        )
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
     obj: Any = sys.modules.get(module_name) or importlib.import_module(module_name)
@@ -43,9 +53,13 @@ def handler_of(fn: Function, root: Path) -> Callable[..., Any]:
 def translate(app: AppModel, root: Path, name: str) -> ir.Workflow:
     """The IR of orchestrator ``name`` of ``app`` (raises a coded :class:`Refusal`)."""
     fn = app.function(name)
-    return analyze(handler_of(fn, root), fn.name,
-                   activities=[f.name for f in app.by_kind("activity")],
-                   orchestrators=[f.name for f in app.by_kind("orchestrator")], root=root)
+    return analyze(
+        handler_of(fn, root),
+        fn.name,
+        activities=[f.name for f in app.by_kind("activity")],
+        orchestrators=[f.name for f in app.by_kind("orchestrator")],
+        root=root,
+    )
 
 
 def translate_all(app: AppModel, root: Path) -> dict[str, ir.Workflow]:

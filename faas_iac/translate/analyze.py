@@ -33,29 +33,46 @@ class Analyzer(TaskAnalyzer):
             if i + 1 < len(body) and self._task_list_loop(stmt, body[i + 1]):
                 skip = 1  # tasks = []; for x in xs: tasks.append(ctx.call_activity(...))
                 continue
-            if steps and isinstance(steps[-1], ir.ContinueAsNew | ir.Return | ir.Raise
-                                    | ir.Reraise):
+            if steps and isinstance(
+                steps[-1], ir.ContinueAsNew | ir.Return | ir.Raise | ir.Reraise
+            ):
                 if isinstance(steps[-1], ir.ContinueAsNew) and isinstance(stmt, ast.Return):
                     continue  # `return` right after continue_as_new: the new run answers
-                raise self.refuse(stmt, "FIAC612", "this code can never run",
-                                  "remove the code after return / raise / continue_as_new")
+                raise self.refuse(
+                    stmt,
+                    "FIAC612",
+                    "this code can never run",
+                    "remove the code after return / raise / continue_as_new",
+                )
             steps += self.stmt(stmt)
         return tuple(steps)
 
     def _task_list_loop(self, first: ast.stmt, loop: ast.stmt) -> bool:
         """Azure's fan-out idiom: an empty list, then a loop that only appends one task per
         element; recorded as the comprehension it means, for ``task_all`` to fan out."""
-        if not (isinstance(first, ast.Assign) and len(first.targets) == 1
-                and isinstance(first.targets[0], ast.Name) and isinstance(first.value, ast.List)
-                and not first.value.elts and isinstance(loop, ast.For) and not loop.orelse
-                and len(loop.body) == 1 and isinstance(loop.body[0], ast.Expr)):
+        if not (
+            isinstance(first, ast.Assign)
+            and len(first.targets) == 1
+            and isinstance(first.targets[0], ast.Name)
+            and isinstance(first.value, ast.List)
+            and not first.value.elts
+            and isinstance(loop, ast.For)
+            and not loop.orelse
+            and len(loop.body) == 1
+            and isinstance(loop.body[0], ast.Expr)
+        ):
             return False
         name = first.targets[0].id
         call = loop.body[0].value
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and call.func.attr == "append" and isinstance(call.func.value, ast.Name)
-                and call.func.value.id == name and len(call.args) == 1
-                and self._ctx_call(call.args[0]) is not None):
+        if not (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "append"
+            and isinstance(call.func.value, ast.Name)
+            and call.func.value.id == name
+            and len(call.args) == 1
+            and self._ctx_call(call.args[0]) is not None
+        ):
             return False
         comp = ast.ListComp(call.args[0], [ast.comprehension(loop.target, loop.iter, [], 0)])
         self.scope.task_lists[name] = ast.copy_location(comp, loop)
@@ -63,23 +80,36 @@ class Analyzer(TaskAnalyzer):
 
     def stmt(self, node: ast.stmt) -> list[ir.Step]:
         handler: Callable[[Any], list[ir.Step]] | None = getattr(
-            self, f"_{type(node).__name__}", None)
+            self, f"_{type(node).__name__}", None
+        )
         if handler is None:
             first = ast.unparse(node).splitlines()[0]
-            raise self.refuse(node, "FIAC601", f"the statement `{first}` cannot be translated",
-                              "use assignments, if/while/for, try/except, "
-                              "return and raise; move other code into an activity")
+            raise self.refuse(
+                node,
+                "FIAC601",
+                f"the statement `{first}` cannot be translated",
+                "use assignments, if/while/for, try/except, "
+                "return and raise; move other code into an activity",
+            )
         return handler(node)
 
     def _target(self, node: ast.Assign | ast.AnnAssign) -> str:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         if len(targets) != 1 or not isinstance(targets[0], ast.Name):
-            raise self.refuse(node, "FIAC601", "only assignments to one plain name are "
-                              "translated", "assign to one variable: x = ...")
+            raise self.refuse(
+                node,
+                "FIAC601",
+                "only assignments to one plain name are translated",
+                "assign to one variable: x = ...",
+            )
         name = targets[0].id
         if name == ir.INPUT or name.startswith("_"):
-            raise self.refuse(node, "FIAC601", f"the variable name {name!r} is reserved",
-                              "rename it (not `input`, not starting with _)")
+            raise self.refuse(
+                node,
+                "FIAC601",
+                f"the variable name {name!r} is reserved",
+                "rename it (not `input`, not starting with _)",
+            )
         return name
 
     def _AnnAssign(self, node: ast.AnnAssign) -> list[ir.Step]:
@@ -103,16 +133,22 @@ class Analyzer(TaskAnalyzer):
         if isinstance(value, ast.ListComp | ast.List) and self._holds_tasks(value):
             s.task_lists[name] = value
             return []
-        if isinstance(value, ast.BinOp) and isinstance(value.left, ast.Attribute) \
-                and self._is_ctx(value.left.value) and value.left.attr == "current_utc_datetime":
+        if (
+            isinstance(value, ast.BinOp)
+            and isinstance(value.left, ast.Attribute)
+            and self._is_ctx(value.left.value)
+            and value.left.attr == "current_utc_datetime"
+        ):
             s.deadlines[name] = self._seconds(value)
             return []
         return [ir.Assign(name, self.expr(value), node.lineno)]
 
     def _holds_tasks(self, node: ast.ListComp | ast.List) -> bool:
         elts = [node.elt] if isinstance(node, ast.ListComp) else node.elts
-        return any(self._ctx_call(e) is not None or (isinstance(e, ast.Name)
-                   and e.id in self.scope.tasks) for e in elts)
+        return any(
+            self._ctx_call(e) is not None or (isinstance(e, ast.Name) and e.id in self.scope.tasks)
+            for e in elts
+        )
 
     def _Expr(self, node: ast.Expr) -> list[ir.Step]:
         value = node.value
@@ -127,34 +163,51 @@ class Analyzer(TaskAnalyzer):
             if attr == "continue_as_new" and len(call.args) == 1:
                 return [ir.ContinueAsNew(self.expr(call.args[0]), node.lineno)]
             self._pending(value)  # entity calls and the like refuse with their own code
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
-                and value.func.attr == "append" and isinstance(value.func.value, ast.Name) \
-                and len(value.args) == 1 and not value.keywords \
-                and value.func.value.id not in self.scope.tasks:
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "append"
+            and isinstance(value.func.value, ast.Name)
+            and len(value.args) == 1
+            and not value.keywords
+            and value.func.value.id not in self.scope.tasks
+        ):
             name = value.func.value.id  # xs.append(v): xs = xs + [v]
             grown = ast.BinOp(ast.Name(name, ast.Load()), ast.Add(), ast.List([value.args[0]]))
             ast.copy_location(grown, value)
             ast.fix_missing_locations(grown)
             return [ir.Assign(name, self.expr(grown), node.lineno)]
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
-                and value.func.attr == "cancel" and isinstance(value.func.value, ast.Name) \
-                and value.func.value.id in self.scope.race_tags:
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "cancel"
+            and isinstance(value.func.value, ast.Name)
+            and value.func.value.id in self.scope.race_tags
+        ):
             return []  # the timer lost the race: nothing to cancel on the targets
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
             return []  # a docstring
         self.expr(value)  # refuses I/O and the like with a specific code
-        raise self.refuse(node, "FIAC601", f"the expression statement `{ast.unparse(value)}` has "
-                          "no effect a target can reproduce", "remove it, or move it into an "
-                          "activity")
+        raise self.refuse(
+            node,
+            "FIAC601",
+            f"the expression statement `{ast.unparse(value)}` has no effect a target can reproduce",
+            "remove it, or move it into an activity",
+        )
 
     def _If(self, node: ast.If) -> list[ir.Step]:
-        return [ir.If(self.expr(node.test), self.block(node.body), self.block(node.orelse),
-                      node.lineno)]
+        return [
+            ir.If(self.expr(node.test), self.block(node.body), self.block(node.orelse), node.lineno)
+        ]
 
     def _While(self, node: ast.While) -> list[ir.Step]:
         if node.orelse:
-            raise self.refuse(node, "FIAC613", "while/else cannot be translated",
-                              "move the else block after the loop")
+            raise self.refuse(
+                node,
+                "FIAC613",
+                "while/else cannot be translated",
+                "move the else block after the loop",
+            )
         self.depth += 1
         try:
             body = self.block(node.body)
@@ -164,8 +217,12 @@ class Analyzer(TaskAnalyzer):
 
     def _For(self, node: ast.For) -> list[ir.Step]:
         if node.orelse or not isinstance(node.target, ast.Name):
-            raise self.refuse(node, "FIAC613", "only `for name in list:` without else is "
-                              "translated", "iterate one name over a list")
+            raise self.refuse(
+                node,
+                "FIAC613",
+                "only `for name in list:` without else is translated",
+                "iterate one name over a list",
+            )
         self.depth += 1
         try:
             body = self.block(node.body)
@@ -175,15 +232,24 @@ class Analyzer(TaskAnalyzer):
 
     def _Try(self, node: ast.Try) -> list[ir.Step]:
         if node.orelse or node.finalbody or len(node.handlers) != 1:
-            raise self.refuse(node, "FIAC601", "only try with one `except Exception` block is "
-                              "translated (no else/finally)", "write try: ... except Exception "
-                              "as e: ...; put finally-code at the end of both blocks")
+            raise self.refuse(
+                node,
+                "FIAC601",
+                "only try with one `except Exception` block is translated (no else/finally)",
+                "write try: ... except Exception "
+                "as e: ...; put finally-code at the end of both blocks",
+            )
         handler = node.handlers[0]
-        if handler.type is not None and not (isinstance(handler.type, ast.Name)
-                                             and handler.type.id == "Exception"):
-            raise self.refuse(handler, "FIAC601", f"`except {ast.unparse(handler.type)}`: "
-                              "targets report activity errors by name only",
-                              "catch Exception and branch on a value the activity returns")
+        if handler.type is not None and not (
+            isinstance(handler.type, ast.Name) and handler.type.id == "Exception"
+        ):
+            raise self.refuse(
+                handler,
+                "FIAC601",
+                f"`except {ast.unparse(handler.type)}`: "
+                "targets report activity errors by name only",
+                "catch Exception and branch on a value the activity returns",
+            )
         body = self.block(node.body)
         if handler.name:
             self.scope.errors.add(handler.name)
@@ -205,69 +271,115 @@ class Analyzer(TaskAnalyzer):
         if node.exc is None:
             errs = sorted(self.scope.errors)
             if not errs:
-                raise self.refuse(node, "FIAC601", "a bare raise outside an except block",
-                                  "raise SomeError(\"message\")")
+                raise self.refuse(
+                    node,
+                    "FIAC601",
+                    "a bare raise outside an except block",
+                    'raise SomeError("message")',
+                )
             return [ir.Reraise(errs[-1], node.lineno)]
         exc = node.exc
-        if isinstance(exc, ast.Call) and isinstance(exc.func, ast.Name) and len(exc.args) <= 1 \
-                and not exc.keywords:
+        if (
+            isinstance(exc, ast.Call)
+            and isinstance(exc.func, ast.Name)
+            and len(exc.args) <= 1
+            and not exc.keywords
+        ):
             message = self.expr(exc.args[0]) if exc.args else ir.Const("")
             return [ir.Raise(exc.func.id, message, node.lineno)]
-        raise self.refuse(node, "FIAC601", f"`raise {ast.unparse(exc)}` cannot be translated",
-                          "raise SomeError(\"message\") with one argument")
+        raise self.refuse(
+            node,
+            "FIAC601",
+            f"`raise {ast.unparse(exc)}` cannot be translated",
+            'raise SomeError("message") with one argument',
+        )
 
     def _Pass(self, node: ast.Pass) -> list[ir.Step]:
         return []
 
     def _FunctionDef(self, node: ast.FunctionDef) -> list[ir.Step]:
-        raise self.refuse(node, "FIAC614", f"the nested function {node.name!r}",
-                          "define helpers at module level as activities")
+        raise self.refuse(
+            node,
+            "FIAC614",
+            f"the nested function {node.name!r}",
+            "define helpers at module level as activities",
+        )
 
     _ClassDef = _FunctionDef
     _AsyncFunctionDef = _FunctionDef
 
     def _Break(self, node: ast.Break) -> list[ir.Step]:
-        raise self.refuse(node, "FIAC613", "break/continue cannot be translated",
-                          "put the exit condition in the while test")
+        raise self.refuse(
+            node,
+            "FIAC613",
+            "break/continue cannot be translated",
+            "put the exit condition in the while test",
+        )
 
     _Continue = _Break
 
     def _Import(self, node: ast.Import) -> list[ir.Step]:
-        raise self.refuse(node, "FIAC604", "an import inside an orchestrator",
-                          "import at module level; do I/O in activities")
+        raise self.refuse(
+            node,
+            "FIAC604",
+            "an import inside an orchestrator",
+            "import at module level; do I/O in activities",
+        )
 
     _ImportFrom = _Import
 
     def _With(self, node: ast.With) -> list[ir.Step]:
-        raise self.refuse(node, "FIAC604", "a with-block in an orchestrator (usually I/O)",
-                          "do I/O in an activity and yield ctx.call_activity(...)")
+        raise self.refuse(
+            node,
+            "FIAC604",
+            "a with-block in an orchestrator (usually I/O)",
+            "do I/O in an activity and yield ctx.call_activity(...)",
+        )
 
     def _Global(self, node: ast.Global) -> list[ir.Step]:
-        raise self.refuse(node, "FIAC603", "global state in an orchestrator changes between "
-                          "replays", "pass values through the input and activity results")
+        raise self.refuse(
+            node,
+            "FIAC603",
+            "global state in an orchestrator changes between replays",
+            "pass values through the input and activity results",
+        )
 
     _Nonlocal = _Global
 
     def _AugAssign(self, node: ast.AugAssign) -> list[ir.Step]:
         if not isinstance(node.target, ast.Name):
-            raise self.refuse(node, "FIAC601", "augmented assignment to a subscript",
-                              "rebuild the value: x = x + [item]")
+            raise self.refuse(
+                node,
+                "FIAC601",
+                "augmented assignment to a subscript",
+                "rebuild the value: x = x + [item]",
+            )
         value = ast.BinOp(ast.Name(node.target.id, ast.Load()), node.op, node.value)
         ast.copy_location(value, node)
         return [ir.Assign(node.target.id, self.expr(value), node.lineno)]
 
 
-def analyze(handler: Callable[..., Any], name: str | None = None, *,
-            activities: Iterable[str] | None = None,
-            orchestrators: Iterable[str] | None = None, root: Path | None = None) -> ir.Workflow:
+def analyze(
+    handler: Callable[..., Any],
+    name: str | None = None,
+    *,
+    activities: Iterable[str] | None = None,
+    orchestrators: Iterable[str] | None = None,
+    root: Path | None = None,
+) -> ir.Workflow:
     """Translate one orchestrator function into the IR (or raise a coded :class:`Refusal`)."""
     fn_name = str(name or getattr(handler, "__name__", "orchestrator"))
     try:
         lines, start = inspect.getsourcelines(handler)
         path = Path(inspect.getsourcefile(handler) or "?")
     except (OSError, TypeError) as exc:
-        raise refuse("FIAC600", f"the source of orchestrator {fn_name!r} cannot be read: {exc}",
-                     "define orchestrators in a .py file", "", 0) from None
+        raise refuse(
+            "FIAC600",
+            f"the source of orchestrator {fn_name!r} cannot be read: {exc}",
+            "define orchestrators in a .py file",
+            "",
+            0,
+        ) from None
     file = path.name
     if root is not None:
         with contextlib.suppress(ValueError):
@@ -276,13 +388,24 @@ def analyze(handler: Callable[..., Any], name: str | None = None, *,
     ast.increment_lineno(tree, start - 1)
     fn = next((n for n in tree.body if isinstance(n, ast.FunctionDef)), None)
     if fn is None:
-        raise refuse("FIAC600", f"orchestrator {fn_name!r} is not a plain generator function",
-                     "write it as def name(ctx): ... with yields", file, start)
+        raise refuse(
+            "FIAC600",
+            f"orchestrator {fn_name!r} is not a plain generator function",
+            "write it as def name(ctx): ... with yields",
+            file,
+            start,
+        )
     analyzer = Analyzer(fn, file, getattr(handler, "__globals__", {}), activities, orchestrators)
     steps = analyzer.block(fn.body)
     if not ir.ends(steps):
         steps = (*steps, ir.Return(ir.Const(None), fn.end_lineno or fn.lineno))
-    return ir.Workflow(fn_name, steps, file, fn.lineno,
-                       tuple(sorted(analyzer.used["activity"])),
-                       tuple(sorted(analyzer.used["orchestrator"])),
-                       tuple(sorted(analyzer.used["event"])), analyzer.uses_status)
+    return ir.Workflow(
+        fn_name,
+        steps,
+        file,
+        fn.lineno,
+        tuple(sorted(analyzer.used["activity"])),
+        tuple(sorted(analyzer.used["orchestrator"])),
+        tuple(sorted(analyzer.used["event"])),
+        analyzer.uses_status,
+    )

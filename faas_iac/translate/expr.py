@@ -14,15 +14,27 @@ from . import ir
 from .refusals import Refusal, refuse
 
 _BINOPS: dict[type[ast.operator], ir.BinOpKind] = {
-    ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//",
-    ast.Mod: "%", ast.Pow: "**",
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.Pow: "**",
 }
 _COMPARES: dict[type[ast.cmpop], ir.CompareKind] = {
-    ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
-    ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not",
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+    ast.Is: "is",
+    ast.IsNot: "is not",
 }
-_FUNCTIONS = {"len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "round",
-              "range"}
+_FUNCTIONS = {"len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "round", "range"}
 _METHODS = {"get", "keys", "values", "upper", "lower", "strip"}
 _NONDETERMINISTIC = {"random", "uuid", "time", "datetime", "os", "secrets"}
 _IO = {"open", "print", "input", "requests", "httpx", "urllib", "socket", "boto3", "subprocess"}
@@ -57,29 +69,42 @@ class ExprConverter:
     def _Constant(self, node: ast.Constant) -> ir.Expr:
         if node.value is None or isinstance(node.value, bool | int | float | str):
             return ir.Const(node.value)
-        raise self.refuse(node, f"the constant {node.value!r} is not a JSON value",
-                          "use None, booleans, numbers or strings")
+        raise self.refuse(
+            node,
+            f"the constant {node.value!r} is not a JSON value",
+            "use None, booleans, numbers or strings",
+        )
 
     def _Name(self, node: ast.Name) -> ir.Expr:
         if node.id in {"True", "False", "None"}:
             return ir.Const({"True": True, "False": False, "None": None}[node.id])
         if node.id in _NONDETERMINISTIC:
-            raise self.refuse(node, f"`{node.id}` gives a different value on every replay",
-                              "use ctx.current_utc_datetime or ctx.new_uuid(), or compute the "
-                              "value in an activity", "FIAC603")
+            raise self.refuse(
+                node,
+                f"`{node.id}` gives a different value on every replay",
+                "use ctx.current_utc_datetime or ctx.new_uuid(), or compute the "
+                "value in an activity",
+                "FIAC603",
+            )
         return ir.Var(node.id)
 
     def _Subscript(self, node: ast.Subscript) -> ir.Expr:
         if isinstance(node.slice, ast.Slice):
-            raise self.refuse(node, f"the slice `{ast.unparse(node)}` cannot be translated",
-                              "index one element, or slice in an activity")
+            raise self.refuse(
+                node,
+                f"the slice `{ast.unparse(node)}` cannot be translated",
+                "index one element, or slice in an activity",
+            )
         return ir.Index(self.convert(node.value), self.convert(node.slice))
 
     def _BinOp(self, node: ast.BinOp) -> ir.Expr:
         op = _BINOPS.get(type(node.op))
         if op is None:
-            raise self.refuse(node, f"the operator in `{ast.unparse(node)}` cannot be translated",
-                              "use + - * / // % **")
+            raise self.refuse(
+                node,
+                f"the operator in `{ast.unparse(node)}` cannot be translated",
+                "use + - * / // % **",
+            )
         return ir.BinOp(op, self.convert(node.left), self.convert(node.right))
 
     def _UnaryOp(self, node: ast.UnaryOp) -> ir.Expr:
@@ -105,15 +130,17 @@ class ExprConverter:
             kind = _COMPARES[type(op)]
             r = self.convert(right)
             if kind in ("is", "is not") and r != ir.Const(None):
-                raise self.refuse(node, f"`{ast.unparse(node)}` compares identities",
-                                  "compare values with == (is only with None)")
+                raise self.refuse(
+                    node,
+                    f"`{ast.unparse(node)}` compares identities",
+                    "compare values with == (is only with None)",
+                )
             parts.append(ir.Compare(kind, self.convert(left), r))
             left = right
         return parts[0] if len(parts) == 1 else ir.BoolOp("and", tuple(parts))
 
     def _IfExp(self, node: ast.IfExp) -> ir.Expr:
-        return ir.IfExp(self.convert(node.test), self.convert(node.body),
-                        self.convert(node.orelse))
+        return ir.IfExp(self.convert(node.test), self.convert(node.body), self.convert(node.orelse))
 
     def _List(self, node: ast.List) -> ir.Expr:
         return self._items(node.elts, node)
@@ -130,8 +157,11 @@ class ExprConverter:
         items: list[tuple[str, ir.Expr]] = []
         for key, value in zip(node.keys, node.values, strict=True):
             if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                raise self.refuse(node, "dict keys must be string literals in an orchestrator",
-                                  "write {\"key\": value}; build dynamic keys in an activity")
+                raise self.refuse(
+                    node,
+                    "dict keys must be string literals in an orchestrator",
+                    'write {"key": value}; build dynamic keys in an activity',
+                )
             items.append((key.value, self.convert(value)))
         return ir.DictLit(tuple(items))
 
@@ -140,8 +170,11 @@ class ExprConverter:
         for value in node.values:
             if isinstance(value, ast.FormattedValue):
                 if value.format_spec is not None or value.conversion not in (-1, 115):
-                    raise self.refuse(node, "format specs and !r in f-strings cannot be "
-                                      "translated", "use {value} with no format spec")
+                    raise self.refuse(
+                        node,
+                        "format specs and !r in f-strings cannot be translated",
+                        "use {value} with no format spec",
+                    )
                 parts.append(self.convert(value.value))
             else:
                 parts.append(self.convert(value))
@@ -149,26 +182,35 @@ class ExprConverter:
 
     def _ListComp(self, node: ast.ListComp) -> ir.Expr:
         if len(node.generators) != 1 or len(node.generators[0].ifs) > 1:
-            raise self.refuse(node, "only one `for` and at most one `if` per comprehension",
-                              "nest comprehensions in separate assignments")
+            raise self.refuse(
+                node,
+                "only one `for` and at most one `if` per comprehension",
+                "nest comprehensions in separate assignments",
+            )
         gen = node.generators[0]
         if not isinstance(gen.target, ast.Name) or gen.is_async:
-            raise self.refuse(node, "comprehension targets must be one name",
-                              "write [f(x) for x in items]")
+            raise self.refuse(
+                node, "comprehension targets must be one name", "write [f(x) for x in items]"
+            )
         cond = self.convert(gen.ifs[0]) if gen.ifs else None
-        return ir.Comprehension(self.convert(node.elt), gen.target.id,
-                                self.convert(gen.iter), cond)
+        return ir.Comprehension(self.convert(node.elt), gen.target.id, self.convert(gen.iter), cond)
 
     def _Call(self, node: ast.Call) -> ir.Expr:
         func = node.func
         if node.keywords:
-            raise self.refuse(node, f"keyword arguments in `{ast.unparse(node)}`",
-                              "call builtins with positional arguments")
+            raise self.refuse(
+                node,
+                f"keyword arguments in `{ast.unparse(node)}`",
+                "call builtins with positional arguments",
+            )
         args = tuple(self.convert(a) for a in node.args)
         if isinstance(func, ast.Name) and func.id in _FUNCTIONS:
             if func.id == "range" and not 1 <= len(args) <= 2:
-                raise self.refuse(node, "range() with a step cannot be translated",
-                                  "write range(n) or range(start, stop)")
+                raise self.refuse(
+                    node,
+                    "range() with a step cannot be translated",
+                    "write range(n) or range(start, stop)",
+                )
             return ir.Builtin(func.id, args)  # type: ignore[arg-type]
         if isinstance(func, ast.Attribute) and func.attr in _METHODS:
             return ir.Builtin(func.attr, (self.convert(func.value), *args))  # type: ignore[arg-type]
@@ -176,14 +218,23 @@ class ExprConverter:
         while isinstance(root, ast.Attribute | ast.Call):
             root = root.value if isinstance(root, ast.Attribute) else root.func
         if isinstance(root, ast.Name) and root.id in _IO:
-            raise self.refuse(node, f"`{ast.unparse(node)}` does I/O inside the orchestrator",
-                              "move it into an activity and `yield ctx.call_activity(...)` it",
-                              "FIAC604")
+            raise self.refuse(
+                node,
+                f"`{ast.unparse(node)}` does I/O inside the orchestrator",
+                "move it into an activity and `yield ctx.call_activity(...)` it",
+                "FIAC604",
+            )
         if isinstance(root, ast.Name) and root.id in _NONDETERMINISTIC:
-            raise self.refuse(node, f"`{ast.unparse(node)}` gives a different value on every "
-                              "replay", "use ctx.current_utc_datetime / ctx.new_uuid(), or an "
-                              "activity", "FIAC603")
-        raise self.refuse(node, f"the call `{ast.unparse(node)}` cannot be translated",
-                          "orchestrators may call len, str, int, float, bool, abs, min, max, sum, "
-                          "round and dict/str methods get, keys, values, upper, lower, strip; "
-                          "move other code into an activity")
+            raise self.refuse(
+                node,
+                f"`{ast.unparse(node)}` gives a different value on every replay",
+                "use ctx.current_utc_datetime / ctx.new_uuid(), or an activity",
+                "FIAC603",
+            )
+        raise self.refuse(
+            node,
+            f"the call `{ast.unparse(node)}` cannot be translated",
+            "orchestrators may call len, str, int, float, bool, abs, min, max, sum, "
+            "round and dict/str methods get, keys, values, upper, lower, strip; "
+            "move other code into an activity",
+        )

@@ -70,8 +70,11 @@ def _step(g: Graph, step: ir.Step, exits: Exits) -> Exits:
         done = _block(g, step.body, [(test, "yes")])
         return done + (_block(g, step.orelse, [(test, "no")]) if step.orelse else [(test, "no")])
     if isinstance(step, ir.While | ir.ForEach):
-        title = f"while (line {step.line})" if isinstance(step, ir.While) else \
-            f"for {step.var} (line {step.line})"
+        title = (
+            f"while (line {step.line})"
+            if isinstance(step, ir.While)
+            else f"for {step.var} (line {step.line})"
+        )
         head = g.node(title, "diamond")
         g.link(exits, head)
         g.link(_block(g, step.body, [(head, "loop")]), head)
@@ -85,8 +88,9 @@ def _step(g: Graph, step: ir.Step, exits: Exits) -> Exits:
         end = g.node("return", "end")
         g.link(exits, end)
         return []
-    node = g.node(_label(step), "end" if isinstance(step, ir.Raise | ir.Reraise
-                                                  | ir.ContinueAsNew) else "box")
+    node = g.node(
+        _label(step), "end" if isinstance(step, ir.Raise | ir.Reraise | ir.ContinueAsNew) else "box"
+    )
     g.link(exits, node)
     if isinstance(step, ir.Raise | ir.Reraise | ir.ContinueAsNew):
         return []
@@ -107,18 +111,19 @@ def render(workflow: ir.Workflow, fmt: Format = "mermaid") -> str:
     if fmt == "dot":
         shapes = {"box": "box", "diamond": "diamond", "round": "oval", "end": "doublecircle"}
         lines = [f"digraph {json.dumps(workflow.name, ensure_ascii=False)} {{", "  rankdir=TB;"]
-        lines += [f"  {n} [label={json.dumps(label, ensure_ascii=False)}, shape={shapes[s]}];"
-                  for n, label, s in g.nodes]
+        lines += [
+            f"  {n} [label={json.dumps(label, ensure_ascii=False)}, shape={shapes[s]}];"
+            for n, label, s in g.nodes
+        ]
         for a, b, lbl in g.edges:
             attrs = f" [label={json.dumps(lbl, ensure_ascii=False)}]" if lbl else ""
             lines.append(f"  {a} -> {b}{attrs};")
         return "\n".join([*lines, "}"]) + "\n"
-    wrap = {"box": ("[", "]"), "diamond": ("{", "}"), "round": ("([", "])"),
-            "end": ("[[", "]]")}
+    wrap = {"box": ("[", "]"), "diamond": ("{", "}"), "round": ("([", "])"), "end": ("[[", "]]")}
     lines = ["flowchart TD"]
     for n, label, s in g.nodes:
         left, right = wrap[s]
-        lines.append(f"  {n}{left}\"{label.replace(chr(34), '#quot;')}\"{right}")
+        lines.append(f'  {n}{left}"{label.replace(chr(34), "#quot;")}"{right}')
     for a, b, lbl in g.edges:
         lines.append(f"  {a} -->|{lbl}| {b}" if lbl else f"  {a} --> {b}")
     return "\n".join(lines) + "\n"

@@ -17,8 +17,25 @@ from typing import Any, Literal
 
 BinOpKind = Literal["+", "-", "*", "/", "//", "%", "**"]
 CompareKind = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"]
-BuiltinKind = Literal["len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "keys",
-                      "values", "get", "upper", "lower", "strip", "round", "range"]
+BuiltinKind = Literal[
+    "len",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "abs",
+    "min",
+    "max",
+    "sum",
+    "keys",
+    "values",
+    "get",
+    "upper",
+    "lower",
+    "strip",
+    "round",
+    "range",
+]
 
 
 @dataclass(frozen=True)
@@ -120,8 +137,23 @@ class Native:
     kind: str | None = None
 
 
-Expr = (Const | Var | Index | BinOp | Compare | BoolOp | Not | Neg | IfExp | Builtin | ListLit
-        | DictLit | Concat | Comprehension | Native)
+Expr = (
+    Const
+    | Var
+    | Index
+    | BinOp
+    | Compare
+    | BoolOp
+    | Not
+    | Neg
+    | IfExp
+    | Builtin
+    | ListLit
+    | DictLit
+    | Concat
+    | Comprehension
+    | Native
+)
 
 #: The variable that holds the orchestration input (``ctx.get_input()``).
 INPUT = "input"
@@ -280,8 +312,23 @@ class ContinueAsNew:
     line: int = 0
 
 
-Step = (Assign | Task | FanOut | Parallel | Timer | WaitEvent | SetStatus | If | While
-        | ForEach | Try | Return | Raise | Reraise | ContinueAsNew)
+Step = (
+    Assign
+    | Task
+    | FanOut
+    | Parallel
+    | Timer
+    | WaitEvent
+    | SetStatus
+    | If
+    | While
+    | ForEach
+    | Try
+    | Return
+    | Raise
+    | Reraise
+    | ContinueAsNew
+)
 
 
 @dataclass(frozen=True)
@@ -346,8 +393,12 @@ def substitute(expr: Expr, env: dict[str, Expr]) -> Expr:
             return Concat(tuple(_sub(p, env) for p in parts))
         case Comprehension(element, var, source, cond):
             inner = {k: v for k, v in env.items() if k != var}
-            return Comprehension(_sub(element, inner), var, _sub(source, env),
-                                 None if cond is None else _sub(cond, inner))
+            return Comprehension(
+                _sub(element, inner),
+                var,
+                _sub(source, env),
+                None if cond is None else _sub(cond, inner),
+            )
     return expr
 
 
@@ -371,8 +422,9 @@ def free_vars(expr: Expr) -> set[str]:
         for item in items:
             if isinstance(item, tuple):
                 item = item[1]
-            if not isinstance(item, str | int | float | bool | type(None)) \
-                    and hasattr(item, "__dataclass_fields__"):
+            if not isinstance(item, str | int | float | bool | type(None)) and hasattr(
+                item, "__dataclass_fields__"
+            ):
                 found |= free_vars(item)
     return found
 
@@ -393,8 +445,7 @@ def fold(expr: Expr) -> Any:
             return _UNKNOWN if v is _UNKNOWN else not v
         case BinOp(op, left, right) if op in ("+", "-", "*"):
             lv, rv = fold(left), fold(right)
-            numbers = all(isinstance(v, int | float) and not isinstance(v, bool)
-                          for v in (lv, rv))
+            numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lv, rv))
             if not numbers:
                 return _UNKNOWN
             return lv + rv if op == "+" else lv - rv if op == "-" else lv * rv
@@ -413,11 +464,19 @@ def fold(expr: Expr) -> Any:
             if lv is _UNKNOWN or rv is _UNKNOWN:
                 return _UNKNOWN
             ops: dict[str, Callable[[Any, Any], bool]] = {
-                "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-                ">": operator.gt, ">=": operator.ge, "is": operator.is_,
-                "is not": operator.is_not}
-            if op not in ops or (type(lv) is not type(rv) and not (
-                    isinstance(lv, int | float) and isinstance(rv, int | float))):
+                "==": operator.eq,
+                "!=": operator.ne,
+                "<": operator.lt,
+                "<=": operator.le,
+                ">": operator.gt,
+                ">=": operator.ge,
+                "is": operator.is_,
+                "is not": operator.is_not,
+            }
+            if op not in ops or (
+                type(lv) is not type(rv)
+                and not (isinstance(lv, int | float) and isinstance(rv, int | float))
+            ):
                 return _UNKNOWN
             try:
                 return ops[op](lv, rv)
@@ -439,7 +498,8 @@ def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
         if isinstance(value, tuple):
             value = tuple(
                 (v[0], transform(v[1], fn)) if isinstance(v, tuple) else transform(v, fn)
-                for v in value)
+                for v in value
+            )
         elif hasattr(value, "__dataclass_fields__"):
             value = transform(value, fn)
         changes[name] = value

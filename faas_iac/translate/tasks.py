@@ -19,8 +19,14 @@ _CALLS = {
     "call_sub_orchestrator": ("orchestrator", False),
     "call_sub_orchestrator_with_retry": ("orchestrator", True),
 }
-_TIMEDELTA_SECONDS = {"weeks": 604800, "days": 86400, "hours": 3600, "minutes": 60, "seconds": 1,
-                      "milliseconds": 0.001}
+_TIMEDELTA_SECONDS = {
+    "weeks": 604800,
+    "days": 86400,
+    "hours": 3600,
+    "minutes": 60,
+    "seconds": 1,
+    "milliseconds": 0.001,
+}
 _ENTITY = {"call_entity", "signal_entity", "lock", "create_entity_proxy"}
 
 
@@ -47,21 +53,30 @@ class _Scope:
 
 
 class TaskAnalyzer:
-    def __init__(self, fn: ast.FunctionDef, file: str, globals_: dict[str, Any],
-                 activities: Iterable[str] | None, orchestrators: Iterable[str] | None) -> None:
+    def __init__(
+        self,
+        fn: ast.FunctionDef,
+        file: str,
+        globals_: dict[str, Any],
+        activities: Iterable[str] | None,
+        orchestrators: Iterable[str] | None,
+    ) -> None:
         self.fn = fn
         self.file = file
         self.globals = globals_
         self.activities = set(activities) if activities is not None else None
         self.orchestrators = set(orchestrators) if orchestrators is not None else None
         if not fn.args.args:
-            raise self.refuse(fn, "FIAC601", "the orchestrator takes no context argument",
-                              "write def orchestrator(ctx): ...")
+            raise self.refuse(
+                fn,
+                "FIAC601",
+                "the orchestrator takes no context argument",
+                "write def orchestrator(ctx): ...",
+            )
         self.ctx = fn.args.args[0].arg
         self.scope = _Scope()
         self.exprs = ExprConverter(file, self._resolve)
-        self.used: dict[str, set[str]] = {"activity": set(), "orchestrator": set(),
-                                          "event": set()}
+        self.used: dict[str, set[str]] = {"activity": set(), "orchestrator": set(), "event": set()}
         self.uses_status = False
         self.depth = 0
 
@@ -74,49 +89,88 @@ class TaskAnalyzer:
 
     def _resolve(self, node: ast.expr) -> ir.Expr | None:
         s = self.scope
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and self._is_ctx(node.func.value) and node.func.attr == "get_input":
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and self._is_ctx(node.func.value)
+            and node.func.attr == "get_input"
+        ):
             return ir.Var(ir.INPUT)
         if isinstance(node, ast.Attribute) and self._is_ctx(node.value):
             if node.attr == "is_replaying":
                 return ir.Const(False)
             if node.attr == "current_utc_datetime":
-                raise self.refuse(node, "FIAC609", "ctx.current_utc_datetime is translated only "
-                                  "inside ctx.create_timer(ctx.current_utc_datetime + "
-                                  "timedelta(...))",
-                                  "keep times as durations (timedelta) and pass them to "
-                                  "create_timer; compute dates in an activity")
-            raise self.refuse(node, "FIAC601", f"`{ast.unparse(node)}` cannot be translated",
-                              "use get_input, call_activity[_with_retry], call_sub_orchestrator, "
-                              "task_all, create_timer, wait_for_external_event, set_custom_status "
-                              "or continue_as_new")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and self._is_ctx(node.func.value):
-            raise self.refuse(node, "FIAC605", f"`{ast.unparse(node)}` makes a durable task that "
-                              "is used as a value",
-                              "yield the task: x = yield ctx.call_activity(...)")
+                raise self.refuse(
+                    node,
+                    "FIAC609",
+                    "ctx.current_utc_datetime is translated only "
+                    "inside ctx.create_timer(ctx.current_utc_datetime + "
+                    "timedelta(...))",
+                    "keep times as durations (timedelta) and pass them to "
+                    "create_timer; compute dates in an activity",
+                )
+            raise self.refuse(
+                node,
+                "FIAC601",
+                f"`{ast.unparse(node)}` cannot be translated",
+                "use get_input, call_activity[_with_retry], call_sub_orchestrator, "
+                "task_all, create_timer, wait_for_external_event, set_custom_status "
+                "or continue_as_new",
+            )
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and self._is_ctx(node.func.value)
+        ):
+            raise self.refuse(
+                node,
+                "FIAC605",
+                f"`{ast.unparse(node)}` makes a durable task that is used as a value",
+                "yield the task: x = yield ctx.call_activity(...)",
+            )
         if isinstance(node, ast.Name):
             if node.id == self.ctx:
-                raise self.refuse(node, "FIAC612", "the context object is used as a value",
-                                  "pass JSON values to activities, not ctx")
+                raise self.refuse(
+                    node,
+                    "FIAC612",
+                    "the context object is used as a value",
+                    "pass JSON values to activities, not ctx",
+                )
             if node.id in s.race_tags:
                 return ir.Const(s.race_tags[node.id])
             if node.id in s.tasks or node.id in s.task_lists:
-                raise self.refuse(node, "FIAC612", f"the task `{node.id}` is used as a value",
-                                  "yield it (x = yield task) and use its result")
+                raise self.refuse(
+                    node,
+                    "FIAC612",
+                    f"the task `{node.id}` is used as a value",
+                    "yield it (x = yield task) and use its result",
+                )
             if node.id in s.errors:
-                raise self.refuse(node, "FIAC612", f"the caught error `{node.id}` is used as a "
-                                  "value", "only re-raise it (a bare `raise`), or return a "
-                                  "value of your own from the except block")
-        if isinstance(node, ast.Attribute) and node.attr == "result" \
-                and isinstance(node.value, ast.Name) and node.value.id in s.race_results:
+                raise self.refuse(
+                    node,
+                    "FIAC612",
+                    f"the caught error `{node.id}` is used as a value",
+                    "only re-raise it (a bare `raise`), or return a "
+                    "value of your own from the except block",
+                )
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "result"
+            and isinstance(node.value, ast.Name)
+            and node.value.id in s.race_results
+        ):
             return ir.Var(s.race_results[node.value.id])
         if isinstance(node, ast.Yield | ast.YieldFrom | ast.Await):
-            raise self.refuse(node, "FIAC605", "a yield inside an expression", "write the yield "
-                              "as its own statement: x = yield task")
+            raise self.refuse(
+                node,
+                "FIAC605",
+                "a yield inside an expression",
+                "write the yield as its own statement: x = yield task",
+            )
         if isinstance(node, ast.Lambda):
-            raise self.refuse(node, "FIAC614", "a lambda in an orchestrator",
-                              "write the function as an activity")
+            raise self.refuse(
+                node, "FIAC614", "a lambda in an orchestrator", "write the function as an activity"
+            )
         return None
 
     def expr(self, node: ast.expr) -> ir.Expr:
@@ -124,21 +178,31 @@ class TaskAnalyzer:
 
     # -- tasks --------------------------------------------------------------------------------
     def _ctx_call(self, node: ast.expr) -> tuple[str, ast.Call] | None:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and self._is_ctx(node.func.value):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and self._is_ctx(node.func.value)
+        ):
             return node.func.attr, node
         return None
 
     def _literal_name(self, node: ast.expr | None, kind: str) -> str:
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
-            raise self.refuse(node or self.fn, "FIAC607", f"the {kind} name is not a string "
-                              "literal", f'name the {kind} with a literal: ctx.call_activity'
-                              '("send_email", payload)')
+            raise self.refuse(
+                node or self.fn,
+                "FIAC607",
+                f"the {kind} name is not a string literal",
+                f'name the {kind} with a literal: ctx.call_activity("send_email", payload)',
+            )
         known = self.activities if kind == "activity" else self.orchestrators
         if known is not None and node.value not in known:
             listed = ", ".join(sorted(known)) or "none"
-            raise self.refuse(node, "FIAC611", f"no {kind} named {node.value!r} in this app",
-                              f"declare it with @app.{kind} or use one of: {listed}")
+            raise self.refuse(
+                node,
+                "FIAC611",
+                f"no {kind} named {node.value!r} in this app",
+                f"declare it with @app.{kind} or use one of: {listed}",
+            )
         self.used[kind].add(node.value)
         return node.value
 
@@ -159,27 +223,47 @@ class TaskAnalyzer:
                     try:
                         value = cls(*args, **kwargs)
                     except (TypeError, ValueError) as exc:
-                        raise self.refuse(node, "FIAC608", f"invalid RetryOptions: {exc}",
-                                          "give first_retry_interval_in_milliseconds > 0 and "
-                                          "max_number_of_attempts >= 1") from None
+                        raise self.refuse(
+                            node,
+                            "FIAC608",
+                            f"invalid RetryOptions: {exc}",
+                            "give first_retry_interval_in_milliseconds > 0 and "
+                            "max_number_of_attempts >= 1",
+                        ) from None
         if value is None or not hasattr(value, "max_number_of_attempts"):
-            raise self.refuse(node, "FIAC608", "the retry options are not known at compile time",
-                              "pass RetryOptions(...) with literal arguments, or a module-level "
-                              "RetryOptions constant")
-        return ir.Retry(value.max_number_of_attempts, value.first_retry_interval_in_milliseconds,
-                        float(value.backoff_coefficient), value.max_retry_interval_in_milliseconds)
+            raise self.refuse(
+                node,
+                "FIAC608",
+                "the retry options are not known at compile time",
+                "pass RetryOptions(...) with literal arguments, or a module-level "
+                "RetryOptions constant",
+            )
+        return ir.Retry(
+            value.max_number_of_attempts,
+            value.first_retry_interval_in_milliseconds,
+            float(value.backoff_coefficient),
+            value.max_retry_interval_in_milliseconds,
+        )
 
     def _call(self, attr: str, node: ast.Call) -> ir.Call:
         kind, with_retry = _CALLS[attr]
         if node.keywords:
-            raise self.refuse(node, "FIAC601", f"keyword arguments to ctx.{attr}",
-                              "pass the name, [retry options,] and input positionally")
+            raise self.refuse(
+                node,
+                "FIAC601",
+                f"keyword arguments to ctx.{attr}",
+                "pass the name, [retry options,] and input positionally",
+            )
         args = list(node.args)
         name = self._literal_name(args[0] if args else None, kind)
         retry = self._retry(args[1]) if with_retry and len(args) > 1 else None
         if with_retry and retry is None:
-            raise self.refuse(node, "FIAC608", f"ctx.{attr} without retry options",
-                              "pass RetryOptions as the second argument")
+            raise self.refuse(
+                node,
+                "FIAC608",
+                f"ctx.{attr} without retry options",
+                "pass RetryOptions as the second argument",
+            )
         rest = args[2:] if with_retry else args[1:]
         value = self.expr(rest[0]) if rest else ir.Const(None)
         return ir.Call(kind, name, value, retry)  # type: ignore[arg-type]
@@ -188,12 +272,22 @@ class TaskAnalyzer:
         """``ctx.current_utc_datetime + timedelta(...)`` (or a deadline variable) → seconds."""
         if isinstance(node, ast.Name) and node.id in self.scope.deadlines:
             return self.scope.deadlines[node.id]
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) \
-                and isinstance(node.left, ast.Attribute) and self._is_ctx(node.left.value) \
-                and node.left.attr == "current_utc_datetime" and isinstance(node.right, ast.Call):
+        if (
+            isinstance(node, ast.BinOp)
+            and isinstance(node.op, ast.Add)
+            and isinstance(node.left, ast.Attribute)
+            and self._is_ctx(node.left.value)
+            and node.left.attr == "current_utc_datetime"
+            and isinstance(node.right, ast.Call)
+        ):
             td = node.right
-            fname = td.func.id if isinstance(td.func, ast.Name) else \
-                td.func.attr if isinstance(td.func, ast.Attribute) else ""
+            fname = (
+                td.func.id
+                if isinstance(td.func, ast.Name)
+                else td.func.attr
+                if isinstance(td.func, ast.Attribute)
+                else ""
+            )
             if fname == "timedelta" and not td.args:
                 total: ir.Expr | None = None
                 const = 0.0
@@ -212,10 +306,13 @@ class TaskAnalyzer:
                     if total is None:
                         return ir.Const(whole)
                     return total if not const else ir.BinOp("+", total, ir.Const(whole))
-        raise self.refuse(node, "FIAC609", f"the timer `{ast.unparse(node)}` is not "
-                          "ctx.current_utc_datetime + timedelta(...)",
-                          "write ctx.create_timer(ctx.current_utc_datetime + "
-                          "timedelta(seconds=...)) with keyword arguments")
+        raise self.refuse(
+            node,
+            "FIAC609",
+            f"the timer `{ast.unparse(node)}` is not ctx.current_utc_datetime + timedelta(...)",
+            "write ctx.create_timer(ctx.current_utc_datetime + "
+            "timedelta(seconds=...)) with keyword arguments",
+        )
 
     def _pending(self, node: ast.expr) -> _Pending | None:
         """A task-making expression (not yielded), or None."""
@@ -229,21 +326,36 @@ class TaskAnalyzer:
             return _Pending("call", call=self._call(attr, call), depth=self.depth)
         if attr == "create_timer":
             if len(call.args) != 1:
-                raise self.refuse(call, "FIAC609", "create_timer takes one fire-at time",
-                                  "ctx.create_timer(ctx.current_utc_datetime + timedelta(...))")
+                raise self.refuse(
+                    call,
+                    "FIAC609",
+                    "create_timer takes one fire-at time",
+                    "ctx.create_timer(ctx.current_utc_datetime + timedelta(...))",
+                )
             return _Pending("timer", seconds=self._seconds(call.args[0]), depth=self.depth)
         if attr == "wait_for_external_event":
-            if len(call.args) != 1 or not isinstance(call.args[0], ast.Constant) \
-                    or not isinstance(call.args[0].value, str):
-                raise self.refuse(call, "FIAC607", "the event name is not a string literal",
-                                  'write ctx.wait_for_external_event("Approval")')
+            if (
+                len(call.args) != 1
+                or not isinstance(call.args[0], ast.Constant)
+                or not isinstance(call.args[0].value, str)
+            ):
+                raise self.refuse(
+                    call,
+                    "FIAC607",
+                    "the event name is not a string literal",
+                    'write ctx.wait_for_external_event("Approval")',
+                )
             self.used["event"].add(call.args[0].value)
             return _Pending("event", event=call.args[0].value, depth=self.depth)
         if attr in _ENTITY:
-            raise self.refuse(call, "FIAC610", f"ctx.{attr}: durable entities are not translated "
-                              "to Step Functions or Workflows", "run this orchestrator on the "
-                              "local or azure target (native entities), or keep the state in a "
-                              "table written by an activity")
+            raise self.refuse(
+                call,
+                "FIAC610",
+                f"ctx.{attr}: durable entities are not translated to Step Functions or Workflows",
+                "run this orchestrator on the "
+                "local or azure target (native entities), or keep the state in a "
+                "table written by an activity",
+            )
         return None
 
     def _yield(self, value: ast.expr | None, target: str | None, line: int) -> list[ir.Step]:
@@ -259,8 +371,10 @@ class TaskAnalyzer:
             if pending.kind == "timer":
                 assert pending.seconds is not None
                 if target is not None:
-                    return [ir.Timer(pending.seconds, line),
-                            ir.Assign(target, ir.Const(None), line)]
+                    return [
+                        ir.Timer(pending.seconds, line),
+                        ir.Assign(target, ir.Const(None), line),
+                    ]
                 return [ir.Timer(pending.seconds, line)]
             return [ir.WaitEvent(pending.event, target, line=line)]
         found = self._ctx_call(value)
@@ -268,14 +382,22 @@ class TaskAnalyzer:
             return [self._task_all(found[1], target, line)]
         if found is not None and found[0] == "task_any":
             return self._task_any(found[1], target, line)
-        raise self.refuse(value, "FIAC605", f"`yield {ast.unparse(value)}` does not yield a "
-                          "durable task", "yield ctx.call_activity(...), ctx.task_all([...]), "
-                          "ctx.create_timer(...) or ctx.wait_for_external_event(...)")
+        raise self.refuse(
+            value,
+            "FIAC605",
+            f"`yield {ast.unparse(value)}` does not yield a durable task",
+            "yield ctx.call_activity(...), ctx.task_all([...]), "
+            "ctx.create_timer(...) or ctx.wait_for_external_event(...)",
+        )
 
     def _task_list(self, node: ast.Call) -> ast.expr:
         if len(node.args) != 1:
-            raise self.refuse(node, "FIAC612", "task_all/task_any take one list of tasks",
-                              "pass a list: ctx.task_all([ ... ])")
+            raise self.refuse(
+                node,
+                "FIAC612",
+                "task_all/task_any take one list of tasks",
+                "pass a list: ctx.task_all([ ... ])",
+            )
         arg = node.args[0]
         if isinstance(arg, ast.Name) and arg.id in self.scope.task_lists:
             return self.scope.task_lists.pop(arg.id)
@@ -283,8 +405,12 @@ class TaskAnalyzer:
 
     def _task_all(self, node: ast.Call, target: str | None, line: int) -> ir.Step:
         arg = self._task_list(node)
-        if isinstance(arg, ast.ListComp) and len(arg.generators) == 1 \
-                and not arg.generators[0].ifs and isinstance(arg.generators[0].target, ast.Name):
+        if (
+            isinstance(arg, ast.ListComp)
+            and len(arg.generators) == 1
+            and not arg.generators[0].ifs
+            and isinstance(arg.generators[0].target, ast.Name)
+        ):
             gen = arg.generators[0]
             assert isinstance(gen.target, ast.Name)
             var = gen.target.id
@@ -302,11 +428,15 @@ class TaskAnalyzer:
                 calls.append(pending.call)
             else:
                 return ir.Parallel(tuple(calls), target, line)
-        raise self.refuse(arg, "FIAC612", "task_all takes a list of activity/sub-orchestrator "
-                          "calls or one comprehension over a list",
-                          "write ctx.task_all([ctx.call_activity(\"f\", x) for x in items]) or "
-                          "ctx.task_all([ctx.call_activity(\"a\", x), "
-                          "ctx.call_activity(\"b\", y)])")
+        raise self.refuse(
+            arg,
+            "FIAC612",
+            "task_all takes a list of activity/sub-orchestrator "
+            "calls or one comprehension over a list",
+            'write ctx.task_all([ctx.call_activity("f", x) for x in items]) or '
+            'ctx.task_all([ctx.call_activity("a", x), '
+            'ctx.call_activity("b", y)])',
+        )
 
     def _task_any(self, node: ast.Call, target: str | None, line: int) -> list[ir.Step]:
         arg = self._task_list(node)
@@ -317,19 +447,29 @@ class TaskAnalyzer:
                     pendings.append((elt.id, self.scope.tasks[elt.id]))
         kinds = sorted(p.kind for _, p in pendings)
         if len(pendings) != 2 or kinds != ["event", "timer"] or target is None:
-            raise self.refuse(node, "FIAC606", "task_any translates only as a race of one "
-                              "external event against one timer, both held in variables, with the "
-                              "winner assigned", "write: winner = yield ctx.task_any([event_task, "
-                              "timer_task]); a general race runs natively on the local and azure "
-                              "targets")
-        (ev_name, event), = [p for p in pendings if p[1].kind == "event"]
-        (tm_name, timer), = [p for p in pendings if p[1].kind == "timer"]
+            raise self.refuse(
+                node,
+                "FIAC606",
+                "task_any translates only as a race of one "
+                "external event against one timer, both held in variables, with the "
+                "winner assigned",
+                "write: winner = yield ctx.task_any([event_task, "
+                "timer_task]); a general race runs natively on the local and azure "
+                "targets",
+            )
+        ((ev_name, event),) = [p for p in pendings if p[1].kind == "event"]
+        ((tm_name, timer),) = [p for p in pendings if p[1].kind == "timer"]
         if timer.depth < self.depth:
-            raise self.refuse(node, "FIAC606", f"the timer `{tm_name}` was created outside this "
-                              "loop, so its deadline is shared by every iteration; a translated "
-                              "race would start a new timeout each time", "create the timer "
-                              "inside the loop with the time left, or run this orchestrator "
-                              "on the local or azure target")
+            raise self.refuse(
+                node,
+                "FIAC606",
+                f"the timer `{tm_name}` was created outside this "
+                "loop, so its deadline is shared by every iteration; a translated "
+                "race would start a new timeout each time",
+                "create the timer "
+                "inside the loop with the time left, or run this orchestrator "
+                "on the local or azure target",
+            )
         payload = f"{ev_name}_result"
         self.scope.race_tags[ev_name] = ev_name
         self.scope.race_tags[tm_name] = tm_name

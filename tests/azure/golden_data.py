@@ -21,8 +21,7 @@ def golden_name(path: Path) -> str:
 
 def metadata(path: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, generated_app(path, Path(tmp)) as fa:
-        functions = {f.get_function_name(): json.loads(f.get_function_json())
-                     for f in fa.indexed}
+        functions = {f.get_function_name(): json.loads(f.get_function_json()) for f in fa.indexed}
         host = json.loads((Path(tmp) / "azure-app" / "host.json").read_text())
     plan = json.loads(compiled(path).plan.to_json())
     plan.pop("artifacts")  # the code zip's digest changes with any shim edit; not Azure's

@@ -56,9 +56,13 @@ def failure(name: str, exc: BaseException, kind: str) -> dict[str, Any]:
     text = f"{type(exc).__name__}: {exc}"
     return {
         "Reason": f"{kind} function '{name}' failed: {text}",
-        "Details": json.dumps({"$type": "System.Exception",
-                               "Message": f"Exception: {text}",
-                               "StackTrace": f"  File \"function_app.py\", in {name}"}),
+        "Details": json.dumps(
+            {
+                "$type": "System.Exception",
+                "Message": f"Exception: {text}",
+                "StackTrace": f'  File "function_app.py", in {name}',
+            }
+        ),
     }
 
 
@@ -69,8 +73,12 @@ def _ts(at: datetime) -> str:
 class Host:
     now: datetime = START
 
-    def __init__(self, function_app: ModuleType, events: list[tuple[str, Any]] | None = None,
-                 max_episodes: int = 500) -> None:
+    def __init__(
+        self,
+        function_app: ModuleType,
+        events: list[tuple[str, Any]] | None = None,
+        max_episodes: int = 500,
+    ) -> None:
         self.functions = {f.get_function_name(): f for f in function_app.indexed}
         self.events = list(events or [])
         self.max_episodes = max_episodes
@@ -78,16 +86,21 @@ class Host:
         self._sub_counter = 0
         self.entities: dict[str, tuple[bool, Any]] = {}
 
-    def entity_operation(self, instance_id: str, operation: str,
-                         input_json: str | None) -> tuple[bool, Any]:
+    def entity_operation(
+        self, instance_id: str, operation: str, input_json: str | None
+    ) -> tuple[bool, Any]:
         """One operation on an entity through the generated app's entity function (the SDK's
         batch protocol, a batch of one; the orchestrator's actions carry the raw input, the
         extension passes it JSON-encoded); returns (failed, JSON result)."""
         name, _, key = instance_id[1:].partition("@")
         fn = next(f for n, f in self.functions.items() if n.lower() == name)
         exists, state = self.entities.get(instance_id, (False, None))
-        request = {"self": {"name": name, "key": key}, "state": state, "exists": exists,
-                   "batch": [{"name": operation, "input": input_json}]}
+        request = {
+            "self": {"name": name, "key": key},
+            "state": state,
+            "exists": exists,
+            "batch": [{"name": operation, "input": input_json}],
+        }
         out = json.loads(fn.get_user_function()(json.dumps(request)))
         self.entities[instance_id] = (out["entityExists"], out["entityState"])
         result = out["results"][0]
@@ -105,8 +118,14 @@ class Host:
             return False, exc
 
     # the host loop -----------------------------------------------------------------------
-    def run(self, name: str, input_: Any = None, instance_id: str = "instance-1",
-            start: datetime = START, parent: str | None = None) -> Outcome:
+    def run(
+        self,
+        name: str,
+        input_: Any = None,
+        instance_id: str = "instance-1",
+        start: datetime = START,
+        parent: str | None = None,
+    ) -> Outcome:
         self.now = start
         self.instance_id = instance_id
         history: list[dict[str, Any]] = []
@@ -115,8 +134,15 @@ class Host:
         def event(kind: int, **fields: Any) -> None:
             nonlocal seq
             seq += 1
-            history.append({"EventType": int(kind), "EventId": fields.pop("EventId", -1),
-                            "IsPlayed": False, "Timestamp": _ts(self.now), **fields})
+            history.append(
+                {
+                    "EventType": int(kind),
+                    "EventId": fields.pop("EventId", -1),
+                    "IsPlayed": False,
+                    "Timestamp": _ts(self.now),
+                    **fields,
+                }
+            )
 
         event(H.ORCHESTRATOR_STARTED)
         event(H.EXECUTION_STARTED, Name=name, Input=json.dumps(input_), Version="")
@@ -124,33 +150,58 @@ class Host:
         handled: set[Any] = set()
         signals_done = 0
         for episode in range(1, self.max_episodes + 1):
-            ctx = DurableOrchestrationContext.from_json(json.dumps({
-                "history": history, "instanceId": instance_id, "isReplaying": False,
-                "parentInstanceId": parent, "input": json.dumps(input_),
-            }))
+            ctx = DurableOrchestrationContext.from_json(
+                json.dumps(
+                    {
+                        "history": history,
+                        "instanceId": instance_id,
+                        "isReplaying": False,
+                        "parentInstanceId": parent,
+                        "input": json.dumps(input_),
+                    }
+                )
+            )
             try:
                 state = json.loads(df.Orchestrator(self._orchestrator(name)).handle(ctx))
             except Exception as exc:
                 message = str(exc).split("\n\n$OutOfProcData$", 1)[0]
-                return Outcome("Failed", error=message, history=history, episodes=episode,
-                               activity_calls=self.calls)
-            actions = [a for group in state.get("actions", []) for a in
-                       (group if isinstance(group, list) else [group])]
+                return Outcome(
+                    "Failed",
+                    error=message,
+                    history=history,
+                    episodes=episode,
+                    activity_calls=self.calls,
+                )
+            actions = [
+                a
+                for group in state.get("actions", [])
+                for a in (group if isinstance(group, list) else [group])
+            ]
             again = next((a for a in actions if a.get("actionType") == CONTINUE_AS_NEW), None)
             if again is not None:
                 input_ = json.loads(again["input"]) if again.get("input") else None
                 return self.run(name, input_, instance_id, self.now, parent)
             if state.get("isDone"):
-                return Outcome("Completed", state.get("output"),
-                               custom_status=state.get("customStatus"), history=history,
-                               episodes=episode, activity_calls=self.calls)
+                return Outcome(
+                    "Completed",
+                    state.get("output"),
+                    custom_status=state.get("customStatus"),
+                    history=history,
+                    episodes=episode,
+                    activity_calls=self.calls,
+                )
             completions: list[tuple[int, dict[str, Any]]] = []
             signals = [a for a in actions if a.get("actionType") == SIGNAL_ENTITY]
             for signal in signals[signals_done:]:
-                event(H.EVENT_SENT, Name=signal["operation"], InstanceId=signal["instanceId"],
-                      Input=json.dumps({"op": signal["operation"], "signal": True}))
-                self.entity_operation(signal["instanceId"], signal["operation"],
-                                      json.dumps(signal.get("input")))
+                event(
+                    H.EVENT_SENT,
+                    Name=signal["operation"],
+                    InstanceId=signal["instanceId"],
+                    Input=json.dumps({"op": signal["operation"], "signal": True}),
+                )
+                self.entity_operation(
+                    signal["instanceId"], signal["operation"], json.dumps(signal.get("input"))
+                )
             signals_done = len(signals)
             for key, opened in list(ctx.open_tasks.items()):
                 for task in opened if isinstance(opened, list) else [opened]:
@@ -177,10 +228,16 @@ class Host:
                 event(H.ORCHESTRATOR_STARTED)
                 event(H.TIMER_FIRED, TimerId=timer_id, FireAt=_ts(fire_at))
                 continue
-            return Outcome("Stuck", custom_status=state.get("customStatus"), history=history,
-                           episodes=episode, activity_calls=self.calls)
-        return Outcome("TooLong", history=history, episodes=self.max_episodes,
-                       activity_calls=self.calls)
+            return Outcome(
+                "Stuck",
+                custom_status=state.get("customStatus"),
+                history=history,
+                episodes=episode,
+                activity_calls=self.calls,
+            )
+        return Outcome(
+            "TooLong", history=history, episodes=self.max_episodes, activity_calls=self.calls
+        )
 
     def _raise(self, ctx: DurableOrchestrationContext) -> tuple[str, Any] | None:
         waiting = {k for k in ctx.open_tasks if isinstance(k, str)}
@@ -190,8 +247,15 @@ class Host:
                 return name, payload
         return None
 
-    def _schedule(self, key: Any, task: Any, event: Any, timers: dict[int, datetime],
-                  completions: list[tuple[int, dict[str, Any]]], now: datetime) -> None:
+    def _schedule(
+        self,
+        key: Any,
+        task: Any,
+        event: Any,
+        timers: dict[int, datetime],
+        completions: list[tuple[int, dict[str, Any]]],
+        now: datetime,
+    ) -> None:
         if isinstance(key, str):  # an external event: raised later, if the test has one
             return
         action = task.action_repr
@@ -221,42 +285,68 @@ class Host:
             payload = json.loads(data["input"]) if data.get("input") is not None else None
             ok, value = self._activity(name, payload)
             if ok:
-                completions.append((H.TASK_COMPLETED,
-                                    {"TaskScheduledId": key, "Result": json.dumps(value)}))
+                completions.append(
+                    (H.TASK_COMPLETED, {"TaskScheduledId": key, "Result": json.dumps(value)})
+                )
             else:
-                completions.append((H.TASK_FAILED, {"TaskScheduledId": key,
-                                                    **failure(name, value, "Activity")}))
+                completions.append(
+                    (H.TASK_FAILED, {"TaskScheduledId": key, **failure(name, value, "Activity")})
+                )
         elif kind == CALL_ENTITY:
             request_id = f"req-{self.instance_id}-{key}"
-            event(H.EVENT_SENT, EventId=key, Name=data["operation"],
-                  InstanceId=data["instanceId"],
-                  Input=json.dumps({"id": request_id, "op": data["operation"]}))
-            failed, result = self.entity_operation(data["instanceId"], data["operation"],
-                                                   json.dumps(data.get("input")))
+            event(
+                H.EVENT_SENT,
+                EventId=key,
+                Name=data["operation"],
+                InstanceId=data["instanceId"],
+                Input=json.dumps({"id": request_id, "op": data["operation"]}),
+            )
+            failed, result = self.entity_operation(
+                data["instanceId"], data["operation"], json.dumps(data.get("input"))
+            )
             response = {"result": result, **({"exceptionType": "Exception"} if failed else {})}
-            completions.append((H.EVENT_RAISED, {"Name": request_id,
-                                                 "Input": json.dumps(response)}))
+            completions.append(
+                (H.EVENT_RAISED, {"Name": request_id, "Input": json.dumps(response)})
+            )
         elif kind in (SUB, SUB_RETRY):
             name = data["functionName"]
             self._sub_counter += 1
             child_id = data.get("instanceId") or f"sub-{self._sub_counter}"
-            event(H.SUB_ORCHESTRATION_INSTANCE_CREATED, EventId=key, Name=name,
-                  InstanceId=child_id, Input=data.get("input"), Version="")
+            event(
+                H.SUB_ORCHESTRATION_INSTANCE_CREATED,
+                EventId=key,
+                Name=name,
+                InstanceId=child_id,
+                Input=data.get("input"),
+                Version="",
+            )
             payload = json.loads(data["input"]) if data.get("input") is not None else None
             child = Host.__new__(Host)
-            child.functions, child.events, child.max_episodes = self.functions, self.events, \
-                self.max_episodes
+            child.functions, child.events, child.max_episodes = (
+                self.functions,
+                self.events,
+                self.max_episodes,
+            )
             child.calls, child._sub_counter = self.calls, 0
             result = child.run(name, payload, child_id, now, self.instance_id)
             self.now = max(self.now, child.now)
             if result.status == "Completed":
-                completions.append((H.SUB_ORCHESTRATION_INSTANCE_COMPLETED,
-                                    {"TaskScheduledId": key,
-                                     "Result": json.dumps(result.output)}))
+                completions.append(
+                    (
+                        H.SUB_ORCHESTRATION_INSTANCE_COMPLETED,
+                        {"TaskScheduledId": key, "Result": json.dumps(result.output)},
+                    )
+                )
             else:
-                completions.append((H.SUB_ORCHESTRATION_INSTANCE_FAILED, {
-                    "TaskScheduledId": key,
-                    "Reason": f"Orchestrator function '{name}' failed: {result.error}",
-                    "Details": json.dumps({"Message": result.error})}))
+                completions.append(
+                    (
+                        H.SUB_ORCHESTRATION_INSTANCE_FAILED,
+                        {
+                            "TaskScheduledId": key,
+                            "Reason": f"Orchestrator function '{name}' failed: {result.error}",
+                            "Details": json.dumps({"Message": result.error}),
+                        },
+                    )
+                )
         else:
             raise AssertionError(f"the test host does not run action type {kind}: {data}")

@@ -26,20 +26,29 @@ WHEN = datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 def test_http_request_both_ways() -> None:
     native = func.HttpRequest(
-        "post", "https://shop.azurewebsites.net/api/orders/7?expand=items",
+        "post",
+        "https://shop.azurewebsites.net/api/orders/7?expand=items",
         headers={"Content-Type": "application/json", "X-Trace": "abc"},
-        params={"expand": "items"}, route_params={"id": "7"}, body=b'{"qty": 2}',
+        params={"expand": "items"},
+        route_params={"id": "7"},
+        body=b'{"qty": 2}',
     )
     portable = convert.to_http_request(native)
     assert portable == HttpRequest(
-        method="POST", path="/api/orders/7",
+        method="POST",
+        path="/api/orders/7",
         headers={"content-type": "application/json", "x-trace": "abc"},
-        query={"expand": "items"}, route_params={"id": "7"}, body=b'{"qty": 2}',
+        query={"expand": "items"},
+        route_params={"id": "7"},
+        body=b'{"qty": 2}',
     )
     back = convert.from_http_request(portable, "https://shop.azurewebsites.net")
     assert (back.method, back.url, back.get_json(), dict(back.route_params)) == (
-        "POST", "https://shop.azurewebsites.net/api/orders/7?expand=items", {"qty": 2},
-        {"id": "7"})
+        "POST",
+        "https://shop.azurewebsites.net/api/orders/7?expand=items",
+        {"qty": 2},
+        {"id": "7"},
+    )
     assert back.headers["x-trace"] == "abc"
 
 
@@ -66,80 +75,137 @@ def test_http_response_both_ways(result: Any, status: int, mimetype: str, body: 
 def test_storage_queue_message_both_ways() -> None:
     native = QueueMessage(id="m-1", body=b'{"id": 3}', dequeue_count=2, insertion_time=WHEN)
     msg = convert.to_queue_message(native, "jobs")
-    assert msg == Message(id="m-1", body=b'{"id": 3}', delivery_count=2, source="jobs",
-                          enqueued_at=WHEN)
+    assert msg == Message(
+        id="m-1", body=b'{"id": 3}', delivery_count=2, source="jobs", enqueued_at=WHEN
+    )
     back = convert.from_queue_message(msg)
     assert (back.id, back.get_body(), back.dequeue_count, back.insertion_time) == (
-        "m-1", b'{"id": 3}', 2, WHEN)
+        "m-1",
+        b'{"id": 3}',
+        2,
+        WHEN,
+    )
 
 
 def test_service_bus_message_both_ways() -> None:
     native = ServiceBusMessage(
-        body=b"hello", message_id="sb-1", application_properties={"kind": "job", "n": 2},
-        user_properties={"kind": "job", "n": 2}, delivery_count=3, session_id="s-1",
-        sequence_number=42, enqueued_time_utc=WHEN,
+        body=b"hello",
+        message_id="sb-1",
+        application_properties={"kind": "job", "n": 2},
+        user_properties={"kind": "job", "n": 2},
+        delivery_count=3,
+        session_id="s-1",
+        sequence_number=42,
+        enqueued_time_utc=WHEN,
     )
     msg = convert.to_servicebus_message(native, "orders")
-    assert msg == Message(id="sb-1", body=b"hello", attributes={"kind": "job", "n": "2"},
-                          delivery_count=3, source="orders", partition_key="s-1",
-                          sequence="42", enqueued_at=WHEN)
+    assert msg == Message(
+        id="sb-1",
+        body=b"hello",
+        attributes={"kind": "job", "n": "2"},
+        delivery_count=3,
+        source="orders",
+        partition_key="s-1",
+        sequence="42",
+        enqueued_at=WHEN,
+    )
     back = convert.from_servicebus_message(msg)
-    assert (back.message_id, back.get_body(), back.delivery_count, back.session_id,
-            back.sequence_number, back.application_properties) == (
-        "sb-1", b"hello", 3, "s-1", 42, {"kind": "job", "n": "2"})
+    assert (
+        back.message_id,
+        back.get_body(),
+        back.delivery_count,
+        back.session_id,
+        back.sequence_number,
+        back.application_properties,
+    ) == ("sb-1", b"hello", 3, "s-1", 42, {"kind": "job", "n": "2"})
 
 
 def test_event_hub_event_both_ways() -> None:
-    native = func.EventHubEvent(body=b"click", partition_key="p-1", sequence_number=7,
-                                enqueued_time=WHEN)
+    native = func.EventHubEvent(
+        body=b"click", partition_key="p-1", sequence_number=7, enqueued_time=WHEN
+    )
     msg = convert.to_eventhub_message(native, "clicks")
     assert (msg.body, msg.partition_key, msg.sequence, msg.enqueued_at, msg.source) == (
-        b"click", "p-1", "7", WHEN, "clicks")
+        b"click",
+        "p-1",
+        "7",
+        WHEN,
+        "clicks",
+    )
     back = convert.from_eventhub_message(msg)
     assert (back.get_body(), back.partition_key, back.sequence_number) == (b"click", "p-1", 7)
 
 
 def test_blob_event_grid_event_both_ways() -> None:
     native = func.EventGridEvent(
-        id="e-1", data={"url": "https://acct.blob.core.windows.net/uploads/in/a.csv"},
+        id="e-1",
+        data={"url": "https://acct.blob.core.windows.net/uploads/in/a.csv"},
         topic="/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/a",
         subject="/blobServices/default/containers/uploads/blobs/in/a.csv",
-        event_type="Microsoft.Storage.BlobCreated", event_time=WHEN, data_version="1",
+        event_type="Microsoft.Storage.BlobCreated",
+        event_time=WHEN,
+        data_version="1",
     )
     event = convert.to_cloud_event(native)
     assert (event.type, event.subject, event.time) == ("object.created", "in/a.csv", WHEN)
     back = convert.from_cloud_event(event, container="uploads")
     assert (back.event_type, back.subject, back.get_json()) == (
-        native.event_type, native.subject, native.get_json())
+        native.event_type,
+        native.subject,
+        native.get_json(),
+    )
 
 
 def test_custom_event_grid_event_both_ways() -> None:
-    native = func.EventGridEvent(id="e-2", data={"plan": "pro"}, topic="t", subject="app",
-                                 event_type="user.changed", event_time=WHEN, data_version="1")
+    native = func.EventGridEvent(
+        id="e-2",
+        data={"plan": "pro"},
+        topic="t",
+        subject="app",
+        event_type="user.changed",
+        event_time=WHEN,
+        data_version="1",
+    )
     event = convert.to_cloud_event(native)
-    assert event == CloudEvent(id="e-2", source="app", type="user.changed",
-                               data={"plan": "pro"}, subject="app", time=WHEN)
+    assert event == CloudEvent(
+        id="e-2", source="app", type="user.changed", data={"plan": "pro"}, subject="app", time=WHEN
+    )
     back = convert.from_cloud_event(event, topic="t")
     assert (back.id, back.subject, back.event_type, back.get_json()) == (
-        "e-2", "app", "user.changed", {"plan": "pro"})
+        "e-2",
+        "app",
+        "user.changed",
+        {"plan": "pro"},
+    )
 
 
 def test_blob_input_stream_both_ways() -> None:
-    native = InputStream(data=b"a,b\n", name="uploads/in/a.csv",
-                         uri="https://acct.blob.core.windows.net/uploads/in/a.csv", length=4)
+    native = InputStream(
+        data=b"a,b\n",
+        name="uploads/in/a.csv",
+        uri="https://acct.blob.core.windows.net/uploads/in/a.csv",
+        length=4,
+    )
     event = convert.to_blob_event(native)
     assert (event.type, event.source, event.subject, event.data) == (
-        "object.created", "uploads", "in/a.csv", b"a,b\n")
+        "object.created",
+        "uploads",
+        "in/a.csv",
+        b"a,b\n",
+    )
     back = convert.from_blob_event(event)
     assert (back.name, back.read(), back.length) == ("uploads/in/a.csv", b"a,b\n", 4)
 
 
 def test_cosmos_documents_both_ways() -> None:
-    docs = func.DocumentList([
-        func.Document.from_dict({"id": "u1", "uid": "u1", "plan": "pro", "_ts": 1767225600,
-                                 "_etag": "e1"}),
-        func.Document.from_json(json.dumps({"id": "u2", "uid": "u2", "_ts": 1767225601})),
-    ])
+    docs = func.DocumentList(
+        [
+            func.Document.from_dict(
+                {"id": "u1", "uid": "u1", "plan": "pro", "_ts": 1767225600, "_etag": "e1"}
+            ),
+            func.Document.from_json(json.dumps({"id": "u2", "uid": "u2", "_ts": 1767225601})),
+        ]
+    )
     events = convert.to_record_events(docs, "users")
     assert [(e.type, e.subject, e.data, e.source) for e in events] == [
         ("record.modified", "u1", {"id": "u1", "uid": "u1", "plan": "pro"}, "users"),
@@ -153,8 +219,9 @@ def test_cosmos_documents_both_ways() -> None:
 def test_timer_request_both_ways() -> None:
     native = TimerRequest(past_due=True, schedule_status={"Last": "2026-03-04T02:00:00Z"})
     info = convert.to_timer_info(native, now=WHEN)
-    assert info == TimerInfo(scheduled_time=WHEN, past_due=True,
-                             last_fire=datetime(2026, 3, 4, 2, tzinfo=UTC))
+    assert info == TimerInfo(
+        scheduled_time=WHEN, past_due=True, last_fire=datetime(2026, 3, 4, 2, tzinfo=UTC)
+    )
     back = convert.from_timer_info(info)
     assert back.past_due is True and back.schedule_status == {"Last": "2026-03-04T02:00:00+00:00"}
 
@@ -194,14 +261,26 @@ def _fn(app: Any, name: str) -> Any:
 
 
 def test_http_invocation_end_to_end(shop: Any) -> None:
-    req = func.HttpRequest("POST", "https://x/api/orders", headers={}, params={},
-                           route_params={}, body=b'{"id": "o-9", "items": [1]}')
+    req = func.HttpRequest(
+        "POST",
+        "https://x/api/orders",
+        headers={},
+        params={},
+        route_params={},
+        body=b'{"id": "o-9", "items": [1]}',
+    )
     resp = _fn(shop, "place_order")(req, None)
     assert isinstance(resp, func.HttpResponse)
     assert (resp.status_code, json.loads(resp.get_body())) == (200, {"accepted": "o-9"})
     assert shop._rt._bindings.sent == [("orders", b'{"id":"o-9","items":[1]}')]
-    get = func.HttpRequest("GET", "https://x/api/orders/o-9", headers={}, params={},
-                           route_params={"id": "o-9"}, body=b"")
+    get = func.HttpRequest(
+        "GET",
+        "https://x/api/orders/o-9",
+        headers={},
+        params={},
+        route_params={"id": "o-9"},
+        body=b"",
+    )
     found = _fn(shop, "get_order")(get, None)
     assert json.loads(found.get_body()) == {"id": "o-9", "total": 12}
 

@@ -26,35 +26,44 @@ RPC = "http://127.0.0.1:17071/durabletask/"
 
 def binding() -> str:
     inst = f"{BASE}/instances/INSTANCEID"
-    return json.dumps({
-        "taskHubName": "shophub",
-        "creationUrls": {
-            "createNewInstancePostUri": f"{BASE}/orchestrators/{{functionName}}"
-                                        f"[/{{instanceId}}]?{QUERY}",
-            "createAndWaitOnNewInstancePostUri": f"{BASE}/orchestrators/{{functionName}}"
-                                                 f"[/{{instanceId}}]?timeout={{timeoutInSeconds}}"
-                                                 f"&{QUERY}",
-        },
-        "managementUrls": {
-            "id": "INSTANCEID",
-            "statusQueryGetUri": f"{inst}?{QUERY}",
-            "sendEventPostUri": f"{inst}/raiseEvent/{{eventName}}?{QUERY}",
-            "terminatePostUri": f"{inst}/terminate?reason={{text}}&{QUERY}",
-            "rewindPostUri": f"{inst}/rewind?reason={{text}}&{QUERY}",
-            "purgeHistoryDeleteUri": f"{inst}?{QUERY}",
-            "restartPostUri": f"{inst}/restart?{QUERY}",
-            "suspendPostUri": f"{inst}/suspend?reason={{text}}&{QUERY}",
-            "resumePostUri": f"{inst}/resume?reason={{text}}&{QUERY}",
-        },
-        "baseUrl": BASE,
-        "requiredQueryStringParameters": QUERY,
-        "rpcBaseUrl": RPC,
-    })
+    return json.dumps(
+        {
+            "taskHubName": "shophub",
+            "creationUrls": {
+                "createNewInstancePostUri": f"{BASE}/orchestrators/{{functionName}}"
+                f"[/{{instanceId}}]?{QUERY}",
+                "createAndWaitOnNewInstancePostUri": f"{BASE}/orchestrators/{{functionName}}"
+                f"[/{{instanceId}}]?timeout={{timeoutInSeconds}}"
+                f"&{QUERY}",
+            },
+            "managementUrls": {
+                "id": "INSTANCEID",
+                "statusQueryGetUri": f"{inst}?{QUERY}",
+                "sendEventPostUri": f"{inst}/raiseEvent/{{eventName}}?{QUERY}",
+                "terminatePostUri": f"{inst}/terminate?reason={{text}}&{QUERY}",
+                "rewindPostUri": f"{inst}/rewind?reason={{text}}&{QUERY}",
+                "purgeHistoryDeleteUri": f"{inst}?{QUERY}",
+                "restartPostUri": f"{inst}/restart?{QUERY}",
+                "suspendPostUri": f"{inst}/suspend?reason={{text}}&{QUERY}",
+                "resumePostUri": f"{inst}/resume?reason={{text}}&{QUERY}",
+            },
+            "baseUrl": BASE,
+            "requiredQueryStringParameters": QUERY,
+            "rpcBaseUrl": RPC,
+        }
+    )
 
 
-STATUS = {"name": "fulfil_order", "instanceId": "abc", "runtimeStatus": "Completed",
-          "input": {"a": 1}, "output": {"ok": True}, "customStatus": {"step": 2},
-          "createdTime": "2026-01-01T00:00:00Z", "lastUpdatedTime": "2026-01-01T00:00:05Z"}
+STATUS = {
+    "name": "fulfil_order",
+    "instanceId": "abc",
+    "runtimeStatus": "Completed",
+    "input": {"a": 1},
+    "output": {"ok": True},
+    "customStatus": {"step": 2},
+    "createdTime": "2026-01-01T00:00:00Z",
+    "lastUpdatedTime": "2026-01-01T00:00:05Z",
+}
 
 
 @pytest.fixture
@@ -87,8 +96,11 @@ def test_start_and_status(wired: tuple[DurableClient, list[Any]]) -> None:
     status = client.get_status("abc")
     assert status is not None
     assert status.runtime_status is OrchestrationRuntimeStatus.Completed
-    assert (status.output, status.input_, status.custom_status) == ({"ok": True}, {"a": 1},
-                                                                     {"step": 2})
+    assert (status.output, status.input_, status.custom_status) == (
+        {"ok": True},
+        {"a": 1},
+        {"step": 2},
+    )
     assert calls[0] == ("POST", f"{RPC}orchestrators/fulfil_order", '{"a": 1}')
     assert calls[1][1].startswith(f"{RPC}instances/abc")
 
@@ -112,8 +124,9 @@ def test_check_status_response_uses_azures_links(wired: tuple[DurableClient, lis
     resp = client.create_check_status_response(None, "abc")
     links = json.loads(resp.body_bytes)
     assert resp.status == 202
-    assert resp.headers["Location"] == links["statusQueryGetUri"] == (
-        f"{BASE}/instances/abc?{QUERY}")
+    assert (
+        resp.headers["Location"] == links["statusQueryGetUri"] == (f"{BASE}/instances/abc?{QUERY}")
+    )
     assert links["id"] == "abc"
     done = client.wait_for_completion_or_create_check_status_response(None, "abc")
     assert done.status == 200 and json.loads(done.body_bytes)["output"] == {"ok": True}
@@ -143,8 +156,9 @@ class LocalDurableApi:
         transport = httpx.ASGITransport(app=self.host.management_app)
         async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
             split = urllib.parse.urlsplit(url)
-            resp = await http.request(method, split.path + (f"?{split.query}" if split.query
-                                                              else ""), content=body)
+            resp = await http.request(
+                method, split.path + (f"?{split.query}" if split.query else ""), content=body
+            )
         return [resp.status_code, resp.json() if resp.content else None]
 
     def route(self, method: str) -> Any:
@@ -152,11 +166,13 @@ class LocalDurableApi:
             body = data.encode() if isinstance(data, str) else data
             fut = asyncio.run_coroutine_threadsafe(self._request(method, url, body), self.loop)
             return await asyncio.wrap_future(fut)
+
         return call
 
     def client(self) -> DurableClient:
-        native = df.DurableOrchestrationClient(binding().replace(
-            RPC, "http://127.0.0.1:7071/runtime/webhooks/durabletask/"))
+        native = df.DurableOrchestrationClient(
+            binding().replace(RPC, "http://127.0.0.1:7071/runtime/webhooks/durabletask/")
+        )
         native._post_async_request = self.route("POST")
         native._get_async_request = self.route("GET")
         native._delete_async_request = self.route("DELETE")
@@ -184,8 +200,10 @@ def test_azure_sdk_client_drives_the_local_engine(local_api: LocalDurableApi) ->
     waiting = client.start_new("report_progress", "progress-1")
     for _ in range(200):
         status = client.get_status(waiting)
-        if status is not None and status.custom_status == {"stage": "waiting for approval",
-                                                            "percent": 50}:
+        if status is not None and status.custom_status == {
+            "stage": "waiting for approval",
+            "percent": 50,
+        }:
             break
         time.sleep(0.05)
     client.raise_event(waiting, "Approval", True)
@@ -224,8 +242,12 @@ def test_queue_function_with_durable_client_end_to_end(tmp_path: Path) -> None:
             original(self, *args, **kwargs)
             self._post_async_request = post
 
-        msg = ServiceBusMessage(body=b'{"id": "o-1", "items": [1]}', message_id="m-1",
-                                application_properties={}, user_properties={})
+        msg = ServiceBusMessage(
+            body=b'{"id": "o-1", "items": [1]}',
+            message_id="m-1",
+            application_properties={},
+            user_properties={},
+        )
         df.DurableOrchestrationClient.__init__ = with_fake_http  # type: ignore[method-assign]
         try:
             asyncio.run(fn.get_user_function()(msg=msg, client=binding(), context=None))

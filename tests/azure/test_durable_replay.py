@@ -46,8 +46,9 @@ def _resolve(fn: Function) -> Callable[..., Any]:
     return target  # type: ignore[no-any-return]
 
 
-def run_local(path: Path, name: str, input_: Any, events: list[tuple[str, Any]],
-              tmp: Path) -> Outcome:
+def run_local(
+    path: Path, name: str, input_: Any, events: list[tuple[str, Any]], tmp: Path
+) -> Outcome:
     model, _ = load(str(path))
     engine = Engine(registry_of(model, _resolve), tmp / "durable.sqlite3")
     engine.start()
@@ -66,8 +67,9 @@ def run_local(path: Path, name: str, input_: Any, events: list[tuple[str, Any]],
         engine.stop()
 
 
-def run_azure(path: Path, name: str, input_: Any, events: list[tuple[str, Any]],
-              tmp: Path) -> Outcome:
+def run_azure(
+    path: Path, name: str, input_: Any, events: list[tuple[str, Any]], tmp: Path
+) -> Outcome:
     with generated_app(path, tmp / "out") as function_app:
         return Host(function_app, events).run(name, input_, INSTANCE)
 
@@ -91,10 +93,18 @@ EXAMPLE_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] 
     ("backup_site", 25, [], None),
     ("backup_site", 0, [], None),  # task_all([]) is [] here too, not Azure's bare None
     ("job_monitor", {"id": "job-1", "every_ms": 50, "done_after": 3}, [], None),
-    ("verify_phone", {"phone": "+15550100", "timeout_s": 30},
-     [("SmsChallengeResponse", _phone_code("+15550100"))], None),
-    ("verify_phone", {"phone": "+15550101", "timeout_s": 30},
-     [("SmsChallengeResponse", 1), ("SmsChallengeResponse", _phone_code("+15550101"))], None),
+    (
+        "verify_phone",
+        {"phone": "+15550100", "timeout_s": 30},
+        [("SmsChallengeResponse", _phone_code("+15550100"))],
+        None,
+    ),
+    (
+        "verify_phone",
+        {"phone": "+15550101", "timeout_s": 30},
+        [("SmsChallengeResponse", 1), ("SmsChallengeResponse", _phone_code("+15550101"))],
+        None,
+    ),
     ("verify_phone", {"phone": "+15550102", "timeout_s": 0.2}, [], None),
     ("provision_devices", ["dev-a", "dev-b", "dev-c"], [], None),
     ("book_trip", {"to": "Lisbon"}, [], None),
@@ -112,11 +122,18 @@ CASES = {DURABLE: EXAMPLE_CASES, SHOP: SHOP_CASES}
 FLAT = [(path, *case) for path, cases in CASES.items() for case in cases]
 
 
-@pytest.mark.parametrize(("app", "name", "input_", "events", "normalise"), FLAT,
-                         ids=[f"{c[0].parent.name}-{c[1]}-{i}" for i, c in enumerate(FLAT)])
+@pytest.mark.parametrize(
+    ("app", "name", "input_", "events", "normalise"),
+    FLAT,
+    ids=[f"{c[0].parent.name}-{c[1]}-{i}" for i, c in enumerate(FLAT)],
+)
 def test_example_gives_the_local_engines_output(
-    app: Path, name: str, input_: Any, events: list[tuple[str, Any]],
-    normalise: Callable[[Any], Any] | None, tmp_path: Path,
+    app: Path,
+    name: str,
+    input_: Any,
+    events: list[tuple[str, Any]],
+    normalise: Callable[[Any], Any] | None,
+    tmp_path: Path,
 ) -> None:
     local = run_local(app, name, input_, events, tmp_path / "local")
     azure = run_azure(app, name, input_, events, tmp_path / "azure")

@@ -29,47 +29,83 @@ def _compile(tmp_path: Path, body: str, **options: str) -> FaasError:
 
 
 CASES = {
-    "FIAC401": ("""
+    "FIAC401": (
+        """
         @app.schedule("0 2 * * *", tz="Europe/Paris")
         def tick(timer: TimerInfo, ctx: Context) -> None: ...
-        """, {}, "plan=premium"),
-    "FIAC402": ("""
+        """,
+        {},
+        "plan=premium",
+    ),
+    "FIAC402": (
+        """
         @app.schedule("0 2 * * *", tz="Europe/Paris")
         def a(timer: TimerInfo, ctx: Context) -> None: ...
         @app.schedule("0 3 * * *", tz="America/New_York")
         def b(timer: TimerInfo, ctx: Context) -> None: ...
-        """, {"plan": "premium"}, "one time zone"),
-    "FIAC403": ("""
+        """,
+        {"plan": "premium"},
+        "one time zone",
+    ),
+    "FIAC403": (
+        """
         @app.http("/slow", timeout=900)
         def slow(req: HttpRequest, ctx: Context) -> None: ...
-        """, {"plan": "consumption"}, "plan=flex"),
-    "FIAC404": ("""
+        """,
+        {"plan": "consumption"},
+        "plan=flex",
+    ),
+    "FIAC404": (
+        """
         @app.http("/me", auth="iam")
         def me(req: HttpRequest, ctx: Context) -> None: ...
-        """, {}, "auth='function'"),
-    "FIAC405": ("""
+        """,
+        {},
+        "auth='function'",
+    ),
+    "FIAC405": (
+        """
         app.declare(Topic("news"))
         @app.topic("news", filter={"nested": {"a": 1}})
         def on(msg: Message, ctx: Context) -> None: ...
-        """, {}, "attr"),
-    "FIAC406": ("""
+        """,
+        {},
+        "attr",
+    ),
+    "FIAC406": (
+        """
         @app.http("/a", env={"MODE": "x"})
         def a(req: HttpRequest, ctx: Context) -> None: ...
         @app.http("/b", env={"MODE": "y"})
         def b(req: HttpRequest, ctx: Context) -> None: ...
-        """, {}, "different names"),
-    "FIAC201": ("""
+        """,
+        {},
+        "different names",
+    ),
+    "FIAC201": (
+        """
         @app.schedule(every="7 minutes")
         def tick(timer: TimerInfo, ctx: Context) -> None: ...
-        """, {}, "every 5 minutes"),
-    "FIAC413": ("""
+        """,
+        {},
+        "every 5 minutes",
+    ),
+    "FIAC413": (
+        """
         @app.http("/r", name="faas_iac_retry")
         def r(req: HttpRequest, ctx: Context) -> None: ...
-        """, {}, "rename"),
-    "FIAC400": ("""
+        """,
+        {},
+        "rename",
+    ),
+    "FIAC400": (
+        """
         @app.http("/a")
         def a(req: HttpRequest, ctx: Context) -> None: ...
-        """, {"plan": "dedicated"}, "flex"),
+        """,
+        {"plan": "dedicated"},
+        "flex",
+    ),
 }
 
 

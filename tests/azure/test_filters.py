@@ -13,28 +13,39 @@ from faas_iac.model import Function
 
 from .support import EXAMPLES, compiled
 
-FN = Function.model_validate({"name": "f", "handler": {"module": "m", "qualname": "f"},
-                              "trigger": {"type": "event", "pattern": {"type": ["x"]}}})
+FN = Function.model_validate(
+    {
+        "name": "f",
+        "handler": {"module": "m", "qualname": "f"},
+        "trigger": {"type": "event", "pattern": {"type": ["x"]}},
+    }
+)
 
 
-@pytest.mark.parametrize(("filt", "sql"), [
-    ({"kind": "job"}, "kind = 'job'"),
-    ({"kind": ["a", "b"], "n": 3}, "kind IN ('a', 'b') AND n = 3"),
-    ({"region": {"prefix": "eu-"}}, "region LIKE 'eu-%'"),
-    ({"file": {"suffix": ".csv"}}, "file LIKE '%.csv'"),
-    ({"x": {"exists": False}}, "x IS NULL"),
-    ({"x": {"anything-but": ["a", "b"]}}, "x NOT IN ('a', 'b')"),
-    ({"size": {"numeric": [">", 0, "<=", 10]}}, "size > 0 AND size <= 10"),
-    ({"k": ["a", {"prefix": "b"}]}, "(k IN ('a') OR k LIKE 'b%')"),
-    ({"q": "it's"}, "q = 'it''s'"),
-])
+@pytest.mark.parametrize(
+    ("filt", "sql"),
+    [
+        ({"kind": "job"}, "kind = 'job'"),
+        ({"kind": ["a", "b"], "n": 3}, "kind IN ('a', 'b') AND n = 3"),
+        ({"region": {"prefix": "eu-"}}, "region LIKE 'eu-%'"),
+        ({"file": {"suffix": ".csv"}}, "file LIKE '%.csv'"),
+        ({"x": {"exists": False}}, "x IS NULL"),
+        ({"x": {"anything-but": ["a", "b"]}}, "x NOT IN ('a', 'b')"),
+        ({"size": {"numeric": [">", 0, "<=", 10]}}, "size > 0 AND size <= 10"),
+        ({"k": ["a", {"prefix": "b"}]}, "(k IN ('a') OR k LIKE 'b%')"),
+        ({"q": "it's"}, "q = 'it''s'"),
+    ],
+)
 def test_topic_filters_become_sql(filt: dict[str, Any], sql: str) -> None:
     assert sql_filter(filt, FN) == sql
 
 
 def test_event_pattern_matchers_become_advanced_filters() -> None:
-    pattern = {"source": ["files"], "type": ["file.stored"],
-               "detail": {"size": [{"numeric": [">", 0]}], "meta": {"tag": {"prefix": "a"}}}}
+    pattern = {
+        "source": ["files"],
+        "type": ["file.stored"],
+        "detail": {"size": [{"numeric": [">", 0]}], "meta": {"tag": {"prefix": "a"}}},
+    }
     assert event_filter(pattern, FN) == {
         "included_event_types": ["file.stored"],
         "advanced_filters": [
@@ -45,11 +56,14 @@ def test_event_pattern_matchers_become_advanced_filters() -> None:
     }
 
 
-@pytest.mark.parametrize("pattern", [
-    {"detail": {"k": ["a", {"prefix": "b"}]}},
-    {"detail": {"k": ["a", 1]}},
-    {"account": ["x"]},
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        {"detail": {"k": ["a", {"prefix": "b"}]}},
+        {"detail": {"k": ["a", 1]}},
+        {"account": ["x"]},
+    ],
+)
 def test_what_event_grid_cannot_or_is_refused(pattern: dict[str, Any]) -> None:
     with pytest.raises(FaasError) as info:
         event_filter(pattern, FN)
@@ -59,5 +73,6 @@ def test_what_event_grid_cannot_or_is_refused(pattern: dict[str, Any]) -> None:
 def test_triggers_example_subscriptions() -> None:
     plan = compiled(EXAMPLES / "triggers" / "app.py").plan
     stored = plan.resource("egs-on_stored").properties["filter"]
-    assert {"key": "data.size", "operator_type": "NumberGreaterThan", "value": 0} in \
-        stored["advanced_filters"]
+    assert {"key": "data.size", "operator_type": "NumberGreaterThan", "value": 0} in stored[
+        "advanced_filters"
+    ]

@@ -31,10 +31,15 @@ def test_every_model_function_is_registered_with_its_trigger(path: Path) -> None
     data = metadata(path)
     c = compiled(path)
     expected = {
-        "http": "httpTrigger", "schedule": "timerTrigger", "topic": "serviceBusTrigger",
-        "storage": "eventGridTrigger", "event": "eventGridTrigger",
-        "table": "cosmosDBTrigger", "stream": "eventHubTrigger",
-        "orchestration": "orchestrationTrigger", "activity": "activityTrigger",
+        "http": "httpTrigger",
+        "schedule": "timerTrigger",
+        "topic": "serviceBusTrigger",
+        "storage": "eventGridTrigger",
+        "event": "eventGridTrigger",
+        "table": "cosmosDBTrigger",
+        "stream": "eventHubTrigger",
+        "orchestration": "orchestrationTrigger",
+        "activity": "activityTrigger",
         "entity": "entityTrigger",
     }
     for fn in c.model.functions:
@@ -65,8 +70,14 @@ def test_build_is_byte_identical_and_complete(path: Path) -> None:
     zip_a = package(first.model, first.plan, first.code_zip)
     assert zip_a == package(second.model, second.plan, second.code_zip)
     names = set(zipfile.ZipFile(io.BytesIO(zip_a)).namelist())
-    assert {"function_app.py", "host.json", "requirements.txt", "faas_iac/__init__.py",
-            "faas_iac_azure/shim/runtime.py", "faas_iac_azure/shim/convert.py"} <= names
+    assert {
+        "function_app.py",
+        "host.json",
+        "requirements.txt",
+        "faas_iac/__init__.py",
+        "faas_iac_azure/shim/runtime.py",
+        "faas_iac_azure/shim/convert.py",
+    } <= names
     files = generated_files(first.model, first.plan, first.code_zip)
     ast.parse(files["function_app.py"])  # valid Python
     reqs = files["requirements.txt"].decode().splitlines()

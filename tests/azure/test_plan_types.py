@@ -21,21 +21,24 @@ ARGS = re.compile(r"ForwardRef\('(\w+Args)'\)")
 
 
 def _params(fn: Any) -> dict[str, inspect.Parameter]:
-    return {n: p for n, p in inspect.signature(fn).parameters.items()
-            if n not in ("self", "__self__", "resource_name", "opts")}
+    return {
+        n: p
+        for n, p in inspect.signature(fn).parameters.items()
+        if n not in ("self", "__self__", "resource_name", "opts")
+    }
 
 
 def _check(value: Any, annotation: Any, inputs: Any, where: str) -> list[str]:
     """Problems of ``value`` against a parameter ``annotation`` (``*Args`` types only)."""
     if isinstance(value, dict) and not any(k.startswith("$") for k in value):
-        candidates = [getattr(inputs, n) for n in ARGS.findall(str(annotation))
-                      if hasattr(inputs, n)]
+        candidates = [
+            getattr(inputs, n) for n in ARGS.findall(str(annotation)) if hasattr(inputs, n)
+        ]
         if not candidates:
             return []  # a map of strings (tags...), not an input type
         fitting = [c for c in candidates if set(value) <= set(_params(c.__init__))]
         if not fitting:
-            return [f"{where}: keys {sorted(value)} fit none of "
-                    f"{[c.__name__ for c in candidates]}"]
+            return [f"{where}: keys {sorted(value)} fit none of {[c.__name__ for c in candidates]}"]
         params = _params(fitting[0].__init__)
         out: list[str] = []
         for key, item in value.items():

@@ -66,13 +66,14 @@ class Recorder(pulumi.runtime.Mocks):
         }
         if "identity" in args.inputs:  # an output map where the input is a list of ids
             ids = args.inputs["identity"].get("userAssignedIdentities") or []
-            outputs["identity"] = {"type": "UserAssigned",
-                                   "userAssignedIdentities": {i: {} for i in ids}}
+            outputs["identity"] = {
+                "type": "UserAssigned",
+                "userAssignedIdentities": {i: {} for i in ids},
+            }
         return f"{args.name}_id", outputs
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> dict[str, Any]:
-        return {"subscriptionId": "sub-1", "tenantId": "tenant-1", "clientId": "c",
-                "objectId": "o"}
+        return {"subscriptionId": "sub-1", "tenantId": "tenant-1", "clientId": "c", "objectId": "o"}
 
 
 def _deploy(path: Path) -> tuple[Recorder, AppModel, Any]:
@@ -98,8 +99,10 @@ def _expected_roles(model: AppModel, plan: Any) -> set[tuple[str, str]]:
     durable = any(fn.kind != "function" or fn.durable_client for fn in model.functions)
     out = {("Storage Blob Data Owner", "storage"), ("Monitoring Metrics Publisher", "insights")}
     if durable:
-        out |= {("Storage Queue Data Contributor", "storage"),
-                ("Storage Table Data Contributor", "storage")}
+        out |= {
+            ("Storage Queue Data Contributor", "storage"),
+            ("Storage Table Data Contributor", "storage"),
+        }
 
     def queue(name: str) -> tuple[str, bool]:
         return (f"sbq-{name}", True) if f"sbq-{name}" in names else (f"queue-{name}", False)
@@ -110,31 +113,64 @@ def _expected_roles(model: AppModel, plan: Any) -> set[tuple[str, str]]:
             for a in acc:
                 if b.kind == "queue":
                     res, sb = queue(b.name)
-                    role = ("Azure Service Bus Data Sender" if a == "write" else
-                            "Azure Service Bus Data Receiver") if sb else (
-                        "Storage Queue Data Message Sender" if a == "write" else
-                        "Storage Queue Data Reader")
+                    role = (
+                        (
+                            "Azure Service Bus Data Sender"
+                            if a == "write"
+                            else "Azure Service Bus Data Receiver"
+                        )
+                        if sb
+                        else (
+                            "Storage Queue Data Message Sender"
+                            if a == "write"
+                            else "Storage Queue Data Reader"
+                        )
+                    )
                     out.add((role, res))
                 elif b.kind == "topic":
                     out.add(("Azure Service Bus Data Sender", f"sbt-{b.name}"))
                 elif b.kind == "bucket":
-                    out.add(("Storage Blob Data Contributor" if a == "write" else
-                             "Storage Blob Data Reader", f"bucket-{b.name}"))
+                    out.add(
+                        (
+                            "Storage Blob Data Contributor"
+                            if a == "write"
+                            else "Storage Blob Data Reader",
+                            f"bucket-{b.name}",
+                        )
+                    )
                 elif b.kind == "table":
-                    out.add(("Cosmos DB Built-in Data Contributor" if a == "write" else
-                             "Cosmos DB Built-in Data Reader", f"table-{b.name}"))
+                    out.add(
+                        (
+                            "Cosmos DB Built-in Data Contributor"
+                            if a == "write"
+                            else "Cosmos DB Built-in Data Reader",
+                            f"table-{b.name}",
+                        )
+                    )
                 elif b.kind == "secret":
                     out.add(("Key Vault Secrets User", "kv"))
                 elif b.kind == "bus":
                     out.add(("EventGrid Data Sender", f"bus-{b.name}"))
                 elif b.kind == "stream":
-                    out.add(("Azure Event Hubs Data Sender" if a == "write" else
-                             "Azure Event Hubs Data Receiver", f"stream-{b.name}"))
+                    out.add(
+                        (
+                            "Azure Event Hubs Data Sender"
+                            if a == "write"
+                            else "Azure Event Hubs Data Receiver",
+                            f"stream-{b.name}",
+                        )
+                    )
         t = fn.trigger
         if t.type == "queue":
             res, sb = queue(t.queue)
-            out.add(("Azure Service Bus Data Receiver" if sb else
-                     "Storage Queue Data Message Processor", res))
+            out.add(
+                (
+                    "Azure Service Bus Data Receiver"
+                    if sb
+                    else "Storage Queue Data Message Processor",
+                    res,
+                )
+            )
             if not sb:
                 out.add(("Storage Queue Data Message Sender", f"queue-{t.queue}-poison"))
         elif t.type == "topic":
@@ -147,13 +183,13 @@ def _expected_roles(model: AppModel, plan: Any) -> set[tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("path", APPS, ids=[example_id(p) if "examples" in p.parts
-                                            else p.parent.name for p in APPS])
+@pytest.mark.parametrize(
+    "path", APPS, ids=[example_id(p) if "examples" in p.parts else p.parent.name for p in APPS]
+)
 def test_resources_settings_and_roles(path: Path) -> None:
     rec, model, plan = _deploy(path)
     # every plan resource, with its plan type, reached the real azure-native classes
-    assert {n: t for n, (t, _) in rec.resources.items()} == {r.name: r.type
-                                                              for r in plan.resources}
+    assert {n: t for n, (t, _) in rec.resources.items()} == {r.name: r.type for r in plan.resources}
     by_id = {f"{name}_id": name for name in rec.resources}
     # -- role assignments: exactly the expected (role, scope) pairs, by documented GUID
     documented = {v: k for k, v in DOCUMENTED.items()}
@@ -161,8 +197,9 @@ def test_resources_settings_and_roles(path: Path) -> None:
     for name, (typ, inputs) in rec.resources.items():
         if typ == "azure-native:authorization:RoleAssignment":
             guid = inputs["roleDefinitionId"].rsplit("/", 1)[1]
-            assert inputs["roleDefinitionId"].startswith("/subscriptions/sub-1/providers/"
-                                                          "Microsoft.Authorization/"), name
+            assert inputs["roleDefinitionId"].startswith(
+                "/subscriptions/sub-1/providers/Microsoft.Authorization/"
+            ), name
             assert inputs["principalType"] == "ServicePrincipal"
             assert inputs["principalId"] == "principal-1"
             got.add((documented[guid], by_id[inputs["scope"]]))
@@ -172,7 +209,8 @@ def test_resources_settings_and_roles(path: Path) -> None:
             assert inputs["roleDefinitionId"].startswith(f"{account}/sqlRoleDefinitions/")
             coll = inputs["scope"].removeprefix(f"{account}/dbs/app/colls/")
             container = next(
-                n for n, (t, i) in rec.resources.items()
+                n
+                for n, (t, i) in rec.resources.items()
                 if t.endswith("SqlResourceSqlContainer") and i["containerName"] == coll
             )
             got.add((documented[guid], container))
@@ -188,8 +226,10 @@ def test_resources_settings_and_roles(path: Path) -> None:
             # the ingestion identifier, with local (key) auth disabled on the component and
             # Entra ID auth through the identity
             assert rec.resources["insights"][1]["disableLocalAuth"] is True
-            assert settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] == \
-                "ClientId=client-1;Authorization=AAD"
+            assert (
+                settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]
+                == "ClientId=client-1;Authorization=AAD"
+            )
             continue
         if str(value).startswith("@Microsoft.KeyVault("):
             # a reference the platform resolves with the identity: no secret in the setting
@@ -203,8 +243,9 @@ def test_resources_settings_and_roles(path: Path) -> None:
         if typ.endswith(":StorageAccount"):
             assert inputs["allowSharedKeyAccess"] is False, name
             assert inputs["allowBlobPublicAccess"] is False, name
-        if typ.endswith((":servicebus:Namespace", ":eventhub:Namespace", ":DatabaseAccount",
-                         ":eventgrid:Topic")):
+        if typ.endswith(
+            (":servicebus:Namespace", ":eventhub:Namespace", ":DatabaseAccount", ":eventgrid:Topic")
+        ):
             assert inputs["disableLocalAuth"] is True, name
         if typ.endswith(":keyvault:Vault"):
             assert inputs["properties"]["enableRbacAuthorization"] is True
@@ -224,17 +265,22 @@ def test_everything_scale_and_triggers_from_the_model() -> None:
     assert scale["triggers"] == {"http": {"perInstanceConcurrency": 16}}
     assert app["functionAppConfig"]["runtime"] == {"name": "python", "version": "3.11"}
     settings = {s["name"]: s["value"] for s in app["siteConfig"]["appSettings"]}
-    assert settings["API_KEY"] == ("@Microsoft.KeyVault(SecretUri=https://kv-physical.vault."
-                                   "azure.net/secrets/api-key/)")
+    assert settings["API_KEY"] == (
+        "@Microsoft.KeyVault(SecretUri=https://kv-physical.vault.azure.net/secrets/api-key/)"
+    )
     assert settings["MODE"] == "sweep"
     assert "WEBSITE_TIME_ZONE" not in settings
     rule = rec.resources["sbr-on_news"][1]
     assert rule["sqlFilter"]["sqlExpression"] == "kind IN ('job', 'alert') AND region = 'eu'"
     upload = rec.resources["egs-on_upload"][1]
-    assert upload["filter"]["includedEventTypes"] == ["Microsoft.Storage.BlobCreated",
-                                                      "Microsoft.Storage.BlobDeleted"]
-    assert upload["filter"]["subjectBeginsWith"] == \
-        "/blobServices/default/containers/uploads/blobs/in/"
+    assert upload["filter"]["includedEventTypes"] == [
+        "Microsoft.Storage.BlobCreated",
+        "Microsoft.Storage.BlobDeleted",
+    ]
+    assert (
+        upload["filter"]["subjectBeginsWith"]
+        == "/blobServices/default/containers/uploads/blobs/in/"
+    )
     assert upload["destination"]["endpointType"] == "AzureFunction"
     assert upload["destination"]["resourceId"] == "app_id/functions/on_upload"
     pro = rec.resources["egs-on_pro_user"][1]["filter"]

@@ -39,16 +39,16 @@ def _run(program: Path, config: dict[str, str], cwd: Path | None = None) -> Reco
 
 
 def _inputs(rec: Recorder) -> dict[str, tuple[str, dict[str, Any]]]:
-    return {n: (t, {k: v for k, v in i.items() if k != "source"})
-            for n, (t, i) in rec.resources.items()}
+    return {
+        n: (t, {k: v for k, v in i.items() if k != "source"}) for n, (t, i) in rec.resources.items()
+    }
 
 
 def test_stack_deploys_the_plan_of_the_configured_app() -> None:
     app = EXAMPLES / "durable" / "app.py"
     rec = _run(STACK, {"faas-iac-azure:app": str(app), "faas-iac-azure:options": ""})
     plan = compiled(app).plan
-    assert {n: t for n, (t, _) in rec.resources.items()} == {r.name: r.type
-                                                              for r in plan.resources}
+    assert {n: t for n, (t, _) in rec.resources.items()} == {r.name: r.type for r in plan.resources}
     assert rec.resources["plan"][1]["sku"] == {"name": "FC1", "tier": "FlexConsumption"}
 
 
@@ -65,6 +65,7 @@ def test_ejected_program_creates_the_same_resources(tmp_path: Path) -> None:
     text = (tmp_path / "__main__.py").read_text()
     assert "faas_iac" not in text.replace("faas-iac", "")
     ejected = _run(tmp_path / "__main__.py", {})
-    stacked = _run(STACK, {"faas-iac-azure:app": str(app), "faas-iac-azure:options":
-                           "plan=premium"})
+    stacked = _run(
+        STACK, {"faas-iac-azure:app": str(app), "faas-iac-azure:options": "plan=premium"}
+    )
     assert _inputs(ejected) == _inputs(stacked)

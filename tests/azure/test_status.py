@@ -27,10 +27,14 @@ DURABLE_KEY = "durable-system-key-2"
 class _Response(HttpResponseImpl):
     def __init__(self, request: HttpRequest, status_code: int, body: Any) -> None:
         super().__init__(
-            request=request, internal_response=None, status_code=status_code,
+            request=request,
+            internal_response=None,
+            status_code=status_code,
             headers=CaseInsensitiveDict({"content-type": "application/json"}),
             reason="OK" if status_code < 400 else "Not Found",
-            content_type="application/json", block_size=4096, stream_download_generator=None,
+            content_type="application/json",
+            block_size=4096,
+            stream_download_generator=None,
         )
         self._content = json.dumps(body).encode()
         self._is_closed = True
@@ -65,23 +69,38 @@ class FakeArm(HttpTransport):
             return _Response(request, 404, error)
         base = f"/sites/{self.site}"
         if path.endswith(base):
-            body: Any = models.Site(location="westeurope", state="Running",
-                                    default_host_name=f"{self.site}.azurewebsites.net").as_dict()
+            body: Any = models.Site(
+                location="westeurope",
+                state="Running",
+                default_host_name=f"{self.site}.azurewebsites.net",
+            ).as_dict()
         elif path.endswith(f"{base}/functions"):
             envelopes = [
-                models.FunctionEnvelope(name=f"{self.site}/place_order", is_disabled=False,
-                                        config={"bindings": [{"type": "httpTrigger"}]}),
-                models.FunctionEnvelope(name=f"{self.site}/fulfil_order", is_disabled=True,
-                                        config={"bindings": [{"type": "orchestrationTrigger"}]}),
+                models.FunctionEnvelope(
+                    name=f"{self.site}/place_order",
+                    is_disabled=False,
+                    config={"bindings": [{"type": "httpTrigger"}]},
+                ),
+                models.FunctionEnvelope(
+                    name=f"{self.site}/fulfil_order",
+                    is_disabled=True,
+                    config={"bindings": [{"type": "orchestrationTrigger"}]},
+                ),
             ]
             body = {"value": [e.as_dict() for e in envelopes]}
         elif path.endswith(f"{base}/config/appsettings/list"):
-            body = models.StringDictionary(properties={
-                "AzureWebJobsStorage__accountName": "acct", "API_TOKEN": SECRET_SETTING,
-            }).as_dict()
+            body = models.StringDictionary(
+                properties={
+                    "AzureWebJobsStorage__accountName": "acct",
+                    "API_TOKEN": SECRET_SETTING,
+                }
+            ).as_dict()
         elif path.endswith(f"{base}/host/default/listkeys"):
-            body = models.HostKeys(master_key="master-3", function_keys={"default": "f-4"},
-                                   system_keys={"durabletask_extension": DURABLE_KEY}).as_dict()
+            body = models.HostKeys(
+                master_key="master-3",
+                function_keys={"default": "f-4"},
+                system_keys={"durabletask_extension": DURABLE_KEY},
+            ).as_dict()
         else:
             raise AssertionError(f"unexpected request {request.method} {path}")
         return _Response(request, 200, body)

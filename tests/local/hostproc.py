@@ -50,8 +50,18 @@ class HostProcess:
     def start(self, timeout: float = 20.0) -> HostProcess:
         self.state.mkdir(parents=True, exist_ok=True)
         (self.state / "host.json").unlink(missing_ok=True)
-        cmd = [sys.executable, "-m", "faas_iac", "dev", str(self.app), "--port", str(self.port),
-               "--state-dir", str(self.state), *self.extra]
+        cmd = [
+            sys.executable,
+            "-m",
+            "faas_iac",
+            "dev",
+            str(self.app),
+            "--port",
+            str(self.port),
+            "--state-dir",
+            str(self.state),
+            *self.extra,
+        ]
         with self.log_path.open("ab") as err, self.out_path.open("ab") as out:
             self.proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT, env=self.env)
         wait_for(self._ready, timeout)
@@ -76,8 +86,9 @@ class HostProcess:
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         with self.client() as c:
-            return c.request(method, "/admin" + path,
-                             headers={"x-functions-key": self.master}, **kwargs)
+            return c.request(
+                method, "/admin" + path, headers={"x-functions-key": self.master}, **kwargs
+            )
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -39,8 +39,12 @@ def still_serving(host: HostProcess) -> None:
 
 @pytest.mark.parametrize(
     ("path", "status", "code"),
-    [("/api/boom", 500, "FIAC809"), ("/api/wrong", 500, "FIAC807"),
-     ("/api/undeclared", 500, "FIAC806"), ("/api/badstatus", 500, "FIAC807")],
+    [
+        ("/api/boom", 500, "FIAC809"),
+        ("/api/wrong", 500, "FIAC807"),
+        ("/api/undeclared", 500, "FIAC806"),
+        ("/api/badstatus", 500, "FIAC807"),
+    ],
 )
 def test_handler_errors(host: HostProcess, path: str, status: int, code: str) -> None:
     with host.client() as c:
@@ -138,10 +142,16 @@ def test_a_topic_fans_out_to_every_matching_subscriber(host: HostProcess) -> Non
         found = host.admin("GET", "/tables/hits", params={"key": f'{{"id": "{key}"}}'})
         return found.json()["item"]
 
-    ids = host.admin("POST", "/topics/alerts", json={"messages": [
-        {"body": "a", "attributes": {"level": "high"}},
-        {"body": "b", "attributes": {"level": "low"}},
-    ]}).json()["ids"]
+    ids = host.admin(
+        "POST",
+        "/topics/alerts",
+        json={
+            "messages": [
+                {"body": "a", "attributes": {"level": "high"}},
+                {"body": "b", "attributes": {"level": "low"}},
+            ]
+        },
+    ).json()["ids"]
     first_a, second_a = wait_for(lambda: hit("first:a")), wait_for(lambda: hit("second:a"))
     assert first_a["message_id"] == second_a["message_id"] == ids[0]
     assert wait_for(lambda: hit("first:b"))["message_id"] == ids[1]

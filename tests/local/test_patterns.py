@@ -51,8 +51,11 @@ def _bridge(pattern: dict[str, Any]) -> dict[str, Any]:
 @settings(max_examples=150, deadline=None)
 @given(event=events)
 def test_patterns_agree_with_eventbridge(event: dict[str, Any]) -> None:
-    bridge_event = {"source": event["source"], "detail-type": event["type"],
-                    "detail": event["detail"]}
+    bridge_event = {
+        "source": event["source"],
+        "detail-type": event["type"],
+        "detail": event["detail"],
+    }
     for pattern in PATTERNS:
         expected = EventPattern.load(json.dumps(_bridge(pattern))).matches_event(bridge_event)
         assert matches(pattern, event) == expected, (pattern, event)

@@ -28,9 +28,16 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": 204, "headers": []})
         return
     body = b'{"hello":"world"}'
-    await send({"type": "http.response.start", "status": 201,
-                "headers": [(b"content-type", b"application/json"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 201,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -39,8 +46,9 @@ def test_coalescing_protocol_serves_like_uvicorn() -> None:
         sock = socket.socket()
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(app, http=CoalescingProtocol, lifespan="off", log_config=None,
-                                access_log=False)
+        config = uvicorn.Config(
+            app, http=CoalescingProtocol, lifespan="off", log_config=None, access_log=False
+        )
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve(sockets=[sock]))
         while not server.started:

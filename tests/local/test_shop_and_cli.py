@@ -69,20 +69,31 @@ def test_reload_on_source_change_keeps_serving(tmp_path: Path) -> None:
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "faas_iac", *args], capture_output=True,
-                          text=True, cwd=cwd, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "faas_iac", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
 
 
 def test_invoke_calls_one_function_against_the_state_folder(tmp_path: Path) -> None:
     state = str(tmp_path / "state")
     r = _cli("invoke", str(TRIGGERS), "hello", "--state-dir", state)
     assert r.returncode == 2 and "FIAC815" in r.stderr and "--path" in r.stderr
-    r = _cli("invoke", str(TRIGGERS), "hello", "--path", "/hello/ada?lang=fr",
-             "--state-dir", state)
+    r = _cli("invoke", str(TRIGGERS), "hello", "--path", "/hello/ada?lang=fr", "--state-dir", state)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith('200 application/json\n{"hello":"ada","lang":"fr"}')
-    r = _cli("invoke", str(TRIGGERS), "on_job", "--data", '{"key": "f", "fail": true}',
-             "--state-dir", state)
+    r = _cli(
+        "invoke",
+        str(TRIGGERS),
+        "on_job",
+        "--data",
+        '{"key": "f", "fail": true}',
+        "--state-dir",
+        state,
+    )
     assert r.returncode == 2 and "FIAC809" in r.stderr and "app.py:" in r.stderr
     assert "Traceback" not in r.stderr
     r = _cli("invoke", str(TRIGGERS), "add_item", "--data", '{"id": "x9"}', "--state-dir", state)

@@ -80,7 +80,10 @@ def test_bucket_put_and_delete_through_the_cli(host: HostProcess) -> None:
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "faas_iac", *args, "--state-dir", str(host.state)],
-            capture_output=True, text=True, cwd=ROOT, timeout=60,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
         )
 
     put = cli("bucket", "put", str(APP), "files", "items/cli.json", "--data", '{"x": 1}')
@@ -166,7 +169,10 @@ def test_the_cli_injects_every_kind_of_event(host: HostProcess) -> None:
     def cli(*args: str) -> dict[str, Any]:
         done = subprocess.run(
             [sys.executable, "-m", "faas_iac", *args, "--state-dir", str(host.state)],
-            capture_output=True, text=True, cwd=ROOT, timeout=60,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
         )
         assert done.returncode == 0, done.stderr
         return dict(json.loads(done.stdout))

@@ -15,13 +15,15 @@ from faas_iac.model import Function
 
 
 def test_routes_literal_params_and_catch_all() -> None:
-    r = Router([
-        ("/orders", ["GET", "POST"], "list"),
-        ("/orders/{id}", ["GET"], "one"),
-        ("/orders/special", ["GET"], "special"),
-        ("/files/{*path}", ["GET"], "files"),
-        ("/", ["GET"], "root"),
-    ])
+    r = Router(
+        [
+            ("/orders", ["GET", "POST"], "list"),
+            ("/orders/{id}", ["GET"], "one"),
+            ("/orders/special", ["GET"], "special"),
+            ("/files/{*path}", ["GET"], "files"),
+            ("/", ["GET"], "root"),
+        ]
+    )
     assert r.match("/orders", "POST").target == "list"
     assert r.match("/orders/", "GET").target == "list"
     m = r.match("/orders/42", "GET")
@@ -68,10 +70,13 @@ def test_ordered_claims_wait_for_the_earliest_record(tmp_path: Path) -> None:
 
 
 def _tick_function() -> Function:
-    return Function.model_validate({
-        "name": "tick", "handler": {"module": "m", "qualname": "tick"},
-        "trigger": {"type": "schedule", "cron": "* * * * * *"},
-    })
+    return Function.model_validate(
+        {
+            "name": "tick",
+            "handler": {"module": "m", "qualname": "tick"},
+            "trigger": {"type": "schedule", "cron": "* * * * * *"},
+        }
+    )
 
 
 def _run_scheduler(store: Store, now: float) -> None:
@@ -143,11 +148,13 @@ def test_every_local_host_code_is_listed() -> None:
 
 
 def test_routes_literal_answers_are_precomputed_alike() -> None:
-    r = Router([
-        ("/a", ["GET"], "get-a"),
-        ("/a", ["GET", "POST"], "second"),
-        ("/b", ["POST"], "post-b"),
-    ])
+    r = Router(
+        [
+            ("/a", ["GET"], "get-a"),
+            ("/a", ["GET", "POST"], "second"),
+            ("/b", ["POST"], "post-b"),
+        ]
+    )
     assert r.match("/a", "GET").target == "get-a"  # the first route that takes it wins
     assert r.match("/a/", "HEAD").target == "get-a"
     assert r.match("/a", "POST").target == "second"

@@ -60,39 +60,56 @@ class AwsRunner:
         self.by_arn = {names.function(n): fn for n, fn in activities.items()}
         self.sfn = boto3.client("stepfunctions", region_name=REGION)
         self.ddb = boto3.client("dynamodb", region_name=REGION)
-        self.ddb.create_table(TableName=names.registry_table, BillingMode="PAY_PER_REQUEST",
-                              AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-                              KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
+        self.ddb.create_table(
+            TableName=names.registry_table,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        )
         self.arns: dict[str, str] = {}
         self.runs = 0
 
     def invoke(self, function_name: str, body: Any, response_headers: Any) -> bytes:
         payload = json.loads(body) if body else None
         if function_name == self.names.token_registrar or function_name.endswith(
-                self.names.token_registrar.rsplit(":", 1)[-1]):
+            self.names.token_registrar.rsplit(":", 1)[-1]
+        ):
             register(self.ddb, self.sfn, payload["table"], payload["key"], payload["token"])
             return b"null"
         fn = self.by_arn.get(function_name) or next(
-            f for arn, f in self.by_arn.items() if arn.endswith(":" + function_name))
+            f for arn, f in self.by_arn.items() if arn.endswith(":" + function_name)
+        )
         try:
             return json.dumps(fn(payload)).encode()
         except Exception as exc:
             response_headers["x-amz-function-error"] = "Unhandled"
-            return json.dumps({"errorType": type(exc).__name__, "errorMessage": str(exc),
-                               "stackTrace": traceback.format_exc().splitlines()}).encode()
+            return json.dumps(
+                {
+                    "errorType": type(exc).__name__,
+                    "errorMessage": str(exc),
+                    "stackTrace": traceback.format_exc().splitlines(),
+                }
+            ).encode()
 
     def deploy(self, name: str, definition: dict[str, Any]) -> str:
-        arn = self.sfn.create_state_machine(name=f"durable-{name}", roleArn=ROLE,
-                                            definition=json.dumps(definition))["stateMachineArn"]
+        arn = self.sfn.create_state_machine(
+            name=f"durable-{name}", roleArn=ROLE, definition=json.dumps(definition)
+        )["stateMachineArn"]
         self.arns[name] = arn
         return arn
 
-    def run(self, name: str, value: Any, events: list[tuple[str, Any]] | None = None,
-            timeout: float = 30.0) -> Outcome:
+    def run(
+        self,
+        name: str,
+        value: Any,
+        events: list[tuple[str, Any]] | None = None,
+        timeout: float = 30.0,
+    ) -> Outcome:
         self.runs += 1
         execution = f"{name}-{self.runs}"
-        arn = self.sfn.start_execution(stateMachineArn=self.arns[name], name=execution,
-                                       input=json.dumps(value))["executionArn"]
+        arn = self.sfn.start_execution(
+            stateMachineArn=self.arns[name], name=execution, input=json.dumps(value)
+        )["executionArn"]
         for event, payload in events or []:
             self._wait_for_token(execution, event, timeout)
             raise_event(self.ddb, self.sfn, self.names.registry_table, execution, event, payload)
@@ -105,8 +122,9 @@ class AwsRunner:
                 raise TimeoutError(f"{execution} still running")
             time.sleep(0.05)
         output = _output(desc)
-        if isinstance(output, str) and output.startswith(self.arns[name].replace(
-                ":stateMachine:", ":execution:") + ":"):
+        if isinstance(output, str) and output.startswith(
+            self.arns[name].replace(":stateMachine:", ":execution:") + ":"
+        ):
             return self._follow(output, timeout)  # continue_as_new: the chain's last output
         return Outcome(desc["status"], output, desc.get("error"))
 
@@ -138,8 +156,12 @@ _ORIGINAL_PARAMS = _SfnTask._normalise_parameters
 _ORIGINAL_RESPONSE = _SfnTask._normalise_response
 
 
-def _params(self: Any, parameters: dict[str, Any], boto_service_name: Any = None,
-            service_action_name: Any = None) -> None:
+def _params(
+    self: Any,
+    parameters: dict[str, Any],
+    boto_service_name: Any = None,
+    service_action_name: Any = None,
+) -> None:
     """moto's port of the ``states:`` integration lost LocalStack's name mapping: ASL says
     ``StateMachineArn`` / ``Input`` (as AWS documents), boto says ``stateMachineArn``."""
     _ORIGINAL_PARAMS(self, parameters, boto_service_name, service_action_name)
@@ -147,8 +169,9 @@ def _params(self: Any, parameters: dict[str, Any], boto_service_name: Any = None
         parameters[key[0].lower() + key[1:]] = parameters.pop(key)
 
 
-def _response(self: Any, response: Any, boto_service_name: Any = None,
-              service_action_name: Any = None) -> None:
+def _response(
+    self: Any, response: Any, boto_service_name: Any = None, service_action_name: Any = None
+) -> None:
     _ORIGINAL_RESPONSE(self, response, boto_service_name, service_action_name)
     if isinstance(response, dict):
         for key in list(response):
@@ -156,15 +179,20 @@ def _response(self: Any, response: Any, boto_service_name: Any = None,
 
 
 @contextmanager
-def aws_runner(names: Names, activities: Mapping[str, Callable[[Any], Any]]
-               ) -> Iterator[AwsRunner]:
+def aws_runner(names: Names, activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[AwsRunner]:
     original_invoke = LambdaSimpleBackend.invoke
     original_eval = moto_jsonata._eval_jsonata
     with mock_aws(config=CONFIG):  # type: ignore[arg-type]
         runner = AwsRunner(names, activities)
 
-        def invoke(self: Any, function_name: str, qualifier: Any, body: Any, headers: Any,
-                   response_headers: Any) -> bytes:
+        def invoke(
+            self: Any,
+            function_name: str,
+            qualifier: Any,
+            body: Any,
+            headers: Any,
+            response_headers: Any,
+        ) -> bytes:
             return runner.invoke(function_name, body, response_headers)
 
         LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]

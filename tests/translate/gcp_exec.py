@@ -45,8 +45,12 @@ class Outcome:
 
 
 def _post(url: str, payload: Any) -> None:
-    req = urllib.request.Request(url, json.dumps(payload).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url,
+        json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         resp.read()
 
@@ -77,8 +81,10 @@ class GcpRunner:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.names = Names(functions={a: f"{self.base}/fn/{a}" for a in activities},
-                           callbacks=f"{self.base}/callbacks")
+        self.names = Names(
+            functions={a: f"{self.base}/fn/{a}" for a in activities},
+            callbacks=f"{self.base}/callbacks",
+        )
         self.steps = 0
 
     def route(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -103,7 +109,7 @@ class GcpRunner:
         return {"url": f"{self.base}/cb/{uuid.uuid4().hex}"}
 
     def await_callback(self, callback: Mapping[str, Any], timeout: float = 43200) -> Any:
-        path = callback["url"][len(self.base):]
+        path = callback["url"][len(self.base) :]
         try:
             payload = self.inbox(path).get(timeout=float(timeout))
         except queue.Empty:
@@ -114,8 +120,13 @@ class GcpRunner:
         with self.lock:
             callbacks.raise_event(self.registry, _post, execution, event, payload)
 
-    def run(self, definition: str | dict[str, Any], value: Any, execution: str = "run",
-            events: list[tuple[str, Any]] | None = None) -> Outcome:
+    def run(
+        self,
+        definition: str | dict[str, Any],
+        value: Any,
+        execution: str = "run",
+        events: list[tuple[str, Any]] | None = None,
+    ) -> Outcome:
         config = yaml.safe_load(definition) if isinstance(definition, str) else definition
         os.environ["GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID"] = execution
         result: dict[str, Any] = {}
@@ -157,6 +168,7 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
         if whole:
             return run_code(whole.group(1), context)
         return original_render_str(value, context)
+
     original_get_step = emulator.get_step
 
     def request(method: str, url: str, **kwargs: Any) -> Any:
@@ -169,15 +181,23 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
             runner.steps += 1
         return found
 
-    http = SimpleNamespace(post=lambda **kw: request("POST", **kw),
-                           get=lambda **kw: request("GET", **kw), request=request)
-    saved = {k: STANDARD_LIBRARY.get(k)
-             for k in ("http", "events", "true", "false", "null", "_if")}
-    STANDARD_LIBRARY.update(http=http, true=True, false=False, null=None,
-                            _if=lambda cond, yes, no: yes if cond else no,
-                            events=SimpleNamespace(
-        create_callback_endpoint=runner.create_callback_endpoint,
-        await_callback=runner.await_callback))
+    http = SimpleNamespace(
+        post=lambda **kw: request("POST", **kw),
+        get=lambda **kw: request("GET", **kw),
+        request=request,
+    )
+    saved = {k: STANDARD_LIBRARY.get(k) for k in ("http", "events", "true", "false", "null", "_if")}
+    STANDARD_LIBRARY.update(
+        http=http,
+        true=True,
+        false=False,
+        null=None,
+        _if=lambda cond, yes, no: yes if cond else no,
+        events=SimpleNamespace(
+            create_callback_endpoint=runner.create_callback_endpoint,
+            await_callback=runner.await_callback,
+        ),
+    )
     emulator.get_step = get_step
     render.run_code = emulator.run_code = run_code
     render.render_str = render_str

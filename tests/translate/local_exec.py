@@ -28,8 +28,13 @@ class LocalRunner:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def run(self, name: str, value: Any, events: list[tuple[str, Any]] | None = None,
-            timeout: float = 30) -> Outcome:
+    def run(
+        self,
+        name: str,
+        value: Any,
+        events: list[tuple[str, Any]] | None = None,
+        timeout: float = 30,
+    ) -> Outcome:
         iid = self.engine.start_new(name, None, codec.dumps(value)).result(timeout)
         for event, payload in events or []:
             time.sleep(0.2)  # let the orchestrator reach its wait (an early event is buffered)

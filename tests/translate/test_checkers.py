@@ -48,8 +48,11 @@ def _template(definitions: dict[str, object]) -> dict[str, object]:
     for i, (name, definition) in enumerate(sorted(definitions.items())):
         resources[f"Machine{i}"] = {
             "Type": "AWS::StepFunctions::StateMachine",
-            "Properties": {"StateMachineName": name, "Definition": definition,
-                           "RoleArn": "arn:aws:iam::123456789012:role/sfn"},
+            "Properties": {
+                "StateMachineName": name,
+                "Definition": definition,
+                "RoleArn": "arn:aws:iam::123456789012:role/sfn",
+            },
         }
     return {"AWSTemplateFormatVersion": "2010-09-09", "Resources": resources}
 
@@ -58,16 +61,18 @@ def _cfn_lint(template: dict[str, object], tmp_path: Path) -> subprocess.Complet
     path = tmp_path / "template.json"
     path.write_text(json.dumps(template))
     exe = str(Path(sys.executable).parent / "cfn-lint")
-    return subprocess.run([exe, "--format", "parseable", str(path)], capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [exe, "--format", "parseable", str(path)], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_cfn_lint_accepts_every_state_machine(tmp_path: Path) -> None:
     bad = {"StartAt": "A", "States": {"A": {"Type": "Task"}}}
     rejected = _cfn_lint(_template({"bad": bad}), tmp_path)
     assert "E3601" in rejected.stdout
-    definitions = {p.parent.parent.name + "-" + p.name.split(".")[0]: json.loads(p.read_text())
-                   for p in ASL}
+    definitions = {
+        p.parent.parent.name + "-" + p.name.split(".")[0]: json.loads(p.read_text()) for p in ASL
+    }
     done = _cfn_lint(_template(definitions), tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
 

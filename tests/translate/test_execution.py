@@ -37,9 +37,16 @@ CASES: list[tuple[str, str, Any, list[tuple[str, Any]]]] = [
     ("saga-compensated", "saga", {"city": "oslo", "no_flights": True}, []),
     ("retry", "retry_backoff", {"id": "r", "fail": 1}, []),
     ("sub-orchestration", "parent", ORDER, []),
-    ("sub-orchestration-fan-out", "parents", [
-        ORDER, {"id": "o2", "items": [{"qty": 3, "price": 2}]},
-        {"id": "o3", "items": [{"qty": 1, "price": 0.5}]}], []),
+    (
+        "sub-orchestration-fan-out",
+        "parents",
+        [
+            ORDER,
+            {"id": "o2", "items": [{"qty": 3, "price": 2}]},
+            {"id": "o3", "items": [{"qty": 1, "price": 0.5}]},
+        ],
+        [],
+    ),
     ("continue-as-new", "counter", {"value": 3, "round": 0}, []),
     ("custom-status", "status", {"items": ["x", "y", "z"]}, []),
 ]
@@ -88,17 +95,29 @@ def gcp(app: Loaded) -> Iterator[GcpRunner]:
 
 
 @pytest.mark.parametrize(("case", "name", "value", "events"), CASES, ids=[c[0] for c in CASES])
-def test_same_outputs_everywhere(case: str, name: str, value: Any, events: list[Any],
-                                 app: Loaded, local: LocalRunner, aws: AwsRunner,
-                                 gcp: GcpRunner, tmp_path: Path) -> None:
+def test_same_outputs_everywhere(
+    case: str,
+    name: str,
+    value: Any,
+    events: list[Any],
+    app: Loaded,
+    local: LocalRunner,
+    aws: AwsRunner,
+    gcp: GcpRunner,
+    tmp_path: Path,
+) -> None:
     expected = local.run(name, _with_id(value, "-local"), events)
     assert expected.status in ("Completed", "Failed"), expected
     ok = expected.status == "Completed"
     on_aws = aws.run(name, _with_id(value, "-aws"), events)
     if not ok:
         assert on_aws.status == "FAILED", on_aws
-        gcp_failed = gcp.run(to_yaml(app.workflows[name], gcp.names, app.workflows),
-                             _with_id(value, "-gcp"), f"{case}-1", events)
+        gcp_failed = gcp.run(
+            to_yaml(app.workflows[name], gcp.names, app.workflows),
+            _with_id(value, "-gcp"),
+            f"{case}-1",
+            events,
+        )
         assert gcp_failed.status == "FAILED", gcp_failed
         return
     assert (on_aws.status, on_aws.output) == ("SUCCEEDED", expected.output)

@@ -15,18 +15,71 @@ from hypothesis import strategies as st
 
 from faas_iac.translate.expr import ExprConverter
 
-ENV: dict[str, Any] = {"a": [1, 2, 3], "d": {"k": "v", "n": None, "x": 2}, "s": "hi", "n": 7,
-                       "m": -3, "t": True, "e": [], "f": 2.5, "words": ["ab", "c"]}
+ENV: dict[str, Any] = {
+    "a": [1, 2, 3],
+    "d": {"k": "v", "n": None, "x": 2},
+    "s": "hi",
+    "n": 7,
+    "m": -3,
+    "t": True,
+    "e": [],
+    "f": 2.5,
+    "words": ["ab", "c"],
+}
 EXPRESSIONS = [
-    "a + [4]", "s + '!'", "n % m", "-7 % 3", "n // 2", "-n // 2", "n / 2", "n ** 2",
-    "[x * 2 for x in a if x > 1]", "[w.upper() for w in words]", "len(a)", "len(s)", "len(d)",
-    "str(t)", "str(n)", "f'{s}-{n}-{t}'", "d.get('zz', 5)", "d.get('n')", "d.get('x')",
-    "'k' in d", "1 in a", "'h' in s", "4 not in a", "a and s", "e or n", "not e", "not a",
-    "d['k']", "a[0]", "a[-1]", "n if t else m", "n if e else m", "int('12')", "int(-2.5)",
-    "int(f)", "float(n)", "max(n, m)", "min(a)", "sum(a)", "abs(m)", "d['n'] is None",
-    "d['k'] is not None", "e == []", "a == [1, 2, 3]", "s.upper()", "s.lower()",
-    "{'x': [y for y in a], 'b': n > 3}", "[x + 1 for x in [5]]", "n > 3 and m < 0",
-    "n > 3 or m > 0", "1 < n < 10", "bool(e)", "bool(s)",
+    "a + [4]",
+    "s + '!'",
+    "n % m",
+    "-7 % 3",
+    "n // 2",
+    "-n // 2",
+    "n / 2",
+    "n ** 2",
+    "[x * 2 for x in a if x > 1]",
+    "[w.upper() for w in words]",
+    "len(a)",
+    "len(s)",
+    "len(d)",
+    "str(t)",
+    "str(n)",
+    "f'{s}-{n}-{t}'",
+    "d.get('zz', 5)",
+    "d.get('n')",
+    "d.get('x')",
+    "'k' in d",
+    "1 in a",
+    "'h' in s",
+    "4 not in a",
+    "a and s",
+    "e or n",
+    "not e",
+    "not a",
+    "d['k']",
+    "a[0]",
+    "a[-1]",
+    "n if t else m",
+    "n if e else m",
+    "int('12')",
+    "int(-2.5)",
+    "int(f)",
+    "float(n)",
+    "max(n, m)",
+    "min(a)",
+    "sum(a)",
+    "abs(m)",
+    "d['n'] is None",
+    "d['k'] is not None",
+    "e == []",
+    "a == [1, 2, 3]",
+    "s.upper()",
+    "s.lower()",
+    "{'x': [y for y in a], 'b': n > 3}",
+    "[x + 1 for x in [5]]",
+    "n > 3 and m < 0",
+    "n > 3 or m > 0",
+    "1 < n < 10",
+    "bool(e)",
+    "bool(s)",
 ]
 
 
@@ -47,11 +100,25 @@ def test_same_value_as_python(expr: str) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(x=st.integers(-50, 50), y=st.integers(-9, 9).filter(bool),
-       words=st.lists(st.text("abcXYZ", max_size=3), max_size=4))
+@given(
+    x=st.integers(-50, 50),
+    y=st.integers(-9, 9).filter(bool),
+    words=st.lists(st.text("abcXYZ", max_size=3), max_size=4),
+)
 def test_arithmetic_and_lists_agree(x: int, y: int, words: list[str]) -> None:
     env = {"x": x, "y": y, "words": words}
-    for expr in ("x % y", "x // y", "x + y * 2", "x - y", "-x % y", "abs(x) > y",
-                 "len(words)", "[w + '!' for w in words]", "words + ['z']", "x if words else y",
-                 "'a' in words", "f'{x}:{len(words)}'"):
+    for expr in (
+        "x % y",
+        "x // y",
+        "x + y * 2",
+        "x - y",
+        "-x % y",
+        "abs(x) > y",
+        "len(words)",
+        "[w + '!' for w in words]",
+        "words + ['z']",
+        "x if words else y",
+        "'a' in words",
+        "f'{x}:{len(words)}'",
+    ):
         assert _jsonata(expr, env) == _python(expr, env), expr

@@ -34,8 +34,9 @@ def app() -> Loaded:
 def aws(app: Loaded) -> Iterator[AwsRunner]:
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ.setdefault(key, "testing")
-    names = default_names(app.model.name, [f.name for f in app.model.by_kind("activity")],
-                          list(app.workflows))
+    names = default_names(
+        app.model.name, [f.name for f in app.model.by_kind("activity")], list(app.workflows)
+    )
     with aws_runner(names, app.activities()) as runner:
         for name, _, _ in RUNS:
             runner.deploy(name, to_asl(app.workflows[name], names))
@@ -43,14 +44,17 @@ def aws(app: Loaded) -> Iterator[AwsRunner]:
 
 
 @pytest.mark.parametrize(("name", "value", "items"), RUNS, ids=[r[0] for r in RUNS])
-def test_history_estimate_matches_moto(name: str, value: Any, items: int, app: Loaded,
-                                       aws: AwsRunner) -> None:
+def test_history_estimate_matches_moto(
+    name: str, value: Any, items: int, app: Loaded, aws: AwsRunner
+) -> None:
     assert aws.run(name, value).status == "SUCCEEDED"
     arn = aws.sfn.list_executions(stateMachineArn=aws.arns[name])["executions"][0]
-    events = aws.sfn.get_execution_history(executionArn=arn["executionArn"],
-                                           maxResults=1000)["events"]
-    names = default_names("durable", [f.name for f in app.model.by_kind("activity")],
-                          list(app.workflows))
+    events = aws.sfn.get_execution_history(executionArn=arn["executionArn"], maxResults=1000)[
+        "events"
+    ]
+    names = default_names(
+        "durable", [f.name for f in app.model.by_kind("activity")], list(app.workflows)
+    )
     assert history_events(to_asl(app.workflows[name], names), items) == len(events)
 
 
@@ -69,14 +73,22 @@ def test_loops_and_fan_outs_are_warned_about(app: Loaded) -> None:
     assert [d.code for d in fan] == ["FIAC621"] and "20" in fan[0].message
 
 
-
 def wide(ctx: Any) -> Any:
-    results = yield ctx.task_all([
-        ctx.call_activity("work", 1), ctx.call_activity("work", 2), ctx.call_activity("work", 3),
-        ctx.call_activity("work", 4), ctx.call_activity("work", 5), ctx.call_activity("work", 6),
-        ctx.call_activity("work", 7), ctx.call_activity("work", 8), ctx.call_activity("work", 9),
-        ctx.call_activity("work", 10), ctx.call_activity("work", 11),
-    ])
+    results = yield ctx.task_all(
+        [
+            ctx.call_activity("work", 1),
+            ctx.call_activity("work", 2),
+            ctx.call_activity("work", 3),
+            ctx.call_activity("work", 4),
+            ctx.call_activity("work", 5),
+            ctx.call_activity("work", 6),
+            ctx.call_activity("work", 7),
+            ctx.call_activity("work", 8),
+            ctx.call_activity("work", 9),
+            ctx.call_activity("work", 10),
+            ctx.call_activity("work", 11),
+        ]
+    )
     return results
 
 

@@ -15,8 +15,11 @@ from faas_iac.translate import Refusal, analyze, ir
 from tests.translate.corpus import refused
 
 MARK = re.compile(r"# expect (FIAC\d{3})")
-CASES = [(name, fn) for name, fn in vars(refused).items()
-         if inspect.isfunction(fn) and fn.__module__ == refused.__name__]
+CASES = [
+    (name, fn)
+    for name, fn in vars(refused).items()
+    if inspect.isfunction(fn) and fn.__module__ == refused.__name__
+]
 
 
 def _expected(fn: object) -> tuple[str, int]:

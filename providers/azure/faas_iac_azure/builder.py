@@ -52,7 +52,10 @@ class PlanBuilder:
         if name not in self.resources:
             implied = tuple(sorted(set(deps) | _refs(props)))
             self.resources[name] = PlanResource(
-                type=f"{NS}:{kind}", name=name, properties=props, depends_on=implied,
+                type=f"{NS}:{kind}",
+                name=name,
+                properties=props,
+                depends_on=implied,
                 artifact=artifact,
             )
         return name

@@ -55,7 +55,7 @@ def program(compiled: Compiled) -> str:
     modules = sorted({NATIVE_TYPES[r.type][0] for r in plan.resources} | {"authorization"})
     lines = [
         f'"""Pulumi program of the faas-iac app {plan.app!r} on Azure (ejected: plain Pulumi,',
-        "no faas-iac). `pulumi up` creates the resources and uploads ./" + FOLDER + ' as the',
+        "no faas-iac). `pulumi up` creates the resources and uploads ./" + FOLDER + " as the",
         'Function App package."""',
         "",
         "import pulumi",

@@ -65,8 +65,13 @@ def _trigger_kind(fn: Function, plan: Plan) -> str:
     if t.type == "queue":
         return "servicebus" if _servicebus_queue(plan, t.queue) else "queue"
     return {
-        "http": "http", "schedule": "timer", "topic": "servicebus", "storage": "eventgrid",
-        "table": "cosmos", "stream": "eventhub", "event": "eventgrid",
+        "http": "http",
+        "schedule": "timer",
+        "topic": "servicebus",
+        "storage": "eventgrid",
+        "table": "cosmos",
+        "stream": "eventhub",
+        "event": "eventgrid",
     }.get(t.type, "")
 
 
@@ -99,80 +104,104 @@ def _timer(fn: Function, plan: Plan) -> tuple[str, str, str]:
     sched = parse_schedule(cron_text, every, getattr(t, "tz", "UTC"))
     cron = render(sched, fn.source)
     startup = bool(getattr(t, "run_on_startup", False))
-    deco = f"@app.timer_trigger(arg_name=\"timer\", schedule={cron!r}, run_on_startup={startup})"
+    deco = f'@app.timer_trigger(arg_name="timer", schedule={cron!r}, run_on_startup={startup})'
     return deco, "timer: func.TimerRequest", "timer"
 
 
 def _queue(fn: Function, plan: Plan) -> tuple[str, str, str]:
     name = getattr(fn.trigger, "queue", "")
     if _servicebus_queue(plan, name):
-        deco = (f"@app.service_bus_queue_trigger(arg_name=\"msg\", queue_name={name!r}, "
-                "connection=\"FAAS_SERVICEBUS\")")
+        deco = (
+            f'@app.service_bus_queue_trigger(arg_name="msg", queue_name={name!r}, '
+            'connection="FAAS_SERVICEBUS")'
+        )
         return deco, "msg: func.ServiceBusMessage", "msg"
-    deco = f"@app.queue_trigger(arg_name=\"msg\", queue_name={name!r}, connection=\"FAAS_DATA\")"
+    deco = f'@app.queue_trigger(arg_name="msg", queue_name={name!r}, connection="FAAS_DATA")'
     return deco, "msg: func.QueueMessage", "msg"
 
 
 def _topic(fn: Function, plan: Plan) -> tuple[str, str, str]:
-    deco = (f"@app.service_bus_topic_trigger(arg_name=\"msg\", "
-            f"topic_name={getattr(fn.trigger, 'topic', '')!r}, "
-            f"subscription_name={fn.name[:50]!r}, connection=\"FAAS_SERVICEBUS\")")
+    deco = (
+        f'@app.service_bus_topic_trigger(arg_name="msg", '
+        f"topic_name={getattr(fn.trigger, 'topic', '')!r}, "
+        f'subscription_name={fn.name[:50]!r}, connection="FAAS_SERVICEBUS")'
+    )
     return deco, "msg: func.ServiceBusMessage", "msg"
 
 
 def _eventgrid(fn: Function, plan: Plan) -> tuple[str, str, str]:
-    return "@app.event_grid_trigger(arg_name=\"event\")", "event: func.EventGridEvent", "event"
+    return '@app.event_grid_trigger(arg_name="event")', "event: func.EventGridEvent", "event"
 
 
 def _stream(fn: Function, plan: Plan) -> tuple[str, str, str]:
-    deco = (f"@app.event_hub_message_trigger(arg_name=\"event\", "
-            f"event_hub_name={getattr(fn.trigger, 'stream', '')!r}, "
-            f"connection=\"FAAS_EVENTHUBS\", consumer_group={fn.name!r})")
+    deco = (
+        f'@app.event_hub_message_trigger(arg_name="event", '
+        f"event_hub_name={getattr(fn.trigger, 'stream', '')!r}, "
+        f'connection="FAAS_EVENTHUBS", consumer_group={fn.name!r})'
+    )
     return deco, "event: func.EventHubEvent", "event"
 
 
 def _table(fn: Function, plan: Plan) -> tuple[str, str, str]:
     earliest = getattr(fn.trigger, "starting_position", "") == "earliest"
-    deco = (f"@app.cosmos_db_trigger(arg_name=\"docs\", connection=\"FAAS_COSMOS\", "
-            f"database_name={COSMOS_DB!r}, container_name={getattr(fn.trigger, 'table', '')!r}, "
-            f"lease_container_name={LEASES!r}, start_from_beginning={earliest})")
+    deco = (
+        f'@app.cosmos_db_trigger(arg_name="docs", connection="FAAS_COSMOS", '
+        f"database_name={COSMOS_DB!r}, container_name={getattr(fn.trigger, 'table', '')!r}, "
+        f"lease_container_name={LEASES!r}, start_from_beginning={earliest})"
+    )
     return deco, "docs: func.DocumentList", "docs"
 
 
 #: trigger type → (decorator line, typed parameter, argument name).
 TRIGGERS: dict[str, Callable[[Function, Plan], tuple[str, str, str]]] = {
-    "http": _http, "schedule": _timer, "queue": _queue, "topic": _topic,
-    "storage": _eventgrid, "event": _eventgrid, "stream": _stream, "table": _table,
+    "http": _http,
+    "schedule": _timer,
+    "queue": _queue,
+    "topic": _topic,
+    "storage": _eventgrid,
+    "event": _eventgrid,
+    "stream": _stream,
+    "table": _table,
 }
 
 
 def _function_block(fn: Function, plan: Plan) -> str:
     name = fn.name
     if fn.kind == "orchestrator":
-        return (f"@app.function_name({name!r})\n"
-                f"@app.orchestration_trigger(context_name=\"context\", orchestration={name!r})\n"
-                f"def {_py(name)}(context: df.DurableOrchestrationContext):\n"
-                f"    return _rt.orchestrate({name!r}, context)\n")
+        return (
+            f"@app.function_name({name!r})\n"
+            f'@app.orchestration_trigger(context_name="context", orchestration={name!r})\n'
+            f"def {_py(name)}(context: df.DurableOrchestrationContext):\n"
+            f"    return _rt.orchestrate({name!r}, context)\n"
+        )
     if fn.kind == "activity":
-        return (f"@app.function_name({name!r})\n"
-                f"@app.activity_trigger(input_name=\"payload\", activity={name!r})\n"
-                f"def {_py(name)}(payload):\n"
-                f"    return _rt.activity({name!r}, payload)\n")
+        return (
+            f"@app.function_name({name!r})\n"
+            f'@app.activity_trigger(input_name="payload", activity={name!r})\n'
+            f"def {_py(name)}(payload):\n"
+            f"    return _rt.activity({name!r}, payload)\n"
+        )
     if fn.kind == "entity":
-        return (f"@app.function_name({name!r})\n"
-                f"@app.entity_trigger(context_name=\"context\", entity_name={name!r})\n"
-                f"def {_py(name)}(context: df.DurableEntityContext):\n"
-                f"    return _rt.entity({name!r}, context)\n")
+        return (
+            f"@app.function_name({name!r})\n"
+            f'@app.entity_trigger(context_name="context", entity_name={name!r})\n'
+            f"def {_py(name)}(context: df.DurableEntityContext):\n"
+            f"    return _rt.entity({name!r}, context)\n"
+        )
     deco, param, arg = TRIGGERS[fn.trigger.type](fn, plan)
     returns = "func.HttpResponse" if fn.trigger.type == "http" else "None"
     lines = [f"@app.function_name({name!r})", deco]
     if fn.durable_client:
-        lines += ["@app.durable_client_input(client_name=\"client\")",
-                  f"async def {_py(name)}({param}, client, context: func.Context) -> {returns}:",
-                  f"    return await _rt.invoke_with_client({name!r}, {arg}, client, context)"]
+        lines += [
+            '@app.durable_client_input(client_name="client")',
+            f"async def {_py(name)}({param}, client, context: func.Context) -> {returns}:",
+            f"    return await _rt.invoke_with_client({name!r}, {arg}, client, context)",
+        ]
     else:
-        lines += [f"def {_py(name)}({param}, context: func.Context) -> {returns}:",
-                  f"    return _rt.invoke({name!r}, {arg}, context)"]
+        lines += [
+            f"def {_py(name)}({param}, context: func.Context) -> {returns}:",
+            f"    return _rt.invoke({name!r}, {arg}, context)",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -191,11 +220,11 @@ def function_app(app: AppModel, plan: Plan) -> str:
         parts.append(_function_block(fn, plan))
     if app.by_kind("orchestrator"):
         parts.append(
-            "@app.function_name(\"faas_iac_retry\")\n"
-            "@app.orchestration_trigger(context_name=\"context\", "
-            "orchestration=\"faas_iac_retry\")\n"
+            '@app.function_name("faas_iac_retry")\n'
+            '@app.orchestration_trigger(context_name="context", '
+            'orchestration="faas_iac_retry")\n'
             "def fn_faas_iac_retry(context: df.DurableOrchestrationContext):\n"
-            "    \"\"\"Retries with backoff (faas_iac.RetryOptions): a durable-timer loop.\"\"\"\n"
+            '    """Retries with backoff (faas_iac.RetryOptions): a durable-timer loop."""\n'
             "    return _rt.retry_loop(context)\n"
         )
     return "\n\n".join(parts)

@@ -33,7 +33,7 @@ def _filter_error(fn: Function, why: str) -> FaasError:
 def _sql_matcher(column: str, matcher: dict[str, Any], fn: Function) -> str:
     if len(matcher) != 1:
         raise _filter_error(fn, f"matcher {matcher!r} has more than one test")
-    (name, arg), = matcher.items()
+    ((name, arg),) = matcher.items()
     like = {"prefix": "{0}%", "suffix": "%{0}"}
     if name in like and isinstance(arg, str):
         escaped = arg.replace("'", "''").replace("%", "[%]").replace("_", "[_]")
@@ -72,15 +72,21 @@ def sql_filter(filt: dict[str, Any], fn: Function) -> str:
         tests = [_sql_matcher(column, m, fn) for m in items if isinstance(m, dict)]
         if plain:
             literals = ", ".join(_sql_literal(v, fn) for v in plain)
-            tests.insert(0, f"{column} IN ({literals})" if len(plain) > 1 or
-                         isinstance(value, list) else f"{column} = {literals}")
+            tests.insert(
+                0,
+                f"{column} IN ({literals})"
+                if len(plain) > 1 or isinstance(value, list)
+                else f"{column} = {literals}",
+            )
         clauses.append(tests[0] if len(tests) == 1 else "(" + " OR ".join(tests) + ")")
     return " AND ".join(clauses)
 
 
 _NUMERIC_OPS = {
-    ">": "NumberGreaterThan", ">=": "NumberGreaterThanOrEquals",
-    "<": "NumberLessThan", "<=": "NumberLessThanOrEquals",
+    ">": "NumberGreaterThan",
+    ">=": "NumberGreaterThanOrEquals",
+    "<": "NumberLessThan",
+    "<=": "NumberLessThanOrEquals",
 }
 
 
@@ -117,7 +123,7 @@ def advanced_filters(key: str, spec: Any, fn: Function, path: str) -> list[dict[
         raise _pattern_error(fn, path, "values of several kinds")
     if not matchers or len(matchers[0]) != 1:
         raise _pattern_error(fn, path, "a matcher has exactly one test")
-    (name, arg), = matchers[0].items()
+    ((name, arg),) = matchers[0].items()
     if name in ("prefix", "suffix") and isinstance(arg, str):
         op = "StringBeginsWith" if name == "prefix" else "StringEndsWith"
         return [{"key": key, "operator_type": op, "values": [arg]}]
@@ -153,8 +159,11 @@ def event_filter(pattern: dict[str, Any], fn: Function) -> dict[str, Any]:
 
     def walk(prefix: str, spec: dict[str, Any], path: str) -> None:
         for key, value in sorted(spec.items()):
-            if isinstance(value, dict) and not (len(value) == 1 and next(iter(value)) in {
-                    "prefix", "suffix", "exists", "anything-but", "numeric", "equals"}):
+            if isinstance(value, dict) and not (
+                len(value) == 1
+                and next(iter(value))
+                in {"prefix", "suffix", "exists", "anything-but", "numeric", "equals"}
+            ):
                 walk(f"{prefix}{key}.", value, f"{path}{key}.")
             else:
                 advanced.extend(advanced_filters(f"{prefix}{key}", value, fn, f"{path}{key}"))

@@ -55,8 +55,7 @@ def host_json(app: AppModel, opts: AzureOptions) -> dict[str, Any]:
             "maxDequeueCount": deliveries,
             "messageEncoding": "none",
         }
-        ext["serviceBus"] = {"maxConcurrentCalls": min(batch, 32) * 2,
-                             "autoCompleteMessages": True}
+        ext["serviceBus"] = {"maxConcurrentCalls": min(batch, 32) * 2, "autoCompleteMessages": True}
     streams = [fn.trigger for fn in app.functions if fn.trigger.type == "stream"]
     if streams:
         earliest = any(getattr(t, "starting_position", "") == "earliest" for t in streams)

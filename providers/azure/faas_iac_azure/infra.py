@@ -148,8 +148,11 @@ def resources(b: PlanBuilder, app: AppModel, names: Names, services: dict[str, s
                 b.add(
                     "storage:Queue",
                     f"queue-{res.name}",
-                    {"resource_group_name": RG, "account_name": ref("data", "name"),
-                     "queue_name": res.name},
+                    {
+                        "resource_group_name": RG,
+                        "account_name": ref("data", "name"),
+                        "queue_name": res.name,
+                    },
                 )
                 continue
             _servicebus(b, names)
@@ -172,16 +175,23 @@ def resources(b: PlanBuilder, app: AppModel, names: Names, services: dict[str, s
             b.add(
                 "servicebus:Topic",
                 f"sbt-{res.name}",
-                {"resource_group_name": RG, "namespace_name": ref("servicebus", "name"),
-                 "topic_name": res.name},
+                {
+                    "resource_group_name": RG,
+                    "namespace_name": ref("servicebus", "name"),
+                    "topic_name": res.name,
+                },
             )
         elif res.kind == "bucket":
             _data_account(b, names)
             b.add(
                 "storage:BlobContainer",
                 f"bucket-{res.name}",
-                {"resource_group_name": RG, "account_name": ref("data", "name"),
-                 "container_name": res.name, "public_access": "None"},
+                {
+                    "resource_group_name": RG,
+                    "account_name": ref("data", "name"),
+                    "container_name": res.name,
+                    "public_access": "None",
+                },
             )
         elif res.kind == "table":
             _cosmos(b, names)
@@ -206,8 +216,12 @@ def resources(b: PlanBuilder, app: AppModel, names: Names, services: dict[str, s
             b.add(
                 "eventgrid:Topic",
                 f"bus-{res.name}",
-                {"resource_group_name": RG, "topic_name": names.global_name(res.name, 50),
-                 "input_schema": "EventGridSchema", "disable_local_auth": True},
+                {
+                    "resource_group_name": RG,
+                    "topic_name": names.global_name(res.name, 50),
+                    "input_schema": "EventGridSchema",
+                    "disable_local_auth": True,
+                },
             )
         elif res.kind == "stream":
             _eventhubs(b, names)
@@ -266,8 +280,11 @@ def trigger(b: PlanBuilder, fn: Function, app: AppModel, services: dict[str, str
             poison = b.add(
                 "storage:Queue",
                 f"queue-{t.queue}-poison",
-                {"resource_group_name": RG, "account_name": ref("data", "name"),
-                 "queue_name": f"{t.queue}-poison"},
+                {
+                    "resource_group_name": RG,
+                    "account_name": ref("data", "name"),
+                    "queue_name": f"{t.queue}-poison",
+                },
             )
             _grant(b, fn, poison, "storage-queue", "write")
     elif t.type == "topic":
@@ -312,8 +329,10 @@ def trigger(b: PlanBuilder, fn: Function, app: AppModel, services: dict[str, str
                 "location": ref("rg", "location"),
             },
         )
-        kinds = {"created": "Microsoft.Storage.BlobCreated",
-                 "deleted": "Microsoft.Storage.BlobDeleted"}
+        kinds = {
+            "created": "Microsoft.Storage.BlobCreated",
+            "deleted": "Microsoft.Storage.BlobDeleted",
+        }
         filt: dict[str, Any] = {
             "included_event_types": [kinds[e] for e in t.events],
             "subject_begins_with": f"/blobServices/default/containers/{t.bucket}/blobs/{t.prefix}",

@@ -66,8 +66,9 @@ def parse(options: dict[str, str]) -> AzureOptions:
             fix="use queues=storage (Storage queues) or queues=servicebus (Service Bus queues)",
             path="options.queues",
         )
-    return AzureOptions(plan, options.get("location"), queues, options.get("suffix", ""),
-                        options.get("sku"))
+    return AzureOptions(
+        plan, options.get("location"), queues, options.get("suffix", ""), options.get("sku")
+    )
 
 
 def alnum(text: str) -> str:

@@ -150,8 +150,12 @@ def _core(b: PlanBuilder, app: AppModel, names: Names, opts: AzureOptions, durab
     b.add(
         "storage:BlobContainer",
         "package-container",
-        {"resource_group_name": RG, "account_name": ref("storage", "name"),
-         "container_name": PACKAGE_CONTAINER, "public_access": "None"},
+        {
+            "resource_group_name": RG,
+            "account_name": ref("storage", "name"),
+            "container_name": PACKAGE_CONTAINER,
+            "public_access": "None",
+        },
     )
     for role in DURABLE_HOST_ROLES if durable else HOST_ROLES:
         b.grant("storage", role, "host storage (AzureWebJobsStorage)")
@@ -159,15 +163,25 @@ def _core(b: PlanBuilder, app: AppModel, names: Names, opts: AzureOptions, durab
     b.add(
         "operationalinsights:Workspace",
         "logs",
-        {"resource_group_name": RG, "workspace_name": f"{app.name}-logs",
-         "sku": {"name": "PerGB2018"}, "retention_in_days": min(retention, 730)},
+        {
+            "resource_group_name": RG,
+            "workspace_name": f"{app.name}-logs",
+            "sku": {"name": "PerGB2018"},
+            "retention_in_days": min(retention, 730),
+        },
     )
     b.add(
         "applicationinsights:Component",
         "insights",
-        {"resource_group_name": RG, "resource_name_": f"{app.name}-insights", "kind": "web",
-         "application_type": "web", "workspace_resource_id": ref("logs"),
-         "disable_local_auth": True, "ingestion_mode": "LogAnalytics"},
+        {
+            "resource_group_name": RG,
+            "resource_name_": f"{app.name}-insights",
+            "kind": "web",
+            "application_type": "web",
+            "workspace_resource_id": ref("logs"),
+            "disable_local_auth": True,
+            "ingestion_mode": "LogAnalytics",
+        },
     )
     b.grant("insights", "Monitoring Metrics Publisher", "telemetry (Entra ID auth)")
     plan_props: dict[str, Any] = {
@@ -202,38 +216,75 @@ def app_settings(
         s += [
             {"name": "FUNCTIONS_EXTENSION_VERSION", "value": "~4"},
             {"name": "FUNCTIONS_WORKER_RUNTIME", "value": "python"},
-            {"name": "WEBSITE_RUN_FROM_PACKAGE", "value": fmt(
-                "https://{0}.blob.core.windows.net/" + f"{PACKAGE_CONTAINER}/{PACKAGE_BLOB}",
-                ref("storage", "name"))},
+            {
+                "name": "WEBSITE_RUN_FROM_PACKAGE",
+                "value": fmt(
+                    "https://{0}.blob.core.windows.net/" + f"{PACKAGE_CONTAINER}/{PACKAGE_BLOB}",
+                    ref("storage", "name"),
+                ),
+            },
             {"name": "WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", "value": ref("identity")},
         ]
     s += _identity_connection("AzureWebJobsStorage", {"accountName": ref("storage", "name")})
     s.append({"name": "AZURE_CLIENT_ID", "value": ref("identity", "client_id")})
-    s.append({"name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
-              "value": ref("insights", "connection_string")})
-    s.append({"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
-              "value": fmt("ClientId={0};Authorization=AAD", ref("identity", "client_id"))})
+    s.append(
+        {
+            "name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            "value": ref("insights", "connection_string"),
+        }
+    )
+    s.append(
+        {
+            "name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
+            "value": fmt("ClientId={0};Authorization=AAD", ref("identity", "client_id")),
+        }
+    )
     if b.has("data"):
-        s += _identity_connection("FAAS_DATA", {
-            "queueServiceUri": fmt("https://{0}.queue.core.windows.net", ref("data", "name")),
-            "blobServiceUri": fmt("https://{0}.blob.core.windows.net", ref("data", "name")),
-        })
+        s += _identity_connection(
+            "FAAS_DATA",
+            {
+                "queueServiceUri": fmt("https://{0}.queue.core.windows.net", ref("data", "name")),
+                "blobServiceUri": fmt("https://{0}.blob.core.windows.net", ref("data", "name")),
+            },
+        )
     if b.has("servicebus"):
-        s += _identity_connection("FAAS_SERVICEBUS", {"fullyQualifiedNamespace": fmt(
-            "{0}.servicebus.windows.net", ref("servicebus", "name"))})
+        s += _identity_connection(
+            "FAAS_SERVICEBUS",
+            {
+                "fullyQualifiedNamespace": fmt(
+                    "{0}.servicebus.windows.net", ref("servicebus", "name")
+                )
+            },
+        )
     if b.has("eventhubs"):
-        s += _identity_connection("FAAS_EVENTHUBS", {"fullyQualifiedNamespace": fmt(
-            "{0}.servicebus.windows.net", ref("eventhubs", "name"))})
+        s += _identity_connection(
+            "FAAS_EVENTHUBS",
+            {
+                "fullyQualifiedNamespace": fmt(
+                    "{0}.servicebus.windows.net", ref("eventhubs", "name")
+                )
+            },
+        )
     if b.has("cosmos"):
-        s += _identity_connection("FAAS_COSMOS", {"accountEndpoint": fmt(
-            "https://{0}.documents.azure.com:443/", ref("cosmos", "name"))})
+        s += _identity_connection(
+            "FAAS_COSMOS",
+            {"accountEndpoint": fmt("https://{0}.documents.azure.com:443/", ref("cosmos", "name"))},
+        )
     if b.has("kv"):
-        s.append({"name": "FAAS_KEYVAULT_URI",
-                  "value": fmt("https://{0}.vault.azure.net/", ref("kv", "name"))})
+        s.append(
+            {
+                "name": "FAAS_KEYVAULT_URI",
+                "value": fmt("https://{0}.vault.azure.net/", ref("kv", "name")),
+            }
+        )
     for res in app.resources:
         if res.kind == "bus":
-            s.append({"name": f"FAAS_BUS_{res.name.upper().replace('-', '_')}",
-                      "value": ref(f"bus-{res.name}", "endpoint")})
+            s.append(
+                {
+                    "name": f"FAAS_BUS_{res.name.upper().replace('-', '_')}",
+                    "value": ref(f"bus-{res.name}", "endpoint"),
+                }
+            )
     routing = {f"queue:{q}": svc for q, svc in sorted(services.items())}
     s.append({"name": "FAAS_IAC_ROUTING", "value": json.dumps(routing, sort_keys=True)})
     if tz:
@@ -249,8 +300,15 @@ def _user_settings(app: AppModel) -> list[dict[str, Any]]:
     for fn in app.functions:
         pairs: list[tuple[str, Any]] = list(fn.env.items())
         pairs += [
-            (env, fmt("@Microsoft.KeyVault(SecretUri=https://{0}.vault.azure.net/secrets/"
-                      + secret + "/)", ref("kv", "name")))
+            (
+                env,
+                fmt(
+                    "@Microsoft.KeyVault(SecretUri=https://{0}.vault.azure.net/secrets/"
+                    + secret
+                    + "/)",
+                    ref("kv", "name"),
+                ),
+            )
             for env, secret in fn.secrets.items()
         ]
         for key, value in pairs:
@@ -276,8 +334,12 @@ def _user_settings(app: AppModel) -> list[dict[str, Any]]:
 
 
 def _function_app(
-    b: PlanBuilder, app: AppModel, opts: AzureOptions, names: Names,
-    settings: list[dict[str, Any]], python: str,
+    b: PlanBuilder,
+    app: AppModel,
+    opts: AzureOptions,
+    names: Names,
+    settings: list[dict[str, Any]],
+    python: str,
 ) -> None:
     site_config: dict[str, Any] = {
         "app_settings": settings,
@@ -320,8 +382,11 @@ def _flex_config(app: AppModel, python: str) -> dict[str, Any]:
     always: dict[str, int] = {}
     for fn in app.functions:
         if fn.scaling.min_instances:
-            group = "http" if fn.trigger.type == "http" else (
-                "durable" if fn.kind != "function" else f"function:{fn.name}")
+            group = (
+                "http"
+                if fn.trigger.type == "http"
+                else ("durable" if fn.kind != "function" else f"function:{fn.name}")
+            )
             always[group] = max(always.get(group, 0), fn.scaling.min_instances)
     if always:
         scale["always_ready"] = [
@@ -331,13 +396,18 @@ def _flex_config(app: AppModel, python: str) -> dict[str, Any]:
     if http and max(http) > 1:
         scale["triggers"] = {"http": {"per_instance_concurrency": max(http)}}
     return {
-        "deployment": {"storage": {
-            "type": "blobContainer",
-            "value": fmt("https://{0}.blob.core.windows.net/" + PACKAGE_CONTAINER,
-                         ref("storage", "name")),
-            "authentication": {"type": "UserAssignedIdentity",
-                               "user_assigned_identity_resource_id": ref("identity")},
-        }},
+        "deployment": {
+            "storage": {
+                "type": "blobContainer",
+                "value": fmt(
+                    "https://{0}.blob.core.windows.net/" + PACKAGE_CONTAINER, ref("storage", "name")
+                ),
+                "authentication": {
+                    "type": "UserAssignedIdentity",
+                    "user_assigned_identity_resource_id": ref("identity"),
+                },
+            }
+        },
         "runtime": {"name": "python", "version": python},
         "scale_and_concurrency": scale,
     }
@@ -365,9 +435,14 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     b.add(
         "storage:Blob",
         "app-code",
-        {"resource_group_name": RG, "account_name": ref("storage", "name"),
-         "container_name": PACKAGE_CONTAINER, "blob_name": PACKAGE_BLOB, "type": "Block",
-         "content_type": "application/zip"},
+        {
+            "resource_group_name": RG,
+            "account_name": ref("storage", "name"),
+            "container_name": PACKAGE_CONTAINER,
+            "blob_name": PACKAGE_BLOB,
+            "type": "Block",
+            "content_type": "application/zip",
+        },
         ("app", "package-container"),
         artifact=build.code.name,
     )

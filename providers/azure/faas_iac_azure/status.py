@@ -26,8 +26,10 @@ DURABLE_KEY = "durabletask_extension"
 def target(compiled: Compiled) -> tuple[str, str]:
     """(resource group, Function App name): deterministic, read from the plan."""
     plan = compiled.plan
-    return (str(plan.resource("rg").properties["resource_group_name"]),
-            str(plan.resource("app").properties["name"]))
+    return (
+        str(plan.resource("rg").properties["resource_group_name"]),
+        str(plan.resource("app").properties["name"]),
+    )
 
 
 def management_client(compiled: Compiled) -> Any:
@@ -75,11 +77,13 @@ def status(compiled: Compiled, client: Any = None) -> AppStatus:
     functions = []
     for env in envelopes:
         bindings = (env.config or {}).get("bindings", [])
-        trigger = next((b.get("type", "") for b in bindings
-                        if str(b.get("type", "")).endswith("Trigger")), "")
+        trigger = next(
+            (b.get("type", "") for b in bindings if str(b.get("type", "")).endswith("Trigger")), ""
+        )
         short = str(env.name or "").rsplit("/", 1)[-1]
-        functions.append(FunctionState(short, trigger,
-                                       "disabled" if env.is_disabled else "enabled"))
+        functions.append(
+            FunctionState(short, trigger, "disabled" if env.is_disabled else "enabled")
+        )
     system = keys.system_keys or {}
     return AppStatus(
         app=compiled.plan.app,

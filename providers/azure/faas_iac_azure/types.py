@@ -7,8 +7,10 @@ from typing import Final
 
 NATIVE_TYPES: Final[dict[str, tuple[str, str]]] = {
     "azure-native:resources:ResourceGroup": ("resources", "ResourceGroup"),
-    "azure-native:managedidentity:UserAssignedIdentity": ("managedidentity",
-                                                          "UserAssignedIdentity"),
+    "azure-native:managedidentity:UserAssignedIdentity": (
+        "managedidentity",
+        "UserAssignedIdentity",
+    ),
     "azure-native:storage:StorageAccount": ("storage", "StorageAccount"),
     "azure-native:storage:BlobContainer": ("storage", "BlobContainer"),
     "azure-native:storage:Queue": ("storage", "Queue"),
@@ -28,13 +30,17 @@ NATIVE_TYPES: Final[dict[str, tuple[str, str]]] = {
     "azure-native:eventhub:ConsumerGroup": ("eventhub", "ConsumerGroup"),
     "azure-native:eventgrid:Topic": ("eventgrid", "Topic"),
     "azure-native:eventgrid:SystemTopic": ("eventgrid", "SystemTopic"),
-    "azure-native:eventgrid:SystemTopicEventSubscription": ("eventgrid",
-                                                            "SystemTopicEventSubscription"),
+    "azure-native:eventgrid:SystemTopicEventSubscription": (
+        "eventgrid",
+        "SystemTopicEventSubscription",
+    ),
     "azure-native:eventgrid:EventSubscription": ("eventgrid", "EventSubscription"),
     "azure-native:cosmosdb:DatabaseAccount": ("cosmosdb", "DatabaseAccount"),
     "azure-native:cosmosdb:SqlResourceSqlDatabase": ("cosmosdb", "SqlResourceSqlDatabase"),
     "azure-native:cosmosdb:SqlResourceSqlContainer": ("cosmosdb", "SqlResourceSqlContainer"),
-    "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": ("cosmosdb",
-                                                           "SqlResourceSqlRoleAssignment"),
+    "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": (
+        "cosmosdb",
+        "SqlResourceSqlRoleAssignment",
+    ),
     "azure-native:keyvault:Vault": ("keyvault", "Vault"),
 }

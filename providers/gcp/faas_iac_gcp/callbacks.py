@@ -25,8 +25,9 @@ def register(store: MutableMapping[str, dict[str, Any]], post: Post, key: str, u
     return "waiting"
 
 
-def raise_event(store: MutableMapping[str, dict[str, Any]], post: Post, execution: str,
-                event: str, payload: Any) -> str:
+def raise_event(
+    store: MutableMapping[str, dict[str, Any]], post: Post, execution: str, event: str, payload: Any
+) -> str:
     key = f"{execution}#{event}"
     item = store.get(key)
     if item is not None and "url" in item:

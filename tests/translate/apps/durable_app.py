@@ -114,8 +114,12 @@ def parents(ctx: Any) -> Any:
     """Sub-orchestrations fanned out over a list, and a fixed pair of them."""
     orders = ctx.get_input()
     each = yield ctx.task_all([ctx.call_sub_orchestrator("chaining", o) for o in orders])
-    pair = yield ctx.task_all([ctx.call_sub_orchestrator("chaining", orders[0]),
-                               ctx.call_sub_orchestrator("chaining", orders[-1])])
+    pair = yield ctx.task_all(
+        [
+            ctx.call_sub_orchestrator("chaining", orders[0]),
+            ctx.call_sub_orchestrator("chaining", orders[-1]),
+        ]
+    )
     totals = []
     for child in each:
         totals.append(child["total"])

@@ -27,6 +27,7 @@ def _log_exception(message: str, *args: Any) -> None:
 
     logging.getLogger("faas_iac.aws").exception(message, *args)
 
+
 Handler = Callable[..., Any]
 
 

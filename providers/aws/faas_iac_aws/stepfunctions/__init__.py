@@ -17,5 +17,15 @@ from .history import check, history_events
 from .names import Names, default_names
 from .registry import custom_status, raise_event, register
 
-__all__ = ["INLINE_MAP_LIMIT", "Names", "check", "custom_status", "default_names",
-           "history_events", "raise_event", "register", "retrier", "to_asl"]
+__all__ = [
+    "INLINE_MAP_LIMIT",
+    "Names",
+    "check",
+    "custom_status",
+    "default_names",
+    "history_events",
+    "raise_event",
+    "register",
+    "retrier",
+    "to_asl",
+]

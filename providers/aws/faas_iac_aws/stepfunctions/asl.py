@@ -27,16 +27,23 @@ START_SYNC = "arn:aws:states:::states:startExecution.sync:2"
 START = "arn:aws:states:::states:startExecution"
 PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
 _VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
 def child_name(unique: str = "") -> str:
     """A child execution's name: the parent's (cut to 50), ``unique`` and the entry time."""
-    middle = f" & {unique} & \"-\"" if unique else ""
-    return ("{% $substring($states.context.Execution.Name, 0, 50) & \"-\"" + middle +
-            " & $replace($states.context.State.EnteredTime, /[^0-9]/, \"\") %}")
+    middle = f' & {unique} & "-"' if unique else ""
+    return (
+        '{% $substring($states.context.Execution.Name, 0, 50) & "-"'
+        + middle
+        + ' & $replace($states.context.State.EnteredTime, /[^0-9]/, "") %}'
+    )
 
 
 #: continue_as_new keeps the instance: ``<instance>~<generation>``, so a client finds the chain.
-NEXT_GENERATION = ("{% ($p := $split($states.context.Execution.Name, \"~\"); $p[0] & \"~\" & "
-                   "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}")
+NEXT_GENERATION = (
+    '{% ($p := $split($states.context.Execution.Name, "~"); $p[0] & "~" & '
+    "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}"
+)
 #: Inline Map runs at most this many iterations at once; beyond it, Distributed mode.
 INLINE_MAP_LIMIT = 40
 
@@ -87,8 +94,9 @@ class Builder:
         self.assigns.append((holder, block))
         return block
 
-    def new_state(self, base: str, body: dict[str, Any], exits: list[Exit],
-                  inputs: tuple[str, ...] = ()) -> tuple[str, dict[str, ir.Expr]]:
+    def new_state(
+        self, base: str, body: dict[str, Any], exits: list[Exit], inputs: tuple[str, ...] = ()
+    ) -> tuple[str, dict[str, ir.Expr]]:
         """Add a state fed by ``exits``; returns its name and its Assign block (which starts
         with the pending assignments when this is the first state)."""
         name = self._name(base)
@@ -152,21 +160,27 @@ class Builder:
     def _Assign(self, step: ir.Assign, exits: list[Exit]) -> list[Exit]:
         return self.assign(step.target, step.value, exits)
 
-    def _call_state(self, call: ir.Call, payload: object, unique: str = ""
-                    ) -> tuple[dict[str, Any], ir.Native]:
+    def _call_state(
+        self, call: ir.Call, payload: object, unique: str = ""
+    ) -> tuple[dict[str, Any], ir.Native]:
         """A Task calling an activity or starting a child execution; ``unique`` (JSONata text)
         keeps child names apart when several start in the same millisecond."""
         if call.kind == "activity":
             body: dict[str, Any] = {
-                "Type": "Task", "Resource": LAMBDA,
+                "Type": "Task",
+                "Resource": LAMBDA,
                 "Arguments": {"FunctionName": self.names.function(call.name), "Payload": payload},
             }
             result = ir.Native("$states.result.Payload")
         else:
             body = {
-                "Type": "Task", "Resource": START_SYNC,
-                "Arguments": {"StateMachineArn": self.names.state_machine(call.name),
-                              "Input": payload, "Name": child_name(unique)},
+                "Type": "Task",
+                "Resource": START_SYNC,
+                "Arguments": {
+                    "StateMachineArn": self.names.state_machine(call.name),
+                    "Input": payload,
+                    "Name": child_name(unique),
+                },
             }
             result = ir.Native("$states.result.Output")
         if call.retry is not None:
@@ -195,12 +209,17 @@ class Builder:
             "Type": "Map",
             "Items": self.tpl(step.source),
             "MaxConcurrency": INLINE_MAP_LIMIT,
-            "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"}, "StartAt": task,
-                              "States": {task: inner}},
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "INLINE"},
+                "StartAt": task,
+                "States": {task: inner},
+            },
         }
         if children:
-            body["ItemSelector"] = {"item": "{% $states.context.Map.Item.Value %}",
-                                    "index": "{% $states.context.Map.Item.Index %}"}
+            body["ItemSelector"] = {
+                "item": "{% $states.context.Map.Item.Value %}",
+                "index": "{% $states.context.Map.Item.Index %}",
+            }
         name, block = self.new_state(f"Each {task}", body, exits)
         state = self.states[name]
         self.catchers(state)
@@ -231,8 +250,10 @@ class Builder:
         if isinstance(seconds, ir.Const):
             body["Seconds"] = seconds.value
         else:  # a computed duration, as a time stamp (Seconds takes only numbers in the schema)
-            body["Timestamp"] = ("{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
-                                 f"({jsonata(seconds, self.env)}) * 1000) %}}")
+            body["Timestamp"] = (
+                "{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
+                f"({jsonata(seconds, self.env)}) * 1000) %}}"
+            )
         name, block = self.new_state("Wait", body, exits)
         state = self.states[name]
         return [Exit(state, "Next", block, state)]
@@ -240,15 +261,24 @@ class Builder:
     def _WaitEvent(self, step: ir.WaitEvent, exits: list[Exit]) -> list[Exit]:
         key = '{% $states.context.Execution.Name & "#' + step.event + '" %}'
         body: dict[str, Any] = {
-            "Type": "Task", "Resource": LAMBDA_TOKEN,
-            "Arguments": {"FunctionName": self.names.token_registrar, "Payload": {
-                "table": self.names.registry_table, "key": key,
-                "token": "{% $states.context.Task.Token %}"}},
+            "Type": "Task",
+            "Resource": LAMBDA_TOKEN,
+            "Arguments": {
+                "FunctionName": self.names.token_registrar,
+                "Payload": {
+                    "table": self.names.registry_table,
+                    "key": key,
+                    "token": "{% $states.context.Task.Token %}",
+                },
+            },
         }
         if step.timeout_seconds is not None:
             seconds = self.sub(step.timeout_seconds)
-            body["TimeoutSeconds"] = seconds.value if isinstance(seconds, ir.Const) else \
-                "{% " + jsonata(seconds, self.env) + " %}"
+            body["TimeoutSeconds"] = (
+                seconds.value
+                if isinstance(seconds, ir.Const)
+                else "{% " + jsonata(seconds, self.env) + " %}"
+            )
         name, block = self.new_state(f"Wait for {step.event}", body, exits)
         state = self.states[name]
         if step.target:
@@ -270,10 +300,17 @@ class Builder:
 
     def _SetStatus(self, step: ir.SetStatus, exits: list[Exit]) -> list[Exit]:
         body = {
-            "Type": "Task", "Resource": PUT_ITEM,
-            "Arguments": {"TableName": self.names.registry_table, "Item": {
-                "pk": {"S": "{% $states.context.Execution.Name & \"#status\" %}"},
-                "status": {"S": "{% $string(" + jsonata(self.sub(step.value), self.env) + ") %}"}}},
+            "Type": "Task",
+            "Resource": PUT_ITEM,
+            "Arguments": {
+                "TableName": self.names.registry_table,
+                "Item": {
+                    "pk": {"S": '{% $states.context.Execution.Name & "#status" %}'},
+                    "status": {
+                        "S": "{% $string(" + jsonata(self.sub(step.value), self.env) + ") %}"
+                    },
+                },
+            },
         }
         name, block = self.new_state("Set status", body, exits)
         state = self.states[name]
@@ -294,14 +331,18 @@ class Builder:
     def _Raise(self, step: ir.Raise, exits: list[Exit]) -> list[Exit]:
         if self.handlers:
             handler = self.handlers[-1]
-            error = ir.DictLit((("Error", ir.Const(step.error)),
-                                ("Cause", ir.Builtin("str", (step.message,)))))
+            error = ir.DictLit(
+                (("Error", ir.Const(step.error)), ("Cause", ir.Builtin("str", (step.message,))))
+            )
             for ex in self.assign(handler.error_var, error, exits):
                 handler.exits.append(ex)
             return []
         cause = self.sub(ir.Builtin("str", (step.message,)))
-        self.new_state(f"Fail {step.error}", {"Type": "Fail", "Error": step.error,
-                                              "Cause": template(cause, self.env)}, exits)
+        self.new_state(
+            f"Fail {step.error}",
+            {"Type": "Fail", "Error": step.error, "Cause": template(cause, self.env)},
+            exits,
+        )
         return []
 
     def _Reraise(self, step: ir.Reraise, exits: list[Exit]) -> list[Exit]:
@@ -311,15 +352,26 @@ class Builder:
                 handler.exits.append(ex)
             return []
         err = "$" + var_name(step.error_var)
-        self.new_state("Fail", {"Type": "Fail", "Error": "{% " + err + ".Error %}",
-                                "Cause": "{% " + err + ".Cause %}"}, exits)
+        self.new_state(
+            "Fail",
+            {
+                "Type": "Fail",
+                "Error": "{% " + err + ".Error %}",
+                "Cause": "{% " + err + ".Cause %}",
+            },
+            exits,
+        )
         return []
 
     def _ContinueAsNew(self, step: ir.ContinueAsNew, exits: list[Exit]) -> list[Exit]:
         body = {
-            "Type": "Task", "Resource": START,
-            "Arguments": {"StateMachineArn": "{% $states.context.StateMachine.Id %}",
-                          "Input": self.tpl(step.input), "Name": NEXT_GENERATION},
+            "Type": "Task",
+            "Resource": START,
+            "Arguments": {
+                "StateMachineArn": "{% $states.context.StateMachine.Id %}",
+                "Input": self.tpl(step.input),
+                "Name": NEXT_GENERATION,
+            },
             "Output": "{% $states.result.ExecutionArn %}",
             "End": True,
         }
@@ -328,15 +380,21 @@ class Builder:
 
     # -- output -------------------------------------------------------------------------------
     def finish(self) -> dict[str, Any]:
-        rendered = [(holder, {var_name(k): template(v, self.env) for k, v in block.items()})
-                    for holder, block in self.assigns]
+        rendered = [
+            (holder, {var_name(k): template(v, self.env) for k, v in block.items()})
+            for holder, block in self.assigns
+        ]
         text = json.dumps(self.states)
         live: set[str] = set()
         while True:  # a variable is live if some live expression reads it
             reads = set(_VAR.findall(text))
             for _, block in rendered:
-                reads |= {v for k, value in block.items() if k in live
-                          for v in _VAR.findall(json.dumps(value))}
+                reads |= {
+                    v
+                    for k, value in block.items()
+                    if k in live
+                    for v in _VAR.findall(json.dumps(value))
+                }
             if reads <= live:
                 break
             live |= reads
@@ -346,7 +404,7 @@ class Builder:
                 holder["Assign"] = kept
         return {
             "Comment": f"Translated by faas-iac from {self.wf.location(self.wf.line)} "
-                       f"({self.wf.name}).",
+            f"({self.wf.name}).",
             "QueryLanguage": "JSONata",
             "StartAt": self.start,
             "States": self.states,

@@ -15,8 +15,12 @@ from .optimize import thread_choices, vars_in
 
 
 class FlowBuilder(Builder):
-    def _choice(self, test: ir.Expr, exits: list[Exit], title: str,
-                ) -> tuple[str, Exit, Exit]:
+    def _choice(
+        self,
+        test: ir.Expr,
+        exits: list[Exit],
+        title: str,
+    ) -> tuple[str, Exit, Exit]:
         if self.start is None and len(self.pending) > 1:
             exits = self.materialize(exits)
         condition = "{% " + Renderer(self.env).truthy(self.sub(test)) + " %}"
@@ -25,8 +29,7 @@ class FlowBuilder(Builder):
         state = self.states[name]
         return name, Exit(rule, "Next", self._assign_of(rule)), Exit(state, "Default")
 
-    def _split(self, test: ir.Expr, exits: list[Exit]) -> tuple[list[Exit], list[Exit],
-                                                                 list[Exit]]:
+    def _split(self, test: ir.Expr, exits: list[Exit]) -> tuple[list[Exit], list[Exit], list[Exit]]:
         """Exits where ``test`` is known true, known false (from the constants they assign),
         and the rest."""
         yes: list[Exit] = []
@@ -91,14 +94,12 @@ class FlowBuilder(Builder):
         exits = self.assign(index, ir.Const(0), exits)
         if self.start is None:
             exits = self.materialize(exits)
-        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native(
-            "$" + items, "list"),)))
+        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native("$" + items, "list"),)))
         head, yes, no = self._choice(test, exits, f"For line {step.line}")
         assert yes.assign is not None
         yes.assign[step.var] = ir.Native(f"${items}[${index}]")
         body = self.block(step.body, [yes])
-        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)),
-                           body)
+        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)), body)
         for ex in body:
             ex.holder[ex.key] = head
         return [no]
@@ -109,17 +110,24 @@ class FlowBuilder(Builder):
         result is ``acc`` and ``len(acc)`` is the item's index. No Choice state per item."""
         body = step.body
         last = body[-1] if body else None
-        if not (isinstance(last, ir.Assign) and isinstance(last.value, ir.BinOp)
-                and last.value.op == "+" and last.value.left == ir.Var(last.target)
-                and isinstance(last.value.right, ir.ListLit)
-                and len(last.value.right.items) == 1):
+        if not (
+            isinstance(last, ir.Assign)
+            and isinstance(last.value, ir.BinOp)
+            and last.value.op == "+"
+            and last.value.left == ir.Var(last.target)
+            and isinstance(last.value.right, ir.ListLit)
+            and len(last.value.right.items) == 1
+        ):
             return None
         acc, element = last.target, last.value.right.items[0]
         allowed = ir.Assign | ir.Task | ir.SetStatus | ir.Timer
         if not all(isinstance(s, allowed) for s in body):
             return None
-        starts = [ir.fold(self.sub(ir.Var(acc)))] if self.start is None else \
-            [ir.fold(ir.substitute(ir.Var(acc), ex.assign or {})) for ex in exits]
+        starts = (
+            [ir.fold(self.sub(ir.Var(acc)))]
+            if self.start is None
+            else [ir.fold(ir.substitute(ir.Var(acc), ex.assign or {})) for ex in exits]
+        )
         if (not exits and self.start is not None) or any(v != [] for v in starts):
             return None
         index = ir.Var("__index")
@@ -135,16 +143,24 @@ class FlowBuilder(Builder):
                 inner_steps.append(ir.Assign(s.target, ir.transform(s.value, no_acc), s.line))
             elif isinstance(s, ir.Task):
                 call = s.call
-                inner_steps.append(ir.Task(ir.Call(call.kind, call.name, ir.transform(
-                    call.input, no_acc), call.retry), s.target, s.line))
+                inner_steps.append(
+                    ir.Task(
+                        ir.Call(call.kind, call.name, ir.transform(call.input, no_acc), call.retry),
+                        s.target,
+                        s.line,
+                    )
+                )
             elif isinstance(s, ir.SetStatus):
                 inner_steps.append(ir.SetStatus(ir.transform(s.value, no_acc), s.line))
             else:
                 assert isinstance(s, ir.Timer)
                 inner_steps.append(ir.Timer(ir.transform(s.seconds, no_acc), s.line))
         inner_steps.append(ir.Return(ir.transform(element, no_acc), last.line))
-        kept = {t for s in body[:-1] for t in ([s.target] if isinstance(
-            s, ir.Assign | ir.Task) and s.target else [])}
+        kept = {
+            t
+            for s in body[:-1]
+            for t in ([s.target] if isinstance(s, ir.Assign | ir.Task) and s.target else [])
+        }
         readers = [e for s in ir.walk(self.wf.steps) if s not in body for e in ir.reads(s)]
         uses = {v for e in readers for v in ir.free_vars(e)}
         if any(ir.Var(acc) in vars_in(s) for s in inner_steps) or kept & uses:
@@ -152,19 +168,24 @@ class FlowBuilder(Builder):
         inner = FlowBuilder(self.wf, self.names)
         inner.env = self.env
         inner.taken = self.taken
-        inner.pending = {step.var: ir.Native("$states.input.item"),
-                         "__index": ir.Native("$states.input.index", "num")}
+        inner.pending = {
+            step.var: ir.Native("$states.input.item"),
+            "__index": ir.Native("$states.input.index", "num"),
+        }
         inner.block(tuple(inner_steps), [])
         processor = inner.finish()
         processor.pop("Comment", None)
         processor.pop("QueryLanguage", None)
         processor["ProcessorConfig"] = {"Mode": "INLINE"}
         body_state = {
-            "Type": "Map", "Items": self.tpl(step.source), "MaxConcurrency": 1,
-            "ItemSelector": {"item": "{% $states.context.Map.Item.Value %}",
-                             "index": "{% $states.context.Map.Item.Index %}"},
-            "ItemProcessor": {"ProcessorConfig": processor.pop("ProcessorConfig"),
-                              **processor},
+            "Type": "Map",
+            "Items": self.tpl(step.source),
+            "MaxConcurrency": 1,
+            "ItemSelector": {
+                "item": "{% $states.context.Map.Item.Value %}",
+                "index": "{% $states.context.Map.Item.Index %}",
+            },
+            "ItemProcessor": {"ProcessorConfig": processor.pop("ProcessorConfig"), **processor},
         }
         name, block = self.new_state(f"For line {step.line}", body_state, exits)
         state = self.states[name]

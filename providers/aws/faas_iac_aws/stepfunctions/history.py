@@ -57,17 +57,23 @@ def history_events(definition: dict[str, Any], items: int = 1) -> int:
     return EXECUTION + _machine(definition, items)
 
 
-def check_history(workflow: ir.Workflow, definition: dict[str, Any],
-                  items: int = 100) -> list[Diagnostic]:
+def check_history(
+    workflow: ir.Workflow, definition: dict[str, Any], items: int = 100
+) -> list[Diagnostic]:
     """An error when one pass, with ``items`` elements per fan-out, exceeds the limit."""
     events = history_events(definition, items)
     limit = STEP_FUNCTIONS.history_events or 0
     if events <= limit:
         return []
-    return [Diagnostic("FIAC620", f"an execution writes about {events:,} history events with "
-                       f"{items} items per fan-out; Step Functions stops at {limit:,}",
-                       "fan out through a sub-orchestration per batch, or continue_as_new",
-                       workflow.location(workflow.line))]
+    return [
+        Diagnostic(
+            "FIAC620",
+            f"an execution writes about {events:,} history events with "
+            f"{items} items per fan-out; Step Functions stops at {limit:,}",
+            "fan out through a sub-orchestration per batch, or continue_as_new",
+            workflow.location(workflow.line),
+        )
+    ]
 
 
 def check(workflow: ir.Workflow, definition: dict[str, Any]) -> list[Diagnostic]:
@@ -75,5 +81,8 @@ def check(workflow: ir.Workflow, definition: dict[str, Any]) -> list[Diagnostic]
     import json
 
     text = json.dumps(definition)
-    return [*check_ir(workflow, STEP_FUNCTIONS), *check_history(workflow, definition),
-            *check_size(workflow, text, STEP_FUNCTIONS)]
+    return [
+        *check_ir(workflow, STEP_FUNCTIONS),
+        *check_history(workflow, definition),
+        *check_size(workflow, text, STEP_FUNCTIONS),
+    ]

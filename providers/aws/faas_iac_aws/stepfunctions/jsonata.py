@@ -19,17 +19,79 @@ from faas_iac.translate.kinds import expr_kind
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: JSONata's built-in functions: a variable with one of these names would hide the function.
-_RESERVED = frozenset([
-    "states", "string", "length", "substring", "substringBefore", "substringAfter", "uppercase",
-    "lowercase", "trim", "pad", "contains", "split", "join", "match", "replace", "now", "millis",
-    "fromMillis", "toMillis", "formatNumber", "formatBase", "formatInteger", "parseInteger",
-    "number", "abs", "floor", "ceil", "power", "sqrt", "random", "round", "sum", "max", "min",
-    "average", "count", "append", "sort", "reverse", "shuffle", "distinct", "zip", "keys",
-    "lookup", "spread", "merge", "sift", "each", "error", "assert", "type", "boolean", "not",
-    "exists", "map", "filter", "single", "reduce", "eval", "base64encode", "base64decode",
-    "encodeUrl", "encodeUrlComponent", "decodeUrl", "decodeUrlComponent", "partition", "hash",
-    "uuid", "parse",
-])
+_RESERVED = frozenset(
+    [
+        "states",
+        "string",
+        "length",
+        "substring",
+        "substringBefore",
+        "substringAfter",
+        "uppercase",
+        "lowercase",
+        "trim",
+        "pad",
+        "contains",
+        "split",
+        "join",
+        "match",
+        "replace",
+        "now",
+        "millis",
+        "fromMillis",
+        "toMillis",
+        "formatNumber",
+        "formatBase",
+        "formatInteger",
+        "parseInteger",
+        "number",
+        "abs",
+        "floor",
+        "ceil",
+        "power",
+        "sqrt",
+        "random",
+        "round",
+        "sum",
+        "max",
+        "min",
+        "average",
+        "count",
+        "append",
+        "sort",
+        "reverse",
+        "shuffle",
+        "distinct",
+        "zip",
+        "keys",
+        "lookup",
+        "spread",
+        "merge",
+        "sift",
+        "each",
+        "error",
+        "assert",
+        "type",
+        "boolean",
+        "not",
+        "exists",
+        "map",
+        "filter",
+        "single",
+        "reduce",
+        "eval",
+        "base64encode",
+        "base64decode",
+        "encodeUrl",
+        "encodeUrlComponent",
+        "decodeUrl",
+        "decodeUrlComponent",
+        "partition",
+        "hash",
+        "uuid",
+        "parse",
+    ]
+)
 
 
 def var_name(name: str) -> str:
@@ -59,8 +121,9 @@ class Renderer:
 
     def atom(self, e: ir.Expr) -> str:
         text = self.render(e)
-        if isinstance(e, ir.Var | ir.Const | ir.Index | ir.ListLit | ir.DictLit) \
-                or (isinstance(e, ir.Native) and _IDENT.match(text.lstrip("$").replace(".", "_"))):
+        if isinstance(e, ir.Var | ir.Const | ir.Index | ir.ListLit | ir.DictLit) or (
+            isinstance(e, ir.Native) and _IDENT.match(text.lstrip("$").replace(".", "_"))
+        ):
             return text
         if isinstance(e, ir.Builtin) and text.startswith("$") and text.endswith(")"):
             return text
@@ -79,8 +142,7 @@ class Renderer:
         if k == "dict":
             return f"$count($keys({self.render(e)})) > 0"
         t = self._tmp()
-        return (f'({t} := {self.render(e)}; $type({t}) = "array" ? $count({t}) > 0 : '
-                f"$boolean({t}))")
+        return f'({t} := {self.render(e)}; $type({t}) = "array" ? $count({t}) > 0 : $boolean({t}))'
 
     def _Const(self, e: ir.Const) -> str:
         return json.dumps(e.value, sort_keys=False, separators=(", ", ": "))
@@ -105,8 +167,10 @@ class Renderer:
         if k == "num":
             return f"{base}[{self.render(key)}]"
         t = self._tmp()
-        return (f'({t} := {self.render(key)}; $type({t}) = "string" ? '
-                f"$lookup({self.render(e.value)}, {t}) : {base}[{t}])")
+        return (
+            f'({t} := {self.render(key)}; $type({t}) = "string" ? '
+            f"$lookup({self.render(e.value)}, {t}) : {base}[{t}])"
+        )
 
     def _BinOp(self, e: ir.BinOp) -> str:
         left, right = self.atom(e.left), self.atom(e.right)
@@ -120,9 +184,11 @@ class Renderer:
             if both == {"num"}:
                 return f"{left} + {right}"
             a, b = self._tmp(), self._tmp()
-            return (f'({a} := {self.render(e.left)}; {b} := {self.render(e.right)}; '
-                    f'$type({a}) = "string" ? {a} & {b} : $type({a}) = "array" ? '
-                    f"$append({a}, {b}) : {a} + {b})")
+            return (
+                f"({a} := {self.render(e.left)}; {b} := {self.render(e.right)}; "
+                f'$type({a}) = "string" ? {a} & {b} : $type({a}) = "array" ? '
+                f"$append({a}, {b}) : {a} + {b})"
+            )
         if e.op == "//":
             return f"$floor({left} / {right})"
         if e.op == "%":
@@ -134,8 +200,9 @@ class Renderer:
 
     def _Compare(self, e: ir.Compare) -> str:
         left, right = self.atom(e.left), self.atom(e.right)
-        if e.op in ("is", "is not") or (e.op in ("==", "!=") and ir.Const(None) in
-                                         (e.left, e.right)):
+        if e.op in ("is", "is not") or (
+            e.op in ("==", "!=") and ir.Const(None) in (e.left, e.right)
+        ):
             other = e.left if e.right == ir.Const(None) else e.right
             t = self._tmp()
             test = f"({t} := {self.render(other)}; $not($exists({t})) or {t} = null)"
@@ -150,9 +217,11 @@ class Renderer:
                 test = f"{left} in {right}"
             else:
                 r = self._tmp()
-                test = (f'({r} := {self.render(e.right)}; $type({r}) = "string" ? '
-                        f'$contains({r}, {self.render(e.left)}) : $type({r}) = "object" ? '
-                        f"{left} in $keys({r}) : {left} in {r})")
+                test = (
+                    f'({r} := {self.render(e.right)}; $type({r}) = "string" ? '
+                    f'$contains({r}, {self.render(e.left)}) : $type({r}) = "object" ? '
+                    f"{left} in $keys({r}) : {left} in {r})"
+                )
             return test if e.op == "in" else f"$not({test})"
         op = {"==": "=", "!=": "!="}.get(e.op, e.op)
         return f"{left} {op} {right}"
@@ -212,21 +281,27 @@ class Renderer:
             if k == "list":
                 return f"$count({args[0]})"
             t = self._tmp()
-            return (f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
-                    f'$type({t}) = "object" ? $count($keys({t})) : $type({t}) = "array" ? '
-                    f'$count({t}) : $error("TypeError: object of type " & $type({t}) & '
-                    '" has no len()"))')
+            return (
+                f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
+                f'$type({t}) = "object" ? $count($keys({t})) : $type({t}) = "array" ? '
+                f'$count({t}) : $error("TypeError: object of type " & $type({t}) & '
+                '" has no len()"))'
+            )
         if name == "str":
             k = self.kind(e.args[0])
             if k == "str":
                 return args[0]
             t = self._tmp()
-            return (f'({t} := {args[0]}; $type({t}) = "boolean" ? ({t} ? "True" : "False") : '
-                    f'$type({t}) = "null" ? "None" : $string({t}))')
+            return (
+                f'({t} := {args[0]}; $type({t}) = "boolean" ? ({t} ? "True" : "False") : '
+                f'$type({t}) = "null" ? "None" : $string({t}))'
+            )
         if name == "int":
             t = self._tmp()
-            return (f'({t} := {args[0]}; {t} := $type({t}) = "string" ? $number({t}) : {t}; '
-                    f"{t} < 0 ? $ceil({t}) : $floor({t}))")
+            return (
+                f'({t} := {args[0]}; {t} := $type({t}) = "string" ? $number({t}) : {t}; '
+                f"{t} < 0 ? $ceil({t}) : $floor({t}))"
+            )
         if name == "float":
             return f"$number({args[0]})"
         if name == "bool":

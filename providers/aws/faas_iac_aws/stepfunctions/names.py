@@ -28,8 +28,14 @@ class Names:
         return self.state_machines[name]
 
 
-def default_names(app: str, activities: Iterable[str], orchestrators: Iterable[str], *,
-                  region: str = "us-east-1", account: str = "123456789012") -> Names:
+def default_names(
+    app: str,
+    activities: Iterable[str],
+    orchestrators: Iterable[str],
+    *,
+    region: str = "us-east-1",
+    account: str = "123456789012",
+) -> Names:
     """The names the AWS planner gives by default: ``<app>-<name>`` in one region/account."""
     fn = f"arn:aws:lambda:{region}:{account}:function:{app}-"
     sm = f"arn:aws:states:{region}:{account}:stateMachine:{app}-"

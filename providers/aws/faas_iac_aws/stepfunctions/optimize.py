@@ -23,8 +23,7 @@ def thread_choices(definition: dict[str, Any]) -> None:
     states: dict[str, dict[str, Any]] = definition["States"]
 
     def targets_of(choice: dict[str, Any]) -> list[tuple[dict[str, Any] | None, str]]:
-        rules: list[tuple[dict[str, Any] | None, str]] = [(r, r["Next"]) for r in
-                                                           choice["Choices"]]
+        rules: list[tuple[dict[str, Any] | None, str]] = [(r, r["Next"]) for r in choice["Choices"]]
         return [*rules, (None, choice["Default"])] if "Default" in choice else rules
 
     def wait_then(wait: str, then: str) -> str:
@@ -43,11 +42,18 @@ def thread_choices(definition: dict[str, Any]) -> None:
             for rule, target in targets_of(state):
                 nxt = states.get(target, {})
                 via_wait = None
-                if nxt.get("Type") == "Wait" and not {"Assign", "Output"} & set(nxt) \
-                        and states.get(nxt.get("Next", ""), {}).get("Type") == "Choice":
+                if (
+                    nxt.get("Type") == "Wait"
+                    and not {"Assign", "Output"} & set(nxt)
+                    and states.get(nxt.get("Next", ""), {}).get("Type") == "Choice"
+                ):
                     via_wait, nxt = target, states[nxt["Next"]]
-                if nxt.get("Type") != "Choice" or nxt is state or (rule and "Assign" in rule) \
-                        or len(nxt["Choices"]) > 4:
+                if (
+                    nxt.get("Type") != "Choice"
+                    or nxt is state
+                    or (rule and "Assign" in rule)
+                    or len(nxt["Choices"]) > 4
+                ):
                     if rule is not None:
                         rules.append(rule)
                     continue
@@ -60,8 +66,11 @@ def thread_choices(definition: dict[str, Any]) -> None:
                         else:
                             rules.append({"Condition": rule["Condition"], "Next": goal})
                         continue
-                    cond = inner["Condition"] if rule is None else _and(rule["Condition"],
-                                                                        inner["Condition"])
+                    cond = (
+                        inner["Condition"]
+                        if rule is None
+                        else _and(rule["Condition"], inner["Condition"])
+                    )
                     rules.append({**inner, "Condition": cond, "Next": goal})
                 if rule is None and "Default" not in nxt:
                     state.pop("Default", None)

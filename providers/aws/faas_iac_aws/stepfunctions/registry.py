@@ -33,8 +33,11 @@ def register(dynamodb: Any, sfn: Any, table: str, key: str, token: str) -> str:
     """Record ``token`` under ``key``, or deliver an event that was raised earlier."""
     try:
         found = dynamodb.delete_item(
-            TableName=table, Key={"pk": {"S": key}},
-            ConditionExpression="attribute_exists(payload)", ReturnValues="ALL_OLD")
+            TableName=table,
+            Key={"pk": {"S": key}},
+            ConditionExpression="attribute_exists(payload)",
+            ReturnValues="ALL_OLD",
+        )
     except dynamodb.exceptions.ConditionalCheckFailedException:
         dynamodb.put_item(TableName=table, Item={"pk": {"S": key}, "token": {"S": token}})
         return "waiting"
@@ -42,15 +45,19 @@ def register(dynamodb: Any, sfn: Any, table: str, key: str, token: str) -> str:
     return "delivered"
 
 
-def raise_event(dynamodb: Any, sfn: Any, table: str, execution: str, event: str,
-                payload: Any) -> str:
+def raise_event(
+    dynamodb: Any, sfn: Any, table: str, execution: str, event: str, payload: Any
+) -> str:
     """Deliver ``payload`` to the task waiting for ``event`` in ``execution``, or buffer it."""
     text = json.dumps(payload)
     try:
         found = dynamodb.delete_item(
-            TableName=table, Key=_key(execution, event),
-            ConditionExpression="attribute_exists(#t)", ExpressionAttributeNames={"#t": "token"},
-            ReturnValues="ALL_OLD")
+            TableName=table,
+            Key=_key(execution, event),
+            ConditionExpression="attribute_exists(#t)",
+            ExpressionAttributeNames={"#t": "token"},
+            ReturnValues="ALL_OLD",
+        )
     except dynamodb.exceptions.ConditionalCheckFailedException:
         item = {**_key(execution, event), "payload": {"S": text}}
         dynamodb.put_item(TableName=table, Item=item)
@@ -69,5 +76,10 @@ def handler(event: dict[str, Any], context: Any) -> str:  # pragma: no cover - L
     """The registrar Lambda: ``{"table", "key", "token"}`` from the waiting task."""
     import boto3  # type: ignore[import-untyped]
 
-    return register(boto3.client("dynamodb"), boto3.client("stepfunctions"), event["table"],
-                    event["key"], event["token"])
+    return register(
+        boto3.client("dynamodb"),
+        boto3.client("stepfunctions"),
+        event["table"],
+        event["key"],
+        event["token"],
+    )

@@ -37,13 +37,15 @@ class AzureBindings:
             return self._servicebus(queue, body, attributes, topic=False)
         from azure.storage.queue import QueueClient
 
-        client = QueueClient(self._setting("FAAS_DATA__queueServiceUri"), queue,
-                             credential=self.credential)
+        client = QueueClient(
+            self._setting("FAAS_DATA__queueServiceUri"), queue, credential=self.credential
+        )
         sent = client.send_message(body.decode("utf-8"))
         return str(sent.id)
 
-    def _servicebus(self, entity: str, body: bytes, attributes: Mapping[str, str],
-                    topic: bool) -> str:
+    def _servicebus(
+        self, entity: str, body: bytes, attributes: Mapping[str, str], topic: bool
+    ) -> str:
         from azure.servicebus import ServiceBusClient, ServiceBusMessage
 
         message_id = str(uuid.uuid4())
@@ -51,8 +53,11 @@ class AzureBindings:
         with ServiceBusClient(host, self.credential) as client:
             sender = client.get_topic_sender(entity) if topic else client.get_queue_sender(entity)
             with sender:
-                sender.send_messages(ServiceBusMessage(
-                    body, application_properties=dict(attributes), message_id=message_id))
+                sender.send_messages(
+                    ServiceBusMessage(
+                        body, application_properties=dict(attributes), message_id=message_id
+                    )
+                )
         return message_id
 
     def publish(self, topic: str, body: bytes, attributes: Mapping[str, str]) -> str:
@@ -62,15 +67,15 @@ class AzureBindings:
     def _container(self, bucket: str) -> Any:
         from azure.storage.blob import ContainerClient
 
-        return ContainerClient(self._setting("FAAS_DATA__blobServiceUri"), bucket,
-                               credential=self.credential)
+        return ContainerClient(
+            self._setting("FAAS_DATA__blobServiceUri"), bucket, credential=self.credential
+        )
 
     def put_object(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
         from azure.storage.blob import ContentSettings
 
         settings = ContentSettings(content_type=content_type) if content_type else None
-        self._container(bucket).upload_blob(key, data, overwrite=True,
-                                            content_settings=settings)
+        self._container(bucket).upload_blob(key, data, overwrite=True, content_settings=settings)
 
     def get_object(self, bucket: str, key: str) -> bytes | None:
         from azure.core.exceptions import ResourceNotFoundError
@@ -101,7 +106,7 @@ class AzureBindings:
     def table_get(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
         from azure.cosmos.exceptions import CosmosResourceNotFoundError
 
-        (name, value), = key.items()
+        ((name, value),) = key.items()
         try:
             item = self._table(table).read_item(str(value), partition_key=value)
         except CosmosResourceNotFoundError:
@@ -119,7 +124,7 @@ class AzureBindings:
     def table_delete(self, table: str, key: Mapping[str, Any]) -> None:
         from azure.cosmos.exceptions import CosmosResourceNotFoundError
 
-        (_, value), = key.items()
+        ((_, value),) = key.items()
         try:
             self._table(table).delete_item(str(value), partition_key=value)
         except CosmosResourceNotFoundError:

@@ -54,8 +54,12 @@ def from_http_request(req: HttpRequest, base: str = "https://localhost") -> func
     query = "&".join(f"{k}={v}" for k, v in req.query.items())
     url = base + req.path + (f"?{query}" if query else "")
     return func.HttpRequest(
-        req.method, url, headers=dict(req.headers), params=dict(req.query),
-        route_params=dict(req.route_params), body=req.body,
+        req.method,
+        url,
+        headers=dict(req.headers),
+        params=dict(req.query),
+        route_params=dict(req.route_params),
+        body=req.body,
     )
 
 
@@ -65,7 +69,10 @@ def from_http_response(result: Any) -> func.HttpResponse:
     headers = {k: v for k, v in resp.headers.items() if k.lower() != "content-type"}
     mimetype, _, charset = resp.content_type.partition("; charset=")
     return func.HttpResponse(
-        resp.body_bytes, status_code=resp.status, headers=headers, mimetype=mimetype,
+        resp.body_bytes,
+        status_code=resp.status,
+        headers=headers,
+        mimetype=mimetype,
         charset=charset or "utf-8",
     )
 
@@ -95,7 +102,9 @@ def from_queue_message(msg: Message) -> func.QueueMessage:
     from azure.functions.queue import QueueMessage
 
     return QueueMessage(  # type: ignore[no-untyped-call]
-        id=msg.id, body=msg.body, dequeue_count=msg.delivery_count,
+        id=msg.id,
+        body=msg.body,
+        dequeue_count=msg.delivery_count,
         insertion_time=msg.enqueued_at,
     )
 
@@ -164,10 +173,22 @@ def to_cloud_event(event: func.EventGridEvent) -> CloudEvent:
     data = event.get_json()
     if kind is not None:
         _, _, key = event.subject.partition("/blobs/")
-        return CloudEvent(id=event.id, source=event.topic, type=kind, data=data, subject=key,
-                          time=event.event_time)
-    return CloudEvent(id=event.id, source=event.subject, type=event.event_type, data=data,
-                      subject=event.subject, time=event.event_time)
+        return CloudEvent(
+            id=event.id,
+            source=event.topic,
+            type=kind,
+            data=data,
+            subject=key,
+            time=event.event_time,
+        )
+    return CloudEvent(
+        id=event.id,
+        source=event.subject,
+        type=event.event_type,
+        data=data,
+        subject=event.subject,
+        time=event.event_time,
+    )
 
 
 def from_cloud_event(
@@ -176,12 +197,22 @@ def from_cloud_event(
     if event.type in _BLOB_EVENT_NAMES:
         subject = f"/blobServices/default/containers/{container}/blobs/{event.subject or ''}"
         return func.EventGridEvent(
-            id=event.id, data=event.data or {}, topic=event.source or topic, subject=subject,
-            event_type=_BLOB_EVENT_NAMES[event.type], event_time=event.time, data_version="1",
+            id=event.id,
+            data=event.data or {},
+            topic=event.source or topic,
+            subject=subject,
+            event_type=_BLOB_EVENT_NAMES[event.type],
+            event_time=event.time,
+            data_version="1",
         )
     return func.EventGridEvent(
-        id=event.id, data=event.data, topic=topic, subject=event.source,
-        event_type=event.type, event_time=event.time, data_version="1",
+        id=event.id,
+        data=event.data,
+        topic=topic,
+        subject=event.source,
+        event_type=event.type,
+        event_time=event.time,
+        data_version="1",
     )
 
 
@@ -189,16 +220,22 @@ def to_blob_event(blob: func.InputStream) -> CloudEvent:
     """A blob stream (blob trigger) as ``object.created``: the data is the blob's bytes."""
     name = blob.name or ""
     _, _, key = name.partition("/")
-    return CloudEvent(id=blob.uri or name, source=name.partition("/")[0], type="object.created",
-                      data=blob.read(), subject=key or name)
+    return CloudEvent(
+        id=blob.uri or name,
+        source=name.partition("/")[0],
+        type="object.created",
+        data=blob.read(),
+        subject=key or name,
+    )
 
 
 def from_blob_event(event: CloudEvent) -> func.InputStream:
     from azure.functions.blob import InputStream
 
     data = event.data if isinstance(event.data, bytes) else json.dumps(event.data).encode()
-    return InputStream(data=data, name=f"{event.source}/{event.subject}", uri=event.id,
-                       length=len(data))
+    return InputStream(
+        data=data, name=f"{event.source}/{event.subject}", uri=event.id, length=len(data)
+    )
 
 
 def to_record_events(docs: Iterable[func.Document], table: str) -> list[CloudEvent]:
@@ -209,11 +246,16 @@ def to_record_events(docs: Iterable[func.Document], table: str) -> list[CloudEve
         data = doc.to_dict() if hasattr(doc, "to_dict") else dict(doc)
         user = {k: v for k, v in data.items() if not k.startswith("_")}
         ts = data.get("_ts")
-        events.append(CloudEvent(
-            id=f"{data.get('id', '')}@{data.get('_etag', ts)}", source=table,
-            type="record.modified", data=user, subject=str(data.get("id", "")),
-            time=datetime.fromtimestamp(ts, UTC) if isinstance(ts, int | float) else None,
-        ))
+        events.append(
+            CloudEvent(
+                id=f"{data.get('id', '')}@{data.get('_etag', ts)}",
+                source=table,
+                type="record.modified",
+                data=user,
+                subject=str(data.get("id", "")),
+                time=datetime.fromtimestamp(ts, UTC) if isinstance(ts, int | float) else None,
+            )
+        )
     return events
 
 
@@ -234,8 +276,9 @@ def _iso(value: Any) -> datetime | None:
 def to_timer_info(timer: func.TimerRequest, now: datetime | None = None) -> TimerInfo:
     status = getattr(timer, "schedule_status", None) or {}
     fired = (now or datetime.now(UTC)).replace(microsecond=0)
-    return TimerInfo(scheduled_time=fired, past_due=bool(timer.past_due),
-                     last_fire=_iso(status.get("Last")))
+    return TimerInfo(
+        scheduled_time=fired, past_due=bool(timer.past_due), last_fire=_iso(status.get("Last"))
+    )
 
 
 def from_timer_info(info: TimerInfo) -> func.TimerRequest:

@@ -38,15 +38,16 @@ def native_retry(options: RetryOptions) -> df.RetryOptions | None:
     fixed = options.backoff_coefficient == 1.0 and options.retry_timeout_in_milliseconds is None
     capped = options.max_retry_interval_in_milliseconds
     if fixed and (capped is None or capped >= options.first_retry_interval_in_milliseconds):
-        return df.RetryOptions(options.first_retry_interval_in_milliseconds,
-                               options.max_number_of_attempts)
+        return df.RetryOptions(
+            options.first_retry_interval_in_milliseconds, options.max_number_of_attempts
+        )
     return None
 
 
-_TYPED = re.compile(r"^(?:Exception: )?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning)): (.*)$",
-                    re.S)
-_LABELLED = re.compile(r"^((?:Activity|Orchestrator|Entity) function '[^']*' failed): ?(.*)$",
-                       re.S)
+_TYPED = re.compile(
+    r"^(?:Exception: )?([A-Za-z_][\w.]*(?:Error|Exception|Exit|Warning)): (.*)$", re.S
+)
+_LABELLED = re.compile(r"^((?:Activity|Orchestrator|Entity) function '[^']*' failed): ?(.*)$", re.S)
 
 
 def parse_failure(error: BaseException) -> TaskFailedError:
@@ -113,10 +114,14 @@ class OrchestrationContext:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._native, name)
 
-    def _retry(self, kind: str, name: str, retry: Any, input_: Any,
-               instance_id: str | None) -> Any:
-        loop_input = {"kind": kind, "name": name, "input": input_, "retry": retry._asdict(),
-                      "instance_id": instance_id}
+    def _retry(self, kind: str, name: str, retry: Any, input_: Any, instance_id: str | None) -> Any:
+        loop_input = {
+            "kind": kind,
+            "name": name,
+            "input": input_,
+            "retry": retry._asdict(),
+            "instance_id": instance_id,
+        }
         return self._native.call_sub_orchestrator(RETRY_ORCHESTRATOR, loop_input)
 
     def task_all(self, activities: Any) -> Any:
@@ -127,13 +132,14 @@ class OrchestrationContext:
         return task
 
     def call_entity(self, entity_id: Any, operation_name: str, operation_input: Any = None) -> Any:
-        return self._native.call_entity(_native_entity(entity_id), operation_name,
-                                        operation_input)
+        return self._native.call_entity(_native_entity(entity_id), operation_name, operation_input)
 
-    def signal_entity(self, entity_id: Any, operation_name: str,
-                      operation_input: Any = None) -> Any:
-        return self._native.signal_entity(_native_entity(entity_id), operation_name,
-                                          operation_input)
+    def signal_entity(
+        self, entity_id: Any, operation_name: str, operation_input: Any = None
+    ) -> Any:
+        return self._native.signal_entity(
+            _native_entity(entity_id), operation_name, operation_input
+        )
 
     def call_activity_with_retry(self, name: str, retry_options: Any, input_: Any = None) -> Any:
         if isinstance(retry_options, RetryOptions):
@@ -151,8 +157,9 @@ class OrchestrationContext:
             if native is None:
                 return self._retry("orchestrator", name, retry_options, input_, instance_id)
             retry_options = native
-        return self._native.call_sub_orchestrator_with_retry(name, retry_options, input_,
-                                                             instance_id)
+        return self._native.call_sub_orchestrator_with_retry(
+            name, retry_options, input_, instance_id
+        )
 
 
 def retry_loop(context: df.DurableOrchestrationContext) -> Generator[Any, Any, Any]:
@@ -168,15 +175,15 @@ def retry_loop(context: df.DurableOrchestrationContext) -> Generator[Any, Any, A
             if spec["kind"] == "activity":
                 result = yield context.call_activity(spec["name"], spec["input"])
             else:
-                result = yield context.call_sub_orchestrator(spec["name"], spec["input"],
-                                                             spec.get("instance_id"))
+                result = yield context.call_sub_orchestrator(
+                    spec["name"], spec["input"], spec.get("instance_id")
+                )
             return result
         except Exception as raw:
             error = parse_failure(raw)
             if attempt >= policy.max_number_of_attempts:
                 raise _last(error) from None
-            wake = context.current_utc_datetime + timedelta(
-                milliseconds=policy.delay_ms(attempt))
+            wake = context.current_utc_datetime + timedelta(milliseconds=policy.delay_ms(attempt))
             limit = policy.retry_timeout_in_milliseconds
             if limit is not None and wake - started > timedelta(milliseconds=limit):
                 raise _last(error) from None
@@ -215,8 +222,9 @@ class DurableClient:
     client) over Azure's async ``DurableOrchestrationClient``: each call runs the coroutine on
     the worker's loop (the handler runs in a thread) or, outside one, on a new loop."""
 
-    def __init__(self, native: df.DurableOrchestrationClient,
-                 loop: asyncio.AbstractEventLoop | None = None) -> None:
+    def __init__(
+        self, native: df.DurableOrchestrationClient, loop: asyncio.AbstractEventLoop | None = None
+    ) -> None:
         self._native = native
         self._loop = loop
 
@@ -225,17 +233,29 @@ class DurableClient:
             return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
         return asyncio.run(coro)
 
-    def start_new(self, orchestration_function_name: str, instance_id: str | None = None,
-                  client_input: Any = None) -> str:
-        return str(self._run(self._native.start_new(orchestration_function_name, instance_id,
-                                                    client_input)))
+    def start_new(
+        self,
+        orchestration_function_name: str,
+        instance_id: str | None = None,
+        client_input: Any = None,
+    ) -> str:
+        return str(
+            self._run(
+                self._native.start_new(orchestration_function_name, instance_id, client_input)
+            )
+        )
 
-    def get_status(self, instance_id: str, show_history: bool = False,
-                   show_history_output: bool = False,
-                   show_input: bool = True) -> DurableOrchestrationStatus | None:
+    def get_status(
+        self,
+        instance_id: str,
+        show_history: bool = False,
+        show_history_output: bool = False,
+        show_input: bool = True,
+    ) -> DurableOrchestrationStatus | None:
         try:
-            native = self._run(self._native.get_status(
-                instance_id, show_history, show_history_output, show_input))
+            native = self._run(
+                self._native.get_status(instance_id, show_history, show_history_output, show_input)
+            )
         except TypeError:  # the SDK cannot parse the empty body of a 404: no such instance
             return None
         return _status(native)
@@ -244,13 +264,19 @@ class DurableClient:
         found = [_status(s) for s in self._run(self._native.get_status_all())]
         return [s for s in found if s is not None]
 
-    def get_status_by(self, created_time_from: datetime | None = None,
-                      created_time_to: datetime | None = None,
-                      runtime_status: list[OrchestrationRuntimeStatus] | None = None,
-                      ) -> list[DurableOrchestrationStatus]:
+    def get_status_by(
+        self,
+        created_time_from: datetime | None = None,
+        created_time_to: datetime | None = None,
+        runtime_status: list[OrchestrationRuntimeStatus] | None = None,
+    ) -> list[DurableOrchestrationStatus]:
         wanted = [df.OrchestrationRuntimeStatus(s.value) for s in runtime_status or []]
-        found = [_status(s) for s in self._run(self._native.get_status_by(
-            created_time_from, created_time_to, wanted or None))]
+        found = [
+            _status(s)
+            for s in self._run(
+                self._native.get_status_by(created_time_from, created_time_to, wanted or None)
+            )
+        ]
         return [s for s in found if s is not None]
 
     def raise_event(self, instance_id: str, event_name: str, event_data: Any = None) -> None:
@@ -271,8 +297,9 @@ class DurableClient:
 
     purge = purge_instance_history
 
-    def wait_for_completion(self, instance_id: str, timeout: float | None = None,
-                            interval: float = 1.0) -> DurableOrchestrationStatus | None:
+    def wait_for_completion(
+        self, instance_id: str, timeout: float | None = None, interval: float = 1.0
+    ) -> DurableOrchestrationStatus | None:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             status = self.get_status(instance_id)
@@ -282,10 +309,12 @@ class DurableClient:
                 return status
             time.sleep(interval)
 
-    def signal_entity(self, entityId: EntityId, operation_name: str,
-                      operation_input: Any = None) -> None:
-        self._run(self._native.signal_entity(_native_entity(entityId), operation_name,
-                                             operation_input))
+    def signal_entity(
+        self, entityId: EntityId, operation_name: str, operation_input: Any = None
+    ) -> None:
+        self._run(
+            self._native.signal_entity(_native_entity(entityId), operation_name, operation_input)
+        )
 
     def read_entity_state(self, entityId: EntityId) -> EntityStateResponse:
         state = self._run(self._native.read_entity_state(_native_entity(entityId)))
@@ -294,19 +323,25 @@ class DurableClient:
     def create_http_management_payload(self, instance_id: str) -> dict[str, str]:
         return dict(self._native.create_http_management_payload(instance_id))
 
-    def create_check_status_response(self, request: HttpRequest | None,
-                                     instance_id: str) -> HttpResponse:
+    def create_check_status_response(
+        self, request: HttpRequest | None, instance_id: str
+    ) -> HttpResponse:
         """202 Accepted, ``Location`` = the status URL, body = Azure's management links."""
         links = self.create_http_management_payload(instance_id)
-        return HttpResponse.json(links, 202, {"Location": links["statusQueryGetUri"],
-                                              "Retry-After": "10"})
+        return HttpResponse.json(
+            links, 202, {"Location": links["statusQueryGetUri"], "Retry-After": "10"}
+        )
 
     def wait_for_completion_or_create_check_status_response(
-        self, request: HttpRequest | None, instance_id: str,
-        timeout_in_milliseconds: int = 10000, retry_interval_in_milliseconds: int = 1000,
+        self,
+        request: HttpRequest | None,
+        instance_id: str,
+        timeout_in_milliseconds: int = 10000,
+        retry_interval_in_milliseconds: int = 1000,
     ) -> HttpResponse:
-        status = self.wait_for_completion(instance_id, timeout_in_milliseconds / 1000,
-                                          retry_interval_in_milliseconds / 1000)
+        status = self.wait_for_completion(
+            instance_id, timeout_in_milliseconds / 1000, retry_interval_in_milliseconds / 1000
+        )
         if status is not None and status.runtime_status.value in _TERMINAL:
             code = 500 if status.runtime_status is OrchestrationRuntimeStatus.Failed else 200
             return HttpResponse.json(status.to_json(), code)

@@ -60,8 +60,9 @@ def resolve(ref: str) -> Callable[..., Any]:
 
 
 class Runtime:
-    def __init__(self, functions: Mapping[str, FunctionInfo],
-                 bindings: Bindings | None = None) -> None:
+    def __init__(
+        self, functions: Mapping[str, FunctionInfo], bindings: Bindings | None = None
+    ) -> None:
         self.functions = dict(functions)
         self._bindings = bindings
         self._handlers: dict[str, Callable[..., Any]] = {}
@@ -77,8 +78,9 @@ class Runtime:
             self._handlers[name] = resolve(self.functions[name].handler)
         return self._handlers[name]
 
-    def context(self, name: str, invocation: func.Context | None = None,
-                durable: Any = None) -> Context:
+    def context(
+        self, name: str, invocation: func.Context | None = None, durable: Any = None
+    ) -> Context:
         info = self.functions[name]
         invocation_id = getattr(invocation, "invocation_id", None) or str(uuid.uuid4())
         return Context(
@@ -95,8 +97,11 @@ class Runtime:
         info = self.functions[name]
         arg = CONVERTERS[info.trigger](native, info.source)
         handler = self.handler(name)
-        results = [handler(item, ctx) for item in arg] if info.trigger == "cosmos" \
+        results = (
+            [handler(item, ctx) for item in arg]
+            if info.trigger == "cosmos"
             else [handler(arg, ctx)]
+        )
         out = []
         for result in results:
             if inspect.isawaitable(result):
@@ -110,13 +115,17 @@ class Runtime:
         """Run a (non-durable-client) function: Azure input in, Azure output out."""
         return self._call(name, native, self.context(name, invocation))
 
-    async def invoke_with_client(self, name: str, native: Any, client: Any,
-                                 invocation: func.Context | None = None) -> Any:
+    async def invoke_with_client(
+        self, name: str, native: Any, client: Any, invocation: func.Context | None = None
+    ) -> Any:
         """Run a function that has ``durable_client=True``: the handler runs in a worker
         thread, so its synchronous ``ctx.durable`` calls can use this event loop."""
         loop = asyncio.get_running_loop()
-        native_client = client if isinstance(client, df.DurableOrchestrationClient) \
+        native_client = (
+            client
+            if isinstance(client, df.DurableOrchestrationClient)
             else df.DurableOrchestrationClient(client)
+        )
         ctx = self.context(name, invocation, DurableClient(native_client, loop))
         return await asyncio.to_thread(self._call, name, native, ctx)
 
@@ -133,8 +142,11 @@ class Runtime:
 
     def activity(self, name: str, payload: Any, invocation: func.Context | None = None) -> Any:
         handler = self.handler(name)
-        params = [p for p in inspect.signature(handler).parameters.values()
-                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        params = [
+            p
+            for p in inspect.signature(handler).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
         if len(params) >= 2:
             result = handler(payload, self.context(name, invocation))
         else:

@@ -20,8 +20,9 @@ from .names import Names, default_names
 __all__ = ["Names", "default_names", "retry_policy", "to_workflows", "to_yaml"]
 
 
-def to_yaml(workflow: ir.Workflow, names: Names,
-            orchestrators: Mapping[str, ir.Workflow] | None = None) -> str:
+def to_yaml(
+    workflow: ir.Workflow, names: Names, orchestrators: Mapping[str, ir.Workflow] | None = None
+) -> str:
     definition: dict[str, Any] = to_workflows(workflow, names, orchestrators)
     head = f"# Translated by faas-iac from {workflow.location(workflow.line)} ({workflow.name}).\n"
     return head + yaml.safe_dump(definition, sort_keys=False, width=100, allow_unicode=True)

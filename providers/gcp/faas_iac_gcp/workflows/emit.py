@@ -43,8 +43,9 @@ Emitted = dict[str, Any]  # {step name: body}; a body may hold an _Assign until 
 
 
 class Builder:
-    def __init__(self, wf: ir.Workflow, names: Names,
-                 children: Mapping[str, ir.Workflow] | None = None) -> None:
+    def __init__(
+        self, wf: ir.Workflow, names: Names, children: Mapping[str, ir.Workflow] | None = None
+    ) -> None:
         self.wf = wf
         self.children = children or {}
         self.names = names
@@ -59,9 +60,14 @@ class Builder:
         self.jump_targets: set[str] = set()  # steps a "next" goes to: never folded away
 
     def fail(self, exc: Unexpressible) -> Exception:
-        return refuse("FIAC615", f"not expressible in GCP Workflows: {exc}",
-                      "rewrite that expression, compute it in an activity, or compile this "
-                      "orchestrator for aws / azure / local", self.wf.file, self.line)
+        return refuse(
+            "FIAC615",
+            f"not expressible in GCP Workflows: {exc}",
+            "rewrite that expression, compute it in an activity, or compile this "
+            "orchestrator for aws / azure / local",
+            self.wf.file,
+            self.line,
+        )
 
     def val(self, e: ir.Expr) -> Any:
         try:
@@ -95,8 +101,11 @@ class Builder:
         self.declared.add(target)
         if out:
             body = next(iter(out[-1].values()))
-            if isinstance(body.get("assign"), _Assign) and len(body) == 1 \
-                    and len(body["assign"].entries) < MAX_ASSIGNS:
+            if (
+                isinstance(body.get("assign"), _Assign)
+                and len(body) == 1
+                and len(body["assign"].entries) < MAX_ASSIGNS
+            ):
                 body["assign"].entries.append((target, e))
                 return
         out.append({self.name("assign"): {"assign": _Assign([(target, e)])}})
@@ -106,8 +115,10 @@ class Builder:
         self.assign(out, step.target, step.value)
 
     def _http(self, call: ir.Call, body: ir.Expr, result: str | None) -> dict[str, Any]:
-        args: dict[str, Any] = {"url": self.names.function(call.name),
-                                "body": {"input": self.val(body)}}
+        args: dict[str, Any] = {
+            "url": self.names.function(call.name),
+            "body": {"input": self.val(body)},
+        }
         if self.names.auth:
             args["auth"] = {"type": "OIDC"}
         step: dict[str, Any] = {"call": "http.post", "args": args}
@@ -117,8 +128,11 @@ class Builder:
 
     def _call(self, call: ir.Call, result: str | None) -> dict[str, Any]:
         if call.kind == "orchestrator":
-            param = var_name(param_of(self.children[call.name])) \
-                if call.name in self.children else ir.INPUT
+            param = (
+                var_name(param_of(self.children[call.name]))
+                if call.name in self.children
+                else ir.INPUT
+            )
             step: dict[str, Any] = {"call": call.name, "args": {param: self.val(call.input)}}
             if result:
                 step["result"] = result
@@ -132,8 +146,11 @@ class Builder:
     def _Task(self, step: ir.Task, out: list[Emitted]) -> None:
         target = step.target
         direct = target is None or target in self.responses or step.call.kind == "orchestrator"
-        result = var_name(target) if target and direct else (
-            f"{var_name(target)}_response" if target else None)
+        result = (
+            var_name(target)
+            if target and direct
+            else (f"{var_name(target)}_response" if target else None)
+        )
         out.append({self.name(step.call.name): self._call(step.call, result)})
         if target:
             self.declared.add(target)
@@ -151,8 +168,13 @@ class Builder:
             self.assign(out, step.target, step.source)  # a list of the right length
             loop["index"] = "__i"
             got = "__r" if step.call.kind == "orchestrator" else "__r.body"
-            inner.append({self.name("keep"): {"assign": [
-                {f"{var_name(step.target)}[__i]": "${" + got + "}"}]}})
+            inner.append(
+                {
+                    self.name("keep"): {
+                        "assign": [{f"{var_name(step.target)}[__i]": "${" + got + "}"}]
+                    }
+                }
+            )
             parallel["shared"] = [var_name(step.target)]
         loop["steps"] = inner
         parallel["for"] = loop
@@ -166,8 +188,13 @@ class Builder:
             steps.append({self.name(call.name): self._call(call, result)})
             if step.target:
                 got = f"__r{i}" if call.kind == "orchestrator" else f"__r{i}.body"
-                steps.append({self.name("keep"): {"assign": [
-                    {f"{var_name(step.target)}[{i}]": "${" + got + "}"}]}})
+                steps.append(
+                    {
+                        self.name("keep"): {
+                            "assign": [{f"{var_name(step.target)}[{i}]": "${" + got + "}"}]
+                        }
+                    }
+                )
             branches.append({self.name(f"branch_{call.name}"): {"steps": steps}})
         parallel: dict[str, Any] = {"branches": branches}
         if step.target:
@@ -177,29 +204,44 @@ class Builder:
         out.append({self.name(title): {"parallel": parallel}})
 
     def _Timer(self, step: ir.Timer, out: list[Emitted]) -> None:
-        out.append({self.name("sleep"): {"call": "sys.sleep",
-                                         "args": {"seconds": self.val(step.seconds)}}})
+        out.append(
+            {self.name("sleep"): {"call": "sys.sleep", "args": {"seconds": self.val(step.seconds)}}}
+        )
 
     def _callback(self, step: ir.WaitEvent, out: list[Emitted]) -> str:
         cb = f"__cb_{step.event}"
-        out.append({self.name(f"callback_{step.event}"): {
-            "call": "events.create_callback_endpoint", "args": {"http_callback_method": "POST"},
-            "result": cb}})
-        register: dict[str, Any] = {"url": self.names.callbacks, "body": {
-            "key": "${" + EXECUTION_ID + ' + "#' + step.event + '"}', "url": "${" + cb + ".url}"}}
+        out.append(
+            {
+                self.name(f"callback_{step.event}"): {
+                    "call": "events.create_callback_endpoint",
+                    "args": {"http_callback_method": "POST"},
+                    "result": cb,
+                }
+            }
+        )
+        register: dict[str, Any] = {
+            "url": self.names.callbacks,
+            "body": {
+                "key": "${" + EXECUTION_ID + ' + "#' + step.event + '"}',
+                "url": "${" + cb + ".url}",
+            },
+        }
         if self.names.auth:
             register["auth"] = {"type": "OIDC"}
-        out.append({self.name(f"register_{step.event}"): {"call": "http.post",
-                                                           "args": register}})
+        out.append({self.name(f"register_{step.event}"): {"call": "http.post", "args": register}})
         return cb
 
     def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
         cb = self._callback(step, out)
-        seconds: Any = 31_536_000 if step.timeout_seconds is None else self.val(
-            step.timeout_seconds)
+        seconds: Any = (
+            31_536_000 if step.timeout_seconds is None else self.val(step.timeout_seconds)
+        )
         ev = f"__ev_{step.event}"
-        wait = {"call": "events.await_callback", "args": {"callback": "${" + cb + "}",
-                                                          "timeout": seconds}, "result": ev}
+        wait = {
+            "call": "events.await_callback",
+            "args": {"callback": "${" + cb + "}", "timeout": seconds},
+            "result": ev,
+        }
         got: list[tuple[str, ir.Expr]] = []
         winner = step.winner or ""
         if step.target:
@@ -217,29 +259,66 @@ class Builder:
         if step.winner:
             lost.append((step.winner, ir.Const(step.timer_tag)))
         err = f"__err_{step.event}"
-        out.append({self.name(f"wait_{step.event}"): {
-            "try": {"steps": [{self.name(f"await_{step.event}"): wait},
-                              {self.name(f"got_{step.event}"): {"assign": _Assign(got)}}]},
-            "except": {"as": err, "steps": [
-                {self.name(f"not_timeout_{step.event}"): {"switch": [{
-                    "condition": '${not("TimeoutError" in ' + err + ".tags)}",
-                    "raise": "${" + err + "}"}]}},
-                {self.name(f"timeout_{step.event}"): {"assign": _Assign(lost)}}]}}})
+        out.append(
+            {
+                self.name(f"wait_{step.event}"): {
+                    "try": {
+                        "steps": [
+                            {self.name(f"await_{step.event}"): wait},
+                            {self.name(f"got_{step.event}"): {"assign": _Assign(got)}},
+                        ]
+                    },
+                    "except": {
+                        "as": err,
+                        "steps": [
+                            {
+                                self.name(f"not_timeout_{step.event}"): {
+                                    "switch": [
+                                        {
+                                            "condition": '${not("TimeoutError" in '
+                                            + err
+                                            + ".tags)}",
+                                            "raise": "${" + err + "}",
+                                        }
+                                    ]
+                                }
+                            },
+                            {self.name(f"timeout_{step.event}"): {"assign": _Assign(lost)}},
+                        ],
+                    },
+                }
+            }
+        )
 
     def _SetStatus(self, step: ir.SetStatus, out: list[Emitted]) -> None:
-        doc = ("${\"projects/\" + " + PROJECT + " + \"/databases/(default)/documents/"
-               + self.names.status_collection + "/\" + " + EXECUTION_ID + "}")
+        doc = (
+            '${"projects/" + '
+            + PROJECT
+            + ' + "/databases/(default)/documents/'
+            + self.names.status_collection
+            + '/" + '
+            + EXECUTION_ID
+            + "}"
+        )
         try:
-            text = "${json.encode_to_string(" + self.r.render(step.value) + ")}" \
-                if not isinstance(step.value, ir.DictLit | ir.ListLit) else None
+            text = (
+                "${json.encode_to_string(" + self.r.render(step.value) + ")}"
+                if not isinstance(step.value, ir.DictLit | ir.ListLit)
+                else None
+            )
         except Unexpressible as exc:
             raise self.fail(exc) from None
         if text is None:
             self.assign(out, "__status", step.value)
             text = "${json.encode_to_string(__status)}"
-        out.append({self.name("set_status"): {
-            "call": "googleapis.firestore.v1.projects.databases.documents.patch",
-            "args": {"name": doc, "body": {"fields": {"status": {"stringValue": text}}}}}})
+        out.append(
+            {
+                self.name("set_status"): {
+                    "call": "googleapis.firestore.v1.projects.databases.documents.patch",
+                    "args": {"name": doc, "body": {"fields": {"status": {"stringValue": text}}}},
+                }
+            }
+        )
 
     def _Return(self, step: ir.Return, out: list[Emitted]) -> None:
         e = step.value
@@ -253,23 +332,39 @@ class Builder:
 
     def _Raise(self, step: ir.Raise, out: list[Emitted]) -> None:
         message = self.val(ir.Builtin("str", (step.message,)))
-        out.append({self.name(f"raise_{step.error}"): {
-            "raise": {"message": message, "tags": [step.error]}}})
+        out.append(
+            {
+                self.name(f"raise_{step.error}"): {
+                    "raise": {"message": message, "tags": [step.error]}
+                }
+            }
+        )
 
     def _Reraise(self, step: ir.Reraise, out: list[Emitted]) -> None:
         out.append({self.name("reraise"): {"raise": "${" + var_name(step.error_var) + "}"}})
 
     def _ContinueAsNew(self, step: ir.ContinueAsNew, out: list[Emitted]) -> None:
-        parent = ("${\"projects/\" + " + PROJECT + " + \"/locations/\" + "
-                  "sys.get_env(\"GOOGLE_CLOUD_LOCATION\") + \"/workflows/\" + "
-                  "sys.get_env(\"GOOGLE_CLOUD_WORKFLOW_ID\")}")
+        parent = (
+            '${"projects/" + ' + PROJECT + ' + "/locations/" + '
+            'sys.get_env("GOOGLE_CLOUD_LOCATION") + "/workflows/" + '
+            'sys.get_env("GOOGLE_CLOUD_WORKFLOW_ID")}'
+        )
         self.assign(out, "__next_input", step.input)
-        out.append({self.name("continue_as_new"): {
-            "call": "googleapis.workflowexecutions.v1.projects.locations.workflows.executions."
-                    "create",
-            "args": {"parent": parent,
-                     "body": {"argument": "${json.encode_to_string(__next_input)}"}},
-            "result": "__next"}})
+        out.append(
+            {
+                self.name("continue_as_new"): {
+                    "call": (
+                        "googleapis.workflowexecutions.v1.projects.locations.workflows"
+                        ".executions.create"
+                    ),
+                    "args": {
+                        "parent": parent,
+                        "body": {"argument": "${json.encode_to_string(__next_input)}"},
+                    },
+                    "result": "__next",
+                }
+            }
+        )
         out.append({self.name("continued"): {"return": "${__next.name}"}})
 
 
@@ -277,9 +372,15 @@ def retry_policy(retry: ir.Retry) -> dict[str, Any]:
     """``RetryOptions`` → a Workflows retry: max_retries excludes the first try."""
     first = retry.first_interval_ms / 1000
     cap = (retry.max_interval_ms or 3_600_000) / 1000
-    return {"predicate": "${" + RETRY_ALWAYS + "}", "max_retries": retry.max_attempts - 1,
-            "backoff": {"initial_delay": _num(first), "max_delay": _num(cap),
-                        "multiplier": _num(retry.backoff_coefficient)}}
+    return {
+        "predicate": "${" + RETRY_ALWAYS + "}",
+        "max_retries": retry.max_attempts - 1,
+        "backoff": {
+            "initial_delay": _num(first),
+            "max_delay": _num(cap),
+            "multiplier": _num(retry.backoff_coefficient),
+        },
+    }
 
 
 def _num(x: float) -> int | float:

@@ -15,11 +15,38 @@ from faas_iac.translate import ir
 from faas_iac.translate.kinds import expr_kind
 
 #: Names of the standard library and of expression keywords a variable must not hide.
-_RESERVED = frozenset([
-    "sys", "http", "text", "base64", "json", "list", "map", "math", "time", "uuid", "retry",
-    "events", "double", "int", "string", "keys", "len", "default", "if", "not", "get_type",
-    "true", "false", "null", "in", "and", "or", "hash",
-])
+_RESERVED = frozenset(
+    [
+        "sys",
+        "http",
+        "text",
+        "base64",
+        "json",
+        "list",
+        "map",
+        "math",
+        "time",
+        "uuid",
+        "retry",
+        "events",
+        "double",
+        "int",
+        "string",
+        "keys",
+        "len",
+        "default",
+        "if",
+        "not",
+        "get_type",
+        "true",
+        "false",
+        "null",
+        "in",
+        "and",
+        "or",
+        "hash",
+    ]
+)
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -32,8 +59,7 @@ def var_name(name: str) -> str:
 
 
 class Renderer:
-    def __init__(self, env: dict[str, str | None], responses: frozenset[str] = frozenset()
-                 ) -> None:
+    def __init__(self, env: dict[str, str | None], responses: frozenset[str] = frozenset()) -> None:
         self.env = env
         self.responses = responses  # variables holding an HTTP response: the value is .body
         self.aliases: dict[str, str] = {}
@@ -100,8 +126,10 @@ class Renderer:
                     for item in e.right.items:
                         text = f"list.concat({text}, {self.render(item)})"
                     return text
-                raise Unexpressible(f"`{_show(e)}` joins two lists; Workflows can only append "
-                                    "one element: write xs + [x]")
+                raise Unexpressible(
+                    f"`{_show(e)}` joins two lists; Workflows can only append "
+                    "one element: write xs + [x]"
+                )
             if lk and rk and lk != rk:
                 raise Unexpressible(f"`{_show(e)}` adds a {rk} to a {lk}")
             # Unknown types: Workflows' + adds numbers and joins text like Python, and raises
@@ -125,8 +153,10 @@ class Renderer:
         kinds = {self.kind(v) for v in e.values}
         if kinds <= {"bool", None}:
             return f" {e.op} ".join(self.atom(v) for v in e.values)
-        raise Unexpressible(f"`{_show(e)}` returns one of its operands (Python's and/or on "
-                            "non-booleans); Workflows' and/or need booleans: compare explicitly")
+        raise Unexpressible(
+            f"`{_show(e)}` returns one of its operands (Python's and/or on "
+            "non-booleans); Workflows' and/or need booleans: compare explicitly"
+        )
 
     def _Not(self, e: ir.Not) -> str:
         return f"not({self.truthy(e.value)})"
@@ -141,8 +171,7 @@ class Renderer:
         return "[" + ", ".join(self.render(i) for i in e.items) + "]"
 
     def _DictLit(self, e: ir.DictLit) -> str:
-        raise Unexpressible("a dict literal nested in an expression; assign it to a variable "
-                            "first")
+        raise Unexpressible("a dict literal nested in an expression; assign it to a variable first")
 
     def _Concat(self, e: ir.Concat) -> str:
         parts = []
@@ -162,14 +191,23 @@ class Renderer:
         return f"string({self.render(e)})"
 
     def _Comprehension(self, e: ir.Comprehension) -> str:
-        raise Unexpressible("a list comprehension has no Workflows expression form; build the "
-                            "list with a for loop (xs = xs + [f(x)])")
+        raise Unexpressible(
+            "a list comprehension has no Workflows expression form; build the "
+            "list with a for loop (xs = xs + [f(x)])"
+        )
 
     def _Builtin(self, e: ir.Builtin) -> str:
         a = [self.render(x) for x in e.args]
         name = e.name
-        simple = {"len": "len", "int": "int", "float": "double", "keys": "keys",
-                  "upper": "text.to_upper", "lower": "text.to_lower", "abs": "math.abs"}
+        simple = {
+            "len": "len",
+            "int": "int",
+            "float": "double",
+            "keys": "keys",
+            "upper": "text.to_upper",
+            "lower": "text.to_lower",
+            "abs": "math.abs",
+        }
         if name in simple:
             return f"{simple[name]}({a[0]})"
         if name == "str":

@@ -33,9 +33,12 @@ class FlowBuilder(Builder):
             step = steps[i]
             self.line = getattr(step, "line", self.line) or self.line
             before = len(out)
-            if isinstance(step, ir.WaitEvent) and i + 1 < len(steps) \
-                    and isinstance(steps[i + 1], ir.If):
-                used = self._race(step, steps[i + 1], steps[i + 2:], out)  # type: ignore[arg-type]
+            if (
+                isinstance(step, ir.WaitEvent)
+                and i + 1 < len(steps)
+                and isinstance(steps[i + 1], ir.If)
+            ):
+                used = self._race(step, steps[i + 1], steps[i + 2 :], out)  # type: ignore[arg-type]
                 if used:
                     i += 2 + used - 1
                     continue
@@ -52,15 +55,21 @@ class FlowBuilder(Builder):
             i += 1
         return out
 
-    def _race(self, step: ir.WaitEvent, branch: ir.If, rest: tuple[ir.Step, ...],
-              out: list[Emitted]) -> int:
+    def _race(
+        self, step: ir.WaitEvent, branch: ir.If, rest: tuple[ir.Step, ...], out: list[Emitted]
+    ) -> int:
         """``winner = yield task_any([event, timer])`` then ``if winner == event: ... else:
         ...`` (the timer side ending): the event side runs after the wait, the timer side in
         its ``except``; no winner variable, no switch on the way. Returns how many steps it
         used (1 + the steps after the ``if`` it took as the timer side), 0 if not this shape."""
         test = branch.test
-        if step.timeout_seconds is None or not step.winner or not isinstance(test, ir.Compare) \
-                or test.op != "==" or ir.Var(step.winner) not in (test.left, test.right):
+        if (
+            step.timeout_seconds is None
+            or not step.winner
+            or not isinstance(test, ir.Compare)
+            or test.op != "=="
+            or ir.Var(step.winner) not in (test.left, test.right)
+        ):
             return 0
         tag = test.right if test.left == ir.Var(step.winner) else test.left
         if tag not in (ir.Const(step.event_tag), ir.Const(step.timer_tag)):
@@ -74,13 +83,13 @@ class FlowBuilder(Builder):
             on_event, on_timer = branch.orelse + rest, branch.body
             used = 1 + len(rest)
         everything = ir.walk(self.wf.steps)
-        read = [v for s in everything if s is not branch for e in ir.reads(s)
-                for v in ir.free_vars(e)]
+        read = [
+            v for s in everything if s is not branch for e in ir.reads(s) for v in ir.free_vars(e)
+        ]
         if step.winner in read or not ir.ends(on_timer):
             return 0
         bound = [t for s in everything for t in _targets(s)]
-        timer_reads = {v for s in ir.walk(on_timer) for e in ir.reads(s)
-                       for v in ir.free_vars(e)}
+        timer_reads = {v for s in ir.walk(on_timer) for e in ir.reads(s) for v in ir.free_vars(e)}
         target = step.target
         alias = bool(target) and bound.count(target or "") == 1 and target not in timer_reads
         cb = self._callback(step, out)
@@ -95,18 +104,41 @@ class FlowBuilder(Builder):
         timed_out = '${"TimeoutError" in ' + err + ".tags}"
         only = next(iter(timer[0].values())) if len(timer) == 1 else {}
         if set(only) in ({"return"}, {"raise"}):
-            handler = [{self.name(f"timeout_{step.event}"): {"switch": [
-                {"condition": timed_out, **only}]}},
-                {self.name(f"error_{step.event}"): {"raise": "${" + err + "}"}}]
+            handler = [
+                {
+                    self.name(f"timeout_{step.event}"): {
+                        "switch": [{"condition": timed_out, **only}]
+                    }
+                },
+                {self.name(f"error_{step.event}"): {"raise": "${" + err + "}"}},
+            ]
         else:
-            handler = [{self.name(f"not_timeout_{step.event}"): {"switch": [{
-                "condition": '${not("TimeoutError" in ' + err + ".tags)}",
-                "raise": "${" + err + "}"}]}}, *timer]
-        wait = {"call": "events.await_callback", "args": {
-            "callback": "${" + cb + "}", "timeout": self.val(step.timeout_seconds)},
-            "result": ev}
-        out.append({self.name(f"wait_{step.event}"): {
-            "try": wait, "except": {"as": err, "steps": handler}}})
+            handler = [
+                {
+                    self.name(f"not_timeout_{step.event}"): {
+                        "switch": [
+                            {
+                                "condition": '${not("TimeoutError" in ' + err + ".tags)}",
+                                "raise": "${" + err + "}",
+                            }
+                        ]
+                    }
+                },
+                *timer,
+            ]
+        wait = {
+            "call": "events.await_callback",
+            "args": {"callback": "${" + cb + "}", "timeout": self.val(step.timeout_seconds)},
+            "result": ev,
+        }
+        out.append(
+            {
+                self.name(f"wait_{step.event}"): {
+                    "try": wait,
+                    "except": {"as": err, "steps": handler},
+                }
+            }
+        )
         if target and not alias:
             self.declared.add(target)
             self.assign(out, target, ir.Native(f"{ev}.http_request.body"))
@@ -143,8 +175,9 @@ class FlowBuilder(Builder):
                 e = ir.substitute(e, {target: value})
         return ir.fold(e)
 
-    def _while(self, step: ir.While, out: list[Emitted],
-               jumps: list[dict[str, Any]] | None) -> None:
+    def _while(
+        self, step: ir.While, out: list[Emitted], jumps: list[dict[str, Any]] | None
+    ) -> None:
         """A loop whose first test is known to pass runs its body first and tests at the end
         (a jump back, no ``for`` step). When the body ends with ``if c: sleep``, one switch
         decides before the sleep (a sleep changes no variable): loop, leave, or sleep first."""
@@ -157,8 +190,13 @@ class FlowBuilder(Builder):
             return
         entry = next(iter(body[0]))
         last = step.body[-1]
-        if jumps is not None and isinstance(last, ir.If) and not last.orelse \
-                and len(last.body) == 1 and isinstance(last.body[0], ir.Timer):
+        if (
+            jumps is not None
+            and isinstance(last, ir.If)
+            and not last.orelse
+            and len(last.body) == 1
+            and isinstance(last.body[0], ir.Timer)
+        ):
             body.pop()  # the if: decided below, with the loop test
             sleep: list[Emitted] = []
             self._Timer(last.body[0], sleep)
@@ -166,11 +204,20 @@ class FlowBuilder(Builder):
             again = self.name(f"sleep_{step.line}")
             leave_after_sleep = self.name(f"sleep_then_leave_{step.line}")
             leave: dict[str, Any] = {"condition": self.cond(ir.Not(last.test))}
-            decide = {self.name(f"while_{step.line}"): {"switch": [
-                {"condition": self.cond(ir.BoolOp("and", (ir.Not(last.test), step.test))),
-                 "next": entry},
-                leave,
-                {"condition": self.cond(ir.Not(step.test)), "next": leave_after_sleep}]}}
+            decide = {
+                self.name(f"while_{step.line}"): {
+                    "switch": [
+                        {
+                            "condition": self.cond(
+                                ir.BoolOp("and", (ir.Not(last.test), step.test))
+                            ),
+                            "next": entry,
+                        },
+                        leave,
+                        {"condition": self.cond(ir.Not(step.test)), "next": leave_after_sleep},
+                    ]
+                }
+            }
             jumps.append(leave)
             out += [*body, decide, {again: {**call, "next": entry}}, {leave_after_sleep: call}]
             self.jump_targets |= {entry, leave_after_sleep}
@@ -181,11 +228,21 @@ class FlowBuilder(Builder):
 
     def _While(self, step: ir.While, out: list[Emitted]) -> None:
         self._predeclare(step.body, out)
-        stop = {self.name(f"while_{step.line}"): {"switch": [{
-            "condition": "${not(" + self.cond(step.test)[2:-1] + ")}", "next": "break"}]}}
+        stop = {
+            self.name(f"while_{step.line}"): {
+                "switch": [
+                    {"condition": "${not(" + self.cond(step.test)[2:-1] + ")}", "next": "break"}
+                ]
+            }
+        }
         body = [stop, *self.block(step.body)]
-        out.append({self.name(f"loop_{step.line}"): {"for": {
-            "value": "__n", "range": [1, LOOP_BOUND], "steps": body}}})
+        out.append(
+            {
+                self.name(f"loop_{step.line}"): {
+                    "for": {"value": "__n", "range": [1, LOOP_BOUND], "steps": body}
+                }
+            }
+        )
 
     def _ForEach(self, step: ir.ForEach, out: list[Emitted]) -> None:
         self._predeclare(step.body, out)
@@ -193,8 +250,7 @@ class FlowBuilder(Builder):
         loop: dict[str, Any] = {"value": var_name(step.var)}
         source = step.source
         if isinstance(source, ir.Builtin) and source.name == "range":  # range: both ends in
-            start, stop = (ir.Const(0), source.args[0]) if len(source.args) == 1 \
-                else source.args
+            start, stop = (ir.Const(0), source.args[0]) if len(source.args) == 1 else source.args
             last = ir.BinOp("-", stop, ir.Const(1))
             ends = [ir.fold(start), ir.fold(last)]
             if all(isinstance(v, int) for v in ends):
@@ -213,12 +269,14 @@ class FlowBuilder(Builder):
         handler = self.block(step.handler)
         only = next(iter(body[0].values())) if len(body) == 1 else {}
         tried = only if "call" in only else {"steps": body}  # one call: no nested step list
-        out.append({self.name(f"try_{step.line}"): {"try": tried,
-                                                     "except": {"as": err, "steps": handler}}})
+        out.append(
+            {self.name(f"try_{step.line}"): {"try": tried, "except": {"as": err, "steps": handler}}}
+        )
 
 
-def _subworkflow(wf: ir.Workflow, names: Names, helpers: set[str],
-                 children: Mapping[str, ir.Workflow] | None) -> dict[str, Any]:
+def _subworkflow(
+    wf: ir.Workflow, names: Names, helpers: set[str], children: Mapping[str, ir.Workflow] | None
+) -> dict[str, Any]:
     b = FlowBuilder(wf, names, children)
     param = param_of(wf)
     steps = wf.steps
@@ -231,8 +289,9 @@ def _subworkflow(wf: ir.Workflow, names: Names, helpers: set[str],
     return {"params": [var_name(param)], "steps": _render(body, b)}
 
 
-def to_workflows(workflow: ir.Workflow, names: Names,
-                 orchestrators: Mapping[str, ir.Workflow] | None = None) -> dict[str, Any]:
+def to_workflows(
+    workflow: ir.Workflow, names: Names, orchestrators: Mapping[str, ir.Workflow] | None = None
+) -> dict[str, Any]:
     """The Workflows definition of one orchestrator; ``orchestrators`` are the app's others
     (sub-orchestrations become subworkflows of this definition)."""
     helpers: set[str] = set()
@@ -243,13 +302,15 @@ def to_workflows(workflow: ir.Workflow, names: Names,
         if child in out:
             continue
         if orchestrators is None or child not in orchestrators:
-            raise refuse("FIAC611", f"sub-orchestrator {child!r} has no translation to include "
-                         "as a subworkflow", "translate it too (it must itself be translatable)",
-                         workflow.file, workflow.line)
+            raise refuse(
+                "FIAC611",
+                f"sub-orchestrator {child!r} has no translation to include as a subworkflow",
+                "translate it too (it must itself be translatable)",
+                workflow.file,
+                workflow.line,
+            )
         out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators)
         todo += orchestrators[child].orchestrators
     if RETRY_ALWAYS in helpers:
         out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}
     return out
-
-

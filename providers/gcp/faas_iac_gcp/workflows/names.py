@@ -22,9 +22,13 @@ class Names:
         return self.functions[name]
 
 
-def default_names(app: str, activities: Iterable[str], *, region: str = "us-central1",
-                  project: str = "my-project") -> Names:
+def default_names(
+    app: str, activities: Iterable[str], *, region: str = "us-central1", project: str = "my-project"
+) -> Names:
     """The names the GCP planner gives by default: ``<app>-<name>`` functions in one region."""
     base = f"https://{region}-{project}.cloudfunctions.net/{app}-"
-    return Names(functions={a: base + a for a in activities},
-                 callbacks=base + "durable-callbacks", status_collection=f"{app}-durable-status")
+    return Names(
+        functions={a: base + a for a in activities},
+        callbacks=base + "durable-callbacks",
+        status_collection=f"{app}-durable-status",
+    )

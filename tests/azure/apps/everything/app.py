@@ -32,8 +32,15 @@ app.declare(
 )
 
 
-@app.http("/jobs", methods=["POST"], auth="anonymous", writes=["queue:jobs"],
-          min_instances=1, concurrency=16, max_instances=50)
+@app.http(
+    "/jobs",
+    methods=["POST"],
+    auth="anonymous",
+    writes=["queue:jobs"],
+    min_instances=1,
+    concurrency=16,
+    max_instances=50,
+)
 def add_job(req: HttpRequest, ctx: Context) -> dict[str, Any]:
     return {"id": ctx.send("jobs", req.json())}
 
@@ -48,8 +55,14 @@ def on_news(msg: Message, ctx: Context) -> None:
     ctx.put_record("clicks", msg.body, partition_key="news")
 
 
-@app.storage("uploads", events=["created", "deleted"], prefix="in/", suffix=".csv",
-             writes=["bucket:processed"], secrets={"API_KEY": "api-key"})
+@app.storage(
+    "uploads",
+    events=["created", "deleted"],
+    prefix="in/",
+    suffix=".csv",
+    writes=["bucket:processed"],
+    secrets={"API_KEY": "api-key"},
+)
 def on_upload(event: CloudEvent, ctx: Context) -> None:
     ctx.bucket("processed").put(event.subject or "x", b"done")
 

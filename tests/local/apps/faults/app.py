@@ -69,8 +69,15 @@ def slow_job(msg: Message, ctx: Context) -> None:
     time.sleep(3)
 
 
-app.external("node_hello", runtime="nodejs20", handler="index.handler", code="node",
-             trigger="http", route="/node", methods=["GET"])
+app.external(
+    "node_hello",
+    runtime="nodejs20",
+    handler="index.handler",
+    code="node",
+    trigger="http",
+    route="/node",
+    methods=["GET"],
+)
 
 
 @app.http("/badstatus", methods=["GET"])
