@@ -55,16 +55,39 @@ class ExprConverter:
         special = self.resolve(node)
         if special is not None:
             return special
-        method = getattr(self, f"_{type(node).__name__}", None)
-        if method is None:
-            raise self.refuse(
-                node,
-                f"the expression `{ast.unparse(node)}` cannot be translated",
-                "use JSON values, arithmetic, comparisons, subscripts, len/str/int, f-strings, "
-                "list/dict literals and comprehensions; move other Python into an activity",
-            )
-        result: ir.Expr = method(node)
-        return result
+        match node:
+            case ast.Constant():
+                return self._Constant(node)
+            case ast.Name():
+                return self._Name(node)
+            case ast.Subscript():
+                return self._Subscript(node)
+            case ast.BinOp():
+                return self._BinOp(node)
+            case ast.UnaryOp():
+                return self._UnaryOp(node)
+            case ast.BoolOp():
+                return self._BoolOp(node)
+            case ast.Compare():
+                return self._Compare(node)
+            case ast.IfExp():
+                return self._IfExp(node)
+            case ast.List() | ast.Tuple():
+                return self._items(node.elts, node)
+            case ast.Dict():
+                return self._Dict(node)
+            case ast.JoinedStr():
+                return self._JoinedStr(node)
+            case ast.ListComp():
+                return self._ListComp(node)
+            case ast.Call():
+                return self._Call(node)
+        raise self.refuse(
+            node,
+            f"the expression `{ast.unparse(node)}` cannot be translated",
+            "use JSON values, arithmetic, comparisons, subscripts, len/str/int, f-strings, "
+            "list/dict literals and comprehensions; move other Python into an activity",
+        )
 
     def _Constant(self, node: ast.Constant) -> ir.Expr:
         if node.value is None or isinstance(node.value, bool | int | float | str):
@@ -141,12 +164,6 @@ class ExprConverter:
 
     def _IfExp(self, node: ast.IfExp) -> ir.Expr:
         return ir.IfExp(self.convert(node.test), self.convert(node.body), self.convert(node.orelse))
-
-    def _List(self, node: ast.List) -> ir.Expr:
-        return self._items(node.elts, node)
-
-    def _Tuple(self, node: ast.Tuple) -> ir.Expr:
-        return self._items(node.elts, node)
 
     def _items(self, elts: list[ast.expr], node: ast.AST) -> ir.Expr:
         if any(isinstance(e, ast.Starred) for e in elts):
