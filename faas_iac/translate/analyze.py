@@ -150,8 +150,12 @@ class Analyzer(TaskAnalyzer):
 
     def _assign(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
         s = self.scope
-        for table in (s.tasks, s.task_lists, s.deadlines, s.race_tags, s.race_results):
+        for table in (s.tasks, s.task_lists, s.deadlines, s.race_tags, s.race_results, s.retries):
             table.pop(name, None)
+        retry = self._retry_call(value)
+        if retry is not None:
+            s.retries[name] = retry
+            return []
         if isinstance(value, ast.Yield):
             return self._yield(value.value, name, node.lineno)
         pending = self._pending(value)

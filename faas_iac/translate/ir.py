@@ -35,6 +35,11 @@ BuiltinKind = Literal[
     "strip",
     "round",
     "range",
+    "any",
+    "all",
+    "sorted",
+    "reversed",
+    "list",
 ]
 
 

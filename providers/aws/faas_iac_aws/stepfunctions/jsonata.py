@@ -337,8 +337,45 @@ class Renderer:
                 return f"$lowercase({args[0]})"
             case "strip":
                 return f'$replace({args[0]}, /^\\s+|\\s+$/, "")'
+            case "any" | "all":
+                v = self._tmp()
+                test = self.truthy(ir.Native(v, self._element_kind(e.args[0])))
+                if e.name == "any":
+                    return f"$count($filter({args[0]}, function({v}) {{ {test} }})) > 0"
+                return f"$count($filter({args[0]}, function({v}) {{ $not({test}) }})) = 0"
+            case "sorted":
+                reverse = e.args[1] == ir.Const(True)
+                if not reverse:
+                    return f"$sort({args[0]})"
+                a, b = self._tmp(), self._tmp()
+                return f"$sort({args[0]}, function({a}, {b}) {{ {a} < {b} }})"
+            case "reversed":
+                return f"$reverse({args[0]})"
+            case "list":
+                k = self.kind(e.args[0])
+                if k == "list":
+                    return f"$append([], {args[0]})"
+                if k == "dict":
+                    return f"[$keys({args[0]})]"
+                if k == "str":
+                    return f'[$split({args[0]}, "")]'
+                t = self._tmp()
+                return (
+                    f'({t} := {args[0]}; $type({t}) = "object" ? [$keys({t})] : '
+                    f'$type({t}) = "string" ? [$split({t}, "")] : $append([], {t}))'
+                )
             case _:
                 assert_never(e.name)
+
+    def _element_kind(self, e: ir.Expr) -> str | None:
+        """The static type of the elements of list ``e``, when known."""
+        match e:
+            case ir.Comprehension():
+                return expr_kind(e.element, {**self.env, e.var: None})
+            case ir.ListLit(items):
+                kinds = {self.kind(i) for i in items}
+                return kinds.pop() if len(kinds) == 1 else None
+        return None
 
 
 def jsonata(e: ir.Expr, env: dict[str, str | None] | None = None) -> str:

@@ -229,7 +229,20 @@ class Renderer:
             case "get":
                 got = f"map.get({a[0]}, {a[1]})"
                 return got if len(a) == 2 else f"default({got}, {a[2]})"
-            case "min" | "max" | "sum" | "values" | "strip" | "round" | "range":
+            case (
+                "min"
+                | "max"
+                | "sum"
+                | "values"
+                | "strip"
+                | "round"
+                | "range"
+                | "any"
+                | "all"
+                | "sorted"
+                | "reversed"
+                | "list"
+            ):
                 raise Unexpressible(f"{e.name}() has no Workflows form; compute it in an activity")
             case _:
                 assert_never(e.name)

@@ -21,6 +21,7 @@ from .emit import (
     param_of,
 )
 from .expr import var_name
+from .lower import lower
 from .names import Names
 
 
@@ -311,6 +312,7 @@ class FlowBuilder(Builder):
 def _subworkflow(
     wf: ir.Workflow, names: Names, helpers: set[str], children: Mapping[str, ir.Workflow] | None
 ) -> dict[str, Any]:
+    wf = lower(wf)
     b = FlowBuilder(wf, names, children)
     param = param_of(wf)
     steps = wf.steps
