@@ -252,7 +252,7 @@ class TaskAnalyzer:
             )
         given: dict[str, ast.expr] = dict(zip(params, node.args, strict=False))
         for kw in node.keywords:
-            if kw.arg not in params or kw.arg in given:
+            if kw.arg is None or kw.arg not in params or kw.arg in given:
                 raise self.refuse(
                     node,
                     "FIAC601",

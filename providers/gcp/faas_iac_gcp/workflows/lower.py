@@ -114,7 +114,7 @@ class _Lowerer:
         t = ir.Var(self.fresh(fold))
         v = self.fresh("item")
         if isinstance(items, ir.Comprehension):
-            rename = {items.var: ir.Var(v)}
+            rename: dict[str, ir.Expr] = {items.var: ir.Var(v)}
             source = self.expr(items.source, pre, line)
             element = ir.substitute(items.element, rename)
             cond = None if items.cond is None else ir.substitute(items.cond, rename)
