@@ -10,6 +10,7 @@ import urllib.request
 from datetime import datetime
 from typing import Any
 
+from ..errors import FaasError
 from . import codec, errors
 from .entity_id import EntityId
 from .links import PREFIX, ClientBase, EntityStateResponse, PurgeHistoryResult
@@ -90,6 +91,9 @@ class HttpDurableClient(ClientBase):
         if instance_id:
             path += f"/{urllib.parse.quote(instance_id, safe='')}"
         status, body, _ = self._request("POST", path, codec.plain(codec.dumps(client_input)))
+        if status == 400 and isinstance(body, dict) and body.get("code") and body.get("message"):
+            # the host's own diagnostic: for an unknown orchestrator, it names the known ones
+            raise FaasError.one(str(body["code"]), str(body["message"]), fix=str(body.get("fix")))
         if status == 400 and isinstance(body, dict):
             raise errors.unknown_orchestrator(orchestration_function_name, [])
         self._raise(status, body, instance_id or "")

@@ -21,8 +21,9 @@ from ..errors import ValidationFailed
 from ..schedule import ScheduleError, parse_schedule
 from .app import AppModel
 from .claims import Claims
+from .explain import explain
 from .function import PYTHON_RUNTIMES, Function
-from .report import FIXES, Collector, field_name, relative, suggest
+from .report import Collector, relative, suggest
 from .resources import Binding
 from .settings import durable_settings, packaging
 from .triggers import TRIGGER_TYPES
@@ -147,11 +148,12 @@ class _Builder:
         scaling: dict[str, Any] = {}
         refs = _binding_refs(opts.pop("reads", None), "read", f"{path}.reads", loc, self.out)
         refs += _binding_refs(opts.pop("writes", None), "write", f"{path}.writes", loc, self.out)
-        secrets = dict(opts.get("secrets", {}) or {})
-        for secret in secrets.values():
+        for env, secret in dict(opts.get("secrets", {}) or {}).items():
             if isinstance(secret, str) and _REF.match(f"secret:{secret}"):
                 refs.append(("secret", secret, "read"))
                 self.claims.claim("secret", secret, {}, loc, f"function {spec.name!r}")
+            elif isinstance(secret, str):
+                self._not_a_secret_name(str(env), spec, path)
         data["bindings"] = [
             {"kind": k, "name": n, "access": a}
             for k, n, a in ((b.kind, b.name, b.access) for b in _merge_bindings(refs))
@@ -180,6 +182,22 @@ class _Builder:
         self._checks(fn, spec, path)
         self.claims.implied(fn, spec.location)
         return fn
+
+    def _not_a_secret_name(self, env: str, spec: FunctionSpec, path: str) -> None:
+        # The value is never shown: a user who wrote the secret itself here must not see it
+        # copied into a terminal or a CI log.
+        name = env.lower().replace("_", "-")
+        self.out.add(
+            "FIAC135",
+            f"secrets={{{env!r}: ...}}: the value (not shown) is not a secret name; secrets= "
+            "maps a variable to the name of a secret in the target's secret store, never to "
+            "the secret itself",
+            f"name the secret (lowercase letters, digits and '-', e.g. {name!r}), read it with "
+            f"ctx.secret({name!r}), and set its value in the secret store (locally: {name}=... "
+            "in the state folder's secrets.env)",
+            spec.location,
+            f"{path}.secrets.{env}",
+        )
 
     def _unknown(self, key: str, spec: FunctionSpec, path: str, trigger: type[Any]) -> None:
         known = set(FUNCTION_OPTIONS) | set(trigger.model_fields) - {"type"}
@@ -297,46 +315,12 @@ class _Builder:
             loc = [str(p) for p in err["loc"]]
             if len(loc) >= 2 and loc[0] == "trigger" and loc[1] == spec.trigger:
                 del loc[1]
-            field_path = ".".join([path, *loc])
-            last = loc[-1] if loc else ""
+            field_path = ".".join([path, *(p for p in loc if p != "[key]")])
             if err["type"] == "extra_forbidden":
-                self._unknown(last, spec, path, TRIGGER_TYPES[spec.trigger])
+                self._unknown(loc[-1] if loc else "", spec, path, TRIGGER_TYPES[spec.trigger])
                 continue
-            value = err.get("input")
-            if loc and loc[0] == "timeout":
-                self.out.add(
-                    "FIAC120",
-                    f"timeout {value!r} s is outside 1-3600 s, which no target allows",
-                    "use at most 3600 s; AWS allows 900, Azure Consumption 600, GCP events 540 "
-                    "— for longer work, use a durable orchestration",
-                    spec.location,
-                    field_path,
-                )
-            elif loc and loc[0] == "memory":
-                self.out.add(
-                    "FIAC121",
-                    f"memory {value!r} MB is outside 128-32768 MB",
-                    "give memory in MB between 128 and 32768 (AWS allows up to 10240)",
-                    spec.location,
-                    field_path,
-                )
-            elif last == "name" or (loc and loc[0] == "name"):
-                self.out.add(
-                    "FIAC106",
-                    f"name {value!r} is invalid: {err['msg']}",
-                    "start with a letter; use lowercase letters, digits and '-' "
-                    "(function names may also use '_')",
-                    spec.location,
-                    field_path,
-                )
-            else:
-                self.out.add(
-                    "FIAC100",
-                    f"{field_name(loc)} = {value!r}: {err['msg']}",
-                    FIXES.get(err["type"], "see `faas-iac schema` for the allowed values"),
-                    spec.location,
-                    field_path,
-                )
+            code, message, fix = explain(loc, err)
+            self.out.add(code, message, fix, spec.location, field_path)
 
     def _checks(self, fn: Function, spec: FunctionSpec, path: str) -> None:
         s = fn.scaling
@@ -375,15 +359,7 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
     seen: dict[str, FunctionSpec] = {}
     for spec in app.all_functions():
         if spec.name in seen:
-            first = seen[spec.name]
-            out.add(
-                "FIAC102",
-                f"two functions are named {spec.name!r} (the other is at "
-                f"{out.where(first.location)})",
-                "rename one of them: name='...' in its decorator",
-                spec.location,
-                f"functions.{spec.name}",
-            )
+            _duplicate(spec, seen[spec.name], out)
             continue
         seen[spec.name] = spec
         fn = builder.function(spec)
@@ -431,6 +407,28 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
     if out.problems or model is None:
         raise ValidationFailed(out.problems)
     return model
+
+
+def _duplicate(spec: FunctionSpec, first: FunctionSpec, out: Collector) -> None:
+    if spec.handler is not None and spec.handler is first.handler:
+        out.add(
+            "FIAC107",
+            f"function {spec.name!r} has two triggers ({first.trigger} at "
+            f"{out.where(first.location)} and {spec.trigger}); a function has one trigger",
+            "keep one trigger decorator; for a second trigger of the same code, give that "
+            f"decorator its own name (name='{spec.name}-{spec.trigger}') or write a second "
+            "function that calls the first",
+            spec.location,
+            f"functions.{spec.name}.trigger",
+        )
+        return
+    out.add(
+        "FIAC102",
+        f"two functions are named {spec.name!r} (the other is at {out.where(first.location)})",
+        "rename one of them: name='...' in its decorator",
+        spec.location,
+        f"functions.{spec.name}",
+    )
 
 
 def _route_conflicts(

@@ -1,4 +1,4 @@
-# expect: FIAC002
+# expect unlocated: FIAC002
 from faas_iac import Queue
 
 queue = Queue("orders")

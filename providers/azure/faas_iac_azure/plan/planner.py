@@ -20,14 +20,13 @@ from faas_iac.plan.providers import BuildContext
 from . import infra
 from .builder import PlanBuilder, fmt, ref
 from .hostjson import host_json
+from .limits import FLEX_MEMORY, check_limits
 from .options import AzureOptions, Names, parse
 from .roles import DURABLE_HOST_ROLES, HOST_ROLES
 
 RG = ref("rg", "name")
 PACKAGE_CONTAINER = "app-package"
 PACKAGE_BLOB = "released-package.zip"
-#: Flex Consumption instance sizes (MB).
-FLEX_MEMORY = (512, 2048, 4096)
 IDENTITY = "managedidentity"
 
 
@@ -374,7 +373,7 @@ def _function_app(
 
 def _flex_config(app: AppModel, python: str) -> dict[str, Any]:
     memory = max((fn.memory for fn in app.functions), default=512)
-    size = next((m for m in FLEX_MEMORY if m >= memory), FLEX_MEMORY[-1])
+    size = next(m for m in FLEX_MEMORY if m >= memory)  # check_limits refused anything larger
     scale: dict[str, Any] = {
         "maximum_instance_count": _max_instances(app) or 100,
         "instance_memory_mb": size,
@@ -419,8 +418,8 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     python = _python_version(app)
     _check_http(app)
     _check_schedules(app)
+    check_limits(app, opts)
     tz = time_zone(app, opts)
-    host_json(app, opts)  # refuses what the plan cannot run (timeouts) before anything else
     durable = "durableTask" in host_json(app, opts).get("extensions", {})
     b = PlanBuilder(app.name)
     _core(b, app, names, opts, durable)
