@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote
 import azure.functions as func
 import pytest
 from faas_iac_aws.runtime import entry
-from faas_iac_azure.shim.convert import ROUTE_PREFIX
+from faas_iac_azure.runtime.convert import ROUTE_PREFIX
 
 from faas_iac.api import load
 from faas_iac.local import once

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from azure.functions.servicebus import ServiceBusMessage
 from faas_iac_aws.runtime import events
-from faas_iac_azure.shim import convert
+from faas_iac_azure.runtime import convert
 
 AWS_FIXTURES = Path(__file__).parents[1] / "aws" / "fixtures"
 THUMB = b"\x89PNG\x00\xff"

@@ -22,7 +22,7 @@ from azure.core.credentials import AzureNamedKeyCredential
 from azure.functions.queue import QueueMessage
 from azure.storage.blob import BlobServiceClient
 from azure.storage.queue import QueueClient
-from faas_iac_azure.shim.bindings import AzureBindings
+from faas_iac_azure.runtime.bindings import AzureBindings
 
 from .azurite import Azurite, azurite
 from .support import generated_app
