@@ -23,8 +23,10 @@ from typing import Any
 from ..model import AppModel, Function
 from .activities import ContextFactory, bare_context
 from .client import DurableClient, Signer
+from .clock import SYSTEM, Clock
 from .engine import Engine, Registry
 from .management import KeyCheck, ManagementApp
+from .store import Store
 
 DEFAULT_URL = "http://127.0.0.1:7071"
 _KINDS = {"orchestrator": "orchestrators", "activity": "activities", "entity": "entities"}
@@ -87,13 +89,14 @@ class DurableHost:
         check_key: KeyCheck | None = None,
         base_url: str | None = None,
         context: ContextFactory = bare_context,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.model = model
         self.state_dir = Path(state_dir)
         self.engine = Engine(
             registry_of(model, resolve, context),
-            self.state_dir / "durable.sqlite3",
-            model.durable.durability,
+            Store(self.state_dir / "durable.sqlite3", model.durable.durability),
+            clock,
         )
         signer = Signer(_secret(self.state_dir / "durable.secret"))
         hub = model.durable.task_hub or "".join(c for c in model.name if c.isalnum()) or "faas"
