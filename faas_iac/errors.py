@@ -116,6 +116,8 @@ CODES: dict[str, str] = {
     "FIAC872": "orchestration instance not found",
     "FIAC873": "orchestration instance is not running",
     "FIAC874": "durable host unreachable",
+    "FIAC875": "unknown orchestration runtime status",
+    "FIAC876": "orchestration instance is still running",
 }
 
 

@@ -35,13 +35,20 @@ from . import codec
 from .client import PREFIX, DurableClient, Signer, base_url_of, management_links
 from .engine import Engine
 from .entity_id import EntityId
-from .status import DurableOrchestrationStatus, history_events
+from .status import DurableOrchestrationStatus, history_events, parse_statuses
 
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 KeyCheck = Callable[[Mapping[str, str], Mapping[str, str]], bool]
-_HTTP_OF_CODE = {"FIAC870": 400, "FIAC871": 409, "FIAC872": 404, "FIAC873": 410}
+_HTTP_OF_CODE = {
+    "FIAC870": 400,
+    "FIAC871": 409,
+    "FIAC872": 404,
+    "FIAC873": 410,
+    "FIAC875": 400,
+    "FIAC876": 409,
+}
 _STATUS_HTTP = {"Completed": 200, "Failed": 400, "Terminated": 400}
 
 
@@ -171,28 +178,31 @@ class ManagementApp:
 
     async def _purge_many(self, query: dict[str, str]) -> int:
         """Purge every finished instance that matches the filters (DELETE instances)."""
-        finished = {"Completed", "Failed", "Terminated"}
-        statuses = [s for s in query.get("runtimeStatus", "").split(",") if s] or sorted(finished)
-        rows = self._engine.store.query(
-            [s for s in statuses if s in finished],
+        wanted = _statuses(query)
+        rows = self._engine.store.purgeable(
+            wanted or None,
             _time(query.get("createdTimeFrom")),
             _time(query.get("createdTimeTo")),
             query.get("instanceIdPrefix", ""),
-            1_000_000,
         )
         futures = [asyncio.wrap_future(self._engine.post("purge", r.id)) for r in rows]
         return sum(await asyncio.gather(*futures))
 
     def _list(self, query: dict[str, str]) -> list[dict[str, Any]]:
-        statuses = [s for s in query.get("runtimeStatus", "").split(",") if s]
         rows = self._engine.store.query(
-            statuses,
+            _statuses(query),
             _time(query.get("createdTimeFrom")),
             _time(query.get("createdTimeTo")),
             query.get("instanceIdPrefix", ""),
             int(query.get("top", "1000")),
         )
         return [DurableOrchestrationStatus.from_row(r, typed=False).to_json() for r in rows]
+
+
+def _statuses(query: Mapping[str, str]) -> list[str]:
+    """``runtimeStatus`` (comma-separated, any case) as stored names; [] when absent."""
+    given = query.get("runtimeStatus")
+    return [s.value for s in parse_statuses([given])] if given else []
 
 
 def base_url_of_headers(headers: Mapping[str, str], default: str) -> str:
