@@ -22,6 +22,7 @@ from typing import Any
 from ..local.asgi import DEFAULT_MAX_BODY
 from ..local.keys import same_secret
 from ..model import AppModel, Function
+from .activities import ContextFactory, bare_context
 from .client import DurableClient, Signer
 from .engine import Engine, Registry
 from .management import KeyCheck, ManagementApp
@@ -30,11 +31,16 @@ DEFAULT_URL = "http://127.0.0.1:7071"
 _KINDS = {"orchestrator": "orchestrators", "activity": "activities", "entity": "entities"}
 
 
-def registry_of(model: AppModel, resolve: Callable[[Function], Callable[..., Any]]) -> Registry:
+def registry_of(
+    model: AppModel,
+    resolve: Callable[[Function], Callable[..., Any]],
+    context: ContextFactory = bare_context,
+) -> Registry:
     """The orchestrators, activities and entities of an app, resolved, with their limits."""
     registry = Registry(
         max_activities=model.durable.max_concurrent_activities,
         max_orchestrations=model.durable.max_concurrent_orchestrations,
+        context=context,
     )
     for fn in model.functions:
         table = _KINDS.get(fn.kind)
@@ -82,11 +88,12 @@ class DurableHost:
         check_key: KeyCheck | None = None,
         base_url: str | None = None,
         max_body: int = DEFAULT_MAX_BODY,
+        context: ContextFactory = bare_context,
     ) -> None:
         self.model = model
         self.state_dir = Path(state_dir)
         self.engine = Engine(
-            registry_of(model, resolve),
+            registry_of(model, resolve, context),
             self.state_dir / "durable.sqlite3",
             model.durable.durability,
         )

@@ -26,7 +26,7 @@ from .admin import AdminApi
 from .asgi import DEFAULT_MAX_BODY, HostApp, HttpRoute, Served
 from .bindings import LocalBindings
 from .handlers import forget_modules, resolve
-from .invoker import Invoker
+from .invoker import Invoker, activity_contexts
 from .keys import Keys, load_keys, load_secrets
 from .logs import redact
 from .routes import Router
@@ -161,6 +161,7 @@ class Host:
             check_key=check_key,
             base_url=self.url,
             max_body=self.app.max_body,
+            context=activity_contexts(rt.model, rt.bindings),
         )
         await rt.durable.start()
         client = rt.durable.client()
