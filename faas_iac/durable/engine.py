@@ -408,7 +408,7 @@ class Engine:
 
     def _on_purge(self, iid: str, fut: Future[Any]) -> None:
         if iid in self._cache:
-            raise errors.not_running(iid, self._cache[iid].status, "purge a running")
+            raise errors.still_running(iid, self._cache[iid].status)
         status = self._status_of(iid)
         self._batch.purges.append(iid)
         self._acks.append((fut, 1 if status is not None else 0))
