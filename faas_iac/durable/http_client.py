@@ -10,7 +10,7 @@ import urllib.request
 from datetime import datetime
 from typing import Any
 
-from ..errors import FaasError
+from ..errors import CODES, FaasError
 from . import codec, errors
 from .entity_id import EntityId
 from .links import PREFIX, ClientBase, EntityStateResponse, PurgeHistoryResult
@@ -70,15 +70,17 @@ class HttpDurableClient(ClientBase):
 
     @staticmethod
     def _raise(status: int, body: Any, instance_id: str) -> None:
+        """The host's coded error as it sent it (what, why, fix), else one by status."""
+        if status < 400:
+            return
+        if isinstance(body, dict) and str(body.get("code")) in CODES:
+            raise FaasError.one(
+                str(body["code"]), str(body.get("message", "")), fix=str(body.get("fix", ""))
+            )
         if status == 404:
             raise errors.not_found(instance_id)
-        if status == 410:
-            raise errors.not_running(instance_id, "finished", "change")
-        if status == 409:
-            raise errors.already_running(instance_id, "running")
-        if status >= 400:
-            message = body.get("message") if isinstance(body, dict) else body
-            raise RuntimeError(f"the durable host answered {status}: {message}")
+        message = body.get("message") if isinstance(body, dict) else body
+        raise RuntimeError(f"the durable host answered {status}: {message}")
 
     def start_new(
         self,
@@ -91,10 +93,8 @@ class HttpDurableClient(ClientBase):
         if instance_id:
             path += f"/{urllib.parse.quote(instance_id, safe='')}"
         status, body, _ = self._request("POST", path, codec.plain(codec.dumps(client_input)))
-        if status == 400 and isinstance(body, dict) and body.get("code") and body.get("message"):
-            # the host's own diagnostic: for an unknown orchestrator, it names the known ones
-            raise FaasError.one(str(body["code"]), str(body["message"]), fix=str(body.get("fix")))
-        if status == 400 and isinstance(body, dict):
+        # The host's own FIAC870 names the orchestrators it knows: _raise passes it on.
+        if status == 400 and isinstance(body, dict) and str(body.get("code")) not in CODES:
             raise errors.unknown_orchestrator(orchestration_function_name, [])
         self._raise(status, body, instance_id or "")
         return str(body["id"])
