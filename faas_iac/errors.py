@@ -47,6 +47,7 @@ CODES: dict[str, str] = {
     "FIAC133": "dead-letter queue is the queue itself",
     "FIAC134": "secret-looking value in env= (use secrets=)",
     "FIAC135": "secrets= value is not a secret name",
+    "FIAC136": "declare() got something that is not a resource",
     "FIAC140": "orchestrator is not a generator function",
     "FIAC141": "activity or entity is a generator function",
     "FIAC142": "handler is not callable",

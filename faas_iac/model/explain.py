@@ -24,11 +24,12 @@ FIXES = {
     "int_from_float": "use a whole number",
     "string_type": "use a text value (in quotes)",
     "dict_type": 'use a dict, e.g. {"KEY": "value"}',
-    "tuple_type": 'use a list, e.g. ["GET", "POST"]',
+    "tuple_type": "use a list: [...]",
 }
 #: Trigger options that name a resource.
 RESOURCE_FIELDS = frozenset({"queue", "topic", "bucket", "table", "stream", "bus", "dead_letter"})
 MIN_MEMORY, MAX_MEMORY = 128, 32768
+_RANGE = frozenset({"greater_than_equal", "less_than_equal", "greater_than", "less_than"})
 
 
 def field_name(loc: list[str]) -> str:
@@ -57,15 +58,52 @@ def _name_kind(loc: list[str], err: ErrorDetails) -> NameKind | None:
     return None
 
 
+#: How to write a trigger whose first argument (this field) is missing.
+USAGE = {
+    "queue": '@app.queue("orders")',
+    "topic": '@app.topic("news")',
+    "bucket": '@app.storage("uploads")',
+    "table": '@app.table_changes("items")',
+    "stream": '@app.stream("clicks")',
+    "pattern": '@app.event({"source": ["shop"], "type": ["order.placed"]})',
+}
+
+
+def _missing(loc: list[str]) -> tuple[str, str, str]:
+    if loc == ["trigger", "jwt", "issuer"]:
+        return (
+            "FIAC100",
+            "jwt= has no 'issuer' (the URL of the token issuer)",
+            'give it: jwt={"issuer": "https://login.example.com/", "audience": ["my-api"]}',
+        )
+    if len(loc) == 2 and loc[0] == "trigger" and loc[1] in USAGE:
+        return (
+            "FIAC100",
+            f"the trigger has no {loc[1]}",
+            f"give it: {USAGE[loc[1]]} (with the parentheses)",
+        )
+    return ("FIAC100", f"{'.'.join(loc)} is missing", "give it a value")
+
+
 def explain(loc: list[str], err: ErrorDetails) -> tuple[str, str, str]:
     """``(code, message, fix)`` of one pydantic error at ``loc`` in a function's data."""
     value = err.get("input")
+    if err["type"] == "missing":
+        return _missing(loc)
     kind = _name_kind(loc, err)
     if kind is not None:
         what = ""
         if kind == "resource":
             what = "dead-letter queue name" if loc[1] == "dead_letter" else f"{loc[1]} name"
         return ("FIAC106", *name_problem(kind, str(value), what))
+    if loc == ["trigger", "dead_letter"]:
+        if isinstance(value, str):
+            return ("FIAC106", *name_problem("resource", value, "dead-letter queue name"))
+        return (
+            "FIAC100",
+            f"dead_letter = {value!r}: give the dead-letter queue's name, or True",
+            "write dead_letter=True (a queue named '<queue>-dlq') or dead_letter=\"orders-dlq\"",
+        )
     if loc and loc[0] in ("env", "secrets"):
         if len(loc) == 2:
             return (
@@ -74,14 +112,17 @@ def explain(loc: list[str], err: ErrorDetails) -> tuple[str, str, str]:
                 f"write the value as text, e.g. {loc[1]}='...'",
             )
         return ("FIAC100", f"{loc[0]}= is {_type_name(value)}, not a dict", FIXES["dict_type"])
-    if loc and loc[0] == "timeout":
+    in_range = err["type"] in _RANGE
+    if loc and loc[0] == "timeout" and in_range:
         return (
             "FIAC120",
             f"timeout {value!r} s is outside 1-{MAX_TIMEOUT_S} s, which no target allows",
-            f"use at most {MAX_TIMEOUT_S} s; AWS allows 900, Azure Consumption 600, GCP events "
-            "540 — for longer work, use a durable orchestration",
+            "give the timeout in whole seconds, at least 1"
+            if isinstance(value, int) and value < 1
+            else f"use at most {MAX_TIMEOUT_S} s; AWS allows 900, Azure Consumption 600, GCP "
+            "events 540 — for longer work, use a durable orchestration",
         )
-    if loc and loc[0] == "memory":
+    if loc and loc[0] == "memory" and in_range:
         return (
             "FIAC121",
             f"memory {value!r} MB is outside {MIN_MEMORY}-{MAX_MEMORY} MB",
