@@ -177,7 +177,6 @@ def machine_grants(stack: Stack, machine: dict[str, Any], own_arn: str) -> dict[
     return out
 
 
-
 def tasks(states: dict[str, Any]) -> Iterator[dict[str, Any]]:
     for state in states.values():
         if state["Type"] == "Task":
@@ -265,7 +264,6 @@ def check_roles(stack: Stack) -> None:
     for role, allowed in expected.items():
         missing = set(allowed) - used.get(role, set())
         assert not missing, f"{role} lacks a grant on {sorted(missing)}"
-
 
 
 def route_arn(route: str) -> str:

@@ -9,32 +9,32 @@ import pulumi
 ACCOUNT, REGION = "123456789012", "us-east-1"
 
 
-#: ARN formats from AWS's Service Authorization Reference, so that checks of a policy (and
-#: parliament's resource-type matching) see the ARNs a real account would give.
+#: ARN formats (after ``arn:aws:``) from AWS's Service Authorization Reference, so that the
+#: checks of a policy (and parliament's resource-type matching) see the ARNs AWS would give.
 ARN_FORMS = {
-    "aws:sqs/queue:Queue": "arn:aws:sqs:{region}:{account}:{name}",
-    "aws:sns/topic:Topic": "arn:aws:sns:{region}:{account}:{name}",
-    "aws:dynamodb/table:Table": "arn:aws:dynamodb:{region}:{account}:table/{name}",
-    "aws:s3/bucket:Bucket": "arn:aws:s3:::{name}",
-    "aws:secretsmanager/secret:Secret": "arn:aws:secretsmanager:{region}:{account}:secret:{name}-AbCdEf",
-    "aws:cloudwatch/eventBus:EventBus": "arn:aws:events:{region}:{account}:event-bus/{name}",
-    "aws:cloudwatch/eventRule:EventRule": "arn:aws:events:{region}:{account}:rule/{bus}{name}",
-    "aws:kinesis/stream:Stream": "arn:aws:kinesis:{region}:{account}:stream/{name}",
-    "aws:cloudwatch/logGroup:LogGroup": "arn:aws:logs:{region}:{account}:log-group:{name}",
-    "aws:lambda/function:Function": "arn:aws:lambda:{region}:{account}:function:{name}",
-    "aws:lambda/layerVersion:LayerVersion": "arn:aws:lambda:{region}:{account}:layer:{name}:1",
-    "aws:iam/role:Role": "arn:aws:iam::{account}:role/{name}",
-    "aws:sfn/stateMachine:StateMachine": "arn:aws:states:{region}:{account}:stateMachine:{name}",
-    "aws:scheduler/schedule:Schedule": "arn:aws:scheduler:{region}:{account}:schedule/default/{name}",
-    "aws:apigatewayv2/api:Api": "arn:aws:apigateway:{region}::/apis/{id}",
+    "aws:sqs/queue:Queue": "sqs:{region}:{account}:{name}",
+    "aws:sns/topic:Topic": "sns:{region}:{account}:{name}",
+    "aws:dynamodb/table:Table": "dynamodb:{region}:{account}:table/{name}",
+    "aws:s3/bucket:Bucket": "s3:::{name}",
+    "aws:secretsmanager/secret:Secret": "secretsmanager:{region}:{account}:secret:{name}-AbCdEf",
+    "aws:cloudwatch/eventBus:EventBus": "events:{region}:{account}:event-bus/{name}",
+    "aws:cloudwatch/eventRule:EventRule": "events:{region}:{account}:rule/{bus}{name}",
+    "aws:kinesis/stream:Stream": "kinesis:{region}:{account}:stream/{name}",
+    "aws:cloudwatch/logGroup:LogGroup": "logs:{region}:{account}:log-group:{name}",
+    "aws:lambda/function:Function": "lambda:{region}:{account}:function:{name}",
+    "aws:lambda/layerVersion:LayerVersion": "lambda:{region}:{account}:layer:{name}:1",
+    "aws:iam/role:Role": "iam::{account}:role/{name}",
+    "aws:sfn/stateMachine:StateMachine": "states:{region}:{account}:stateMachine:{name}",
+    "aws:scheduler/schedule:Schedule": "scheduler:{region}:{account}:schedule/default/{name}",
+    "aws:apigatewayv2/api:Api": "apigateway:{region}::/apis/{id}",
 }
 
 
 def arn_of(typ: str, logical: str, inputs: dict[str, Any]) -> str:
     name = inputs.get("name") or inputs.get("bucket") or inputs.get("layerName") or logical
     bus = inputs.get("eventBusName")
-    form = ARN_FORMS.get(typ, "arn:aws:{service}:{region}:{account}:{logical}")
-    return form.format(
+    form = ARN_FORMS.get(typ, "{service}:{region}:{account}:{logical}")
+    return "arn:aws:" + form.format(
         region=REGION,
         account=ACCOUNT,
         name=name,

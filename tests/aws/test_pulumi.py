@@ -117,5 +117,3 @@ def test_example_under_pulumi_mocks(example: str, tmp_path: Path) -> Any:
             assert definition["States"] and definition["StartAt"] in definition["States"]
 
     return settle(created).apply(check)
-
-
