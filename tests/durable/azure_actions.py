@@ -6,7 +6,7 @@ holds what we scheduled, each group opened by a completion. Both are read into *
 their decoded inputs, timers with their fire time), in order. Nothing is collapsed: a retried
 call is one Azure action (``CallActivityWithRetry``), so our attempts of it are counted and
 each retry timer's fire time is checked against the delay Azure's own retry options give
-(first interval × coefficient^(n-1), capped by the maximum interval).
+(first interval * coefficient^(n-1), capped by the maximum interval).
 """
 
 from __future__ import annotations

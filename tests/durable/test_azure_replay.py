@@ -8,7 +8,6 @@ orchestrator API, the task ids and the history we keep mean what Azure's do."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
