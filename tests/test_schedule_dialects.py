@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from itertools import islice
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,7 +20,7 @@ from crontab import CronTab
 from faas_iac_aws.plan.schedule import render as render_aws
 from faas_iac_azure.plan.schedule import render as render_azure
 from faas_iac_gcp.plan.schedule import render as render_gcp
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from pyawscron import AWSCron
 
@@ -59,6 +60,18 @@ starts = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2032, 1
 )
 
 
+#: The ends of months, drawn rarely by the strategies, so always tried: the 31st, a range to it,
+#: the last two days in months of both lengths, and February 29th (leap years only).
+MONTH_ENDS = ["0 0 31 * *", "30 6 29-31 * *", "0 12 30,31 1-6 *", "5 4 29 2 *"]
+MONTH_END_START = datetime(2027, 1, 15, 12, tzinfo=UTC)
+
+
+def month_ends(test: Any) -> Any:
+    for cron in MONTH_ENDS:
+        test = example(cron, MONTH_END_START)(test)
+    return test
+
+
 def reference(schedule: PortableSchedule, start: datetime) -> list[datetime]:
     return [d.astimezone(UTC) for d in schedule.next_fires(start, N)]
 
@@ -85,6 +98,7 @@ def ncrontab_fires(expression: str, start: datetime, n: int) -> list[datetime]:
 
 @settings(max_examples=150, deadline=None)
 @given(unix_crons(), starts)
+@month_ends
 def test_model_means_what_unix_cron_means(cron: str, start: datetime) -> None:
     schedule = portable(cron)
     assert reference(schedule, start) == list(islice(CronSim(cron, start), N))
@@ -92,6 +106,7 @@ def test_model_means_what_unix_cron_means(cron: str, start: datetime) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(unix_crons(), starts)
+@month_ends
 def test_gcp_rendering_fires_at_the_same_instants(cron: str, start: datetime) -> None:
     schedule = portable(cron)
     expression, tz = render_gcp(schedule)
@@ -117,6 +132,10 @@ def test_aws_rendering_fires_at_the_same_instants(cron: str, start: datetime) ->
 
 @settings(max_examples=150, deadline=None)
 @given(field(0, 59), unix_crons(), starts)
+@example("0", MONTH_ENDS[0], MONTH_END_START)
+@example("*/20", MONTH_ENDS[1], MONTH_END_START)
+@example("59", MONTH_ENDS[2], MONTH_END_START)
+@example("0", MONTH_ENDS[3], MONTH_END_START)
 def test_azure_rendering_fires_at_the_same_instants(
     second: str, cron: str, start: datetime
 ) -> None:
