@@ -37,6 +37,7 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         f"(replay: pytest --hypothesis-profile=explore --hypothesis-seed={seed})"
     )
 
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
