@@ -15,9 +15,14 @@ from typing import Any
 
 
 class AzureBindings:
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+    """``credential`` is the app's managed identity unless one is given (a test against an
+    emulator passes the emulator's account key)."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, credential: Any = None) -> None:
         self.env = dict(os.environ if env is None else env)
         self.routing: dict[str, str] = json.loads(self.env.get("FAAS_IAC_ROUTING", "{}"))
+        if credential is not None:
+            self.credential = credential
 
     @cached_property
     def credential(self) -> Any:
