@@ -4,9 +4,9 @@ identity-based settings (``FAAS_DATA__queueServiceUri``...) point at Azurite and
 identity is replaced by Azurite's account key, for the test only.
 
 A queue message goes the whole way: ``submit`` sends it, Azurite holds it, it is received
-with the SDK and handed to ``work`` as the host hands a queue trigger its message (host.json
-says ``messageEncoding: none``: the body is the message text), and ``work`` stores it in a
-blob. Containers and queues are created first, as the plan's resources would be.
+with the SDK and handed to ``work`` as the host hands a queue trigger its message (decoded as
+host.json's ``messageEncoding`` says), and ``work`` stores it in a blob. Containers and queues
+are created first, as the plan's resources would be.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from azure.core.credentials import AzureNamedKeyCredential
 from azure.functions.queue import QueueMessage
 from azure.storage.blob import BlobServiceClient
-from azure.storage.queue import QueueClient
+from azure.storage.queue import BinaryBase64DecodePolicy, QueueClient
 from faas_iac_azure.runtime.bindings import AzureBindings
 
 from .azurite import Azurite, azurite
@@ -44,7 +44,7 @@ def app(storage: Azurite, tmp_path: Path) -> Iterator[Any]:
     env = {"FAAS_DATA__queueServiceUri": storage.queue, "FAAS_DATA__blobServiceUri": storage.blob}
     with generated_app(APP, tmp_path) as function_app:
         host = json.loads((tmp_path / "azure-app" / "host.json").read_text())
-        assert host["extensions"]["queues"]["messageEncoding"] == "none"
+        function_app.encoding = host["extensions"]["queues"]["messageEncoding"]
         function_app._rt._bindings = AzureBindings(env, credential=credential)
         function_app.credential = credential
         yield function_app
@@ -64,20 +64,37 @@ def http(method: str, path: str, body: bytes = b"", **headers: str) -> func.Http
 
 
 def delivered(app: Any, storage: Azurite) -> QueueMessage:
-    """The next message on ``jobs`` as the Functions host hands it to a queue trigger."""
-    queue = QueueClient(storage.queue, "jobs", credential=app.credential)
+    """The next message on ``jobs`` as the Functions host hands it to a queue trigger: the
+    message text, base64-decoded when host.json's ``messageEncoding`` is ``base64``."""
+    decode = {"base64": BinaryBase64DecodePolicy(), "none": None}[app.encoding]
+    queue = QueueClient(
+        storage.queue, "jobs", credential=app.credential, message_decode_policy=decode
+    )
     (received,) = list(queue.receive_messages(max_messages=32))
     queue.delete_message(received)
+    content = received.content
     return QueueMessage(
         id=received.id,
-        body=str(received.content).encode(),
+        body=content if isinstance(content, bytes) else str(content).encode(),
         dequeue_count=received.dequeue_count,
         insertion_time=received.inserted_on,
     )
 
 
-def test_queue_send_reaches_the_trigger_and_the_blob_is_stored(app: Any, storage: Azurite) -> None:
-    body = '{"order": "o-1", "note": "café <&> \\u2713"}'.encode()
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"order": "o-1", "note": "café <&> \\u2713"}'.encode(),
+        b"\x89PNG\r\n\x1a\n\x00\xff",  # not UTF-8
+        b"ctl \x01 \x08",  # UTF-8, but not XML text: lost on the way when sent as text
+        b"nul \x00",  # refused by the service when sent as text
+        b"",
+    ],
+    ids=["json", "binary", "control", "nul", "empty"],
+)
+def test_queue_send_reaches_the_trigger_and_the_blob_is_stored(
+    app: Any, storage: Azurite, body: bytes
+) -> None:
     sent = call(app, "submit", http("POST", "/jobs", body))
     assert sent.status_code == 200
     message = delivered(app, storage)
@@ -120,3 +137,13 @@ def test_list_by_prefix_and_many_pages(app: Any) -> None:
     bindings = app._rt._bindings
     assert bindings.list_objects("uploads", "logs/") == keys[:30]
     assert bindings.list_objects("uploads", "") == sorted(keys)
+
+
+def test_attributes_on_a_storage_queue_are_reported_not_silently_dropped(
+    app: Any, storage: Azurite, caplog: pytest.LogCaptureFixture
+) -> None:
+    call(app, "submit", http("POST", "/jobs?kind=urgent", b"{}"))
+    message = delivered(app, storage)
+    assert message.get_body() == b"{}"
+    (record,) = [r for r in caplog.records if r.name == "faas_iac.azure"]
+    assert "carries no attributes" in record.getMessage() and "kind" in record.getMessage()
