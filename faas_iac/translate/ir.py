@@ -117,6 +117,22 @@ class DictLit:
 
 
 @dataclass(frozen=True)
+class DictOf:
+    """``{key: value}`` with a key computed at run time."""
+
+    key: Expr
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Merge:
+    """``{**a, "k": v, **b}``: the dicts merged left to right (a later key replaces the value
+    and keeps the position of the first, as Python's dict does)."""
+
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
 class Concat:
     """An f-string: the parts are joined as text (non-strings through ``str``)."""
 
@@ -155,6 +171,8 @@ Expr = (
     | Builtin
     | ListLit
     | DictLit
+    | DictOf
+    | Merge
     | Concat
     | Comprehension
     | Native
@@ -417,6 +435,10 @@ def map_children(expr: Expr, fn: Callable[[Expr], Expr]) -> Expr:
             return ListLit(tuple(fn(i) for i in items))
         case DictLit(items):
             return DictLit(tuple((k, fn(v)) for k, v in items))
+        case DictOf(key, value):
+            return DictOf(fn(key), fn(value))
+        case Merge(parts):
+            return Merge(tuple(fn(p) for p in parts))
         case Concat(parts):
             return Concat(tuple(fn(p) for p in parts))
         case Comprehension(element, var, source, cond):

@@ -101,6 +101,16 @@ class _Lowerer:
                 return ir.IfExp(self.expr(test, pre, line), then, orelse)
             case ir.Comprehension():
                 return self.loop(e, "list", pre, line)
+            case ir.Merge(parts):  # a dict literal in an expression: a variable first
+                merged: list[ir.Expr] = []
+                for part in parts:
+                    part = self.expr(part, pre, line)
+                    if isinstance(part, ir.DictLit):
+                        t = self.fresh("dict")
+                        pre.append(ir.Assign(t, part, line))
+                        part = ir.Var(t)
+                    merged.append(part)
+                return ir.Merge(tuple(merged))
             case ir.Builtin(name, (arg,)) if name in _FOLDS:
                 items = arg if isinstance(arg, ir.Comprehension) else self.expr(arg, pre, line)
                 return self.loop(items, name, pre, line)
