@@ -297,6 +297,20 @@ class ForEach:
 
 
 @dataclass(frozen=True)
+class Break:
+    """``break``: leave the innermost loop."""
+
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Continue:
+    """``continue``: go on with the innermost loop's next iteration."""
+
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Try:
     """``try: body except Exception as error_var: handler``."""
 
@@ -346,6 +360,8 @@ Step = (
     | If
     | While
     | ForEach
+    | Break
+    | Continue
     | Try
     | Return
     | Raise
@@ -402,6 +418,8 @@ def bodies(step: Step) -> tuple[tuple[Step, ...], ...]:
             | Raise()
             | Reraise()
             | ContinueAsNew()
+            | Break()
+            | Continue()
         ):
             return ()
         case _:
@@ -581,10 +599,15 @@ def reads(step: Step) -> list[Expr]:
             return [Var(error_var)]
         case ContinueAsNew(value):
             return [value]
-        case Try():
+        case Try() | Break() | Continue():
             return []
         case _:
             assert_never(step)
+
+
+def jumps(steps: tuple[Step, ...]) -> bool:
+    """Whether a ``break`` or ``continue`` is among ``steps`` (nested loops included)."""
+    return any(isinstance(s, Break | Continue) for s in walk(steps))
 
 
 def ends(steps: tuple[Step, ...]) -> bool:

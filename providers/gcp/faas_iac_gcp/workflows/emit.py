@@ -89,6 +89,8 @@ class Builder:
 
     def name(self, base: str) -> str:
         base = "".join(c if c.isalnum() or c == "_" else "_" for c in base)
+        if base in ("break", "continue", "end"):  # ``next`` targets with a meaning of their own
+            base += "_step"
         name, n = base, 1
         while name in self.used:
             n += 1

@@ -78,13 +78,18 @@ class _Lowerer:
                 new = ir.Raise(error, low(message), line)
             case ir.ContinueAsNew(value):
                 new = ir.ContinueAsNew(low(value), line)
-            case ir.Reraise():
+            case ir.Reraise() | ir.Break() | ir.Continue():
                 new = step
             case ir.If(test, body, orelse):
                 new = ir.If(low(test), self.block(body), self.block(orelse), line)
             case ir.While(test, body):
                 test = low(test)
-                new = ir.While(test, self.block(body) + tuple(pre), line)
+                if pre:  # computed before every test: while True, the test first
+                    stop = ir.If(ir.Not(test), (ir.Break(line),), (), line)
+                    body = (*pre, stop, *body)
+                    pre.clear()
+                    test = ir.Const(True)
+                new = ir.While(test, self.block(body), line)
             case ir.ForEach(var, source, body):
                 new = ir.ForEach(var, low(source), self.block(body), line)
             case ir.Try(body, handler, error_var):
