@@ -273,10 +273,12 @@ def package(app: AppModel, plan: Plan, code_zip: bytes) -> bytes:
 
 def emit(app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]:
     from faas_iac.plan.artifacts import build_code_zip
+    from faas_iac.plan.sources import app_files
 
     folder = out / FOLDER
     written = []
-    for rel, data in sorted(generated_files(app, plan, build_code_zip(root)).items()):
+    code = build_code_zip(app_files(app, root))
+    for rel, data in sorted(generated_files(app, plan, code).items()):
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
