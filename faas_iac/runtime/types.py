@@ -235,8 +235,9 @@ class CloudEvent(NamedTuple):
 
     ``type`` is ``object.created`` / ``object.deleted`` (storage, ``subject`` is the key),
     ``record.inserted`` / ``record.modified`` / ``record.removed`` (table changes), or the
-    event's own type on a bus. Numbers in a table change are never rounded: ``int`` when
-    integral, ``float`` when it prints back as the same decimal, else ``decimal.Decimal``."""
+    event's own type on a bus. An adapter decodes a table change's numbers without rounding:
+    ``int`` when integral, ``float`` when it prints back as the same decimal, else
+    ``decimal.Decimal`` (DynamoDB's 38 digits; Cosmos DB itself stores doubles)."""
 
     id: str
     source: str
