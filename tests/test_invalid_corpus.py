@@ -1,8 +1,8 @@
-"""Every app in tests/corpus/ is wrong in known ways, each said on the line it blames: the line
-ends with ``# expect: CODE`` (several: ``# expect: CODE; CODE``), optionally with a piece of
-the message in quotes (``# expect: FIAC106 "at most 63"``). Loading the app must give exactly
-those coded errors, all at once, each located there and with a fix, never a traceback. An
-error with no location (no App in the file) is written ``# expect unlocated: CODE``."""
+"""Every app in tests/corpus/ is wrong in a known way: each must give exactly the coded errors its
+``# expect FIAC1xx`` comments list, all at once, each on the line it blames (mypy's ``# E:``
+style), each with a fix, never a traceback. A code may be followed by a piece of its message
+in quotes (``# expect FIAC106 "at most 63"``). A comment alone on its line expects a
+diagnostic about the file as a whole (no line)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
@@ -20,32 +19,36 @@ from faas_iac.errors import CODES
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(CORPUS.glob("*.py"))
-_EXPECT = re.compile(r"#\s*expect( unlocated)?:\s*(.+)$")
-_ENTRY = re.compile(r'^(FIAC\d{3})(?:\s+"([^"]*)")?$')
 
 
-class Expected(NamedTuple):
-    line: int  # 0: no location
-    code: str
-    text: str
+EXPECT = re.compile(r'#\s*expect ((?:FIAC\d{3}(?:\s+"[^"]*")?\s*)+)')
+ENTRY = re.compile(r'(FIAC\d{3})(?:\s+"([^"]*)")?')
 
 
-def expectations(path: Path) -> list[Expected]:
-    found: list[Expected] = []
-    for number, line in enumerate(path.read_text().splitlines(), start=1):
-        m = _EXPECT.search(line)
-        if not m:
-            continue
-        for entry in m.group(2).split(";"):
-            e = _ENTRY.match(entry.strip())
-            assert e, f"{path.name}:{number}: cannot read expectation {entry!r}"
-            found.append(Expected(0 if m.group(1) else number, e.group(1), e.group(2) or ""))
-    assert found, f"{path.name} has no '# expect:' comment"
-    return found
+def expectations(path: Path) -> list[tuple[int | None, str, str]]:
+    """``(line, code, message piece)`` in line order; line ``None`` for a comment alone on its
+    line (the file)."""
+    out: list[tuple[int | None, str, str]] = []
+    for number, text in enumerate(path.read_text().splitlines(), start=1):
+        m = EXPECT.search(text)
+        if m:
+            line = None if text.lstrip().startswith("#") else number
+            out += [(line, code, piece) for code, piece in ENTRY.findall(m.group(1))]
+    assert out, f"{path.name} has no '# expect FIAC...' comment"
+    return out
 
 
-def expected(path: Path) -> list[str]:
-    return [e.code for e in expectations(path)]
+def expected(path: Path) -> list[tuple[int | None, str]]:
+    """``(line, code)`` in line order; ``None`` for a comment alone on its line (the file)."""
+    return [(line, code) for line, code, _ in expectations(path)]
+
+
+def blamed(diag_location: str, case: Path) -> int | None:
+    if not diag_location:
+        return None
+    where, _, line = diag_location.rpartition(":")
+    assert Path(where).name == case.name, diag_location
+    return int(line)
 
 
 def test_corpus_is_large_enough() -> None:
@@ -57,24 +60,15 @@ def test_invalid_app_gives_its_coded_errors(case: Path) -> None:
     with pytest.raises(FaasError) as info:
         load(str(case))
     err = info.value
-    got = sorted(
-        (int(d.location.rsplit(":", 1)[1]) if d.location else 0, d.code) for d in err.diagnostics
-    )
-    want = sorted((e.line, e.code) for e in expectations(case))
-    assert got == want, err.render()
-    for want_one in expectations(case):
-        if want_one.text:
-            messages = [
-                d.message
-                for d in err.diagnostics
-                if d.code == want_one.code and d.location.endswith(f":{want_one.line}")
-            ]
-            assert any(want_one.text in m for m in messages), err.render()
+    got = [(blamed(d.location, case), d.code) for d in err.diagnostics]
+    # Diagnostics come in source order, so the comments' order is the reported order.
+    assert got == expected(case), err.render()
     for diag in err.diagnostics:
         assert diag.code in CODES
         assert diag.message and diag.fix, diag.render()
-        if diag.location:
-            assert re.search(rf"tests/corpus/{case.name}:\d+$", diag.location), diag.render()
+    for (line, code, piece), diag in zip(expectations(case), err.diagnostics, strict=True):
+        assert (blamed(diag.location, case), diag.code) == (line, code)
+        assert piece in diag.message, diag.render()
 
 
 def test_every_error_points_at_the_decorator_line() -> None:
@@ -104,6 +98,8 @@ def test_cli_prints_diagnostics_without_a_traceback(case: str) -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
-    for code in expected(CORPUS / f"{case}.py"):
+    for line, code in expected(CORPUS / f"{case}.py"):
         assert code in proc.stderr
+        if line is not None:
+            assert f"{case}.py:{line}: error {code}" in proc.stderr, proc.stderr
     assert "fix:" in proc.stderr

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from .._app import App, FunctionSpec
 from ..errors import ValidationFailed
 from ..schedule import ScheduleError, parse_schedule
+from . import orchestrations
 from .app import AppModel
 from .claims import Claims
 from .explain import explain
@@ -367,6 +368,7 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
                     seen[fn.name].location,
                     f"functions.{fn.name}.bindings.{b.kind}:{b.name}",
                 )
+    _orchestrations(seen, out)
     durable = durable_settings(app, out)
     package = packaging(app, out)
     model: AppModel | None = None
@@ -427,4 +429,17 @@ def _duplicate(spec: FunctionSpec, first: FunctionSpec, out: Collector) -> None:
         "rename one of them: name='...' in its decorator",
         spec.location,
         f"functions.{spec.name}",
+    )
+
+
+def _orchestrations(specs: Mapping[str, FunctionSpec], out: Collector) -> None:
+    kinds = {name: _KIND_OF_TRIGGER.get(spec.trigger) for name, spec in specs.items()}
+    orchestrations.check(
+        [
+            orchestrations.Orchestrator(name, spec.handler)
+            for name, spec in specs.items()
+            if kinds[name] == "orchestrator" and spec.handler is not None
+        ],
+        {kind: [n for n, k in kinds.items() if k == kind] for kind in ("activity", "orchestrator")},
+        out,
     )

@@ -1,6 +1,6 @@
 from faas_iac import App
 
-app = App("bad", timeout=4000)  # expect: FIAC120 "outside 1-3600"
+app = App("bad", timeout=4000)  # expect FIAC120 "outside 1-3600"
 
 
 @app.http("/a")

@@ -1,6 +1,6 @@
 from faas_iac import App, Queue, Secret, Table
 
-app = App("bad", env=["LOG_LEVEL=debug"])  # expect: FIAC100 "env= is list, not a dict"
+app = App("bad", env=["LOG_LEVEL=debug"])  # expect FIAC100 "env= is list, not a dict"
 
 
 @app.http("/a")

@@ -1,6 +1,6 @@
 from faas_iac import App, Queue, Secret, Table
 
-app = App("bad", memory="1GB")  # expect: FIAC100 "valid integer"
+app = App("bad", memory="1GB")  # expect FIAC100 "valid integer"
 
 
 @app.http("/a")

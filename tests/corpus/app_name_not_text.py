@@ -1,6 +1,6 @@
 from faas_iac import App, Queue, Secret, Table
 
-app = App(42)  # expect: FIAC106 "int, not text"
+app = App(42)  # expect FIAC106 "int, not text"
 
 
 @app.http("/a")

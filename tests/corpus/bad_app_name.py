@@ -1,6 +1,6 @@
 from faas_iac import App
 
-app = App("Bad App")  # expect: FIAC106
+app = App("Bad App")  # expect FIAC106
 
 
 @app.http("/a")

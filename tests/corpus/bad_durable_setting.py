@@ -1,6 +1,6 @@
 from faas_iac import App
 
-app = App("bad", durable={"max_concurrent_activity": 10})  # expect: FIAC101
+app = App("bad", durable={"max_concurrent_activity": 10})  # expect FIAC101
 
 
 @app.activity

@@ -3,5 +3,5 @@ from faas_iac import App, Queue, Secret, Table
 app = App("bad")
 
 
-@app.schedule("@daily")  # expect: FIAC110 "nickname"
+@app.schedule("@daily")  # expect FIAC110 "nickname"
 def a(timer, ctx): ...

@@ -3,5 +3,5 @@ from faas_iac import App
 app = App("bad")
 
 
-@app.schedule("0 9 * * 6-0")  # expect: FIAC110
+@app.schedule("0 9 * * 6-0")  # expect FIAC110
 def weekend(timer, ctx): ...

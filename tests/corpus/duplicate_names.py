@@ -7,5 +7,5 @@ app = App("bad")
 def handler(req, ctx): ...
 
 
-@app.queue("jobs", name="handler")  # expect: FIAC102
+@app.queue("jobs", name="handler")  # expect FIAC102
 def other(msg, ctx): ...

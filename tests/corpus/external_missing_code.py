@@ -1,5 +1,5 @@
 from faas_iac import App
 
 app = App("bad")
-app.external("resize", runtime="nodejs20", handler="index.handler", code="js", trigger="queue",  # expect: FIAC144
+app.external("resize", runtime="nodejs20", handler="index.handler", code="js", trigger="queue",  # expect FIAC144
              queue="images")

@@ -1,4 +1,4 @@
 from faas_iac import App
 
 app = App("bad")
-settings = undefined_name + 1  # expect: FIAC004
+settings = undefined_name + 1  # expect FIAC004

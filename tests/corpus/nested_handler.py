@@ -4,7 +4,7 @@ app = App("bad")
 
 
 def make():
-    @app.http("/inner")  # expect: FIAC142
+    @app.http("/inner")  # expect FIAC142
     def inner(req, ctx): ...
 
     return inner

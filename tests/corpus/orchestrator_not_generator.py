@@ -3,6 +3,6 @@ from faas_iac import App
 app = App("bad")
 
 
-@app.orchestrator  # expect: FIAC140
+@app.orchestrator  # expect FIAC140
 def flow(ctx):
     return ctx.call_activity("step", None)

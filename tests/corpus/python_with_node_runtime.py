@@ -3,5 +3,5 @@ from faas_iac import App
 app = App("bad")
 
 
-@app.http("/a", runtime="nodejs20")  # expect: FIAC143
+@app.http("/a", runtime="nodejs20")  # expect FIAC143
 def a(req, ctx): ...

@@ -1,6 +1,6 @@
 from faas_iac import App, Queue, Secret, Table
 
-app = App("bad", requirements=["requests", ""])  # expect: FIAC100 "requirements[1]"
+app = App("bad", requirements=["requests", ""])  # expect FIAC100 "requirements[1]"
 
 
 @app.http("/a")

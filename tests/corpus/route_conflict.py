@@ -7,5 +7,5 @@ app = App("bad")
 def get_order(req, ctx): ...
 
 
-@app.http("/orders/{order_id}", methods=["GET", "DELETE"])  # expect: FIAC103
+@app.http("/orders/{order_id}", methods=["GET", "DELETE"])  # expect FIAC103
 def show_order(req, ctx): ...

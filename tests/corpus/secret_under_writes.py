@@ -4,5 +4,5 @@ app = App("bad")
 app.declare(Secret("db"))
 
 
-@app.http("/a", writes=["secret:db"])  # expect: FIAC132 "only reads secrets"
+@app.http("/a", writes=["secret:db"])  # expect FIAC132 "only reads secrets"
 def a(req, ctx): ...

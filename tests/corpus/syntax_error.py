@@ -1,6 +1,6 @@
 from faas_iac import App
 
-app = App("bad"  # expect: FIAC001
+app = App("bad"  # expect FIAC001
 
 
 @app.http("/a")

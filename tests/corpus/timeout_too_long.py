@@ -3,5 +3,5 @@ from faas_iac import App
 app = App("bad")
 
 
-@app.http("/slow", timeout=7200)  # expect: FIAC120
+@app.http("/slow", timeout=7200)  # expect FIAC120
 def slow(req, ctx): ...

@@ -4,5 +4,5 @@ app = App("bad")
 app.declare(Queue("shipments"))
 
 
-@app.http("/ship", methods=["POST"], writes=["queue:shipment"])  # expect: FIAC130
+@app.http("/ship", methods=["POST"], writes=["queue:shipment"])  # expect FIAC130
 def ship(req, ctx): ...

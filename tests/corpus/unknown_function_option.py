@@ -3,5 +3,5 @@ from faas_iac import App
 app = App("bad")
 
 
-@app.http("/x", memroy=512)  # expect: FIAC101
+@app.http("/x", memroy=512)  # expect FIAC101
 def handler(req, ctx): ...
