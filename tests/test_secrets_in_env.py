@@ -123,7 +123,7 @@ def outputs(out: Path) -> dict[str, bytes]:
     return files
 
 
-@pytest.mark.parametrize("provider", ["local", "aws", "azure", "gcp"])
+@pytest.mark.parametrize("provider", ["local", "aws", "azure"])  # gcp refuses secrets= (below)
 def test_a_secret_value_appears_in_no_plan_artifact_or_generated_file(
     provider: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -172,3 +172,18 @@ def test_a_secret_value_written_into_secrets_is_refused_without_echoing_it(
         assert "app.py:6: error FIAC135 [functions.a.secrets.DB_PASSWORD]" in result.output
         assert VALUE not in result.output
         assert not (tmp_path / "out").exists()
+
+
+def test_gcp_passes_env_and_refuses_secrets_it_cannot_plan(tmp_path: Path) -> None:
+    app = write_app(tmp_path / "env", "{'LOG_LEVEL': 'debug'}")
+    plan = invoke("plan", str(app), "-p", "gcp", "--json")
+    assert plan.exit_code == 0, plan.output
+    assert '"environmentVariables": {\n' in plan.output and '"LOG_LEVEL": "debug"' in plan.output
+    folder = tmp_path / "vault"
+    folder.mkdir()
+    (folder / "app.py").write_text(SECRET_APP)
+    (folder / "secrets.env").write_text(f"db-password={VALUE}\n")
+    refused = invoke("compile", str(folder / "app.py"), "-p", "gcp", "-o", str(tmp_path / "o"))
+    assert refused.exit_code == 2
+    assert "app.py:7: error FIAC500 [functions.x.secrets]" in refused.output
+    assert VALUE not in refused.output and not (tmp_path / "o").exists()

@@ -55,6 +55,17 @@ def _function(
             )
         )
         return []
+    if fn.secrets:
+        problems.append(
+            Diagnostic(
+                "FIAC500",
+                f"{fn.name!r} reads secrets ({', '.join(sorted(fn.secrets))}); the minimal gcp "
+                "provider does not plan Secret Manager access yet",
+                "compile for local, aws or azure, or keep secrets out of this app's GCP part",
+                fn.source,
+                f"functions.{fn.name}.secrets",
+            )
+        )
     out = [_res(T.SERVICE_ACCOUNT, sa, {"accountId": f"{app.name}-{fn.name}"[:30]})]
     entry = fn.handler.qualname or fn.handler.handler or fn.name
     props: dict[str, Any] = {
@@ -71,6 +82,8 @@ def _function(
             "serviceAccountEmail": f"${{{sa}.email}}",
         },
     }
+    if fn.env:
+        props["serviceConfig"]["environmentVariables"] = dict(sorted(fn.env.items()))
     out.append(_res(T.FUNCTION, f"fn-{fn.name}", props, (sa,), build.code.name))
     trigger = fn.trigger
     if trigger.type == "http" and trigger.auth == "anonymous":
