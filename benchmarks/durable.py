@@ -25,6 +25,7 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import statistics
@@ -249,6 +250,7 @@ def main() -> None:
     postgres = None
     if not args.no_postgres and Postgres.available():
         postgres = Postgres(folder)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so that `finally` stops it
     stores = ["default", "wal", *(["postgres"] if postgres else [])]
     print(
         f"python {sys.version.split()[0]}; faas-iac on SQLite WAL+FULL; DBOS on "

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -134,17 +135,20 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=HERE.parent,
+            start_new_session=True,  # its own process group: the workers it forks stop with it
         )
         self.startup_s = first_200(self.port, self.path, self.proc, started)
 
     def stop(self) -> None:
         if self.proc is None:
             return
-        self.proc.send_signal(signal.SIGINT)
-        try:
+        group = os.getpgid(self.proc.pid)
+        os.killpg(group, signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(group, signal.SIGKILL)
+        self.proc.wait()
 
 
 def main() -> None:
