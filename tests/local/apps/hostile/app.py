@@ -46,7 +46,9 @@ def sleep(req: HttpRequest, ctx: Context) -> dict[str, float]:
 
 @app.http("/token", methods=["GET"], auth="function", secrets={"API_TOKEN": "api-token"})
 def token(req: HttpRequest, ctx: Context) -> dict[str, str]:
-    return {"token": ctx.secret("api-token")}
+    value = ctx.secret("api-token")
+    ctx.logger.info(f"using {value}")  # the host's log redacts it
+    return {"token": value}
 
 
 @app.orchestrator
