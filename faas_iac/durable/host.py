@@ -24,8 +24,10 @@ from ..local.keys import same_secret
 from ..model import AppModel, Function
 from .activities import ContextFactory, bare_context
 from .client import DurableClient, Signer
+from .clock import SYSTEM, Clock
 from .engine import Engine, Registry
 from .management import KeyCheck, ManagementApp
+from .store import Store
 
 DEFAULT_URL = "http://127.0.0.1:7071"
 _KINDS = {"orchestrator": "orchestrators", "activity": "activities", "entity": "entities"}
@@ -89,13 +91,14 @@ class DurableHost:
         base_url: str | None = None,
         max_body: int = DEFAULT_MAX_BODY,
         context: ContextFactory = bare_context,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.model = model
         self.state_dir = Path(state_dir)
         self.engine = Engine(
             registry_of(model, resolve, context),
-            self.state_dir / "durable.sqlite3",
-            model.durable.durability,
+            Store(self.state_dir / "durable.sqlite3", model.durable.durability),
+            clock,
         )
         signer = Signer(_secret(self.state_dir / "durable.secret"))
         hub = model.durable.task_hub or "".join(c for c in model.name if c.isalnum()) or "faas"
