@@ -12,6 +12,7 @@ closing and the successes; the timing figures are here.)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import socket
 import sys
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from http_serving import BIN, HERE, Server, free_port, python_load, wrk  # noqa: E402
+from http_serving import BIN, HERE, Server, free_port, python_load, wrk
 
 SLOW = 200
 HUGE = 64 * 1024 * 1024
@@ -52,10 +53,8 @@ class Attack:
     def _dribble(self) -> None:
         while not self.stop.wait(0.2):
             for s in self.slow[::2]:
-                try:
+                with contextlib.suppress(OSError):
                     s.send(b"x")
-                except OSError:
-                    pass
 
     def _huge(self) -> None:
         with socket.create_connection(("127.0.0.1", self.port)) as s:

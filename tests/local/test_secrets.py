@@ -24,9 +24,7 @@ escaped="line\\nbreak"
 """
 
 
-def test_the_env_file_follows_dotenv_rules(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_env_file_follows_dotenv_rules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "secrets.env").write_text(DOTENV)
     monkeypatch.setenv("FAAS_SECRET_ONLY_ENV", "from-env")
     monkeypatch.setenv("FAAS_SECRET_PLAIN", "loses-to-the-file")

@@ -6,6 +6,7 @@ benchmarks/slow_clients.py, not to assertions)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -68,7 +69,7 @@ def test_slow_and_huge_heads_are_closed_while_normal_requests_succeed(
 ) -> None:
     assert host.proc is not None
     slow = []
-    for i in range(SLOW):
+    for _ in range(SLOW):
         s = socket.create_connection(("127.0.0.1", host.port))
         s.sendall(b"GET /api/ping HTTP/1.1\r\nhost: x\r\n")  # and never the blank line
         slow.append(s)
@@ -77,10 +78,8 @@ def test_slow_and_huge_heads_are_closed_while_normal_requests_succeed(
     def dribble() -> None:  # half of them send a header byte now and then (slowloris)
         while not stop.wait(0.2):
             for s in slow[::2]:
-                try:
+                with contextlib.suppress(OSError):
                     s.send(b"x")
-                except OSError:
-                    pass
 
     huge: dict[str, object] = {}
     threads = [
