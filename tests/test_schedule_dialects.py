@@ -194,3 +194,29 @@ def test_time_zone_and_daylight_saving_agree_with_an_independent_evaluator() -> 
     assert ours == list(islice(CronSim(expression, start), 4))
     assert [f.astimezone(UTC).hour for f in ours] == [1, 1, 0, 0]
     assert [f.day for f in ours] == [28, 29, 30, 31]
+
+
+#: Examples from the Azure Functions timer trigger's documentation (its NCRONTAB table), each
+#: with the first two instants after Friday 2027-01-01 00:00 UTC, worked out by hand: a judge
+#: that is no library at all.
+AZURE_DOC_TABLE = [
+    ("*/5 * * * *", "0 */5 * * * *", ["2027-01-01T00:05", "2027-01-01T00:10"]),
+    ("0 * * * *", "0 0 * * * *", ["2027-01-01T01:00", "2027-01-01T02:00"]),
+    ("0 */2 * * *", "0 0 */2 * * *", ["2027-01-01T02:00", "2027-01-01T04:00"]),
+    ("0 9-17 * * *", "0 0 9-17 * * *", ["2027-01-01T09:00", "2027-01-01T10:00"]),
+    ("30 9 * * *", "0 30 9 * * *", ["2027-01-01T09:30", "2027-01-02T09:30"]),
+    ("30 9 * * 1-5", "0 30 9 * * 1-5", ["2027-01-01T09:30", "2027-01-04T09:30"]),
+    ("30 9 * 1 1", "0 30 9 * 1 1", ["2027-01-04T09:30", "2027-01-11T09:30"]),
+]
+
+
+@pytest.mark.parametrize(("cron", "documented", "instants"), AZURE_DOC_TABLE)
+def test_azure_rendering_matches_the_documented_ncrontab_table(
+    cron: str, documented: str, instants: list[str]
+) -> None:
+    schedule = parse_schedule(cron, None)
+    start = datetime(2027, 1, 1, tzinfo=UTC)
+    known = [datetime.fromisoformat(i).replace(tzinfo=UTC) for i in instants]
+    assert render_azure(schedule) == documented
+    assert ncrontab_fires(documented, start, 2) == known
+    assert reference(schedule, start)[:2] == known
