@@ -5,6 +5,7 @@ warning pointing to ``secrets=`` (an error with ``--strict``), and a value held 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -123,7 +124,7 @@ def outputs(out: Path) -> dict[str, bytes]:
     return files
 
 
-@pytest.mark.parametrize("provider", ["local", "aws", "azure"])  # gcp refuses secrets= (below)
+@pytest.mark.parametrize("provider", ["local", "aws", "azure", "gcp"])
 def test_a_secret_value_appears_in_no_plan_artifact_or_generated_file(
     provider: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -174,16 +175,24 @@ def test_a_secret_value_written_into_secrets_is_refused_without_echoing_it(
         assert not (tmp_path / "out").exists()
 
 
-def test_gcp_passes_env_and_refuses_secrets_it_cannot_plan(tmp_path: Path) -> None:
+def test_gcp_passes_env_and_reads_secrets_from_secret_manager(tmp_path: Path) -> None:
     app = write_app(tmp_path / "env", "{'LOG_LEVEL': 'debug'}")
     plan = invoke("plan", str(app), "-p", "gcp", "--json")
     assert plan.exit_code == 0, plan.output
-    assert '"environmentVariables": {\n' in plan.output and '"LOG_LEVEL": "debug"' in plan.output
+    fn = next(r for r in json.loads(plan.output)["resources"] if r["name"] == "fn-x")
+    assert fn["properties"]["serviceConfig"]["environmentVariables"] == {"LOG_LEVEL": "debug"}
     folder = tmp_path / "vault"
     folder.mkdir()
     (folder / "app.py").write_text(SECRET_APP)
     (folder / "secrets.env").write_text(f"db-password={VALUE}\n")
-    refused = invoke("compile", str(folder / "app.py"), "-p", "gcp", "-o", str(tmp_path / "o"))
-    assert refused.exit_code == 2
-    assert "app.py:7: error FIAC500 [functions.x.secrets]" in refused.output
-    assert VALUE not in refused.output and not (tmp_path / "o").exists()
+    plan = invoke("plan", str(folder / "app.py"), "-p", "gcp", "--json")
+    assert plan.exit_code == 0, plan.output
+    assert VALUE not in plan.output
+    resources = {r["name"]: r for r in json.loads(plan.output)["resources"]}
+    (variable,) = resources["fn-x"]["properties"]["serviceConfig"]["secretEnvironmentVariables"]
+    assert variable["key"] == "DB_PASSWORD" and variable["version"] == "latest"
+    assert variable["secret"] == {"$sub": "${secret-db-password.secret_id}"}
+    assert resources["secret-db-password"]["properties"]["secretId"] == "vault-db-password"
+    access = resources["read-db-password-by-x"]["properties"]
+    assert access["role"] == "roles/secretmanager.secretAccessor"
+    assert access["member"] == {"$sub": "serviceAccount:${sa-x.email}"}

@@ -164,8 +164,8 @@ def invoke_once(
         )
     store = Store(state / "local.sqlite")
     try:
-        names = {r.name for r in model.resources if r.kind == "secret"}
-        secrets = Secrets(state, names, on_read=redact)  # a value read is never logged
+        declared = {r.name for r in model.resources if r.kind == "secret"}
+        secrets = Secrets(state, declared, on_read=redact)  # a value read is never logged
         bindings = LocalBindings(model, store, state, secrets)
         durable = _durable_client(state) if fn.durable_client else None
         invoker = Invoker(fn, resolve(fn), bindings, durable)

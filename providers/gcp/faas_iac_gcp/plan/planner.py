@@ -19,6 +19,7 @@ from faas_iac.schedule import parse_schedule
 from .. import types as T
 from . import schedule as gcp_schedule
 from .orchestrations import REGION, definitions
+from .secrets import secret_access, secret_env, secret_resources
 
 RUNTIMES = {
     "python3.11": "python311",
@@ -56,17 +57,6 @@ def _function(
             )
         )
         return []
-    if fn.secrets:
-        problems.append(
-            Diagnostic(
-                "FIAC500",
-                f"{fn.name!r} reads secrets ({', '.join(sorted(fn.secrets))}); the minimal gcp "
-                "provider does not plan Secret Manager access yet",
-                "compile for local, aws or azure, or keep secrets out of this app's GCP part",
-                fn.source,
-                f"functions.{fn.name}.secrets",
-            )
-        )
     out = [_res(T.SERVICE_ACCOUNT, sa, {"accountId": f"{app.name}-{fn.name}"[:30]})]
     entry = fn.handler.qualname or fn.handler.handler or fn.name
     props: dict[str, Any] = {
@@ -85,6 +75,9 @@ def _function(
     }
     if fn.env:
         props["serviceConfig"]["environmentVariables"] = dict(sorted(fn.env.items()))
+    if fn.secrets:
+        props["serviceConfig"]["secretEnvironmentVariables"] = secret_env(fn)
+        out += secret_access(fn, sa)
     out.append(_res(T.FUNCTION, f"fn-{fn.name}", props, artifact=build.code.name))
     trigger = fn.trigger
     if trigger.type == "http" and trigger.auth == "anonymous":
@@ -153,6 +146,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     problems += definitions(app, build.translation)[1]
     if problems:
         raise NotExpressible(problems)
+    resources += secret_resources(app)
     orchestrators = app.by_kind("orchestrator")
     if orchestrators:
         resources.append(
