@@ -14,7 +14,7 @@ from typing import Any
 from faas_iac.errors import FaasError, NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.model import Plan, PlanResource, ordered
-from faas_iac.plan.providers import BuildContext
+from faas_iac.plan.providers import BuildContext, Capabilities
 from faas_iac.schedule import parse_schedule
 from faas_iac.translate import translate_all
 from faas_iac.translate.limits import WORKFLOWS, check_ir, check_size
@@ -169,6 +169,13 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
 
 class GcpProvider:
     name = "gcp"
+    # Minimal today: the planner refuses the other triggers and entities (FIAC500), and
+    # nothing deploys a GCP plan yet. Update this record as the provider grows.
+    capabilities = Capabilities(
+        plans=("http", "schedule", "orchestrator", "activity"),
+        deploys=(),
+        tested=("workflows-emulator", "Workflows JSON Schema"),
+    )
 
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return plan(app, build)
