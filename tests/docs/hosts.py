@@ -30,6 +30,7 @@ class DevHost:
         self.log_path = folder / f"host-{model.name}.log"
         self.out_path = folder / f"host-{model.name}.out"
         self.expected: set[str] = set()
+        self.reported = 0  # log lines already judged by an earlier check
         with self.log_path.open("ab") as err, self.out_path.open("ab") as out:
             self.proc = subprocess.Popen(
                 [exe, *argv[1:], "--port", "0"], stdout=out, stderr=err, cwd=folder, env=env
@@ -72,14 +73,14 @@ class DevHost:
         return " ".join(str(ln.get("msg", "")) for ln in lines if " handled " in ln.get("msg", ""))
 
     def check(self, quiet: float = 1.0, timeout: float = 30.0) -> list[str]:
-        """Problems seen so far: ids never handled, handler errors. Waits (up to ``timeout``)
-        until every id is handled and the log, schedule ticks aside, has been quiet for
-        ``quiet`` seconds: the chains the commands started have finished."""
+        """Problems since the last check: ids never handled, handler errors. Waits (up to
+        ``timeout``) until every id is handled and the log, schedule ticks aside, has been quiet
+        for ``quiet`` seconds: the chains the commands started have finished."""
         deadline = time.monotonic() + timeout
         last, since = -1, time.monotonic()
         while time.monotonic() < deadline:
             lines = self.lines()
-            if any(ln.get("level") == "error" for ln in lines):
+            if any(ln.get("level") == "error" for ln in lines[self.reported :]):
                 break
             busy = sum(1 for ln in lines if ln.get("function") not in self.ticking)
             if busy != last:
@@ -92,7 +93,9 @@ class DevHost:
         lines = self.lines()
         handled = self._handled(lines)
         problems = [f"never handled: {i}" for i in sorted(self.expected) if i not in handled]
-        problems += [str(ln.get("msg")) for ln in lines if ln.get("level") in ("error", "raw")]
+        fresh = lines[self.reported :]
+        problems += [str(ln.get("msg")) for ln in fresh if ln.get("level") in ("error", "raw")]
+        self.expected, self.reported = set(), len(lines)
         return problems
 
     def stop(self) -> None:
