@@ -55,6 +55,7 @@ CODES: dict[str, str] = {
     "FIAC203": "plan has a dependency cycle",
     "FIAC204": "provider has no Pulumi emitter",
     "FIAC205": "provider cannot report a deployed app's status",
+    "FIAC206": "include pattern packages no file",
     "FIAC301": "Lambda limit exceeded",
     "FIAC302": "queue visibility timeout shorter than the function timeout",
     "FIAC303": "AWS name too long",

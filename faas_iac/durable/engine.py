@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import codec, errors
-from .activities import ActivityRunner, Job
+from .activities import ActivityRunner, ContextFactory, Job, bare_context
 from .entities import EntityTable
 from .orchestration import TERMINAL, Orchestration, now_ts
 from .slots import Slots
@@ -50,6 +50,8 @@ class Registry:
     limits: dict[str, int] = field(default_factory=dict)
     max_activities: int = 64
     max_orchestrations: int = 64
+    #: the context an activity that takes ``(input, ctx)`` receives (the host's bindings)
+    context: ContextFactory = bare_context
 
 
 class Engine:
@@ -70,7 +72,11 @@ class Engine:
         self._waiters: dict[str, list[Future[Any]]] = {}
         self.slots = Slots(registry.limits, registry.max_orchestrations)
         self.activities = ActivityRunner(
-            registry.activities, registry.limits, registry.max_activities, self._inbox.put
+            registry.activities,
+            registry.limits,
+            registry.max_activities,
+            self._inbox.put,
+            registry.context,
         )
         self._thread: threading.Thread | None = None
         self._rebuilding = False

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import AppModel, Function
+from .activities import ContextFactory, bare_context
 from .client import DurableClient, Signer
 from .engine import Engine, Registry
 from .management import KeyCheck, ManagementApp
@@ -29,11 +30,16 @@ DEFAULT_URL = "http://127.0.0.1:7071"
 _KINDS = {"orchestrator": "orchestrators", "activity": "activities", "entity": "entities"}
 
 
-def registry_of(model: AppModel, resolve: Callable[[Function], Callable[..., Any]]) -> Registry:
+def registry_of(
+    model: AppModel,
+    resolve: Callable[[Function], Callable[..., Any]],
+    context: ContextFactory = bare_context,
+) -> Registry:
     """The orchestrators, activities and entities of an app, resolved, with their limits."""
     registry = Registry(
         max_activities=model.durable.max_concurrent_activities,
         max_orchestrations=model.durable.max_concurrent_orchestrations,
+        context=context,
     )
     for fn in model.functions:
         table = _KINDS.get(fn.kind)
@@ -80,11 +86,12 @@ class DurableHost:
         *,
         check_key: KeyCheck | None = None,
         base_url: str | None = None,
+        context: ContextFactory = bare_context,
     ) -> None:
         self.model = model
         self.state_dir = Path(state_dir)
         self.engine = Engine(
-            registry_of(model, resolve),
+            registry_of(model, resolve, context),
             self.state_dir / "durable.sqlite3",
             model.durable.durability,
         )
