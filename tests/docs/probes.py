@@ -12,7 +12,7 @@ from typing import Any
 from faas_iac import App, Blueprint, Bucket, Context, EventBus, Queue, Stream, Table, Topic
 from faas_iac.plan.providers import EVERYTHING
 
-PROBES = {name: Blueprint(name) for name in EVERYTHING}
+PROBES: dict[str, Blueprint] = {name: Blueprint(name) for name in EVERYTHING}
 PROBES["queue"].declare(Queue("jobs"))
 PROBES["topic"].declare(Topic("news"))
 PROBES["storage"].declare(Bucket("files"))

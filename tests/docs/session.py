@@ -225,6 +225,11 @@ class Session:
     def close(self) -> None:
         self._stop_host()
         self.stack.close()
+        # Apps of the copy loaded in this process (a host's model, a stack under mocks) must
+        # not shadow the repository's modules of the same name (`patterns`) in later tests.
+        for name, module in list(sys.modules.items()):
+            if str(getattr(module, "__file__", None) or "").startswith(str(self.folder)):
+                del sys.modules[name]
 
 
 def _stack_under_mocks(program: Path, config: dict[str, str]) -> dict[str, Any]:
