@@ -112,11 +112,14 @@ CODES: dict[str, str] = {
     "FIAC814": "function cannot be invoked alone",
     "FIAC815": "path does not match the HTTP function's route",
     "FIAC816": "port in use",
+    "FIAC817": "object key clashes with another key",
     "FIAC870": "unknown orchestrator",
     "FIAC871": "orchestration instance already exists",
     "FIAC872": "orchestration instance not found",
     "FIAC873": "orchestration instance is not running",
     "FIAC874": "durable host unreachable",
+    "FIAC875": "unknown orchestration runtime status",
+    "FIAC876": "orchestration instance is still running",
 }
 
 

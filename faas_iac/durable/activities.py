@@ -21,7 +21,8 @@ from typing import Any, cast
 from ..runtime.handlers import Handler, finish
 from ..runtime.types import Bindings, Context
 from . import codec
-from .orchestration import error_of, now_ts
+from .clock import SYSTEM, Clock
+from .orchestration import error_of
 
 #: The most worker threads a host starts, whatever ``max_concurrent_activities`` says.
 MAX_WORKERS = 128
@@ -46,9 +47,11 @@ class ActivityRunner:
         workers: int,
         report: Callable[[Msg], None],
         context: ContextFactory = bare_context,
+        clock: Clock = SYSTEM,
     ) -> None:
         self._activities = activities
         self._context = context
+        self._clock = clock
         self._limits = limits
         self._report = report
         self._count = max(1, min(workers, MAX_WORKERS))
@@ -86,7 +89,7 @@ class ActivityRunner:
         if fn is not None and self._shape(fn)[0].is_async and self.loop is not None:
             coro = fn(*self._args(fn, job))
             handle = asyncio.run_coroutine_threadsafe(coro, self.loop)
-            handle.add_done_callback(lambda f: self._report(outcome(job, f)))
+            handle.add_done_callback(lambda f: self._report(self._outcome(job, f)))
             return
         self._jobs.put(job)
 
@@ -108,9 +111,27 @@ class ActivityRunner:
                 if fn is None:
                     raise LookupError(f"no activity named {job[3]!r}")
                 value = finish(fn(*self._args(fn, job)))
-                self._report(_event(job, value, None))
+                self._report(self._event(job, value, None))
             except Exception as exc:
-                self._report(_event(job, None, exc))
+                self._report(self._event(job, None, exc))
+
+    def _outcome(self, job: Job, fut: Future[Any]) -> Msg:
+        """The engine message for a finished async job."""
+        exc = fut.exception()
+        return self._event(job, None if exc is not None else fut.result(), exc)
+
+    def _event(self, job: Job, value: Any, exc: BaseException | None) -> Msg:
+        """TaskCompleted with the result, or TaskFailed with the error's type and message."""
+        iid, gen, tid, name, _ = job
+        event: dict[str, Any] = {"id": tid, "ts": self._clock.now()}
+        if exc is None:
+            try:
+                event.update(type="TaskCompleted", result=codec.dumps(value))
+            except TypeError as bad:
+                event.update(type="TaskFailed", error=error_of(bad))
+        else:
+            event.update(type="TaskFailed", error=error_of(exc))
+        return ("result", iid, gen, name, event)
 
     @staticmethod
     def _shape(fn: Callable[..., Any]) -> tuple[Handler, Any]:
@@ -146,23 +167,3 @@ def _annotation(fn: Callable[..., Any]) -> Any:
     except Exception:
         return None
     return shape
-
-
-def outcome(job: Job, fut: Future[Any]) -> Msg:
-    """The engine message for a finished async job."""
-    exc = fut.exception()
-    return _event(job, None if exc is not None else fut.result(), exc)
-
-
-def _event(job: Job, value: Any, exc: BaseException | None) -> Msg:
-    """TaskCompleted with the result, or TaskFailed with the error's type and message."""
-    iid, gen, tid, name, _ = job
-    event: dict[str, Any] = {"id": tid, "ts": now_ts()}
-    if exc is None:
-        try:
-            event.update(type="TaskCompleted", result=codec.dumps(value))
-        except TypeError as bad:
-            event.update(type="TaskFailed", error=error_of(bad))
-    else:
-        event.update(type="TaskFailed", error=error_of(exc))
-    return ("result", iid, gen, name, event)

@@ -160,6 +160,7 @@ class Host:
             self.state,
             check_key=check_key,
             base_url=self.url,
+            max_body=self.app.max_body,
             context=activity_contexts(rt.model, rt.bindings),
         )
         await rt.durable.start()
@@ -192,7 +193,7 @@ class Host:
         self.app.keys = self.keys
         self.app.served = Served(
             Router(routes),
-            AdminApi(rt.model, rt.bindings, self.keys),
+            AdminApi(rt.model, rt.bindings, self.keys, self.app.max_body),
             getattr(rt.durable, "management_app", None),
         )
         for consumer in rt.consumers:

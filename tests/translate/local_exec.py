@@ -13,6 +13,7 @@ from typing import Any
 from faas_iac.durable import codec
 from faas_iac.durable.engine import Engine
 from faas_iac.durable.host import registry_of
+from faas_iac.durable.store import Store
 from faas_iac.model import AppModel
 from faas_iac.translate import handler_of
 
@@ -52,7 +53,7 @@ class LocalRunner:
 
 @contextmanager
 def local_runner(model: AppModel, root: Path, state: Path) -> Iterator[LocalRunner]:
-    engine = Engine(registry_of(model, lambda fn: handler_of(fn, root)), state / "d.sqlite3")
+    engine = Engine(registry_of(model, lambda fn: handler_of(fn, root)), Store(state / "d.sqlite3"))
     engine.start()
     try:
         yield LocalRunner(engine)
