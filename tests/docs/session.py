@@ -161,7 +161,7 @@ class Session:
         if "--endpoint-url" in argv:
             at = argv.index("--endpoint-url") + 1
             argv = (*argv[:at], self._moto(), *argv[at + 1 :])
-        deadline = time.monotonic() + (10 if name in READ_ONLY and command.shown else 0)
+        deadline = time.monotonic() + (20 if name in READ_ONLY and command.shown else 0)
         while True:
             result = self._run((self.exe, *argv[1:]), self.folder)
             shown_ok = command.shown is None or CHECKER.check_output(
@@ -226,10 +226,13 @@ class Session:
         self._stop_host()
         self.stack.close()
         # Apps of the copy loaded in this process (a host's model, a stack under mocks) must
-        # not shadow the repository's modules of the same name (`patterns`) in later tests.
+        # not shadow the repository's modules of the same name (`patterns`) in later tests:
+        # forget the modules, and the folders the loader put on sys.path.
+        inside = str(self.folder)
         for name, module in list(sys.modules.items()):
-            if str(getattr(module, "__file__", None) or "").startswith(str(self.folder)):
+            if str(getattr(module, "__file__", None) or "").startswith(inside):
                 del sys.modules[name]
+        sys.path[:] = [p for p in sys.path if not p.startswith(inside)]
 
 
 def _stack_under_mocks(program: Path, config: dict[str, str]) -> dict[str, Any]:
