@@ -53,7 +53,7 @@ class LocalRunner:
 
 @contextmanager
 def local_runner(model: AppModel, root: Path, state: Path) -> Iterator[LocalRunner]:
-    engine = Engine(registry_of(model, lambda fn: handler_of(fn, root)), Store(state / "d.sqlite3"))
+    engine = Engine(registry_of(model, handler_of), Store(state / "d.sqlite3"))
     engine.start()
     try:
         yield LocalRunner(engine)

@@ -23,6 +23,9 @@ CASES: list[tuple[str, str, Any]] = [
     ("totals-one", "totals", {"items": ["1x7"]}),
     ("sorted", "sorted_labels", ["pear", "fig", "apple", "fig"]),
     ("sorted-none", "sorted_labels", []),
+    ("loops", "loops", ["ann", "skip", "bob", "cy"]),
+    ("loops-no-match", "loops", ["skip", "cy"]),
+    ("count-up", "count_up", None),
 ]
 
 
