@@ -124,6 +124,8 @@ CODES: dict[str, str] = {
     "FIAC815": "path does not match the HTTP function's route",
     "FIAC816": "port in use",
     "FIAC817": "object key clashes with another key",
+    "FIAC818": "no dead letters by that name",
+    "FIAC819": "init would overwrite a file",
     "FIAC870": "unknown orchestrator",
     "FIAC871": "orchestration instance already exists",
     "FIAC872": "orchestration instance not found",

@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import core, deploy, dev, durable, status, translate
+from . import core, dead, deploy, dev, durable, init, status, translate
 
-COMMAND_MODULES = [core, deploy, dev, durable, status, translate]
+COMMAND_MODULES = [core, deploy, dev, dead, durable, init, status, translate]
 
 
 class _Group(click.Group):

@@ -7,12 +7,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
 from ..errors import FaasError
 
+logs_format = Literal["auto", "readable", "json"]
 APP = click.argument("app", metavar="APP")
 STATE = click.option(
     "--state-dir",
@@ -56,6 +57,34 @@ def _size(text: str) -> int:
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
 )
+@click.option(
+    "--log-format",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "readable", "json"]),
+    help="readable lines (coloured, as Core Tools prints them) or JSON lines; auto: readable "
+    "in a terminal, JSON when piped.",
+)
+@click.option(
+    "--functions",
+    default="",
+    metavar="NAME,NAME",
+    help="Print only the log lines of these functions (and the host's own).",
+)
+@click.option(
+    "--host",
+    "listen",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 exposes the host to other machines).",
+)
+@click.option(
+    "--cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let pages of ORIGIN (or '*') call the /api functions from a browser (repeatable, "
+    "or comma-separated).",
+)
 def dev(
     app: str,
     port: int,
@@ -64,13 +93,18 @@ def dev(
     header_timeout: float,
     reload: bool,
     log_level: str,
+    log_format: logs_format,
+    functions: str,
+    listen: str,
+    cors: tuple[str, ...],
 ) -> None:
     """Run APP locally: HTTP on 127.0.0.1, schedules, queues, topics, buckets, tables, streams,
-    the event bus and durable orchestrations, until Ctrl-C."""
+    the event bus and durable orchestrations, until Ctrl-C. The dashboard is at /_faas/ (the
+    URL with the key is printed at start)."""
     from ..local import logs
     from ..local.server import run
 
-    logs.setup(log_level)
+    logs.setup(log_level, fmt=log_format, functions=functions.split(","))
     run(
         app,
         state_dir,
@@ -78,6 +112,8 @@ def dev(
         max_body=_size(max_body),
         header_timeout=header_timeout,
         reload=reload,
+        listen=listen,
+        cors=cors,
     )
 
 
@@ -101,7 +137,7 @@ def _admin(
     state_dir: Path,
     method: str,
     collection: str,
-    name: str,
+    name: str | None,
     key: str | None = None,
     body: bytes | None = None,
     params: dict[str, str] | None = None,
@@ -113,7 +149,7 @@ def _admin(
 
     from ..local.paths import key_path, segment
 
-    path = f"/admin/{collection}/{segment(name)}"
+    path = f"/admin/{collection}" + ("" if name is None else f"/{segment(name)}")
     if key is not None:
         path += "/" + key_path(key)
     try:

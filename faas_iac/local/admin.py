@@ -15,7 +15,10 @@ GET      /admin/buckets/{name}?prefix=                — (the keys)
 PUT      /admin/tables/{name}                         the item (JSON)
 DELETE   /admin/tables/{name}                         the key (JSON)
 GET      /admin/tables/{name}?key=JSON                —
-GET      /admin/dead/{function}                       — (dead letters of a non-queue trigger)
+GET      /admin/dead                                  — (every dead-letter source, with counts)
+GET      /admin/dead/{name}[/{id}]                    — (a queue's or function's dead letters)
+POST     /admin/dead/{name}/redrive                   ``{"ids": [...]}`` or none (every one)
+POST     /admin/dead/{name}/purge                     ``{"ids": [...]}`` or none (every one)
 =======  ===========================================  ==========================================
 
 The master key is checked from the headers before any body byte is read; bodies are capped
@@ -32,6 +35,7 @@ from typing import Any
 
 from ..errors import FaasError
 from ..model import AppModel
+from . import deadletters
 from .asgi import (
     DEFAULT_MAX_BODY,
     Receive,
@@ -45,7 +49,6 @@ from .asgi import (
 from .bindings import LocalBindings, queue_channel
 from .keys import Keys
 from .paths import split_raw
-from .workers import channel_of
 
 #: The status of each coded refusal that is not a plain 400.
 _STATUS_OF_CODE = {"FIAC817": 409}
@@ -106,9 +109,34 @@ def _queue_info(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict
     }
 
 
+def _dead_list(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    return {"sources": deadletters.listing(api.model, api.bindings.store)}
+
+
 def _dead(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
-    fn = api.model.function(p["name"])
-    return {"messages": api.bindings.store.peek(f"dead:{channel_of(fn)}")}
+    source = deadletters.find(api.model, p["name"])
+    ids = [p["key"]] if "key" in p else []
+    found = api.bindings.store.peek(source.dead, int(q.get("limit", "100")), ids)
+    if ids and not found:
+        raise FaasError.one(
+            "FIAC818",
+            f"no dead letter {p['key']!r} in {source.name!r}",
+            fix=f"list them with `faas-iac dead list APP {source.name}`",
+        )
+    return {"name": source.name, "channel": source.source, "messages": found}
+
+
+def _dead_act(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
+    source = deadletters.find(api.model, p["name"])
+    ids = deadletters.ids_of(body)
+    store = api.bindings.store
+    if p["key"] == "redrive":
+        moved = store.move(source.dead, source.source, ids)
+        api.bindings.notify(source.source)
+        return {"redriven": moved, "to": source.source}
+    if p["key"] == "purge":
+        return {"purged": store.purge(source.dead, ids)}
+    raise KeyError(f"no action {p['key']!r}: use redrive or purge")
 
 
 def _put_object(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
@@ -154,11 +182,15 @@ ROUTES: dict[tuple[str, str, bool], Handler] = {
     ("tables", "PUT", False): _table,
     ("tables", "DELETE", False): _table,
     ("dead", "GET", False): _dead,
+    ("dead", "GET", True): _dead,
+    ("dead", "POST", True): _dead_act,
 }
 
 
 def _route(method: str, parts: list[str]) -> tuple[Handler, dict[str, str]] | None:
     """The handler and its parameters for ``/admin/<collection>/<name>[/<key>...]``."""
+    if parts == ["admin", "dead"] and method == "GET":
+        return _dead_list, {}
     if len(parts) < 3 or parts[0] != "admin":
         return None
     handler = ROUTES.get((parts[1], method, len(parts) > 3))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +26,11 @@ from ..runtime.types import (
     parse_query,
     to_response,
 )
+from . import invocations
+from .cors import Cors
 from .invoker import HandlerTimeout, Invoker, new_invocation_id
 from .keys import Keys
+from .monitor import Monitor
 from .routes import Router
 
 Scope = MutableMapping[str, Any]
@@ -67,6 +71,7 @@ class Served:
     router: Router[HttpRoute]
     admin: ASGIApp | None = None
     durable: ASGIApp | None = None
+    dashboard: ASGIApp | None = None
 
 
 async def send_json(send: Send, status: int, data: Any, headers: list[Any] | None = None) -> None:
@@ -139,8 +144,16 @@ def query_of(scope: Scope) -> dict[str, str]:
 class HostApp:
     """The ASGI callable; ``served`` and ``keys`` are replaced by the host on reload."""
 
-    def __init__(self, served: Served, keys: Keys, max_body: int = DEFAULT_MAX_BODY) -> None:
+    def __init__(
+        self,
+        served: Served,
+        keys: Keys,
+        max_body: int = DEFAULT_MAX_BODY,
+        monitor: Monitor | None = None,
+        cors: Cors | None = None,
+    ) -> None:
         self.served, self.keys, self.max_body = served, keys, max_body
+        self.monitor, self.cors = monitor, cors
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -153,6 +166,8 @@ class HostApp:
             await self.api(scope, receive, send, path[4:] or "/")
         elif path.startswith("/admin/") and self.served.admin is not None:
             await self.served.admin(scope, receive, send)
+        elif (path == "/_faas" or path.startswith("/_faas/")) and self.served.dashboard:
+            await self.served.dashboard(scope, receive, send)
         elif path.startswith(DURABLE_PREFIX):
             if self.served.durable is None:
                 await send_json(send, 404, {"error": "this app has no durable engine running"})
@@ -164,6 +179,12 @@ class HostApp:
     async def api(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         method: str = scope["method"]
         found = self.served.router.match(path, method)
+        if self.cors is not None and method == "OPTIONS" and found.target is None:
+            answer = self.cors.preflight(headers_of(scope), found.allowed)
+            if answer is not None:
+                await send({"type": "http.response.start", "status": 204, "headers": answer})
+                await send({"type": "http.response.body", "body": b""})
+                return
         if found.target is None:
             if found.allowed:
                 allow = ", ".join(sorted(found.allowed)).encode()
@@ -187,6 +208,7 @@ class HostApp:
                     "error": "a function key is required: pass ?code=KEY "
                     "or the x-functions-key header"
                 },
+                self.cors.headers(headers.get("origin")) if self.cors else None,
             )
             return
         body = await body_or_answer(headers, receive, send, self.max_body)
@@ -209,6 +231,9 @@ class HostApp:
     async def invoke(self, invoker: Invoker, request: HttpRequest, send: Send) -> None:
         invocation = new_invocation_id()
         inv_header = (b"x-invocation-id", invocation.encode())
+        name = invoker.fn.name
+        invocations.started(name, invocation, "http", f"http {request.method} /api{request.path}")
+        began = time.perf_counter()
         try:
             result = await invoker.call(request, invocation)
             if type(result) is dict or type(result) is list:  # the common case, made short
@@ -228,23 +253,29 @@ class HostApp:
                     headers.append((b"content-type", response.content_type.encode("latin-1")))
         except Exception as exc:
             status, message, code = _failure(exc, invoker)
-            extra = {
-                "function": invoker.fn.name,
-                "invocation_id": invocation,
-                "code": code,
-                "status": status,
-            }
-            log.log(
-                logging.WARNING if status < 500 else logging.ERROR,
-                f"{invoker.fn.name}: {type(exc).__name__}: {exc}",
-                extra=extra,
+            invocations.ended(
+                self.monitor,
+                name,
+                invocation,
+                "http",
+                time.perf_counter() - began,
+                exc,
+                code=code,
+                note=f"answered {status}",
                 exc_info=status == 500 and code == "FIAC809",
+                status=status,
             )
-            await send_json(
-                send, status, {"error": message, "invocation_id": invocation}, [inv_header]
-            )
+            extra = [inv_header]
+            if self.cors is not None:
+                extra += self.cors.headers(request.headers.get("origin"))
+            await send_json(send, status, {"error": message, "invocation_id": invocation}, extra)
             return
+        invocations.ended(
+            self.monitor, name, invocation, "http", time.perf_counter() - began, status=status
+        )
         headers += [(b"content-length", str(len(body)).encode()), inv_header]
+        if self.cors is not None:
+            headers += self.cors.headers(request.headers.get("origin"))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         if request.method == "HEAD":
             body = b""

@@ -16,19 +16,24 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..errors import FaasError
 from ..loader import load_app
-from ..model import AppModel, build_model
+from ..model import AppModel, Function, ScheduleTrigger, build_model
+from ..model.secrets import plain_secrets
+from ..schedule import parse_schedule
 from .admin import AdminApi
 from .asgi import DEFAULT_MAX_BODY, HostApp, HttpRoute, Served
 from .bindings import LocalBindings
+from .cors import Cors
 from .handlers import forget_modules, resolve
 from .invoker import Invoker, activity_contexts
 from .keys import Keys, Secrets, load_keys
 from .logs import redact
+from .monitor import LogHub, Monitor
 from .routes import Router
 from .workers import Consumer, Scheduler
 
@@ -40,6 +45,22 @@ SHUTDOWN_GRACE_S = 10.0
 def load_model(target: str) -> tuple[AppModel, Path]:
     loaded = load_app(target)
     return build_model(loaded.app, loaded.root), loaded.root
+
+
+def next_fires(fn: Function, count: int = 3, now: datetime | None = None) -> str:
+    """The next fire times of a schedule function, in its time zone."""
+    t = fn.trigger
+    assert isinstance(t, ScheduleTrigger)
+    sched = parse_schedule(t.cron, t.every, t.tz)
+    fires = sched.next_fires(now or datetime.now(UTC), count)
+    return ", ".join(f"{f.astimezone(sched.zone):%Y-%m-%d %H:%M:%S %Z}" for f in fires)
+
+
+def warn_plain_secrets(model: AppModel, root: Path) -> None:
+    """FIAC134, as ``validate``, ``plan`` and ``compile`` print it: an ``env=`` variable that
+    looks like a secret (the value itself is never shown)."""
+    for diagnostic in plain_secrets(model, root, strict=False):
+        log.warning(diagnostic.render(), extra={"code": diagnostic.code})
 
 
 def _durable_host_class() -> Any:
@@ -93,10 +114,15 @@ class Host:
         url: str = "",
         max_body: int = DEFAULT_MAX_BODY,
         durable_host: Callable[[], Any] = _durable_host_class,
+        monitor: Monitor | None = None,
+        cors: Cors | None = None,
     ) -> None:
+        from .dashboard import Dashboard
         from .store import Store
 
         self.target, self.state, self.url = target, state, url
+        self.monitor = monitor or Monitor()
+        self._hub = LogHub(self.monitor)
         self._durable_host = durable_host
         state.mkdir(parents=True, exist_ok=True)
         self._lock_file = (state / "host.lock").open("w")
@@ -111,7 +137,8 @@ class Host:
         self.store = Store(state / "local.sqlite")
         self.runtime: Runtime | None = None
         self.keys = Keys("", {})
-        self.app = HostApp(Served(Router([])), self.keys, max_body)
+        self.app = HostApp(Served(Router([])), self.keys, max_body, self.monitor, cors)
+        self.dashboard = Dashboard(self)
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- building -------------------------------------------------------------------------------
@@ -179,7 +206,7 @@ class Host:
                 target = HttpRoute(fn, rt.invokers.get(fn.name), t.auth == "anonymous")
                 routes.append((t.route, t.methods, target))
         rt.consumers = [
-            Consumer(rt.model, inv, self.store)
+            Consumer(rt.model, inv, self.store, self.monitor)
             for inv in rt.invokers.values()
             if inv.fn.trigger.type not in ("http",)
         ]
@@ -195,6 +222,7 @@ class Host:
             Router(routes),
             AdminApi(rt.model, rt.bindings, self.keys, self.app.max_body),
             getattr(rt.durable, "management_app", None),
+            self.dashboard,
         )
         for consumer in rt.consumers:
             consumer.start()
@@ -203,8 +231,10 @@ class Host:
     # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> Runtime:
         self._loop = asyncio.get_running_loop()
+        logging.getLogger().addHandler(self._hub)
         recovered = self.store.recover()
         model, root = load_model(self.target)
+        warn_plain_secrets(model, root)
         rt = self.build(model, root)
         await self.activate(rt)
         if recovered:
@@ -218,6 +248,7 @@ class Host:
         forget_modules(old.root)
         try:
             model, root = load_model(self.target)
+            warn_plain_secrets(model, root)
             rt = self.build(model, root)
         except FaasError as exc:
             log.error(
@@ -233,6 +264,8 @@ class Host:
         return True
 
     async def stop(self) -> None:
+        self.monitor.close()
+        logging.getLogger().removeHandler(self._hub)
         if self.runtime is not None:
             await self.runtime.stop(grace=SHUTDOWN_GRACE_S)
         (self.state / "host.json").unlink(missing_ok=True)
@@ -249,6 +282,7 @@ class Host:
         lines = [
             f"faas-iac dev: app {rt.model.name!r} on {url}/api  (state: {self.state})",
             f"  master key (every function, /admin, durable API): {self.keys.master}",
+            f"  dashboard: {url}/_faas/?code={self.keys.master}",
         ]
         for fn in rt.model.functions:
             t = fn.trigger
@@ -260,6 +294,8 @@ class Host:
                     key = "key " + self.keys.functions[fn.name]
                 methods = ",".join(t.methods)
                 lines.append(f"  {methods:<12} {url}/api{t.route}  -> {fn.name} ({key}){note}")
+            elif t.type == "schedule":
+                lines.append(f"  {t.type:<12} {fn.name}  next: {next_fires(fn)}{note}")
             else:
                 lines.append(f"  {t.type:<12} {fn.name}{note}")
         out.write("\n".join(lines) + "\n")

@@ -1,8 +1,11 @@
-"""Structured JSON-lines logs for the local host, with secret values redacted.
+"""The local host's logs: readable lines in a terminal, JSON lines otherwise, secrets redacted.
 
-Each line has ``ts``, ``level``, ``logger``, ``msg`` and, for an invocation, ``invocation_id``
-and ``function``. Any known secret value in a line is replaced with ``***`` before it is
-written, whoever logged it (the host, a handler, a library).
+A JSON line has ``ts``, ``level``, ``logger``, ``msg`` and, where known, ``event``,
+``invocation_id``, ``function``, ``instance_id``, ``duration_ms``... (``_EXTRA``). In a terminal
+(or with ``--log-format readable``) the same records are printed one per line as Core Tools
+prints them, coloured (:mod:`faas_iac.local.console`, on rich). Any known secret value in a
+line is replaced with ``***`` before it is written, whoever logged it (the host, a handler, a
+library). ``--functions a,b`` keeps the lines of those functions (and the host's own).
 """
 
 from __future__ import annotations
@@ -13,13 +16,27 @@ import sys
 import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
-_EXTRA = ("invocation_id", "function", "trigger", "status", "duration_ms", "code", "delivery")
+_EXTRA = (
+    "event",
+    "invocation_id",
+    "function",
+    "instance_id",
+    "trigger",
+    "status",
+    "outcome",
+    "duration_ms",
+    "code",
+    "delivery",
+    "message_id",
+    "note",
+)
 _lock = threading.Lock()
 _secrets: set[str] = set()
 #: ``json.dumps(line, default=str)``, without building an encoder per line.
 _ENCODE = json.JSONEncoder(default=str).encode
+LogFormat = Literal["auto", "readable", "json"]
 
 
 def redact(values: Iterable[str]) -> None:
@@ -28,38 +45,86 @@ def redact(values: Iterable[str]) -> None:
         _secrets.update(v for v in values if len(v) >= 4)
 
 
-def _scrub(text: str) -> str:
+def scrub(text: str) -> str:
     for value in tuple(_secrets):
         if value in text:
             text = text.replace(value, "***")
     return text
 
 
+_TRACEBACKS = logging.Formatter()
+
+
+def line_of(record: logging.LogRecord) -> dict[str, Any]:
+    """The record as a JSON line's fields, every text redacted."""
+    line: dict[str, Any] = {
+        "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+        "level": record.levelname.lower(),
+        "logger": record.name,
+        "msg": scrub(record.getMessage()),
+    }
+    for key in _EXTRA:
+        value = getattr(record, key, None)
+        if value is not None:
+            line[key] = scrub(value) if isinstance(value, str) else value
+    if record.exc_info and record.exc_info[0] is not None:
+        line["error"] = scrub(_TRACEBACKS.formatException(record.exc_info))
+    return line
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "msg": record.getMessage(),
-        }
-        for key in _EXTRA:
-            value = getattr(record, key, None)
-            if value is not None:
-                line[key] = value
-        if record.exc_info and record.exc_info[0] is not None:
-            line["error"] = self.formatException(record.exc_info)
-        return _scrub(_ENCODE(line))
+        return scrub(_ENCODE(line_of(record)))
 
 
-def setup(level: str = "info", stream: TextIO | None = None) -> None:
-    """Send the host's and the handlers' logs to ``stream`` (stderr) as JSON lines."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter())
+class FunctionFilter(logging.Filter):
+    """Keeps the lines of the named functions, and every line that names no function."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        super().__init__()
+        self.names = frozenset(names)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        function = getattr(record, "function", None)
+        return function is None or function in self.names
+
+
+def readable_wanted(fmt: LogFormat, stream: TextIO) -> bool:
+    if fmt != "auto":
+        return fmt == "readable"
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def setup(
+    level: str = "info",
+    stream: TextIO | None = None,
+    *,
+    fmt: LogFormat = "auto",
+    functions: Iterable[str] = (),
+    extra: Iterable[logging.Handler] = (),
+) -> None:
+    """Send the host's and the handlers' logs to ``stream`` (stderr): readable lines in a
+    terminal, JSON lines when piped (``fmt`` forces one); ``extra`` handlers (the dashboard's
+    hub) get every line, unfiltered by ``functions``."""
+    out = stream or sys.stderr
+    handler: logging.Handler
+    if readable_wanted(fmt, out):
+        from .console import ReadableHandler  # rich: imported only for a terminal
+
+        handler = ReadableHandler(out)
+    else:
+        handler = logging.StreamHandler(out)
+        handler.setFormatter(JsonFormatter())
+    names = [n.strip() for n in functions if n.strip()]
+    if names:
+        handler.addFilter(FunctionFilter(names))
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
     root.addHandler(handler)
+    for other in extra:
+        root.addHandler(other)
     root.setLevel(level.upper())
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logger = logging.getLogger(name)

@@ -13,7 +13,7 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Generator
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -21,6 +21,7 @@ import uvicorn
 
 from ..errors import FaasError
 from .asgi import DEFAULT_MAX_BODY
+from .cors import Cors
 from .host import Host
 from .protocol import HEAD_TIMEOUT, close_slow_heads, protocol
 
@@ -30,7 +31,15 @@ HOST = "127.0.0.1"
 
 class _Server(uvicorn.Server):
     """uvicorn, minus re-raising the signal after shutdown (the host still has to stop), plus
-    closing connections whose request head is overdue (checked every half second)."""
+    closing connections whose request head is overdue (checked every half second), plus
+    ending the dashboard's live log streams as shutdown begins (else uvicorn would wait for
+    them)."""
+
+    on_shutdown: Callable[[], None] = staticmethod(lambda: None)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        self.on_shutdown()
+        await super().shutdown(sockets)
 
     async def on_tick(self, counter: int) -> bool:
         if counter % 5 == 0:
@@ -70,18 +79,32 @@ async def _announce(server: uvicorn.Server, host: Host, url: str, out: TextIO) -
     host.banner(url, out)
 
 
-def bind(port: int) -> socket.socket:
-    """The listening socket on 127.0.0.1, bound before the app loads so a taken port fails
-    fast with a clear error (port 0 picks a free one)."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+def _url_host(listen: str) -> str:
+    """How a local client reaches an address listened on (a wildcard via loopback)."""
+    shown = {"0.0.0.0": HOST, "": HOST, "::": "::1"}.get(listen, listen)
+    return f"[{shown}]" if ":" in shown else shown
+
+
+def bind(port: int, host: str = HOST) -> socket.socket:
+    """The listening socket (127.0.0.1 unless ``--host`` says otherwise), bound before the app
+    loads so a taken port fails fast with a clear error (port 0 picks a free one)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        sock = socket.socket(family, socket.SOCK_STREAM)
+    except OSError as exc:
+        raise FaasError.one(
+            "FIAC816",
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            fix="give --host an address of this machine: 127.0.0.1 (the default), ::1, 0.0.0.0",
+        ) from None
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((HOST, port))
+        sock.bind((host, port))
     except OSError as exc:
         sock.close()
         raise FaasError.one(
             "FIAC816",
-            f"cannot listen on {HOST}:{port}: {exc.strerror}",
+            f"cannot listen on {host}:{port}: {exc.strerror}",
             fix="stop what uses that port, or pass another one: --port 7072 (0 picks a free one)",
         ) from None
     sock.set_inheritable(True)
@@ -97,12 +120,19 @@ async def serve(
     header_timeout: float = HEAD_TIMEOUT,
     reload: bool = True,
     out: TextIO = sys.stdout,
+    listen: str = HOST,
+    cors: Sequence[str] = (),
 ) -> None:
-    sock = bind(port)
+    sock = bind(port, listen)
     port = sock.getsockname()[1]
-    url = f"http://{HOST}:{port}"
+    url = f"http://{_url_host(listen)}:{port}"
+    if listen not in (HOST, "localhost", "::1"):
+        log.warning(
+            f"listening on {listen}: other machines can reach this host; every function "
+            "still needs its key, and the dashboard and admin API the master key"
+        )
     try:
-        host = Host(target, state, url=url, max_body=max_body)
+        host = Host(target, state, url=url, max_body=max_body, cors=Cors.of(cors))
     except BaseException:
         sock.close()
         raise
@@ -114,7 +144,7 @@ async def serve(
         raise
     config = uvicorn.Config(
         host.app,
-        host=HOST,
+        host=listen,
         port=port,
         http=protocol(head_timeout=header_timeout),
         loop="none",
@@ -126,6 +156,7 @@ async def serve(
         timeout_graceful_shutdown=10,
     )
     server = _Server(config)
+    server.on_shutdown = host.monitor.close
     tasks = [asyncio.create_task(_announce(server, host, url, out))]
     if reload:
         tasks.append(asyncio.create_task(_watch(host, runtime.root)))

@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -247,12 +247,17 @@ class Store:
             ).fetchone()
         return int(row[0])
 
-    def peek(self, channel: str, limit: int = 100) -> list[dict[str, Any]]:
+    def peek(self, channel: str, limit: int = 100, ids: Sequence[str] = ()) -> list[dict[str, Any]]:
+        """The first ``limit`` deliveries of ``channel`` (only those of ``ids`` if given)."""
+        where, args = "channel = ?", [channel]
+        if ids:
+            where += f" AND id IN ({','.join('?' * len(ids))})"
+            args += list(ids)
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, body, attributes, deliveries FROM deliveries WHERE channel = ? "
-                "ORDER BY seq LIMIT ?",
-                (channel, limit),
+                "SELECT id, body, attributes, deliveries, enqueued FROM deliveries "
+                f"WHERE {where} ORDER BY seq LIMIT ?",
+                (*args, limit),
             ).fetchall()
         return [
             {
@@ -260,9 +265,41 @@ class Store:
                 "body": r[1].decode("utf-8", "replace"),
                 "attributes": json.loads(r[2]),
                 "deliveries": r[3],
+                "enqueued": r[4],
             }
             for r in rows
         ]
+
+    def channel_counts(self) -> dict[str, tuple[int, int]]:
+        """Every channel with deliveries: (waiting, in flight)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT channel, COUNT(*) - SUM(claimed), SUM(claimed) FROM deliveries "
+                "GROUP BY channel"
+            ).fetchall()
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+
+    def move(self, source: str, target: str, ids: Sequence[str] = ()) -> int:
+        """Redrive: the unclaimed deliveries of ``source`` (those of ``ids`` if given) go to
+        ``target`` as new, visible now, their delivery count reset. Returns how many moved."""
+        where, args = "channel = ? AND claimed = 0", [source]
+        if ids:
+            where += f" AND id IN ({','.join('?' * len(ids))})"
+            args += list(ids)
+        sql = f"UPDATE deliveries SET channel = ?, visible_at = ?, deliveries = 0 WHERE {where}"
+        cur: sqlite3.Cursor = self._tx(lambda db: db.execute(sql, (target, time.time(), *args)))
+        return int(cur.rowcount)
+
+    def purge(self, channel: str, ids: Sequence[str] = ()) -> int:
+        """Delete the unclaimed deliveries of ``channel`` (those of ``ids`` if given)."""
+        where, args = "channel = ? AND claimed = 0", [channel]
+        if ids:
+            where += f" AND id IN ({','.join('?' * len(ids))})"
+            args += list(ids)
+        cur: sqlite3.Cursor = self._tx(
+            lambda db: db.execute(f"DELETE FROM deliveries WHERE {where}", args)
+        )
+        return int(cur.rowcount)
 
     # -- key-value tables -----------------------------------------------------------------------
     def kv_get(self, tbl: str, key: str) -> dict[str, Any] | None:

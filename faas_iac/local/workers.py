@@ -20,8 +20,11 @@ from typing import Any
 from ..model import AppModel, Function
 from ..runtime.types import CloudEvent, Message, TimerInfo
 from ..schedule import PortableSchedule, parse_schedule
-from .bindings import fn_channel, queue_channel
+from . import invocations
+from .bindings import fn_channel
+from .deadletters import channel_of, dead_channel_of
 from .invoker import HandlerTimeout, Invoker, new_invocation_id
+from .monitor import Monitor
 from .store import Delivery, Enqueue, Store
 
 log = logging.getLogger("faas_iac.host")
@@ -82,30 +85,25 @@ PAYLOADS: dict[str, Callable[[Function, Delivery], Any]] = {
 }
 
 
-def channel_of(fn: Function) -> str:
-    t = fn.trigger
-    return queue_channel(t.queue) if t.type == "queue" else fn_channel(fn.name)
-
-
 class Consumer:
     """The worker pool of one asynchronous function."""
 
-    def __init__(self, model: AppModel, invoker: Invoker, store: Store) -> None:
+    def __init__(
+        self, model: AppModel, invoker: Invoker, store: Store, monitor: Monitor | None = None
+    ) -> None:
         fn = invoker.fn
         t = fn.trigger
-        self.fn, self.invoker, self.store = fn, invoker, store
+        self.fn, self.invoker, self.store, self.monitor = fn, invoker, store, monitor
         self.channel = channel_of(fn)
         self.payload = PAYLOADS[t.type]
         self.batch = int(getattr(t, "batch_size", 10))
         self.visibility = float(fn.timeout * self.batch + 5)  # a whole batch, one by one
         self.max_deliveries = 5
-        self.dead = f"dead:{self.channel}"
+        self.dead = dead_channel_of(model, fn)
         if t.type == "queue":
             res = model.resource("queue", t.queue)
             self.visibility = float(max(res.visibility_timeout, 1))
             self.max_deliveries = res.max_deliveries
-            if res.dead_letter:
-                self.dead = queue_channel(res.dead_letter)
         fifo = t.type == "queue" and model.resource("queue", t.queue).fifo
         self.ordered = t.type in ("stream", "table") or fifo
         parts = model.resource("stream", t.stream).partitions if t.type == "stream" else 1
@@ -175,7 +173,9 @@ class Consumer:
 
     async def _deliver(self, d: Delivery) -> bool:
         invocation = new_invocation_id()
-        extra = {"function": self.fn.name, "invocation_id": invocation, "delivery": d.deliveries}
+        name, trigger = self.fn.name, self.fn.trigger.type
+        reason = f"{trigger} {self.channel.split(':', 1)[-1]}, delivery {d.deliveries}"
+        invocations.started(name, invocation, trigger, f"{reason}, message {d.id}")
         started = time.perf_counter()
         try:
             payload = self.payload(self.fn, d)
@@ -185,12 +185,20 @@ class Consumer:
         except Exception as exc:
             code = "FIAC808" if isinstance(exc, HandlerTimeout) else "FIAC809"
             last = d.deliveries >= self.max_deliveries
+            attempt = f"delivery {d.deliveries}/{self.max_deliveries} of {d.id}"
             action = f"dead-lettered to {self.dead}" if last else "will retry"
-            log.error(
-                f"{self.fn.name} failed on delivery {d.deliveries}/{self.max_deliveries} of "
-                f"{d.id}: {type(exc).__name__}: {exc}; {action}",
-                extra={**extra, "code": code},
+            invocations.ended(
+                self.monitor,
+                name,
+                invocation,
+                trigger,
+                time.perf_counter() - started,
+                exc,
+                code=code,
+                note=f"{attempt}, {action}",
                 exc_info=not isinstance(exc, HandlerTimeout),
+                delivery=d.deliveries,
+                message=d.id,
             )
             if last:
                 self.store.dead_letter(d.seq, self.dead)
@@ -198,8 +206,15 @@ class Consumer:
                 self.store.release([d.seq], self._backoff(d))
             return False
         self.store.ack([d.seq])
-        ms = round((time.perf_counter() - started) * 1000, 2)
-        log.info(f"{self.fn.name} handled {d.id}", extra={**extra, "duration_ms": ms})
+        invocations.ended(
+            self.monitor,
+            name,
+            invocation,
+            trigger,
+            time.perf_counter() - started,
+            delivery=d.deliveries,
+            message=d.id,
+        )
         return True
 
 

@@ -70,7 +70,9 @@ class DevHost:
             self.expected |= {str(i) for i in reply.get("ids", [])}
 
     def _handled(self, lines: list[dict[str, Any]]) -> str:
-        return " ".join(str(ln.get("msg", "")) for ln in lines if " handled " in ln.get("msg", ""))
+        """The ids of the messages handled (the end line of a delivery names its message)."""
+        done = [ln for ln in lines if ln.get("event") == "function.completed"]
+        return " ".join(str(ln.get("message_id", "")) for ln in done)
 
     def check(self, quiet: float = 1.0, timeout: float = 30.0) -> list[str]:
         """Problems since the last check: ids never handled, handler errors. Waits (up to

@@ -30,8 +30,8 @@ def marks(host: HostProcess) -> list[str]:
 
 def logged(host: HostProcess, invocation_id: str) -> dict[str, Any]:
     def find() -> dict[str, Any] | None:
-        for line in host.log_lines():
-            if line.get("invocation_id") == invocation_id:
+        for line in host.log_lines():  # the line that ends the invocation
+            if line.get("invocation_id") == invocation_id and line.get("outcome"):
                 return line
         return None
 
