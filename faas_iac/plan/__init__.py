@@ -6,6 +6,8 @@ from .pipeline import Compiled, compile_app, write_output
 from .providers import (
     ApplyingProvider,
     BuildContext,
+    DeployOptions,
+    DeployReport,
     EmittingProvider,
     Provider,
     PulumiProvider,
@@ -18,6 +20,8 @@ __all__ = [
     "Artifact",
     "BuildContext",
     "Compiled",
+    "DeployOptions",
+    "DeployReport",
     "EmittingProvider",
     "Plan",
     "PlanResource",

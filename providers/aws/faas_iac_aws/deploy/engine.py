@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.errors import FaasError
+from faas_iac.plan.providers import DeployOptions, DeployReport
 from faas_iac.plan.refs import resolve
 
 from ..plan.layer import LAYER_ARTIFACT, layer_zip
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
 HANDLERS: dict[str, Handler] = {**COMPUTE, **DATA}
 
 
-def state_path(compiled: Compiled, options: dict[str, Any]) -> Path:
-    if options.get("state"):
-        return Path(options["state"])
+def state_path(compiled: Compiled, options: DeployOptions) -> Path:
+    if options.state is not None:
+        return options.state
     return compiled.root / ".faas" / "aws" / f"{compiled.plan.app}.state.json"
 
 
@@ -48,13 +49,13 @@ def _save(path: Path, state: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
-def _env(compiled: Compiled, options: dict[str, Any]) -> Env:
-    session = options.get("session")
+def _env(compiled: Compiled, options: DeployOptions) -> Env:
+    session = options.session
     if session is None:
         import boto3  # type: ignore[import-untyped]
 
-        session = boto3.session.Session(region_name=options.get("region") or None)
-    endpoint = options.get("endpoint_url")
+        session = boto3.session.Session(region_name=options.region or None)
+    endpoint = options.endpoint_url
     region = session.region_name or "us-east-1"
     account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
     artifacts = {"code": compiled.code_zip, LAYER_ARTIFACT: layer_zip()}
@@ -91,7 +92,7 @@ def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> N
         ) from None
 
 
-def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
     state = _load(path)
     env = _env(compiled, options)
@@ -146,10 +147,18 @@ def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
             report["deleted"].append(name)
             _save(path, state)
     outputs = {k: resolve(v, lookup) for k, v in compiled.plan.outputs.items()}
-    return {**report, "unchanged": unchanged, "outputs": outputs, "state": str(path)}
+    return DeployReport(
+        created=tuple(report["created"]),
+        updated=tuple(report["updated"]),
+        replaced=tuple(report["replaced"]),
+        deleted=tuple(report["deleted"]),
+        unchanged=unchanged,
+        outputs=outputs,
+        state=str(path),
+    )
 
 
-def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+def destroy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
     if not path.exists():
         raise FaasError.one(
@@ -173,4 +182,4 @@ def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
         deleted.append(name)
         _save(path, state)
     path.unlink()
-    return {"deleted": deleted, "state": str(path)}
+    return DeployReport(deleted=tuple(deleted), state=str(path))
