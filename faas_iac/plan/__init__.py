@@ -6,6 +6,7 @@ from .pipeline import Compiled, compile_app, write_output
 from .providers import (
     ApplyingProvider,
     BuildContext,
+    Capabilities,
     DeployOptions,
     DeployReport,
     EmittingProvider,
@@ -19,6 +20,7 @@ __all__ = [
     "ApplyingProvider",
     "Artifact",
     "BuildContext",
+    "Capabilities",
     "Compiled",
     "DeployOptions",
     "DeployReport",
