@@ -19,10 +19,10 @@ from faas_iac.errors import FaasError
 from faas_iac.plan.providers import DeployOptions, DeployReport
 from faas_iac.plan.refs import resolve
 
-from ..plan.layer import LAYER_ARTIFACT, layer_zip
 from .base import Env, Handler
 from .compute import HANDLERS as COMPUTE
 from .data import HANDLERS as DATA
+from .session import connect
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -47,19 +47,6 @@ def _save(path: Path, state: dict[str, Any]) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
-
-
-def _env(compiled: Compiled, options: DeployOptions) -> Env:
-    session = options.session
-    if session is None:
-        import boto3  # type: ignore[import-untyped]
-
-        session = boto3.session.Session(region_name=options.region or None)
-    endpoint = options.endpoint_url
-    region = session.region_name or "us-east-1"
-    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
-    artifacts = {"code": compiled.code_zip, LAYER_ARTIFACT: layer_zip()}
-    return Env(session, endpoint, region, account, artifacts)
 
 
 def _call(what: str, name: str, fn: Any, *args: Any) -> Any:
@@ -95,7 +82,7 @@ def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> N
 def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
     state = _load(path)
-    env = _env(compiled, options)
+    env = connect(compiled, options)
     recorded: dict[str, Any] = state["resources"]
     context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
 
@@ -167,7 +154,7 @@ def destroy(compiled: Compiled, options: DeployOptions) -> DeployReport:
             fix="deploy first, or pass --state with the state file of that deploy",
         )
     state = _load(path)
-    env = _env(compiled, options)
+    env = connect(compiled, options)
     deleted = []
     planned = [r.name for r in compiled.plan.resources]
     leftovers = [n for n in state.get("order", []) if n not in planned]
