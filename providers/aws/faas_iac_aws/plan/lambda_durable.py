@@ -207,26 +207,9 @@ def plan_function(
         ),
     ]
     if fn.monitoring.error_alert:
-        out.append(
-            PlanResource(
-                type=T.ALARM,
-                name=f"alarm-{fn.name}",
-                properties={
-                    "name": f"{name}-errors",
-                    "namespace": "AWS/Lambda",
-                    "metric_name": "Errors",
-                    "dimensions": {"FunctionName": name},
-                    "statistic": "Sum",
-                    "period": 300,
-                    "evaluation_periods": 1,
-                    "threshold": 1,
-                    "comparison_operator": "GreaterThanOrEqualToThreshold",
-                    "treat_missing_data": "notBreaching",
-                    "tags": tags(app),
-                },
-                depends_on=(lam,),
-            )
-        )
+        from .planner import error_alarm
+
+        out.append(error_alarm(app, fn.name, name, lam))
     return out
 
 
