@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from faas_iac.errors import FaasError
 from faas_iac.plan.providers import DeployOptions
 
-from ..plan.layer import LAYER_ARTIFACT, layer_zip
+from ..plan.layer import provider_blobs
 from .base import Env
 
 if TYPE_CHECKING:
@@ -103,5 +103,5 @@ def connect(compiled: Compiled, options: DeployOptions) -> Env:
     endpoint = options.endpoint_url
     region = _region(session, endpoint)
     account = _account(session, endpoint, region)
-    artifacts = {"code": compiled.code_zip, LAYER_ARTIFACT: layer_zip()}
+    artifacts = {"code": compiled.code_zip, **provider_blobs(compiled.plan.artifacts)}
     return Env(session, endpoint, region, account, artifacts)
