@@ -88,6 +88,7 @@ CODES: dict[str, str] = {
     "FIAC413": "function name reserved by the generated Azure app",
     "FIAC414": "memory above the Azure plan's instance size",
     "FIAC415": "instance count outside the Azure plan's range",
+    "FIAC500": "feature not planned by the minimal GCP provider",
     "FIAC600": "orchestrator source cannot be read",
     "FIAC601": "statement not translatable",
     "FIAC602": "expression not translatable",

@@ -97,11 +97,8 @@ class PortableSchedule:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
 
-    def next_fires(self, after: datetime, count: int) -> list[datetime]:
-        """The next ``count`` fire instants strictly after ``after`` (aware datetimes)."""
-        return list(_take(self.iter_fires(after), count))
-
     def iter_fires(self, after: datetime) -> Iterator[datetime]:
+        """The fire instants strictly after ``after`` (aware datetimes), in order."""
         if after.tzinfo is None:
             raise ValueError("after must be timezone-aware")
         if self.fields is None:
@@ -115,11 +112,6 @@ class PortableSchedule:
         it = croniter(self.cron6, local, second_at_beginning=True)
         while True:
             yield it.get_next(datetime)
-
-
-def _take(it: Iterator[datetime], count: int) -> Iterator[datetime]:
-    for _ in range(count):
-        yield next(it)
 
 
 def compress(values: tuple[int, ...], lo: int, hi: int, *, star: str, step_base: str) -> str:
