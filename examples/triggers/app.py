@@ -116,7 +116,7 @@ def on_news(msg: Message, ctx: Context) -> None:
 
 
 @app.queue(
-    "jobs", batch_size=5, max_deliveries=5, visibility_timeout=10, dead_letter=True, writes=[SEEN]
+    "jobs", batch_size=5, max_deliveries=3, visibility_timeout=5, dead_letter=True, writes=[SEEN]
 )
 def on_job(msg: Message, ctx: Context) -> None:
     body = msg.json()

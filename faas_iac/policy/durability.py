@@ -283,8 +283,8 @@ def _endless_loops(src: Source) -> list[Found]:
 
 
 def _hits(rule: str, scope: Scope) -> Iterator[Hit]:
-    for _, src in _orchestrators(scope):
-        for f in scan(src):
+    for fn, src in _orchestrators(scope):
+        for f in scope.sources.memo("scan", fn.name, lambda src=src: scan(src)):  # type: ignore[misc]
             if f.rule == rule:
                 yield Hit(f.message, line=f.line, file=src.file, subject=f.subject)
 

@@ -16,13 +16,16 @@ import inspect
 import os
 import textwrap
 import types
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from ..errors import FaasError
 from ..model import AppModel, Function
 from ..translate import handler_of
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,15 @@ class Sources:
         self.app = app
         self.root = root
         self._cache: dict[str, Source | None] = {}
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    def memo(self, kind: str, name: str, compute: Callable[[], T]) -> T:
+        """What ``compute`` gives for function ``name``, computed once per check (several
+        rules read one scan of an orchestrator)."""
+        key = (kind, name)
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     def of(self, fn: Function) -> Source | None:
         if fn.name not in self._cache:
