@@ -12,6 +12,7 @@ into their own dialects from the expanded field sets; none of them re-parses the
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -268,6 +269,14 @@ def parse_schedule(cron: str | None, every: str | None, tz: str = "UTC") -> Port
                 f"{what} is {type(value).__name__} ({value!r}), not text",
                 f"write it as text, e.g. {what}={example}",
             )
+    return _parse(cron, every, tz)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(cron: str | None, every: str | None, tz: str) -> PortableSchedule:
+    """The checks past the types, once per distinct schedule: a 1,000-function app repeats a
+    few crons, and expanding one costs about a millisecond (each planner asks again). The
+    result is frozen; a ScheduleError is not cached, so it is raised afresh each time."""
     if (cron is None) == (every is None):
         raise ScheduleError(
             "FIAC115",
