@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from faas_iac.durable.engine import Engine, Registry
+from faas_iac.durable.store import Store
 
 
 def hop(x: int) -> int:
@@ -47,7 +48,7 @@ class Ours:
             max_activities=64,
             max_orchestrations=100_000,
         )
-        self.engine = Engine(registry, folder / f"ours-{durability}.sqlite3", durability)
+        self.engine = Engine(registry, Store(folder / f"ours-{durability}.sqlite3", durability))
         self.engine.start()
 
     def run_many(self, count: int, steps: int) -> list[Any]:

@@ -378,7 +378,13 @@ class App(_Registry):
         tracing: bool = _UNSET,
         requirements: Iterable[str] = _UNSET,
         durable: Mapping[str, Any] = _UNSET,
+        include: Iterable[str] = _UNSET,
+        exclude: Iterable[str] = _UNSET,
     ) -> None:
+        """``include`` / ``exclude``: ``.gitignore``-style patterns, relative to the app's
+        folder, of files to add to (or keep out of) the code artifact besides the app's Python
+        source; ``.faasignore`` in that folder adds exclusions. Dev state, secrets files and
+        VCS or virtualenv folders are never packaged."""
         super().__init__()
         self.name = name
         self.location = _caller()
@@ -394,6 +400,7 @@ class App(_Registry):
         )
         self.requirements: tuple[str, ...] = tuple(() if requirements is _UNSET else requirements)
         self.durable: dict[str, Any] = {} if durable is _UNSET else dict(durable)
+        self.packaging: dict[str, Any] = _given(include=include, exclude=exclude)
         self._blueprints: list[BlueprintUse] = []
 
     def register(self, blueprint: Blueprint, *, prefix: str = "") -> None:

@@ -55,6 +55,7 @@ CODES: dict[str, str] = {
     "FIAC203": "plan has a dependency cycle",
     "FIAC204": "provider has no Pulumi emitter",
     "FIAC205": "provider cannot report a deployed app's status",
+    "FIAC206": "include pattern packages no file",
     "FIAC301": "Lambda limit exceeded",
     "FIAC302": "queue visibility timeout shorter than the function timeout",
     "FIAC303": "AWS name too long",
@@ -111,11 +112,14 @@ CODES: dict[str, str] = {
     "FIAC814": "function cannot be invoked alone",
     "FIAC815": "path does not match the HTTP function's route",
     "FIAC816": "port in use",
+    "FIAC817": "object key clashes with another key",
     "FIAC870": "unknown orchestrator",
     "FIAC871": "orchestration instance already exists",
     "FIAC872": "orchestration instance not found",
     "FIAC873": "orchestration instance is not running",
     "FIAC874": "durable host unreachable",
+    "FIAC875": "unknown orchestration runtime status",
+    "FIAC876": "orchestration instance is still running",
 }
 
 

@@ -19,6 +19,7 @@ from faas_iac.api import load
 from faas_iac.model import json_schema
 from faas_iac.plan import PlanResource, build_code_zip, compile_app, ordered
 from faas_iac.plan.artifacts import SHIM_FILES
+from faas_iac.plan.sources import app_files
 from tests.conftest import EXAMPLES, ROOT
 
 EXAMPLE_APPS = sorted(p for p in EXAMPLES.rglob("app.py") if "__pycache__" not in p.parts)
@@ -47,8 +48,13 @@ def test_importing_the_package_loads_only_the_standard_library() -> None:
     assert out.stdout.strip() == "[]"
 
 
+def code_zip(folder: Path) -> bytes:
+    model, root = load(str(folder / "app.py"))
+    return build_code_zip(app_files(model, root))
+
+
 def test_the_shim_in_an_artifact_imports_without_faas_iac_installed(tmp_path: Path) -> None:
-    data = build_code_zip(EXAMPLES / "shop")
+    data = code_zip(EXAMPLES / "shop")
     with zipfile.ZipFile(__import__("io").BytesIO(data)) as zf:
         names = zf.namelist()
         zf.extractall(tmp_path)
@@ -72,9 +78,9 @@ def test_artifact_is_byte_identical_whatever_the_file_times(tmp_path: Path) -> N
     copy = tmp_path / "shop"
     shutil.copytree(EXAMPLES / "shop", copy)
     os.utime(copy / "app.py", (1_000_000_000, 1_000_000_000))
-    assert build_code_zip(copy) == build_code_zip(EXAMPLES / "shop")
+    assert code_zip(copy) == code_zip(EXAMPLES / "shop")
     (copy / "app.py").write_text((copy / "app.py").read_text() + "\n# changed\n")
-    assert build_code_zip(copy) != build_code_zip(EXAMPLES / "shop")
+    assert code_zip(copy) != code_zip(EXAMPLES / "shop")
 
 
 @pytest.mark.parametrize("app", EXAMPLE_APPS, ids=[p.parent.name for p in EXAMPLE_APPS])

@@ -47,3 +47,31 @@ def test_shim_imports_only_the_standard_library() -> None:
         str(p.relative_to(ROOT)): sorted(imports(p) - allowed) for p in SHIM if imports(p) - allowed
     }
     assert offenders == {}
+
+
+PROVIDERS = sorted((ROOT / "providers").glob("*/faas_iac_*/provider.py"))
+
+
+def test_every_provider_package_has_the_one_shape() -> None:
+    """``provider.py`` (the entry-point object only), ``plan/``, ``types.py``, ``emit.py``,
+    ``runtime/``; ``pulumi_emit.py`` and ``eject.py`` where the provider deploys with Pulumi."""
+    assert len(PROVIDERS) == 3
+    for entry in PROVIDERS:
+        package = entry.parent
+        missing = [
+            part
+            for part in ("plan/__init__.py", "types.py", "emit.py", "runtime/__init__.py")
+            if not (package / part).is_file()
+        ]
+        assert missing == [], package.name
+        text = entry.read_text()
+        if "def pulumi_deploy" in text:
+            assert (package / "pulumi_emit.py").is_file() and (package / "eject.py").is_file()
+        tree = ast.parse(text)
+        top = [
+            type(node).__name__
+            for node in tree.body
+            if not isinstance(node, ast.Import | ast.ImportFrom | ast.If)  # If: TYPE_CHECKING
+            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))
+        ]
+        assert top == ["ClassDef", "Assign"], f"{package.name}/provider.py holds {top}"

@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from croniter import croniter
 from cronsim import CronSim
-from faas_iac_aws.schedule import render as render_aws
-from faas_iac_azure.schedule import render as render_azure
-from faas_iac_gcp.schedule import render as render_gcp
+from faas_iac_aws.plan.schedule import render as render_aws
+from faas_iac_azure.plan.schedule import render as render_azure
+from faas_iac_gcp.plan.schedule import render as render_gcp
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pyawscron import AWSCron

@@ -12,7 +12,9 @@ import click
 from ..api import load
 from ..model import json_schema
 from ..plan import available, compile_app, write_output
+from ..plan.artifacts import shim_entries
 from ..plan.model import Plan
+from ..plan.pipeline import CODE_ARTIFACT
 
 APP = click.argument("app", metavar="APP")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,11 +119,18 @@ def plan(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> No
 )
 @OPTION
 def compile_cmd(app: str, provider: str, out: Path, options: tuple[str, ...]) -> None:
-    """Compile an app for a target: DIR/plan.json plus code artifacts (byte-identical builds)."""
+    """Compile an app for a target: DIR/plan.json plus code artifacts (byte-identical builds).
+
+    Lists every written file and, under the code artifact, the app's files it holds."""
     model, root = load(app)
     compiled = compile_app(model, root, provider, _options(options))
+    code = next(a.path for a in compiled.plan.artifacts if a.name == CODE_ARTIFACT)
     for path in write_output(compiled, out):
         click.echo(str(out / path))
+        if path == code:
+            for name in compiled.code_files:
+                click.echo(f"    {name}")
+            click.echo(f"    faas_iac/ (the runtime shim, {len(shim_entries())} files)")
 
 
 @click.command()

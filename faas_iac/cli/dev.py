@@ -78,12 +78,22 @@ def invoke(app: str, function: str, data: str | None, path: str | None, state_di
 def _admin(
     state_dir: Path,
     method: str,
-    path: str,
+    collection: str,
+    name: str,
+    key: str | None = None,
     body: bytes | None = None,
-    headers: dict[str, str] | None = None,
+    params: dict[str, str] | None = None,
 ) -> Any:
+    """Call ``/admin/<collection>/<name>[/<key>]`` of the running host with the master key.
+    Every segment is percent-encoded and the key checked first (FIAC804), so the URL the key
+    goes to is exactly the one built here: a name or key can never reach another route."""
     import httpx
 
+    from ..local.paths import key_path, segment
+
+    path = f"/admin/{collection}/{segment(name)}"
+    if key is not None:
+        path += "/" + key_path(key)
     try:
         info = json.loads((state_dir / "host.json").read_text(encoding="utf-8"))
         master = json.loads((state_dir / "keys.json").read_text(encoding="utf-8"))["master"]
@@ -93,13 +103,14 @@ def _admin(
             f"no faas-iac dev host is running with state folder {state_dir}",
             fix="start one with `faas-iac dev APP` (or pass its --state-dir)",
         ) from None
+    url = httpx.URL(str(info["url"]) + path, params=params)
+    if url.raw_path.split(b"?")[0] != path.encode():  # never send the key elsewhere
+        raise FaasError.one(
+            "FIAC804", f"{path!r} would be sent as {url.raw_path!r}; nothing was sent"
+        )
     try:
         reply = httpx.request(
-            method,
-            info["url"] + "/admin" + path,
-            content=body,
-            headers={"x-functions-key": master, **(headers or {})},
-            timeout=30,
+            method, url, content=body, headers={"x-functions-key": master}, timeout=30
         )
     except httpx.HTTPError as exc:
         raise FaasError.one(
@@ -108,7 +119,11 @@ def _admin(
             fix="start it with `faas-iac dev APP`",
         ) from None
     if reply.status_code >= 400:
-        raise FaasError.one("FIAC813", f"the host refused: {reply.json().get('error')}")
+        try:
+            error = reply.json().get("error")
+        except ValueError:
+            error = reply.text[:500]
+        raise FaasError.one("FIAC813", f"the host refused ({reply.status_code}): {error}")
     return reply.json()
 
 
@@ -145,7 +160,7 @@ ATTR = click.option("--attr", "-a", multiple=True, help="A message attribute, na
 @STATE
 def send(app: str, queue: str, data: str, attr: tuple[str, ...], state_dir: Path) -> None:
     """Send one message to QUEUE of the running host."""
-    _echo(_admin(state_dir, "POST", f"/queues/{queue}", _message(data, attr)))
+    _echo(_admin(state_dir, "POST", "queues", queue, body=_message(data, attr)))
 
 
 @click.command()
@@ -156,7 +171,7 @@ def send(app: str, queue: str, data: str, attr: tuple[str, ...], state_dir: Path
 @STATE
 def publish(app: str, topic: str, data: str, attr: tuple[str, ...], state_dir: Path) -> None:
     """Publish one message to TOPIC of the running host."""
-    _echo(_admin(state_dir, "POST", f"/topics/{topic}", _message(data, attr)))
+    _echo(_admin(state_dir, "POST", "topics", topic, body=_message(data, attr)))
 
 
 @click.command()
@@ -169,7 +184,7 @@ def publish(app: str, topic: str, data: str, attr: tuple[str, ...], state_dir: P
 def emit(app: str, type_: str, detail: str, source: str, bus: str, state_dir: Path) -> None:
     """Put an event of TYPE on an event bus of the running host."""
     body = json.dumps({"source": source, "type": type_, "detail": _value(detail)}).encode()
-    _echo(_admin(state_dir, "POST", f"/buses/{bus}", body))
+    _echo(_admin(state_dir, "POST", "buses", bus, body=body))
 
 
 @click.command(name="put-record")
@@ -181,7 +196,7 @@ def emit(app: str, type_: str, detail: str, source: str, bus: str, state_dir: Pa
 def put_record(app: str, stream: str, data: str, partition_key: str, state_dir: Path) -> None:
     """Put one record on STREAM of the running host."""
     body = json.dumps({"data": _value(data), "partition_key": partition_key}).encode()
-    _echo(_admin(state_dir, "POST", f"/streams/{stream}", body))
+    _echo(_admin(state_dir, "POST", "streams", stream, body=body))
 
 
 @click.group()
@@ -199,7 +214,7 @@ def bucket() -> None:
 def bucket_put(app: str, name: str, key: str, file: Any, data: str | None, state_dir: Path) -> None:
     """Put FILE (or --data, or stdin) as KEY in bucket NAME."""
     content = data.encode() if data is not None else (file or sys.stdin.buffer).read()
-    _echo(_admin(state_dir, "PUT", f"/buckets/{name}/{key}", content))
+    _echo(_admin(state_dir, "PUT", "buckets", name, key, body=content))
 
 
 @bucket.command(name="delete")
@@ -209,7 +224,7 @@ def bucket_put(app: str, name: str, key: str, file: Any, data: str | None, state
 @STATE
 def bucket_delete(app: str, name: str, key: str, state_dir: Path) -> None:
     """Delete KEY from bucket NAME."""
-    _echo(_admin(state_dir, "DELETE", f"/buckets/{name}/{key}"))
+    _echo(_admin(state_dir, "DELETE", "buckets", name, key))
 
 
 @bucket.command(name="list")
@@ -219,7 +234,7 @@ def bucket_delete(app: str, name: str, key: str, state_dir: Path) -> None:
 @STATE
 def bucket_list(app: str, name: str, prefix: str, state_dir: Path) -> None:
     """List the keys of bucket NAME."""
-    _echo(_admin(state_dir, "GET", f"/buckets/{name}?prefix={prefix}"))
+    _echo(_admin(state_dir, "GET", "buckets", name, params={"prefix": prefix}))
 
 
 @click.group()
@@ -234,7 +249,7 @@ def table() -> None:
 @STATE
 def table_put(app: str, name: str, item: str, state_dir: Path) -> None:
     """Put ITEM (a JSON object with the key fields) into table NAME."""
-    _echo(_admin(state_dir, "PUT", f"/tables/{name}", item.encode()))
+    _echo(_admin(state_dir, "PUT", "tables", name, body=item.encode()))
 
 
 @table.command(name="get")
@@ -244,9 +259,7 @@ def table_put(app: str, name: str, item: str, state_dir: Path) -> None:
 @STATE
 def table_get(app: str, name: str, key: str, state_dir: Path) -> None:
     """Get the item with KEY (a JSON object) from table NAME."""
-    from urllib.parse import quote
-
-    _echo(_admin(state_dir, "GET", f"/tables/{name}?key={quote(key)}"))
+    _echo(_admin(state_dir, "GET", "tables", name, params={"key": key}))
 
 
 @table.command(name="delete")
@@ -256,7 +269,7 @@ def table_get(app: str, name: str, key: str, state_dir: Path) -> None:
 @STATE
 def table_delete(app: str, name: str, key: str, state_dir: Path) -> None:
     """Delete the item with KEY (a JSON object) from table NAME."""
-    _echo(_admin(state_dir, "DELETE", f"/tables/{name}", key.encode()))
+    _echo(_admin(state_dir, "DELETE", "tables", name, body=key.encode()))
 
 
 COMMANDS = [dev, invoke, send, publish, emit, put_record, bucket, table]

@@ -85,19 +85,27 @@ def start(
     url: str | None,
     key: str | None,
 ) -> None:
-    """Start ORCHESTRATOR; print its instance id (or, with --wait, its final status)."""
+    """Start ORCHESTRATOR; print its instance id (or, with --wait, its final status: the exit
+    code is 1 when it Failed or was Terminated)."""
     client = _client(state_dir, url, key)
     iid = client.start_new(orchestrator, instance_id, _data(input_))
     if wait is None:
         click.echo(iid)
         return
     status = client.wait_for_completion(iid, wait)
+    if status is None:  # purged while we waited
+        from ..durable import errors
+
+        raise errors.not_found(iid)
     _echo(status.to_json())
+    if status.runtime_status.value in ("Failed", "Terminated"):
+        raise SystemExit(1)
 
 
 @durable.command()
 @click.argument("instance_id", required=False)
-@click.option("--runtime-status", "-s", multiple=True, help="Filter the list (Running...).")
+@click.option("--runtime-status", "-s", multiple=True,
+              help="Filter the list (Running, completed...: any case).")  # fmt: skip
 @_connection
 def status(
     instance_id: str | None,
@@ -107,11 +115,11 @@ def status(
     key: str | None,
 ) -> None:
     """The status of INSTANCE_ID, or the list of instances."""
-    from ..durable.status import OrchestrationRuntimeStatus
+    from ..durable.status import parse_statuses
 
+    wanted = parse_statuses(runtime_status)
     client = _client(state_dir, url, key)
     if instance_id is None:
-        wanted = [OrchestrationRuntimeStatus(s) for s in runtime_status]
         _echo([s.to_json() for s in client.get_status_by(runtime_status=wanted or None)])
         return
     found = client.get_status(instance_id)
@@ -185,13 +193,13 @@ def purge(instance_id: str | None, runtime_status: tuple[str, ...], state_dir: P
           url: str | None, key: str | None) -> None:  # fmt: skip
     """Delete the history of a finished INSTANCE_ID (or of every finished instance with
     --runtime-status Completed|Failed|Terminated)."""
-    from ..durable.status import OrchestrationRuntimeStatus
+    from ..durable.status import parse_statuses
 
+    wanted = parse_statuses(runtime_status)
     client = _client(state_dir, url, key)
     if instance_id is not None:
         result = client.purge_instance_history(instance_id)
-    elif runtime_status:
-        wanted = [OrchestrationRuntimeStatus(s) for s in runtime_status]
+    elif wanted:
         result = client.purge_instance_history_by(runtime_status=wanted)
     else:
         raise click.UsageError("give an INSTANCE_ID or --runtime-status")

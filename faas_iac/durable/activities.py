@@ -16,16 +16,27 @@ import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, cast
 
+from ..runtime.handlers import Handler, finish
+from ..runtime.types import Bindings, Context
 from . import codec
-from .orchestration import error_of, now_ts
+from .clock import SYSTEM, Clock
+from .orchestration import error_of
 
 #: The most worker threads a host starts, whatever ``max_concurrent_activities`` says.
 MAX_WORKERS = 128
 #: (instance id, generation, task id, activity name, input JSON)
 Job = tuple[str, int, int, str, str | None]
 Msg = tuple[Any, ...]
+#: (activity name, invocation id) → the context an activity that takes one receives.
+ContextFactory = Callable[[str, str], Context]
+
+
+def bare_context(name: str, invocation_id: str) -> Context:
+    """The context of an activity run with no host around it: it may use no binding (its
+    ``allowed`` is empty, so every binding call is refused before it reaches ``bindings``)."""
+    return Context(invocation_id, name, cast(Bindings, None))
 
 
 class ActivityRunner:
@@ -35,8 +46,12 @@ class ActivityRunner:
         limits: dict[str, int],
         workers: int,
         report: Callable[[Msg], None],
+        context: ContextFactory = bare_context,
+        clock: Clock = SYSTEM,
     ) -> None:
         self._activities = activities
+        self._context = context
+        self._clock = clock
         self._limits = limits
         self._report = report
         self._count = max(1, min(workers, MAX_WORKERS))
@@ -71,10 +86,10 @@ class ActivityRunner:
             return
         self._running[name] = running + 1
         fn = self._activities.get(name)
-        if fn is not None and inspect.iscoroutinefunction(fn) and self.loop is not None:
-            coro = fn(*_args(fn, codec.loads(job[4])))
+        if fn is not None and self._shape(fn)[0].is_async and self.loop is not None:
+            coro = fn(*self._args(fn, job))
             handle = asyncio.run_coroutine_threadsafe(coro, self.loop)
-            handle.add_done_callback(lambda f: self._report(outcome(job, f)))
+            handle.add_done_callback(lambda f: self._report(self._outcome(job, f)))
             return
         self._jobs.put(job)
 
@@ -95,55 +110,60 @@ class ActivityRunner:
             try:
                 if fn is None:
                     raise LookupError(f"no activity named {job[3]!r}")
-                value = fn(*_args(fn, codec.loads(job[4])))
-                if inspect.isawaitable(value):
-                    value = asyncio.run(_await(value))
-                self._report(_event(job, value, None))
+                value = finish(fn(*self._args(fn, job)))
+                self._report(self._event(job, value, None))
             except Exception as exc:
-                self._report(_event(job, None, exc))
+                self._report(self._event(job, None, exc))
+
+    def _outcome(self, job: Job, fut: Future[Any]) -> Msg:
+        """The engine message for a finished async job."""
+        exc = fut.exception()
+        return self._event(job, None if exc is not None else fut.result(), exc)
+
+    def _event(self, job: Job, value: Any, exc: BaseException | None) -> Msg:
+        """TaskCompleted with the result, or TaskFailed with the error's type and message."""
+        iid, gen, tid, name, _ = job
+        event: dict[str, Any] = {"id": tid, "ts": self._clock.now()}
+        if exc is None:
+            try:
+                event.update(type="TaskCompleted", result=codec.dumps(value))
+            except TypeError as bad:
+                event.update(type="TaskFailed", error=error_of(bad))
+        else:
+            event.update(type="TaskFailed", error=error_of(exc))
+        return ("result", iid, gen, name, event)
+
+    @staticmethod
+    def _shape(fn: Callable[..., Any]) -> tuple[Handler, Any]:
+        shape = _SHAPES.get(fn)
+        if shape is None:
+            shape = _SHAPES[fn] = (Handler(fn), _annotation(fn))
+        return shape
+
+    def _args(self, fn: Callable[..., Any], job: Job) -> tuple[Any, ...]:
+        """The arguments by the one signature rule (:mod:`faas_iac.runtime.handlers`): none,
+        the input (validated into a pydantic model when the parameter is annotated with one),
+        or the input and a context."""
+        handler, annotation = self._shape(fn)
+        iid, _, tid, name, value = job
+        return handler.args(
+            codec.coerce(codec.loads(value), annotation),
+            lambda: self._context(name, f"{iid}:{tid}"),
+        )
 
 
-_SHAPES: dict[Callable[..., Any], Any] = {}
-_NO_ARGS = object()
+_SHAPES: dict[Callable[..., Any], tuple[Handler, Any]] = {}
 
 
-def _args(fn: Callable[..., Any], value: Any) -> tuple[Any, ...]:
-    """An activity takes its input as its one argument (validated into a pydantic model when
-    it is annotated with one), or no argument at all."""
-    shape = _SHAPES.get(fn)
-    if shape is None:
-        try:
-            params = list(inspect.signature(fn).parameters.values())
-            shape = _NO_ARGS if not params else params[0].annotation
-            if isinstance(shape, str):
-                shape = inspect.get_annotations(fn, eval_str=True).get(params[0].name)
-        except Exception:
-            shape = None
-        _SHAPES[fn] = shape
-    if shape is _NO_ARGS:
-        return ()
-    return (codec.coerce(value, shape),)
-
-
-async def _await(value: Any) -> Any:
-    return await value
-
-
-def outcome(job: Job, fut: Future[Any]) -> Msg:
-    """The engine message for a finished async job."""
-    exc = fut.exception()
-    return _event(job, None if exc is not None else fut.result(), exc)
-
-
-def _event(job: Job, value: Any, exc: BaseException | None) -> Msg:
-    """TaskCompleted with the result, or TaskFailed with the error's type and message."""
-    iid, gen, tid, name, _ = job
-    event: dict[str, Any] = {"id": tid, "ts": now_ts()}
-    if exc is None:
-        try:
-            event.update(type="TaskCompleted", result=codec.dumps(value))
-        except TypeError as bad:
-            event.update(type="TaskFailed", error=error_of(bad))
-    else:
-        event.update(type="TaskFailed", error=error_of(exc))
-    return ("result", iid, gen, name, event)
+def _annotation(fn: Callable[..., Any]) -> Any:
+    """The annotation of the first parameter (the input), resolved; ``None`` if none."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+        if not params:
+            return None
+        shape = params[0].annotation
+        if isinstance(shape, str):
+            shape = inspect.get_annotations(fn, eval_str=True).get(params[0].name)
+    except Exception:
+        return None
+    return shape

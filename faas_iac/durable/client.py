@@ -18,7 +18,6 @@ from .entity_id import EntityId
 from .http_client import HttpDurableClient
 from .links import (
     PREFIX,
-    TERMINAL,
     ClientBase,
     EntityStateResponse,
     PurgeHistoryResult,
@@ -132,13 +131,10 @@ class DurableClient(ClientBase):
         runtime_status: list[OrchestrationRuntimeStatus] | None = None,
     ) -> PurgeHistoryResult:
         """Purge every finished instance matching the filters."""
-        finished = [s for s in TERMINAL if not runtime_status or
-                    OrchestrationRuntimeStatus(s) in runtime_status]  # fmt: skip
-        rows = self._engine.store.query(
-            finished,
+        rows = self._engine.store.purgeable(
+            [s.value for s in runtime_status] if runtime_status else None,
             created_time_from.timestamp() if created_time_from else None,
             created_time_to.timestamp() if created_time_to else None,
-            limit=1_000_000,
         )
         futures = [self._engine.post("purge", row.id) for row in rows]
         return PurgeHistoryResult(sum(int(f.result()) for f in futures))

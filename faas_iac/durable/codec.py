@@ -7,10 +7,11 @@ inputs and outputs round-trip faithfully through history. Everything else is pla
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import datetime
 from typing import Any
+
+from ..runtime.handlers import UnresolvedHandler, resolve
 
 _MODEL = "__model__"
 _DATETIME = "__datetime__"
@@ -33,19 +34,11 @@ def _default(value: Any) -> Any:
     )
 
 
-def _resolve(ref: str) -> Any:
-    module, _, qualname = ref.partition(":")
-    target: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        target = getattr(target, part)
-    return target
-
-
 def _hook(obj: dict[str, Any]) -> Any:
     if _MODEL in obj and len(obj) == 2:
         try:
-            cls = _resolve(obj[_MODEL])
-        except (ImportError, AttributeError):
+            cls: Any = resolve(obj[_MODEL])
+        except UnresolvedHandler:
             return obj["value"]
         return cls.model_validate(obj["value"])
     if _DATETIME in obj and len(obj) == 1:

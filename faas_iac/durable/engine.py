@@ -17,20 +17,19 @@ import heapq
 import logging
 import queue
 import threading
-import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from . import codec, errors
-from .activities import ActivityRunner, Job
+from .activities import ActivityRunner, ContextFactory, Job, bare_context
+from .clock import SYSTEM, Clock
 from .entities import EntityTable
-from .orchestration import TERMINAL, Orchestration, now_ts
+from .orchestration import TERMINAL, Orchestration
 from .slots import Slots
 from .store import Batch, InstanceRow, Store
 
@@ -50,27 +49,38 @@ class Registry:
     limits: dict[str, int] = field(default_factory=dict)
     max_activities: int = 64
     max_orchestrations: int = 64
+    #: the context an activity that takes ``(input, ctx)`` receives (the host's bindings)
+    context: ContextFactory = bare_context
 
 
 class Engine:
+    """Runs ``registry``'s functions on ``store`` (which it closes at :meth:`stop`), reading and
+    waiting for time only through ``clock`` (:mod:`.clock`)."""
+
     def __init__(
         self,
         registry: Registry,
-        path: Path,
-        durability: str = "full",
+        store: Store,
+        clock: Clock = SYSTEM,
         loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         self.registry = registry
-        self.store = Store(path, durability)
+        self.store = store
+        self.clock = clock
         self.loop = loop
-        self.entities = EntityTable(registry.entities, self.store.writer_entity)
+        self.entities = EntityTable(registry.entities, self.store.writer_entity, clock.now)
         self._inbox: queue.SimpleQueue[Msg] = queue.SimpleQueue()
         self._cache: dict[str, Orchestration] = {}
         self._timers: list[tuple[float, str, int, int]] = []
         self._waiters: dict[str, list[Future[Any]]] = {}
         self.slots = Slots(registry.limits, registry.max_orchestrations)
         self.activities = ActivityRunner(
-            registry.activities, registry.limits, registry.max_activities, self._inbox.put
+            registry.activities,
+            registry.limits,
+            registry.max_activities,
+            self._inbox.put,
+            registry.context,
+            clock,
         )
         self._thread: threading.Thread | None = None
         self._rebuilding = False
@@ -110,6 +120,10 @@ class Engine:
     def call(self, fn: Callable[[], Any]) -> Future[Any]:
         return self.post("call", fn)
 
+    def wake(self) -> None:
+        """Look at the clock again now (a test's clock moved): fire the timers that are due."""
+        self.call(lambda: None)
+
     def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> Future[Any]:
         if instance_id is None:  # a fresh random id: no need to look for an existing instance
             return self.post("start", _FRESH + uuid.uuid4().hex, name, input_json, None, None)
@@ -123,7 +137,7 @@ class Engine:
             msgs: list[Msg] = []
             timeout = None
             if self._timers:
-                timeout = max(0.0, self._timers[0][0] - time.time())
+                timeout = self.clock.wait_seconds(max(0.0, self._timers[0][0] - self.clock.now()))
             with contextlib.suppress(queue.Empty):
                 msgs.append(self._inbox.get(timeout=timeout))
             while len(msgs) < MAX_BATCH:
@@ -131,7 +145,7 @@ class Engine:
                     msgs.append(self._inbox.get_nowait())
                 except queue.Empty:
                     break
-            now = time.time()
+            now = self.clock.now()
             while self._timers and self._timers[0][0] <= now:
                 _, iid, gen, tid = heapq.heappop(self._timers)
                 msgs.append(("deliver", iid, gen, {"type": "TimerFired", "id": tid, "ts": now}))
@@ -210,7 +224,7 @@ class Engine:
                 inst.output_json,
                 inst.custom_status_json,
                 inst.created,
-                now_ts(),
+                self.clock.now(),
                 inst.parent,
                 inst.parent_task,
                 inst.generation,
@@ -277,7 +291,7 @@ class Engine:
                 else "SubOrchestrationInstanceFailed",
                 "id": inst.parent_task,
                 "instance": iid,
-                "ts": now_ts(),
+                "ts": self.clock.now(),
             }
             if ok:
                 event["result"] = inst.output_json
@@ -304,7 +318,7 @@ class Engine:
                 "name": inst.name,
                 "input": inst.input_json,
                 "generation": inst.generation,
-                "ts": now_ts(),
+                "ts": self.clock.now(),
             }
         )
         self._touch(inst)
@@ -329,8 +343,9 @@ class Engine:
             if parent is None:
                 raise errors.already_running(iid, status)
             return  # a sub-orchestration started again by a replayed parent
-        inst = Orchestration(iid, name, fn, parent=parent, parent_task=parent_task)
-        inst.created = now_ts()
+        inst = Orchestration(
+            iid, name, fn, parent=parent, parent_task=parent_task, now=self.clock.now()
+        )
         inst.input_json = input_json
         if status is not None:
             inst.reset = True
@@ -368,7 +383,9 @@ class Engine:
 
     def _on_event(self, iid: str, name: str, input_json: str | None, fut: Future[Any]) -> None:
         inst = self._live(iid, "raise an event on")
-        inst.deliver({"type": "EventRaised", "name": name, "input": input_json, "ts": now_ts()})
+        inst.deliver(
+            {"type": "EventRaised", "name": name, "input": input_json, "ts": self.clock.now()}
+        )
         self._touch(inst)  # a Pending instance buffers it until it starts
         self._acks.append((fut, None))
 
@@ -382,16 +399,16 @@ class Engine:
                 self._dirty[iid] = inst
                 self._end(inst)
                 return
-            inst.deliver({"type": "ExecutionTerminated", "reason": reason, "ts": now_ts()})
+            inst.deliver({"type": "ExecutionTerminated", "reason": reason, "ts": self.clock.now()})
         elif kind == "Suspend" and inst.status == "Running":
-            inst.deliver({"type": "ExecutionSuspended", "reason": reason, "ts": now_ts()})
+            inst.deliver({"type": "ExecutionSuspended", "reason": reason, "ts": self.clock.now()})
         elif kind == "Resume" and inst.status == "Suspended":
-            inst.deliver({"type": "ExecutionResumed", "reason": reason, "ts": now_ts()})
+            inst.deliver({"type": "ExecutionResumed", "reason": reason, "ts": self.clock.now()})
         self._touch(inst)
 
     def _on_purge(self, iid: str, fut: Future[Any]) -> None:
         if iid in self._cache:
-            raise errors.not_running(iid, self._cache[iid].status, "purge a running")
+            raise errors.still_running(iid, self._cache[iid].status)
         status = self._status_of(iid)
         self._batch.purges.append(iid)
         self._acks.append((fut, 1 if status is not None else 0))
@@ -428,7 +445,7 @@ class Engine:
         outcome = self.entities.run(entity, op, input_json, self._batch.entities)
         if reply is not None:
             iid, gen, tid = reply
-            event: dict[str, Any] = {"id": tid, "ts": now_ts()}
+            event: dict[str, Any] = {"id": tid, "ts": self.clock.now()}
             if outcome.ok:
                 event.update(type="EntityOperationCompleted", result=outcome.result_json)
             else:
@@ -484,6 +501,7 @@ class Engine:
             parent=row.parent,
             parent_task=row.parent_task,
             generation=row.generation,
+            now=row.created,
         )
         inst.created = row.created
         inst.input_json = row.input

@@ -117,8 +117,10 @@ class EntityTable:
         self,
         functions: dict[str, Callable[..., Any]],
         load: Callable[[str], tuple[str | None, bool]],
+        now: Callable[[], float] = time.time,
     ) -> None:
         self._functions = {name.lower(): fn for name, fn in functions.items()}
+        self._now = now
         self._load = load
         self._cache: dict[str, tuple[str | None, bool]] = {}
 
@@ -144,5 +146,5 @@ class EntityTable:
         result = run_operation(fn, ctx, operation, input_json)
         new_state, new_exists = ctx._snapshot()
         self._cache[entity] = (new_state, new_exists)
-        rows.append((entity, eid.name, eid.key, new_state if new_exists else None, time.time()))
+        rows.append((entity, eid.name, eid.key, new_state if new_exists else None, self._now()))
         return result

@@ -37,6 +37,23 @@ def not_running(instance_id: str, status: str, action: str) -> FaasError:
     )
 
 
+def still_running(instance_id: str, status: str) -> FaasError:
+    return FaasError.one(
+        "FIAC876",
+        f"cannot purge instance {instance_id!r}: it is {status}",
+        fix="only a Completed, Failed or Terminated instance is purged: wait for it to "
+        "finish, or terminate it first",
+    )
+
+
+def unknown_status(name: str, known: list[str]) -> FaasError:
+    return FaasError.one(
+        "FIAC875",
+        f"{name!r} is not a runtime status (known: {', '.join(known)})",
+        fix="name one of those (any case), e.g. -s Running or runtimeStatus=Completed",
+    )
+
+
 def unreachable(url: str, reason: str) -> FaasError:
     return FaasError.one(
         "FIAC874",

@@ -12,7 +12,6 @@ State lives in ``<state_dir>/durable.sqlite3`` (the event store) and
 from __future__ import annotations
 
 import asyncio
-import hmac
 import json
 import os
 import secrets
@@ -20,20 +19,30 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..local.asgi import DEFAULT_MAX_BODY
+from ..local.keys import same_secret
 from ..model import AppModel, Function
+from .activities import ContextFactory, bare_context
 from .client import DurableClient, Signer
+from .clock import SYSTEM, Clock
 from .engine import Engine, Registry
 from .management import KeyCheck, ManagementApp
+from .store import Store
 
 DEFAULT_URL = "http://127.0.0.1:7071"
 _KINDS = {"orchestrator": "orchestrators", "activity": "activities", "entity": "entities"}
 
 
-def registry_of(model: AppModel, resolve: Callable[[Function], Callable[..., Any]]) -> Registry:
+def registry_of(
+    model: AppModel,
+    resolve: Callable[[Function], Callable[..., Any]],
+    context: ContextFactory = bare_context,
+) -> Registry:
     """The orchestrators, activities and entities of an app, resolved, with their limits."""
     registry = Registry(
         max_activities=model.durable.max_concurrent_activities,
         max_orchestrations=model.durable.max_concurrent_orchestrations,
+        context=context,
     )
     for fn in model.functions:
         table = _KINDS.get(fn.kind)
@@ -55,7 +64,7 @@ def admin_key_check(state_dir: Path) -> KeyCheck:
         except (OSError, ValueError, KeyError, TypeError):
             return False
         given = query.get("code") or headers.get("x-functions-key") or ""
-        return bool(given) and hmac.compare_digest(str(master), given)
+        return bool(given) and same_secret(given, str(master))
 
     return check
 
@@ -80,20 +89,27 @@ class DurableHost:
         *,
         check_key: KeyCheck | None = None,
         base_url: str | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+        context: ContextFactory = bare_context,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.model = model
         self.state_dir = Path(state_dir)
         self.engine = Engine(
-            registry_of(model, resolve),
-            self.state_dir / "durable.sqlite3",
-            model.durable.durability,
+            registry_of(model, resolve, context),
+            Store(self.state_dir / "durable.sqlite3", model.durable.durability),
+            clock,
         )
         signer = Signer(_secret(self.state_dir / "durable.secret"))
         hub = model.durable.task_hub or "".join(c for c in model.name if c.isalnum()) or "faas"
         url = base_url or os.environ.get("FAAS_IAC_URL", DEFAULT_URL)
         self._client = DurableClient(self.engine, signer, url, hub)
         self.management_app = ManagementApp(
-            self.engine, self._client, signer, check_key or admin_key_check(self.state_dir)
+            self.engine,
+            self._client,
+            signer,
+            check_key or admin_key_check(self.state_dir),
+            max_body,
         )
         self._started = False
 

@@ -10,6 +10,7 @@ import urllib.request
 from datetime import datetime
 from typing import Any
 
+from ..errors import CODES, FaasError
 from . import codec, errors
 from .entity_id import EntityId
 from .links import PREFIX, ClientBase, EntityStateResponse, PurgeHistoryResult
@@ -69,15 +70,17 @@ class HttpDurableClient(ClientBase):
 
     @staticmethod
     def _raise(status: int, body: Any, instance_id: str) -> None:
+        """The host's coded error as it sent it (what, why, fix), else one by status."""
+        if status < 400:
+            return
+        if isinstance(body, dict) and str(body.get("code")) in CODES:
+            raise FaasError.one(
+                str(body["code"]), str(body.get("message", "")), fix=str(body.get("fix", ""))
+            )
         if status == 404:
             raise errors.not_found(instance_id)
-        if status == 410:
-            raise errors.not_running(instance_id, "finished", "change")
-        if status == 409:
-            raise errors.already_running(instance_id, "running")
-        if status >= 400:
-            message = body.get("message") if isinstance(body, dict) else body
-            raise RuntimeError(f"the durable host answered {status}: {message}")
+        message = body.get("message") if isinstance(body, dict) else body
+        raise RuntimeError(f"the durable host answered {status}: {message}")
 
     def start_new(
         self,

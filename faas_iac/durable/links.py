@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
+from ..local.keys import same_secret
 from ..runtime.types import HttpRequest, HttpResponse
 from . import codec
 from .status import DurableOrchestrationStatus, OrchestrationRuntimeStatus
@@ -44,7 +45,7 @@ class Signer:
         return base64.urlsafe_b64encode(mac[:24]).decode()
 
     def check(self, instance_id: str, code: str) -> bool:
-        return hmac.compare_digest(self.code(instance_id), code)
+        return same_secret(code, self.code(instance_id))
 
 
 def management_links(base_url: str, instance_id: str, code: str, hub: str) -> dict[str, str]:

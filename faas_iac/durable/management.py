@@ -24,57 +24,85 @@ from __future__ import annotations
 
 import asyncio
 import json
-import urllib.parse
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
 from ..errors import FaasError
+from ..local.asgi import (
+    DEFAULT_MAX_BODY,
+    Receive,
+    Scope,
+    Send,
+    body_or_answer,
+    headers_of,
+    query_of,
+    send_json,
+)
+from ..local.paths import split_raw
 from ..runtime.types import HttpRequest
 from . import codec
 from .client import PREFIX, DurableClient, Signer, base_url_of, management_links
 from .engine import Engine
 from .entity_id import EntityId
-from .status import DurableOrchestrationStatus, history_events
+from .status import DurableOrchestrationStatus, history_events, parse_statuses
 
-Scope = dict[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
 KeyCheck = Callable[[Mapping[str, str], Mapping[str, str]], bool]
-_HTTP_OF_CODE = {"FIAC870": 400, "FIAC871": 409, "FIAC872": 404, "FIAC873": 410}
+_HTTP_OF_CODE = {
+    "FIAC870": 400,
+    "FIAC871": 409,
+    "FIAC872": 404,
+    "FIAC873": 410,
+    "FIAC875": 400,
+    "FIAC876": 409,
+}
 _STATUS_HTTP = {"Completed": 200, "Failed": 400, "Terminated": 400}
+_PREFIX_PARTS = PREFIX.strip("/").split("/")
 
 
 class ManagementApp:
     def __init__(
-        self, engine: Engine, client: DurableClient, signer: Signer, check_key: KeyCheck
+        self,
+        engine: Engine,
+        client: DurableClient,
+        signer: Signer,
+        check_key: KeyCheck,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self._engine = engine
         self._client = client
         self._signer = signer
         self._check_key = check_key
+        self._max_body = max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        headers = {
-            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
-        }
-        query = dict(urllib.parse.parse_qsl(scope.get("query_string", b"").decode()))
-        path = scope["path"][len(PREFIX) :].strip("/")
-        parts = [urllib.parse.unquote(p) for p in path.split("/")] if path else []
+        headers = headers_of(scope)
+        query = query_of(scope)
+        try:
+            parts = split_raw(scope.get("raw_path") or scope["path"].encode())
+        except UnicodeDecodeError:
+            await send_json(send, 404, {"message": "the path is not UTF-8 text"})
+            return
+        parts = parts[len(_PREFIX_PARTS) :]
+        instance_id = parts[1] if len(parts) >= 2 and parts[0] == "instances" else None
+        if not self._authorised(headers, query, instance_id):
+            await send_json(
+                send, 401, {"message": "a valid admin key (?code= or x-functions-key) is needed"}
+            )
+            return
+        body = await body_or_answer(headers, receive, send, self._max_body)
+        if body is None:
+            return
         try:
             status, payload, extra = await self._route(scope["method"], parts, headers, query, body)
         except FaasError as exc:
             diag = exc.diagnostics[0]
             status = _HTTP_OF_CODE.get(diag.code, 400)
             payload, extra = {"code": diag.code, "message": diag.message, "fix": diag.fix}, {}
+        except ValueError as exc:  # a bad query value (top=, createdTimeFrom=...)
+            status, payload, extra = 400, {"message": f"bad request: {exc}"}, {}
         data = b"" if payload is None else json.dumps(payload).encode()
         head = [(b"content-type", b"application/json")]
         head += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
@@ -98,12 +126,11 @@ class ManagementApp:
         body: bytes,
     ) -> tuple[int, Any, dict[str, str]]:
         instance_id = parts[1] if len(parts) >= 2 and parts[0] == "instances" else None
-        if not self._authorised(headers, query, instance_id):
-            return 401, {"message": "a valid admin key (?code= or x-functions-key) is needed"}, {}
         try:
             data = _unwrap(json.loads(body)) if body.strip() else None
-        except ValueError as exc:
-            return 400, {"message": f"the request body is not JSON: {exc}"}, {}
+        except (ValueError, RecursionError) as exc:
+            reason = "nested too deep" if isinstance(exc, RecursionError) else exc
+            return 400, {"message": f"the request body is not JSON: {reason}"}, {}
         base = base_url_of_headers(headers, self._client.base_url)
         if parts[:1] == ["orchestrators"] and len(parts) in (2, 3) and method == "POST":
             fut = self._engine.start_new(
@@ -171,28 +198,31 @@ class ManagementApp:
 
     async def _purge_many(self, query: dict[str, str]) -> int:
         """Purge every finished instance that matches the filters (DELETE instances)."""
-        finished = {"Completed", "Failed", "Terminated"}
-        statuses = [s for s in query.get("runtimeStatus", "").split(",") if s] or sorted(finished)
-        rows = self._engine.store.query(
-            [s for s in statuses if s in finished],
+        wanted = _statuses(query)
+        rows = self._engine.store.purgeable(
+            wanted or None,
             _time(query.get("createdTimeFrom")),
             _time(query.get("createdTimeTo")),
             query.get("instanceIdPrefix", ""),
-            1_000_000,
         )
         futures = [asyncio.wrap_future(self._engine.post("purge", r.id)) for r in rows]
         return sum(await asyncio.gather(*futures))
 
     def _list(self, query: dict[str, str]) -> list[dict[str, Any]]:
-        statuses = [s for s in query.get("runtimeStatus", "").split(",") if s]
         rows = self._engine.store.query(
-            statuses,
+            _statuses(query),
             _time(query.get("createdTimeFrom")),
             _time(query.get("createdTimeTo")),
             query.get("instanceIdPrefix", ""),
             int(query.get("top", "1000")),
         )
         return [DurableOrchestrationStatus.from_row(r, typed=False).to_json() for r in rows]
+
+
+def _statuses(query: Mapping[str, str]) -> list[str]:
+    """``runtimeStatus`` (comma-separated, any case) as stored names; [] when absent."""
+    given = query.get("runtimeStatus")
+    return [s.value for s in parse_statuses([given])] if given else []
 
 
 def base_url_of_headers(headers: Mapping[str, str], default: str) -> str:

@@ -12,7 +12,6 @@ instance is loaded after a restart.
 from __future__ import annotations
 
 import inspect
-import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -43,10 +42,6 @@ def error_of(exc: BaseException) -> dict[str, str]:
     return {"type": type(exc).__name__, "message": str(exc)}
 
 
-def now_ts() -> float:
-    return time.time()
-
-
 class Orchestration:
     """The state machine of one instance (one execution; ``continue_as_new`` starts another)."""
 
@@ -59,6 +54,7 @@ class Orchestration:
         parent: str | None = None,
         parent_task: int | None = None,
         generation: int = 0,
+        now: float,
     ) -> None:
         self.instance_id = instance_id
         self.name = name
@@ -66,7 +62,7 @@ class Orchestration:
         self.parent = parent
         self.parent_task = parent_task
         self.generation = generation
-        self.created = now_ts()
+        self.created = now
         self.history: list[dict[str, Any]] = []
         self.new_events: list[dict[str, Any]] = []
         self.outbox: list[AtomicTask] = []
@@ -78,7 +74,7 @@ class Orchestration:
         self.output_json: str | None = None
         self.error: dict[str, str] | None = None
         self.custom_status_json: str | None = None
-        self.now = datetime.now(UTC)
+        self.now = datetime.fromtimestamp(now, UTC)
         self.replaying = False
         self._init_run()
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from . import codec
+from . import codec, errors
 from .store import InstanceRow
 
 
@@ -20,6 +21,25 @@ class OrchestrationRuntimeStatus(enum.Enum):
     Terminated = "Terminated"
     Pending = "Pending"
     Suspended = "Suspended"
+
+
+_BY_LOWER = {s.value.lower(): s for s in OrchestrationRuntimeStatus}
+
+
+def parse_statuses(values: Iterable[str]) -> list[OrchestrationRuntimeStatus]:
+    """Status names as people and the management API write them: case-insensitive, each
+    value possibly a comma-separated list; an unknown name is a coded error (FIAC875)."""
+    found: list[OrchestrationRuntimeStatus] = []
+    for value in values:
+        for name in value.split(","):
+            if not name.strip():
+                continue
+            status = _BY_LOWER.get(name.strip().lower())
+            if status is None:
+                raise errors.unknown_status(name.strip(), [s.value for s in _BY_LOWER.values()])
+            if status not in found:
+                found.append(status)
+    return found
 
 
 def _iso(ts: float) -> str:

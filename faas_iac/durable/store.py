@@ -42,6 +42,7 @@ _UPSERT = (
     "generation=excluded.generation, error=excluded.error"
 )
 ACTIVE = ("Pending", "Running", "Suspended", "ContinuedAsNew")
+FINISHED = ("Completed", "Failed", "Terminated")
 INSTANCE_COLUMNS = (
     "id, name, status, input, output, custom_status, created, updated, parent, parent_task, "
     "generation, error"
@@ -223,6 +224,20 @@ class Store:
             .fetchall()
         )
         return [InstanceRow(*r) for r in rows]
+
+    def purgeable(
+        self,
+        statuses: Sequence[str] | None,
+        created_from: float | None = None,
+        created_to: float | None = None,
+        prefix: str = "",
+    ) -> list[InstanceRow]:
+        """The finished instances a filtered purge deletes. ``statuses`` None means every
+        finished status; a filter naming no finished status selects nothing (never "all")."""
+        wanted = FINISHED if statuses is None else [s for s in FINISHED if s in statuses]
+        if not wanted:
+            return []
+        return self.query(wanted, created_from, created_to, prefix, 1_000_000)
 
     def count_history(self, ids: Iterable[str] = ()) -> int:
         row = self._reader().execute("SELECT COUNT(*) FROM history").fetchone()

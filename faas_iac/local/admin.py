@@ -17,6 +17,11 @@ DELETE   /admin/tables/{name}                         the key (JSON)
 GET      /admin/tables/{name}?key=JSON                —
 GET      /admin/dead/{function}                       — (dead letters of a non-queue trigger)
 =======  ===========================================  ==========================================
+
+The master key is checked from the headers before any body byte is read; bodies are capped
+at the host's ``--max-body``. Paths are split on the raw path and each segment decoded on its
+own; names must be declared resources and keys plain relative keys (``faas_iac.local.paths``),
+so no request reaches past the bucket, table or queue it names.
 """
 
 from __future__ import annotations
@@ -27,13 +32,23 @@ from typing import Any
 
 from ..errors import FaasError
 from ..model import AppModel
-from .asgi import BodyTooLarge, Receive, Scope, Send, headers_of, query_of, read_body, send_json
+from .asgi import (
+    DEFAULT_MAX_BODY,
+    Receive,
+    Scope,
+    Send,
+    body_or_answer,
+    headers_of,
+    query_of,
+    send_json,
+)
 from .bindings import LocalBindings, queue_channel
 from .keys import Keys
-from .routes import Router
+from .paths import split_raw
 from .workers import channel_of
 
-MAX_ADMIN_BODY = 64 * 1024 * 1024
+#: The status of each coded refusal that is not a plain 400.
+_STATUS_OF_CODE = {"FIAC817": 409}
 Handler = Callable[["AdminApi", dict[str, str], Any, bytes, dict[str, str]], Any]
 
 
@@ -112,7 +127,10 @@ def _list(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, 
 
 def _table(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str, str]) -> Any:
     if q.get("method") == "GET":
-        return {"item": api.bindings.table_get(p["name"], json.loads(q.get("key", "{}")))}
+        key = json.loads(q.get("key", "{}"))
+        if not isinstance(key, dict):
+            raise ValueError('give ?key= as a JSON object: {"id": "..."}')
+        return {"item": api.bindings.table_get(p["name"], key)}
     if not isinstance(body, dict):
         raise ValueError("give the item (or key) as a JSON object")
     if q.get("method") == "DELETE":
@@ -122,24 +140,45 @@ def _table(api: AdminApi, p: dict[str, str], body: Any, raw: bytes, q: dict[str,
     return {"ok": True}
 
 
-ROUTES: list[tuple[str, list[str], Handler]] = [
-    ("/queues/{name}", ["POST"], _send),
-    ("/queues/{name}", ["GET"], _queue_info),
-    ("/topics/{name}", ["POST"], _publish),
-    ("/buses/{name}", ["POST"], _emit),
-    ("/streams/{name}", ["POST"], _records),
-    ("/buckets/{name}/{*key}", ["PUT"], _put_object),
-    ("/buckets/{name}/{*key}", ["DELETE"], _del_object),
-    ("/buckets/{name}", ["GET"], _list),
-    ("/tables/{name}", ["GET", "PUT", "DELETE"], _table),
-    ("/dead/{name}", ["GET"], _dead),
-]
+#: (collection, method, whether an object key follows the name) → handler.
+ROUTES: dict[tuple[str, str, bool], Handler] = {
+    ("queues", "POST", False): _send,
+    ("queues", "GET", False): _queue_info,
+    ("topics", "POST", False): _publish,
+    ("buses", "POST", False): _emit,
+    ("streams", "POST", False): _records,
+    ("buckets", "PUT", True): _put_object,
+    ("buckets", "DELETE", True): _del_object,
+    ("buckets", "GET", False): _list,
+    ("tables", "GET", False): _table,
+    ("tables", "PUT", False): _table,
+    ("tables", "DELETE", False): _table,
+    ("dead", "GET", False): _dead,
+}
+
+
+def _route(method: str, parts: list[str]) -> tuple[Handler, dict[str, str]] | None:
+    """The handler and its parameters for ``/admin/<collection>/<name>[/<key>...]``."""
+    if len(parts) < 3 or parts[0] != "admin":
+        return None
+    handler = ROUTES.get((parts[1], method, len(parts) > 3))
+    if handler is None:
+        return None
+    params = {"name": parts[2]}
+    if len(parts) > 3:
+        params["key"] = "/".join(parts[3:])
+    return handler, params
 
 
 class AdminApi:
-    def __init__(self, model: AppModel, bindings: LocalBindings, keys: Keys) -> None:
-        self.model, self.bindings, self.keys = model, bindings, keys
-        self.router = Router((path, methods, handler) for path, methods, handler in ROUTES)
+    def __init__(
+        self,
+        model: AppModel,
+        bindings: LocalBindings,
+        keys: Keys,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        self.model, self.bindings, self.keys, self.max_body = model, bindings, keys, max_body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = headers_of(scope)
@@ -152,24 +191,27 @@ class AdminApi:
             )
             return
         method = scope["method"]
-        found = self.router.match(scope["path"][len("/admin") :], method)
-        if found.target is None:
-            await send_json(send, 404, {"error": f"no admin route {method} {scope['path']}"})
+        try:
+            found = _route(method, split_raw(scope.get("raw_path") or scope["path"].encode()))
+        except UnicodeDecodeError:
+            found = None
+        if found is None:
+            await send_json(send, 404, {"error": f"no admin route {method} {scope['path']!r}"})
+            return
+        handler, params = found
+        raw = await body_or_answer(headers, receive, send, self.max_body)
+        if raw is None:
             return
         try:
-            raw = await read_body(receive, MAX_ADMIN_BODY)
-            is_json = found.target not in (_put_object,) and raw
-            body = json.loads(raw) if is_json else None
+            body = json.loads(raw) if handler is not _put_object and raw else None
             query = {**query, "method": method, "content-type": headers.get("content-type", "")}
-            result = found.target(self, found.params, body, raw, query)
+            result = handler(self, params, body, raw, query)
         except FaasError as exc:
-            await send_json(send, 400, {"error": exc.render(), "codes": exc.codes})
+            status = _STATUS_OF_CODE.get(exc.codes[0], 400)
+            await send_json(send, status, {"error": exc.render(), "codes": exc.codes})
             return
-        except (ValueError, KeyError) as exc:
-            await send_json(send, 400, {"error": f"bad admin request: {exc}"})
-            return
-        except BodyTooLarge:
-            limit = f"admin bodies are at most {MAX_ADMIN_BODY} bytes"
-            await send_json(send, 413, {"error": limit})
+        except (ValueError, KeyError, RecursionError) as exc:
+            reason = "JSON nested too deep" if isinstance(exc, RecursionError) else exc
+            await send_json(send, 400, {"error": f"bad admin request: {reason}"})
             return
         await send_json(send, 200, result)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -38,6 +38,10 @@ _ENCODE = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 class BodyTooLarge(Exception):
     """The request body is over the host's ``--max-body`` limit (answered with 413)."""
+
+
+class ClientGone(Exception):
+    """The client went away before its whole body arrived: nothing is answered or handled."""
 
 
 @dataclass(frozen=True)
@@ -71,20 +75,43 @@ async def send_json(send: Send, status: int, data: Any, headers: list[Any] | Non
 
 
 async def read_body(receive: Receive, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
+    """The whole body, at most ``limit`` bytes held at any time (BodyTooLarge past it);
+    ClientGone when the client disconnects first: a cut-off body is never handed on."""
+    buffer = bytearray()
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise ClientGone()
         chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
+        if len(buffer) + len(chunk) > limit:
             raise BodyTooLarge()
-        chunks.append(chunk)
+        if not buffer and not message.get("more_body"):
+            return bytes(chunk)  # the common case: one message, no copy
+        buffer += chunk
         if not message.get("more_body"):
-            break
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            return bytes(buffer)
+
+
+async def body_or_answer(
+    headers: Mapping[str, str], receive: Receive, send: Send, limit: int
+) -> bytes | None:
+    """The request's whole body; or None once it is answered (413 over ``limit``, announced
+    or sent; 400 for a bad content-length) or the client is gone. Read only after the
+    caller checked the key, so an unauthenticated body is never read."""
+    length = headers.get("content-length")
+    try:
+        if length is None and "transfer-encoding" not in headers:
+            return b""  # HTTP/1.1: no length and no chunks is no body; nothing to await
+        if int(length or 0) > limit:
+            raise BodyTooLarge()
+        return await read_body(receive, limit)
+    except BodyTooLarge:
+        await send_json(send, 413, {"error": f"the body is larger than {limit} bytes"})
+    except ValueError:
+        await send_json(send, 400, {"error": "invalid content-length"})
+    except ClientGone:
+        log.info("the client disconnected before its whole body arrived; not handled")
+    return None
 
 
 def headers_of(scope: Scope) -> dict[str, str]:
@@ -150,19 +177,8 @@ class HostApp:
                 },
             )
             return
-        length = headers.get("content-length")
-        try:
-            if length is None and "transfer-encoding" not in headers:
-                body = b""  # HTTP/1.1: no length and no chunks is no body; nothing to await
-            elif int(length or 0) > self.max_body:
-                raise BodyTooLarge()
-            else:
-                body = await read_body(receive, self.max_body)
-        except BodyTooLarge:
-            await send_json(send, 413, {"error": f"the body is larger than {self.max_body} bytes"})
-            return
-        except ValueError:
-            await send_json(send, 400, {"error": "invalid content-length"})
+        body = await body_or_answer(headers, receive, send, self.max_body)
+        if body is None:
             return
         if route.invoker is None:
             await send_json(

@@ -14,11 +14,12 @@ import uuid
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ..errors import FaasError
 from ..model import AppModel, Function, StorageTrigger
+from .paths import check_key
 from .patterns import matches, storage_matches
 from .store import Enqueue, Store
 
@@ -111,16 +112,12 @@ class LocalBindings:
         return msg_id
 
     # -- buckets --------------------------------------------------------------------------------
-    def _object_path(self, bucket: str, key: str) -> Path:
+    def _bucket_root(self, bucket: str) -> Path:
         self._known("bucket", bucket)
-        parts = PurePosixPath(key).parts
-        if not key or key.startswith("/") or ".." in parts or "\\" in key:
-            raise FaasError.one(
-                "FIAC804",
-                f"object key {key!r} is not a relative path",
-                fix="use keys like 'reports/2024-01-01.txt' (no leading '/', no '..')",
-            )
-        return self.state / "buckets" / bucket / Path(*parts)
+        return self.state / "buckets" / bucket
+
+    def _object_path(self, bucket: str, key: str) -> Path:
+        return self._bucket_root(bucket).joinpath(*check_key(key).split("/"))
 
     def _object_event(self, bucket: str, key: str, event: str, data: dict[str, Any]) -> None:
         body = event_body(f"bucket/{bucket}", f"object.{event}", data, subject=key)
@@ -133,11 +130,23 @@ class LocalBindings:
         self._commit(items)
 
     def put_object(self, bucket: str, key: str, data: bytes, content_type: str) -> None:
+        """Write the object whole or not at all: the bytes go to a temporary file outside
+        every bucket, renamed into place; a key that is both an object and a folder of others
+        (``x`` and ``x/y``) is refused, as S3 would keep both but one folder cannot."""
+        root = self._bucket_root(bucket)
         path = self._object_path(bucket, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        _refuse_clash(bucket, key, root, path)
+        spool = self.state / "tmp"
+        spool.mkdir(parents=True, exist_ok=True)
+        tmp = spool / f"{uuid.uuid4().hex}.tmp"
+        try:
+            tmp.write_bytes(data)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, path)
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            raise _clash(bucket, key, "a concurrent write made it one") from None
+        finally:
+            tmp.unlink(missing_ok=True)
         info = {"bucket": bucket, "key": key, "size": len(data), "content_type": content_type}
         self._object_event(bucket, key, "created", info)
 
@@ -146,17 +155,25 @@ class LocalBindings:
         return path.read_bytes() if path.is_file() else None
 
     def delete_object(self, bucket: str, key: str) -> None:
+        root = self._bucket_root(bucket)
         path = self._object_path(bucket, key)
         if path.is_file():
             path.unlink()
+            for parent in path.parents:  # folders exist only while they hold an object
+                if parent == root:
+                    break
+                try:
+                    parent.rmdir()
+                except OSError:
+                    break
             self._object_event(bucket, key, "deleted", {"bucket": bucket, "key": key})
 
     def list_objects(self, bucket: str, prefix: str) -> list[str]:
-        base = self._object_path(bucket, "x").parent
+        base = self._bucket_root(bucket)
         if not base.is_dir():
             return []
         keys = (p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
-        return sorted(k for k in keys if k.startswith(prefix) and not k.endswith(".tmp"))
+        return sorted(k for k in keys if k.startswith(prefix))
 
     # -- tables ---------------------------------------------------------------------------------
     def _key(self, table: str, key: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
@@ -170,6 +187,17 @@ class LocalBindings:
                 fix=f"give the key field(s) {', '.join(names)}",
             )
         values = {n: key[n] for n in names}
+        odd = [
+            n
+            for n, v in values.items()
+            if isinstance(v, bool) or not isinstance(v, str | int | float)
+        ]
+        if odd:
+            raise FaasError.one(
+                "FIAC805",
+                f"table {table!r} key field {odd[0]!r} is {type(values[odd[0]]).__name__}",
+                fix="a key field holds a string or a number",
+            )
         return json.dumps([values[n] for n in names], default=str), values
 
     def _change(self, table: str, key: Mapping[str, Any], new: Mapping[str, Any] | None) -> None:
@@ -241,3 +269,22 @@ class LocalBindings:
                 f"{kind} {name!r} is not declared in app {self.model.name!r}",
                 fix=f"declare it: app.declare({kind.capitalize()}({name!r}))",
             ) from None
+
+
+def _clash(bucket: str, key: str, why: str) -> FaasError:
+    return FaasError.one(
+        "FIAC817",
+        f"object key {key[:200]!r} in bucket {bucket!r} clashes with another key: {why}",
+        fix="a key cannot be both an object and a folder of objects ('x' and 'x/y'): "
+        "delete the other one first, or choose another key",
+    )
+
+
+def _refuse_clash(bucket: str, key: str, root: Path, path: Path) -> None:
+    if path.is_dir():
+        raise _clash(bucket, key, f"objects exist under '{key}/'")
+    for parent in path.parents:
+        if parent == root:
+            return
+        if parent.exists() and not parent.is_dir():
+            raise _clash(bucket, key, f"'{parent.relative_to(root).as_posix()}' is an object")

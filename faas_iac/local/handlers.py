@@ -1,13 +1,12 @@
-"""Finding a function's handler: ``Function.handler.module`` + ``.qualname``, imported with the
-app's source root on ``sys.path`` (the loader registers the app file as module ``<stem>``).
+"""Finding a function's handler: ``Function.handler.module`` + ``.qualname``, resolved by
+:mod:`faas_iac.runtime.handlers` (the loader has put the app's source root on ``sys.path`` and
+registered the app file as module ``<stem>``), with a coded error when it cannot be.
 
 Shared by the local host, ``faas-iac invoke`` and the durable engine.
 """
 
 from __future__ import annotations
 
-import importlib
-import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 from ..errors import FaasError
 from ..model import Function
+from ..runtime import handlers
 
 
 def resolve(fn: Function) -> Callable[..., Any]:
@@ -28,33 +28,14 @@ def resolve(fn: Function) -> Callable[..., Any]:
             location=fn.source,
         )
     try:
-        target: Any = sys.modules.get(ref.module) or importlib.import_module(ref.module)
-        for part in ref.qualname.split("."):
-            target = getattr(target, part)
-    except (ImportError, AttributeError) as exc:
+        return handlers.resolve(f"{ref.module}:{ref.qualname}")
+    except handlers.UnresolvedHandler as exc:
         raise FaasError.one(
             "FIAC801",
-            f"handler {ref.module}:{ref.qualname} of {fn.name!r} cannot be imported: {exc}",
+            f"the handler of {fn.name!r} cannot be used: {exc}",
             fix="keep the handler a top-level function of a module under the app's folder",
             location=fn.source,
         ) from None
-    if not callable(target):
-        raise FaasError.one(
-            "FIAC801", f"{ref.module}:{ref.qualname} is not callable", location=fn.source
-        )
-    return target  # type: ignore[no-any-return]
-
-
-def wants_context(handler: Callable[..., Any]) -> bool:
-    """Whether a trigger handler takes ``(payload, ctx)`` rather than ``(payload)``."""
-    try:
-        params = inspect.signature(handler).parameters.values()
-    except (TypeError, ValueError):
-        return True
-    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    positional = [p for p in params if p.kind in kinds]
-    varargs = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params)
-    return varargs or len(positional) >= 2
 
 
 def forget_modules(root: Path) -> None:

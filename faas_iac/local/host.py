@@ -26,7 +26,7 @@ from .admin import AdminApi
 from .asgi import DEFAULT_MAX_BODY, HostApp, HttpRoute, Served
 from .bindings import LocalBindings
 from .handlers import forget_modules, resolve
-from .invoker import Invoker
+from .invoker import Invoker, activity_contexts
 from .keys import Keys, load_keys, load_secrets
 from .logs import redact
 from .routes import Router
@@ -154,7 +154,15 @@ class Host:
             lower = {k.lower(): v for k, v in headers.items()}
             return keys.is_master(lower.get("x-functions-key") or query.get("code"))
 
-        rt.durable = cls(rt.model, resolve, self.state, check_key=check_key, base_url=self.url)
+        rt.durable = cls(
+            rt.model,
+            resolve,
+            self.state,
+            check_key=check_key,
+            base_url=self.url,
+            max_body=self.app.max_body,
+            context=activity_contexts(rt.model, rt.bindings),
+        )
         await rt.durable.start()
         client = rt.durable.client()
         for invoker in rt.invokers.values():
@@ -185,7 +193,7 @@ class Host:
         self.app.keys = self.keys
         self.app.served = Served(
             Router(routes),
-            AdminApi(rt.model, rt.bindings, self.keys),
+            AdminApi(rt.model, rt.bindings, self.keys, self.app.max_body),
             getattr(rt.durable, "management_app", None),
         )
         for consumer in rt.consumers:

@@ -9,16 +9,15 @@ timeout is abandoned (a thread cannot be killed) and the call fails with
 from __future__ import annotations
 
 import asyncio
-import inspect
 import itertools
 import time
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..model import Function
+from ..model import AppModel, Function
+from ..runtime.handlers import Handler, finish
 from ..runtime.types import Bindings, Context
-from .handlers import wants_context
 from .logs import invocation_logger
 from .planner import DEFAULT_WORKERS
 from .pool import WorkerPool
@@ -48,6 +47,25 @@ def new_invocation_id() -> str:
     return f"{_ID_PREFIX}{next(_ID_COUNTER):016x}"
 
 
+def activity_contexts(model: AppModel, bindings: Bindings) -> Callable[[str, str], Context]:
+    """(activity name, invocation id) → the context of a durable activity that takes one:
+    the host's bindings, the access the activity declared, its timeout and logger."""
+    activities = {fn.name: fn for fn in model.by_kind("activity")}
+
+    def context(name: str, invocation_id: str) -> Context:
+        fn = activities[name]
+        return Context(
+            invocation_id=invocation_id,
+            function_name=name,
+            bindings=bindings,
+            allowed={b.ref: b.access for b in fn.bindings},
+            deadline=time.time() + fn.timeout,
+            logger=invocation_logger(name, invocation_id),
+        )
+
+    return context
+
+
 class Invoker:
     def __init__(
         self,
@@ -64,8 +82,8 @@ class Invoker:
         self.durable = durable if fn.durable_client else None
         self.timeout = float(timeout if timeout is not None else fn.timeout)
         self.workers = fn.scaling.max_instances or DEFAULT_WORKERS
-        self.is_async = inspect.iscoroutinefunction(handler)
-        self.pass_ctx = wants_context(handler)
+        self.shape = Handler(handler)
+        self.is_async = self.shape.is_async
         self.allowed: Mapping[str, str] = {b.ref: b.access for b in fn.bindings}
         self._pool: WorkerPool | None = None
         self._limit = asyncio.Semaphore(self.workers) if self.is_async else None
@@ -88,9 +106,7 @@ class Invoker:
         )
 
     def _args(self, payload: Any, invocation_id: str, deadline: float) -> tuple[Any, ...]:
-        if not self.pass_ctx:
-            return (payload,)
-        return (payload, self.context(invocation_id, deadline))
+        return self.shape.args(payload, lambda: self.context(invocation_id, deadline))
 
     async def call(self, payload: Any, invocation_id: str) -> Any:
         """Run the handler once; raises what it raised, or :class:`HandlerTimeout`."""
@@ -105,7 +121,7 @@ class Invoker:
                     if deadline.expired():
                         raise HandlerTimeout(self.timeout) from None
                     raise  # the handler's own timeout, not ours
-        fut = self.pool.submit(self.handler, *args)
+        fut = self.pool.submit(_run, self.handler, args)
         loop = asyncio.get_running_loop()
         timer = loop.call_later(self.timeout, _expire, fut)
         try:
@@ -121,8 +137,13 @@ class Invoker:
         args = self._args(payload, invocation_id, time.time() + self.timeout)
         if self.is_async:
             return asyncio.run(asyncio.wait_for(self.handler(*args), self.timeout))
-        return self.handler(*args)
+        return finish(self.handler(*args))
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown()
+
+
+def _run(handler: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """A sync handler in a pool thread; an awaitable it returns is run there too."""
+    return finish(handler(*args))

@@ -27,13 +27,20 @@ class Keys:
     def allows(self, function: str, given: str | None) -> bool:
         if not given:
             return False
-        if hmac.compare_digest(given, self.master):
+        if same_secret(given, self.master):
             return True
         own = self.functions.get(function)
-        return own is not None and hmac.compare_digest(given, own)
+        return own is not None and same_secret(given, own)
 
     def is_master(self, given: str | None) -> bool:
-        return bool(given) and hmac.compare_digest(given or "", self.master)
+        return bool(given) and same_secret(given or "", self.master)
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison of any text (``hmac.compare_digest`` refuses non-ASCII
+    ``str``, and a header may carry any byte)."""
+    encode = "utf-8", "surrogatepass"
+    return hmac.compare_digest(given.encode(*encode), expected.encode(*encode))
 
 
 def _write_private(path: Path, text: str) -> None:

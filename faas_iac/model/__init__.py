@@ -1,7 +1,7 @@
 """The validated, frozen model of an app (pydantic v2). Built from the decorators by
 :func:`build_model`; the input of every provider's planner."""
 
-from .app import AppModel, json_schema
+from .app import AppModel, Packaging, json_schema
 from .build import build_model, check_route, route_shape
 from .durable import DurableSettings, RetryPolicy
 from .function import MAX_TIMEOUT_S, PYTHON_RUNTIMES, Function, HandlerRef, Monitoring, Scaling
@@ -51,6 +51,7 @@ __all__ = [
     "JwtAuth",
     "Monitoring",
     "OrchestrationTrigger",
+    "Packaging",
     "QueueResource",
     "QueueTrigger",
     "Resource",

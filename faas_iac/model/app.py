@@ -13,6 +13,16 @@ from .function import Function
 from .resources import Name, Resource
 
 
+class Packaging(Frozen):
+    """What the code artifact holds besides the app's Python source (see
+    :mod:`faas_iac.plan.sources`): ``.gitignore``-style patterns relative to the app's folder."""
+
+    include: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    exclude: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    #: Where ``App(...)`` is written (``file:line``), to locate packaging errors.
+    source: str = ""
+
+
 class AppModel(Frozen):
     """What an app *is*, with no machine-specific paths: the input of every planner."""
 
@@ -21,6 +31,7 @@ class AppModel(Frozen):
     resources: tuple[Resource, ...] = ()
     durable: DurableSettings = DurableSettings()
     requirements: tuple[Annotated[str, Field(min_length=1)], ...] = ()
+    packaging: Packaging = Packaging()
 
     def function(self, name: str) -> Function:
         for fn in self.functions:

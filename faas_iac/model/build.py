@@ -7,24 +7,24 @@ network, or writes a file.
 
 from __future__ import annotations
 
-import difflib
-import functools
 import inspect
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from .._app import App, FunctionSpec, ResourceSpec, SourceLocation
-from ..errors import Diagnostic, ValidationFailed, shown_path
+from ..errors import ValidationFailed
 from ..schedule import ScheduleError, parse_schedule
 from .app import AppModel
-from .durable import DurableSettings
+from .claims import Claims
 from .function import PYTHON_RUNTIMES, Function
-from .resources import RESOURCE_TYPES, Binding
+from .report import FIXES, Collector, field_name, relative, suggest
+from .resources import Binding
+from .settings import durable_settings, packaging
 from .triggers import TRIGGER_TYPES
 
 FUNCTION_OPTIONS = frozenset(
@@ -42,58 +42,6 @@ _SEGMENT = re.compile(
     r"^(?:[A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\}|\{\*[A-Za-z_][A-Za-z0-9_]*\})$"
 )
 _REF = re.compile(r"^(queue|topic|bucket|table|secret|bus|stream):([a-z][a-z0-9-]{0,62})$")
-
-
-_FIXES = {
-    "literal_error": "use one of the values listed",
-    "string_pattern_mismatch": "names start with a lowercase letter and use lowercase letters, "
-    "digits and '-'; environment variable names use A-Z, 0-9 and '_'",
-    "greater_than_equal": "raise the value to the minimum shown",
-    "less_than_equal": "lower the value to the maximum shown",
-    "bool_parsing": "use True or False",
-    "int_parsing": "use a whole number",
-}
-
-
-def _field_name(loc: list[str]) -> str:
-    """``methods[0]`` rather than ``0`` for an item of a list."""
-    if not loc:
-        return "value"
-    name = loc[-1]
-    if name.isdigit() and len(loc) > 1:
-        return f"{loc[-2]}[{name}]"
-    return name
-
-
-@functools.lru_cache(maxsize=1024)
-def relative(path: str, root: Path | None) -> str:
-    """``path`` relative to ``root`` (or the working directory), with forward slashes."""
-    for base in (root, Path.cwd()):
-        if base is None:
-            continue
-        try:
-            return Path(path).resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return Path(path).name
-
-
-@dataclass
-class _Collector:
-    root: Path | None
-    problems: list[Diagnostic] = field(default_factory=list)
-
-    def where(self, loc: SourceLocation) -> str:
-        return f"{shown_path(loc.file)}:{loc.line}"
-
-    def add(self, code: str, message: str, fix: str, loc: SourceLocation | None, path: str) -> None:
-        where = self.where(loc) if loc else ""
-        self.problems.append(Diagnostic(code, message, fix, where, path))
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
 
 
 def check_route(route: str) -> str | None:
@@ -123,7 +71,7 @@ def route_shape(route: str) -> str:
 
 
 def _binding_refs(
-    value: Any, access: str, path: str, loc: SourceLocation, out: _Collector
+    value: Any, access: str, path: str, loc: SourceLocation, out: Collector
 ) -> list[tuple[str, str, str]]:
     if value is None:
         return []
@@ -160,23 +108,11 @@ def _merge_bindings(refs: list[tuple[str, str, str]]) -> tuple[Binding, ...]:
 
 
 @dataclass
-class _ResourceClaim:
-    options: dict[str, Any]
-    location: SourceLocation
-    by: str
-
-
-@dataclass
 class _Builder:
     app: App
     root: Path | None
-    out: _Collector
-    claims: dict[tuple[str, str], list[_ResourceClaim]] = field(default_factory=dict)
-
-    def claim(
-        self, kind: str, name: str, options: Mapping[str, Any], loc: SourceLocation, by: str
-    ) -> None:
-        self.claims.setdefault((kind, name), []).append(_ResourceClaim(dict(options), loc, by))
+    out: Collector
+    claims: Claims
 
     # -- functions ------------------------------------------------------------------------------
     def function(self, spec: FunctionSpec) -> Function | None:
@@ -184,7 +120,7 @@ class _Builder:
         loc = spec.location
         trigger_type = TRIGGER_TYPES.get(spec.trigger)
         if trigger_type is None:
-            hint = _suggest(spec.trigger, TRIGGER_TYPES)
+            hint = suggest(spec.trigger, TRIGGER_TYPES)
             self.out.add(
                 "FIAC105",
                 f"unknown trigger {spec.trigger!r}",
@@ -215,7 +151,7 @@ class _Builder:
         for secret in secrets.values():
             if isinstance(secret, str) and _REF.match(f"secret:{secret}"):
                 refs.append(("secret", secret, "read"))
-                self.claim("secret", secret, {}, loc, f"function {spec.name!r}")
+                self.claims.claim("secret", secret, {}, loc, f"function {spec.name!r}")
         data["bindings"] = [
             {"kind": k, "name": n, "access": a}
             for k, n, a in ((b.kind, b.name, b.access) for b in _merge_bindings(refs))
@@ -242,12 +178,12 @@ class _Builder:
             self._pydantic(exc, spec, path)
             return None
         self._checks(fn, spec, path)
-        self._implied_resources(fn, spec)
+        self.claims.implied(fn, spec.location)
         return fn
 
     def _unknown(self, key: str, spec: FunctionSpec, path: str, trigger: type[Any]) -> None:
         known = set(FUNCTION_OPTIONS) | set(trigger.model_fields) - {"type"}
-        hint = _suggest(key, known)
+        hint = suggest(key, known)
         self.out.add(
             "FIAC101",
             f"unknown option {key!r} for a {spec.trigger} function",
@@ -396,8 +332,8 @@ class _Builder:
             else:
                 self.out.add(
                     "FIAC100",
-                    f"{_field_name(loc)} = {value!r}: {err['msg']}",
-                    _FIXES.get(err["type"], "see `faas-iac schema` for the allowed values"),
+                    f"{field_name(loc)} = {value!r}: {err['msg']}",
+                    FIXES.get(err["type"], "see `faas-iac schema` for the allowed values"),
                     spec.location,
                     field_path,
                 )
@@ -430,81 +366,11 @@ class _Builder:
                 f"{path}.trigger.jwt",
             )
 
-    def _implied_resources(self, fn: Function, spec: FunctionSpec) -> None:
-        t = fn.trigger
-        by = f"the trigger of {fn.name!r}"
-        loc = spec.location
-        if t.type == "queue":
-            qopts: dict[str, Any] = {}
-            if t.visibility_timeout is not None:
-                qopts["visibility_timeout"] = t.visibility_timeout
-            if t.max_deliveries is not None:
-                qopts["max_deliveries"] = t.max_deliveries
-            if isinstance(t.dead_letter, str):
-                qopts["dead_letter"] = t.dead_letter
-                self.claim("queue", t.dead_letter, {}, loc, by)
-            self.claim("queue", t.queue, qopts, loc, by)
-        elif t.type == "topic":
-            self.claim("topic", t.topic, {}, loc, by)
-        elif t.type == "storage":
-            self.claim("bucket", t.bucket, {}, loc, by)
-        elif t.type == "table":
-            self.claim("table", t.table, {"change_stream": True}, loc, by)
-        elif t.type == "stream":
-            self.claim("stream", t.stream, {}, loc, by)
-        elif t.type == "event":
-            self.claim("bus", t.bus, {}, loc, by)
-
-    # -- resources ------------------------------------------------------------------------------
-    def resources(self) -> list[Any]:
-        for res in self.app.all_resources():
-            self.claim(res.kind, res.name, res.options, res.location, "a declaration")
-        result = []
-        for (kind, name), claims in sorted(self.claims.items()):
-            merged: dict[str, Any] = {}
-            origin: dict[str, _ResourceClaim] = {}
-            for claim in claims:
-                for key, value in claim.options.items():
-                    if key in merged and merged[key] != value:
-                        first = origin[key]
-                        self.out.add(
-                            "FIAC131",
-                            f"{kind} {name!r}: {key} is {merged[key]!r} in {first.by} "
-                            f"({self.out.where(first.location)}) but {value!r} in {claim.by}",
-                            f"give {kind} {name!r} one {key}",
-                            claim.location,
-                            f"resources.{kind}:{name}.{key}",
-                        )
-                        continue
-                    merged[key] = value
-                    origin[key] = claim
-            try:
-                result.append(RESOURCE_TYPES[kind].model_validate({"name": name, **merged}))
-            except ValidationError as exc:
-                for err in exc.errors():
-                    loc = ".".join(str(p) for p in err["loc"])
-                    claim = origin.get(str(err["loc"][0]) if err["loc"] else "", claims[0])
-                    code = (
-                        "FIAC106"
-                        if loc == "name"
-                        else ("FIAC101" if err["type"] == "extra_forbidden" else "FIAC100")
-                    )
-                    fields = sorted(set(RESOURCE_TYPES[kind].model_fields) - {"kind", "name"})
-                    self.out.add(
-                        code,
-                        f"{kind} {name!r}: {loc} = {err.get('input')!r}: {err['msg']}",
-                        f"{kind} options are: {', '.join(fields) or 'none'}; names use "
-                        "lowercase letters, digits and '-'",
-                        claim.location,
-                        f"resources.{kind}:{name}.{loc}",
-                    )
-        return result
-
 
 def build_model(app: App, root: Path | None = None) -> AppModel:
     """Validate a recorded app. Raises :class:`ValidationFailed` listing every problem."""
-    out = _Collector(root)
-    builder = _Builder(app, root, out)
+    out = Collector(root)
+    builder = _Builder(app, root, out, Claims(out))
     functions: list[Function] = []
     seen: dict[str, FunctionSpec] = {}
     for spec in app.all_functions():
@@ -524,13 +390,13 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
         if fn is not None:
             functions.append(fn)
     _route_conflicts(functions, seen, out)
-    resources = builder.resources()
+    resources = builder.claims.resources(app.all_resources())
     declared = {(r.kind, r.name) for r in resources}
     for fn in functions:
         for b in fn.bindings:
             if (b.kind, b.name) not in declared:
                 names = [n for k, n in declared if k == b.kind]
-                hint = _suggest(b.name, names)
+                hint = suggest(b.name, names)
                 out.add(
                     "FIAC130",
                     f"{fn.name!r} binds to {b.kind} {b.name!r}, which is not declared",
@@ -540,19 +406,8 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
                     seen[fn.name].location,
                     f"functions.{fn.name}.bindings.{b.kind}:{b.name}",
                 )
-    durable = DurableSettings()
-    if app.durable:
-        try:
-            durable = DurableSettings.model_validate(app.durable)
-        except ValidationError as exc:
-            for err in exc.errors():
-                out.add(
-                    "FIAC100" if err["type"] != "extra_forbidden" else "FIAC101",
-                    f"durable.{'.'.join(map(str, err['loc']))}: {err['msg']}",
-                    "durable settings are: " + ", ".join(DurableSettings.model_fields),
-                    app.location,
-                    "durable." + ".".join(map(str, err["loc"])),
-                )
+    durable = durable_settings(app, out)
+    package = packaging(app, out)
     model: AppModel | None = None
     try:
         model = AppModel(
@@ -561,6 +416,7 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
             resources=tuple(resources),
             durable=durable,
             requirements=app.requirements,
+            packaging=package,
         )
     except ValidationError as exc:
         for err in exc.errors():
@@ -578,7 +434,7 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
 
 
 def _route_conflicts(
-    functions: list[Function], specs: Mapping[str, FunctionSpec], out: _Collector
+    functions: list[Function], specs: Mapping[str, FunctionSpec], out: Collector
 ) -> None:
     taken: dict[tuple[str, str], Function] = {}
     for fn in functions:

@@ -2,7 +2,8 @@
 
 * load (``faas_iac.loader``): the only stage that imports user code;
 * model (``faas_iac.model.build_model``): validates, reports every problem at once;
-* package (``artifacts``): the code zip, byte-identical for the same input;
+* package (``sources`` picks the app's files, ``artifacts`` zips them with the shim): the code
+  zip, byte-identical for the same input, never holding dev state or secrets files;
 * plan (the provider's ``plan``): pure, no cloud calls, no files, no Pulumi;
 * emit (``write_output`` and a provider's ``emit``): the only stage that writes files.
 """
@@ -16,6 +17,7 @@ from ..model import AppModel
 from .artifacts import build_code_zip, sha256
 from .model import Artifact, Plan
 from .providers import BuildContext, EmittingProvider, Provider, get_provider
+from .sources import app_files
 
 CODE_ARTIFACT = "code"
 
@@ -27,20 +29,23 @@ class Compiled:
     code_zip: bytes
     root: Path
     provider: Provider
+    #: The app's files in the code zip (the shim aside), as ``faas-iac compile`` lists them.
+    code_files: tuple[str, ...] = ()
 
 
 def compile_app(
     model: AppModel, root: Path, provider: str | Provider, options: dict[str, str] | None = None
 ) -> Compiled:
     impl = get_provider(provider) if isinstance(provider, str) else provider
-    code = build_code_zip(root)
+    files = app_files(model, root)
+    code = build_code_zip(files)
     digest = sha256(code)
     artifact = Artifact(
         name=CODE_ARTIFACT, path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)
     )
     build = BuildContext(artifact, dict(options or {}), root)
     plan = impl.plan(model, build)
-    return Compiled(model, plan, code, root, impl)
+    return Compiled(model, plan, code, root, impl, files.names)
 
 
 def write_output(compiled: Compiled, out: Path) -> list[str]:

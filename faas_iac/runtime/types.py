@@ -71,6 +71,8 @@ class HttpRequest(NamedTuple):
             return _loads(self.body)
         except ValueError as exc:
             raise BadRequestBody(str(exc)) from None
+        except RecursionError:  # a client's body nested past the parser's depth: not a bug
+            raise BadRequestBody("nested too deep") from None
 
 
 class HttpResponse(NamedTuple):

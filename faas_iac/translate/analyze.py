@@ -79,19 +79,47 @@ class Analyzer(TaskAnalyzer):
         return True
 
     def stmt(self, node: ast.stmt) -> list[ir.Step]:
-        handler: Callable[[Any], list[ir.Step]] | None = getattr(
-            self, f"_{type(node).__name__}", None
+        match node:
+            case ast.AnnAssign():
+                return self._AnnAssign(node)
+            case ast.Assign():
+                return self._Assign(node)
+            case ast.AugAssign():
+                return self._AugAssign(node)
+            case ast.Expr():
+                return self._Expr(node)
+            case ast.If():
+                return self._If(node)
+            case ast.While():
+                return self._While(node)
+            case ast.For():
+                return self._For(node)
+            case ast.Try():
+                return self._Try(node)
+            case ast.Return():
+                return self._Return(node)
+            case ast.Raise():
+                return self._Raise(node)
+            case ast.Pass():
+                return []
+            case ast.FunctionDef() | ast.AsyncFunctionDef() | ast.ClassDef():
+                return self._FunctionDef(node)
+            case ast.Break() | ast.Continue():
+                return self._Break(node)
+            case ast.Import() | ast.ImportFrom():
+                return self._Import(node)
+            case ast.With():
+                return self._With(node)
+            case ast.Global() | ast.Nonlocal():
+                return self._Global(node)
+        first = ast.unparse(node).splitlines()[0]
+        raise self.refuse(
+            node,
+            "FIAC601",
+            f"the statement `{first}` cannot be translated",
+            "use assignments, if/while/for, try/except, "
+            "return and raise; move other code into an activity",
         )
-        if handler is None:
-            first = ast.unparse(node).splitlines()[0]
-            raise self.refuse(
-                node,
-                "FIAC601",
-                f"the statement `{first}` cannot be translated",
-                "use assignments, if/while/for, try/except, "
-                "return and raise; move other code into an activity",
-            )
-        return handler(node)
 
     def _target(self, node: ast.Assign | ast.AnnAssign) -> str:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -122,8 +150,12 @@ class Analyzer(TaskAnalyzer):
 
     def _assign(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
         s = self.scope
-        for table in (s.tasks, s.task_lists, s.deadlines, s.race_tags, s.race_results):
+        for table in (s.tasks, s.task_lists, s.deadlines, s.race_tags, s.race_results, s.retries):
             table.pop(name, None)
+        retry = self._retry_call(value)
+        if retry is not None:
+            s.retries[name] = retry
+            return []
         if isinstance(value, ast.Yield):
             return self._yield(value.value, name, node.lineno)
         pending = self._pending(value)
@@ -294,10 +326,9 @@ class Analyzer(TaskAnalyzer):
             'raise SomeError("message") with one argument',
         )
 
-    def _Pass(self, node: ast.Pass) -> list[ir.Step]:
-        return []
-
-    def _FunctionDef(self, node: ast.FunctionDef) -> list[ir.Step]:
+    def _FunctionDef(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+    ) -> list[ir.Step]:
         raise self.refuse(
             node,
             "FIAC614",
@@ -305,10 +336,7 @@ class Analyzer(TaskAnalyzer):
             "define helpers at module level as activities",
         )
 
-    _ClassDef = _FunctionDef
-    _AsyncFunctionDef = _FunctionDef
-
-    def _Break(self, node: ast.Break) -> list[ir.Step]:
+    def _Break(self, node: ast.Break | ast.Continue) -> list[ir.Step]:
         raise self.refuse(
             node,
             "FIAC613",
@@ -316,17 +344,13 @@ class Analyzer(TaskAnalyzer):
             "put the exit condition in the while test",
         )
 
-    _Continue = _Break
-
-    def _Import(self, node: ast.Import) -> list[ir.Step]:
+    def _Import(self, node: ast.Import | ast.ImportFrom) -> list[ir.Step]:
         raise self.refuse(
             node,
             "FIAC604",
             "an import inside an orchestrator",
             "import at module level; do I/O in activities",
         )
-
-    _ImportFrom = _Import
 
     def _With(self, node: ast.With) -> list[ir.Step]:
         raise self.refuse(
@@ -336,15 +360,13 @@ class Analyzer(TaskAnalyzer):
             "do I/O in an activity and yield ctx.call_activity(...)",
         )
 
-    def _Global(self, node: ast.Global) -> list[ir.Step]:
+    def _Global(self, node: ast.Global | ast.Nonlocal) -> list[ir.Step]:
         raise self.refuse(
             node,
             "FIAC603",
             "global state in an orchestrator changes between replays",
             "pass values through the input and activity results",
         )
-
-    _Nonlocal = _Global
 
     def _AugAssign(self, node: ast.AugAssign) -> list[ir.Step]:
         if not isinstance(node.target, ast.Name):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 
 from . import ir
 from .refusals import Refusal, refuse
@@ -34,8 +34,11 @@ _COMPARES: dict[type[ast.cmpop], ir.CompareKind] = {
     ast.Is: "is",
     ast.IsNot: "is not",
 }
-_FUNCTIONS = {"len", "str", "int", "float", "bool", "abs", "min", "max", "sum", "round", "range"}
+
+_ONE_ARG = {"any", "all", "sorted", "reversed", "list", "len", "bool", "abs"}
 _METHODS = {"get", "keys", "values", "upper", "lower", "strip"}
+#: Builtin functions: every builtin of the IR that is not a method.
+_FUNCTIONS = frozenset(get_args(ir.BuiltinKind)) - _METHODS
 _NONDETERMINISTIC = {"random", "uuid", "time", "datetime", "os", "secrets"}
 _IO = {"open", "print", "input", "requests", "httpx", "urllib", "socket", "boto3", "subprocess"}
 
@@ -55,16 +58,39 @@ class ExprConverter:
         special = self.resolve(node)
         if special is not None:
             return special
-        method = getattr(self, f"_{type(node).__name__}", None)
-        if method is None:
-            raise self.refuse(
-                node,
-                f"the expression `{ast.unparse(node)}` cannot be translated",
-                "use JSON values, arithmetic, comparisons, subscripts, len/str/int, f-strings, "
-                "list/dict literals and comprehensions; move other Python into an activity",
-            )
-        result: ir.Expr = method(node)
-        return result
+        match node:
+            case ast.Constant():
+                return self._Constant(node)
+            case ast.Name():
+                return self._Name(node)
+            case ast.Subscript():
+                return self._Subscript(node)
+            case ast.BinOp():
+                return self._BinOp(node)
+            case ast.UnaryOp():
+                return self._UnaryOp(node)
+            case ast.BoolOp():
+                return self._BoolOp(node)
+            case ast.Compare():
+                return self._Compare(node)
+            case ast.IfExp():
+                return self._IfExp(node)
+            case ast.List() | ast.Tuple():
+                return self._items(node.elts, node)
+            case ast.Dict():
+                return self._Dict(node)
+            case ast.JoinedStr():
+                return self._JoinedStr(node)
+            case ast.ListComp():
+                return self._ListComp(node)
+            case ast.Call():
+                return self._Call(node)
+        raise self.refuse(
+            node,
+            f"the expression `{ast.unparse(node)}` cannot be translated",
+            "use JSON values, arithmetic, comparisons, subscripts, len/str/int, f-strings, "
+            "list/dict literals and comprehensions; move other Python into an activity",
+        )
 
     def _Constant(self, node: ast.Constant) -> ir.Expr:
         if node.value is None or isinstance(node.value, bool | int | float | str):
@@ -142,12 +168,6 @@ class ExprConverter:
     def _IfExp(self, node: ast.IfExp) -> ir.Expr:
         return ir.IfExp(self.convert(node.test), self.convert(node.body), self.convert(node.orelse))
 
-    def _List(self, node: ast.List) -> ir.Expr:
-        return self._items(node.elts, node)
-
-    def _Tuple(self, node: ast.Tuple) -> ir.Expr:
-        return self._items(node.elts, node)
-
     def _items(self, elts: list[ast.expr], node: ast.AST) -> ir.Expr:
         if any(isinstance(e, ast.Starred) for e in elts):
             raise self.refuse(node, "starred items cannot be translated", "build the list in steps")
@@ -180,11 +200,11 @@ class ExprConverter:
                 parts.append(self.convert(value))
         return ir.Concat(tuple(parts))
 
-    def _ListComp(self, node: ast.ListComp) -> ir.Expr:
-        if len(node.generators) != 1 or len(node.generators[0].ifs) > 1:
+    def _ListComp(self, node: ast.ListComp | ast.GeneratorExp) -> ir.Expr:
+        if len(node.generators) != 1:
             raise self.refuse(
                 node,
-                "only one `for` and at most one `if` per comprehension",
+                "only one `for` per comprehension",
                 "nest comprehensions in separate assignments",
             )
         gen = node.generators[0]
@@ -192,24 +212,44 @@ class ExprConverter:
             raise self.refuse(
                 node, "comprehension targets must be one name", "write [f(x) for x in items]"
             )
-        cond = self.convert(gen.ifs[0]) if gen.ifs else None
+        conds = [self.convert(c) for c in gen.ifs]
+        cond = (
+            None if not conds else conds[0] if len(conds) == 1 else ir.BoolOp("and", tuple(conds))
+        )
         return ir.Comprehension(self.convert(node.elt), gen.target.id, self.convert(gen.iter), cond)
+
+    def _arg(self, node: ast.expr) -> ir.Expr:
+        """A call's argument; a generator expression there is the list it yields."""
+        return self._ListComp(node) if isinstance(node, ast.GeneratorExp) else self.convert(node)
 
     def _Call(self, node: ast.Call) -> ir.Expr:
         func = node.func
-        if node.keywords:
+        sorting = isinstance(func, ast.Name) and func.id == "sorted" and len(node.args) == 1
+        keywords = [k for k in node.keywords if not (sorting and k.arg == "reverse")]
+        if keywords:
             raise self.refuse(
                 node,
                 f"keyword arguments in `{ast.unparse(node)}`",
-                "call builtins with positional arguments",
+                "call builtins with positional arguments (sorted takes reverse=)",
             )
-        args = tuple(self.convert(a) for a in node.args)
+        args = tuple(self._arg(a) for a in node.args)
+        if sorting:
+            reverse = self.convert(node.keywords[0].value) if node.keywords else ir.Const(False)
+            if not (isinstance(reverse, ir.Const) and isinstance(reverse.value, bool)):
+                raise self.refuse(
+                    node, "sorted(reverse=...) takes True or False", "write reverse=True"
+                )
+            return ir.Builtin("sorted", (*args, reverse))
         if isinstance(func, ast.Name) and func.id in _FUNCTIONS:
             if func.id == "range" and not 1 <= len(args) <= 2:
                 raise self.refuse(
                     node,
                     "range() with a step cannot be translated",
                     "write range(n) or range(start, stop)",
+                )
+            if func.id in _ONE_ARG and len(args) != 1:
+                raise self.refuse(
+                    node, f"{func.id}() takes one argument", f"write {func.id}(items)"
                 )
             return ir.Builtin(func.id, args)  # type: ignore[arg-type]
         if isinstance(func, ast.Attribute) and func.attr in _METHODS:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, assert_never
 
 # -- expressions ------------------------------------------------------------------------------
 
@@ -35,6 +35,11 @@ BuiltinKind = Literal[
     "strip",
     "round",
     "range",
+    "any",
+    "all",
+    "sorted",
+    "reversed",
+    "list",
 ]
 
 
@@ -353,12 +358,82 @@ def walk(steps: tuple[Step, ...]) -> list[Step]:
     found: list[Step] = []
     for step in steps:
         found.append(step)
-        if isinstance(step, If):
-            found += walk(step.body) + walk(step.orelse)
-        elif isinstance(step, While | ForEach):
-            found += walk(step.body)
-        elif isinstance(step, Try):
-            found += walk(step.body) + walk(step.handler)
+        for body in bodies(step):
+            found += walk(body)
+    return found
+
+
+def bodies(step: Step) -> tuple[tuple[Step, ...], ...]:
+    """The step lists a step contains, in source order."""
+    match step:
+        case If(_, body, orelse):
+            return (body, orelse)
+        case While(_, body) | ForEach(_, _, body):
+            return (body,)
+        case Try(body, handler):
+            return (body, handler)
+        case (
+            Assign()
+            | Task()
+            | FanOut()
+            | Parallel()
+            | Timer()
+            | WaitEvent()
+            | SetStatus()
+            | Return()
+            | Raise()
+            | Reraise()
+            | ContinueAsNew()
+        ):
+            return ()
+        case _:
+            assert_never(step)
+
+
+def map_children(expr: Expr, fn: Callable[[Expr], Expr]) -> Expr:
+    """``expr`` with ``fn`` applied to each of its direct sub-expressions (the one child walk
+    of the expression IR; :func:`children`, :func:`free_vars`, :func:`substitute` and
+    :func:`transform` are built on it)."""
+    match expr:
+        case Const() | Var() | Native():
+            return expr
+        case Index(value, key):
+            return Index(fn(value), fn(key))
+        case BinOp(op, left, right):
+            return BinOp(op, fn(left), fn(right))
+        case Compare(op, left, right):
+            return Compare(op, fn(left), fn(right))
+        case BoolOp(op, values):
+            return BoolOp(op, tuple(fn(v) for v in values))
+        case Not(value):
+            return Not(fn(value))
+        case Neg(value):
+            return Neg(fn(value))
+        case IfExp(test, then, orelse):
+            return IfExp(fn(test), fn(then), fn(orelse))
+        case Builtin(name, args):
+            return Builtin(name, tuple(fn(a) for a in args))
+        case ListLit(items):
+            return ListLit(tuple(fn(i) for i in items))
+        case DictLit(items):
+            return DictLit(tuple((k, fn(v)) for k, v in items))
+        case Concat(parts):
+            return Concat(tuple(fn(p) for p in parts))
+        case Comprehension(element, var, source, cond):
+            return Comprehension(fn(element), var, fn(source), None if cond is None else fn(cond))
+        case _:
+            assert_never(expr)
+
+
+def children(expr: Expr) -> list[Expr]:
+    """The direct sub-expressions of ``expr``, in field order."""
+    found: list[Expr] = []
+
+    def keep(child: Expr) -> Expr:
+        found.append(child)
+        return child
+
+    map_children(expr, keep)
     return found
 
 
@@ -369,41 +444,15 @@ def substitute(expr: Expr, env: dict[str, Expr]) -> Expr:
     match expr:
         case Var(name):
             return env.get(name, expr)
-        case Index(value, key):
-            return Index(_sub(value, env), _sub(key, env))
-        case BinOp(op, left, right):
-            return BinOp(op, _sub(left, env), _sub(right, env))
-        case Compare(op, left, right):
-            return Compare(op, _sub(left, env), _sub(right, env))
-        case BoolOp(op, values):
-            return BoolOp(op, tuple(_sub(v, env) for v in values))
-        case Not(value):
-            return Not(_sub(value, env))
-        case Neg(value):
-            return Neg(_sub(value, env))
-        case IfExp(test, then, orelse):
-            return IfExp(_sub(test, env), _sub(then, env), _sub(orelse, env))
-        case Builtin(name, args):
-            return Builtin(name, tuple(_sub(a, env) for a in args))
-        case ListLit(items):
-            return ListLit(tuple(_sub(i, env) for i in items))
-        case DictLit(items):
-            return DictLit(tuple((k, _sub(v, env)) for k, v in items))
-        case Concat(parts):
-            return Concat(tuple(_sub(p, env) for p in parts))
         case Comprehension(element, var, source, cond):
             inner = {k: v for k, v in env.items() if k != var}
             return Comprehension(
-                _sub(element, inner),
+                substitute(element, inner),
                 var,
-                _sub(source, env),
-                None if cond is None else _sub(cond, inner),
+                substitute(source, env),
+                None if cond is None else substitute(cond, inner),
             )
-    return expr
-
-
-def _sub(expr: Expr, env: dict[str, Expr]) -> Expr:
-    return substitute(expr, env)
+    return map_children(expr, lambda child: substitute(child, env))
 
 
 def free_vars(expr: Expr) -> set[str]:
@@ -414,18 +463,9 @@ def free_vars(expr: Expr) -> set[str]:
         case Comprehension(element, var, source, cond):
             inner = free_vars(element) | (free_vars(cond) if cond is not None else set())
             return (inner - {var}) | free_vars(source)
-        case Const() | Native():
-            return set()
     found: set[str] = set()
-    for value in vars(expr).values():
-        items = value if isinstance(value, tuple) else (value,)
-        for item in items:
-            if isinstance(item, tuple):
-                item = item[1]
-            if not isinstance(item, str | int | float | bool | type(None)) and hasattr(
-                item, "__dataclass_fields__"
-            ):
-                found |= free_vars(item)
+    for child in children(expr):
+        found |= free_vars(child)
     return found
 
 
@@ -490,20 +530,7 @@ UNKNOWN = _UNKNOWN
 
 def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
     """``expr`` rebuilt bottom-up, each node replaced by ``fn(node)`` when that is not None."""
-    if not hasattr(expr, "__dataclass_fields__") or isinstance(expr, Const | Native):
-        return fn(expr) or expr
-    changes: dict[str, Any] = {}
-    for name in expr.__dataclass_fields__:
-        value = getattr(expr, name)
-        if isinstance(value, tuple):
-            value = tuple(
-                (v[0], transform(v[1], fn)) if isinstance(v, tuple) else transform(v, fn)
-                for v in value
-            )
-        elif hasattr(value, "__dataclass_fields__"):
-            value = transform(value, fn)
-        changes[name] = value
-    rebuilt: Expr = type(expr)(**changes)
+    rebuilt = map_children(expr, lambda child: transform(child, fn))
     return fn(rebuilt) or rebuilt
 
 
@@ -532,7 +559,10 @@ def reads(step: Step) -> list[Expr]:
             return [Var(error_var)]
         case ContinueAsNew(value):
             return [value]
-    return []
+        case Try():
+            return []
+        case _:
+            assert_never(step)
 
 
 def ends(steps: tuple[Step, ...]) -> bool:

@@ -39,9 +39,9 @@ def expr_kind(e: ir.Expr, env: dict[str, str | None]) -> str | None:
                 return "str"
             if name in ("len", "int", "float", "abs", "sum", "round"):
                 return "num"
-            if name in ("keys", "values", "range"):
+            if name in ("keys", "values", "range", "sorted", "reversed", "list"):
                 return "list"
-            if name == "bool":
+            if name in ("bool", "any", "all"):
                 return "bool"
             if name in ("min", "max") and len(args) > 1:
                 kinds = {expr_kind(a, env) for a in args}

@@ -43,7 +43,7 @@ def check_ir(workflow: ir.Workflow, limits: TargetLimits) -> list[Diagnostic]:
     at compile time) and errors for more parallel branches than the target runs."""
     found: list[Diagnostic] = []
     for step in ir.walk(workflow.steps):
-        where = workflow.location(getattr(step, "line", 0))
+        where = workflow.location(step.line)
         if isinstance(step, ir.While | ir.ForEach):
             budget = limits.history_events or limits.steps
             found.append(

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import ir
+from . import ir, retries
 from .expr import ExprConverter
 from .refusals import Refusal, refuse
 
@@ -49,6 +49,7 @@ class _Scope:
     race_tags: dict[str, str] = field(default_factory=dict)  # task var → tag string
     race_results: dict[str, str] = field(default_factory=dict)  # event task var → payload var
     errors: set[str] = field(default_factory=set)
+    retries: dict[str, ir.Retry] = field(default_factory=dict)  # RetryOptions variables
     counter: int = 0
 
 
@@ -138,6 +139,13 @@ class TaskAnalyzer:
                 )
             if node.id in s.race_tags:
                 return ir.Const(s.race_tags[node.id])
+            if node.id in s.retries:
+                raise self.refuse(
+                    node,
+                    "FIAC608",
+                    f"the retry options `{node.id}` are used as a value",
+                    "pass them only to call_activity_with_retry / call_sub_orchestrator_with_retry",
+                )
             if node.id in s.tasks or node.id in s.task_lists:
                 raise self.refuse(
                     node,
@@ -206,66 +214,63 @@ class TaskAnalyzer:
         self.used[kind].add(node.value)
         return node.value
 
+    def _retry_call(self, node: ast.expr) -> ir.Retry | None:
+        """``RetryOptions(...)`` (faas_iac's or Azure's) written in the source, or None."""
+        if not isinstance(node, ast.Call):
+            return None
+        cls = retries.global_value(node.func, self.globals)
+        if not retries.is_retry_class(cls):
+            return None
+        return retries.from_call(node, cls, self.expr, self.file)
+
     def _retry(self, node: ast.expr) -> ir.Retry:
-        value: Any = None
-        if isinstance(node, ast.Name) and node.id in self.globals:
-            value = self.globals[node.id]
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
-            try:
-                args = [ast.literal_eval(a) for a in node.args]
-                kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
-            except ValueError:
-                args, kwargs = [], {}
-            else:
-                fname = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
-                cls = self.globals.get(fname)
-                if cls is not None and fname == "RetryOptions":
-                    try:
-                        value = cls(*args, **kwargs)
-                    except (TypeError, ValueError) as exc:
-                        raise self.refuse(
-                            node,
-                            "FIAC608",
-                            f"invalid RetryOptions: {exc}",
-                            "give first_retry_interval_in_milliseconds > 0 and "
-                            "max_number_of_attempts >= 1",
-                        ) from None
-        if value is None or not hasattr(value, "max_number_of_attempts"):
-            raise self.refuse(
-                node,
-                "FIAC608",
-                "the retry options are not known at compile time",
-                "pass RetryOptions(...) with literal arguments, or a module-level "
-                "RetryOptions constant",
-            )
-        return ir.Retry(
-            value.max_number_of_attempts,
-            value.first_retry_interval_in_milliseconds,
-            float(value.backoff_coefficient),
-            value.max_retry_interval_in_milliseconds,
+        if isinstance(node, ast.Name) and node.id in self.scope.retries:
+            return self.scope.retries[node.id]
+        found = self._retry_call(node)
+        if found is not None:
+            return found
+        value = retries.global_value(node, self.globals)
+        if value is not None and retries.is_retry_class(type(value)):
+            return retries.from_object(value, node, self.file)
+        raise self.refuse(
+            node,
+            "FIAC608",
+            "the retry options are not known at compile time",
+            "pass RetryOptions(...) with literal arguments, a variable assigned one, or a "
+            "module-level RetryOptions constant",
         )
 
     def _call(self, attr: str, node: ast.Call) -> ir.Call:
         kind, with_retry = _CALLS[attr]
-        if node.keywords:
+        params = ("name", "retry_options", "input_") if with_retry else ("name", "input_")
+        if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) > len(params):
             raise self.refuse(
                 node,
                 "FIAC601",
-                f"keyword arguments to ctx.{attr}",
-                "pass the name, [retry options,] and input positionally",
+                f"the arguments of ctx.{attr}",
+                f"pass {', '.join(params)} (positionally or by keyword)",
             )
-        args = list(node.args)
-        name = self._literal_name(args[0] if args else None, kind)
-        retry = self._retry(args[1]) if with_retry and len(args) > 1 else None
-        if with_retry and retry is None:
+        given: dict[str, ast.expr] = dict(zip(params, node.args, strict=False))
+        for kw in node.keywords:
+            if kw.arg is None or kw.arg not in params or kw.arg in given:
+                raise self.refuse(
+                    node,
+                    "FIAC601",
+                    f"the argument {kw.arg or '**'}= of ctx.{attr} cannot be translated",
+                    f"pass {', '.join(params)} (positionally or by keyword)",
+                )
+            given[kw.arg] = kw.value
+        name = self._literal_name(given.get("name"), kind)
+        options = given.get("retry_options")
+        if with_retry and options is None:
             raise self.refuse(
                 node,
                 "FIAC608",
                 f"ctx.{attr} without retry options",
                 "pass RetryOptions as the second argument",
             )
-        rest = args[2:] if with_retry else args[1:]
-        value = self.expr(rest[0]) if rest else ir.Const(None)
+        retry = self._retry(options) if options is not None else None
+        value = self.expr(given["input_"]) if "input_" in given else ir.Const(None)
         return ir.Call(kind, name, value, retry)  # type: ignore[arg-type]
 
     def _seconds(self, node: ast.expr) -> ir.Expr:

@@ -27,7 +27,7 @@ NO_RESOURCE_LEVEL = {"xray:PutTelemetryRecords", "xray:PutTraceSegments"}
 #: refuses for Step Functions; examples/triggers: an every-second schedule (EventBridge has no
 #: seconds) and a queue hiding messages for less time than its consumer runs.
 REFUSED_ON_AWS = {
-    "examples/durable/app.py": {"FIAC601", "FIAC602", "FIAC606", "FIAC609"},
+    "examples/durable/app.py": {"FIAC601", "FIAC602", "FIAC606", "FIAC608", "FIAC609"},
     "examples/triggers/app.py": {"FIAC201", "FIAC302"},
 }
 

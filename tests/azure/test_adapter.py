@@ -15,7 +15,7 @@ from azure.functions.blob import InputStream
 from azure.functions.queue import QueueMessage
 from azure.functions.servicebus import ServiceBusMessage
 from azure.functions.timer import TimerRequest
-from faas_iac_azure.shim import convert
+from faas_iac_azure.runtime import convert
 
 from faas_iac.runtime.types import CloudEvent, HttpRequest, HttpResponse, Message, TimerInfo
 

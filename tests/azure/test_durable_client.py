@@ -15,7 +15,7 @@ from typing import Any
 import azure.durable_functions as df
 import httpx
 import pytest
-from faas_iac_azure.shim.durable import DurableClient
+from faas_iac_azure.runtime.durable import DurableClient
 
 from faas_iac.durable import EntityId, OrchestrationRuntimeStatus
 

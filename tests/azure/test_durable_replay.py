@@ -23,6 +23,7 @@ from faas_iac.api import load
 from faas_iac.durable import codec
 from faas_iac.durable.engine import Engine
 from faas_iac.durable.host import registry_of
+from faas_iac.durable.store import Store
 from faas_iac.model import Function
 
 from .replay import START, Host, Outcome
@@ -50,7 +51,7 @@ def run_local(
     path: Path, name: str, input_: Any, events: list[tuple[str, Any]], tmp: Path
 ) -> Outcome:
     model, _ = load(str(path))
-    engine = Engine(registry_of(model, _resolve), tmp / "durable.sqlite3")
+    engine = Engine(registry_of(model, _resolve), Store(tmp / "durable.sqlite3"))
     engine.start()
     try:
         iid = engine.start_new(name, INSTANCE, codec.dumps(input_)).result(10)

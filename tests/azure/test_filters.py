@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from faas_iac_azure.filters import event_filter, sql_filter
+from faas_iac_azure.plan.filters import event_filter, sql_filter
 
 from faas_iac.errors import FaasError
 from faas_iac.model import Function

@@ -75,8 +75,8 @@ def test_build_is_byte_identical_and_complete(path: Path) -> None:
         "host.json",
         "requirements.txt",
         "faas_iac/__init__.py",
-        "faas_iac_azure/shim/runtime.py",
-        "faas_iac_azure/shim/convert.py",
+        "faas_iac_azure/runtime/entry.py",
+        "faas_iac_azure/runtime/convert.py",
     } <= names
     files = generated_files(first.model, first.plan, first.code_zip)
     ast.parse(files["function_app.py"])  # valid Python

@@ -21,6 +21,7 @@ from faas_iac.api import load
 from faas_iac.durable import codec
 from faas_iac.durable.engine import Engine, Registry
 from faas_iac.durable.host import registry_of
+from faas_iac.durable.store import Store
 from tests.durable.azure_history import context_json
 from tests.durable.harness import resolver
 from tests.durable.test_patterns import _code
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.fixture
 def engine(tmp_path: Path) -> Iterator[Engine]:
     model, root = load(str(ROOT / "examples" / "durable" / "app.py"))
-    eng = Engine(registry_of(model, resolver(root)), tmp_path / "d.sqlite3")
+    eng = Engine(registry_of(model, resolver(root)), Store(tmp_path / "d.sqlite3"))
     eng.start()
     yield eng
     eng.stop()
@@ -138,7 +139,7 @@ STEPS = st.one_of(
 @pytest.fixture(scope="module")
 def program_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     registry = Registry(orchestrators={"interpreter": interpreter}, activities={"echo": echo})
-    eng = Engine(registry, tmp_path_factory.mktemp("prop") / "d.sqlite3")
+    eng = Engine(registry, Store(tmp_path_factory.mktemp("prop") / "d.sqlite3"))
     eng.start()
     yield eng
     eng.stop()

@@ -202,7 +202,7 @@ def make(tmp_path: Path) -> Iterator[Callable[..., Engine]]:
     engines: list[Engine] = []
 
     def build(**overrides: Any) -> Engine:
-        engine = Engine(Registry(**{**REGISTRY, **overrides}), tmp_path / "d.sqlite3")
+        engine = Engine(Registry(**{**REGISTRY, **overrides}), Store(tmp_path / "d.sqlite3"))
         engine.start()
         engines.append(engine)
         return engine
@@ -355,7 +355,7 @@ def test_async_activities_run_on_the_hosts_loop(tmp_path: Path) -> None:
     thread = threading.Thread(target=loop.run_forever, name="host-loop", daemon=True)
     thread.start()
     registry = Registry(orchestrators={"gather": gather}, activities={"fetch": fetch})
-    engine = Engine(registry, tmp_path / "a.sqlite3", loop=loop)
+    engine = Engine(registry, Store(tmp_path / "a.sqlite3"), loop=loop)
     engine.start()
     try:
         status, output = run(engine, "gather")

@@ -90,6 +90,16 @@ class HostProcess:
                 method, "/admin" + path, headers={"x-functions-key": self.master}, **kwargs
             )
 
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``faas-iac ARGS --state-dir STATE`` in a subprocess, against this host."""
+        return subprocess.run(
+            [sys.executable, "-m", "faas_iac", *args, "--state-dir", str(self.state)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 

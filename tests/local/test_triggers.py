@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -77,15 +75,7 @@ def test_table_changes_modify_and_remove(host: HostProcess) -> None:
 
 
 def test_bucket_put_and_delete_through_the_cli(host: HostProcess) -> None:
-    def cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "faas_iac", *args, "--state-dir", str(host.state)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=60,
-        )
-
+    cli = host.cli
     put = cli("bucket", "put", str(APP), "files", "items/cli.json", "--data", '{"x": 1}')
     assert put.returncode == 0, put.stderr
     wait_for(lambda: seen(host, "storage:items/cli.json:object.created"))
@@ -167,13 +157,7 @@ def test_secrets_are_served_and_never_logged(host: HostProcess) -> None:
 
 def test_the_cli_injects_every_kind_of_event(host: HostProcess) -> None:
     def cli(*args: str) -> dict[str, Any]:
-        done = subprocess.run(
-            [sys.executable, "-m", "faas_iac", *args, "--state-dir", str(host.state)],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=60,
-        )
+        done = host.cli(*args)
         assert done.returncode == 0, done.stderr
         return dict(json.loads(done.stdout))
 

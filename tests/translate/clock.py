@@ -4,10 +4,8 @@ real time (an hour of timers passes in a second), on every target, never by real
 Each target reads time and waits in its own places; each is pointed at one :class:`ScaledClock`
 here, narrowly and restored afterwards:
 
-* the local durable engine (:func:`scaled_engine`): its ``time.time()`` (timer deadlines and
-  the timestamps that become ``current_utc_datetime``) and the real wait of its loop. This is a
-  harness seam until the engine takes a clock parameter (being added on another branch); then
-  the clock is passed in and the seam goes.
+* the local durable engine: its clock parameter (the clock is the engine's own
+  ``faas_iac.durable.clock.ScaledClock``, extended here for the other targets);
 * moto's Step Functions executor (:func:`scaled_moto`): the ``Wait`` state (``Seconds`` and
   ``Timestamp``), a retrier's interval, a Task's ``TimeoutSeconds`` (the event-with-timeout
   race) and ``$states.context.State.EnteredTime``. moto really sleeps in each of them.
@@ -27,24 +25,25 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
+from faas_iac.durable.clock import ScaledClock as EngineClock
+
 #: Virtual seconds per real second: one orchestration hour per second.
 SCALE = 3600.0
 
 _monotonic = _time.monotonic
 _real_sleep = _time.sleep
-_real_time = _time.time
 
 
-class ScaledClock:
-    """Virtual epoch time that starts at the real time and runs ``scale`` times faster."""
+class ScaledClock(EngineClock):
+    """Virtual epoch time that starts at the real time and runs ``scale`` times faster: the
+    local engine's scaled clock, with what the other targets' patches need."""
 
     def __init__(self, scale: float = SCALE) -> None:
+        super().__init__(scale)
         self.scale = scale
-        self._epoch = _real_time()
-        self._start = _monotonic()
 
     def time(self) -> float:
-        return self._epoch + (_monotonic() - self._start) * self.scale
+        return self.now()
 
     def real(self, seconds: float) -> float:
         """How long ``seconds`` of virtual time last in real time."""
@@ -102,34 +101,6 @@ def patched(target: Any, **values: Any) -> Iterator[None]:
     finally:
         for name, value in saved.items():
             setattr(target, name, value)
-
-
-class _ScaledInbox:
-    """The engine's inbox, its ``get(timeout=...)`` waiting virtual seconds."""
-
-    def __init__(self, inner: Any, clock: ScaledClock) -> None:
-        self._inner = inner
-        self._clock = clock
-
-    def get(self, block: bool = True, timeout: float | None = None) -> Any:
-        return self._inner.get(block, None if timeout is None else self._clock.real(timeout))
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._inner, name)
-
-
-@contextmanager
-def scaled_engine(engine: Any, clock: ScaledClock) -> Iterator[None]:
-    """Run a (not yet started) local durable engine on ``clock``. Harness seam: the engine reads
-    ``time.time()`` in ``engine`` and ``orchestration`` and blocks on its inbox for the next
-    timer; until it accepts a clock, both modules' ``time`` and the inbox's wait are scaled."""
-    from faas_iac.durable import engine as engine_module
-    from faas_iac.durable import orchestration
-
-    fake = clock.time_module()
-    engine._inbox = _ScaledInbox(engine._inbox, clock)
-    with patched(engine_module, time=fake), patched(orchestration, time=fake):
-        yield
 
 
 @contextmanager

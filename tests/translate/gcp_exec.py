@@ -30,7 +30,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import yaml
-from faas_iac_gcp import activity, callbacks
+from faas_iac_gcp.runtime import activity, callbacks
 from faas_iac_gcp.workflows import Names
 from workflows_emulator import main as emulator
 from workflows_emulator import render

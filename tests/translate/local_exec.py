@@ -1,6 +1,6 @@
 """Runs an orchestrator on the local durable engine (faas_iac.durable): the meaning the
-translations must keep. Timers run on the harness's scaled clock; activity calls are recorded
-as the engine makes them."""
+translations must keep. The engine runs on the harness's scaled clock (its clock parameter);
+activity calls are recorded as the engine makes them."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from faas_iac.durable import codec
 from faas_iac.durable.engine import Engine
 from faas_iac.durable.host import registry_of
 from faas_iac.durable.orchestration import TERMINAL
+from faas_iac.durable.store import Store
 from faas_iac.model import AppModel, Function
 from faas_iac.translate import handler_of
 
-from .clock import ScaledClock, scaled_engine
+from .clock import ScaledClock
 from .outcome import Ran, Recorder, innermost
 
 #: Real seconds a run may take before the harness calls it stuck.
@@ -98,10 +99,9 @@ def local_runner(
     recorder = Recorder()
     registry = registry_of(model, lambda fn: recording(fn, handler_of(fn, root), recorder))
     # durability "normal" (no fsync per commit): the same meaning, less time between steps
-    engine = Engine(registry, state / "d.sqlite3", durability="normal")
-    with scaled_engine(engine, clock):
-        engine.start()
-        try:
-            yield LocalRunner(engine, recorder)
-        finally:
-            engine.stop()
+    engine = Engine(registry, Store(state / "d.sqlite3", durability="normal"), clock)
+    engine.start()
+    try:
+        yield LocalRunner(engine, recorder)
+    finally:
+        engine.stop()

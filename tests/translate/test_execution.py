@@ -90,10 +90,9 @@ KNOWN = {
     ("sub-orchestration-fails", "aws"): "a failed child fails the parent with States.TaskFailed "
     "and the child's DescribeExecution JSON as the cause, not the child's error",
     **{
-        (f"{name}-{end}", target): "azure.durable_functions.RetryOptions crashes the translator"
-        for name in ("retry_azure", "retry_child")
+        (f"retry_child-{end}", "aws"): "a retried sub-orchestration starts its child execution "
+        "again under the same name: ExecutionAlreadyExists"
         for end in ("last-attempt", "exhausted")
-        for target in ("aws", "gcp")
     },
 }
 

@@ -80,6 +80,25 @@ EXPRESSIONS = [
     "1 < n < 10",
     "bool(e)",
     "bool(s)",
+    "sum(x * 2 for x in a if x > 1)",
+    "[x for x in a if x > 1 if x < 3]",
+    "any(x > 2 for x in a)",
+    "all(x > 2 for x in a)",
+    "any(e)",
+    "all(e)",
+    "any(words)",
+    "all([1, '', 2])",
+    "max(len(w) for w in words)",
+    "sorted(a, reverse=True)",
+    "sorted(words)",
+    "sorted([5])",
+    "list(reversed(a))",
+    "[w for w in reversed(words)]",
+    "list(a)",
+    "list(d)",
+    "list(s)",
+    "list(e)",
+    "len([x for x in a if x != 2])",
 ]
 
 
@@ -120,5 +139,12 @@ def test_arithmetic_and_lists_agree(x: int, y: int, words: list[str]) -> None:
         "x if words else y",
         "'a' in words",
         "f'{x}:{len(words)}'",
+        "sorted(words)",
+        "sorted(words, reverse=True)",
+        "any(w == 'a' for w in words)",
+        "all(w for w in words)",
+        "sum(len(w) for w in words if w)",
+        "list(reversed(words))",
+        "[w for w in words if len(w) > 1 if w != 'ab']",
     ):
         assert _jsonata(expr, env) == _python(expr, env), expr

@@ -50,7 +50,7 @@ def test_refused_with_one_located_code(name: str, fn: object) -> None:
 
 def comprehension(ctx: object) -> object:
     items = ctx.get_input()  # type: ignore[attr-defined]
-    doubled = [x * 2 for x in items]
+    doubled = [x * 2 for x in items] if items else None  # computed only when items is truthy
     return (yield ctx.call_activity("work", doubled))  # type: ignore[attr-defined]
 
 

@@ -5,7 +5,6 @@ needs them."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,9 +12,6 @@ from faas_iac.model import AppModel
 from faas_iac.plan import BuildContext, Plan
 
 from .plan import plan as make_plan
-from .plan import types as T
-from .plan.layer import layer_artifact, layer_zip
-from .plan.refs import resolve
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -28,21 +24,9 @@ class AwsProvider:
         return make_plan(app, build)
 
     def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]:
-        """The adapter layer zip and ``statemachines/<name>.asl.json`` per orchestrator."""
-        layer = layer_artifact()
-        target = out / layer.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(layer_zip())
-        written = [layer.path]
-        for res in plan.of_type(T.STATE_MACHINE):
-            path = f"statemachines/{res.properties['name']}.asl.json"
-            (out / "statemachines").mkdir(parents=True, exist_ok=True)
-            # References shown as their ${resource.attribute} templates, for review.
-            asl = resolve(res.properties["definition"]["$json"], lambda t: "${" + t + "}")
-            text = json.dumps(asl, indent=2, sort_keys=True)
-            (out / path).write_text(text + "\n", encoding="utf-8")
-            written.append(path)
-        return written
+        from .emit import emit
+
+        return emit(plan, out)
 
     def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
         from .pulumi_emit import deploy

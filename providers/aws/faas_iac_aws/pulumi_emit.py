@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
-from .plan import types as T
+from . import types as T
 from .plan.layer import LAYER_ARTIFACT, layer_zip
 from .plan.refs import parts
 

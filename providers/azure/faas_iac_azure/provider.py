@@ -9,7 +9,7 @@ from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
 from faas_iac.plan.providers import AppStatus, BuildContext
 
-from . import planner
+from .plan import planner
 
 if TYPE_CHECKING:
     from faas_iac.plan.pipeline import Compiled

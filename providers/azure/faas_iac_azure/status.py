@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from faas_iac.errors import FaasError
 from faas_iac.plan.providers import AppStatus, FunctionState
 
-from .hostjson import task_hub
+from .plan.hostjson import task_hub
 
 if TYPE_CHECKING:
     from faas_iac.durable import HttpDurableClient

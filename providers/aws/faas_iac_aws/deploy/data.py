@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..plan import types as T
+from .. import types as T
 from .base import Env, Handler, Outputs, tag_list
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from faas_iac.model import AppModel
 from faas_iac.plan import PlanResource
 
-from . import types as T
+from .. import types as T
 from .iam import assume
 from .refs import as_json, ref, sub
 from .resources import physical, table_props, tags

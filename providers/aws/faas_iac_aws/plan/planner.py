@@ -17,13 +17,13 @@ from faas_iac.model import AppModel, Function
 from faas_iac.plan import BuildContext, Plan, PlanResource, ordered
 from faas_iac.schedule import parse_schedule
 
-from ..schedule import render
-from . import types as T
+from .. import types as T
 from .durable import DurableNames, durable_names, plan_durable
 from .iam import assume, function_policy, logical
 from .layer import HANDLER, LAYER_ARTIFACT, layer_artifact
 from .refs import as_json, ref, refs_in
 from .resources import physical, plan_resource, tags
+from .schedule import render
 from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
 
 MAX_TIMEOUT = 900

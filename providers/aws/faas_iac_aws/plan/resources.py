@@ -8,7 +8,7 @@ from typing import Any
 from faas_iac.model import AppModel, Resource
 from faas_iac.plan import PlanResource
 
-from . import types as T
+from .. import types as T
 from .iam import logical
 from .refs import as_json, ref
 

@@ -10,11 +10,11 @@ from faas_iac.model import AppModel, Function
 from faas_iac.plan import PlanResource
 from faas_iac.schedule import parse_schedule
 
-from ..schedule import render
-from . import types as T
+from .. import types as T
 from .iam import assume, invoke_policy, logical
 from .refs import as_json, ref, sub
 from .resources import physical, tags
+from .schedule import render
 
 API = "http-api"
 AUTH_TYPES = {"anonymous": "NONE", "function": "AWS_IAM", "iam": "AWS_IAM", "jwt": "JWT"}

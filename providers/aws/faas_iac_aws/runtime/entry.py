@@ -9,13 +9,13 @@ Standard library only; boto3 is imported by :mod:`.bindings` when a binding is f
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from faas_iac.runtime.handlers import Handler, resolve
 from faas_iac.runtime.types import Bindings, Context, to_response
 
 from . import events
@@ -28,26 +28,22 @@ def _log_exception(message: str, *args: Any) -> None:
     logging.getLogger("faas_iac.aws").exception(message, *args)
 
 
-Handler = Callable[..., Any]
-
-
 class Target:
     """The user's function and what the planner said about it (a plain class: no dataclass
     machinery on the cold-start path)."""
 
-    __slots__ = ("allowed", "env", "fn", "name", "takes_ctx", "trigger")
+    __slots__ = ("allowed", "env", "handler", "name", "trigger")
 
     def __init__(
         self,
         name: str,
         trigger: str,
-        fn: Handler,
+        handler: Handler,
         allowed: Mapping[str, str],
-        takes_ctx: bool,
         env: Mapping[str, str],
     ) -> None:
-        self.name, self.trigger, self.fn = name, trigger, fn
-        self.allowed, self.takes_ctx, self.env = allowed, takes_ctx, env
+        self.name, self.trigger, self.handler = name, trigger, handler
+        self.allowed, self.env = allowed, env
 
 
 _cache: dict[str, Target] = {}
@@ -58,18 +54,11 @@ def _load(env: Mapping[str, str]) -> Target:
     found = _cache.get(spec)
     if found is not None:
         return found
-    module_name, _, qualname = spec.partition(":")
-    obj: Any = importlib.import_module(module_name)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    code = getattr(obj, "__code__", None)
-    takes_ctx = code is None or code.co_argcount >= 2
     target = Target(
-        name=env.get("FAAS_IAC_FUNCTION", qualname),
+        name=env.get("FAAS_IAC_FUNCTION", spec.partition(":")[2]),
         trigger=env.get("FAAS_IAC_TRIGGER", "http"),
-        fn=obj,
+        handler=Handler(resolve(spec)),
         allowed=json.loads(env.get("FAAS_IAC_BINDINGS", "{}")),
-        takes_ctx=takes_ctx,
         env=env,
     )
     _cache[spec] = target
@@ -117,16 +106,8 @@ def _context(target: Target, lambda_context: Any, env: Mapping[str, str]) -> Con
 
 
 def _call(target: Target, value: Any, ctx: Context) -> Any:
-    result = target.fn(value, ctx) if target.takes_ctx else target.fn(value)
-    if hasattr(result, "__await__"):  # an async handler; asyncio is imported only then
-        import asyncio
-
-        result = asyncio.run(_await(result))
-    return result
-
-
-async def _await(awaitable: Any) -> Any:
-    return await awaitable
+    """By the one signature rule of :mod:`faas_iac.runtime.handlers` (async awaited)."""
+    return target.handler(value, lambda: ctx)
 
 
 def _http(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
@@ -220,7 +201,7 @@ def _activity(target: Target, event: Any, ctx: Context) -> Any:
 def _entity(target: Target, event: Any, ctx: Context) -> Any:
     from .entities import run_entity
 
-    return run_entity(target.fn, event, target.env)
+    return run_entity(target.handler.fn, event, target.env)
 
 
 DISPATCH: dict[str, Callable[[Target, Any, Context], Any]] = {

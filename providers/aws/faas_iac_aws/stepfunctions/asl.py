@@ -9,9 +9,7 @@ of the machine, into the first state. A ``return`` right after a task becomes th
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +24,6 @@ LAMBDA_TOKEN = "arn:aws:states:::lambda:invoke.waitForTaskToken"
 START_SYNC = "arn:aws:states:::states:startExecution.sync:2"
 START = "arn:aws:states:::states:startExecution"
 PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
-_VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def child_name(unique: str = "") -> str:
@@ -77,6 +74,10 @@ class Builder:
         self.counter = 0
         self.taken: set[str] = set()
         self.env = infer(wf)
+        #: Variables the states' own fields read (Assign blocks are added by liveness).
+        self.reads: set[str] = set()
+        #: After :meth:`finish`: every variable some kept expression reads.
+        self.live: set[str] = set()
 
     # -- plumbing -----------------------------------------------------------------------------
     def _name(self, base: str) -> str:
@@ -115,8 +116,22 @@ class Builder:
         """An expression as seen by the state being built (pending values substituted)."""
         return ir.substitute(e, self.pending) if self.start is None else e
 
+    def seen(self, e: ir.Expr) -> ir.Expr:
+        """``e``, recorded as read by a state's field (for variable liveness)."""
+        self.reads |= ir.free_vars(e)
+        return e
+
     def tpl(self, e: ir.Expr) -> object:
-        return template(self.sub(e), self.env)
+        """A state field holding ``e`` as the state being built sees it."""
+        return self.field(self.sub(e))
+
+    def field(self, e: ir.Expr) -> object:
+        """A state field holding ``e`` (a constant as itself, else ``{% ... %}``)."""
+        return template(self.seen(e), self.env)
+
+    def text(self, e: ir.Expr) -> str:
+        """The JSONata source of ``e``, for a field that wraps it in more text."""
+        return jsonata(self.seen(e), self.env)
 
     def assign(self, var: str, value: ir.Expr, exits: list[Exit]) -> list[Exit]:
         if self.start is None and not exits:
@@ -153,12 +168,8 @@ class Builder:
         return exits
 
     def step(self, step: ir.Step, exits: list[Exit]) -> list[Exit]:
-        method = getattr(self, f"_{type(step).__name__}")
-        result: list[Exit] = method(step, exits)
-        return result
-
-    def _Assign(self, step: ir.Assign, exits: list[Exit]) -> list[Exit]:
-        return self.assign(step.target, step.value, exits)
+        """One step after ``exits``; the exits after it (control flow: :mod:`.flow`)."""
+        raise NotImplementedError
 
     def _call_state(
         self, call: ir.Call, payload: object, unique: str = ""
@@ -199,7 +210,7 @@ class Builder:
     def _FanOut(self, step: ir.FanOut, exits: list[Exit]) -> list[Exit]:
         children = step.call.kind == "orchestrator"  # each child needs its own name
         item = ir.Native("$states.input.item" if children else "$states.input")
-        payload = template(ir.substitute(step.call.input, {step.var: item}), self.env)
+        payload = self.field(ir.substitute(step.call.input, {step.var: item}))
         unique = "$string($states.input.index)" if children else ""
         inner, result = self._call_state(step.call, payload, unique)
         inner["Output"] = "{% " + result.text + " %}"
@@ -252,7 +263,7 @@ class Builder:
         else:  # a computed duration, as a time stamp (Seconds takes only numbers in the schema)
             body["Timestamp"] = (
                 "{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
-                f"({jsonata(seconds, self.env)}) * 1000) %}}"
+                f"({self.text(seconds)}) * 1000) %}}"
             )
         name, block = self.new_state("Wait", body, exits)
         state = self.states[name]
@@ -277,7 +288,7 @@ class Builder:
             body["TimeoutSeconds"] = (
                 seconds.value
                 if isinstance(seconds, ir.Const)
-                else "{% " + jsonata(seconds, self.env) + " %}"
+                else "{% " + self.text(seconds) + " %}"
             )
         name, block = self.new_state(f"Wait for {step.event}", body, exits)
         state = self.states[name]
@@ -306,9 +317,7 @@ class Builder:
                 "TableName": self.names.registry_table,
                 "Item": {
                     "pk": {"S": '{% $states.context.Execution.Name & "#status" %}'},
-                    "status": {
-                        "S": "{% $string(" + jsonata(self.sub(step.value), self.env) + ") %}"
-                    },
+                    "status": {"S": "{% $string(" + self.text(self.sub(step.value)) + ") %}"},
                 },
             },
         }
@@ -322,7 +331,7 @@ class Builder:
             state = exits[0].state
             state.pop("Next", None)
             state["End"] = True
-            state["Output"] = template(ir.substitute(step.value, exits[0].assign), self.env)
+            state["Output"] = self.field(ir.substitute(step.value, exits[0].assign))
             exits[0].assign.clear()  # nothing reads variables after the end
             return []
         self.new_state("Done", {"Type": "Succeed", "Output": self.tpl(step.value)}, exits)
@@ -340,7 +349,7 @@ class Builder:
         cause = self.sub(ir.Builtin("str", (step.message,)))
         self.new_state(
             f"Fail {step.error}",
-            {"Type": "Fail", "Error": step.error, "Cause": template(cause, self.env)},
+            {"Type": "Fail", "Error": step.error, "Cause": self.field(cause)},
             exits,
         )
         return []
@@ -351,13 +360,13 @@ class Builder:
             for ex in self.assign(handler.error_var, ir.Var(step.error_var), exits):
                 handler.exits.append(ex)
             return []
-        err = "$" + var_name(step.error_var)
+        err = ir.Var(step.error_var)
         self.new_state(
             "Fail",
             {
                 "Type": "Fail",
-                "Error": "{% " + err + ".Error %}",
-                "Cause": "{% " + err + ".Cause %}",
+                "Error": self.field(ir.Index(err, ir.Const("Error"))),
+                "Cause": self.field(ir.Index(err, ir.Const("Cause"))),
             },
             exits,
         )
@@ -380,26 +389,21 @@ class Builder:
 
     # -- output -------------------------------------------------------------------------------
     def finish(self) -> dict[str, Any]:
-        rendered = [
-            (holder, {var_name(k): template(v, self.env) for k, v in block.items()})
-            for holder, block in self.assigns
-        ]
-        text = json.dumps(self.states)
-        live: set[str] = set()
-        while True:  # a variable is live if some live expression reads it
-            reads = set(_VAR.findall(text))
-            for _, block in rendered:
-                reads |= {
-                    v
-                    for k, value in block.items()
-                    if k in live
-                    for v in _VAR.findall(json.dumps(value))
-                }
+        live = set(self.reads)
+        while True:  # a variable is live if a state's field or a live assignment reads it
+            reads = {
+                v
+                for _, block in self.assigns
+                for k, value in block.items()
+                if k in live
+                for v in ir.free_vars(value)
+            }
             if reads <= live:
                 break
             live |= reads
-        for holder, block in rendered:
-            kept = {k: v for k, v in block.items() if k in live}
+        self.live = live
+        for holder, block in self.assigns:
+            kept = {var_name(k): template(v, self.env) for k, v in block.items() if k in live}
             if kept:
                 holder["Assign"] = kept
         return {

@@ -4,7 +4,7 @@ collecting loop as a one-at-a-time Map or one JSONata ``$map``), and try/except 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from faas_iac.translate import ir
 
@@ -15,6 +15,41 @@ from .optimize import thread_choices, vars_in
 
 
 class FlowBuilder(Builder):
+    def step(self, step: ir.Step, exits: list[Exit]) -> list[Exit]:
+        match step:
+            case ir.Assign():
+                return self.assign(step.target, step.value, exits)
+            case ir.Task():
+                return self._Task(step, exits)
+            case ir.FanOut():
+                return self._FanOut(step, exits)
+            case ir.Parallel():
+                return self._Parallel(step, exits)
+            case ir.Timer():
+                return self._Timer(step, exits)
+            case ir.WaitEvent():
+                return self._WaitEvent(step, exits)
+            case ir.SetStatus():
+                return self._SetStatus(step, exits)
+            case ir.If():
+                return self._If(step, exits)
+            case ir.While():
+                return self._While(step, exits)
+            case ir.ForEach():
+                return self._ForEach(step, exits)
+            case ir.Try():
+                return self._Try(step, exits)
+            case ir.Return():
+                return self._Return(step, exits)
+            case ir.Raise():
+                return self._Raise(step, exits)
+            case ir.Reraise():
+                return self._Reraise(step, exits)
+            case ir.ContinueAsNew():
+                return self._ContinueAsNew(step, exits)
+            case _:
+                assert_never(step)
+
     def _choice(
         self,
         test: ir.Expr,
@@ -23,7 +58,7 @@ class FlowBuilder(Builder):
     ) -> tuple[str, Exit, Exit]:
         if self.start is None and len(self.pending) > 1:
             exits = self.materialize(exits)
-        condition = "{% " + Renderer(self.env).truthy(self.sub(test)) + " %}"
+        condition = "{% " + Renderer(self.env).truthy(self.seen(self.sub(test))) + " %}"
         rule: dict[str, Any] = {"Condition": condition}
         name, _ = self.new_state(title, {"Type": "Choice", "Choices": [rule]}, exits)
         state = self.states[name]
@@ -90,16 +125,17 @@ class FlowBuilder(Builder):
             return as_map
         self.counter += 1
         items, index = f"__items{self.counter}", f"__i{self.counter}"
+        self.env[items], self.env[index] = "list", "num"
         exits = self.assign(items, step.source, exits)
         exits = self.assign(index, ir.Const(0), exits)
         if self.start is None:
             exits = self.materialize(exits)
-        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Native("$" + items, "list"),)))
+        test = ir.Compare("<", ir.Var(index), ir.Builtin("len", (ir.Var(items),)))
         head, yes, no = self._choice(test, exits, f"For line {step.line}")
         assert yes.assign is not None
-        yes.assign[step.var] = ir.Native(f"${items}[${index}]")
+        yes.assign[step.var] = ir.Index(ir.Var(items), ir.Var(index))
         body = self.block(step.body, [yes])
-        body = self.assign(index, ir.BinOp("+", ir.Native("$" + index, "num"), ir.Const(1)), body)
+        body = self.assign(index, ir.BinOp("+", ir.Var(index), ir.Const(1)), body)
         for ex in body:
             ex.holder[ex.key] = head
         return [no]
@@ -165,6 +201,10 @@ class FlowBuilder(Builder):
         uses = {v for e in readers for v in ir.free_vars(e)}
         if any(ir.Var(acc) in vars_in(s) for s in inner_steps) or kept & uses:
             return None
+        outer = {v.name for s in inner_steps for v in vars_in(s)} - {step.var, "__index"}
+        if self.start is None and outer & set(self.pending):
+            # The processor reads variables still pending: assign them in a state before it.
+            exits = self.materialize(exits)
         inner = FlowBuilder(self.wf, self.names)
         inner.env = self.env
         inner.taken = self.taken
@@ -174,6 +214,7 @@ class FlowBuilder(Builder):
         }
         inner.block(tuple(inner_steps), [])
         processor = inner.finish()
+        self.reads |= inner.live  # the processor reads the outer variables as they are
         processor.pop("Comment", None)
         processor.pop("QueryLanguage", None)
         processor["ProcessorConfig"] = {"Mode": "INLINE"}

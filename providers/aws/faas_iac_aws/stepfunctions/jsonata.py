@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import assert_never
 
 from faas_iac.translate import ir
 from faas_iac.translate.kinds import expr_kind
@@ -115,9 +116,41 @@ class Renderer:
         return f"$t{self.temps}"
 
     def render(self, e: ir.Expr) -> str:
-        method = getattr(self, f"_{type(e).__name__}")
-        text: str = method(e)
-        return text
+        match e:
+            case ir.Const():
+                return self._Const(e)
+            case ir.Native():
+                return e.text
+            case ir.Var():
+                return "$" + var_name(e.name)
+            case ir.Index():
+                return self._Index(e)
+            case ir.BinOp():
+                return self._BinOp(e)
+            case ir.Compare():
+                return self._Compare(e)
+            case ir.BoolOp():
+                return self._BoolOp(e)
+            case ir.Not():
+                return f"$not({self.truthy(e.value)})"
+            case ir.Neg():
+                return f"-{self.atom(e.value)}"
+            case ir.IfExp():
+                return f"({self.truthy(e.test)} ? {self.render(e.then)} : {self.render(e.orelse)})"
+            case ir.ListLit():
+                return "[" + ", ".join(self.render(i) for i in e.items) + "]"
+            case ir.DictLit():
+                return (
+                    "{" + ", ".join(f"{json.dumps(k)}: {self.render(v)}" for k, v in e.items) + "}"
+                )
+            case ir.Concat():
+                return " & ".join(self._text(p) for p in e.parts) if e.parts else '""'
+            case ir.Comprehension():
+                return self._Comprehension(e)
+            case ir.Builtin():
+                return self._Builtin(e)
+            case _:
+                assert_never(e)
 
     def atom(self, e: ir.Expr) -> str:
         text = self.render(e)
@@ -146,12 +179,6 @@ class Renderer:
 
     def _Const(self, e: ir.Const) -> str:
         return json.dumps(e.value, sort_keys=False, separators=(", ", ": "))
-
-    def _Native(self, e: ir.Native) -> str:
-        return e.text
-
-    def _Var(self, e: ir.Var) -> str:
-        return "$" + var_name(e.name)
 
     def _Index(self, e: ir.Index) -> str:
         base = self.atom(e.value)
@@ -239,25 +266,6 @@ class Renderer:
             text = f"({t} := {self.render(value)}; {test} ? {pick})"
         return text
 
-    def _Not(self, e: ir.Not) -> str:
-        return f"$not({self.truthy(e.value)})"
-
-    def _Neg(self, e: ir.Neg) -> str:
-        return f"-{self.atom(e.value)}"
-
-    def _IfExp(self, e: ir.IfExp) -> str:
-        return f"({self.truthy(e.test)} ? {self.render(e.then)} : {self.render(e.orelse)})"
-
-    def _ListLit(self, e: ir.ListLit) -> str:
-        return "[" + ", ".join(self.render(i) for i in e.items) + "]"
-
-    def _DictLit(self, e: ir.DictLit) -> str:
-        return "{" + ", ".join(f"{json.dumps(k)}: {self.render(v)}" for k, v in e.items) + "}"
-
-    def _Concat(self, e: ir.Concat) -> str:
-        parts = [self._text(p) for p in e.parts]
-        return " & ".join(parts) if parts else '""'
-
     def _text(self, e: ir.Expr) -> str:
         k = self.kind(e)
         if k in ("str", "num"):
@@ -273,64 +281,101 @@ class Renderer:
 
     def _Builtin(self, e: ir.Builtin) -> str:
         args = [self.render(a) for a in e.args]
-        name = e.name
-        if name == "len":
-            k = self.kind(e.args[0])
-            if k == "str":
-                return f"$length({args[0]})"
-            if k == "list":
-                return f"$count({args[0]})"
-            t = self._tmp()
-            return (
-                f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
-                f'$type({t}) = "object" ? $count($keys({t})) : $type({t}) = "array" ? '
-                f'$count({t}) : $error("TypeError: object of type " & $type({t}) & '
-                '" has no len()"))'
-            )
-        if name == "str":
-            k = self.kind(e.args[0])
-            if k == "str":
-                return args[0]
-            t = self._tmp()
-            return (
-                f'({t} := {args[0]}; $type({t}) = "boolean" ? ({t} ? "True" : "False") : '
-                f'$type({t}) = "null" ? "None" : $string({t}))'
-            )
-        if name == "int":
-            t = self._tmp()
-            return (
-                f'({t} := {args[0]}; {t} := $type({t}) = "string" ? $number({t}) : {t}; '
-                f"{t} < 0 ? $ceil({t}) : $floor({t}))"
-            )
-        if name == "float":
-            return f"$number({args[0]})"
-        if name == "bool":
-            return self.truthy(e.args[0])
-        if name in ("abs", "sum"):
-            return f"${name}({args[0]})"
-        if name in ("min", "max"):
-            return f"${name}({args[0] if len(args) == 1 else '[' + ', '.join(args) + ']'})"
-        if name == "range":
-            start, stop = ("0", args[0]) if len(args) == 1 else (args[0], args[1])
-            a, b = self._tmp(), self._tmp()
-            return f"({a} := {start}; {b} := {stop}; {b} > {a} ? [{a}..{b} - 1] : [])"
-        if name == "round":
-            return f"$round({', '.join(args)})"
-        if name == "get":
-            default = args[2] if len(args) > 2 else "null"
-            t = self._tmp()
-            return f"({t} := $lookup({args[0]}, {args[1]}); $exists({t}) ? {t} : {default})"
-        if name == "keys":
-            return f"[$keys({args[0]})]"
-        if name == "values":
-            return f"[$each({args[0]}, function($v) {{ $v }})]"
-        if name == "upper":
-            return f"$uppercase({args[0]})"
-        if name == "lower":
-            return f"$lowercase({args[0]})"
-        if name == "strip":
-            return f'$replace({args[0]}, /^\\s+|\\s+$/, "")'
-        raise ValueError(f"no JSONata form for {name}")
+        match e.name:
+            case "len":
+                k = self.kind(e.args[0])
+                if k == "str":
+                    return f"$length({args[0]})"
+                if k == "list":
+                    return f"$count({args[0]})"
+                t = self._tmp()
+                return (
+                    f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
+                    f'$type({t}) = "object" ? $count($keys({t})) : $type({t}) = "array" ? '
+                    f'$count({t}) : $error("TypeError: object of type " & $type({t}) & '
+                    '" has no len()"))'
+                )
+            case "str":
+                if self.kind(e.args[0]) == "str":
+                    return args[0]
+                t = self._tmp()
+                return (
+                    f'({t} := {args[0]}; $type({t}) = "boolean" ? ({t} ? "True" : "False") : '
+                    f'$type({t}) = "null" ? "None" : $string({t}))'
+                )
+            case "int":
+                t = self._tmp()
+                return (
+                    f'({t} := {args[0]}; {t} := $type({t}) = "string" ? $number({t}) : {t}; '
+                    f"{t} < 0 ? $ceil({t}) : $floor({t}))"
+                )
+            case "float":
+                return f"$number({args[0]})"
+            case "bool":
+                return self.truthy(e.args[0])
+            case "abs" | "sum":
+                return f"${e.name}({args[0]})"
+            case "min" | "max":
+                return f"${e.name}({args[0] if len(args) == 1 else '[' + ', '.join(args) + ']'})"
+            case "range":
+                start, stop = ("0", args[0]) if len(args) == 1 else (args[0], args[1])
+                a, b = self._tmp(), self._tmp()
+                return f"({a} := {start}; {b} := {stop}; {b} > {a} ? [{a}..{b} - 1] : [])"
+            case "round":
+                return f"$round({', '.join(args)})"
+            case "get":
+                default = args[2] if len(args) > 2 else "null"
+                t = self._tmp()
+                return f"({t} := $lookup({args[0]}, {args[1]}); $exists({t}) ? {t} : {default})"
+            case "keys":
+                return f"[$keys({args[0]})]"
+            case "values":
+                return f"[$each({args[0]}, function($v) {{ $v }})]"
+            case "upper":
+                return f"$uppercase({args[0]})"
+            case "lower":
+                return f"$lowercase({args[0]})"
+            case "strip":
+                return f'$replace({args[0]}, /^\\s+|\\s+$/, "")'
+            case "any" | "all":
+                v = self._tmp()
+                test = self.truthy(ir.Native(v, self._element_kind(e.args[0])))
+                if e.name == "any":
+                    return f"$count($filter({args[0]}, function({v}) {{ {test} }})) > 0"
+                return f"$count($filter({args[0]}, function({v}) {{ $not({test}) }})) = 0"
+            case "sorted":
+                reverse = e.args[1] == ir.Const(True)
+                if not reverse:
+                    return f"$sort({args[0]})"
+                a, b = self._tmp(), self._tmp()
+                return f"$sort({args[0]}, function({a}, {b}) {{ {a} < {b} }})"
+            case "reversed":
+                return f"$reverse({args[0]})"
+            case "list":
+                k = self.kind(e.args[0])
+                if k == "list":
+                    return f"$append([], {args[0]})"
+                if k == "dict":
+                    return f"[$keys({args[0]})]"
+                if k == "str":
+                    return f'[$split({args[0]}, "")]'
+                t = self._tmp()
+                return (
+                    f'({t} := {args[0]}; $type({t}) = "object" ? [$keys({t})] : '
+                    f'$type({t}) = "string" ? [$split({t}, "")] : $append([], {t}))'
+                )
+            case _:
+                assert_never(e.name)
+
+    def _element_kind(self, e: ir.Expr) -> str | None:
+        """The static type of the elements of list ``e``, when known."""
+        match e:
+            case ir.Comprehension():
+                return expr_kind(e.element, {**self.env, e.var: None})
+            case ir.ListLit(items):
+                kinds = {self.kind(i) for i in items}
+                return kinds.pop() if len(kinds) == 1 else None
+        return None
 
 
 def jsonata(e: ir.Expr, env: dict[str, str | None] | None = None) -> str:

@@ -7,7 +7,7 @@ step, and assignments just before a ``return`` fold into it. Sub-orchestrators o
 become subworkflows of the same definition; ``continue_as_new`` starts a new execution of this
 workflow through the Workflow Executions connector; custom status is a Firestore write through
 its connector; external events are callback endpoints registered with the app's callback
-registry (:mod:`faas_iac_gcp.callbacks`) under ``"<execution id>#<event name>"``.
+registry (:mod:`faas_iac_gcp.runtime.callbacks`) under ``"<execution id>#<event name>"``.
 """
 
 from __future__ import annotations

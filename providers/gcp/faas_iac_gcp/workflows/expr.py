@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, assert_never
 
 from faas_iac.translate import ir
 from faas_iac.translate.kinds import expr_kind
@@ -68,9 +68,44 @@ class Renderer:
         return expr_kind(e, self.env)
 
     def render(self, e: ir.Expr) -> str:
-        method = getattr(self, f"_{type(e).__name__}")
-        text: str = method(e)
-        return text
+        match e:
+            case ir.Const():
+                return self._Const(e)
+            case ir.Native():
+                return e.text
+            case ir.Var():
+                return self._Var(e)
+            case ir.Index():
+                return self._Index(e)
+            case ir.BinOp():
+                return self._BinOp(e)
+            case ir.Compare():
+                return self._Compare(e)
+            case ir.BoolOp():
+                return self._BoolOp(e)
+            case ir.Not():
+                return f"not({self.truthy(e.value)})"
+            case ir.Neg():
+                return f"-{self.atom(e.value)}"
+            case ir.IfExp():
+                return f"if({self.truthy(e.test)}, {self.render(e.then)}, {self.render(e.orelse)})"
+            case ir.ListLit():
+                return "[" + ", ".join(self.render(i) for i in e.items) + "]"
+            case ir.DictLit():
+                raise Unexpressible(
+                    "a dict literal nested in an expression; assign it to a variable first"
+                )
+            case ir.Concat():
+                return self._Concat(e)
+            case ir.Comprehension():
+                raise Unexpressible(
+                    "a list comprehension has no Workflows expression form; build the "
+                    "list with a for loop (xs = xs + [f(x)])"
+                )
+            case ir.Builtin():
+                return self._Builtin(e)
+            case _:
+                assert_never(e)
 
     def atom(self, e: ir.Expr) -> str:
         text = self.render(e)
@@ -102,9 +137,6 @@ class Renderer:
         if isinstance(v, dict):
             raise Unexpressible("a map literal inside an expression")
         return json.dumps(v)
-
-    def _Native(self, e: ir.Native) -> str:
-        return e.text
 
     def _Var(self, e: ir.Var) -> str:
         name = self.aliases.get(e.name) or var_name(e.name)
@@ -158,21 +190,6 @@ class Renderer:
             "non-booleans); Workflows' and/or need booleans: compare explicitly"
         )
 
-    def _Not(self, e: ir.Not) -> str:
-        return f"not({self.truthy(e.value)})"
-
-    def _Neg(self, e: ir.Neg) -> str:
-        return f"-{self.atom(e.value)}"
-
-    def _IfExp(self, e: ir.IfExp) -> str:
-        return f"if({self.truthy(e.test)}, {self.render(e.then)}, {self.render(e.orelse)})"
-
-    def _ListLit(self, e: ir.ListLit) -> str:
-        return "[" + ", ".join(self.render(i) for i in e.items) + "]"
-
-    def _DictLit(self, e: ir.DictLit) -> str:
-        raise Unexpressible("a dict literal nested in an expression; assign it to a variable first")
-
     def _Concat(self, e: ir.Concat) -> str:
         parts = []
         for p in e.parts:
@@ -190,36 +207,45 @@ class Renderer:
             return '"None"'
         return f"string({self.render(e)})"
 
-    def _Comprehension(self, e: ir.Comprehension) -> str:
-        raise Unexpressible(
-            "a list comprehension has no Workflows expression form; build the "
-            "list with a for loop (xs = xs + [f(x)])"
-        )
-
     def _Builtin(self, e: ir.Builtin) -> str:
         a = [self.render(x) for x in e.args]
-        name = e.name
-        simple = {
-            "len": "len",
-            "int": "int",
-            "float": "double",
-            "keys": "keys",
-            "upper": "text.to_upper",
-            "lower": "text.to_lower",
-            "abs": "math.abs",
-        }
-        if name in simple:
-            return f"{simple[name]}({a[0]})"
-        if name == "str":
-            return self._str(e.args[0])
-        if name == "bool":
-            return self.truthy(e.args[0])
-        if name in ("min", "max") and len(a) == 2:
-            return f"math.{name}({a[0]}, {a[1]})"
-        if name == "get":
-            got = f"map.get({a[0]}, {a[1]})"
-            return got if len(a) == 2 else f"default({got}, {a[2]})"
-        raise Unexpressible(f"{name}() has no Workflows form; compute it in an activity")
+        match e.name:
+            case "len" | "int" | "keys":
+                return f"{e.name}({a[0]})"
+            case "float":
+                return f"double({a[0]})"
+            case "upper":
+                return f"text.to_upper({a[0]})"
+            case "lower":
+                return f"text.to_lower({a[0]})"
+            case "abs":
+                return f"math.abs({a[0]})"
+            case "str":
+                return self._str(e.args[0])
+            case "bool":
+                return self.truthy(e.args[0])
+            case "min" | "max" if len(a) == 2:
+                return f"math.{e.name}({a[0]}, {a[1]})"
+            case "get":
+                got = f"map.get({a[0]}, {a[1]})"
+                return got if len(a) == 2 else f"default({got}, {a[2]})"
+            case (
+                "min"
+                | "max"
+                | "sum"
+                | "values"
+                | "strip"
+                | "round"
+                | "range"
+                | "any"
+                | "all"
+                | "sorted"
+                | "reversed"
+                | "list"
+            ):
+                raise Unexpressible(f"{e.name}() has no Workflows form; compute it in an activity")
+            case _:
+                assert_never(e.name)
 
 
 def value(e: ir.Expr, r: Renderer) -> Any:

@@ -5,7 +5,7 @@ the ``if`` on its winner; then whole definitions (main + subworkflows)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 from faas_iac.translate import ir
 from faas_iac.translate.refusals import refuse
@@ -21,6 +21,7 @@ from .emit import (
     param_of,
 )
 from .expr import var_name
+from .lower import lower
 from .names import Names
 
 
@@ -31,7 +32,7 @@ class FlowBuilder(Builder):
         i = 0
         while i < len(steps):
             step = steps[i]
-            self.line = getattr(step, "line", self.line) or self.line
+            self.line = step.line or self.line
             before = len(out)
             if (
                 isinstance(step, ir.WaitEvent)
@@ -45,8 +46,7 @@ class FlowBuilder(Builder):
             if isinstance(step, ir.While):
                 self._while(step, out, jumps if i + 1 < len(steps) else None)
             else:
-                method = getattr(self, f"_{type(step).__name__}")
-                method(step, out)
+                self.step(step, out)
             if len(out) > before and jumps and not isinstance(step, ir.While):
                 for holder in jumps:
                     holder["next"] = next(iter(out[before]))
@@ -54,6 +54,41 @@ class FlowBuilder(Builder):
                 jumps.clear()
             i += 1
         return out
+
+    def step(self, step: ir.Step, out: list[Emitted]) -> None:
+        match step:
+            case ir.Assign():
+                self._Assign(step, out)
+            case ir.Task():
+                self._Task(step, out)
+            case ir.FanOut():
+                self._FanOut(step, out)
+            case ir.Parallel():
+                self._Parallel(step, out)
+            case ir.Timer():
+                self._Timer(step, out)
+            case ir.WaitEvent():
+                self._WaitEvent(step, out)
+            case ir.SetStatus():
+                self._SetStatus(step, out)
+            case ir.If():
+                self._If(step, out)
+            case ir.While():
+                self._While(step, out)
+            case ir.ForEach():
+                self._ForEach(step, out)
+            case ir.Try():
+                self._Try(step, out)
+            case ir.Return():
+                self._Return(step, out)
+            case ir.Raise():
+                self._Raise(step, out)
+            case ir.Reraise():
+                self._Reraise(step, out)
+            case ir.ContinueAsNew():
+                self._ContinueAsNew(step, out)
+            case _:
+                assert_never(step)
 
     def _race(
         self, step: ir.WaitEvent, branch: ir.If, rest: tuple[ir.Step, ...], out: list[Emitted]
@@ -277,6 +312,7 @@ class FlowBuilder(Builder):
 def _subworkflow(
     wf: ir.Workflow, names: Names, helpers: set[str], children: Mapping[str, ir.Workflow] | None
 ) -> dict[str, Any]:
+    wf = lower(wf)
     b = FlowBuilder(wf, names, children)
     param = param_of(wf)
     steps = wf.steps

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Names:
     """* ``functions``: activity name → HTTPS URL of its Cloud Function;
-    * ``callbacks``: URL of the callback-registry function (``faas_iac_gcp.callbacks``);
+    * ``callbacks``: URL of the callback-registry function (``faas_iac_gcp.runtime.callbacks``);
     * ``status_collection``: the Firestore collection of custom statuses;
     * ``auth``: call functions with an OIDC token (always, except in an emulator)."""
 

@@ -1,26 +1,22 @@
-"""The ``gcp`` provider (minimal): Cloud Functions gen2 and one Workflow per orchestrator.
+"""The GCP planner (minimal): Cloud Functions gen2 and one Workflow per orchestrator.
 
-Pipeline: model → plan (pure records, here) → emit (``workflows/<name>.yaml`` for every
-orchestrator, translated by :mod:`faas_iac.translate` and :mod:`.workflows`). HTTP, schedule,
-durable activity and orchestrator functions are planned; other triggers raise FIAC500 naming
-the trigger (they belong to the full GCP provider).
+Pure: no cloud calls, no files, no Pulumi imports. HTTP, schedule, durable activity and
+orchestrator functions are planned; other triggers raise FIAC500 naming the trigger (they
+belong to the full GCP provider).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from faas_iac.errors import FaasError, NotExpressible
+from faas_iac.errors import NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.model import Plan, PlanResource, ordered
 from faas_iac.plan.providers import BuildContext
 from faas_iac.schedule import parse_schedule
-from faas_iac.translate import translate_all
-from faas_iac.translate.limits import WORKFLOWS, check_ir, check_size
 
+from .. import types as T
 from . import schedule as gcp_schedule
-from .workflows import default_names, to_yaml
 
 REGION = "us-central1"
 PROJECT = "${project}"
@@ -43,9 +39,7 @@ def _res(
     deps: tuple[str, ...] = (),
     artifact: str | None = None,
 ) -> PlanResource:
-    return PlanResource(
-        type=f"gcp:{type_}", name=name, properties=props, depends_on=deps, artifact=artifact
-    )
+    return PlanResource(type=type_, name=name, properties=props, depends_on=deps, artifact=artifact)
 
 
 def _function(app: AppModel, fn: Function, build: BuildContext) -> list[PlanResource]:
@@ -57,7 +51,7 @@ def _function(app: AppModel, fn: Function, build: BuildContext) -> list[PlanReso
             fix=f"pick one of {', '.join(RUNTIMES)}",
             location=fn.source,
         )
-    out = [_res("serviceaccount:Account", sa, {"accountId": f"{app.name}-{fn.name}"[:30]})]
+    out = [_res(T.SERVICE_ACCOUNT, sa, {"accountId": f"{app.name}-{fn.name}"[:30]})]
     entry = fn.handler.qualname or fn.handler.handler or fn.name
     props: dict[str, Any] = {
         "name": f"{app.name}-{fn.name}",
@@ -73,12 +67,12 @@ def _function(app: AppModel, fn: Function, build: BuildContext) -> list[PlanReso
             "serviceAccountEmail": f"${{{sa}.email}}",
         },
     }
-    out.append(_res("cloudfunctionsv2:Function", f"fn-{fn.name}", props, (sa,), build.code.name))
+    out.append(_res(T.FUNCTION, f"fn-{fn.name}", props, (sa,), build.code.name))
     trigger = fn.trigger
     if trigger.type == "http" and trigger.auth == "anonymous":
         out.append(
             _res(
-                "cloudfunctionsv2:FunctionIamMember",
+                T.FUNCTION_IAM_MEMBER,
                 f"invoker-{fn.name}",
                 {"role": "roles/run.invoker", "member": "allUsers"},
                 (f"fn-{fn.name}",),
@@ -90,7 +84,7 @@ def _function(app: AppModel, fn: Function, build: BuildContext) -> list[PlanReso
         )
         out.append(
             _res(
-                "cloudscheduler:Job",
+                T.SCHEDULER_JOB,
                 f"schedule-{fn.name}",
                 {
                     "schedule": cron,
@@ -131,7 +125,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     if orchestrators:
         resources.append(
             _res(
-                "firestore:Database",
+                T.FIRESTORE_DATABASE,
                 "durable-state",
                 {"name": "(default)", "locationId": "nam5", "type": "FIRESTORE_NATIVE"},
             )
@@ -140,11 +134,11 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
         sa = f"sa-wf-{fn.name}"
         activities = [f"fn-{a.name}" for a in app.by_kind("activity")]
         resources.append(
-            _res("serviceaccount:Account", sa, {"accountId": f"{app.name}-wf-{fn.name}"[:30]})
+            _res(T.SERVICE_ACCOUNT, sa, {"accountId": f"{app.name}-wf-{fn.name}"[:30]})
         )
         resources.append(
             _res(
-                "workflows:Workflow",
+                T.WORKFLOW,
                 f"workflow-{fn.name}",
                 {
                     "name": f"{app.name}-{fn.name}",
@@ -158,43 +152,10 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
         for act in activities:
             resources.append(
                 _res(
-                    "cloudfunctionsv2:FunctionIamMember",
+                    T.FUNCTION_IAM_MEMBER,
                     f"invoke-{act}-by-{fn.name}",
                     {"role": "roles/run.invoker", "member": f"serviceAccount:${{{sa}.email}}"},
                     (act, sa),
                 )
             )
     return Plan(provider="gcp", app=app.name, resources=ordered(resources), artifacts=(build.code,))
-
-
-class GcpProvider:
-    name = "gcp"
-
-    def plan(self, app: AppModel, build: BuildContext) -> Plan:
-        return plan(app, build)
-
-    def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]:
-        """Write ``workflows/<name>.yaml`` for every orchestrator (all refusals at once)."""
-        workflows = translate_all(app, root)
-        names = default_names(
-            app.name, [f.name for f in app.by_kind("activity")], region=REGION, project=PROJECT
-        )
-        texts = {name: to_yaml(wf, names, workflows) for name, wf in sorted(workflows.items())}
-        problems = [
-            d
-            for name, wf in workflows.items()
-            for d in [*check_ir(wf, WORKFLOWS), *check_size(wf, texts[name], WORKFLOWS)]
-            if d.severity == "error"
-        ]
-        if problems:
-            raise FaasError(problems)
-        written = []
-        for name, text in texts.items():
-            path = out / "workflows" / f"{name}.yaml"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            written.append(f"workflows/{name}.yaml")
-        return written
-
-
-provider = GcpProvider()

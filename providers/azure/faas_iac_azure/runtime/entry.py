@@ -7,7 +7,6 @@ Dispatch is by a typed table from trigger kind to converter, never by building n
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 import logging
 import time
@@ -19,6 +18,7 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
+from faas_iac.runtime.handlers import Handler, resolve
 from faas_iac.runtime.types import Bindings, Context
 
 from . import convert
@@ -49,23 +49,13 @@ class FunctionInfo:
     allowed: Mapping[str, str] = field(default_factory=dict)
 
 
-def resolve(ref: str) -> Callable[..., Any]:
-    module, _, qualname = ref.partition(":")
-    target: Any = importlib.import_module(module)
-    for part in qualname.split("."):
-        target = getattr(target, part)
-    if not callable(target):
-        raise TypeError(f"{ref} is not callable")
-    return target  # type: ignore[no-any-return]
-
-
 class Runtime:
     def __init__(
         self, functions: Mapping[str, FunctionInfo], bindings: Bindings | None = None
     ) -> None:
         self.functions = dict(functions)
         self._bindings = bindings
-        self._handlers: dict[str, Callable[..., Any]] = {}
+        self._handlers: dict[str, Handler] = {}
 
     @property
     def bindings(self) -> Bindings:
@@ -73,10 +63,12 @@ class Runtime:
             self._bindings = AzureBindings()
         return self._bindings
 
-    def handler(self, name: str) -> Callable[..., Any]:
-        if name not in self._handlers:
-            self._handlers[name] = resolve(self.functions[name].handler)
-        return self._handlers[name]
+    def handler(self, name: str) -> Handler:
+        """The user's handler of function ``name``, with its signature decided once."""
+        found = self._handlers.get(name)
+        if found is None:
+            found = self._handlers[name] = Handler(resolve(self.functions[name].handler))
+        return found
 
     def context(
         self, name: str, invocation: func.Context | None = None, durable: Any = None
@@ -97,16 +89,8 @@ class Runtime:
         info = self.functions[name]
         arg = CONVERTERS[info.trigger](native, info.source)
         handler = self.handler(name)
-        results = (
-            [handler(item, ctx) for item in arg]
-            if info.trigger == "cosmos"
-            else [handler(arg, ctx)]
-        )
-        out = []
-        for result in results:
-            if inspect.isawaitable(result):
-                result = asyncio.run(_awaited(result))
-            out.append(result)
+        items = arg if info.trigger == "cosmos" else [arg]
+        out = [handler(item, lambda: ctx) for item in items]
         if info.trigger == "http":
             return convert.from_http_response(out[0])
         return None
@@ -132,7 +116,7 @@ class Runtime:
     # durable functions --------------------------------------------------------------------
     def orchestrate(self, name: str, context: df.DurableOrchestrationContext) -> Any:
         """The user's generator on Azure's context (see ``durable.OrchestrationContext``)."""
-        produced = self.handler(name)(OrchestrationContext(context))
+        produced = self.handler(name).fn(OrchestrationContext(context))
         if inspect.isgenerator(produced):
             return bridge(produced)
         return produced
@@ -141,23 +125,7 @@ class Runtime:
         return retry_loop(context)
 
     def activity(self, name: str, payload: Any, invocation: func.Context | None = None) -> Any:
-        handler = self.handler(name)
-        params = [
-            p
-            for p in inspect.signature(handler).parameters.values()
-            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-        ]
-        if len(params) >= 2:
-            result = handler(payload, self.context(name, invocation))
-        else:
-            result = handler(payload)
-        if inspect.isawaitable(result):
-            result = asyncio.run(_awaited(result))
-        return result
+        return self.handler(name)(payload, lambda: self.context(name, invocation))
 
     def entity(self, name: str, context: df.DurableEntityContext) -> Any:
-        return self.handler(name)(context)
-
-
-async def _awaited(value: Any) -> Any:
-    return await value
+        return self.handler(name).fn(context)

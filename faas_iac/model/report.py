@@ -1,0 +1,64 @@
+"""Collecting diagnostics while building the model: every problem, coded and located, so the
+user sees them all at once. No user code, no I/O."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .._app import SourceLocation
+from ..errors import Diagnostic, shown_path
+
+FIXES = {
+    "literal_error": "use one of the values listed",
+    "string_pattern_mismatch": "names start with a lowercase letter and use lowercase letters, "
+    "digits and '-'; environment variable names use A-Z, 0-9 and '_'",
+    "greater_than_equal": "raise the value to the minimum shown",
+    "less_than_equal": "lower the value to the maximum shown",
+    "bool_parsing": "use True or False",
+    "int_parsing": "use a whole number",
+}
+
+
+def field_name(loc: list[str]) -> str:
+    """``methods[0]`` rather than ``0`` for an item of a list."""
+    if not loc:
+        return "value"
+    name = loc[-1]
+    if name.isdigit() and len(loc) > 1:
+        return f"{loc[-2]}[{name}]"
+    return name
+
+
+@functools.lru_cache(maxsize=1024)
+def relative(path: str, root: Path | None) -> str:
+    """``path`` relative to ``root`` (or the working directory), with forward slashes."""
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return Path(path).resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return Path(path).name
+
+
+@dataclass
+class Collector:
+    root: Path | None
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def where(self, loc: SourceLocation) -> str:
+        return f"{shown_path(loc.file)}:{loc.line}"
+
+    def add(self, code: str, message: str, fix: str, loc: SourceLocation | None, path: str) -> None:
+        where = self.where(loc) if loc else ""
+        self.problems.append(Diagnostic(code, message, fix, where, path))
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""

@@ -1,0 +1,31 @@
+"""The files the AWS provider writes next to ``plan.json``: the adapter layer zip and
+``statemachines/<name>.asl.json`` per orchestrator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from faas_iac.plan import Plan
+
+from . import types as T
+from .plan.layer import layer_artifact, layer_zip
+from .plan.refs import resolve
+
+
+def emit(plan: Plan, out: Path) -> list[str]:
+    """The adapter layer zip and ``statemachines/<name>.asl.json`` per orchestrator."""
+    layer = layer_artifact()
+    target = out / layer.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(layer_zip())
+    written = [layer.path]
+    for res in plan.of_type(T.STATE_MACHINE):
+        path = f"statemachines/{res.properties['name']}.asl.json"
+        (out / "statemachines").mkdir(parents=True, exist_ok=True)
+        # References shown as their ${resource.attribute} templates, for review.
+        asl = resolve(res.properties["definition"]["$json"], lambda t: "${" + t + "}")
+        text = json.dumps(asl, indent=2, sort_keys=True)
+        (out / path).write_text(text + "\n", encoding="utf-8")
+        written.append(path)
+    return written

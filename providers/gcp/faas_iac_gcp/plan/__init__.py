@@ -1,0 +1,6 @@
+"""The GCP planner: model → plan records typed after ``pulumi_gcp`` resource types. Pure: no
+cloud calls, no files written, no Pulumi imports."""
+
+from .planner import plan
+
+__all__ = ["plan"]
