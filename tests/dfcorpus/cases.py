@@ -63,9 +63,10 @@ CASES = [
     Case(
         "sla-finished",
         "sla_watchdog",
+        {"service": "search"},
         events=(("Progress", {"percent": 30}), ("Progress", {"percent": 100})),
     ),
-    Case("sla-missed", "sla_watchdog", events=(("Progress", {"percent": 40}),)),
+    Case("sla-missed", "sla_watchdog", {"hours": 1}, events=(("Progress", {"percent": 40}),)),
     # -- human interaction ---------------------------------------------------------------------
     Case(
         "approval-approved",
@@ -73,14 +74,18 @@ CASES = [
         {"id": "exp-1", "manager": "mia"},
         events=(("ApprovalEvent", {"approver": "mia"}),),
     ),
-    Case("approval-escalated", "approval_workflow", {"id": "exp-2", "manager": "mia"}),
+    Case(
+        "approval-escalated",
+        "approval_workflow",
+        {"id": "exp-2", "manager": "mia", "timeout_hours": 0.5},
+    ),
     Case(
         "sms-verified",
         "sms_verification",
-        "+1 425 555 0100",
+        {"phone": "+1 425 555 0100"},
         events=(("SmsChallengeResponse", 1), ("SmsChallengeResponse", 1036)),
     ),
-    Case("sms-timeout", "sms_verification", "+1 425 555 0101"),
+    Case("sms-timeout", "sms_verification", {"phone": "+1 425 555 0101", "minutes": 30}),
     Case(
         "two-approvers",
         "two_approvers",
@@ -108,7 +113,11 @@ CASES = [
         {"name": "tier", "default": "basic"},
         events=(("Override", "premium"),),
     ),
-    Case("override-default", "event_with_default", {"name": "tier", "default": "basic"}),
+    Case(
+        "override-default",
+        "event_with_default",
+        {"name": "tier", "default": "basic", "wait_minutes": 20},
+    ),
     # a race of two events: Workflows cannot express a general task_any
     Case("approve-wins", "approve_or_reject", events=(("Approve", "kim"),), cannot=GENERAL_RACE),
     Case("reject-wins", "approve_or_reject", events=(("Reject", "lee"),), cannot=GENERAL_RACE),

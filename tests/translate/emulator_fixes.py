@@ -7,6 +7,7 @@ behind the emulator's connector seam, since the emulator would call the real Goo
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import itertools
 import json
@@ -70,6 +71,19 @@ def _for_tasks(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return get_for_tasks
 
 
+def _task_config(original: Callable[..., Any]) -> Callable[..., Any]:
+    """Bug: a parallel step binds its loop's value and index as context variables of the
+    thread running the workflow, and they outlive the step: a later parallel ``for`` using the
+    same names (``__i``) may read the earlier step's last value (which of the two is found
+    depends on hashing), e.g. writing past the end of a list. Each parallel step runs in a copy
+    of the thread's context, so its bindings end with it."""
+
+    def execute_task_config(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.copy_context().run(original, self, *args, **kwargs)
+
+    return execute_task_config
+
+
 def _assign_execute(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """Bug: an ``assign`` step takes the emulator's global lock and never releases it when an
     expression fails (a KeyError caught by ``try``), so the next assignment anywhere hangs."""
@@ -128,6 +142,9 @@ def fixed_emulator(clock: ScaledClock) -> Iterator[None]:
         stack.enter_context(patched(emulator.StepSwitch, execute=_switch_execute))
         parallel = emulator.StepParallel
         stack.enter_context(patched(parallel, get_for_tasks=_for_tasks(parallel.get_for_tasks)))
+        stack.enter_context(
+            patched(parallel, execute_task_config=_task_config(parallel.execute_task_config))
+        )
         assign = emulator.StepAssign
         stack.enter_context(patched(assign, execute=_assign_execute(assign.execute)))
         stack.enter_context(patched(emulator.StepRetry, execute=_retry_execute(clock)))

@@ -11,8 +11,8 @@ the same input, instance id and events, on one scaled clock.
 * ``refused``: a coded, located refusal that names what the target cannot express (I/O, a
   non-deterministic call; on Workflows also a general ``task_any`` race);
 * ``todo``: a refusal of something the target can express (the translator's to-do list);
-* ``wrong``: it ran and differs; ``broken``: a crash (an uncoded exception) or a run that
-  never ended.
+* ``wrong``: it ran and differs; ``broken``: a crash (an uncoded exception), a Workflows
+  definition the published schema rejects, or a run that never ended.
 
 Apps that keep state across activity calls (a flaky activity counting its attempts) define
 ``reset_state()`` in the module holding it; it is called before every run on every target
@@ -25,15 +25,18 @@ import inspect
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import KW_ONLY, dataclass, field, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import jsonschema
+import yaml
 from faas_iac_aws.stepfunctions import default_names, to_asl
 from faas_iac_gcp.workflows import to_yaml
+from workflows_emulator.main import WORKFLOW_SCHEMA
 
 from faas_iac.api import load
 from faas_iac.errors import FaasError
@@ -68,6 +71,9 @@ class Case:
     #: target → the code of a refusal that is that target's real limit for this orchestrator
     #: (e.g. ``{"gcp": "FIAC606"}``: a general task_any race, which Workflows cannot express)
     cannot: Mapping[str, str] = field(default_factory=dict)
+    #: applied to the output on every target, for an output that depends on how long a run
+    #: took (e.g. seconds waited, compared as "at least")
+    normalize: Callable[[Any], Any] | None = None
 
 
 def verdict(case: Case, target: str, reference: Outcome, outcome: Outcome, ordered: bool) -> str:
@@ -98,8 +104,17 @@ def explain(reference: Outcome, outcome: Outcome, ordered: bool) -> str:
 class Targets:
     """The four targets, set up for one app."""
 
-    def __init__(self, app_file: Path, work: Path, clock: ScaledClock | None = None) -> None:
+    def __init__(
+        self,
+        app_file: Path,
+        work: Path,
+        clock: ScaledClock | None = None,
+        clears: tuple[str, ...] = (),
+    ) -> None:
+        """``clears``: ``"module:attribute"`` of state an app's activities keep (a dict or list
+        cleared before every run), for apps that define no ``reset_state()``."""
         self.app_file = app_file
+        self.clears = clears
         self.work = work
         self.clock = clock or ScaledClock()
         self.model, self.root = load(str(app_file))
@@ -115,6 +130,7 @@ class Targets:
                 for target in self.refusals:
                     self.refusals[target][fn.name] = _crash("translate", exc)
         self._resets = _state_modules(self.root)
+        self._originals = [sys.modules[c.split(":")[0]] for c in clears]
         self.local: LocalRunner
         self.azure: AzureRunner
         self.aws: AwsRunner
@@ -150,6 +166,8 @@ class Targets:
             for name, wf in self.workflows.items():
                 try:
                     self.yaml[name] = to_yaml(wf, self.gcp.names, self.workflows)
+                    # the schema Google publishes (SchemaStore), as the emulator ships it
+                    jsonschema.validate(yaml.safe_load(self.yaml[name]), WORKFLOW_SCHEMA)
                 except FaasError as exc:
                     self.refusals["gcp"][name] = Refused.of(exc)
                 except Exception as exc:
@@ -162,11 +180,16 @@ class Targets:
     def reset(self) -> None:
         for module in [*self._resets, *_state_modules(self.work / "azure")]:
             module.reset_state()
+        for clear, original in zip(self.clears, self._originals, strict=True):
+            name, attribute = clear.split(":")
+            for module in {id(m): m for m in (original, sys.modules.get(name)) if m}.values():
+                getattr(module, attribute).clear()
 
     def run(self, case: Case, target: str) -> Outcome:
-        refused = self.refusals.get(target, {}).get(case.orchestrator)
-        if refused is not None:
-            return refused
+        refused = self.refusals.get(target, {})
+        for name in [case.orchestrator, *sorted(self.children(case.orchestrator))]:
+            if name in refused:  # a sub-orchestrator the target refuses: so is its parent
+                return refused[name]
         self.reset()
         events = list(case.events)
         try:
@@ -184,16 +207,33 @@ class Targets:
                     raise AssertionError(target)
         except Exception as exc:
             return _crash(f"run on {target}", exc)
+        if case.normalize is not None and ran.status == "Completed":
+            ran = replace(ran, output=case.normalize(ran.output))
         return without_uuids(ran)
 
-    def concurrent(self, name: str, seen: frozenset[str] = frozenset()) -> bool:
+    def _source(self, name: str) -> str:
+        return inspect.getsource(handler_of(self.model.function(name), self.root))
+
+    def children(self, name: str) -> set[str]:
+        """The orchestrators ``name`` calls as sub-orchestrations, directly or not (by a string
+        literal name)."""
+        found: set[str] = set()
+        todo = [name]
+        while todo:
+            named = set(_SUB.findall(self._source(todo.pop())))
+            new = named & _names(self.model) - found - {name}
+            found |= new
+            todo += new
+        return found
+
+    def concurrent(self, name: str) -> bool:
         """Whether orchestrator ``name`` (or one it calls) runs tasks concurrently, so that
         its activity calls are compared as a multiset, not in order."""
-        source = inspect.getsource(handler_of(self.model.function(name), self.root))
-        if "task_all" in source or "task_any" in source:
-            return True
-        children = set(re.findall(r"['\"](\w+)['\"]", source)) & _names(self.model) - seen
-        return any(self.concurrent(child, seen | {name}) for child in children)
+        sources = [self._source(n) for n in [name, *self.children(name)]]
+        return any("task_all" in s or "task_any" in s for s in sources)
+
+
+_SUB = re.compile(r"call_sub_orchestrator(?:_with_retry)?\(\s*['\"](\w+)['\"]")
 
 
 def _names(model: AppModel) -> set[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -83,6 +84,64 @@ RETRY_BOUNDARIES = [
     )
     for fail in (2, 3)
 ]
+
+
+def _code(phone: str) -> int:
+    """What the example's send_challenge activity texts to ``phone``."""
+    return sum(ord(c) for c in phone) % 9000 + 1000
+
+
+def _waited(out: Any) -> Any:
+    return {**out, "waited_s": out["waited_s"] >= 0.3}
+
+
+#: examples/durable, every orchestrator (provision_device runs as a sub-orchestration); timers
+#: in minutes, as the scaled clock runs an hour a second
+EXAMPLES = [
+    Case("hello-sequence", "hello_sequence"),
+    Case("backup-site", "backup_site", 25),
+    Case("backup-site-empty", "backup_site", 0),
+    Case("job-monitor", "job_monitor", {"id": "job-1", "every_ms": 600_000, "done_after": 3}),
+    Case(
+        "job-monitor-expires",
+        "job_monitor",
+        {"id": "job-2", "every_ms": 900_000, "done_after": 99, "expiry_s": 3600},
+    ),
+    Case(
+        "verify-phone",
+        "verify_phone",
+        {"phone": "+15550100", "timeout_s": 86400},
+        events=(("SmsChallengeResponse", _code("+15550100")),),
+    ),
+    Case(
+        "verify-phone-second-try",
+        "verify_phone",
+        {"phone": "+15550101", "timeout_s": 86400},
+        events=(("SmsChallengeResponse", 1), ("SmsChallengeResponse", _code("+15550101"))),
+    ),
+    Case("verify-phone-timeout", "verify_phone", {"phone": "+15550102", "timeout_s": 600}),
+    Case("provision-devices", "provision_devices", ["dev-a", "dev-b", "dev-c"]),
+    Case("book-trip", "book_trip", {"to": "Lisbon"}),
+    Case("book-trip-no-car", "book_trip", {"to": "Oslo", "unavailable": ["car"]}),
+    Case("book-trip-no-flight", "book_trip", {"to": "Rome", "unavailable": ["flight"]}),
+    Case(
+        "flaky-call",
+        "flaky_call",
+        {"id": "r-1", "first_ms": 100, "attempts": 4, "fail_times": 2},
+        normalize=_waited,
+    ),
+    Case(
+        "flaky-call-exhausted",
+        "flaky_call",
+        {"id": "r-2", "first_ms": 50, "attempts": 2, "fail_times": 5},
+        expect="Failed",
+    ),
+    Case("periodic-cleanup", "periodic_cleanup", {"round": 0, "rounds": 3}),
+    Case("report-progress", "report_progress", events=(("Approval", True),)),
+    Case("aggregate-readings", "aggregate_readings", {"sensor": "s-1", "readings": [3, 9.5, 4]}),
+]
+#: the example activities that count calls per id (a monitor's checks, a flaky call's attempts)
+EXAMPLE_STATE = ("patterns.monitor:_CHECKS", "patterns.retry:_ATTEMPTS")
 TARGETS = ["azure", "aws", "gcp"]
 #: Translator defects these runs expose (tests/translate/fourway.py explains the verdicts);
 #: strict: a fixed defect turns its entry into a failure, to be removed here.
@@ -121,6 +180,13 @@ def retries(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture(scope="class")
+def examples(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+    work = tmp_path_factory.mktemp("examples")
+    with Targets(APPS["examples"], work, clears=EXAMPLE_STATE).started() as targets:
+        yield Session(targets)
+
+
 class TestPatterns:
     """The patterns app (tests/translate/apps/durable_app.py), failures included."""
 
@@ -150,3 +216,24 @@ class TestRetryBoundaries:
     ) -> None:
         _known(request, case, target)
         retries.check(case, target, attempts)
+
+
+class TestExamples:
+    """Every orchestrator of examples/durable, on every target that translates it."""
+
+    @pytest.mark.parametrize("target", TARGETS)
+    @pytest.mark.parametrize("case", EXAMPLES, ids=[c.id for c in EXAMPLES])
+    def test_example_runs_everywhere(
+        self, case: Case, target: str, examples: Session, request: pytest.FixtureRequest
+    ) -> None:
+        _known(request, case, target)
+        examples.check(case, target)
+
+
+def test_every_example_orchestrator_is_run() -> None:
+    """A new example orchestrator needs a case above."""
+    from faas_iac.api import load
+
+    model, _ = load(str(APPS["examples"]))
+    wanted = {fn.name for fn in model.by_kind("orchestrator")} - {"provision_device"}
+    assert wanted <= {c.orchestrator for c in EXAMPLES}

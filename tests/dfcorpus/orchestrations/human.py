@@ -13,7 +13,7 @@ bp = Blueprint("human")
 def approval_workflow(context: df.DurableOrchestrationContext):
     request = context.get_input()
     yield context.call_activity("request_approval", request)
-    due_time = context.current_utc_datetime + timedelta(minutes=30)
+    due_time = context.current_utc_datetime + timedelta(hours=request.get("timeout_hours", 72))
     durable_timeout_task = context.create_timer(due_time)
     approval_event_task = context.wait_for_external_event("ApprovalEvent")
     winning_task = yield context.task_any([approval_event_task, durable_timeout_task])
@@ -27,11 +27,12 @@ def approval_workflow(context: df.DurableOrchestrationContext):
 
 @bp.orchestrator
 def sms_verification(context: df.DurableOrchestrationContext):
-    phone_number = context.get_input()
+    request = context.get_input()
+    phone_number = request.get("phone")
     if not phone_number:
         raise Exception("A phone number input is required.")
     challenge_code = yield context.call_activity("send_sms_challenge", phone_number)
-    expiration = context.current_utc_datetime + timedelta(minutes=30)
+    expiration = context.current_utc_datetime + timedelta(minutes=request.get("minutes", 240))
     timeout_task = context.create_timer(expiration)
     authorized = False
     for _ in range(3):
@@ -79,7 +80,8 @@ def review_with_comment(context: df.DurableOrchestrationContext):
 @bp.orchestrator
 def event_with_default(context: df.DurableOrchestrationContext):
     settings = context.get_input()
-    timeout = context.create_timer(context.current_utc_datetime + timedelta(minutes=20))
+    wait = timedelta(minutes=settings.get("wait_minutes", 1440))
+    timeout = context.create_timer(context.current_utc_datetime + wait)
     override = context.wait_for_external_event("Override")
     winner = yield context.task_any([override, timeout])
     if winner == timeout:

@@ -85,7 +85,8 @@ def hours_until_deadline(context: df.DurableOrchestrationContext):
 
 @bp.orchestrator
 def sla_watchdog(context: df.DurableOrchestrationContext):
-    deadline = context.current_utc_datetime + timedelta(hours=1)
+    sla = context.get_input() or {}
+    deadline = context.current_utc_datetime + timedelta(hours=sla.get("hours", 24))
     deadline_timer = context.create_timer(deadline)
     updates = []
     while True:

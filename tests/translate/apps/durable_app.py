@@ -74,7 +74,7 @@ def monitor(ctx: Any) -> Any:
 def approval(ctx: Any) -> Any:
     request = ctx.get_input()
     yield ctx.call_activity("notify", request)
-    timer = ctx.create_timer(ctx.current_utc_datetime + timedelta(minutes=30))
+    timer = ctx.create_timer(ctx.current_utc_datetime + timedelta(hours=2))
     answer = ctx.wait_for_external_event("Approval")
     winner = yield ctx.task_any([answer, timer])
     if winner == answer:

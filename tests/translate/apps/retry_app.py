@@ -14,7 +14,7 @@ from faas_iac import App, RetryOptions
 app = App("retries")
 
 FIXED = RetryOptions(1000, 3)
-BACKOFF = RetryOptions(1000, 3, backoff_coefficient=2.0, max_retry_interval_in_milliseconds=1500)
+BACKOFF = RetryOptions(1000, 3, backoff_coefficient=2.0, max_retry_interval_in_milliseconds=2000)
 AZURE = df.RetryOptions(1000, 3)
 _CALLS: dict[str, int] = {}
 
