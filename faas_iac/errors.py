@@ -49,6 +49,8 @@ CODES: dict[str, str] = {
     "FIAC142": "handler is not callable",
     "FIAC143": "runtime does not match the handler",
     "FIAC144": "external function code folder missing",
+    "FIAC145": "orchestrator calls an activity or orchestrator no function defines",
+    "FIAC146": "invalid RetryOptions value",
     "FIAC200": "feature not expressible on the target",
     "FIAC201": "schedule not expressible on the target",
     "FIAC202": "packaging failed",

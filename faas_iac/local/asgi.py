@@ -17,7 +17,14 @@ from urllib.parse import parse_qsl
 
 from ..errors import FaasError
 from ..model import Function
-from ..runtime.types import BadRequestBody, BindingDenied, HttpRequest, to_response
+from ..runtime.types import (
+    BadRequestBody,
+    BindingDenied,
+    HttpRequest,
+    join_headers,
+    parse_query,
+    to_response,
+)
 from .invoker import HandlerTimeout, Invoker, new_invocation_id
 from .keys import Keys
 from .routes import Router
@@ -115,8 +122,13 @@ async def body_or_answer(
 
 
 def headers_of(scope: Scope) -> dict[str, str]:
-    """The request headers (ASGI gives the names in lower case)."""
-    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+    """The request headers (ASGI gives the names in lower case); a repeated header is joined
+    as on every target (``join_headers``)."""
+    raw = scope["headers"]
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw}
+    if len(headers) == len(raw):
+        return headers
+    return join_headers((k.decode("latin-1"), v.decode("latin-1")) for k, v in raw)
 
 
 def query_of(scope: Scope) -> dict[str, str]:
@@ -164,7 +176,7 @@ class HostApp:
         route = found.target
         fn = route.fn
         headers = headers_of(scope)
-        query = query_of(scope)
+        query, query_lists = parse_query(scope.get("query_string", b"").decode("latin-1"))
         if not route.anonymous and not self.keys.allows(
             fn.name, headers.get("x-functions-key") or query.get("code")
         ):
@@ -190,7 +202,8 @@ class HostApp:
                 },
             )
             return
-        request = HttpRequest(method, path, headers, query, found.params or {}, body)
+        # ``path`` is the ASGI server's, already percent-decoded as UTF-8.
+        request = HttpRequest(method, path, headers, query, found.params or {}, body, query_lists)
         await self.invoke(route.invoker, request, send)
 
     async def invoke(self, invoker: Invoker, request: HttpRequest, send: Send) -> None:

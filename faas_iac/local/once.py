@@ -15,12 +15,19 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 from ..errors import FaasError
 from ..loader import _user_frame
 from ..model import Function
-from ..runtime.types import CloudEvent, HttpRequest, Message, TimerInfo, to_response
+from ..runtime.types import (
+    CloudEvent,
+    HttpRequest,
+    Message,
+    TimerInfo,
+    decode_path,
+    parse_query,
+    to_response,
+)
 from .bindings import LocalBindings
 from .handlers import resolve
 from .host import load_model
@@ -51,7 +58,8 @@ def http_request(fn: Function, data: str | None, path: str | None) -> HttpReques
     methods = getattr(t, "methods", ("GET",))
     method = "POST" if data is not None and "POST" in methods else methods[0]
     headers = {"content-type": "application/json"} if data is not None else {}
-    target, _, query = (path or route).partition("?")
+    raw_path, _, raw_query = (path or route).partition("?")
+    target = decode_path(raw_path)
     found = Router([(route, [method], fn.name)]).match(target, method)
     if found.target is None or "{" in target:
         raise FaasError.one(
@@ -60,7 +68,8 @@ def http_request(fn: Function, data: str | None, path: str | None) -> HttpReques
             fix="pass --path with the parameters filled in, e.g. "
             + route.replace("{", "").replace("}", ""),
         )
-    return HttpRequest(method, target, headers, dict(parse_qsl(query)), found.params, _raw(data))
+    query, lists = parse_query(raw_query)
+    return HttpRequest(method, target, headers, query, found.params, _raw(data), lists)
 
 
 def _message(fn: Function, data: str | None) -> Message:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from .._app import App, FunctionSpec, ResourceSpec, SourceLocation
 from ..errors import ValidationFailed
 from ..schedule import ScheduleError, parse_schedule
+from . import orchestrations
 from .app import AppModel
 from .claims import Claims
 from .function import PYTHON_RUNTIMES, Function
@@ -406,6 +407,7 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
                     seen[fn.name].location,
                     f"functions.{fn.name}.bindings.{b.kind}:{b.name}",
                 )
+    _orchestrations(seen, out)
     durable = durable_settings(app, out)
     package = packaging(app, out)
     model: AppModel | None = None
@@ -431,6 +433,19 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
     if out.problems or model is None:
         raise ValidationFailed(out.problems)
     return model
+
+
+def _orchestrations(specs: Mapping[str, FunctionSpec], out: Collector) -> None:
+    kinds = {name: _KIND_OF_TRIGGER.get(spec.trigger) for name, spec in specs.items()}
+    orchestrations.check(
+        [
+            orchestrations.Orchestrator(name, spec.handler)
+            for name, spec in specs.items()
+            if kinds[name] == "orchestrator" and spec.handler is not None
+        ],
+        {kind: [n for n, k in kinds.items() if k == kind] for kind in ("activity", "orchestrator")},
+        out,
+    )
 
 
 def _route_conflicts(

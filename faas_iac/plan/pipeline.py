@@ -1,19 +1,24 @@
-"""The pipeline, one direction: load → model → package → plan → emit.
+"""The pipeline, one direction: load → model → translate → package → plan → emit.
 
 * load (``faas_iac.loader``): the only stage that imports user code;
-* model (``faas_iac.model.build_model``): validates, reports every problem at once;
+* model (``faas_iac.model.build_model``): validates, reports every problem at once, including
+  what every target refuses in an orchestrator (unknown activities, invalid retry options);
+* translate (``faas_iac.translate.translate_app``): every orchestrator's source → IR, once, for
+  every provider; refusals are kept, and count only for the planners that need the IR;
 * package (``sources`` picks the app's files, ``artifacts`` zips them with the shim): the code
   zip, byte-identical for the same input, never holding dev state or secrets files;
 * plan (the provider's ``plan``): pure, no cloud calls, no files, no Pulumi;
-* emit (``write_output`` and a provider's ``emit``): the only stage that writes files.
+* emit (``write_output`` and a provider's ``emit``): the only stage that writes files; it
+  refuses nothing the plan accepted, so ``plan`` and ``compile`` refuse alike.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import AppModel
+from ..translate import Translation, translate_app
 from .artifacts import build_code_zip, sha256
 from .model import Artifact, Plan
 from .providers import BuildContext, EmittingProvider, Provider, get_provider
@@ -31,21 +36,23 @@ class Compiled:
     provider: Provider
     #: The app's files in the code zip (the shim aside), as ``faas-iac compile`` lists them.
     code_files: tuple[str, ...] = ()
+    translation: Translation = field(default_factory=Translation)
 
 
 def compile_app(
     model: AppModel, root: Path, provider: str | Provider, options: dict[str, str] | None = None
 ) -> Compiled:
     impl = get_provider(provider) if isinstance(provider, str) else provider
+    translation = translate_app(model, root)
     files = app_files(model, root)
     code = build_code_zip(files)
     digest = sha256(code)
     artifact = Artifact(
         name=CODE_ARTIFACT, path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)
     )
-    build = BuildContext(artifact, dict(options or {}), root)
+    build = BuildContext(artifact, dict(options or {}), root, translation)
     plan = impl.plan(model, build)
-    return Compiled(model, plan, code, root, impl, files.names)
+    return Compiled(model, plan, code, root, impl, files.names, translation)
 
 
 def write_output(compiled: Compiled, out: Path) -> list[str]:
@@ -60,5 +67,5 @@ def write_output(compiled: Compiled, out: Path) -> list[str]:
             target.write_bytes(compiled.code_zip)
             written.append(artifact.path)
     if isinstance(compiled.provider, EmittingProvider):
-        written += compiled.provider.emit(compiled.model, compiled.plan, compiled.root, out)
+        written += compiled.provider.emit(compiled, out)
     return sorted(written)

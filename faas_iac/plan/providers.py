@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..errors import FaasError
 from ..model import AppModel
+from ..translate import Translation
 from .model import Artifact, Plan
 
 if TYPE_CHECKING:
@@ -20,12 +21,14 @@ GROUP = "faas_iac.providers"
 
 @dataclass(frozen=True)
 class BuildContext:
-    """What a planner may know besides the model: the code artifact already packaged, and the
-    app's source root (for planners that read orchestrator source, e.g. to translate it)."""
+    """What a planner may know besides the model: the code artifact already packaged, the
+    compile options, the app's source root, and every orchestrator translated once (the IR, or
+    why not: a planner never reads or translates source itself)."""
 
     code: Artifact
     options: dict[str, str] = field(default_factory=dict)
     root: Path | None = None
+    translation: Translation = field(default_factory=Translation)
 
 
 @runtime_checkable
@@ -40,9 +43,10 @@ class Provider(Protocol):
 @runtime_checkable
 class EmittingProvider(Provider, Protocol):
     """A provider that also writes generated files next to ``plan.json`` (state machines, a
-    generated function app). Returns the written paths relative to ``out``."""
+    generated function app) from what compiled: it refuses nothing the plan accepted. Returns
+    the written paths relative to ``out``."""
 
-    def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]: ...
+    def emit(self, compiled: Compiled, out: Path) -> list[str]: ...
 
 
 @runtime_checkable

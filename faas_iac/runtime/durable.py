@@ -4,6 +4,32 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+#: field → (smallest valid value, whether it must be greater than it, the rule in words)
+_RETRY_RULES: dict[str, tuple[float, bool, str]] = {
+    "first_retry_interval_in_milliseconds": (0, True, "must be greater than 0"),
+    "max_number_of_attempts": (1, False, "must be at least 1"),
+    "backoff_coefficient": (1.0, False, "must be at least 1.0"),
+}
+
+
+def retry_problems(fields: dict[str, object]) -> list[str]:
+    """Every invalid value among ``fields`` (RetryOptions argument name → value), each said as
+    ``"<name> must be ..."``; other names, and ``None`` for an optional field, pass."""
+    problems = []
+    for name, value in fields.items():
+        rule = _RETRY_RULES.get(name)
+        if rule is None or (value is None and name not in _REQUIRED):
+            continue
+        low, strict, words = rule
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(f"{name} must be a number, not {value!r}")
+        elif value < low or (strict and value == low):
+            problems.append(f"{name} {words}")
+    return problems
+
+
+_REQUIRED = ("first_retry_interval_in_milliseconds", "max_number_of_attempts")
+
 
 class _RetryFields(NamedTuple):
     first_retry_interval_in_milliseconds: int
@@ -32,12 +58,15 @@ class RetryOptions(_RetryFields):
         max_retry_interval_in_milliseconds: int | None = None,
         retry_timeout_in_milliseconds: int | None = None,
     ) -> RetryOptions:
-        if first_retry_interval_in_milliseconds <= 0:
-            raise ValueError("first_retry_interval_in_milliseconds must be greater than 0")
-        if max_number_of_attempts < 1:
-            raise ValueError("max_number_of_attempts must be at least 1")
-        if backoff_coefficient < 1.0:
-            raise ValueError("backoff_coefficient must be at least 1.0")
+        problems = retry_problems(
+            {
+                "first_retry_interval_in_milliseconds": first_retry_interval_in_milliseconds,
+                "max_number_of_attempts": max_number_of_attempts,
+                "backoff_coefficient": backoff_coefficient,
+            }
+        )
+        if problems:
+            raise ValueError(problems[0])
         return super().__new__(
             cls,
             first_retry_interval_in_milliseconds,

@@ -9,14 +9,14 @@ user code, or does I/O beyond reading the orchestrator's source file.
 
 from __future__ import annotations
 
-import importlib
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import Diagnostic, FaasError
 from ..model import AppModel, Function
+from ..runtime.handlers import UnresolvedHandler, resolve
 from . import ir
 from .analyze import analyze
 from .refusals import TRANSLATOR_CODES, Refusal
@@ -24,37 +24,42 @@ from .refusals import TRANSLATOR_CODES, Refusal
 __all__ = [
     "TRANSLATOR_CODES",
     "Refusal",
+    "Translation",
     "analyze",
     "handler_of",
     "ir",
     "translate",
-    "translate_all",
+    "translate_app",
 ]
 
 
-def handler_of(fn: Function, root: Path) -> Callable[..., Any]:
-    """The Python function behind an orchestrator of a loaded app."""
+def handler_of(fn: Function) -> Callable[..., Any]:
+    """The Python function behind a function of a loaded app, found among the modules the
+    loader imported (this stage never imports user code)."""
     module_name, qualname = fn.handler.module, fn.handler.qualname
     if module_name is None or qualname is None:
         raise FaasError.one(
             "FIAC600",
             f"orchestrator {fn.name!r} is not written in Python",
             fix="only Python orchestrators are translated",
+            location=fn.source,
         )
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    obj: Any = sys.modules.get(module_name) or importlib.import_module(module_name)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    handler: Callable[..., Any] = obj
-    return handler
+    try:
+        return resolve(f"{module_name}:{qualname}", load=False)
+    except UnresolvedHandler as exc:
+        raise FaasError.one(
+            "FIAC600",
+            f"the source of orchestrator {fn.name!r} cannot be read: {exc}",
+            fix="load the app first (faas_iac.load, or any faas-iac command)",
+            location=fn.source,
+        ) from None
 
 
 def translate(app: AppModel, root: Path, name: str) -> ir.Workflow:
     """The IR of orchestrator ``name`` of ``app`` (raises a coded :class:`Refusal`)."""
     fn = app.function(name)
     return analyze(
-        handler_of(fn, root),
+        handler_of(fn),
         fn.name,
         activities=[f.name for f in app.by_kind("activity")],
         orchestrators=[f.name for f in app.by_kind("orchestrator")],
@@ -62,8 +67,25 @@ def translate(app: AppModel, root: Path, name: str) -> ir.Workflow:
     )
 
 
-def translate_all(app: AppModel, root: Path) -> dict[str, ir.Workflow]:
-    """Every orchestrator of ``app``, translated; all refusals reported at once."""
+@dataclass(frozen=True)
+class Translation:
+    """The translate stage's result, handed to every planner (``BuildContext.translation``):
+    the IR of each orchestrator the translator accepts, and the refusals of the others. A
+    target that runs orchestrators natively (local, Azure) ignores it; one that emits them
+    (Step Functions, Workflows) counts the refusals among its own."""
+
+    workflows: Mapping[str, ir.Workflow] = field(default_factory=dict)
+    refusals: tuple[Diagnostic, ...] = ()
+
+    def require(self) -> dict[str, ir.Workflow]:
+        """Every orchestrator's IR, or a :class:`Refusal` listing every refusal."""
+        if self.refusals:
+            raise Refusal(self.refusals)
+        return dict(self.workflows)
+
+
+def translate_app(app: AppModel, root: Path) -> Translation:
+    """Every orchestrator of ``app`` translated once, each refusal kept."""
     found: dict[str, ir.Workflow] = {}
     problems: list[Diagnostic] = []
     for fn in app.by_kind("orchestrator"):
@@ -71,6 +93,4 @@ def translate_all(app: AppModel, root: Path) -> dict[str, ir.Workflow]:
             found[fn.name] = translate(app, root, fn.name)
         except FaasError as exc:
             problems += exc.diagnostics
-    if problems:
-        raise Refusal(problems)
-    return found
+    return Translation(found, tuple(problems))

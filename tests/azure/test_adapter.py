@@ -36,7 +36,7 @@ def test_http_request_both_ways() -> None:
     portable = convert.to_http_request(native)
     assert portable == HttpRequest(
         method="POST",
-        path="/api/orders/7",
+        path="/orders/7",  # the route's path: the host's /api prefix is not part of it
         headers={"content-type": "application/json", "x-trace": "abc"},
         query={"expand": "items"},
         route_params={"id": "7"},

@@ -129,6 +129,10 @@ class Targets:
             except Exception as exc:
                 for target in self.refusals:
                     self.refusals[target][fn.name] = _crash("translate", exc)
+        # read now: while the generated Azure app is imported, its copies shadow the modules
+        self._sources = {
+            fn.name: inspect.getsource(handler_of(fn)) for fn in self.model.by_kind("orchestrator")
+        }
         self._resets = _state_modules(self.root)
         self._originals = [sys.modules[c.split(":")[0]] for c in clears]
         self.local: LocalRunner
@@ -138,7 +142,7 @@ class Targets:
         self.yaml: dict[str, str] = {}
 
     def activities(self) -> dict[str, Any]:
-        return {f.name: handler_of(f, self.root) for f in self.model.by_kind("activity")}
+        return {f.name: handler_of(f) for f in self.model.by_kind("activity")}
 
     @contextmanager
     def started(self) -> Iterator[Targets]:
@@ -212,7 +216,7 @@ class Targets:
         return without_uuids(ran)
 
     def _source(self, name: str) -> str:
-        return inspect.getsource(handler_of(self.model.function(name), self.root))
+        return self._sources[name]
 
     def children(self, name: str) -> set[str]:
         """The orchestrators ``name`` calls as sub-orchestrations, directly or not (by a string

@@ -97,7 +97,7 @@ def local_runner(
     model: AppModel, root: Path, state: Path, clock: ScaledClock
 ) -> Iterator[LocalRunner]:
     recorder = Recorder()
-    registry = registry_of(model, lambda fn: recording(fn, handler_of(fn, root), recorder))
+    registry = registry_of(model, lambda fn: recording(fn, handler_of(fn), recorder))
     # durability "normal" (no fsync per commit): the same meaning, less time between steps
     engine = Engine(registry, Store(state / "d.sqlite3", durability="normal"), clock)
     engine.start()

@@ -38,7 +38,7 @@ class Loaded:
     def activities(self) -> dict[str, Any]:
         from faas_iac.translate import handler_of
 
-        return {f.name: handler_of(f, self.root) for f in self.model.by_kind("activity")}
+        return {f.name: handler_of(f) for f in self.model.by_kind("activity")}
 
 
 def load_app(path: Path) -> Loaded:

@@ -23,10 +23,10 @@ class AwsProvider:
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return make_plan(app, build)
 
-    def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]:
+    def emit(self, compiled: Compiled, out: Path) -> list[str]:
         from .emit import emit
 
-        return emit(plan, out)
+        return emit(compiled.plan, out)
 
     def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
         from .pulumi_emit import deploy

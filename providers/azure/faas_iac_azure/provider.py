@@ -21,10 +21,10 @@ class AzureProvider:
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return planner.plan(app, build)
 
-    def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]:
+    def emit(self, compiled: Compiled, out: Path) -> list[str]:
         from .emit import emit
 
-        return emit(app, plan, root, out)
+        return emit(compiled.model, compiled.plan, compiled.root, out)
 
     def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
         from .pulumi_emit import deploy

@@ -1,5 +1,6 @@
 """The files the GCP provider writes next to ``plan.json``: ``workflows/<name>.yaml`` for every
-orchestrator, translated by :mod:`faas_iac.translate` and :mod:`.workflows`."""
+orchestrator, rendered by :mod:`.workflows` from the IR the translate stage made (the planner
+has already refused what cannot be written)."""
 
 from __future__ import annotations
 
@@ -7,27 +8,15 @@ from pathlib import Path
 
 from faas_iac.errors import FaasError
 from faas_iac.model import AppModel
-from faas_iac.translate import translate_all
-from faas_iac.translate.limits import WORKFLOWS, check_ir, check_size
+from faas_iac.translate import Translation
 
-from .plan.planner import PROJECT, REGION
-from .workflows import default_names, to_yaml
+from .plan.orchestrations import definitions
 
 
-def emit(app: AppModel, root: Path, out: Path) -> list[str]:
-    """Write ``workflows/<name>.yaml`` for every orchestrator (all refusals at once)."""
-    workflows = translate_all(app, root)
-    names = default_names(
-        app.name, [f.name for f in app.by_kind("activity")], region=REGION, project=PROJECT
-    )
-    texts = {name: to_yaml(wf, names, workflows) for name, wf in sorted(workflows.items())}
-    problems = [
-        d
-        for name, wf in workflows.items()
-        for d in [*check_ir(wf, WORKFLOWS), *check_size(wf, texts[name], WORKFLOWS)]
-        if d.severity == "error"
-    ]
-    if problems:
+def emit(app: AppModel, translation: Translation, out: Path) -> list[str]:
+    """Write ``workflows/<name>.yaml`` for every orchestrator."""
+    texts, problems = definitions(app, translation)
+    if problems:  # the planner raised these already; only a plan made elsewhere gets here
         raise FaasError(problems)
     written = []
     for name, text in texts.items():

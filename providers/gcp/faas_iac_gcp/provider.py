@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
 from faas_iac.plan.providers import BuildContext
 
 from .plan import plan as make_plan
+
+if TYPE_CHECKING:
+    from faas_iac.plan.pipeline import Compiled
 
 
 class GcpProvider:
@@ -17,10 +21,10 @@ class GcpProvider:
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return make_plan(app, build)
 
-    def emit(self, app: AppModel, plan: Plan, root: Path, out: Path) -> list[str]:
+    def emit(self, compiled: Compiled, out: Path) -> list[str]:
         from .emit import emit
 
-        return emit(app, root, out)
+        return emit(compiled.model, compiled.translation, out)
 
 
 provider = GcpProvider()

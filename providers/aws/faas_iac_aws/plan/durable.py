@@ -8,12 +8,13 @@ the orchestrator's source; nothing is called or written."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan import PlanResource
+from faas_iac.translate import ir
 
 from .. import types as T
 from .iam import assume
@@ -103,10 +104,11 @@ def with_refs(value: Any) -> Any:
     return value
 
 
-def definitions(app: AppModel, root: Path, names: DurableNames) -> dict[str, dict[str, Any]]:
-    """Every orchestrator's ASL, with references to the plan's resources."""
-    from faas_iac.translate import translate_all
-
+def definitions(
+    app: AppModel, workflows: Mapping[str, ir.Workflow], names: DurableNames
+) -> dict[str, dict[str, Any]]:
+    """Every orchestrator's ASL (from the translate stage's IR), with references to the plan's
+    resources."""
     from ..stepfunctions import Names, to_asl
 
     asl_names = Names(
@@ -115,7 +117,6 @@ def definitions(app: AppModel, root: Path, names: DurableNames) -> dict[str, dic
         token_registrar="${fn-" + REGISTRAR + ".arn}",
         registry_table=f"{app.name}-durable",
     )
-    workflows = translate_all(app, root)
     return {name: with_refs(to_asl(wf, asl_names)) for name, wf in sorted(workflows.items())}
 
 
@@ -259,7 +260,9 @@ def _registrar(app: AppModel, names: DurableNames, layer: str) -> list[PlanResou
     ]
 
 
-def plan_durable(app: AppModel, root: Path, names: DurableNames, layer: str) -> list[PlanResource]:
+def plan_durable(
+    app: AppModel, workflows: Mapping[str, ir.Workflow], names: DurableNames, layer: str
+) -> list[PlanResource]:
     if not names.used:
         return []
     out: list[PlanResource] = []
@@ -279,7 +282,7 @@ def plan_durable(app: AppModel, root: Path, names: DurableNames, layer: str) -> 
         )
     )
     out += _registrar(app, names, layer)
-    for orchestrator, asl in definitions(app, root, names).items():
+    for orchestrator, asl in definitions(app, workflows, names).items():
         own = names.machines[orchestrator]
         role, policy = f"sm-role-{orchestrator}", f"sm-policy-{orchestrator}"
         out.append(

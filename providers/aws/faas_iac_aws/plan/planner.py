@@ -9,7 +9,6 @@ Per orchestrator: a state machine (see :mod:`.durable`).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from faas_iac.errors import Diagnostic, NotExpressible
@@ -65,7 +64,8 @@ RETENTION = (
 ADDRESS = {"queue": "url", "topic": "arn", "secret": "arn"}
 
 
-def _limits(app: AppModel) -> None:
+def _limits(app: AppModel) -> list[Diagnostic]:
+    """Every Lambda limit the app exceeds, every schedule EventBridge cannot say."""
     problems = []
     for fn in app.functions:
         where = fn.source
@@ -127,8 +127,7 @@ def _limits(app: AppModel) -> None:
                     f"functions.{fn.name}.name",
                 )
             )
-    if problems:
-        raise NotExpressible(problems)
+    return problems
 
 
 def _environment(app: AppModel, fn: Function, durable: DurableNames) -> dict[str, Any]:
@@ -280,9 +279,15 @@ def _with_reference_deps(res: PlanResource) -> PlanResource:
 
 
 def plan(app: AppModel, build: BuildContext) -> Plan:
-    _limits(app)
-    layer = layer_artifact()
+    """The plan, or one :class:`NotExpressible` listing every refusal (the translator's among
+    them when the app has orchestrators)."""
     durable = durable_names(app)
+    problems = _limits(app)
+    if durable.machines:
+        problems += build.translation.refusals
+    if problems:
+        raise NotExpressible(problems)
+    layer = layer_artifact()
     resources: list[PlanResource] = [
         PlanResource(
             type=T.LAYER,
@@ -303,7 +308,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
         if fn.kind != "orchestrator":
             resources += _function(app, fn, durable)
     resources += bucket_notifications(app)
-    resources += plan_durable(app, build.root or Path.cwd(), durable, LAYER)
+    resources += plan_durable(app, build.translation.workflows, durable, LAYER)
     outputs: dict[str, Any] = {}
     if any(r.name == API for r in resources):
         outputs["url"] = ref(API, "api_endpoint")

@@ -16,6 +16,8 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped]
 
+from .events import exact_number
+
 
 def _to_ddb(value: Any) -> Any:
     if isinstance(value, float):
@@ -29,7 +31,7 @@ def _to_ddb(value: Any) -> Any:
 
 def _from_ddb(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return exact_number(value)
     if isinstance(value, dict):
         return {k: _from_ddb(v) for k, v in value.items()}
     if isinstance(value, list | set):

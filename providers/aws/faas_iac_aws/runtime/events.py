@@ -9,10 +9,21 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from faas_iac.runtime.types import CloudEvent, HttpRequest, HttpResponse, Message, TimerInfo
+from faas_iac.runtime.types import (
+    CloudEvent,
+    HttpRequest,
+    HttpResponse,
+    Message,
+    TimerInfo,
+    decode_path,
+    join_headers,
+    parse_query,
+    query_pairs,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from decimal import Decimal
 
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript")
 
@@ -41,36 +52,64 @@ def _body(event: Mapping[str, Any]) -> bytes:
     return raw.encode() if isinstance(raw, str) else bytes(raw)
 
 
-def _params(values: Mapping[str, Any] | None) -> dict[str, str]:
+def _params(values: Mapping[str, Any] | None, decode: bool) -> dict[str, str]:
     # API Gateway names a greedy parameter {rest+} "rest" (HTTP API) or "rest+" (REST API).
-    return {k.rstrip("+"): str(v) for k, v in (values or {}).items()}
+    return {
+        k.rstrip("+"): decode_path(str(v)) if decode else str(v) for k, v in (values or {}).items()
+    }
+
+
+def _multi_headers(event: Mapping[str, Any]) -> dict[str, str]:
+    """REST API (payload 1.0) headers: ``multiValueHeaders`` keeps every value of a repeated
+    header (``headers`` only the last), joined by the portable rule."""
+    multi = event.get("multiValueHeaders")
+    if not multi:
+        return join_headers((k, str(v)) for k, v in (event.get("headers") or {}).items())
+    return join_headers((k, str(v)) for k, values in multi.items() for v in values or ())
+
+
+def _multi_query(event: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    multi = event.get("multiValueQueryStringParameters")
+    if multi:
+        return query_pairs((k, str(v)) for k, values in multi.items() for v in values or ())
+    return {k: str(v) for k, v in (event.get("queryStringParameters") or {}).items()}, {}
 
 
 def http_request(event: Mapping[str, Any]) -> HttpRequest:
-    """API Gateway HTTP API (payload 2.0), Function URL (2.0) or REST API (1.0) event."""
-    headers = {k.lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    """API Gateway HTTP API (payload 2.0 or 1.0), Function URL (2.0) or REST API event, by the
+    portable rules of :class:`HttpRequest`.
+
+    Where the path arrives decoded differs by service: an HTTP API hands it (``rawPath``,
+    ``path``, path parameters) already percent-decoded; a REST API (no ``version`` field) and a
+    Function URL hand it as the client sent it, so it is decoded here, once."""
+    context = event.get("requestContext") or {}
     if event.get("version") == "2.0":
+        headers = {k.lower(): str(v) for k, v in (event.get("headers") or {}).items()}
         if event.get("cookies"):
             headers["cookie"] = "; ".join(event["cookies"])
-        http = event.get("requestContext", {}).get("http", {})
+        http = context.get("http", {})
         method, path = http.get("method", "GET"), event.get("rawPath") or http.get("path", "/")
-        query = {k: str(v) for k, v in (event.get("queryStringParameters") or {}).items()}
+        encoded = ".lambda-url." in str(context.get("domainName", ""))
+        if "rawQueryString" in event:  # repeated keys come joined by "," in the parameters
+            query, lists = parse_query(event["rawQueryString"])
+        else:
+            query, lists = (
+                {k: str(v) for k, v in (event.get("queryStringParameters") or {}).items()},
+                {},
+            )
     else:
-        multi = event.get("multiValueHeaders") or {}
-        for key, values in multi.items():
-            if values:
-                headers[key.lower()] = ",".join(values)
+        headers = _multi_headers(event)
         method, path = event.get("httpMethod", "GET"), event.get("path", "/")
-        query = {
-            k: ",".join(v) for k, v in (event.get("multiValueQueryStringParameters") or {}).items()
-        } or {k: str(v) for k, v in (event.get("queryStringParameters") or {}).items()}
+        encoded = "version" not in event  # a REST API; HTTP APIs say "version": "1.0"
+        query, lists = _multi_query(event)
     return HttpRequest(
         method=method.upper(),
-        path=path,
+        path=decode_path(path) if encoded else path,
         headers=headers,
         query=query,
-        route_params=_params(event.get("pathParameters")),
+        route_params=_params(event.get("pathParameters"), encoded),
         body=_body(event),
+        query_lists=lists,
     )
 
 
@@ -98,12 +137,18 @@ def http_response(response: HttpResponse) -> dict[str, Any]:
     }
 
 
+def _attribute(value: Mapping[str, Any]) -> str:
+    """An SQS message attribute as text: String and Number as sent, Binary as the base64 text
+    the event carries (the portable rule: attributes are text, binary ones base64)."""
+    for key in ("stringValue", "StringValue", "binaryValue", "BinaryValue"):
+        if value.get(key) is not None:
+            return str(value[key])
+    return ""
+
+
 def sqs_message(record: Mapping[str, Any]) -> Message:
     attrs = record.get("attributes", {})
-    user = {
-        k: str(v.get("stringValue", v.get("StringValue", "")))
-        for k, v in (record.get("messageAttributes") or {}).items()
-    }
+    user = {k: _attribute(v) for k, v in (record.get("messageAttributes") or {}).items()}
     return Message(
         id=record["messageId"],
         body=str(record.get("body", "")).encode(),
@@ -165,12 +210,35 @@ def s3_event(record: Mapping[str, Any]) -> CloudEvent:
     )
 
 
+def exact_number(value: Decimal) -> int | float | Decimal:
+    """A DynamoDB number, never changed: an ``int`` when integral (any size), else a ``float``
+    when the float prints back as the same decimal (what JSON gives on the other targets),
+    else the ``Decimal`` itself (more digits than a float holds)."""
+    if value == value.to_integral_value():
+        return int(value)
+    near = float(value)
+    return near if _decimal(repr(near)) == value else value
+
+
+def ddb_number(text: str) -> int | float | Decimal:
+    """A DynamoDB ``N`` (decimal text, up to 38 digits) by :func:`exact_number`; equal to what
+    boto3's ``TypeDeserializer`` gives, without its import."""
+    if text.isascii() and (text.isdigit() or (text[:1] == "-" and text[1:].isdigit())):
+        return int(text)
+    return exact_number(_decimal(text))
+
+
+def _decimal(text: str) -> Decimal:
+    from decimal import Decimal  # only non-integral numbers need it
+
+    return Decimal(text)
+
+
 def _ddb(value: Mapping[str, Any]) -> Any:
     """One DynamoDB-JSON attribute value as a plain Python value."""
     ((tag, inner),) = value.items()
     if tag == "N":
-        number = float(inner)
-        return int(number) if number.is_integer() and "." not in inner else number
+        return ddb_number(inner)
     if tag in ("S", "BOOL"):
         return inner
     if tag == "NULL":

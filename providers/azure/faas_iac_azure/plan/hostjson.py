@@ -53,7 +53,7 @@ def host_json(app: AppModel, opts: AzureOptions) -> dict[str, Any]:
         ext["queues"] = {
             "batchSize": min(batch, 32),
             "maxDequeueCount": deliveries,
-            "messageEncoding": "none",
+            "messageEncoding": "base64",  # the adapter sends bytes base64-encoded
         }
         ext["serviceBus"] = {"maxConcurrentCalls": min(batch, 32) * 2, "autoCompleteMessages": True}
     streams = [fn.trigger for fn in app.functions if fn.trigger.type == "stream"]

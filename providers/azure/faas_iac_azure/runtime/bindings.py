@@ -7,6 +7,7 @@ planner writes (``FAAS_DATA__queueServiceUri``, ``FAAS_SERVICEBUS__fullyQualifie
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
 from collections.abc import Mapping
@@ -15,9 +16,15 @@ from typing import Any
 
 
 class AzureBindings:
-    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+    """``credential`` is the app's managed identity unless one is given (a test against an
+    emulator passes the emulator's account key)."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, credential: Any = None) -> None:
         self.env = dict(os.environ if env is None else env)
         self.routing: dict[str, str] = json.loads(self.env.get("FAAS_IAC_ROUTING", "{}"))
+        self._warned: set[str] = set()
+        if credential is not None:
+            self.credential = credential
 
     @cached_property
     def credential(self) -> Any:
@@ -35,12 +42,25 @@ class AzureBindings:
     def send(self, queue: str, body: bytes, attributes: Mapping[str, str]) -> str:
         if self.routing.get(f"queue:{queue}") == "servicebus":
             return self._servicebus(queue, body, attributes, topic=False)
-        from azure.storage.queue import QueueClient
+        from azure.storage.queue import BinaryBase64EncodePolicy, QueueClient
 
+        if attributes and queue not in self._warned:
+            self._warned.add(queue)
+            logging.getLogger("faas_iac.azure").warning(
+                "Storage queue %r carries no attributes; %s dropped (compile with "
+                "-O queues=servicebus to keep them)",
+                queue,
+                sorted(attributes),
+            )
+        # Base64, as host.json's queues.messageEncoding says, so any bytes arrive unchanged
+        # (as text, a control character is refused or silently lost by the service).
         client = QueueClient(
-            self._setting("FAAS_DATA__queueServiceUri"), queue, credential=self.credential
+            self._setting("FAAS_DATA__queueServiceUri"),
+            queue,
+            credential=self.credential,
+            message_encode_policy=BinaryBase64EncodePolicy(),
         )
-        sent = client.send_message(body.decode("utf-8"))
+        sent = client.send_message(body)
         return str(sent.id)
 
     def _servicebus(

@@ -22,6 +22,8 @@ from faas_iac.runtime.types import (
     HttpResponse,
     Message,
     TimerInfo,
+    decode_path,
+    parse_query,
     to_response,
 )
 
@@ -32,32 +34,62 @@ BLOB_EVENT_TYPES = {
 _BLOB_EVENT_NAMES = {v: k for k, v in BLOB_EVENT_TYPES.items()}
 
 
+#: The generated host.json's ``extensions.http.routePrefix``: not part of a route's path.
+ROUTE_PREFIX = "/api"
+
+
+def _text(value: Any) -> str:
+    """A message property as text: binary ones base64 (the portable rule for attributes)."""
+    if isinstance(value, bytes | bytearray):
+        import base64
+
+        return base64.b64encode(value).decode("ascii")
+    return str(value)
+
+
 def _str_map(values: Mapping[str, Any] | None) -> dict[str, str]:
-    return {str(k): str(v) for k, v in (values or {}).items()}
+    return {str(k): _text(v) for k, v in (values or {}).items()}
 
 
 # -- HTTP ------------------------------------------------------------------------------------
 
 
 def to_http_request(req: func.HttpRequest) -> HttpRequest:
+    """The Python worker's request by the portable rules of :class:`HttpRequest`. The host
+    builds ``req.url`` from the escaped path and the raw query string, and joins a repeated
+    query key's values with ``,`` in ``req.params``: the query is read from the URL, so every
+    value is kept as sent (``req.params`` only when the URL carries no query)."""
+    url = urlsplit(req.url)
+    path = decode_path(url.path) or "/"
+    if path == ROUTE_PREFIX or path.startswith(ROUTE_PREFIX + "/"):
+        path = path[len(ROUTE_PREFIX) :] or "/"
+    if url.query:
+        query, lists = parse_query(url.query)
+    else:
+        query, lists = dict(req.params), {}
     return HttpRequest(
         method=req.method.upper(),
-        path=urlsplit(req.url).path or "/",
+        path=path,
         headers={k.lower(): v for k, v in req.headers.items()},
-        query=dict(req.params),
+        query=query,
         route_params=dict(req.route_params),
         body=req.get_body() or b"",
+        query_lists=lists,
     )
 
 
 def from_http_request(req: HttpRequest, base: str = "https://localhost") -> func.HttpRequest:
-    query = "&".join(f"{k}={v}" for k, v in req.query.items())
-    url = base + req.path + (f"?{query}" if query else "")
+    """The request the host would hand the worker for ``req`` (the inverse of the above)."""
+    from urllib.parse import quote, urlencode
+
+    pairs = [(k, v) for k in req.query for v in req.query_list(k)]
+    query = urlencode(pairs)
+    url = base + ROUTE_PREFIX + quote(req.path) + (f"?{query}" if query else "")
     return func.HttpRequest(
         req.method,
         url,
         headers=dict(req.headers),
-        params=dict(req.query),
+        params={k: ",".join(req.query_list(k)) for k in req.query},
         route_params=dict(req.route_params),
         body=req.body,
     )

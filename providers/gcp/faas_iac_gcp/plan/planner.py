@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from faas_iac.errors import NotExpressible
+from faas_iac.errors import Diagnostic, NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.model import Plan, PlanResource, ordered
 from faas_iac.plan.providers import BuildContext
@@ -17,9 +17,8 @@ from faas_iac.schedule import parse_schedule
 
 from .. import types as T
 from . import schedule as gcp_schedule
+from .orchestrations import REGION, definitions
 
-REGION = "us-central1"
-PROJECT = "${project}"
 RUNTIMES = {
     "python3.11": "python311",
     "python3.12": "python312",
@@ -42,15 +41,20 @@ def _res(
     return PlanResource(type=type_, name=name, properties=props, depends_on=deps, artifact=artifact)
 
 
-def _function(app: AppModel, fn: Function, build: BuildContext) -> list[PlanResource]:
+def _function(
+    app: AppModel, fn: Function, build: BuildContext, problems: list[Diagnostic]
+) -> list[PlanResource]:
     sa = f"sa-{fn.name}"
     if fn.runtime not in RUNTIMES:
-        raise NotExpressible.one(
-            "FIAC500",
-            f"runtime {fn.runtime} is not offered by Cloud Functions gen2",
-            fix=f"pick one of {', '.join(RUNTIMES)}",
-            location=fn.source,
+        problems.append(
+            Diagnostic(
+                "FIAC500",
+                f"runtime {fn.runtime} is not offered by Cloud Functions gen2",
+                f"pick one of {', '.join(RUNTIMES)}",
+                fn.source,
+            )
         )
+        return []
     out = [_res(T.SERVICE_ACCOUNT, sa, {"accountId": f"{app.name}-{fn.name}"[:30]})]
     entry = fn.handler.qualname or fn.handler.handler or fn.name
     props: dict[str, Any] = {
@@ -79,9 +83,14 @@ def _function(app: AppModel, fn: Function, build: BuildContext) -> list[PlanReso
             )
         )
     elif trigger.type == "schedule":
-        cron, tz = gcp_schedule.render(
-            parse_schedule(trigger.cron, trigger.every, trigger.tz), fn.source
-        )
+        try:
+            cron, tz = gcp_schedule.render(
+                parse_schedule(trigger.cron, None if trigger.cron else trigger.every, trigger.tz),
+                fn.source,
+            )
+        except NotExpressible as exc:
+            problems += exc.diagnostics
+            return out
         out.append(
             _res(
                 T.SCHEDULER_JOB,
@@ -99,28 +108,38 @@ def _function(app: AppModel, fn: Function, build: BuildContext) -> list[PlanReso
             )
         )
     elif trigger.type not in ("http", "orchestration", "activity"):
-        raise NotExpressible.one(
-            "FIAC500",
-            f"the minimal gcp provider does not plan {trigger.type} triggers yet",
-            fix="compile for local, aws or "
-            "azure, or keep this app's GCP part to HTTP, schedules and "
-            "orchestrations",
-            location=fn.source,
+        problems.append(
+            Diagnostic(
+                "FIAC500",
+                f"the minimal gcp provider does not plan {trigger.type} triggers yet",
+                "compile for local, aws or azure, or keep this app's GCP part to HTTP, "
+                "schedules and orchestrations",
+                fn.source,
+            )
         )
     return out
 
 
 def plan(app: AppModel, build: BuildContext) -> Plan:
+    """The plan, or one :class:`NotExpressible` listing every refusal (the translator's and
+    the Workflows limits' among them)."""
     resources: list[PlanResource] = []
+    problems: list[Diagnostic] = []
     for fn in app.functions:
         if fn.kind == "entity":
-            raise NotExpressible.one(
-                "FIAC500",
-                f"entity {fn.name!r}: durable entities are not translated for GCP",
-                fix="run entities on local or azure",
-                location=fn.source,
+            problems.append(
+                Diagnostic(
+                    "FIAC500",
+                    f"entity {fn.name!r}: durable entities are not translated for GCP",
+                    "run entities on local or azure",
+                    fn.source,
+                )
             )
-        resources += _function(app, fn, build)
+            continue
+        resources += _function(app, fn, build, problems)
+    problems += definitions(app, build.translation)[1]
+    if problems:
+        raise NotExpressible(problems)
     orchestrators = app.by_kind("orchestrator")
     if orchestrators:
         resources.append(
