@@ -211,7 +211,8 @@ def to_response(result: Any) -> HttpResponse:
 
 
 class Message(NamedTuple):
-    """A queue, topic or stream message. ``delivery_count`` starts at 1."""
+    """A queue, topic or stream message. ``delivery_count`` starts at 1. ``attributes`` are
+    text on every target: a binary attribute (SQS, SNS, Service Bus) is its base64 text."""
 
     id: str
     body: bytes
@@ -234,7 +235,9 @@ class CloudEvent(NamedTuple):
 
     ``type`` is ``object.created`` / ``object.deleted`` (storage, ``subject`` is the key),
     ``record.inserted`` / ``record.modified`` / ``record.removed`` (table changes), or the
-    event's own type on a bus."""
+    event's own type on a bus. An adapter decodes a table change's numbers without rounding:
+    ``int`` when integral, ``float`` when it prints back as the same decimal, else
+    ``decimal.Decimal`` (DynamoDB's 38 digits; Cosmos DB itself stores doubles)."""
 
     id: str
     source: str

@@ -17,6 +17,9 @@ CASES = [
     Case("totals-one", "totals", {"items": ["1x7"]}),
     Case("sorted", "sorted_labels", ["pear", "fig", "apple", "fig"]),
     Case("sorted-none", "sorted_labels", []),
+    Case("loops", "loops", ["ann", "skip", "bob", "cy"]),
+    Case("loops-no-match", "loops", ["skip", "cy"]),
+    Case("count-up", "count_up", None),
 ]
 
 

@@ -68,7 +68,12 @@ def _multi_headers(event: Mapping[str, Any]) -> dict[str, str]:
     return join_headers((k, str(v)) for k, values in multi.items() for v in values or ())
 
 
-def _multi_query(event: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+def _query(event: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    """Every value of each key: from ``rawQueryString`` (payload 2.0, as sent) or
+    ``multiValueQueryStringParameters`` (1.0); ``queryStringParameters`` joins repeated values
+    with "," (2.0) or keeps the last (1.0), so it is read only when neither is there."""
+    if "rawQueryString" in event:
+        return parse_query(event["rawQueryString"])
     multi = event.get("multiValueQueryStringParameters")
     if multi:
         return query_pairs((k, str(v)) for k, values in multi.items() for v in values or ())
@@ -90,18 +95,11 @@ def http_request(event: Mapping[str, Any]) -> HttpRequest:
         http = context.get("http", {})
         method, path = http.get("method", "GET"), event.get("rawPath") or http.get("path", "/")
         encoded = ".lambda-url." in str(context.get("domainName", ""))
-        if "rawQueryString" in event:  # repeated keys come joined by "," in the parameters
-            query, lists = parse_query(event["rawQueryString"])
-        else:
-            query, lists = (
-                {k: str(v) for k, v in (event.get("queryStringParameters") or {}).items()},
-                {},
-            )
     else:
         headers = _multi_headers(event)
         method, path = event.get("httpMethod", "GET"), event.get("path", "/")
         encoded = "version" not in event  # a REST API; HTTP APIs say "version": "1.0"
-        query, lists = _multi_query(event)
+    query, lists = _query(event)
     return HttpRequest(
         method=method.upper(),
         path=decode_path(path) if encoded else path,

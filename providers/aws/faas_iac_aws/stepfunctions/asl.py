@@ -62,6 +62,14 @@ class _Handler:
     error_var: str = ""
 
 
+@dataclass
+class _Loop:
+    """The transitions a loop body leaves by ``break`` and by ``continue``."""
+
+    breaks: list[Exit] = field(default_factory=list)
+    continues: list[Exit] = field(default_factory=list)
+
+
 class Builder:
     def __init__(self, wf: ir.Workflow, names: Names) -> None:
         self.wf = wf
@@ -71,6 +79,7 @@ class Builder:
         self.start: str | None = None
         self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
         self.handlers: list[_Handler] = []
+        self.loops: list[_Loop] = []
         self.counter = 0
         self.taken: set[str] = set()
         self.env = infer(wf)
