@@ -25,6 +25,17 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
+from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
+from moto.stepfunctions.parser.asl.component.state import state
+from moto.stepfunctions.parser.asl.component.state.exec import execute_state
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_callback as callback,
+)
+from moto.stepfunctions.parser.asl.component.state.wait.wait_function import (
+    timestamp,
+    wait_function,
+)
+
 from faas_iac.durable.clock import ScaledClock as EngineClock
 
 #: Virtual seconds per real second: one orchestration hour per second.
@@ -105,17 +116,6 @@ def patched(target: Any, **values: Any) -> Iterator[None]:
 
 @contextmanager
 def scaled_moto(clock: ScaledClock) -> Iterator[None]:
-    from moto.stepfunctions.parser.asl.component.common.retry import retrier_decl
-    from moto.stepfunctions.parser.asl.component.state import state
-    from moto.stepfunctions.parser.asl.component.state.exec import execute_state
-    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
-        state_task_service_callback as callback,
-    )
-    from moto.stepfunctions.parser.asl.component.state.wait.wait_function import (
-        timestamp,
-        wait_function,
-    )
-
     def wait_interval(self: Any, env: Any, wait_seconds: int) -> None:
         # moto waits on the execution's stop event for the whole interval, in real seconds
         if wait_seconds > 0:
