@@ -20,6 +20,7 @@ CASES = [
     Case("loops", "loops", ["ann", "skip", "bob", "cy"]),
     Case("loops-no-match", "loops", ["skip", "cy"]),
     Case("count-up", "count_up", None),
+    Case("status-text", "status_text", "ok"),  # a plain-string custom status, read back
 ]
 
 

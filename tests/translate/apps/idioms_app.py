@@ -101,6 +101,15 @@ def count_up(ctx: Any) -> Any:
     return {"i": i, "seen": seen}
 
 
+@app.orchestrator
+def status_text(ctx: Any) -> Any:
+    """A plain-string custom status, and a constant string returned."""
+    ctx.set_custom_status("started")
+    yield ctx.call_activity("echo", 1)
+    ctx.set_custom_status(f"done: {ctx.get_input()}")
+    return "finished"
+
+
 @app.activity
 def echo(value: Any) -> Any:
     return value

@@ -9,6 +9,7 @@ of the machine, into the first state. A ``return`` right after a task becomes th
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -326,7 +327,7 @@ class Builder:
                 "TableName": self.names.registry_table,
                 "Item": {
                     "pk": {"S": '{% $states.context.Execution.Name & "#status" %}'},
-                    "status": {"S": "{% $string(" + self.text(self.sub(step.value)) + ") %}"},
+                    "status": {"S": "{% " + json_text(self.text(self.sub(step.value))) + " %}"},
                 },
             },
         }
@@ -340,10 +341,10 @@ class Builder:
             state = exits[0].state
             state.pop("Next", None)
             state["End"] = True
-            state["Output"] = self.field(ir.substitute(step.value, exits[0].assign))
+            state["Output"] = output(self.field(ir.substitute(step.value, exits[0].assign)))
             exits[0].assign.clear()  # nothing reads variables after the end
             return []
-        self.new_state("Done", {"Type": "Succeed", "Output": self.tpl(step.value)}, exits)
+        self.new_state("Done", {"Type": "Succeed", "Output": output(self.tpl(step.value))}, exits)
         return []
 
     def _Raise(self, step: ir.Raise, exits: list[Exit]) -> list[Exit]:
@@ -422,6 +423,20 @@ class Builder:
             "StartAt": self.start,
             "States": self.states,
         }
+
+
+def output(value: object) -> object:
+    """An ``Output`` field: a constant string as a JSONata expression (asl-validator refuses a
+    plain string there, it is not a JSONata template)."""
+    if isinstance(value, str) and not value.startswith("{%"):
+        return "{% " + json.dumps(value) + " %}"
+    return value
+
+
+def json_text(value: str) -> str:
+    """JSONata for the JSON text of ``value`` (JSONata source): ``$string`` leaves a string
+    unquoted, so the value is encoded inside an object and cut out of it."""
+    return f'($__json := $string({{"v": {value}}}); $substring($__json, 5, $length($__json) - 6))'
 
 
 def retrier(retry: ir.Retry) -> dict[str, Any]:
