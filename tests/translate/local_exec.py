@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from faas_iac.durable import codec
+from faas_iac.durable.clock import SYSTEM, Clock
 from faas_iac.durable.engine import Engine
 from faas_iac.durable.host import registry_of
 from faas_iac.durable.orchestration import TERMINAL
@@ -19,7 +20,6 @@ from faas_iac.durable.store import Store
 from faas_iac.model import AppModel, Function
 from faas_iac.translate import handler_of
 
-from .clock import ScaledClock
 from .outcome import Ran, Recorder, innermost
 
 #: Real seconds a run may take before the harness calls it stuck.
@@ -75,7 +75,9 @@ class LocalRunner:
         output = codec.loads(row.output) if row.output else None
         calls = self.recorder.take()
         if row.status == "Failed":
-            return Ran("Failed", None, status, innermost(str(output)), calls, iid)
+            # the output of a failed instance is the engine's whole error text; the four-target
+            # comparison reads the portable part of it (``error``)
+            return Ran("Failed", output, status, innermost(str(output)), calls, iid)
         return Ran(row.status, output, status, None, calls, iid)
 
 
@@ -94,7 +96,7 @@ def recording(fn: Function, handler: Callable[..., Any], recorder: Recorder) -> 
 
 @contextmanager
 def local_runner(
-    model: AppModel, root: Path, state: Path, clock: ScaledClock
+    model: AppModel, root: Path, state: Path, clock: Clock = SYSTEM
 ) -> Iterator[LocalRunner]:
     recorder = Recorder()
     registry = registry_of(model, lambda fn: recording(fn, handler_of(fn), recorder))
