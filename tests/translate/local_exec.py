@@ -57,7 +57,7 @@ class LocalRunner:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{iid} never waited for {event!r}")
                 time.sleep(0.005)
-            self.engine.post("event", iid, event, codec.dumps(payload)).result(REAL_TIMEOUT)
+            self.engine.raise_event(iid, event, codec.dumps(payload)).result(REAL_TIMEOUT)
 
     def run(
         self,
@@ -69,7 +69,7 @@ class LocalRunner:
         self.recorder.take()
         iid = self.engine.start_new(name, instance, codec.dumps(value)).result(REAL_TIMEOUT)
         self.deliver(iid, list(events or []))
-        self.engine.post("wait", iid).result(REAL_TIMEOUT)
+        self.engine.wait(iid).result(REAL_TIMEOUT)
         row = self._instance(iid)
         status = codec.loads(row.custom_status) if row.custom_status else None
         output = codec.loads(row.output) if row.output else None
