@@ -19,14 +19,12 @@ from tests.aws.pulumi_mocks import Recorder
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Every app of the repository: each ``app.py`` and each module of an ``apps`` folder that
-#: defines one (the invalid corpora are judged in tests/test_invalid_corpus.py; the Durable
-#: Functions corpus, whose translation grows case by case, in tests/translate/test_dfcorpus.py).
+#: defines one (the invalid corpora are judged in tests/test_invalid_corpus.py).
 APPS = sorted(
     p.relative_to(ROOT).as_posix()
     for folder in ("examples", "tests", "benchmarks")
     for p in (ROOT / folder).rglob("*.py")
     if (p.name == "app.py" or "apps" in p.parts)
-    and "dfcorpus" not in p.parts
     and re.search(r"^\w+ = App\(", p.read_text(), re.MULTILINE)
 )
 #: Apps AWS cannot express: the provider must refuse each with exactly these coded errors
