@@ -85,8 +85,12 @@ def generated_app(path: Path, out: Path) -> Iterator[ModuleType]:
         yield module
     finally:
         sys.path.remove(str(folder))
+        # forget only the app's own modules: a library first imported meanwhile (lazily, by
+        # other code running in the same test) must keep one module object, or a later patch
+        # of it misses the classes that already hold the first one
         for name in set(sys.modules) - before:
-            del sys.modules[name]
+            if name == "function_app" or _inside(sys.modules[name], folder):
+                del sys.modules[name]
         sys.modules.update(shadowed)
 
 

@@ -45,7 +45,7 @@ def test_compile_for_gcp_writes_one_valid_workflow_per_orchestrator(tmp_path: Pa
     assert done.exit_code == 0, done.output
     plan = Plan.model_validate_json((out / "plan.json").read_text())
     workflows = plan.of_type("gcp:workflows:Workflow")
-    assert len(workflows) == 12
+    assert len(workflows) == 15
     for res in workflows:
         path = out / res.properties["sourceContents"]
         jsonschema.validate(yaml.safe_load(path.read_text()), WORKFLOW_SCHEMA)
