@@ -24,7 +24,7 @@ class GcpProvider:
     def emit(self, compiled: Compiled, out: Path) -> list[str]:
         from .emit import emit
 
-        return emit(compiled.model, compiled.translation, out)
+        return emit(compiled, out)
 
 
 provider = GcpProvider()
