@@ -9,13 +9,22 @@ made by ``sam local generate-event``) and answer with the same JSON body. The fa
 as /var/task and the adapter layer as /opt/python would be; the bare side is one plain
 ``def handler(event, context)``. Interpreter start-up is paid by both and not counted: each
 process times from just before the handler's import to just after its first call. Medians.
+
+As on Lambda, where /var/task and /opt are read-only and a zip holds no bytecode unless it
+ships some, every process runs with ``-B``, ``PYTHONDONTWRITEBYTECODE=1`` and an empty
+environment, over folders made read-only: each run compiles the sources it imports, as a
+cold Lambda does. One more row ships ``.pyc`` files beside the sources (compiled with
+unchecked hashes, so they would be reproducible in a zip) to show what that would save; it
+only helps when the bytecode was compiled by the runtime's own Python version.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import io
 import json
+import shutil
 import statistics
 import subprocess
 import sys
@@ -90,10 +99,23 @@ def layout(folder: Path) -> tuple[Path, Path, dict[str, str]]:
 
 
 def sample(script: str) -> tuple[float, str]:
-    out = subprocess.run([sys.executable, "-S", "-c", script], capture_output=True, text=True,
-                         check=True)  # fmt: skip
+    out = subprocess.run([sys.executable, "-S", "-B", "-c", script], capture_output=True,
+                         text=True, check=True, env={"PYTHONDONTWRITEBYTECODE": "1"})  # fmt: skip
     data = json.loads(out.stdout)
     return float(data["ms"]), str(data["body"])
+
+
+def read_only(folder: Path) -> None:
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+def with_bytecode(source: Path, target: Path) -> Path:
+    """A copy of ``source`` with ``.pyc`` beside every module, as a zip could ship them."""
+    shutil.copytree(source, target)
+    mode = compileall.py_compile.PycInvalidationMode.UNCHECKED_HASH
+    assert compileall.compile_dir(target, quiet=1, invalidation_mode=mode)
+    return target
 
 
 def main() -> None:
@@ -106,40 +128,44 @@ def main() -> None:
         bare_dir = folder / "bare"
         bare_dir.mkdir()
         (bare_dir / "bare.py").write_text(BARE)
-        ours_script = PROBE.format(
-            task=str(task),
-            opt=str(opt),
-            event=str(EVENT),
-            env=env,
-            import_line="from faas_iac_aws.runtime.entry import handler",
-        )
-        bare_script = PROBE.format(
-            task=str(bare_dir),
-            opt=str(bare_dir),
-            event=str(EVENT),
-            env={},
-            import_line="from bare import handler",
-        )
-        shim_script = PROBE.format(
-            task=str(bare_dir),
-            opt=str(task),
-            event=str(EVENT),
-            env={},
-            import_line="import faas_iac\nfrom bare import handler",
-        )
-        ours, bare, shim = [], [], []
+        pyc = folder / "pyc"
+        pyc.mkdir()
+        task_pyc, opt_pyc = with_bytecode(task, pyc / "task"), with_bytecode(opt, pyc / "opt")
+        for tree in (task, opt, bare_dir, task_pyc, opt_pyc):
+            read_only(tree)
+
+        def probe(task: Path, opt: Path, env: dict[str, str], import_line: str) -> str:
+            return PROBE.format(
+                task=str(task), opt=str(opt), event=str(EVENT), env=env, import_line=import_line
+            )
+
+        adapter = "from faas_iac_aws.runtime.entry import handler"
+        scripts = {
+            "ours": probe(task, opt, env, adapter),
+            "ours_pyc": probe(task_pyc, opt_pyc, env, adapter),
+            "bare": probe(bare_dir, bare_dir, {}, "from bare import handler"),
+            "shim": probe(bare_dir, task, {}, "import faas_iac\nfrom bare import handler"),
+        }
+        times: dict[str, list[float]] = {name: [] for name in scripts}
+        bodies: dict[str, str] = {}
         for _ in range(args.runs):  # interleaved, so load on the machine hits all alike
-            ms, body_ours = sample(ours_script)
-            ours.append(ms)
-            ms, body_bare = sample(bare_script)
-            bare.append(ms)
-            shim.append(sample(shim_script)[0])
-        assert json.loads(body_ours) == json.loads(body_bare), (body_ours, body_bare)
-    a, b, c = statistics.median(ours), statistics.median(bare), statistics.median(shim)
-    print(f"runs: {args.runs} fresh processes each (python {sys.version.split()[0]})")
+            for name, script in scripts.items():
+                ms, bodies[name] = sample(script)
+                times[name].append(ms)
+        assert json.loads(bodies["ours"]) == json.loads(bodies["bare"]), bodies
+        for tree in (folder,):  # let the temporary folder be removed
+            for path in [tree, *tree.rglob("*")]:
+                path.chmod(0o755 if path.is_dir() else 0o644)
+    a, p, b, c = (statistics.median(times[k]) for k in ("ours", "ours_pyc", "bare", "shim"))
+    print(
+        f"runs: {args.runs} fresh processes each (python {sys.version.split()[0]}); read-only "
+        "folders, no bytecode cache written or inherited, empty environment"
+    )
     print(f"faas-iac Lambda adapter, import + first dispatch: median {a:7.2f} ms")
+    print(f"  the same with .pyc shipped in the zips:          median {p:7.2f} ms")
     print(f"bare handler, import + first call:                median {b:7.2f} ms")
     print(f"added by the adapter: {a - b:.2f} ms (target: at most 15 ms); ratio {a / b:.1f}x")
+    print(f"  with .pyc shipped: {p - b:.2f} ms added; shipping them saves {a - p:.2f} ms")
     print(f"  of which importing the faas_iac shim (which the app itself imports): {c - b:.2f} ms")
 
 

@@ -1,8 +1,12 @@
 """HTTP throughput of `faas-iac dev` against Google's functions-framework, in the same run.
 
-Both serve the same trivial JSON function (benchmarks/hello/) on 127.0.0.1 and are driven by
-the same load generator: wrk when it is installed, else a Python keep-alive client. Prints
-req/s, p50/p99 latency, the ratio, and each server's time from process start to first 200.
+Every server serves the same trivial JSON function (benchmarks/hello/), written once as a plain
+function and once as a coroutine, on 127.0.0.1, driven by the same load generator: wrk when it
+is installed, else a Python keep-alive client. The peer runs in both of its modes: its default
+(Flask under gunicorn) and ``--asgi`` (Starlette under uvicorn, which awaits a coroutine
+directly). Prints req/s, p50/p99 latency and each server's time from process start to first
+200, then the ratio of ours to each peer row of the same handler shape; the headline divides
+our best row by the strongest peer row.
 
     python benchmarks/http_serving.py [--duration 10] [--connections 32]
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -130,17 +135,20 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             cwd=HERE.parent,
+            start_new_session=True,  # its own process group: the workers it forks stop with it
         )
         self.startup_s = first_200(self.port, self.path, self.proc, started)
 
     def stop(self) -> None:
         if self.proc is None:
             return
-        self.proc.send_signal(signal.SIGINT)
-        try:
+        group = os.getpgid(self.proc.pid)
+        os.killpg(group, signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+        with contextlib.suppress(ProcessLookupError):  # the group may be gone already
+            os.killpg(group, signal.SIGKILL)
+        self.proc.wait()
 
 
 def main() -> None:
@@ -161,71 +169,70 @@ def main() -> None:
     load = wrk if shutil.which("wrk") and not args.python_client else python_load
     with tempfile.TemporaryDirectory() as state:
         port = free_port()
-        ours = Server(
-            "faas-iac dev",
-            [
-                str(BIN / "faas-iac"),
-                "dev",
-                str(HERE / "hello" / "app.py"),
-                "--port",
-                str(port),
-                "--state-dir",
-                state,
-                "--log-level",
-                "warning",
-            ],
-            port,
-            "/api/hello",
-        )
-        port = free_port()
-        peer = Server(
-            "functions-framework",
-            [
-                str(BIN / "functions-framework"),
-                "--target",
-                "hello",
-                "--source",
-                str(HERE / "hello" / "main.py"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            port,
-            "/",
-        )
-        runs: dict[str, list[tuple[float, float, float]]] = {ours.name: [], peer.name: []}
+        dev = [str(BIN / "faas-iac"), "dev", str(HERE / "hello" / "app.py"), "--port", str(port)]
+        dev += ["--state-dir", state, "--log-level", "warning"]
+        ours = [
+            Server("faas-iac dev (def)", dev, port, "/api/hello"),
+            Server("faas-iac dev (async def)", dev, port, "/api/hello_async"),
+        ]
+        peers = [
+            peer("functions-framework (def)", "hello", []),
+            peer("ff --asgi (def)", "hello", ["--asgi"]),
+            peer("ff --asgi (async def)", "hello_async", ["--asgi"]),
+        ]
+        servers = [*ours, *peers]
+        runs: dict[str, list[tuple[float, float, float]]] = {s.name: [] for s in servers}
         try:
-            for server in (ours, peer):
-                server.start()
+            for server in servers:
+                if server is ours[1]:  # one host serves both of our routes
+                    server.startup_s = ours[0].startup_s
+                else:
+                    server.start()
                 load(server.url, 1, args.connections)  # warm-up
-            # Rounds alternate between the two servers, so a neighbour's load on this shared
-            # machine falls on both alike; the median round of each is reported.
+            # Rounds alternate between the servers, so a neighbour's load on this shared
+            # machine falls on all alike; the median round of each is reported.
             for _ in range(args.rounds):
-                for server in (ours, peer):
+                for server in servers:
                     runs[server.name].append(load(server.url, args.duration, args.connections))
         finally:
-            ours.stop()
-            peer.stop()
-    results = []
-    for server in (ours, peer):
+            for server in (ours[0], *peers):
+                server.stop()
+    results = {}
+    for server in servers:
         rps, p50, p99 = sorted(runs[server.name])[len(runs[server.name]) // 2]
-        results.append(Result(server.name, server.startup_s, rps, p50, p99))
+        results[server.name] = Result(server.name, server.startup_s, rps, p50, p99)
     tool = "wrk" if load is wrk else "python client"
     print(
         f"load: {tool}, {args.connections} connections, {args.rounds} alternating rounds of "
-        f"{args.duration} s per server (median shown), {os.cpu_count()} cores shared by both "
+        f"{args.duration} s per server (median shown), {os.cpu_count()} cores shared by the "
         f"servers and the client{' (pinned: servers CPU 0, client CPU 1)' if PIN_SERVER else ''}"
     )
-    print(f"{'server':<22}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}  rounds")
-    for r in results:
+    print(f"{'server':<28}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'start→200 s':>14}  rounds")
+    for r in results.values():
         each = ", ".join(f"{x[0]:.0f}" for x in runs[r.name])
         print(
-            f"{r.name:<22}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
+            f"{r.name:<28}{r.rps:>10.0f}{r.p50_ms:>10.2f}{r.p99_ms:>10.2f}"
             f"{r.startup_s:>14.3f}  {each}"
         )
-    ratio = results[0].rps / results[1].rps
-    print(f"ratio (faas-iac dev / functions-framework req/s): {ratio:.2f}x")
+    for mine in ours:
+        shape = "(" + mine.name.split("(")[1]
+        for other in peers:
+            if other.name.endswith(shape):
+                ratio = results[mine.name].rps / results[other.name].rps
+                print(f"ratio {mine.name} / {other.name}: {ratio:.2f}x")
+    best_ours = max((results[s.name] for s in ours), key=lambda r: r.rps)
+    strongest = max((results[s.name] for s in peers), key=lambda r: r.rps)
+    print(
+        f"headline (our best / strongest peer): {best_ours.name} / {strongest.name} = "
+        f"{best_ours.rps / strongest.rps:.2f}x"
+    )
+
+
+def peer(name: str, target: str, mode: list[str]) -> Server:
+    port = free_port()
+    cmd = [str(BIN / "functions-framework"), "--target", target, *mode]
+    cmd += ["--source", str(HERE / "hello" / "main.py"), "--host", "127.0.0.1", "--port", str(port)]
+    return Server(name, cmd, port, "/")
 
 
 if __name__ == "__main__":

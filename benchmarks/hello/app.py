@@ -10,3 +10,8 @@ app = App("hello")
 @app.http("/hello", methods=["GET"], auth="anonymous")
 def hello(req: HttpRequest, ctx: Context) -> dict[str, str]:
     return {"hello": "world"}
+
+
+@app.http("/hello_async", methods=["GET"], auth="anonymous")
+async def hello_async(req: HttpRequest, ctx: Context) -> dict[str, str]:
+    return {"hello": "world"}

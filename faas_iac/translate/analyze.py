@@ -34,7 +34,8 @@ class Analyzer(TaskAnalyzer):
                 skip = 1  # tasks = []; for x in xs: tasks.append(ctx.call_activity(...))
                 continue
             if steps and isinstance(
-                steps[-1], ir.ContinueAsNew | ir.Return | ir.Raise | ir.Reraise
+                steps[-1],
+                ir.ContinueAsNew | ir.Return | ir.Raise | ir.Reraise | ir.Break | ir.Continue,
             ):
                 if isinstance(steps[-1], ir.ContinueAsNew) and isinstance(stmt, ast.Return):
                     continue  # `return` right after continue_as_new: the new run answers
@@ -42,7 +43,7 @@ class Analyzer(TaskAnalyzer):
                     stmt,
                     "FIAC612",
                     "this code can never run",
-                    "remove the code after return / raise / continue_as_new",
+                    "remove the code after return / raise / continue_as_new / break / continue",
                 )
             steps += self.stmt(stmt)
         return tuple(steps)
@@ -104,8 +105,10 @@ class Analyzer(TaskAnalyzer):
                 return []
             case ast.FunctionDef() | ast.AsyncFunctionDef() | ast.ClassDef():
                 return self._FunctionDef(node)
-            case ast.Break() | ast.Continue():
-                return self._Break(node)
+            case ast.Break():
+                return [ir.Break(node.lineno)]
+            case ast.Continue():
+                return [ir.Continue(node.lineno)]
             case ast.Import() | ast.ImportFrom():
                 return self._Import(node)
             case ast.With():
@@ -334,14 +337,6 @@ class Analyzer(TaskAnalyzer):
             "FIAC614",
             f"the nested function {node.name!r}",
             "define helpers at module level as activities",
-        )
-
-    def _Break(self, node: ast.Break | ast.Continue) -> list[ir.Step]:
-        raise self.refuse(
-            node,
-            "FIAC613",
-            "break/continue cannot be translated",
-            "put the exit condition in the while test",
         )
 
     def _Import(self, node: ast.Import | ast.ImportFrom) -> list[ir.Step]:

@@ -174,16 +174,26 @@ class ExprConverter:
         return ir.ListLit(tuple(self.convert(e) for e in elts))
 
     def _Dict(self, node: ast.Dict) -> ir.Expr:
+        """Literal keys make one DictLit; a computed key or a ``**`` merge splits the dict into
+        parts merged in order."""
+        parts: list[ir.Expr] = []
         items: list[tuple[str, ir.Expr]] = []
         for key, value in zip(node.keys, node.values, strict=True):
-            if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
-                raise self.refuse(
-                    node,
-                    "dict keys must be string literals in an orchestrator",
-                    'write {"key": value}; build dynamic keys in an activity',
-                )
-            items.append((key.value, self.convert(value)))
-        return ir.DictLit(tuple(items))
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                items.append((key.value, self.convert(value)))
+                continue
+            if items:
+                parts.append(ir.DictLit(tuple(items)))
+                items = []
+            converted = self.convert(value)
+            parts.append(converted if key is None else ir.DictOf(self.convert(key), converted))
+        if items or not parts:
+            parts.append(ir.DictLit(tuple(items)))
+        return (
+            parts[0]
+            if len(parts) == 1 and isinstance(parts[0], ir.DictLit)
+            else ir.Merge(tuple(parts))
+        )
 
     def _JoinedStr(self, node: ast.JoinedStr) -> ir.Expr:
         parts: list[ir.Expr] = []

@@ -16,6 +16,8 @@ Shape = Literal["box", "diamond", "round", "end"]
 class Graph:
     nodes: list[tuple[str, str, Shape]] = field(default_factory=list)
     edges: list[tuple[str, str, str]] = field(default_factory=list)
+    #: The enclosing loops: (head node, the exits that leave the loop by ``break``).
+    loops: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
     def node(self, label: str, shape: Shape = "box") -> str:
         name = f"n{len(self.nodes)}"
@@ -54,6 +56,10 @@ def _label(step: ir.Step) -> str:
             return f"raise {error}"
         case ir.Reraise():
             return "re-raise"
+        case ir.Break():
+            return "break"
+        case ir.Continue():
+            return "continue"
     return type(step).__name__
 
 
@@ -77,8 +83,18 @@ def _step(g: Graph, step: ir.Step, exits: Exits) -> Exits:
         )
         head = g.node(title, "diamond")
         g.link(exits, head)
+        broken: Exits = []
+        g.loops.append((head, broken))
         g.link(_block(g, step.body, [(head, "loop")]), head)
-        return [(head, "done")]
+        g.loops.pop()
+        return [(head, "done"), *broken]
+    if isinstance(step, ir.Break | ir.Continue):
+        head, broken = g.loops[-1]
+        if isinstance(step, ir.Break):
+            broken += [(source, label or "break") for source, label in exits]
+        else:
+            g.edges += [(source, head, label or "continue") for source, label in exits]
+        return []
     if isinstance(step, ir.Try):
         start = g.node(f"try (line {step.line})", "round")
         g.link(exits, start)

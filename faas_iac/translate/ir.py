@@ -117,6 +117,22 @@ class DictLit:
 
 
 @dataclass(frozen=True)
+class DictOf:
+    """``{key: value}`` with a key computed at run time."""
+
+    key: Expr
+    value: Expr
+
+
+@dataclass(frozen=True)
+class Merge:
+    """``{**a, "k": v, **b}``: the dicts merged left to right (a later key replaces the value
+    and keeps the position of the first, as Python's dict does)."""
+
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
 class Concat:
     """An f-string: the parts are joined as text (non-strings through ``str``)."""
 
@@ -155,6 +171,8 @@ Expr = (
     | Builtin
     | ListLit
     | DictLit
+    | DictOf
+    | Merge
     | Concat
     | Comprehension
     | Native
@@ -279,6 +297,20 @@ class ForEach:
 
 
 @dataclass(frozen=True)
+class Break:
+    """``break``: leave the innermost loop."""
+
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Continue:
+    """``continue``: go on with the innermost loop's next iteration."""
+
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Try:
     """``try: body except Exception as error_var: handler``."""
 
@@ -328,6 +360,8 @@ Step = (
     | If
     | While
     | ForEach
+    | Break
+    | Continue
     | Try
     | Return
     | Raise
@@ -384,6 +418,8 @@ def bodies(step: Step) -> tuple[tuple[Step, ...], ...]:
             | Raise()
             | Reraise()
             | ContinueAsNew()
+            | Break()
+            | Continue()
         ):
             return ()
         case _:
@@ -417,6 +453,10 @@ def map_children(expr: Expr, fn: Callable[[Expr], Expr]) -> Expr:
             return ListLit(tuple(fn(i) for i in items))
         case DictLit(items):
             return DictLit(tuple((k, fn(v)) for k, v in items))
+        case DictOf(key, value):
+            return DictOf(fn(key), fn(value))
+        case Merge(parts):
+            return Merge(tuple(fn(p) for p in parts))
         case Concat(parts):
             return Concat(tuple(fn(p) for p in parts))
         case Comprehension(element, var, source, cond):
@@ -559,10 +599,15 @@ def reads(step: Step) -> list[Expr]:
             return [Var(error_var)]
         case ContinueAsNew(value):
             return [value]
-        case Try():
+        case Try() | Break() | Continue():
             return []
         case _:
             assert_never(step)
+
+
+def jumps(steps: tuple[Step, ...]) -> bool:
+    """Whether a ``break`` or ``continue`` is among ``steps`` (nested loops included)."""
+    return any(isinstance(s, Break | Continue) for s in walk(steps))
 
 
 def ends(steps: tuple[Step, ...]) -> bool:

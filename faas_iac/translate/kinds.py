@@ -27,7 +27,7 @@ def expr_kind(e: ir.Expr, env: dict[str, str | None]) -> str | None:
             return "str"
         case ir.ListLit() | ir.Comprehension():
             return "list"
-        case ir.DictLit():
+        case ir.DictLit() | ir.DictOf() | ir.Merge():
             return "dict"
         case ir.Compare() | ir.Not():
             return "bool"

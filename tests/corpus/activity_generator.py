@@ -1,9 +1,8 @@
-# expect: FIAC141
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.activity
+@app.activity  # expect FIAC141
 def step(value):
     yield value

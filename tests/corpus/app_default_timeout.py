@@ -1,12 +1,11 @@
-# expect: FIAC120 FIAC120
 from faas_iac import App
 
 app = App("bad", timeout=4000)
 
 
-@app.http("/a")
+@app.http("/a")  # expect FIAC120
 def a(req, ctx): ...
 
 
-@app.queue("jobs")
+@app.queue("jobs")  # expect FIAC120
 def b(msg, ctx): ...

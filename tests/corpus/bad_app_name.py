@@ -1,7 +1,6 @@
-# expect: FIAC106
 from faas_iac import App
 
-app = App("Bad App")
+app = App("Bad App")  # expect FIAC106
 
 
 @app.http("/a")

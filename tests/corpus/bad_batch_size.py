@@ -1,8 +1,7 @@
-# expect: FIAC100
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.queue("orders", batch_size=0)
+@app.queue("orders", batch_size=0)  # expect FIAC100
 def take(msg, ctx): ...

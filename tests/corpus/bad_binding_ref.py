@@ -1,8 +1,7 @@
-# expect: FIAC132
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.http("/a", writes=["orders"])
+@app.http("/a", writes=["orders"])  # expect FIAC132
 def a(req, ctx): ...

@@ -1,7 +1,6 @@
-# expect: FIAC101
 from faas_iac import App
 
-app = App("bad", durable={"max_concurrent_activity": 10})
+app = App("bad", durable={"max_concurrent_activity": 10})  # expect FIAC101
 
 
 @app.activity

@@ -1,8 +1,7 @@
-# expect: FIAC100
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.http("/a", env={"my-setting": "1"})
+@app.http("/a", env={"my-setting": "1"})  # expect FIAC100
 def a(req, ctx): ...

@@ -1,8 +1,7 @@
-# expect: FIAC100
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.queue("Orders_Queue")
+@app.queue("Orders_Queue")  # expect FIAC100
 def take(msg, ctx): ...

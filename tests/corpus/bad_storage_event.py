@@ -1,8 +1,7 @@
-# expect: FIAC100
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.storage("uploads", events=["modified"])
+@app.storage("uploads", events=["modified"])  # expect FIAC100
 def changed(event, ctx): ...

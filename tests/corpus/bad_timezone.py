@@ -1,8 +1,7 @@
-# expect: FIAC112
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.schedule("0 9 * * *", tz="Europe/Pariss")
+@app.schedule("0 9 * * *", tz="Europe/Pariss")  # expect FIAC112
 def report(timer, ctx): ...

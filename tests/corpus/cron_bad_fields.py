@@ -1,8 +1,7 @@
-# expect: FIAC110
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.schedule("*/5 * * *")
+@app.schedule("*/5 * * *")  # expect FIAC110
 def tick(timer, ctx): ...

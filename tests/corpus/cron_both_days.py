@@ -1,8 +1,7 @@
-# expect: FIAC113
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.schedule("0 9 1 * MON")
+@app.schedule("0 9 1 * MON")  # expect FIAC113
 def report(timer, ctx): ...

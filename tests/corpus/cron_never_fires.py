@@ -1,8 +1,7 @@
-# expect: FIAC111
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.schedule("0 0 30 2 *")
+@app.schedule("0 0 30 2 *")  # expect FIAC111
 def never(timer, ctx): ...

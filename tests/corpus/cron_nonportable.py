@@ -1,8 +1,7 @@
-# expect: FIAC110
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.schedule("0 0 L * *")
+@app.schedule("0 0 L * *")  # expect FIAC110
 def month_end(timer, ctx): ...

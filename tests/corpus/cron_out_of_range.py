@@ -1,8 +1,7 @@
-# expect: FIAC110
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.schedule("0 61 * * * *")
+@app.schedule("0 61 * * * *")  # expect FIAC110
 def tick(timer, ctx): ...

@@ -1,8 +1,7 @@
-# expect: FIAC133
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.queue("orders", dead_letter="orders")
+@app.queue("orders", dead_letter="orders")  # expect FIAC133
 def take(msg, ctx): ...

@@ -1,4 +1,3 @@
-# expect: FIAC102
 from faas_iac import App
 
 app = App("bad")
@@ -8,5 +7,5 @@ app = App("bad")
 def handler(req, ctx): ...
 
 
-@app.queue("jobs", name="handler")
+@app.queue("jobs", name="handler")  # expect FIAC102
 def other(msg, ctx): ...

@@ -1,5 +1,4 @@
-# expect: FIAC004
 from faas_iac import App
 
 app = App("bad")
-settings = undefined_name + 1
+settings = undefined_name + 1  # expect FIAC004

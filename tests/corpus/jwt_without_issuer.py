@@ -1,8 +1,7 @@
-# expect: FIAC100
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.http("/a", auth="jwt")
+@app.http("/a", auth="jwt")  # expect FIAC100
 def a(req, ctx): ...

@@ -1,25 +1,24 @@
-# expect: FIAC101 FIAC111 FIAC120 FIAC140 FIAC130
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.queue("orders", batchsize=10)
+@app.queue("orders", batchsize=10)  # expect FIAC101
 def take(msg, ctx): ...
 
 
-@app.schedule("0 0 31 4 *")
+@app.schedule("0 0 31 4 *")  # expect FIAC111
 def never(timer, ctx): ...
 
 
-@app.http("/slow", timeout=9999)
+@app.http("/slow", timeout=9999)  # expect FIAC120
 def slow(req, ctx): ...
 
 
-@app.orchestrator
+@app.orchestrator  # expect FIAC140
 def flow(ctx):
     return None
 
 
-@app.http("/a", writes=["queue:nowhere"])
+@app.http("/a", writes=["queue:nowhere"])  # expect FIAC130
 def a(req, ctx): ...

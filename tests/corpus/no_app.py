@@ -1,4 +1,4 @@
-# expect: FIAC002
+# expect FIAC002  (the file as a whole)
 from faas_iac import Queue
 
 queue = Queue("orders")

@@ -1,9 +1,8 @@
-# expect: FIAC140
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.orchestrator
+@app.orchestrator  # expect FIAC140
 def flow(ctx):
     return ctx.call_activity("step", None)

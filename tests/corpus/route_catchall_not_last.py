@@ -1,8 +1,7 @@
-# expect: FIAC104
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.http("/files/{*path}/meta")
+@app.http("/files/{*path}/meta")  # expect FIAC104
 def meta(req, ctx): ...

@@ -1,4 +1,3 @@
-# expect: FIAC103
 from faas_iac import App
 
 app = App("bad")
@@ -8,5 +7,5 @@ app = App("bad")
 def get_order(req, ctx): ...
 
 
-@app.http("/orders/{order_id}", methods=["GET", "DELETE"])
+@app.http("/orders/{order_id}", methods=["GET", "DELETE"])  # expect FIAC103
 def show_order(req, ctx): ...

@@ -1,8 +1,7 @@
-# expect: FIAC104
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.http("/a/{id}/b/{id}")
+@app.http("/a/{id}/b/{id}")  # expect FIAC104
 def ab(req, ctx): ...

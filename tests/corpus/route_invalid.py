@@ -1,8 +1,7 @@
-# expect: FIAC104
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.http("orders/{id}")
+@app.http("orders/{id}")  # expect FIAC104
 def get_order(req, ctx): ...

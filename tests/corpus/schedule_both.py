@@ -1,8 +1,7 @@
-# expect: FIAC115
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.schedule("0 * * * *", every="5 minutes")
+@app.schedule("0 * * * *", every="5 minutes")  # expect FIAC115
 def tick(timer, ctx): ...

@@ -1,7 +1,6 @@
-# expect: FIAC001
 from faas_iac import App
 
-app = App("bad"
+app = App("bad"  # expect FIAC001
 
 
 @app.http("/a")

@@ -1,9 +1,8 @@
-# expect: FIAC130
 from faas_iac import App, Queue
 
 app = App("bad")
 app.declare(Queue("shipments"))
 
 
-@app.http("/ship", methods=["POST"], writes=["queue:shipment"])
+@app.http("/ship", methods=["POST"], writes=["queue:shipment"])  # expect FIAC130
 def ship(req, ctx): ...

@@ -1,8 +1,7 @@
-# expect: FIAC130
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.http("/orders/{id}", reads=["table:orders"])
+@app.http("/orders/{id}", reads=["table:orders"])  # expect FIAC130
 def get_order(req, ctx): ...

@@ -1,8 +1,7 @@
-# expect: FIAC101
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.http("/x", memroy=512)
+@app.http("/x", memroy=512)  # expect FIAC101
 def handler(req, ctx): ...

@@ -1,8 +1,7 @@
-# expect: FIAC101
 from faas_iac import App
 
 app = App("bad")
 
 
-@app.queue("orders", batchsize=10)
+@app.queue("orders", batchsize=10)  # expect FIAC101
 def take(msg, ctx): ...

@@ -1,5 +1,4 @@
-# expect: FIAC101
 from faas_iac import Bucket, App
 
 app = App("bad")
-app.declare(Bucket("images", versioned=True))
+app.declare(Bucket("images", versioned=True))  # expect FIAC101

@@ -96,10 +96,25 @@ def test_human_interaction_approved_in_time(client: HttpDurableClient) -> None:
 
 
 def test_human_interaction_times_out(client: HttpDurableClient) -> None:
-    started = time.monotonic()
-    output = run(client, "verify_phone", {"phone": "+15550101", "timeout_s": 0.5})
-    assert output == {"verified": False, "reason": "timeout", "attempts": 0}
-    assert time.monotonic() - started >= 0.5
+    instance = client.start_new("verify_phone", None, {"phone": "+15550101", "timeout_s": 0.5})
+    status = client.wait_for_completion(instance, 20)
+    assert status is not None
+    assert status.output == {"verified": False, "reason": "timeout", "attempts": 0}
+    # What ended it is the timer, fired no earlier than it was set for, 0.5 s after the
+    # challenge was sent (ordering on the host's own history, not a stopwatch here).
+    history = client.get_status(instance, show_history=True).history  # type: ignore[union-attr]
+    kinds = [e["EventType"] for e in history]
+    assert (
+        kinds.index("TimerCreated") < kinds.index("TimerFired") < kinds.index("ExecutionCompleted")
+    )
+    sent = next(e for e in history if e["EventType"] == "TaskCompleted")
+    created = next(e for e in history if e["EventType"] == "TimerCreated")
+    fired = next(e for e in history if e["EventType"] == "TimerFired")
+    at = datetime.fromisoformat(created["FireAt"])
+    set_for = at - datetime.fromisoformat(sent["Timestamp"].replace("Z", "+00:00"))
+    assert abs(set_for - timedelta(seconds=0.5)) < timedelta(milliseconds=1)
+    assert datetime.fromisoformat(fired["Timestamp"].replace("Z", "+00:00")) >= at
+    assert "EventRaised" not in kinds
 
 
 def test_counter_entity_under_concurrent_signals(client: HttpDurableClient) -> None:

@@ -25,6 +25,7 @@ GOLDEN = HERE / "golden"
 APPS = {
     "patterns": REPO / "tests" / "translate" / "apps" / "durable_app.py",
     "examples": REPO / "examples" / "durable" / "app.py",
+    "idioms": HERE / "apps" / "idioms_app.py",
 }
 
 

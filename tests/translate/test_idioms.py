@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from faas_iac_aws.stepfunctions import default_names, to_asl
+from faas_iac_aws.stepfunctions import custom_status, default_names, to_asl
 from faas_iac_gcp.workflows import to_yaml
 
 from tests.translate.aws_exec import AwsRunner, aws_runner
@@ -23,6 +23,10 @@ CASES: list[tuple[str, str, Any]] = [
     ("totals-one", "totals", {"items": ["1x7"]}),
     ("sorted", "sorted_labels", ["pear", "fig", "apple", "fig"]),
     ("sorted-none", "sorted_labels", []),
+    ("loops", "loops", ["ann", "skip", "bob", "cy"]),
+    ("loops-no-match", "loops", ["skip", "cy"]),
+    ("count-up", "count_up", None),
+    ("status-text", "status_text", "ok"),
 ]
 
 
@@ -67,6 +71,10 @@ def test_same_outputs_everywhere(
     assert expected.status == "Completed", expected
     on_aws = aws.run(name, value, [])
     assert (on_aws.status, on_aws.output) == ("SUCCEEDED", expected.output)
+    if name == "status_text":  # the portable client decodes the stored JSON text
+        stored = custom_status(aws.ddb, aws.names.registry_table, f"{name}-{aws.runs}")
+        assert stored == expected.custom_status == "done: ok"
+        return  # Workflows writes the status through the Firestore connector (not emulated)
     definition = to_yaml(app.workflows[name], gcp.names, app.workflows)
     on_gcp = gcp.run(definition, value, f"{case}-1", [])
     assert (on_gcp.status, on_gcp.output) == ("SUCCEEDED", expected.output), on_gcp.error

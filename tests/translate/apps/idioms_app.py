@@ -52,3 +52,64 @@ def price(item: str) -> float:
 @app.activity
 def shout_all(words: list[str]) -> list[str]:
     return [w.upper() for w in words]
+
+
+@app.orchestrator
+def loops(ctx: Any) -> Any:
+    words = ctx.get_input()
+    found = None
+    checked = 0
+    for w in words:
+        if w == "skip":
+            continue
+        checked += 1
+        up = yield ctx.call_activity("echo", w.upper())
+        if up == "BOB":
+            found = up
+            break
+    tries = 0
+    while True:
+        tries += 1
+        n = yield ctx.call_activity("echo", tries)
+        if n >= 3:
+            break
+    i = 0
+    odd = []
+    while i < 6:
+        i += 1
+        if i % 2 == 0:
+            continue
+        v = yield ctx.call_activity("echo", i)
+        odd = odd + [v]  # noqa: RUF005 (the translated form)
+        if v > 3:
+            break
+    return {"found": found, "checked": checked, "tries": tries, "odd": odd, "i": i}
+
+
+@app.orchestrator
+def count_up(ctx: Any) -> Any:
+    """A loop entered for sure whose body starts with an assignment: every round runs it."""
+    i = 0
+    seen = []
+    while i < 3:
+        i += 1
+        v = yield ctx.call_activity("echo", i * 10)
+        seen = seen + [v]  # noqa: RUF005 (the translated form)
+    while sum(x for x in seen if x > 10) < 100:  # a test Workflows computes in steps
+        v = yield ctx.call_activity("echo", 25)
+        seen = seen + [v]  # noqa: RUF005 (the translated form)
+    return {"i": i, "seen": seen}
+
+
+@app.orchestrator
+def status_text(ctx: Any) -> Any:
+    """A plain-string custom status, and a constant string returned."""
+    ctx.set_custom_status("started")
+    yield ctx.call_activity("echo", 1)
+    ctx.set_custom_status(f"done: {ctx.get_input()}")
+    return "finished"
+
+
+@app.activity
+def echo(value: Any) -> Any:
+    return value

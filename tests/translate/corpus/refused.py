@@ -143,11 +143,11 @@ def code_after_return(ctx: Any) -> Any:
     yield ctx.call_activity("work", 1)  # expect FIAC612
 
 
-def breaks_out(ctx: Any) -> Any:
-    while True:
-        done = yield ctx.call_activity("work", 1)
-        if done:
-            break  # expect FIAC613
+def for_else(ctx: Any) -> Any:
+    for x in ctx.get_input():  # expect FIAC613
+        yield ctx.call_activity("work", x)
+    else:
+        return None
 
 
 def while_else(ctx: Any) -> Any:

@@ -60,6 +60,8 @@ TRIGGER_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
         ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"),
         "stream_arn",
     ),
+    # No kinesis:SubscribeToShard: it applies to enhanced fan-out consumers only (its resource
+    # type is a consumer ARN), and the mapping reads the stream with shared throughput.
     "stream": (
         (
             "kinesis:DescribeStream",
@@ -67,7 +69,6 @@ TRIGGER_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
             "kinesis:GetRecords",
             "kinesis:GetShardIterator",
             "kinesis:ListShards",
-            "kinesis:SubscribeToShard",
         ),
         "arn",
     ),

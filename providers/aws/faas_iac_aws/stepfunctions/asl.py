@@ -9,6 +9,7 @@ of the machine, into the first state. A ``return`` right after a task becomes th
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,6 +63,14 @@ class _Handler:
     error_var: str = ""
 
 
+@dataclass
+class _Loop:
+    """The transitions a loop body leaves by ``break`` and by ``continue``."""
+
+    breaks: list[Exit] = field(default_factory=list)
+    continues: list[Exit] = field(default_factory=list)
+
+
 class Builder:
     def __init__(self, wf: ir.Workflow, names: Names) -> None:
         self.wf = wf
@@ -71,6 +80,7 @@ class Builder:
         self.start: str | None = None
         self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
         self.handlers: list[_Handler] = []
+        self.loops: list[_Loop] = []
         self.counter = 0
         self.taken: set[str] = set()
         self.env = infer(wf)
@@ -317,7 +327,7 @@ class Builder:
                 "TableName": self.names.registry_table,
                 "Item": {
                     "pk": {"S": '{% $states.context.Execution.Name & "#status" %}'},
-                    "status": {"S": "{% $string(" + self.text(self.sub(step.value)) + ") %}"},
+                    "status": {"S": "{% " + json_text(self.text(self.sub(step.value))) + " %}"},
                 },
             },
         }
@@ -331,10 +341,10 @@ class Builder:
             state = exits[0].state
             state.pop("Next", None)
             state["End"] = True
-            state["Output"] = self.field(ir.substitute(step.value, exits[0].assign))
+            state["Output"] = output(self.field(ir.substitute(step.value, exits[0].assign)))
             exits[0].assign.clear()  # nothing reads variables after the end
             return []
-        self.new_state("Done", {"Type": "Succeed", "Output": self.tpl(step.value)}, exits)
+        self.new_state("Done", {"Type": "Succeed", "Output": output(self.tpl(step.value))}, exits)
         return []
 
     def _Raise(self, step: ir.Raise, exits: list[Exit]) -> list[Exit]:
@@ -413,6 +423,20 @@ class Builder:
             "StartAt": self.start,
             "States": self.states,
         }
+
+
+def output(value: object) -> object:
+    """An ``Output`` field: a constant string as a JSONata expression (asl-validator refuses a
+    plain string there, it is not a JSONata template)."""
+    if isinstance(value, str) and not value.startswith("{%"):
+        return "{% " + json.dumps(value) + " %}"
+    return value
+
+
+def json_text(value: str) -> str:
+    """JSONata for the JSON text of ``value`` (JSONata source): ``$string`` leaves a string
+    unquoted, so the value is encoded inside an object and cut out of it."""
+    return f'($__json := $string({{"v": {value}}}); $substring($__json, 5, $length($__json) - 6))'
 
 
 def retrier(retry: ir.Retry) -> dict[str, Any]:

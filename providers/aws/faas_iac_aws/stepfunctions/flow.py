@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any, assert_never
 
 from faas_iac.translate import ir
+from faas_iac.translate.refusals import refuse
 
-from .asl import Builder, Exit, _Handler
+from .asl import Builder, Exit, _Handler, _Loop
 from .jsonata import Renderer
 from .names import Names
 from .optimize import thread_choices, vars_in
@@ -39,6 +40,12 @@ class FlowBuilder(Builder):
                 return self._ForEach(step, exits)
             case ir.Try():
                 return self._Try(step, exits)
+            case ir.Break():
+                self.loops[-1].breaks += exits
+                return []
+            case ir.Continue():
+                self.loops[-1].continues += exits
+                return []
             case ir.Return():
                 return self._Return(step, exits)
             case ir.Raise():
@@ -95,29 +102,69 @@ class FlowBuilder(Builder):
             done += into_else
         return done
 
+    def _loop_body(self, body: tuple[ir.Step, ...], exits: list[Exit]) -> tuple[list[Exit], _Loop]:
+        """The exits at the end of a loop body (those of ``continue`` included), and the loop's
+        ``break`` exits."""
+        loop = _Loop()
+        self.loops.append(loop)
+        try:
+            done = self.block(body, exits)
+        finally:
+            self.loops.pop()
+        return done + loop.continues, loop
+
+    def _enter(self, body: tuple[ir.Step, ...], exits: list[Exit]) -> tuple[list[Exit], str | None]:
+        """Exits into a loop body that runs again, and the state to jump back to (None: the
+        body's first state). Assignments at the body's start get a Pass state of their own, so
+        jumping back runs them again (and never the assignments made before the loop)."""
+        if self.start is None:  # the body runs again: it cannot take the initial values
+            exits = self.materialize(exits)
+        if body and isinstance(body[0], ir.Assign):
+            name, block = self.new_state("Loop", {"Type": "Pass"}, exits)
+            return [Exit(self.states[name], "Next", block, None)], name
+        return exits, None
+
     def _While(self, step: ir.While, exits: list[Exit]) -> list[Exit]:
-        if self.start is None:
+        if ir.fold(step.test) is True and ir.jumps(step.body):  # while True: ... break
+            exits, entry = self._enter(step.body, exits)
+            before = set(self.states)
+            body, loop = self._loop_body(step.body, exits)
+            created = [n for n in self.states if n not in before]
+            if entry is None and not created:
+                raise refuse(
+                    "FIAC613",
+                    "`while True` whose body has no durable step and no run-time decision",
+                    "compute the value without a loop, or in an activity",
+                    self.wf.file,
+                    step.line,
+                )
+            for ex in body:
+                ex.holder[ex.key] = entry or created[0]
+            return loop.breaks
+        if ir.jumps(step.body):
+            entering = False
+        elif self.start is None:
             entering = ir.fold(self.sub(step.test)) is True
         else:
             yes, _, _ = self._split(step.test, exits)
             entering = bool(exits) and len(yes) == len(exits)
         if entering:  # the first test is known to pass: enter the body, test at its end
-            if self.start is None:  # the body runs again: it cannot take the initial values
-                exits = self.materialize(exits)
+            exits, entry = self._enter(step.body, exits)
             before = set(self.states)
             body = self.block(step.body, exits)
             created = [n for n in self.states if n not in before]
-            if created:
+            if entry or created:
                 _, again, out = self._choice(step.test, body, f"While line {step.line}")
-                again.holder[again.key] = created[0]
+                again.holder[again.key] = entry or created[0]
                 return [out]
             exits = body
         if self.start is None:
             exits = self.materialize(exits)
         head, yes_rule, no = self._choice(step.test, exits, f"While line {step.line}")
-        for ex in self.block(step.body, [yes_rule]):
+        body, loop = self._loop_body(step.body, [yes_rule])
+        for ex in body:
             ex.holder[ex.key] = head
-        return [no]
+        return [no, *loop.breaks]
 
     def _ForEach(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit]:
         as_map = self._collecting_map(step, exits)
@@ -134,11 +181,11 @@ class FlowBuilder(Builder):
         head, yes, no = self._choice(test, exits, f"For line {step.line}")
         assert yes.assign is not None
         yes.assign[step.var] = ir.Index(ir.Var(items), ir.Var(index))
-        body = self.block(step.body, [yes])
+        body, loop = self._loop_body(step.body, [yes])
         body = self.assign(index, ir.BinOp("+", ir.Var(index), ir.Const(1)), body)
         for ex in body:
             ex.holder[ex.key] = head
-        return [no]
+        return [no, *loop.breaks]
 
     def _collecting_map(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit] | None:
         """``acc = []; for x in xs: ...; acc = acc + [value]`` (the body reading ``acc`` only

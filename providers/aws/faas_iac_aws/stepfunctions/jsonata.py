@@ -143,6 +143,10 @@ class Renderer:
                 return (
                     "{" + ", ".join(f"{json.dumps(k)}: {self.render(v)}" for k, v in e.items) + "}"
                 )
+            case ir.DictOf(key, value):
+                return f"{{{self.render(key)}: {self.render(value)}}}"
+            case ir.Merge(parts):
+                return "$merge([" + ", ".join(self.render(p) for p in parts) + "])"
             case ir.Concat():
                 return " & ".join(self._text(p) for p in e.parts) if e.parts else '""'
             case ir.Comprehension():

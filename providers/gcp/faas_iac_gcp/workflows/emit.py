@@ -89,6 +89,8 @@ class Builder:
 
     def name(self, base: str) -> str:
         base = "".join(c if c.isalnum() or c == "_" else "_" for c in base)
+        if base in ("break", "continue", "end"):  # ``next`` targets with a meaning of their own
+            base += "_step"
         name, n = base, 1
         while name in self.used:
             n += 1
@@ -325,9 +327,16 @@ class Builder:
         if out and next(iter(out[-1])) not in self.jump_targets:
             body = next(iter(out[-1].values()))
             if isinstance(body.get("assign"), _Assign) and len(body) == 1:
+                folded = e
                 for target, assigned in reversed(body["assign"].entries):
-                    e = ir.substitute(e, {target: assigned})
-                out.pop()
+                    folded = ir.substitute(folded, {target: assigned})
+                try:  # a map literal folded into an expression has no Workflows form
+                    value(folded, self.r)
+                except Unexpressible:
+                    pass
+                else:
+                    e = folded
+                    out.pop()
         out.append({self.name("done"): {"return": self.val(e)}})
 
     def _Raise(self, step: ir.Raise, out: list[Emitted]) -> None:

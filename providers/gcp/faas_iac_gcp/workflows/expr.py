@@ -95,6 +95,15 @@ class Renderer:
                 raise Unexpressible(
                     "a dict literal nested in an expression; assign it to a variable first"
                 )
+            case ir.DictOf():
+                raise Unexpressible(
+                    "a dict with a computed key; Workflows map keys in expressions are literal"
+                )
+            case ir.Merge(parts):
+                text = self.render(parts[0])
+                for part in parts[1:]:
+                    text = f"map.merge({text}, {self.render(part)})"
+                return text
             case ir.Concat():
                 return self._Concat(e)
             case ir.Comprehension():

@@ -79,6 +79,10 @@ class FlowBuilder(Builder):
                 self._ForEach(step, out)
             case ir.Try():
                 self._Try(step, out)
+            case ir.Break():
+                out.append({self.name("leave_loop"): {"next": "break"}})
+            case ir.Continue():
+                out.append({self.name("next_iteration"): {"next": "continue"}})
             case ir.Return():
                 self._Return(step, out)
             case ir.Raise():
@@ -198,7 +202,7 @@ class FlowBuilder(Builder):
         steps = self.block(body)
         if len(steps) == 1:
             only = next(iter(steps[0].values()))
-            if set(only) <= {"assign", "return", "raise"} and len(only) == 1:
+            if set(only) <= {"assign", "return", "raise", "next"} and len(only) == 1:
                 return dict(only)
         return {"steps": steps}
 
@@ -216,7 +220,7 @@ class FlowBuilder(Builder):
         """A loop whose first test is known to pass runs its body first and tests at the end
         (a jump back, no ``for`` step). When the body ends with ``if c: sleep``, one switch
         decides before the sleep (a sleep changes no variable): loop, leave, or sleep first."""
-        if self._known(out, step.test) is not True:
+        if self._known(out, step.test) is not True or ir.jumps(step.body):
             self._While(step, out)
             return
         body = self.block(step.body)

@@ -78,13 +78,18 @@ class _Lowerer:
                 new = ir.Raise(error, low(message), line)
             case ir.ContinueAsNew(value):
                 new = ir.ContinueAsNew(low(value), line)
-            case ir.Reraise():
+            case ir.Reraise() | ir.Break() | ir.Continue():
                 new = step
             case ir.If(test, body, orelse):
                 new = ir.If(low(test), self.block(body), self.block(orelse), line)
             case ir.While(test, body):
                 test = low(test)
-                new = ir.While(test, self.block(body) + tuple(pre), line)
+                if pre:  # computed before every test: while True, the test first
+                    stop = ir.If(ir.Not(test), (ir.Break(line),), (), line)
+                    body = (*pre, stop, *body)
+                    pre.clear()
+                    test = ir.Const(True)
+                new = ir.While(test, self.block(body), line)
             case ir.ForEach(var, source, body):
                 new = ir.ForEach(var, low(source), self.block(body), line)
             case ir.Try(body, handler, error_var):
@@ -101,6 +106,16 @@ class _Lowerer:
                 return ir.IfExp(self.expr(test, pre, line), then, orelse)
             case ir.Comprehension():
                 return self.loop(e, "list", pre, line)
+            case ir.Merge(parts):  # a dict literal in an expression: a variable first
+                merged: list[ir.Expr] = []
+                for part in parts:
+                    part = self.expr(part, pre, line)
+                    if isinstance(part, ir.DictLit):
+                        t = self.fresh("dict")
+                        pre.append(ir.Assign(t, part, line))
+                        part = ir.Var(t)
+                    merged.append(part)
+                return ir.Merge(tuple(merged))
             case ir.Builtin(name, (arg,)) if name in _FOLDS:
                 items = arg if isinstance(arg, ir.Comprehension) else self.expr(arg, pre, line)
                 return self.loop(items, name, pre, line)

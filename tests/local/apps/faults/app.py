@@ -24,9 +24,19 @@ def wrong(req: HttpRequest, ctx: Context) -> Any:
     return object()
 
 
+def mark(what: str) -> None:
+    """Append ``what`` to ``$FAULTS_MARKS`` (if set): the tests read when a handler ran."""
+    path = os.environ.get("FAULTS_MARKS")
+    if path:
+        with open(path, "a") as out:
+            out.write(what + "\n")
+
+
 @app.http("/hang", methods=["GET"], timeout=1)
 def hang(req: HttpRequest, ctx: Context) -> dict[str, Any]:
+    mark("hang started")
     time.sleep(3)
+    mark("hang finished")
     return {"late": True}
 
 
@@ -34,7 +44,9 @@ def hang(req: HttpRequest, ctx: Context) -> dict[str, Any]:
 async def ahang(req: HttpRequest, ctx: Context) -> dict[str, Any]:
     import asyncio
 
+    mark("ahang started")
     await asyncio.sleep(3)
+    mark("ahang finished")
     return {"late": True}
 
 
