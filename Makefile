@@ -37,5 +37,12 @@ unit: install
 
 test: lint typecheck unit
 
+# Rewrite every golden file (plans of each provider, generated apps, translated workflows);
+# review the diff like code.
+golden: install
+	$(BIN)/python -m tests.aws.regen
+	$(BIN)/python -m tests.azure.regen
+	$(BIN)/python -m tests.translate.regen
+
 clean:
 	rm -rf $(VENV) out .faas

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator
 from ..errors import FaasError
 from ..jsonfmt import stable_json
 from ..model.base import Frozen
+from .refs import refs_in
 
 
 class Artifact(Frozen):
@@ -66,13 +67,16 @@ class Plan(Frozen):
 
 
 def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
-    """Dependencies first; ties broken by (type, name) so the order never depends on dicts."""
+    """Dependencies first; ties broken by (type, name) so the order never depends on dicts.
+    Each resource depends on what it names in ``depends_on`` and on every resource its
+    properties refer to (:func:`faas_iac.plan.refs.refs_in`)."""
     by_name: dict[str, PlanResource] = {}
     for res in resources:
         if res.name in by_name:
             raise FaasError.one("FIAC203", f"two plan resources are named {res.name!r}")
         by_name[res.name] = res
-    waiting = {r.name: {d for d in r.depends_on} for r in resources}
+    needs = {r.name: (set(r.depends_on) | refs_in(r.properties)) - {r.name} for r in resources}
+    waiting = {name: set(deps) for name, deps in needs.items()}
     for name, deps in waiting.items():
         missing = {d for d in deps if d not in by_name}  # (set - dict.keys() copies the keys)
         if missing:
@@ -89,7 +93,7 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
     while ready:
         _, name = heapq.heappop(ready)
         res = by_name[name]
-        wanted = tuple(sorted(set(res.depends_on)))  # model_copy(update=) skips the validator
+        wanted = tuple(sorted(needs[name]))  # model_copy(update=) skips the validator
         result.append(
             res if wanted == res.depends_on else res.model_copy(update={"depends_on": wanted})
         )

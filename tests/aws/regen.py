@@ -12,14 +12,18 @@ from pathlib import Path
 
 from faas_iac.api import load
 from faas_iac.plan import compile_app
+from tests.golden import ROOT, golden_name
 
-ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"
-APPS = {"shop": "examples/shop/app.py", "all_triggers": "tests/aws/apps/all_triggers/app.py"}
+APPS = [ROOT / "examples/shop/app.py", ROOT / "tests/aws/apps/all_triggers/app.py"]
 
 
-def golden_text(app: str) -> str:
-    model, root = load(str(ROOT / app))
+def golden_path(app: Path) -> Path:
+    return GOLDEN / f"{golden_name(app)}.json"
+
+
+def golden_text(app: Path) -> str:
+    model, root = load(str(app))
     plan = json.loads(compile_app(model, root, "aws").plan.to_json())
     for artifact in plan["artifacts"]:
         artifact.update(path=f"artifacts/{artifact['name']}.zip", sha256="-", size=0)
@@ -28,9 +32,9 @@ def golden_text(app: str) -> str:
 
 def main() -> None:
     GOLDEN.mkdir(exist_ok=True)
-    for name, app in APPS.items():
-        (GOLDEN / f"{name}.plan.json").write_text(golden_text(app))
-        print(f"wrote tests/aws/golden/{name}.plan.json")
+    for app in APPS:
+        golden_path(app).write_text(golden_text(app))
+        print(golden_path(app).relative_to(ROOT))
 
 
 if __name__ == "__main__":

@@ -3,14 +3,15 @@ files (``python -m tests.aws.regen`` rewrites them)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.aws.regen import APPS, GOLDEN, golden_text
+from tests.aws.regen import APPS, golden_path, golden_text
+from tests.golden import golden_name
 
 
-@pytest.mark.parametrize("name", sorted(APPS))
-def test_plan_matches_golden(name: str) -> None:
-    expected = (GOLDEN / f"{name}.plan.json").read_text()
-    assert golden_text(APPS[name]) == expected, (
-        "plan changed: review, then python -m tests.aws.regen"
-    )
+@pytest.mark.parametrize("app", APPS, ids=golden_name)
+def test_plan_matches_golden(app: Path) -> None:
+    expected = golden_path(app).read_text()
+    assert golden_text(app) == expected, "plan changed: review, then make golden"

@@ -9,14 +9,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tests.golden import golden_name
+
 from .support import ROOT, compiled, generated_app
 
+__all__ = ["TEST_APPS", "golden_name", "metadata", "render"]
+
 TEST_APPS = ROOT / "tests" / "azure" / "apps"
-
-
-def golden_name(path: Path) -> str:
-    rel = path.relative_to(ROOT).with_suffix("")
-    return "-".join(rel.parts)
 
 
 def metadata(path: Path) -> dict[str, Any]:

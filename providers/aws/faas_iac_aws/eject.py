@@ -13,12 +13,12 @@ import keyword
 import re
 from typing import TYPE_CHECKING, Any
 
-from .plan.refs import parts, refs_in
+from faas_iac.plan.refs import parts, refs_in
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
 
-PSEUDO = {"aws:region": "region", "aws:account": "account", "aws:partition": "partition"}
+CONTEXT = {"aws:region": "region", "aws:account": "account", "aws:partition": "partition"}
 
 
 def variable(logical: str) -> str:
@@ -46,8 +46,8 @@ def render(value: Any, indent: int = 1) -> str:
             for kind, text in parts(value["$sub"]):
                 if kind == "text":
                     pieces.append(repr(text))
-                elif kind == "pseudo":
-                    pieces.append(PSEUDO[text])
+                elif kind == "context":
+                    pieces.append(CONTEXT[text])
                 else:
                     name, attr = text.split(".", 1)
                     pieces.append(f"{variable(name)}.{attr}")

@@ -7,10 +7,10 @@ import json
 from pathlib import Path
 
 from faas_iac.plan import Plan
+from faas_iac.plan.refs import resolve
 
 from . import types as T
 from .plan.layer import layer_artifact, layer_zip
-from .plan.refs import resolve
 
 
 def emit(plan: Plan, out: Path) -> list[str]:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 import pulumi_aws as aws
 
+from faas_iac.plan.refs import Kind, interpret, target
+
 from . import types as T
 from .plan.layer import LAYER_ARTIFACT, layer_zip
-from .plan.refs import parts
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -56,7 +57,7 @@ class _Resolver:
         self.created = created
         self._pseudo: dict[str, Any] = {}
 
-    def pseudo(self, token: str) -> Any:
+    def context(self, token: str) -> Any:
         if token not in self._pseudo:
             if token == "aws:region":
                 self._pseudo[token] = aws.get_region_output().region
@@ -66,27 +67,19 @@ class _Resolver:
                 self._pseudo[token] = aws.get_partition_output().partition
         return self._pseudo[token]
 
-    def token(self, kind: str, text: str) -> Any:
-        if kind == "text":
-            return text
-        if kind == "pseudo":
-            return self.pseudo(text)
-        name, attr = text.split(".", 1)
+    def token(self, kind: Kind, text: str) -> Any:
+        if kind == "context":
+            return self.context(text)
+        name, attr = target(text)
         return getattr(self.created[name], attr)
 
     def value(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            if len(value) == 1 and "$sub" in value:
-                pieces = [self.token(k, t) for k, t in parts(value["$sub"])]
-                return pieces[0] if len(pieces) == 1 else pulumi.Output.concat(*pieces)
-            if len(value) == 1 and "$json" in value:
-                return pulumi.Output.json_dumps(
-                    self.value(value["$json"]), sort_keys=True, separators=(",", ":")
-                )
-            return {k: self.value(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.value(v) for v in value]
-        return value
+        return interpret(
+            value,
+            self.token,
+            lambda pieces: pulumi.Output.concat(*pieces),
+            lambda inner: pulumi.Output.json_dumps(inner, sort_keys=True, separators=(",", ":")),
+        )
 
 
 def write_artifacts(compiled: Compiled, build_dir: Path) -> dict[str, Path]:

@@ -8,8 +8,10 @@ import keyword
 import re
 from typing import TYPE_CHECKING, Any
 
+from faas_iac.plan.refs import Kind, parts, target
+
 from .emit import FOLDER, generated_files
-from .types import NATIVE_TYPES
+from .types import CONTEXT, NATIVE_TYPES
 
 if TYPE_CHECKING:
     from faas_iac.plan.pipeline import Compiled
@@ -25,17 +27,20 @@ def var(name: str) -> str:
     return f"{ident}_" if keyword.iskeyword(ident) or ident in RESERVED else ident
 
 
+def _piece(kind: Kind, text: str) -> str:
+    if kind == "text":
+        return repr(text)
+    if kind == "context":
+        return f"client.{CONTEXT[text]}"
+    name, attr = target(text)
+    return f"{var(name)}.{attr}"
+
+
 def render(value: Any, depth: int = 1) -> str:
     if isinstance(value, dict):
-        if "$ref" in value:
-            return f"{var(value['$ref'])}.{value.get('attr', 'id')}"
-        if "$fmt" in value:
-            args = ", ".join(render(a, depth) for a in value["args"])
-            return f"pulumi.Output.format({value['$fmt']!r}, {args})"
-        if value.get("$subscription"):
-            return "client.subscription_id"
-        if value.get("$tenant"):
-            return "client.tenant_id"
+        if len(value) == 1 and "$sub" in value:
+            pieces = [_piece(kind, text) for kind, text in parts(value["$sub"])]
+            return pieces[0] if len(pieces) == 1 else f"pulumi.Output.concat({', '.join(pieces)})"
         if not value:
             return "{}"
         pad = INDENT * (depth + 1)

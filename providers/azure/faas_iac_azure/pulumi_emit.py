@@ -1,7 +1,7 @@
 """Create the plan's resources inside a running Pulumi program (``pulumi up``, or
 ``pulumi.runtime.set_mocks`` in tests). Interprets the plan; decides nothing the planner did
-not: each plan resource becomes the ``pulumi_azure_native`` resource of its type, with
-``$ref`` / ``$fmt`` / ``$subscription`` / ``$tenant`` values resolved to Pulumi outputs."""
+not: each plan resource becomes the ``pulumi_azure_native`` resource of its type, with its
+references (:mod:`faas_iac.plan.refs`) resolved to Pulumi outputs."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import pulumi
 
+from faas_iac.plan.refs import Kind, interpret, target
+
 from .emit import package
-from .types import NATIVE_TYPES
+from .types import CONTEXT, NATIVE_TYPES
 
 if TYPE_CHECKING:
     from faas_iac.plan.pipeline import Compiled
@@ -30,25 +32,22 @@ class _Resolver:
             self._client = authorization.get_client_config_output()
         return self._client
 
+    def token(self, kind: Kind, text: str) -> Any:
+        if kind == "context":
+            return getattr(self.client_config(), CONTEXT[text])
+        name, attr = target(text)
+        found: Any = self.created[name]
+        for part in attr.split("."):
+            found = getattr(found, part)
+        return found
+
     def value(self, raw: Any) -> Any:
-        if isinstance(raw, dict):
-            if "$ref" in raw:
-                target: Any = self.created[raw["$ref"]]
-                for part in str(raw.get("attr", "id")).split("."):
-                    target = getattr(target, part)
-                return target
-            if "$fmt" in raw:
-                template = str(raw["$fmt"])
-                args = [self.value(a) for a in raw["args"]]
-                return pulumi.Output.all(*args).apply(lambda xs: template.format(*xs))
-            if raw.get("$subscription"):
-                return self.client_config().subscription_id
-            if raw.get("$tenant"):
-                return self.client_config().tenant_id
-            return {k: self.value(v) for k, v in raw.items()}
-        if isinstance(raw, list):
-            return [self.value(v) for v in raw]
-        return raw
+        return interpret(
+            raw,
+            self.token,
+            lambda pieces: pulumi.Output.concat(*pieces),
+            lambda inner: pulumi.Output.json_dumps(inner, sort_keys=True, separators=(",", ":")),
+        )
 
 
 def resource_class(type_: str) -> Any:

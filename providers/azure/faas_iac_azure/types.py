@@ -1,5 +1,5 @@
 """Plan resource types → their ``pulumi_azure_native`` module and class (a typed table shared
-by the Pulumi emitter and the ejected program)."""
+by the Pulumi emitter and the ejected program), and the deploy context the plan refers to."""
 
 from __future__ import annotations
 
@@ -43,4 +43,10 @@ NATIVE_TYPES: Final[dict[str, tuple[str, str]]] = {
         "SqlResourceSqlRoleAssignment",
     ),
     "azure-native:keyvault:Vault": ("keyvault", "Vault"),
+}
+
+#: deploy context token (``${azure:...}``) → attribute of ``get_client_config_output()``
+CONTEXT: Final[dict[str, str]] = {
+    "azure:subscription": "subscription_id",
+    "azure:tenant": "tenant_id",
 }

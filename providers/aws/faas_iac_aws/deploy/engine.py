@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.errors import FaasError
+from faas_iac.plan.refs import resolve
 
 from ..plan.layer import LAYER_ARTIFACT, layer_zip
-from ..plan.refs import resolve
 from .base import Env, Handler
 from .compute import HANDLERS as COMPUTE
 from .data import HANDLERS as DATA
@@ -96,11 +96,11 @@ def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
     state = _load(path)
     env = _env(compiled, options)
     recorded: dict[str, Any] = state["resources"]
-    pseudo = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
+    context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
 
     def lookup(token: str) -> str:
-        if token in pseudo:
-            return pseudo[token]
+        if token in context:
+            return context[token]
         name, attr = token.split(".", 1)
         return str(recorded[name]["outputs"][attr])
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan import PlanResource
+from faas_iac.plan.refs import as_json, ref, sub
 from faas_iac.translate import ir
 
 from .. import types as T
 from .iam import assume
-from .refs import as_json, ref, sub
 from .resources import physical, table_props, tags
 
 REGISTRY, ENTITIES, REGISTRAR = "durable-registry", "durable-entities", "durable-tokens"
@@ -77,7 +77,9 @@ class DurableNames:
 
     def entity_statements(self) -> list[dict[str, Any]]:
         return [
-            _statement("EntityState", ["dynamodb:GetItem", "dynamodb:PutItem"], [ref(ENTITIES)])
+            _statement(
+                "EntityState", ["dynamodb:GetItem", "dynamodb:PutItem"], [ref(ENTITIES, "arn")]
+            )
         ]
 
 
@@ -185,7 +187,9 @@ def execution_policy(asl: dict[str, Any], own: str) -> dict[str, Any]:
             )
         )
     if put:
-        statements.append(_statement("WriteCustomStatus", ["dynamodb:PutItem"], [ref(REGISTRY)]))
+        statements.append(
+            _statement("WriteCustomStatus", ["dynamodb:PutItem"], [ref(REGISTRY, "arn")])
+        )
     return {"Version": "2012-10-17", "Statement": statements}
 
 
@@ -199,7 +203,7 @@ def registrar_policy(app: AppModel, names: DurableNames, log: str) -> dict[str, 
                 [sub("${" + log + ".arn}:log-stream:*")],
             ),
             _statement(
-                "TokenRegistry", ["dynamodb:DeleteItem", "dynamodb:PutItem"], [ref(REGISTRY)]
+                "TokenRegistry", ["dynamodb:DeleteItem", "dynamodb:PutItem"], [ref(REGISTRY, "arn")]
             ),
             _statement(
                 "DeliverBufferedEvents",
@@ -243,12 +247,12 @@ def _registrar(app: AppModel, names: DurableNames, layer: str) -> list[PlanResou
             artifact="code",
             properties={
                 "name": name,
-                "role": ref(role),
+                "role": ref(role, "arn"),
                 "runtime": "python3.12",
                 "handler": REGISTRAR_HANDLER,
                 "memory_size": 128,
                 "timeout": 10,
-                "layers": [ref(layer)],
+                "layers": [ref(layer, "arn")],
                 "environment": {"variables": {"FAAS_IAC_APP": app.name}},
                 "logging_config": {"log_format": "JSON", "log_group": f"/aws/lambda/{name}"},
                 "tracing_config": {"mode": "PassThrough"},
@@ -313,7 +317,7 @@ def plan_durable(
                 name=names.machine_logical(orchestrator),
                 properties={
                     "name": own,
-                    "role_arn": ref(role),
+                    "role_arn": ref(role, "arn"),
                     "type": "STANDARD",
                     "definition": as_json(asl),
                     "tags": tags(app),

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from faas_iac.model import Binding, Function
-
-from .refs import ref, sub
+from faas_iac.plan.refs import ref, sub
 
 Statement = dict[str, Any]
 
@@ -94,7 +93,7 @@ def logical(kind: str, name: str) -> str:
 def bus_arn(name: str) -> dict[str, str]:
     if name == "default":
         return sub("arn:${aws:partition}:events:${aws:region}:${aws:account}:event-bus/default")
-    return ref(logical("bus", name))
+    return ref(logical("bus", name), "arn")
 
 
 def _statement(sid: str, actions: tuple[str, ...] | list[str], resources: list[Any]) -> Statement:
@@ -117,7 +116,7 @@ def binding_statements(b: Binding) -> list[Statement]:
         bucket = logical("bucket", b.name)
         out: list[Statement] = []
         if "read" in accesses:
-            out.append(_statement(sid + "List", ["s3:ListBucket"], [ref(bucket)]))
+            out.append(_statement(sid + "List", ["s3:ListBucket"], [ref(bucket, "arn")]))
         objects = sub("${" + bucket + ".arn}/*")
         actions = [
             *(["s3:GetObject"] if "read" in accesses else []),
@@ -126,7 +125,7 @@ def binding_statements(b: Binding) -> list[Statement]:
         out.append(_statement(sid + "Objects", actions, [objects]))
         return out
     actions = [a for acc in accesses for a in BINDING_ACTIONS[(b.kind, acc)]]
-    resource = bus_arn(b.name) if b.kind == "bus" else ref(logical(b.kind, b.name))
+    resource = bus_arn(b.name) if b.kind == "bus" else ref(logical(b.kind, b.name), "arn")
     return [_statement(sid, actions, [resource])]
 
 
@@ -167,7 +166,7 @@ def durable_client_statements(durable: dict[str, Any]) -> list[Statement]:
             _statement(
                 "SignalEntities",
                 ["lambda:InvokeFunction"],
-                [ref(e) for e in durable["entity_functions"]],
+                [ref(e, "arn") for e in durable["entity_functions"]],
             )
         )
     if not durable["machines"]:
@@ -183,7 +182,7 @@ def durable_client_statements(durable: dict[str, Any]) -> list[Statement]:
         _statement(
             "RaiseEventsAndReadStatus",
             ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
-            [ref(t) for t in durable["tables"]],
+            [ref(t, "arn") for t in durable["tables"]],
         ),
         _statement("CompleteWaitingTasks", ["states:SendTaskSuccess"], durable["machines"]),
     ]
@@ -207,6 +206,6 @@ def invoke_policy(sid: str, functions: list[str]) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            _statement(sid, ["lambda:InvokeFunction"], [ref(f) for f in sorted(functions)])
+            _statement(sid, ["lambda:InvokeFunction"], [ref(f, "arn") for f in sorted(functions)])
         ],
     }

@@ -14,13 +14,13 @@ from typing import Any
 from faas_iac.errors import Diagnostic, NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan import BuildContext, Plan, PlanResource, ordered
+from faas_iac.plan.refs import as_json, ref
 from faas_iac.schedule import parse_schedule
 
 from .. import types as T
 from .durable import DurableNames, durable_names, plan_durable
 from .iam import assume, function_policy, logical
 from .layer import HANDLER, LAYER_ARTIFACT, layer_artifact
-from .refs import as_json, ref, refs_in
 from .resources import physical, plan_resource, tags
 from .schedule import render
 from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
@@ -158,7 +158,7 @@ def _environment(app: AppModel, fn: Function, durable: DurableNames) -> dict[str
         env["FAAS_IAC_RESOURCES"] = as_json(resources)
     if fn.secrets:
         env["FAAS_IAC_SECRETS"] = as_json(
-            {k: ref(logical("secret", v)) for k, v in sorted(fn.secrets.items())}
+            {k: ref(logical("secret", v), "arn") for k, v in sorted(fn.secrets.items())}
         )
     if fn.durable_client or fn.kind == "entity":
         env["FAAS_IAC_DURABLE"] = as_json(durable.client_config())
@@ -199,13 +199,12 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
             type=T.ROLE_POLICY,
             name=policy,
             properties=policy_props,
-            depends_on=tuple(sorted(refs_in(policy_props))),
         )
     )
     python = fn.handler.python
     props: dict[str, Any] = {
         "name": name,
-        "role": ref(role),
+        "role": ref(role, "arn"),
         "runtime": fn.runtime if python else RUNTIMES[fn.runtime],
         "handler": HANDLER if python else str(fn.handler.handler),
         "memory_size": fn.memory,
@@ -218,13 +217,13 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
     if fn.description:
         props["description"] = fn.description
     if python:
-        props["layers"] = [ref(LAYER)]
+        props["layers"] = [ref(LAYER, "arn")]
     reserved = fn.scaling.reserved_concurrency or fn.scaling.max_instances
     if reserved is not None:
         props["reserved_concurrent_executions"] = reserved
     if fn.scaling.min_instances:
         props["publish"] = True
-    deps = {role, policy, log, *refs_in(props)}
+    deps = {role, policy, log}
     out.append(
         PlanResource(
             type=T.LAMBDA,
@@ -271,13 +270,6 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
     return [*out, *plan_trigger(app, fn, policy)]
 
 
-def _with_reference_deps(res: PlanResource) -> PlanResource:
-    missing = refs_in(res.properties) - set(res.depends_on) - {res.name}
-    if not missing:
-        return res
-    return res.model_copy(update={"depends_on": (*res.depends_on, *sorted(missing))})
-
-
 def plan(app: AppModel, build: BuildContext) -> Plan:
     """The plan, or one :class:`NotExpressible` listing every refusal (the translator's among
     them when the app has orchestrators)."""
@@ -313,9 +305,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     if any(r.name == API for r in resources):
         outputs["url"] = ref(API, "api_endpoint")
     for name in sorted(durable.machines):
-        outputs[f"state_machine:{name}"] = ref(durable.machine_logical(name))
-    # Every reference is a dependency, so each emitter can create in plan order.
-    resources = [_with_reference_deps(r) for r in resources]
+        outputs[f"state_machine:{name}"] = ref(durable.machine_logical(name), "arn")
     return Plan(
         provider="aws",
         app=app.name,

@@ -7,10 +7,10 @@ from typing import Any
 
 from faas_iac.model import AppModel, Resource
 from faas_iac.plan import PlanResource
+from faas_iac.plan.refs import as_json, ref
 
 from .. import types as T
 from .iam import logical
-from .refs import as_json, ref
 
 
 def physical(app: AppModel, name: str) -> str:
@@ -35,7 +35,7 @@ def _queue(app: AppModel, res: Any) -> list[PlanResource]:
     if res.dead_letter:
         dlq = logical("queue", res.dead_letter)
         props["redrive_policy"] = as_json(
-            {"deadLetterTargetArn": ref(dlq), "maxReceiveCount": res.max_deliveries}
+            {"deadLetterTargetArn": ref(dlq, "arn"), "maxReceiveCount": res.max_deliveries}
         )
         deps = (dlq,)
     return [

@@ -8,11 +8,11 @@ from typing import Any
 
 from faas_iac.model import AppModel, Function
 from faas_iac.plan import PlanResource
+from faas_iac.plan.refs import as_json, ref, sub
 from faas_iac.schedule import parse_schedule
 
 from .. import types as T
 from .iam import assume, invoke_policy, logical
-from .refs import as_json, ref, sub
 from .resources import physical, tags
 from .schedule import render
 
@@ -75,7 +75,7 @@ def _http(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
                 "api_id": ref(API, "id"),
                 "integration_type": "AWS_PROXY",
                 "integration_method": "POST",
-                "integration_uri": ref(fn_name(fn)),
+                "integration_uri": ref(fn_name(fn), "arn"),
                 "payload_format_version": "2.0",
             },
             depends_on=(API, fn_name(fn)),
@@ -168,8 +168,8 @@ def _schedule(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
                 "schedule_expression_timezone": tz,
                 "flexible_time_window": {"mode": "OFF"},
                 "target": {
-                    "arn": ref(fn_name(fn)),
-                    "role_arn": ref(role),
+                    "arn": ref(fn_name(fn), "arn"),
+                    "role_arn": ref(role, "arn"),
                     "input": '{"faas_iac":"schedule",'
                     '"scheduled_time":"<aws.scheduler.scheduled-time>"}',
                 },
@@ -185,7 +185,7 @@ def _mapping(fn: Function, policy: str, source: Any, props: dict[str, Any]) -> P
         name=f"trigger-{fn.name}",
         properties={
             "event_source_arn": source,
-            "function_name": ref(fn_name(fn)),
+            "function_name": ref(fn_name(fn), "arn"),
             "function_response_types": ["ReportBatchItemFailures"],
             "enabled": True,
             **props,
@@ -200,7 +200,7 @@ def _queue(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
     props: dict[str, Any] = {"batch_size": t.batch_size}
     if t.batch_window:
         props["maximum_batching_window_in_seconds"] = t.batch_window
-    return [_mapping(fn, policy, ref(logical("queue", t.queue)), props)]
+    return [_mapping(fn, policy, ref(logical("queue", t.queue), "arn"), props)]
 
 
 def _table(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
@@ -214,7 +214,7 @@ def _stream(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
     t = fn.trigger
     assert t.type == "stream"
     props = {"batch_size": t.batch_size, "starting_position": POSITIONS[t.starting_position]}
-    return [_mapping(fn, policy, ref(logical("stream", t.stream)), props)]
+    return [_mapping(fn, policy, ref(logical("stream", t.stream), "arn"), props)]
 
 
 def _topic(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
@@ -222,13 +222,13 @@ def _topic(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
     assert t.type == "topic"
     topic = logical("topic", t.topic)
     props: dict[str, Any] = {
-        "topic": ref(topic),
+        "topic": ref(topic, "arn"),
         "protocol": "lambda",
-        "endpoint": ref(fn_name(fn)),
+        "endpoint": ref(fn_name(fn), "arn"),
     }
     if t.filter:
         props["filter_policy"] = as_json(event_pattern(t.filter))
-    permission = _permission(fn, "sns", "sns", ref(topic))
+    permission = _permission(fn, "sns", "sns", ref(topic, "arn"))
     sub_res = PlanResource(
         type=T.SUBSCRIPTION,
         name=f"trigger-{fn.name}",
@@ -241,7 +241,7 @@ def _topic(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
 def _storage(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
     t = fn.trigger
     assert t.type == "storage"
-    return [_permission(fn, "s3", "s3", ref(logical("bucket", t.bucket)))]
+    return [_permission(fn, "s3", "s3", ref(logical("bucket", t.bucket), "arn"))]
 
 
 S3_EVENTS = {"created": "s3:ObjectCreated:*", "deleted": "s3:ObjectRemoved:*"}
@@ -261,7 +261,7 @@ def bucket_notifications(app: AppModel) -> list[PlanResource]:
             t = fn.trigger
             assert t.type == "storage"
             target: dict[str, Any] = {
-                "lambda_function_arn": ref(fn_name(fn)),
+                "lambda_function_arn": ref(fn_name(fn), "arn"),
                 "events": [S3_EVENTS[e] for e in t.events],
             }
             if t.prefix:
@@ -317,12 +317,12 @@ def _event(app: AppModel, fn: Function, policy: str) -> list[PlanResource]:
             properties={
                 "rule": ref(rule, "name"),
                 "event_bus_name": bus,
-                "arn": ref(fn_name(fn)),
+                "arn": ref(fn_name(fn), "arn"),
                 "target_id": "function",
             },
             depends_on=(rule, fn_name(fn)),
         ),
-        _permission(fn, "events", "events", ref(rule)),
+        _permission(fn, "events", "events", ref(rule, "arn")),
     ]
 
 

@@ -1,9 +1,10 @@
-"""Plan-building helpers: typed references between plan resources and role assignments.
+"""Plan-building helpers: references between plan resources and role assignments.
 
-A property value may refer to another resource's output with ``{"$ref": name, "attr": a}``,
-format a string with ``{"$fmt": template, "args": [...]}``, or name the deploying
-subscription / tenant with ``{"$subscription": true}`` / ``{"$tenant": true}``. The Pulumi
-emitter resolves them; the plan itself stays plain, stable JSON.
+References use the plan's one vocabulary (:mod:`faas_iac.plan.refs`): ``ref(name, attr)`` is
+another resource's output (``id`` unless said), ``fmt("https://{0}.vault.azure.net/", ref(...))``
+a ``$sub`` string built from ``str.format`` placeholders, :data:`SUBSCRIPTION` / :data:`TENANT`
+the deploying subscription and tenant. Dependencies follow from the references
+(:func:`faas_iac.plan.model.ordered`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from faas_iac.plan import refs
 from faas_iac.plan.model import PlanResource
 
 from .roles import COSMOS_ROLE_IDS, ROLE_IDS, role_definition_path
@@ -22,16 +24,17 @@ COSMOS_ROLE_ASSIGNMENT = f"{NS}:cosmosdb:SqlResourceSqlRoleAssignment"
 _UUID_NS = uuid.UUID("5b0c3c8e-6f7e-4d5a-9a53-0f4a1a2b3c4d")
 
 
-def ref(name: str, attr: str = "id") -> dict[str, Any]:
-    return {"$ref": name, "attr": attr}
+def ref(name: str, attr: str = "id") -> dict[str, str]:
+    return refs.ref(name, attr)
 
 
-def fmt(template: str, *args: Any) -> dict[str, Any]:
-    return {"$fmt": template, "args": list(args)}
+def fmt(template: str, *args: dict[str, str]) -> dict[str, str]:
+    """``template`` with ``{0}``, ``{1}``... filled by references (``$sub`` values)."""
+    return refs.sub(template.format(*(arg["$sub"] for arg in args)))
 
 
-SUBSCRIPTION: dict[str, Any] = {"$subscription": True}
-TENANT: dict[str, Any] = {"$tenant": True}
+SUBSCRIPTION = refs.context("azure:subscription")
+TENANT = refs.context("azure:tenant")
 
 
 @dataclass
@@ -50,12 +53,11 @@ class PlanBuilder:
     ) -> str:
         """Add a resource once (the same logical name twice keeps the first)."""
         if name not in self.resources:
-            implied = tuple(sorted(set(deps) | _refs(props)))
             self.resources[name] = PlanResource(
                 type=f"{NS}:{kind}",
                 name=name,
                 properties=props,
-                depends_on=implied,
+                depends_on=deps,
                 artifact=artifact,
             )
         return name
@@ -105,17 +107,3 @@ class PlanBuilder:
 
 def _slug(text: str) -> str:
     return "-".join(w.lower() for w in text.replace("Azure ", "").split())
-
-
-def _refs(value: Any) -> set[str]:
-    if isinstance(value, dict):
-        found = {value["$ref"]} if "$ref" in value else set()
-        for item in value.values():
-            found |= _refs(item)
-        return found
-    if isinstance(value, list):
-        out: set[str] = set()
-        for item in value:
-            out |= _refs(item)
-        return out
-    return set()

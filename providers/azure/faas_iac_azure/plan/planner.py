@@ -10,9 +10,11 @@ settings name accounts and endpoints, never keys or connection strings.
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, TypeVar
 
-from faas_iac.errors import FaasError
+from faas_iac.errors import Diagnostic, FaasError, NotExpressible
 from faas_iac.model import AppModel, ScheduleTrigger
 from faas_iac.plan.model import Plan, ordered
 from faas_iac.plan.providers import BuildContext
@@ -23,6 +25,7 @@ from .hostjson import host_json
 from .options import AzureOptions, Names, parse
 from .roles import DURABLE_HOST_ROLES, HOST_ROLES
 
+T = TypeVar("T")
 RG = ref("rg", "name")
 PACKAGE_CONTAINER = "app-package"
 PACKAGE_BLOB = "released-package.zip"
@@ -31,25 +34,38 @@ FLEX_MEMORY = (512, 2048, 4096)
 IDENTITY = "managedidentity"
 
 
-def _python_version(app: AppModel) -> str:
+def _collect(problems: list[Diagnostic], step: Callable[[], T]) -> T | None:
+    """``step()``, or ``None`` with its refusals added to ``problems``."""
+    try:
+        return step()
+    except FaasError as exc:
+        problems += exc.diagnostics
+        return None
+
+
+def _python_version(app: AppModel, problems: list[Diagnostic]) -> str:
     versions = sorted({fn.runtime for fn in app.functions if fn.runtime.startswith("python")})
     if len(versions) > 1:
-        raise FaasError.one(
-            "FIAC409",
-            f"an Azure Function App runs one Python version, the app uses {', '.join(versions)}",
-            fix="give every function the same runtime (App(..., runtime=...))",
-            path="functions.runtime",
+        problems.append(
+            Diagnostic(
+                "FIAC409",
+                f"an Azure Function App runs one Python version, the app uses "
+                f"{', '.join(versions)}",
+                "give every function the same runtime (App(..., runtime=...))",
+                path="functions.runtime",
+            )
         )
-    others = [fn for fn in app.functions if not fn.handler.python]
-    if others:
-        fn = others[0]
-        raise FaasError.one(
+    problems += [
+        Diagnostic(
             "FIAC409",
             f"function {fn.name!r} is {fn.runtime}; the generated Azure app is Python only",
-            fix="deploy non-Python functions as their own Function App",
-            location=fn.source,
-            path=f"functions.{fn.name}.runtime",
+            "deploy non-Python functions as their own Function App",
+            fn.source,
+            f"functions.{fn.name}.runtime",
         )
+        for fn in app.functions
+        if not fn.handler.python
+    ]
     return versions[0].removeprefix("python") if versions else "3.11"
 
 
@@ -86,7 +102,7 @@ def time_zone(app: AppModel, opts: AzureOptions) -> str | None:
     return tz
 
 
-def _check_schedules(app: AppModel) -> None:
+def _check_schedules(app: AppModel, problems: list[Diagnostic]) -> None:
     """Every schedule renders as NCRONTAB (a rate that does not, FIAC201, is refused here,
     before anything is written)."""
     from faas_iac.schedule import parse_schedule
@@ -96,30 +112,36 @@ def _check_schedules(app: AppModel) -> None:
     for fn in app.functions:
         t = fn.trigger
         if isinstance(t, ScheduleTrigger):
-            render(parse_schedule(t.cron, None if t.cron else t.every, t.tz), fn.source)
+            schedule = parse_schedule(t.cron, None if t.cron else t.every, t.tz)
+            _collect(problems, partial(render, schedule, fn.source))
 
 
-def _check_http(app: AppModel) -> None:
+def _check_http(app: AppModel, problems: list[Diagnostic]) -> None:
     for fn in app.functions:
         if fn.name == "faas_iac_retry":
-            raise FaasError.one(
-                "FIAC413",
-                "the function name 'faas_iac_retry' is taken by the generated Azure app (the "
-                "retry loop of backoff retries)",
-                fix="rename the function",
-                location=fn.source,
-                path=f"functions.{fn.name}",
+            problems.append(
+                Diagnostic(
+                    "FIAC413",
+                    "the function name 'faas_iac_retry' is taken by the generated Azure app (the "
+                    "retry loop of backoff retries)",
+                    "rename the function",
+                    fn.source,
+                    f"functions.{fn.name}",
+                )
             )
         t = fn.trigger
         if t.type == "http" and t.auth in ("iam", "jwt"):
-            raise FaasError.one(
-                "FIAC404",
-                f"HTTP function {fn.name!r} asks for {t.auth} auth; a Function App's "
-                "built-in authentication (Easy Auth) applies to the whole app, not per function",
-                fix="use auth='function' (function keys) or 'anonymous' with your own check, or "
-                "deploy the function in its own app",
-                location=fn.source,
-                path=f"functions.{fn.name}.trigger.auth",
+            problems.append(
+                Diagnostic(
+                    "FIAC404",
+                    f"HTTP function {fn.name!r} asks for {t.auth} auth; a Function App's "
+                    "built-in authentication (Easy Auth) applies to the whole app, not per "
+                    "function",
+                    "use auth='function' (function keys) or 'anonymous' with your own check, "
+                    "or deploy the function in its own app",
+                    fn.source,
+                    f"functions.{fn.name}.trigger.auth",
+                )
             )
 
 
@@ -209,7 +231,12 @@ def _identity_connection(name: str, props: dict[str, Any]) -> list[dict[str, Any
 
 
 def app_settings(
-    b: PlanBuilder, app: AppModel, opts: AzureOptions, services: dict[str, str], tz: str | None
+    b: PlanBuilder,
+    app: AppModel,
+    opts: AzureOptions,
+    services: dict[str, str],
+    tz: str | None,
+    problems: list[Diagnostic],
 ) -> list[dict[str, Any]]:
     s: list[dict[str, Any]] = []
     if opts.plan != "flex":
@@ -289,13 +316,13 @@ def app_settings(
     s.append({"name": "FAAS_IAC_ROUTING", "value": json.dumps(routing, sort_keys=True)})
     if tz:
         s.append({"name": "WEBSITE_TIME_ZONE", "value": tz})
-    s += _user_settings(app)
+    s += _user_settings(app, problems)
     names = [x["name"] for x in s]
     assert len(names) == len(set(names)), names
     return sorted(s, key=lambda x: str(x["name"]))
 
 
-def _user_settings(app: AppModel) -> list[dict[str, Any]]:
+def _user_settings(app: AppModel, problems: list[Diagnostic]) -> list[dict[str, Any]]:
     values: dict[str, tuple[Any, str]] = {}
     for fn in app.functions:
         pairs: list[tuple[str, Any]] = list(fn.env.items())
@@ -312,24 +339,30 @@ def _user_settings(app: AppModel) -> list[dict[str, Any]]:
             for env, secret in fn.secrets.items()
         ]
         for key, value in pairs:
+            where, path = fn.source, f"functions.{fn.name}.env.{key}"
             if key in values and values[key][0] != value:
-                raise FaasError.one(
-                    "FIAC406",
-                    f"{key} is set differently by {values[key][1]!r} and {fn.name!r}; app "
-                    "settings are shared by every function of a Function App",
-                    fix="give the variables different names, or the same value",
-                    location=fn.source,
-                    path=f"functions.{fn.name}.env.{key}",
+                problems.append(
+                    Diagnostic(
+                        "FIAC406",
+                        f"{key} is set differently by {values[key][1]!r} and {fn.name!r}; app "
+                        "settings are shared by every function of a Function App",
+                        "give the variables different names, or the same value",
+                        where,
+                        path,
+                    )
                 )
-            if key.startswith(("AzureWebJobs", "FUNCTIONS_", "WEBSITE_", "FAAS_", "AZURE_")):
-                raise FaasError.one(
-                    "FIAC406",
-                    f"{key} of {fn.name!r} is reserved by the Azure host or faas-iac",
-                    fix="rename the variable",
-                    location=fn.source,
-                    path=f"functions.{fn.name}.env.{key}",
+            elif key.startswith(("AzureWebJobs", "FUNCTIONS_", "WEBSITE_", "FAAS_", "AZURE_")):
+                problems.append(
+                    Diagnostic(
+                        "FIAC406",
+                        f"{key} of {fn.name!r} is reserved by the Azure host or faas-iac",
+                        "rename the variable",
+                        where,
+                        path,
+                    )
                 )
-            values[key] = (value, fn.name)
+            else:
+                values[key] = (value, fn.name)
     return [{"name": k, "value": v[0]} for k, v in sorted(values.items())]
 
 
@@ -414,23 +447,28 @@ def _flex_config(app: AppModel, python: str) -> dict[str, Any]:
 
 
 def plan(app: AppModel, build: BuildContext) -> Plan:
+    """The plan, or one :class:`NotExpressible` listing every refusal (the compile options,
+    which everything else depends on, are refused on their own first)."""
     opts = parse(build.options)
     names = Names(app.name, opts.suffix)
-    python = _python_version(app)
-    _check_http(app)
-    _check_schedules(app)
-    tz = time_zone(app, opts)
-    host_json(app, opts)  # refuses what the plan cannot run (timeouts) before anything else
-    durable = "durableTask" in host_json(app, opts).get("extensions", {})
+    problems: list[Diagnostic] = []
+    python = _python_version(app, problems)
+    _check_http(app, problems)
+    _check_schedules(app, problems)
+    tz = _collect(problems, lambda: time_zone(app, opts))
+    host = _collect(problems, lambda: host_json(app, opts))  # refuses what the plan cannot run
+    durable = host is not None and "durableTask" in host.get("extensions", {})
     b = PlanBuilder(app.name)
     _core(b, app, names, opts, durable)
     services = infra.queue_services(app, opts)
     infra.resources(b, app, names, services)
     for fn in app.functions:
-        infra.bindings(b, fn, services)
-        infra.trigger(b, fn, app, services)
+        _collect(problems, partial(infra.bindings, b, fn, services))
+        _collect(problems, partial(infra.trigger, b, fn, app, services))
     b.role_assignments()
-    settings = app_settings(b, app, opts, services, tz)
+    settings = app_settings(b, app, opts, services, tz, problems)
+    if problems:
+        raise NotExpressible(problems)
     _function_app(b, app, opts, names, settings, python)
     b.add(
         "storage:Blob",

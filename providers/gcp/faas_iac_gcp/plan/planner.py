@@ -13,6 +13,7 @@ from faas_iac.errors import Diagnostic, NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.model import Plan, PlanResource, ordered
 from faas_iac.plan.providers import BuildContext
+from faas_iac.plan.refs import ref, sub
 from faas_iac.schedule import parse_schedule
 
 from .. import types as T
@@ -68,10 +69,10 @@ def _function(
             "maxInstanceCount": fn.scaling.max_instances or 100,
             "minInstanceCount": fn.scaling.min_instances,
             "ingressSettings": "ALLOW_ALL" if fn.trigger.type == "http" else "ALLOW_INTERNAL_ONLY",
-            "serviceAccountEmail": f"${{{sa}.email}}",
+            "serviceAccountEmail": ref(sa, "email"),
         },
     }
-    out.append(_res(T.FUNCTION, f"fn-{fn.name}", props, (sa,), build.code.name))
+    out.append(_res(T.FUNCTION, f"fn-{fn.name}", props, artifact=build.code.name))
     trigger = fn.trigger
     if trigger.type == "http" and trigger.auth == "anonymous":
         out.append(
@@ -99,12 +100,11 @@ def _function(
                     "schedule": cron,
                     "timeZone": tz,
                     "httpTarget": {
-                        "uri": f"${{fn-{fn.name}.url}}",
+                        "uri": ref(f"fn-{fn.name}", "url"),
                         "httpMethod": "POST",
-                        "oidcToken": {"serviceAccountEmail": f"${{{sa}.email}}"},
+                        "oidcToken": {"serviceAccountEmail": ref(sa, "email")},
                     },
                 },
-                (f"fn-{fn.name}",),
             )
         )
     elif trigger.type not in ("http", "orchestration", "activity"):
@@ -163,9 +163,9 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
                     "name": f"{app.name}-{fn.name}",
                     "region": REGION,
                     "sourceContents": f"workflows/{fn.name}.yaml",
-                    "serviceAccount": f"${{{sa}.email}}",
+                    "serviceAccount": ref(sa, "email"),
                 },
-                (sa, *activities, "durable-state"),
+                (*activities, "durable-state"),
             )
         )
         for act in activities:
@@ -173,8 +173,8 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
                 _res(
                     T.FUNCTION_IAM_MEMBER,
                     f"invoke-{act}-by-{fn.name}",
-                    {"role": "roles/run.invoker", "member": f"serviceAccount:${{{sa}.email}}"},
-                    (act, sa),
+                    {"role": "roles/run.invoker", "member": sub(f"serviceAccount:${{{sa}.email}}")},
+                    (act,),
                 )
             )
     return Plan(provider="gcp", app=app.name, resources=ordered(resources), artifacts=(build.code,))

@@ -1,0 +1,111 @@
+"""References between plan records: one vocabulary for every provider, as JSON values every
+emitter interprets (a Pulumi program, an SDK apply engine, an ejected program, a printout).
+
+* ``{"$sub": "text ${logical.attr} ${aws:region}"}`` is a string made of literal text, attributes
+  of other plan resources (``${logical.attr}``, the attribute may be a dotted path) and values of
+  the deploy's context (``${provider:key}``: ``aws:region``, ``aws:account``, ``aws:partition``,
+  ``azure:subscription``, ``azure:tenant``). A template that is one token and nothing else
+  stands for that value itself (an output keeps its type);
+* ``{"$json": value}`` is ``value`` (which may hold ``$sub``) serialised as compact JSON.
+
+A plan resource depends on every resource its properties refer to: :func:`refs_in` finds them,
+and :func:`faas_iac.plan.model.ordered` adds them to ``depends_on`` (the one place dependencies
+are derived). Standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any, Literal
+
+_TOKEN = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
+Kind = Literal["text", "ref", "context"]
+
+
+def ref(name: str, attr: str) -> dict[str, str]:
+    """Attribute ``attr`` (a dotted path) of plan resource ``name``."""
+    return {"$sub": "${" + f"{name}.{attr}" + "}"}
+
+
+def context(key: str) -> dict[str, str]:
+    """A value of the deploy's context, e.g. ``context("azure:subscription")``."""
+    return {"$sub": "${" + key + "}"}
+
+
+def sub(template: str) -> dict[str, str]:
+    """A string of text and ``${logical.attr}`` / ``${provider:key}`` tokens."""
+    return {"$sub": template}
+
+
+def as_json(value: Any) -> dict[str, Any]:
+    return {"$json": value}
+
+
+def parts(template: str) -> list[tuple[Kind, str]]:
+    """``[("text", "arn:"), ("ref", "queue-orders.arn"), ("context", "aws:region"), ...]``."""
+    out: list[tuple[Kind, str]] = []
+    pos = 0
+    for m in _TOKEN.finditer(template):
+        if m.start() > pos:
+            out.append(("text", template[pos : m.start()]))
+        token = m.group(1)
+        out.append(("context" if ":" in token else "ref", token))
+        pos = m.end()
+    if pos < len(template):
+        out.append(("text", template[pos:]))
+    return out
+
+
+def target(token: str) -> tuple[str, str]:
+    """``"queue-orders.arn"`` → ``("queue-orders", "arn")``."""
+    name, _, attr = token.partition(".")
+    return name, attr
+
+
+def _is(value: Any, key: str) -> bool:
+    return isinstance(value, dict) and len(value) == 1 and key in value
+
+
+def refs_in(value: Any) -> set[str]:
+    """The logical names a property value refers to."""
+    if _is(value, "$sub"):
+        return {target(t)[0] for kind, t in parts(value["$sub"]) if kind == "ref"}
+    if isinstance(value, dict):
+        return set().union(*(refs_in(v) for v in value.values()))
+    if isinstance(value, list | tuple):
+        return set().union(*(refs_in(v) for v in value))
+    return set()
+
+
+def interpret(
+    value: Any,
+    token: Callable[[Kind, str], Any],
+    join: Callable[[list[Any]], Any],
+    encode: Callable[[Any], Any],
+) -> Any:
+    """``value`` with every reference interpreted: ``token(kind, text)`` gives a token's value,
+    ``join(pieces)`` a ``$sub`` string of several pieces (text pieces stay ``str``),
+    ``encode(value)`` a ``$json`` value."""
+    if _is(value, "$sub"):
+        pieces = [
+            text if kind == "text" else token(kind, text) for kind, text in parts(value["$sub"])
+        ]
+        return pieces[0] if len(pieces) == 1 else join(pieces)
+    if _is(value, "$json"):
+        return encode(interpret(value["$json"], token, join, encode))
+    if isinstance(value, dict):
+        return {k: interpret(v, token, join, encode) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [interpret(v, token, join, encode) for v in value]
+    return value
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def resolve(value: Any, lookup: Callable[[str], str]) -> Any:
+    """Every reference replaced by ``lookup(token)`` (``"logical.attr"`` or ``"aws:region"``)."""
+    return interpret(value, lambda _kind, text: lookup(text), "".join, compact_json)
