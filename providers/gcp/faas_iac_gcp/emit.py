@@ -22,7 +22,9 @@ import faas_iac
 from faas_iac.errors import FaasError
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.artifacts import deterministic_zip
+from faas_iac.translate import Translation
 
+from .plan.durable import CALLBACKS, callbacks_function, needs_callbacks
 from .plan.names import delivery, entry_point
 from .plan.orchestrations import definitions
 
@@ -41,6 +43,8 @@ SDKS = {
     "bucket": "google-cloud-storage>=2.14",
     "table": "google-cloud-firestore>=2.14",
 }
+#: What the callback registry keeps its entries and calls workflows' callbacks with.
+DURABLE = ("google-cloud-firestore>=2.14", "google-auth>=2.20", "requests>=2.31")
 #: What a Firestore trigger decodes its protobuf events with.
 FIRESTORE_EVENTS = ("google-events>=0.11", "protobuf>=4.21")
 
@@ -66,6 +70,8 @@ def _info(fn: Function, app: AppModel) -> str:
         "timeout": fn.timeout,
         "allowed": {b.ref: b.access for b in sorted(fn.bindings, key=lambda b: b.ref)},
     }
+    if fn.name == CALLBACKS:
+        fields["handler"] = "faas_iac_gcp.runtime.callbacks:serve"
     match t.type:
         case "http":
             fields.update(route=t.route, methods=tuple(t.methods))
@@ -113,22 +119,29 @@ def _target(fn: Function) -> str:
     )
 
 
-def served(app: AppModel) -> list[Function]:
-    """The functions that are Cloud Functions (orchestrators are Workflows)."""
-    return [fn for fn in app.functions if fn.handler.python and delivery(fn) != "none"]
+def served(app: AppModel, translation: Translation | None = None) -> list[Function]:
+    """The functions that are Cloud Functions (orchestrators are Workflows), and the callback
+    registry when a translated workflow waits for events."""
+    found = [fn for fn in app.functions if fn.handler.python and delivery(fn) != "none"]
+    if translation is not None and needs_callbacks(translation.workflows):
+        found.append(callbacks_function(app))
+    return found
 
 
-def main_py(app: AppModel) -> str:
-    functions = served(app)
+def main_py(app: AppModel, translation: Translation | None = None) -> str:
+    functions = served(app, translation)
     infos = "\n".join(_info(fn, app) for fn in functions)
     parts = [HEADER.format(app=app.name), "_rt = Runtime({\n" + infos + "\n})\n"]
     parts += [_target(fn) for fn in functions]
     return "\n\n".join(parts)
 
 
-def requirements(app: AppModel) -> str:
+def requirements(app: AppModel, translation: Translation | None = None) -> str:
     reqs = set(BASE_REQUIREMENTS)
-    for fn in served(app):
+    functions = served(app, translation)
+    if any(fn.name == CALLBACKS for fn in functions):
+        reqs.update(DURABLE)
+    for fn in functions:
         reqs.update(SDKS[b.kind] for b in fn.bindings if b.kind in SDKS)
         if fn.trigger.type == "table":
             reqs.update(FIRESTORE_EVENTS)
@@ -136,14 +149,16 @@ def requirements(app: AppModel) -> str:
     return "\n".join(sorted(reqs)) + "\n"
 
 
-def generated_files(app: AppModel, code_zip: bytes) -> dict[str, bytes]:
+def generated_files(
+    app: AppModel, code_zip: bytes, translation: Translation | None = None
+) -> dict[str, bytes]:
     """Every file of the deployable source (relative path → bytes)."""
     files: dict[str, bytes] = {}
     with zipfile.ZipFile(io.BytesIO(code_zip)) as zf:
         for info in zf.infolist():
             files[info.filename] = zf.read(info)
-    files["main.py"] = main_py(app).encode()
-    files["requirements.txt"] = requirements(app).encode()
+    files["main.py"] = main_py(app, translation).encode()
+    files["requirements.txt"] = requirements(app, translation).encode()
     # the portable durable types user code imports (TaskFailedError, EntityId): stdlib only
     durable = Path(faas_iac.__file__).resolve().parent / "durable"
     for path in sorted(durable.glob("*.py")):
@@ -155,16 +170,16 @@ def generated_files(app: AppModel, code_zip: bytes) -> dict[str, bytes]:
     return files
 
 
-def package(app: AppModel, code_zip: bytes) -> bytes:
+def package(app: AppModel, code_zip: bytes, translation: Translation | None = None) -> bytes:
     """The source zip every Cloud Function of the app deploys, byte-identical per input."""
-    return deterministic_zip(generated_files(app, code_zip).items())
+    return deterministic_zip(generated_files(app, code_zip, translation).items())
 
 
 def emit(compiled: Compiled, out: Path) -> list[str]:
     """Write ``gcp-app/`` and ``workflows/<name>.yaml``."""
     app = compiled.model
     written = []
-    for rel, data in sorted(generated_files(app, compiled.code_zip).items()):
+    for rel, data in sorted(generated_files(app, compiled.code_zip, compiled.translation).items()):
         target = out / FOLDER / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

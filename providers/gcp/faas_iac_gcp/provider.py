@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
@@ -25,6 +25,16 @@ class GcpProvider:
         from .emit import emit
 
         return emit(compiled, out)
+
+    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+        from .pulumi_emit import deploy
+
+        return deploy(compiled)
+
+    def eject(self, compiled: Compiled) -> dict[str, str]:
+        from .eject import eject
+
+        return eject(compiled)
 
 
 provider = GcpProvider()

@@ -73,8 +73,9 @@ def resource_name(app: str, kind: str, name: str) -> str:
 
 
 def database_name(app: str) -> str:
-    """The app's Firestore database (4-63 characters)."""
-    return _fit(f"{app}-data", 63, minimum=4)
+    """The Firestore database of the app's tables and durable state: the project's
+    ``(default)`` one, where the translated workflows keep custom statuses."""
+    return "(default)"
 
 
 def entry_point(fn: str) -> str:

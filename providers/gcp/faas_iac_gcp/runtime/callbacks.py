@@ -4,12 +4,13 @@ The workflow creates a callback endpoint and POSTs ``{"key": "<execution id>#<ev
 <endpoint>}`` to the registry function; :func:`register` stores the URL (or, if the event was
 raised first, delivers the buffered payload at once). :func:`raise_event` posts the payload to
 the registered endpoint, or buffers it. The store (Firestore in the deployed function) and the
-HTTP post are parameters, so tests pass a dict and a local server.
+HTTP post are parameters, so tests pass a dict and a local server. Deployed, :func:`serve`
+is the registry function and :func:`in_transaction` runs either step on Firestore, atomically.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 Post = Callable[[str, Any], None]
@@ -36,3 +37,82 @@ def raise_event(
         return "delivered"
     store[key] = {"payload": payload}
     return "buffered"
+
+
+# -- the deployed registry: Firestore, and Google-authenticated posts -------------------------
+
+
+class _Entries(MutableMapping[str, dict[str, Any]]):
+    """The registry's documents seen through one Firestore transaction."""
+
+    def __init__(self, collection: Any, transaction: Any) -> None:
+        self.collection, self.transaction = collection, transaction
+
+    def _doc(self, key: str) -> Any:
+        return self.collection.document(key.replace("/", "_"))
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        snapshot = self._doc(key).get(transaction=self.transaction)
+        if not snapshot.exists:
+            raise KeyError(key)
+        return dict(snapshot.to_dict())
+
+    def __setitem__(self, key: str, value: dict[str, Any]) -> None:
+        self.transaction.set(self._doc(key), value)
+
+    def __delitem__(self, key: str) -> None:
+        self.transaction.delete(self._doc(key))
+
+    def __iter__(self) -> Iterator[str]:
+        raise NotImplementedError("the registry is read by key only")
+
+    def __len__(self) -> int:
+        raise NotImplementedError("the registry is read by key only")
+
+
+def google_post(url: str, payload: Any) -> None:
+    """POST ``payload`` to a workflow's callback URL as this function's service account (the
+    caller needs ``workflows.callbacks.send``)."""
+    import google.auth
+    from google.auth.transport.requests import AuthorizedSession
+
+    credentials, _ = google.auth.default(scopes=["https://www.googleapis.com/auth/cloud-platform"])
+    session = AuthorizedSession(credentials)  # type: ignore[no-untyped-call]
+    response = session.post(url, json=payload, timeout=30)
+    response.raise_for_status()
+
+
+def in_transaction(
+    client: Any, collection: str, step: Callable[[MutableMapping[str, dict[str, Any]], Post], str]
+) -> str:
+    """Run ``step`` on the registry in one Firestore transaction; its posts go out after the
+    commit (a retried transaction posts nothing twice)."""
+    from google.cloud import firestore
+
+    posts: list[tuple[str, Any]] = []
+
+    @firestore.transactional  # type: ignore[untyped-decorator]
+    def run(transaction: Any) -> str:
+        posts.clear()
+        entries = _Entries(client.collection(collection), transaction)
+        return step(entries, lambda url, payload: posts.append((url, payload)))
+
+    outcome = str(run(client.transaction()))
+    for url, payload in posts:
+        google_post(url, payload)
+    return outcome
+
+
+def serve(req: Any) -> dict[str, str]:
+    """The ``durable-callbacks`` function: a workflow registers ``{"key", "url"}``."""
+    import os
+
+    from google.cloud import firestore
+
+    item = req.json()
+    client = firestore.Client(database=os.environ.get("FAAS_IAC_DATABASE", "(default)"))
+    collection = os.environ["FAAS_IAC_REGISTRY"]
+    state = in_transaction(
+        client, collection, lambda entries, post: register(entries, post, item["key"], item["url"])
+    )
+    return {"state": state}
