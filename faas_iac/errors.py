@@ -131,6 +131,7 @@ CODES: dict[str, str] = {
     "FIAC874": "durable host unreachable",
     "FIAC875": "unknown orchestration runtime status",
     "FIAC876": "orchestration instance is still running",
+    "FIAC877": "bulk purge without a filter",
 }
 
 

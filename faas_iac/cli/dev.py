@@ -38,6 +38,13 @@ def _size(text: str) -> int:
 @STATE
 @click.option("--max-body", default="4MiB", show_default=True, help="Largest HTTP body.")
 @click.option(
+    "--header-timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds a request's headers may take to arrive (then 408 and the connection closes).",
+)
+@click.option(
     "--reload/--no-reload",
     default=True,
     show_default=True,
@@ -49,14 +56,29 @@ def _size(text: str) -> int:
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
 )
-def dev(app: str, port: int, state_dir: Path, max_body: str, reload: bool, log_level: str) -> None:
+def dev(
+    app: str,
+    port: int,
+    state_dir: Path,
+    max_body: str,
+    header_timeout: float,
+    reload: bool,
+    log_level: str,
+) -> None:
     """Run APP locally: HTTP on 127.0.0.1, schedules, queues, topics, buckets, tables, streams,
     the event bus and durable orchestrations, until Ctrl-C."""
     from ..local import logs
     from ..local.server import run
 
     logs.setup(log_level)
-    run(app, state_dir, port=port, max_body=_size(max_body), reload=reload)
+    run(
+        app,
+        state_dir,
+        port=port,
+        max_body=_size(max_body),
+        header_timeout=header_timeout,
+        reload=reload,
+    )
 
 
 @click.command()

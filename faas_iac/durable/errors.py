@@ -54,6 +54,15 @@ def unknown_status(name: str, known: list[str]) -> FaasError:
     )
 
 
+def unfiltered_purge(filters: tuple[str, ...]) -> FaasError:
+    return FaasError.one(
+        "FIAC877",
+        "a purge of many instances needs a filter; none was given, so nothing was purged",
+        fix=f"give at least one of {', '.join(filters)} (e.g. runtimeStatus=Completed), "
+        "or purge one instance by its id",
+    )
+
+
 def unreachable(url: str, reason: str) -> FaasError:
     return FaasError.one(
         "FIAC874",

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import CODES, FaasError
+from ..local.paths import segment
 from . import codec, errors
 from .entity_id import EntityId
 from .links import PREFIX, ClientBase, EntityStateResponse, PurgeHistoryResult
@@ -110,6 +111,8 @@ class HttpDurableClient(ClientBase):
             "showHistoryOutput": str(show_history_output).lower(),
             "showInput": str(show_input).lower(),
         }
+        if not instance_id:
+            return None
         status, body, _ = self._request("GET", _inst(instance_id), query=query)
         if status == 404:
             return None
@@ -158,6 +161,8 @@ class HttpDurableClient(ClientBase):
         self._control("resume", instance_id, reason)
 
     def purge_instance_history(self, instance_id: str) -> PurgeHistoryResult:
+        if not instance_id:
+            return PurgeHistoryResult(0)
         status, body, _ = self._request("DELETE", _inst(instance_id))
         if status == 404:
             return PurgeHistoryResult(0)
@@ -206,7 +211,10 @@ class HttpDurableClient(ClientBase):
 
 
 def _inst(instance_id: str) -> str:
-    return f"/instances/{urllib.parse.quote(instance_id, safe='')}"
+    """The path of one instance; an empty id names none (``instances/`` is the collection)."""
+    if not instance_id:
+        raise errors.not_found(instance_id)
+    return f"/instances/{segment(instance_id)}"
 
 
 def _json(raw: bytes) -> Any:

@@ -10,7 +10,8 @@ Routes under ``/runtime/webhooks/durabletask``:
 * ``POST instances/{id}/raiseEvent/{event}``, ``.../terminate``, ``.../suspend``,
   ``.../resume`` (``reason``) → 202; 404 unknown; 410 already finished
 * ``DELETE instances/{id}`` → 200 ``{"instancesDeleted": 1}`` (purge); ``DELETE instances``
-  with ``runtimeStatus`` / ``createdTimeFrom`` / ``createdTimeTo`` purges finished instances
+  with ``runtimeStatus`` / ``createdTimeFrom`` / ``createdTimeTo`` / ``instanceIdPrefix`` (at
+  least one) purges the finished instances that match
 * ``POST entities/{name}/{key}?op=`` (body = input) → 202; ``GET entities/{name}/{key}``
 
 A body that is a JSON string holding JSON text (what azure-functions-durable's client sends)
@@ -41,7 +42,7 @@ from ..local.asgi import (
 )
 from ..local.paths import split_raw
 from ..runtime.types import HttpRequest
-from . import codec
+from . import codec, errors
 from .client import PREFIX, DurableClient, Signer, base_url_of, management_links
 from .engine import Engine
 from .entity_id import EntityId
@@ -55,9 +56,11 @@ _HTTP_OF_CODE = {
     "FIAC873": 410,
     "FIAC875": 400,
     "FIAC876": 409,
+    "FIAC877": 400,
 }
 _STATUS_HTTP = {"Completed": 200, "Failed": 400, "Terminated": 400}
 _PREFIX_PARTS = PREFIX.strip("/").split("/")
+_PURGE_FILTERS = ("runtimeStatus", "createdTimeFrom", "createdTimeTo", "instanceIdPrefix")
 
 
 class ManagementApp:
@@ -86,6 +89,8 @@ class ManagementApp:
             await send_json(send, 404, {"message": "the path is not UTF-8 text"})
             return
         parts = parts[len(_PREFIX_PARTS) :]
+        if parts == ["instances", ""]:  # azure-functions-durable's URL for the collection
+            parts = ["instances"]
         instance_id = parts[1] if len(parts) >= 2 and parts[0] == "instances" else None
         if not self._authorised(headers, query, instance_id):
             await send_json(
@@ -197,7 +202,10 @@ class ManagementApp:
         return code, payload, extra
 
     async def _purge_many(self, query: dict[str, str]) -> int:
-        """Purge every finished instance that matches the filters (DELETE instances)."""
+        """Purge every finished instance that matches the filters (DELETE instances). At least
+        one filter is needed, as on Azure: a request that names nothing purges nothing."""
+        if not any(query.get(f) for f in _PURGE_FILTERS):
+            raise errors.unfiltered_purge(_PURGE_FILTERS)
         wanted = _statuses(query)
         rows = self._engine.store.purgeable(
             wanted or None,

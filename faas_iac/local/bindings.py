@@ -15,7 +15,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..errors import FaasError
 from ..model import AppModel, Function, StorageTrigger
@@ -24,6 +24,14 @@ from .paths import check_key
 from .store import Enqueue, Store
 
 Notify = Callable[[str], None]
+
+
+class SecretSource(Protocol):
+    """Where secret values come from: :class:`faas_iac.local.keys.Secrets`, or a mapping."""
+
+    def get(self, name: str, /) -> str | None: ...
+
+
 #: The trigger field that names the resource a subscriber listens to.
 _SOURCE_FIELD = {
     "topic": "topic",
@@ -72,11 +80,11 @@ class LocalBindings:
         model: AppModel,
         store: Store,
         state: Path,
-        secrets: Mapping[str, str],
+        secrets: SecretSource,
         notify: Notify = lambda channel: None,
     ) -> None:
         self.model, self.store, self.state = model, store, state
-        self.secrets = dict(secrets)
+        self.secrets = secrets
         self.notify = notify
         self._subs: dict[str, list[Function]] = {}
         for fn in model.functions:
@@ -250,7 +258,8 @@ class LocalBindings:
         return record_id
 
     def secret(self, name: str) -> str:
-        if name not in self.secrets:
+        value = self.secrets.get(name)
+        if value is None:
             from .keys import env_name
 
             raise FaasError.one(
@@ -258,7 +267,7 @@ class LocalBindings:
                 f"secret {name!r} is not set",
                 fix=f"add '{name}=...' to the state folder's secrets.env, or set {env_name(name)}",
             )
-        return self.secrets[name]
+        return value
 
     def _known(self, kind: str, name: str) -> Any:
         try:

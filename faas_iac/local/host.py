@@ -27,7 +27,7 @@ from .asgi import DEFAULT_MAX_BODY, HostApp, HttpRoute, Served
 from .bindings import LocalBindings
 from .handlers import forget_modules, resolve
 from .invoker import Invoker, activity_contexts
-from .keys import Keys, load_keys, load_secrets
+from .keys import Keys, Secrets, load_keys
 from .logs import redact
 from .routes import Router
 from .workers import Consumer, Scheduler
@@ -125,8 +125,8 @@ class Host:
 
     def build(self, model: AppModel, root: Path) -> Runtime:
         secret_names = {r.name for r in model.resources if r.kind == "secret"}
-        secrets = load_secrets(self.state, secret_names)
-        redact(secrets.values())
+        secrets = Secrets(self.state, secret_names, on_read=redact)
+        secrets.snapshot()  # every value set now is redacted from the logs from now on
         for fn in model.functions:
             for key, value in fn.env.items():
                 os.environ.setdefault(key, value)

@@ -2,8 +2,8 @@
 
 ``<state>/keys.json`` (mode 0600) holds ``{"master": ..., "functions": {name: key}}``; the
 master key opens every function, the admin API and the durable management API. Secrets come
-from ``<state>/secrets.env`` (``name=value`` lines) or the environment (``FAAS_SECRET_<NAME>``,
-upper case, ``-`` as ``_``); they are never logged.
+from ``<state>/secrets.env`` (dotenv lines, re-read when the file changes) or the environment
+(``FAAS_SECRET_<NAME>``, upper case, ``-`` as ``_``); they are never logged.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,18 +82,61 @@ def env_name(secret: str) -> str:
     return "FAAS_SECRET_" + secret.upper().replace("-", "_")
 
 
+class Secrets:
+    """The app's secrets: ``<state>/secrets.env`` read with python-dotenv's rules (``export``,
+    single or double quotes, ``#`` comments, escapes; no ``${...}`` expansion, so a value is
+    kept exactly), re-read whenever the file changes, so a new or changed secret works without
+    a restart; else ``FAAS_SECRET_<NAME>`` from the environment. Every value read is handed to
+    ``on_read`` (the log redaction) before it is returned. Thread-safe."""
+
+    def __init__(
+        self,
+        state: Path,
+        names: Iterable[str],
+        on_read: Callable[[Iterable[str]], None] = lambda values: None,
+    ) -> None:
+        self.path = state / "secrets.env"
+        self.names = frozenset(names)
+        self._on_read = on_read
+        self._lock = threading.Lock()
+        self._stamp: tuple[int, int, int] | None = None
+        self._file: dict[str, str] = {}
+
+    def _refresh(self) -> None:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            stamp = None
+        else:
+            stamp = (st.st_mtime_ns, st.st_size, st.st_ino)
+        if stamp == self._stamp and stamp is not None:
+            return
+        from dotenv import dotenv_values
+
+        values = dotenv_values(self.path, interpolate=False) if stamp is not None else {}
+        self._file = {k: v for k, v in values.items() if v is not None}
+        self._stamp = stamp
+        self._on_read(self._file[n] for n in self.names if n in self._file)
+
+    def get(self, name: str) -> str | None:
+        """The value of a declared secret, or None when it is set nowhere."""
+        if name not in self.names:
+            return None
+        with self._lock:
+            self._refresh()
+            value = self._file.get(name)
+        if value is None:
+            value = os.environ.get(env_name(name))
+            if value is not None:
+                self._on_read([value])
+        return value
+
+    def snapshot(self) -> dict[str, str]:
+        """Every declared secret that is set, now."""
+        found = {n: self.get(n) for n in sorted(self.names)}
+        return {n: v for n, v in found.items() if v is not None}
+
+
 def load_secrets(state: Path, names: Iterable[str]) -> dict[str, str]:
     """The values of the named secrets that are set (env file first, then the environment)."""
-    found: dict[str, str] = {}
-    path = state / "secrets.env"
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                key, _, value = line.partition("=")
-                found[key.strip()] = value.strip()
-    return {
-        n: found[n] if n in found else os.environ[env_name(n)]
-        for n in names
-        if n in found or env_name(n) in os.environ
-    }
+    return Secrets(state, names).snapshot()

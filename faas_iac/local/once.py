@@ -32,7 +32,7 @@ from .bindings import LocalBindings
 from .handlers import resolve
 from .host import load_model
 from .invoker import Invoker, new_invocation_id
-from .keys import load_secrets
+from .keys import Secrets
 from .routes import Router
 from .store import Store
 
@@ -163,7 +163,7 @@ def invoke_once(
         )
     store = Store(state / "local.sqlite")
     try:
-        secrets = load_secrets(state, {r.name for r in model.resources if r.kind == "secret"})
+        secrets = Secrets(state, {r.name for r in model.resources if r.kind == "secret"})
         bindings = LocalBindings(model, store, state, secrets)
         durable = _durable_client(state) if fn.durable_client else None
         invoker = Invoker(fn, resolve(fn), bindings, durable)

@@ -70,6 +70,7 @@ def key_path(key: str) -> str:
 
 def split_raw(raw_path: bytes) -> list[str]:
     """The segments of a request's raw path, each percent-decoded on its own (so an encoded
-    ``/`` stays inside its segment); empty segments are kept (``a//b`` gives ``''``)."""
-    text = raw_path.decode("latin-1").strip("/")
+    ``/`` stays inside its segment). Empty segments are kept, a trailing one too: ``a//b`` and
+    ``instances/`` name an empty segment, never the collection itself."""
+    text = raw_path.decode("latin-1").removeprefix("/")
     return [unquote(s, errors="strict") for s in text.split("/")] if text else []

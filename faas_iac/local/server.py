@@ -22,14 +22,20 @@ import uvicorn
 from ..errors import FaasError
 from .asgi import DEFAULT_MAX_BODY
 from .host import Host
-from .protocol import CoalescingProtocol
+from .protocol import HEAD_TIMEOUT, close_slow_heads, protocol
 
 log = logging.getLogger("faas_iac.host")
 HOST = "127.0.0.1"
 
 
 class _Server(uvicorn.Server):
-    """uvicorn, minus re-raising the signal after shutdown: the host still has to stop."""
+    """uvicorn, minus re-raising the signal after shutdown (the host still has to stop), plus
+    closing connections whose request head is overdue (checked every half second)."""
+
+    async def on_tick(self, counter: int) -> bool:
+        if counter % 5 == 0:
+            close_slow_heads(list(self.server_state.connections), asyncio.get_running_loop().time())
+        return await super().on_tick(counter)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
@@ -88,6 +94,7 @@ async def serve(
     *,
     port: int = 7071,
     max_body: int = DEFAULT_MAX_BODY,
+    header_timeout: float = HEAD_TIMEOUT,
     reload: bool = True,
     out: TextIO = sys.stdout,
 ) -> None:
@@ -109,7 +116,7 @@ async def serve(
         host.app,
         host=HOST,
         port=port,
-        http=CoalescingProtocol,
+        http=protocol(head_timeout=header_timeout),
         loop="none",
         lifespan="off",
         log_config=None,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import ir
-from .refusals import refuse
+from .refusals import Refusal, refuse
 from .tasks import TaskAnalyzer
 
 
@@ -24,6 +24,8 @@ class Analyzer(TaskAnalyzer):
     """Statements of an orchestrator → IR steps."""
 
     def block(self, body: list[ast.stmt]) -> tuple[ir.Step, ...]:
+        """The steps of ``body``; a refused statement is recorded in ``problems`` and the
+        next one is translated, so every problem is reported at once."""
         steps: list[ir.Step] = []
         skip = 0
         for i, stmt in enumerate(body):
@@ -39,14 +41,35 @@ class Analyzer(TaskAnalyzer):
             ):
                 if isinstance(steps[-1], ir.ContinueAsNew) and isinstance(stmt, ast.Return):
                     continue  # `return` right after continue_as_new: the new run answers
-                raise self.refuse(
+                self.problems += self.refuse(
                     stmt,
                     "FIAC612",
                     "this code can never run",
                     "remove the code after return / raise / continue_as_new / break / continue",
-                )
-            steps += self.stmt(stmt)
+                ).diagnostics
+                break
+            try:
+                steps += self.stmt(stmt)
+            except Refusal as exc:
+                self._refused(stmt, exc)
         return tuple(steps)
+
+    def _refused(self, stmt: ast.stmt, exc: Refusal) -> None:
+        """Record a refused statement's problems, unless it only follows from an earlier one
+        (it reads a name an earlier refused statement made or used as a task). The names it
+        binds, and the tasks it reads, are not trusted after it."""
+        read = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+        if not read & self.untrusted:
+            self.problems += exc.diagnostics
+        s = self.scope
+        self.untrusted |= read & (set(s.tasks) | set(s.task_lists) | set(s.race_tags))
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                self.untrusted.add(node.id)
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                self.untrusted.add(node.name)
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                self.untrusted |= {(a.asname or a.name).split(".")[0] for a in node.names}
 
     def _task_list_loop(self, first: ast.stmt, loop: ast.stmt) -> bool:
         """Azure's fan-out idiom: an empty list, then a loop that only appends one task per
@@ -414,6 +437,8 @@ def analyze(
         )
     analyzer = Analyzer(fn, file, getattr(handler, "__globals__", {}), activities, orchestrators)
     steps = analyzer.block(fn.body)
+    if analyzer.problems:
+        raise Refusal(analyzer.problems)
     if not ir.ends(steps):
         steps = (*steps, ir.Return(ir.Const(None), fn.end_lineno or fn.lineno))
     return ir.Workflow(

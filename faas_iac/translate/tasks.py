@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import Diagnostic
 from . import ir, retries
 from .expr import ExprConverter
 from .refusals import Refusal, refuse
@@ -79,6 +80,8 @@ class TaskAnalyzer:
         self.exprs = ExprConverter(file, self._resolve)
         self.used: dict[str, set[str]] = {"activity": set(), "orchestrator": set(), "event": set()}
         self.uses_status = False
+        self.problems: list[Diagnostic] = []  # refused statements, all reported at the end
+        self.untrusted: set[str] = set()  # names made or used by a refused statement
         self.depth = 0
 
     def refuse(self, node: ast.AST | int, code: str, what: str, fix: str) -> Refusal:

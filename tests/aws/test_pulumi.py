@@ -37,7 +37,7 @@ REFUSED_ON_AWS = {
     "tests/apps/features/app.py": {"FIAC302"},
     "tests/azure/apps/durable_cases/app.py": {"FIAC601", "FIAC609", "FIAC612"},
     "tests/azure/apps/everything/app.py": {"FIAC302"},
-    "tests/durable/apps/crash_app.py": {"FIAC601"},
+    "tests/durable/apps/crash_app.py": {"FIAC601", "FIAC610"},
     "tests/durable/apps/evolving_app.py": {"FIAC607"},
     "tests/local/apps/faults/app.py": {"FIAC302"},
 }

@@ -129,3 +129,22 @@ class HostProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def raw_request(
+    port: int, method: str, target: bytes, body: bytes = b"", key: str | None = None
+) -> tuple[int, bytes]:
+    """One request written exactly as given (no client normalises its path) on a fresh
+    connection; the status and the whole reply."""
+    head = [method.encode() + b" " + target + b" HTTP/1.1", b"host: x", b"connection: close",
+            b"content-length: " + str(len(body)).encode()]  # fmt: skip
+    if key is not None:
+        head.append(b"x-functions-key: " + key.encode())
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(b"\r\n".join(head) + b"\r\n\r\n" + body)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    reply = b"".join(chunks)
+    assert reply.startswith(b"HTTP/1.1 "), (target, reply[:200])
+    return int(reply.split(b" ", 2)[1]), reply

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.local.hostproc import ROOT, HostProcess, wait_for
+from tests.local.hostproc import ROOT, HostProcess, raw_request, wait_for
 
 APP = ROOT / "tests" / "local" / "apps" / "hostile" / "app.py"
 DURABLE = "/runtime/webhooks/durabletask"
@@ -31,17 +31,6 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostProcess]:
 
 def files_under(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-
-
-def raw(host: HostProcess, request: bytes, timeout: float = 10) -> bytes:
-    """One request over a fresh socket, exactly as written; the server's whole answer."""
-    with socket.create_connection(("127.0.0.1", host.port), timeout=timeout) as s:
-        s.sendall(request)
-        s.shutdown(socket.SHUT_WR)
-        chunks = []
-        while chunk := s.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def finished_instance(host: HostProcess, iid: str) -> None:
@@ -195,3 +184,20 @@ def test_a_body_cut_off_by_a_disconnect_is_never_handled(host: HostProcess) -> N
     assert item("whole") == {"id": "whole", "size": 10000}
     assert item("cut") is None
     assert files_under(host.state / "buckets") == []
+
+
+def test_a_purge_of_many_instances_needs_a_filter(host: HostProcess) -> None:
+    """`DELETE .../instances/` (found by tests/local/test_hostile_fuzz.py; azure-functions-durable
+    writes the collection with the trailing slash) purged every finished instance. Like Azure,
+    a bulk purge now needs a filter."""
+    finished_instance(host, "kept-by-slash")
+    for path in (f"{DURABLE}/instances/", f"{DURABLE}/instances"):
+        status, reply = raw_request(host.port, "DELETE", path.encode(), key=host.master)
+        assert status == 400 and b"FIAC877" in reply, reply
+    assert instance_exists(host, "kept-by-slash")
+    status, reply = raw_request(
+        host.port, "DELETE", f"{DURABLE}/instances/?instanceIdPrefix=kept-by-slash".encode(),
+        key=host.master,
+    )  # fmt: skip
+    assert status == 200 and b'"instancesDeleted": 1' in reply, reply
+    assert not instance_exists(host, "kept-by-slash")

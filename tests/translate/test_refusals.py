@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from typing import Any
 
 import pytest
 from faas_iac_gcp.workflows import Names, to_workflows
@@ -69,3 +70,26 @@ def test_the_ir_of_an_accepted_orchestrator_is_plain_data() -> None:
     wf = analyze(comprehension, activities=["work"])
     assert isinstance(wf.steps[-1], ir.Return)
     assert [type(s).__name__ for s in wf.steps] == ["Assign", "Assign", "Task", "Return"]
+
+
+def several_problems(ctx: Any) -> Any:
+    import random  # the first problem
+
+    n = random.randint(1, 3)  # noqa: F841 (follows from the import: not reported again)
+    for x in ctx.get_input():
+        print(x)  # the second, inside a loop
+    yield ctx.call_activity("nobody", 1)  # the third
+    return open("f").read()  # the fourth
+
+
+def test_every_problem_at_once_each_on_its_line() -> None:
+    with pytest.raises(Refusal) as caught:
+        analyze(several_problems, activities=["work"])
+    first = inspect.getsourcelines(several_problems)[1]
+    found = [(d.code, d.location) for d in caught.value.diagnostics]
+    assert found == [
+        ("FIAC604", f"test_refusals.py:{first + 1}"),
+        ("FIAC604", f"test_refusals.py:{first + 5}"),
+        ("FIAC611", f"test_refusals.py:{first + 6}"),
+        ("FIAC604", f"test_refusals.py:{first + 7}"),
+    ]

@@ -4,6 +4,7 @@ called with, a secret, and a durable orchestrator (so the management API is serv
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from faas_iac import App, Bucket, Context, HttpRequest, Queue, Secret, Table
@@ -36,9 +37,18 @@ def ping(req: HttpRequest, ctx: Context) -> dict[str, bool]:
     return {"ok": True}
 
 
+@app.http("/sleep", methods=["GET"])
+def sleep(req: HttpRequest, ctx: Context) -> dict[str, float]:
+    seconds = min(float(req.query.get("s", "0")), 5.0)
+    time.sleep(seconds)
+    return {"slept": seconds}
+
+
 @app.http("/token", methods=["GET"], auth="function", secrets={"API_TOKEN": "api-token"})
 def token(req: HttpRequest, ctx: Context) -> dict[str, str]:
-    return {"token": ctx.secret("api-token")}
+    value = ctx.secret("api-token")
+    ctx.logger.info(f"using {value}")  # the host's log redacts it
+    return {"token": value}
 
 
 @app.orchestrator
