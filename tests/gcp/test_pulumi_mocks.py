@@ -35,6 +35,7 @@ PROJECT_ONLY = {
     DATASTORE_VIEWER: "condition",
     DATASTORE_USER: "condition",
     "roles/workflows.invoker": "condition",
+    "roles/workflows.viewer": "condition",
     "roles/eventarc.eventReceiver": "none exists",
 }
 
@@ -110,6 +111,13 @@ def expected_grants(rec: Recorder, model: AppModel) -> set[tuple[str, str, str]]
                 where = f"{model.name}-{b.name}"
             if role is not None:
                 out.add((accounts[fn.name], role, where.replace("_", "-")))
+        if fn.durable_client:  # start, read and cancel the app's executions; the registry
+            workflows = f"projects/{PROJECT}/locations/us-central1/workflows/{model.name}-"
+            out |= {
+                (accounts[fn.name], "roles/workflows.invoker", workflows),
+                (accounts[fn.name], "roles/workflows.viewer", workflows),
+                (accounts[fn.name], DATASTORE_USER, f"projects/{PROJECT}/databases/(default)"),
+            }
     return out
 
 
@@ -149,7 +157,12 @@ def test_resources_properties_and_every_iam_binding(path: Path) -> None:
             assert inputs["role"] in PROJECT_ONLY, inputs["role"]
             if PROJECT_ONLY[inputs["role"]] == "condition":
                 expression = inputs["condition"]["expression"]
-                assert expression.startswith('resource.name == "projects/proj-1/')
+                assert expression.startswith(
+                    (
+                        'resource.name == "projects/proj-1/',
+                        'resource.name.startsWith("projects/proj-1/',
+                    )
+                ), expression
                 where = expression.split('"')[1]
             else:
                 where = PROJECT

@@ -70,6 +70,8 @@ def _info(fn: Function, app: AppModel) -> str:
         "timeout": fn.timeout,
         "allowed": {b.ref: b.access for b in sorted(fn.bindings, key=lambda b: b.ref)},
     }
+    if fn.durable_client:
+        fields["durable"] = True
     if fn.name == CALLBACKS:
         fields["handler"] = "faas_iac_gcp.runtime.callbacks:serve"
     match t.type:
@@ -139,8 +141,10 @@ def main_py(app: AppModel, translation: Translation | None = None) -> str:
 def requirements(app: AppModel, translation: Translation | None = None) -> str:
     reqs = set(BASE_REQUIREMENTS)
     functions = served(app, translation)
-    if any(fn.name == CALLBACKS for fn in functions):
+    if any(fn.name == CALLBACKS or fn.durable_client for fn in functions):
         reqs.update(DURABLE)
+    if any(fn.durable_client for fn in functions):
+        reqs.add("google-cloud-workflows>=1.14")
     for fn in functions:
         reqs.update(SDKS[b.kind] for b in fn.bindings if b.kind in SDKS)
         if fn.trigger.type == "table":

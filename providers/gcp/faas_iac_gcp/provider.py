@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
-from faas_iac.plan.providers import BuildContext
+from faas_iac.plan.providers import AppStatus, BuildContext
 
 from .plan import plan as make_plan
 
@@ -30,6 +30,11 @@ class GcpProvider:
         from .pulumi_emit import deploy
 
         return deploy(compiled)
+
+    def status(self, compiled: Compiled, client: Any = None) -> AppStatus:
+        from .status import status
+
+        return status(compiled, client)
 
     def eject(self, compiled: Compiled) -> dict[str, str]:
         from .eject import eject

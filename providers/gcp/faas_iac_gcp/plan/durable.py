@@ -181,3 +181,53 @@ def plan_durable(
                 )
             )
     return out
+
+
+def client_config(app: AppModel) -> dict[str, Any]:
+    """``FAAS_IAC_DURABLE`` of a function with ``durable_client=True`` (see
+    :class:`faas_iac_gcp.runtime.durable.GcpDurableClient`)."""
+    return {
+        "workflows": {o.name: ref(f"workflow-{o.name}", "id") for o in app.by_kind("orchestrator")},
+        "registry": f"{app.name}-{CALLBACKS}",
+        "status_collection": f"{app.name}-{STATUS_COLLECTION}",
+        "database": "(default)",
+    }
+
+
+def client_grants(app: AppModel, owner: str, member: dict[str, str]) -> list[PlanResource]:
+    """What the durable client may do: start, read and cancel executions of the app's
+    workflows and send their callbacks; read and write the registry and statuses."""
+    workflows = sub(
+        'resource.name.startsWith("projects/${gcp:project}/locations/'
+        + f'{REGION}/workflows/{app.name}-")'
+    )
+    roles = {
+        "roles/workflows.invoker": "start executions and send callbacks",
+        "roles/workflows.viewer": "read executions",
+    }
+    out = [
+        PlanResource(
+            type=T.PROJECT_IAM,
+            name=f"durable-{owner}-{role.rsplit('.', 1)[-1]}",
+            properties={
+                "project": context("gcp:project"),
+                "role": role,
+                "member": member,
+                "condition": {"title": f"{owner}: {why} of {app.name}", "expression": workflows},
+            },
+        )
+        for role, why in roles.items()
+    ]
+    out.append(
+        PlanResource(
+            type=T.PROJECT_IAM,
+            name=f"durable-{owner}-registry",
+            properties={
+                "project": context("gcp:project"),
+                "role": "roles/datastore.user",
+                "member": member,
+                "condition": database_condition(f"{owner}: the durable registry and statuses"),
+            },
+        )
+    )
+    return out

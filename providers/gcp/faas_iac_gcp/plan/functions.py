@@ -23,6 +23,7 @@ from faas_iac.plan.model import Artifact, PlanResource
 from faas_iac.plan.refs import as_json, context, ref, sub
 
 from .. import types as T
+from .durable import client_config, client_grants
 from .filters import pubsub_filter
 from .names import REGION, account_id, delivery, entry_point, function_name
 from .resources import DATABASE, address, grants, labels, logical, secret_variable
@@ -107,6 +108,8 @@ def _environment(app: AppModel, fn: Function) -> tuple[dict[str, Any], list[dict
             )
     if resources:
         env["FAAS_IAC_RESOURCES"] = as_json(resources)
+    if fn.durable_client:
+        env["FAAS_IAC_DURABLE"] = as_json(client_config(app))
     return env, secrets
 
 
@@ -204,6 +207,8 @@ def plan_function(app: AppModel, fn: Function, code: Artifact) -> list[PlanResou
     ]
     for b in fn.bindings:
         out += grants(app, fn.name, member(sa), b)
+    if fn.durable_client:
+        out += client_grants(app, fn.name, member(sa))
     if fn.monitoring.error_alert:
         out.append(_alert(app, fn))
     return out + _trigger(app, fn)

@@ -50,7 +50,7 @@ class GcpBindings:
     @property
     def publisher(self) -> Any:
         if self._publisher is None:
-            from google.cloud import pubsub_v1
+            import google.cloud.pubsub_v1 as pubsub_v1
 
             options = pubsub_v1.types.PublisherOptions(enable_message_ordering=True)
             self._publisher = pubsub_v1.PublisherClient(publisher_options=options)
@@ -85,7 +85,7 @@ class GcpBindings:
     # -- Cloud Storage ---------------------------------------------------------------------------
     def _bucket(self, name: str) -> Any:
         if self._storage is None:
-            from google.cloud import storage
+            import google.cloud.storage as storage
 
             self._storage = storage.Client()
         return self._storage.bucket(self._where("bucket", name))
@@ -112,7 +112,7 @@ class GcpBindings:
         database = where["database"]
         client = self._firestore.get(database) or self._firestore.get("")
         if client is None:
-            from google.cloud import firestore
+            import google.cloud.firestore as firestore
 
             client = self._firestore[database] = firestore.Client(database=database)
         doc_id = str(key[where.get("key", "id")])

@@ -87,7 +87,7 @@ def in_transaction(
 ) -> str:
     """Run ``step`` on the registry in one Firestore transaction; its posts go out after the
     commit (a retried transaction posts nothing twice)."""
-    from google.cloud import firestore
+    import google.cloud.firestore as firestore
 
     posts: list[tuple[str, Any]] = []
 
@@ -107,7 +107,7 @@ def serve(req: Any) -> dict[str, str]:
     """The ``durable-callbacks`` function: a workflow registers ``{"key", "url"}``."""
     import os
 
-    from google.cloud import firestore
+    import google.cloud.firestore as firestore
 
     item = req.json()
     client = firestore.Client(database=os.environ.get("FAAS_IAC_DATABASE", "(default)"))

@@ -59,6 +59,8 @@ class FunctionInfo:
     events: tuple[str, ...] = ()
     prefix: str = ""
     suffix: str = ""
+    #: the function has ``ctx.durable`` (``durable_client=True``)
+    durable: bool = False
 
 
 class LazyBindings:
@@ -73,6 +75,21 @@ class LazyBindings:
             from .bindings import GcpBindings
 
             self._real = GcpBindings.from_env(self._env)
+        return getattr(self._real, name)
+
+
+class LazyDurable:
+    """The portable durable client, built (and its libraries imported) on first use."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self._real: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._real is None:
+            from .durable import GcpDurableClient
+
+            self._real = GcpDurableClient.from_env(self._env)
         return getattr(self._real, name)
 
 
@@ -103,6 +120,7 @@ class Runtime:
             allowed=dict(info.allowed),
             deadline=time.time() + info.timeout,
             logger=logging.getLogger(f"faas_iac.function.{name}"),
+            durable=LazyDurable(self.env) if info.durable else None,
         )
 
     def _call(self, name: str, payload: Any, invocation_id: str | None) -> Any:

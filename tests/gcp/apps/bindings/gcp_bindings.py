@@ -67,3 +67,11 @@ def unused(value: Any) -> Any:
 @app.event({"source": ["shop"]})
 def on_event(event: CloudEvent) -> None:
     return None
+
+
+@app.orchestrator
+def decide(ctx: Any) -> Any:
+    request = ctx.get_input()
+    decision = yield ctx.wait_for_external_event("decision")
+    checked = yield ctx.call_activity("check", decision)
+    return {"who": request["who"], "decision": decision, "checked": checked}
