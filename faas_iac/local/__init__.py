@@ -13,6 +13,10 @@ Stages, in one direction (each module names what it may not do):
 * ``asgi``, ``admin``, ``routes`` — the HTTP surface (``/api``, ``/admin``, durable
   management), no framework; ``server`` runs it under uvicorn on 127.0.0.1.
 * ``patterns`` — event-bus patterns and topic filters: pure.
+* ``paths``    — object keys and URL path segments, checked and encoded alike by the host and
+  its clients (nothing is ever normalised): pure.
+* ``protocol`` — uvicorn's httptools protocol with coalesced writes, a head-size limit (431)
+  and a head deadline (408).
 * ``keys``, ``logs`` — function keys, secrets, JSON-lines logs with secrets redacted.
 * ``handlers`` — finding a handler from ``Function.handler`` (shared with the durable engine).
 * ``once``     — ``faas-iac invoke``: one call, in-process, against the state folder.

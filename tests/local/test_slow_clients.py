@@ -105,7 +105,13 @@ def test_slow_and_huge_heads_are_closed_while_normal_requests_succeed(
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
     print(f"\n{len(latencies)} normal requests during the attack: p99 {p99:.1f} ms")
     assert set(statuses) == {200} and len(statuses) > 20
-    assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers), {a[:40] for a in answers}
+    # every slow connection was closed by the host (answer() returned: no read timed out); the
+    # silent half always reads the 408 first, a dribbling one may meet a reset instead (its
+    # byte sent after the close makes the host's kernel answer RST)
+    assert all(a == b"" or a.startswith(b"HTTP/1.1 408 ") for a in answers), {
+        a[:40] for a in answers
+    }
+    assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers[1::2])
     assert int(str(huge["sent"])) < 8 * 1024 * 1024, huge["sent"]  # refused long before 64 MiB
     assert bytes(huge["answer"]).startswith(b"HTTP/1.1 431 ") or huge["answer"] == b""  # type: ignore[call-overload]
     assert rss_mib(host.proc.pid) < 250

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
-from faas_iac.plan.providers import AppStatus, BuildContext
+from faas_iac.plan.providers import EVERYTHING, AppStatus, BuildContext, Capabilities
 
 from .plan import plan as make_plan
 
@@ -17,6 +17,20 @@ if TYPE_CHECKING:
 
 class GcpProvider:
     name = "gcp"
+    # Entities are refused (FIAC505): the translator does not translate them for Workflows.
+    capabilities = Capabilities(
+        plans=tuple(p for p in EVERYTHING if p != "entity"),
+        deploys=("pulumi", "eject", "status"),
+        tested=(
+            "functions-framework",
+            "google-events payloads",
+            "workflows-emulator",
+            "Workflows JSON Schema",
+            "Pulumi mocks",
+            "google-cloud-functions transport",
+            "google-cloud-workflows transport",
+        ),
+    )
 
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return make_plan(app, build)
