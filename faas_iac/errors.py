@@ -65,7 +65,6 @@ CODES: dict[str, str] = {
     "FIAC305": "no recorded AWS deployment",
     "FIAC306": "provider has no SDK apply engine",
     "FIAC400": "invalid Azure compile option",
-    "FIAC401": "schedule time zone ignored by the Azure plan",
     "FIAC402": "schedules in several time zones on one Azure app",
     "FIAC403": "timeout above the Azure plan's limit",
     "FIAC404": "HTTP auth mode not expressible per function on Azure",

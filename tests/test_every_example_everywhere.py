@@ -23,8 +23,6 @@ PROVIDERS = ["aws", "azure", "gcp"]
 REFUSED = {
     ("durable", "aws"): {"FIAC6"},
     ("durable", "gcp"): {"FIAC6", "FIAC505"},
-    # a schedule in a time zone on Flex Consumption (FIAC401): see the Azure section
-    ("shop", "azure"): {"FIAC401"},
     ("local_only", "aws"): {"FIAC201"},
     ("local_only", "gcp"): {"FIAC201"},
 }
