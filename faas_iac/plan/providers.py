@@ -3,6 +3,7 @@ entry-point group, so core code never names a cloud and a third party can ship i
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -158,9 +159,13 @@ def get_provider(name: str) -> Provider:
             if not isinstance(provider, Provider):
                 raise FaasError.one("FIAC003", f"entry point {ep.value} is not a faas-iac provider")
             return provider
-    names = ", ".join(available()) or "none"
+    known = ", ".join(available()) or "none"
+    close = difflib.get_close_matches(name, available(), n=1, cutoff=0.6)
     raise FaasError.one(
         "FIAC003",
-        f"unknown provider {name!r} (installed: {names})",
-        fix=f"pick one of: {names}; cloud providers install with pip install -e providers/{name}",
+        f"unknown provider {name!r} (installed: {known})",
+        fix=f"did you mean {close[0]!r}?"
+        if close
+        else f"pick one of: {known}, or install the provider's plugin package (it registers a "
+        "'faas_iac.providers' entry point)",
     )
