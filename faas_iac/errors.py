@@ -91,7 +91,6 @@ CODES: dict[str, str] = {
     "FIAC502": "queue ack deadline shorter than the function timeout",
     "FIAC503": "topic filter not expressible as a Pub/Sub filter",
     "FIAC504": "HTTP auth mode not expressible on GCP",
-    "FIAC505": "durable entities are not available on GCP",
     "FIAC506": "two functions get the same GCP name",
     "FIAC507": "max deliveries outside Pub/Sub's dead-letter bounds",
     "FIAC508": "cannot reach the GCP project",

@@ -194,6 +194,8 @@ def test_gcp_passes_env_and_reads_secrets_from_secret_manager(tmp_path: Path) ->
     assert variable["key"] == "DB_PASSWORD" and variable["version"] == "latest"
     assert variable["secret"] == {"$sub": "${secret-db-password.secret_id}"}
     assert resources["secret-db-password"]["properties"]["secret_id"] == "vault-db-password"
-    (access,) = [r["properties"] for r in resources.values() if r["type"].endswith("IamMember")]
+    (access,) = [
+        r["properties"] for r in resources.values() if r["type"].endswith("SecretIamMember")
+    ]
     assert access["role"] == "roles/secretmanager.secretAccessor"
     assert access["member"] == {"$sub": "serviceAccount:${sa-x.email}"}

@@ -111,6 +111,8 @@ def expected_grants(rec: Recorder, model: AppModel) -> set[tuple[str, str, str]]
                 where = f"{model.name}-{b.name}"
             if role is not None:
                 out.add((accounts[fn.name], role, where.replace("_", "-")))
+        if fn.kind == "entity":  # its state documents
+            out.add((accounts[fn.name], DATASTORE_USER, f"projects/{PROJECT}/databases/(default)"))
         if fn.durable_client:  # start, read and cancel the app's executions; the registry
             workflows = f"projects/{PROJECT}/locations/us-central1/workflows/{model.name}-"
             out |= {

@@ -89,6 +89,8 @@ def _info(fn: Function, app: AppModel) -> str:
             fields.update(source=t.bucket, events=tuple(t.events), prefix=t.prefix, suffix=t.suffix)
         case "table":
             fields.update(source=t.table, key=app.resource("table", t.table).key)
+        case "entity":
+            fields["source"] = fn.name
         case _:
             pass
     args = ", ".join(f"{k}={_literal(v)}" for k, v in fields.items())
@@ -141,7 +143,7 @@ def main_py(app: AppModel, translation: Translation | None = None) -> str:
 def requirements(app: AppModel, translation: Translation | None = None) -> str:
     reqs = set(BASE_REQUIREMENTS)
     functions = served(app, translation)
-    if any(fn.name == CALLBACKS or fn.durable_client for fn in functions):
+    if any(fn.name == CALLBACKS or fn.durable_client or fn.kind == "entity" for fn in functions):
         reqs.update(DURABLE)
     if any(fn.durable_client for fn in functions):
         reqs.add("google-cloud-workflows>=1.14")

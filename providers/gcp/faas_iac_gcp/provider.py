@@ -17,9 +17,8 @@ if TYPE_CHECKING:
 
 class GcpProvider:
     name = "gcp"
-    # Entities are refused (FIAC505): the translator does not translate them for Workflows.
     capabilities = Capabilities(
-        plans=tuple(p for p in EVERYTHING if p != "entity"),
+        plans=EVERYTHING,
         deploys=("pulumi", "eject", "status"),
         tested=(
             "functions-framework",

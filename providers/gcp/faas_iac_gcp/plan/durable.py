@@ -191,7 +191,30 @@ def client_config(app: AppModel) -> dict[str, Any]:
         "registry": f"{app.name}-{CALLBACKS}",
         "status_collection": f"{app.name}-{STATUS_COLLECTION}",
         "database": "(default)",
+        "entities": {e.name.lower(): ref(f"fn-{e.name}", "url") for e in app.by_kind("entity")},
+        "entity_collection": entity_collection(app),
     }
+
+
+def entity_collection(app: AppModel) -> str:
+    """The Firestore collection of the app's entity states."""
+    return f"{app.name}-durable-entities"
+
+
+def entity_grants(app: AppModel, owner: str, member: dict[str, str]) -> list[PlanResource]:
+    """An entity function reads and writes its states in the app's database."""
+    return [
+        PlanResource(
+            type=T.PROJECT_IAM,
+            name=f"entity-{owner}-state",
+            properties={
+                "project": context("gcp:project"),
+                "role": "roles/datastore.user",
+                "member": member,
+                "condition": database_condition(f"entity {owner} keeps its state"),
+            },
+        )
+    ]
 
 
 def client_grants(app: AppModel, owner: str, member: dict[str, str]) -> list[PlanResource]:
@@ -217,6 +240,20 @@ def client_grants(app: AppModel, owner: str, member: dict[str, str]) -> list[Pla
             },
         )
         for role, why in roles.items()
+    ]
+    out += [
+        PlanResource(
+            type=T.SERVICE_INVOKER,
+            name=f"durable-{owner}-calls-{e.name}",
+            properties={
+                "name": function_name(app.name, e.name),
+                "location": REGION,
+                "role": "roles/run.invoker",
+                "member": member,
+            },
+            depends_on=(f"fn-{e.name}",),
+        )
+        for e in app.by_kind("entity")
     ]
     out.append(
         PlanResource(

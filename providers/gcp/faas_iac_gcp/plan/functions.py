@@ -23,7 +23,7 @@ from faas_iac.plan.model import Artifact, PlanResource
 from faas_iac.plan.refs import as_json, context, ref, sub
 
 from .. import types as T
-from .durable import client_config, client_grants
+from .durable import client_config, client_grants, entity_collection, entity_grants
 from .filters import pubsub_filter
 from .names import REGION, account_id, delivery, entry_point, function_name
 from .resources import DATABASE, address, grants, labels, logical, secret_variable
@@ -110,6 +110,8 @@ def _environment(app: AppModel, fn: Function) -> tuple[dict[str, Any], list[dict
         env["FAAS_IAC_RESOURCES"] = as_json(resources)
     if fn.durable_client:
         env["FAAS_IAC_DURABLE"] = as_json(client_config(app))
+    if fn.kind == "entity":
+        env["FAAS_IAC_ENTITIES"] = entity_collection(app)
     return env, secrets
 
 
@@ -209,6 +211,8 @@ def plan_function(app: AppModel, fn: Function, code: Artifact) -> list[PlanResou
         out += grants(app, fn.name, member(sa), b)
     if fn.durable_client:
         out += client_grants(app, fn.name, member(sa))
+    if fn.kind == "entity":
+        out += entity_grants(app, fn.name, member(sa))
     if fn.monitoring.error_alert:
         out.append(_alert(app, fn))
     return out + _trigger(app, fn)
@@ -236,8 +240,8 @@ def _trigger(app: AppModel, fn: Function) -> list[PlanResource]:
     if kind == "http":
         anonymous = getattr(t, "auth", "") == "anonymous"
         return [_invoker(app, fn, "allUsers", f"invoker-{fn.name}")] if anonymous else []
-    if kind in ("activity", "none"):
-        return []  # workflows invoke activities (see :mod:`.durable`)
+    if kind in ("activity", "entity", "none"):
+        return []  # workflows invoke activities; the durable client, entities (:mod:`.durable`)
     sa, out = _delivery_account(app, fn)
     url = ref(f"fn-{fn.name}", "url")
     match t.type:

@@ -37,14 +37,6 @@ def _where(fn: Function, field: str) -> tuple[str, str]:
 
 def _function(app: AppModel, fn: Function) -> Iterator[Diagnostic]:
     kind = delivery(fn)
-    if fn.kind == "entity":
-        yield Diagnostic(
-            "FIAC505",
-            f"entity {fn.name!r}: durable entities are not translated for GCP Workflows",
-            "run entities on local or azure, or keep their state in a table",
-            *_where(fn, "kind"),
-        )
-        return
     if kind == "none":
         return
     if fn.runtime not in RUNTIMES:

@@ -17,14 +17,17 @@ from faas_iac.model import Function
 
 REGION = "us-central1"
 
-Delivery = Literal["http", "schedule", "push", "bus", "storage", "firestore", "activity", "none"]
+Delivery = Literal[
+    "http", "schedule", "push", "bus", "storage", "firestore", "activity", "entity", "none"
+]
 
 
 def delivery(fn: Function) -> Delivery:
     """How GCP hands the function its work (see :mod:`faas_iac_gcp.runtime.entry`):
     ``push`` is a Pub/Sub push subscription (queues, topics, streams: dead-lettering, filters
     and ordering keys live on the subscription), ``bus`` / ``storage`` / ``firestore`` are
-    Eventarc CloudEvents, ``none`` is an orchestrator (a Workflow, not a function)."""
+    Eventarc CloudEvents, ``activity`` / ``entity`` are called over HTTP (by workflows, by the
+    durable client), ``none`` is an orchestrator (a Workflow, not a function)."""
     match fn.trigger.type:
         case "http":
             return "http"
@@ -40,7 +43,9 @@ def delivery(fn: Function) -> Delivery:
             return "firestore"
         case "activity":
             return "activity"
-        case "orchestration" | "entity":
+        case "entity":
+            return "entity"
+        case "orchestration":
             return "none"
     raise AssertionError(fn.trigger.type)  # pragma: no cover (a closed union)
 

@@ -94,7 +94,10 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     resources = source_resources(app, build.code)
     for res in app.resources:
         resources += plan_resource(app, res)
-    if orchestrators or any(r.kind == "table" for r in app.resources):
+    durable_state = (
+        orchestrators or app.by_kind("entity") or any(f.durable_client for f in functions)
+    )
+    if durable_state or any(r.kind == "table" for r in app.resources):
         resources.append(database(app))
     for fn in functions:
         resources += plan_function(app, fn, build.code)

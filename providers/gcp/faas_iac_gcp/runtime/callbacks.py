@@ -10,8 +10,10 @@ is the registry function and :func:`in_transaction` runs either step on Firestor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
+
+from .documents import client, transaction
 
 Post = Callable[[str, Any], None]
 
@@ -42,34 +44,6 @@ def raise_event(
 # -- the deployed registry: Firestore, and Google-authenticated posts -------------------------
 
 
-class _Entries(MutableMapping[str, dict[str, Any]]):
-    """The registry's documents seen through one Firestore transaction."""
-
-    def __init__(self, collection: Any, transaction: Any) -> None:
-        self.collection, self.transaction = collection, transaction
-
-    def _doc(self, key: str) -> Any:
-        return self.collection.document(key.replace("/", "_"))
-
-    def __getitem__(self, key: str) -> dict[str, Any]:
-        snapshot = self._doc(key).get(transaction=self.transaction)
-        if not snapshot.exists:
-            raise KeyError(key)
-        return dict(snapshot.to_dict())
-
-    def __setitem__(self, key: str, value: dict[str, Any]) -> None:
-        self.transaction.set(self._doc(key), value)
-
-    def __delitem__(self, key: str) -> None:
-        self.transaction.delete(self._doc(key))
-
-    def __iter__(self) -> Iterator[str]:
-        raise NotImplementedError("the registry is read by key only")
-
-    def __len__(self) -> int:
-        raise NotImplementedError("the registry is read by key only")
-
-
 def google_post(url: str, payload: Any) -> None:
     """POST ``payload`` to a workflow's callback URL as this function's service account (the
     caller needs ``workflows.callbacks.send``)."""
@@ -83,21 +57,17 @@ def google_post(url: str, payload: Any) -> None:
 
 
 def in_transaction(
-    client: Any, collection: str, step: Callable[[MutableMapping[str, dict[str, Any]], Post], str]
+    db: Any, collection: str, step: Callable[[MutableMapping[str, dict[str, Any]], Post], str]
 ) -> str:
     """Run ``step`` on the registry in one Firestore transaction; its posts go out after the
     commit (a retried transaction posts nothing twice)."""
-    import google.cloud.firestore as firestore
-
     posts: list[tuple[str, Any]] = []
 
-    @firestore.transactional  # type: ignore[untyped-decorator]
-    def run(transaction: Any) -> str:
+    def run(entries: MutableMapping[str, dict[str, Any]]) -> str:
         posts.clear()
-        entries = _Entries(client.collection(collection), transaction)
         return step(entries, lambda url, payload: posts.append((url, payload)))
 
-    outcome = str(run(client.transaction()))
+    outcome = transaction(db, collection, run)
     for url, payload in posts:
         google_post(url, payload)
     return outcome
@@ -107,12 +77,12 @@ def serve(req: Any) -> dict[str, str]:
     """The ``durable-callbacks`` function: a workflow registers ``{"key", "url"}``."""
     import os
 
-    import google.cloud.firestore as firestore
-
     item = req.json()
-    client = firestore.Client(database=os.environ.get("FAAS_IAC_DATABASE", "(default)"))
+    firestore = client(os.environ.get("FAAS_IAC_DATABASE", "(default)"))
     collection = os.environ["FAAS_IAC_REGISTRY"]
     state = in_transaction(
-        client, collection, lambda entries, post: register(entries, post, item["key"], item["url"])
+        firestore,
+        collection,
+        lambda entries, post: register(entries, post, item["key"], item["url"]),
     )
     return {"state": state}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Workflows execution state → the Azure Durable Functions runtime status.
@@ -26,6 +26,33 @@ RUNTIME_STATUS = {
 }
 
 Raise = Callable[[str, str, Any], str]
+Post = Callable[[str, Any], dict[str, Any]]
+
+
+def _entity(entity_id: Any) -> tuple[str, str]:
+    """``EntityId`` (or ``"name@key"``) → (name, key)."""
+    if isinstance(entity_id, str):
+        name, _, key = entity_id.partition("@")
+        return name.lower(), key
+    return str(entity_id.name).lower(), str(entity_id.key)
+
+
+def id_token_post(url: str, body: Any) -> dict[str, Any]:
+    """POST to an IAM-protected function with an ID token for its URL."""
+    import google.auth.transport.requests
+    import google.oauth2.id_token
+    import requests
+
+    token = google.oauth2.id_token.fetch_id_token(  # type: ignore[no-untyped-call]
+        google.auth.transport.requests.Request(), url
+    )
+    response = requests.post(
+        url, json=body, headers={"Authorization": f"Bearer {token}"}, timeout=60
+    )
+    if response.status_code >= 400:
+        raise RuntimeError(f"entity operation failed ({response.status_code}): {response.text}")
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 def _json(text: str | None) -> Any:
@@ -49,6 +76,9 @@ class GcpDurableClient:
     executions: Any = None
     firestore: Any = None
     raiser: Raise | None = None
+    entities: Mapping[str, str] = field(default_factory=dict)
+    entity_collection: str = ""
+    poster: Post | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GcpDurableClient:
@@ -58,6 +88,8 @@ class GcpDurableClient:
             registry=config.get("registry", ""),
             status_collection=config.get("status_collection", ""),
             database=config.get("database", "(default)"),
+            entities=dict(config.get("entities", {})),
+            entity_collection=config.get("entity_collection", ""),
         )
 
     # -- clients ------------------------------------------------------------------------------
@@ -160,6 +192,31 @@ class GcpDurableClient:
             self.registry,
             lambda entries, post: raise_event(entries, post, instance_id, event_name, event_data),
         )
+
+    # -- entities -------------------------------------------------------------------------------
+    def signal_entity(
+        self, entity_id: Any, operation_name: str, operation_input: Any = None
+    ) -> Any:
+        """Run one operation on the entity (its function, over IAM-authenticated HTTP); returns
+        the operation's result."""
+        name, key = _entity(entity_id)
+        try:
+            url = self.entities[name]
+        except KeyError:
+            known = ", ".join(sorted(self.entities)) or "none"
+            raise LookupError(f"no entity {name!r} (known: {known})") from None
+        body = {"key": key, "operation": operation_name, "input": operation_input}
+        answer = (self.poster or id_token_post)(url, body)
+        return answer.get("result")
+
+    def read_entity_state(self, entity_id: Any) -> Any:
+        """The entity's state, or ``None`` when it has none."""
+        from .entities import document
+
+        name, key = _entity(entity_id)
+        doc = self._firestore().collection(self.entity_collection).document(document(name, key))
+        snapshot = doc.get()
+        return _json((snapshot.to_dict() or {}).get("state")) if snapshot.exists else None
 
     def terminate(self, instance_id: str, reason: str = "") -> None:
         found = self._find(instance_id)

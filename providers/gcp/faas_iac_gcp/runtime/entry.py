@@ -12,7 +12,8 @@ How each trigger arrives, and what its answer means:
   ``max_delivery_attempts``, then dead-letters;
 * ``bus``, ``storage``, ``firestore``: Eventarc CloudEvents (binary or structured); a failing
   handler raises, functions-framework answers 500 and Eventarc retries;
-* ``activity``: a translated workflow's ``http.post`` (see :mod:`.activity`).
+* ``activity``: a translated workflow's ``http.post`` (see :mod:`.activity`);
+* ``entity``: one operation on a durable entity, from the durable client (:mod:`.entities`).
 
 Dispatch is by a typed table from trigger kind to method, never by building names.
 """
@@ -32,7 +33,8 @@ from faas_iac.runtime.handlers import Handler, resolve
 from faas_iac.runtime.patterns import matches
 from faas_iac.runtime.types import BadRequestBody, Bindings, Context, to_response
 
-from . import activity, events
+from . import activity, documents, entities, events
+from .documents import Step
 from .firestore import document_event
 
 if TYPE_CHECKING:
@@ -104,6 +106,7 @@ class Runtime:
         self.env = os.environ if env is None else env
         self.bindings: Bindings = bindings or LazyBindings(self.env)
         self._handlers: dict[str, Handler] = {}
+        self._db: Any = None
 
     def handler(self, name: str) -> Handler:
         found = self._handlers.get(name)
@@ -181,6 +184,17 @@ class Runtime:
             return _error(500, f"function failed; message {message.id} will be redelivered")
         return 204, {}, b""
 
+    def _entity(self, name: str, request: flask.Request) -> tuple[int, dict[str, str], bytes]:
+        return entities.invoke(
+            self.transact, self.handler(name).fn, self.functions[name].source, request.get_data()
+        )
+
+    def transact(self, step: Step[Any]) -> Any:
+        """Run ``step`` on the entity states in one Firestore transaction."""
+        if self._db is None:
+            self._db = documents.client(self.env.get("FAAS_IAC_DATABASE", "(default)"))
+        return documents.transaction(self._db, self.env["FAAS_IAC_ENTITIES"], step)
+
     def _activity(self, name: str, request: flask.Request) -> tuple[int, dict[str, str], bytes]:
         invocation = _invocation(request)
         return activity.invoke(
@@ -218,6 +232,7 @@ HTTP_KINDS: dict[str, HttpKind] = {
     "schedule": Runtime._schedule,
     "push": Runtime._push,
     "activity": Runtime._activity,
+    "entity": Runtime._entity,
 }
 
 
