@@ -29,7 +29,7 @@ from faas_iac.translate import ir
 from .. import types as T
 from ..workflows import Names
 from .names import REGION, account_id, function_name
-from .resources import database_condition, labels
+from .resources import database_grant, invoker, labels
 
 CALLBACKS = "durable-callbacks"
 STATUS_COLLECTION = "durable-status"
@@ -134,32 +134,9 @@ def plan_durable(
             )
         )
         for target in [*activities, *([CALLBACKS] if events else [])]:
-            out.append(
-                PlanResource(
-                    type=T.SERVICE_INVOKER,
-                    name=f"invoke-{target}-by-{name}",
-                    properties={
-                        "name": function_name(app.name, target),
-                        "location": REGION,
-                        "role": "roles/run.invoker",
-                        "member": member,
-                    },
-                    depends_on=(f"fn-{target}",),
-                )
-            )
+            out.append(invoker(app, target, member, f"invoke-{target}-by-{name}"))
         if any(workflows[o].uses_status for o in runs):
-            out.append(
-                PlanResource(
-                    type=T.PROJECT_IAM,
-                    name=f"status-by-{name}",
-                    properties={
-                        "project": context("gcp:project"),
-                        "role": "roles/datastore.user",
-                        "member": member,
-                        "condition": database_condition(f"workflow {name} writes its status"),
-                    },
-                )
-            )
+            out.append(database_grant(f"status-by-{name}", member, f"workflow {name}'s status"))
         if any(_continues(workflows[o]) for o in runs):  # sub-orchestrators are subworkflows
             expression = (
                 'resource.name == "projects/${gcp:project}/locations/'
@@ -203,18 +180,7 @@ def entity_collection(app: AppModel) -> str:
 
 def entity_grants(app: AppModel, owner: str, member: dict[str, str]) -> list[PlanResource]:
     """An entity function reads and writes its states in the app's database."""
-    return [
-        PlanResource(
-            type=T.PROJECT_IAM,
-            name=f"entity-{owner}-state",
-            properties={
-                "project": context("gcp:project"),
-                "role": "roles/datastore.user",
-                "member": member,
-                "condition": database_condition(f"entity {owner} keeps its state"),
-            },
-        )
-    ]
+    return [database_grant(f"entity-{owner}-state", member, f"entity {owner} keeps its state")]
 
 
 def client_grants(app: AppModel, owner: str, member: dict[str, str]) -> list[PlanResource]:
@@ -242,29 +208,8 @@ def client_grants(app: AppModel, owner: str, member: dict[str, str]) -> list[Pla
         for role, why in roles.items()
     ]
     out += [
-        PlanResource(
-            type=T.SERVICE_INVOKER,
-            name=f"durable-{owner}-calls-{e.name}",
-            properties={
-                "name": function_name(app.name, e.name),
-                "location": REGION,
-                "role": "roles/run.invoker",
-                "member": member,
-            },
-            depends_on=(f"fn-{e.name}",),
-        )
+        invoker(app, e.name, member, f"durable-{owner}-calls-{e.name}")
         for e in app.by_kind("entity")
     ]
-    out.append(
-        PlanResource(
-            type=T.PROJECT_IAM,
-            name=f"durable-{owner}-registry",
-            properties={
-                "project": context("gcp:project"),
-                "role": "roles/datastore.user",
-                "member": member,
-                "condition": database_condition(f"{owner}: the durable registry and statuses"),
-            },
-        )
-    )
+    out.append(database_grant(f"durable-{owner}-registry", member, f"{owner}: durable state"))
     return out

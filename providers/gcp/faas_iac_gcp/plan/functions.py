@@ -26,7 +26,7 @@ from .. import types as T
 from .durable import client_config, client_grants, entity_collection, entity_grants
 from .filters import pubsub_filter
 from .names import REGION, account_id, delivery, entry_point, function_name
-from .resources import DATABASE, address, grants, labels, logical, secret_variable
+from .resources import DATABASE, address, grants, invoker, labels, logical, secret_variable
 
 SOURCE_BUCKET = "source-bucket"
 SOURCE_OBJECT = "source-object"
@@ -155,21 +155,6 @@ def _function(app: AppModel, fn: Function, sa: str) -> PlanResource:
     return PlanResource(type=T.FUNCTION, name=f"fn-{fn.name}", properties=props)
 
 
-def _invoker(app: AppModel, fn: Function, who: Any, name: str) -> PlanResource:
-    """``who`` may invoke ``fn`` (``roles/run.invoker`` on its Cloud Run service only)."""
-    return PlanResource(
-        type=T.SERVICE_INVOKER,
-        name=name,
-        properties={
-            "name": function_name(app.name, fn.name),
-            "location": REGION,
-            "role": "roles/run.invoker",
-            "member": who,
-        },
-        depends_on=(f"fn-{fn.name}",),
-    )
-
-
 def _alert(app: AppModel, fn: Function) -> PlanResource:
     service = function_name(app.name, fn.name)
     query = (
@@ -230,7 +215,7 @@ def _delivery_account(app: AppModel, fn: Function) -> tuple[str, list[PlanResour
                 "display_name": f"faas-iac {app.name}: delivers {fn.name}'s trigger",
             },
         ),
-        _invoker(app, fn, member(sa), f"invoker-{fn.name}"),
+        invoker(app, fn.name, member(sa), f"invoker-{fn.name}"),
     ]
 
 
@@ -239,7 +224,7 @@ def _trigger(app: AppModel, fn: Function) -> list[PlanResource]:
     kind = delivery(fn)
     if kind == "http":
         anonymous = getattr(t, "auth", "") == "anonymous"
-        return [_invoker(app, fn, "allUsers", f"invoker-{fn.name}")] if anonymous else []
+        return [invoker(app, fn.name, "allUsers", f"invoker-{fn.name}")] if anonymous else []
     if kind in ("activity", "entity", "none"):
         return []  # workflows invoke activities; the durable client, entities (:mod:`.durable`)
     sa, out = _delivery_account(app, fn)

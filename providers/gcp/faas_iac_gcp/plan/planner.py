@@ -35,7 +35,7 @@ from .durable import (
 from .functions import member, plan_function, source_resources
 from .names import delivery, function_name
 from .orchestrations import definitions
-from .resources import database, database_condition, plan_resource
+from .resources import database, database_grant, plan_resource
 
 
 def _log_routing(app: AppModel, functions: list[Function]) -> list[PlanResource]:
@@ -102,18 +102,8 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     for fn in functions:
         resources += plan_function(app, fn, build.code)
     if needs_callbacks(workflows):
-        resources.append(
-            PlanResource(
-                type=T.PROJECT_IAM,
-                name=f"registry-{CALLBACKS}",
-                properties={
-                    "project": sub("${gcp:project}"),
-                    "role": "roles/datastore.user",
-                    "member": member(f"sa-{CALLBACKS}"),
-                    "condition": database_condition("the callback registry"),
-                },
-            )
-        )
+        registry = member(f"sa-{CALLBACKS}")
+        resources.append(database_grant(f"registry-{CALLBACKS}", registry, "the callback registry"))
     resources += plan_durable(app, workflows, texts)
     resources += _log_routing(app, functions)
     outputs: dict[str, Any] = {}

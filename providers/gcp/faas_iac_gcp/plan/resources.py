@@ -19,7 +19,7 @@ from faas_iac.plan.model import PlanResource
 from faas_iac.plan.refs import context, ref, sub
 
 from .. import types as T
-from .names import REGION, database_name, resource_name
+from .names import REGION, database_name, function_name, resource_name
 
 DATABASE = "firestore"
 #: binding kind → its plan resource's logical name prefix (Pub/Sub kinds share topics)
@@ -115,14 +115,37 @@ def database(app: AppModel) -> PlanResource:
     )
 
 
-def database_condition(title: str) -> dict[str, Any]:
-    """An IAM condition that limits a project grant to the app's database."""
-    return {
-        "title": title,
-        "expression": sub(
-            'resource.name == "projects/${gcp:project}/databases/${' + DATABASE + '.name}"'
-        ),
-    }
+def database_grant(
+    name: str, member: dict[str, str], why: str, role: str = "roles/datastore.user"
+) -> PlanResource:
+    """A project grant limited by an IAM condition to the app's database (Firestore has no
+    per-database IAM resource)."""
+    expression = 'resource.name == "projects/${gcp:project}/databases/${' + DATABASE + '.name}"'
+    return PlanResource(
+        type=T.PROJECT_IAM,
+        name=name,
+        properties={
+            "project": context("gcp:project"),
+            "role": role,
+            "member": member,
+            "condition": {"title": why, "expression": sub(expression)},
+        },
+    )
+
+
+def invoker(app: AppModel, function: str, who: Any, name: str) -> PlanResource:
+    """``who`` may invoke ``function`` (``roles/run.invoker`` on its Cloud Run service only)."""
+    return PlanResource(
+        type=T.SERVICE_INVOKER,
+        name=name,
+        properties={
+            "name": function_name(app.name, function),
+            "location": REGION,
+            "role": "roles/run.invoker",
+            "member": who,
+        },
+        depends_on=(f"fn-{function}",),
+    )
 
 
 def grants(app: AppModel, owner: str, member: dict[str, str], b: Binding) -> list[PlanResource]:
@@ -149,13 +172,7 @@ def grants(app: AppModel, owner: str, member: dict[str, str], b: Binding) -> lis
                 props = {"secret_id": ref(target, "secret_id"), "role": role, "member": member}
                 out.append(PlanResource(type=T.SECRET_IAM, name=name, properties=props))
             case "table":
-                props = {
-                    "project": context("gcp:project"),
-                    "role": role,
-                    "member": member,
-                    "condition": database_condition(f"{owner} uses table {b.name}"),
-                }
-                out.append(PlanResource(type=T.PROJECT_IAM, name=name, properties=props))
+                out.append(database_grant(name, member, f"{owner} uses table {b.name}", role))
     return out
 
 
