@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from faas_iac_gcp.emit import generated_files
 
 from faas_iac.api import load
@@ -59,11 +59,7 @@ def serve(folder: Path, target: str, env: dict[str, str] | None = None) -> Itera
     def up() -> bool:
         if proc.poll() is not None:
             raise AssertionError(f"functions-framework exited:\n{log.read_text()}")
-        try:
-            httpx.get(url + "/__ready__", timeout=1)
-        except httpx.TransportError:
-            return False
-        return True
+        return listening(port)
 
     try:
         wait_for(up, timeout=30)
@@ -75,6 +71,16 @@ def serve(folder: Path, target: str, env: dict[str, str] | None = None) -> Itera
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def listening(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port`` (a plain socket: no HTTP
+    client's exception classes to depend on)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 def log_of(folder: Path, target: str) -> str:

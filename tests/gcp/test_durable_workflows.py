@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import grpc
-import httpx
 import pytest
 from faas_iac_gcp.plan.durable import CALLBACKS, env_name, names
 from faas_iac_gcp.runtime.durable import GcpDurableClient
@@ -89,11 +88,7 @@ class Deployed:
 
         def up() -> bool:
             assert self.proc is not None and self.proc.poll() is None, "activities exited"
-            try:
-                httpx.get(base + "/fn/none", timeout=1)
-            except httpx.TransportError:
-                return False
-            return True
+            return ff.listening(self.port)
 
         try:
             wait_for(up, timeout=30)
