@@ -338,10 +338,21 @@ class _Registry:
     @overload
     def orchestrator(self, fn: F, /) -> F: ...
     @overload
-    def orchestrator(self, **options: Unpack[FunctionOptions]) -> Callable[[F], F]: ...
+    def orchestrator(
+        self, *, aws_engine: str = ..., **options: Unpack[FunctionOptions]
+    ) -> Callable[[F], F]: ...
     def orchestrator(self, fn: Any = None, /, **options: Any) -> Any:  # type: ignore[misc]
-        """A durable orchestrator: a generator that yields tasks (``ctx.call_activity``)."""
-        return self._durable("orchestration", fn, options, _caller())
+        """A durable orchestrator: a generator that yields tasks (``ctx.call_activity``).
+
+        Args:
+            aws_engine: what runs it on AWS: ``"step_functions"`` (translated to a state
+                machine) or ``"lambda_durable"`` (the generator itself, on Lambda durable
+                functions). Unset: Step Functions when the translator accepts the
+                orchestrator, Lambda durable functions otherwise.
+        """
+        topts = {k: options.pop(k) for k in ("aws_engine",) if k in options}
+        decorate = self._record("orchestration", topts, options, _caller())
+        return decorate if fn is None else decorate(fn)
 
     @overload
     def activity(self, fn: F, /) -> F: ...

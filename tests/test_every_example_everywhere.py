@@ -1,8 +1,8 @@
 """Every example compiles for every cloud with default options, or is refused only for what a
 target cannot do, with the code that says so:
 
-* ``examples/durable`` on AWS and GCP: orchestrators the translator refuses (FIAC6xx; they
-  belong to the second AWS engine, #12);
+* ``examples/durable`` on GCP: orchestrators the translator refuses (FIAC6xx; AWS runs them
+  on Lambda durable functions);
 * ``examples/local_only``: a per-second schedule, which AWS and GCP cannot fire (FIAC201).
 """
 
@@ -21,7 +21,6 @@ EXAMPLES = ["shop", "triggers", "durable", "local_only"]
 PROVIDERS = ["aws", "azure", "gcp"]
 #: (example, provider) → the codes it may be refused with (every refusal has one of them)
 REFUSED = {
-    ("durable", "aws"): {"FIAC6"},
     ("durable", "gcp"): {"FIAC6"},
     ("local_only", "aws"): {"FIAC201"},
     ("local_only", "gcp"): {"FIAC201"},

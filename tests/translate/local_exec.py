@@ -39,8 +39,8 @@ class LocalRunner:
         iid = self.engine.start_new(name, None, codec.dumps(value)).result(timeout)
         for event, payload in events or []:
             time.sleep(0.2)  # let the orchestrator reach its wait (an early event is buffered)
-            self.engine.post("event", iid, event, codec.dumps(payload)).result(timeout)
-        self.engine.post("wait", iid).result(timeout)
+            self.engine.raise_event(iid, event, codec.dumps(payload)).result(timeout)
+        self.engine.wait(iid).result(timeout)
         row = self.engine.store.instance(iid)
         assert row is not None
         while row.status == "ContinuedAsNew":  # pragma: no cover - the engine keeps the id
