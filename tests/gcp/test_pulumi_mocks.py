@@ -10,6 +10,7 @@ where GCP has no resource to grant it on, and then with a condition where one ap
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,14 @@ def deployed(path: Path) -> tuple[Recorder, AppModel, Any]:
     pulumi.runtime.set_mocks(rec, project="faas-iac", stack="test", preview=False)
     c = compiled(path)
 
-    @pulumi.runtime.test  # type: ignore[misc]
-    def run() -> Any:
-        created = deploy(c, c.root / ".faas-test-gcp")
-        return pulumi.Output.all(*[r.urn for r in created.values()])
+    with tempfile.TemporaryDirectory() as build:  # the uploaded package, outside the app
 
-    run()
+        @pulumi.runtime.test  # type: ignore[misc]
+        def run() -> Any:
+            created = deploy(c, Path(build))
+            return pulumi.Output.all(*[r.urn for r in created.values()])
+
+        run()
     return rec, c.model, c.plan
 
 
@@ -231,7 +234,7 @@ def test_a_workflow_may_call_exactly_what_it_calls() -> None:
             'resource.name == "projects/proj-1/locations/us-central1/workflows/gcpbind-approve"',
         ),
     ]
-    workflow = next(i for t, i in rec.resources.values() if t.endswith("workflow:Workflow"))
+    workflow = next(i for t, i in rec.resources.values() if i.get("name") == "gcpbind-approve")
     assert workflow["serviceAccount"] == "gcpbind-sa-wf-approve-id"  # the mock id of its account
     assert workflow["userEnvVars"] == {
         "FAAS_IAC_FN_CHECK": "https://gcpbind-check-abc.a.run.app",
