@@ -51,7 +51,7 @@ def work(value):
 EXPECTED = {
     "aws": ["FIAC301", "FIAC603"],
     "azure": ["FIAC404", "FIAC404", "FIAC201", "FIAC414", "FIAC406"],
-    "gcp": ["FIAC201", "FIAC500", "FIAC603"],
+    "gcp": ["FIAC504", "FIAC201", "FIAC603"],
 }
 
 

@@ -33,7 +33,7 @@ APPS = sorted(
 #: schedule (EventBridge has no seconds); FIAC302: a queue hiding messages for less time than
 #: its consumer runs.
 REFUSED_ON_AWS = {
-    "examples/triggers/app.py": {"FIAC201", "FIAC302"},
+    "examples/local_only/app.py": {"FIAC201"},
     "tests/apps/features/app.py": {"FIAC301", "FIAC302"},  # FIAC301: HTTP timeout 60 s > 30 s
     "tests/azure/apps/everything/app.py": {"FIAC301", "FIAC302"},
     "tests/local/apps/faults/app.py": {"FIAC302"},
