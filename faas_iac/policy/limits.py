@@ -241,11 +241,11 @@ RULES: tuple[Rule, ...] = (
         severity="error",
         targets=CLOUDS,
         rationale="EventBridge and Cloud Scheduler have no seconds; Azure NCRONTAB cannot say a "
-        "rate that does not line up with the clock, and Linux Consumption plans ignore time "
-        "zones. The target would fire at other times than asked.",
+        "rate that does not line up with the clock. The target would fire at other times than "
+        "asked.",
         fix="use a schedule every selected target can express (the refusal names it), or "
         "target only the providers that can",
         example='@app.schedule("*/10 * * * * *")\ndef tick(timer, ctx): ...',
-        refusals=("FIAC201", "FIAC401", "FIAC402"),
+        refusals=("FIAC201", "FIAC402"),
     ),
 )
