@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 APP ?= examples/shop/app.py
 STAMP := $(VENV)/.installed
 
-.PHONY: dev test install lint typecheck unit policy golden clean
+.PHONY: dev test install browser lint typecheck unit policy golden clean
 
 $(STAMP): pyproject.toml providers/aws/pyproject.toml providers/azure/pyproject.toml providers/gcp/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ $(NODE_STAMP): package.json
 
 install: $(STAMP) $(NODE_STAMP)
 
+# The dashboard's browser tests drive Debian's chromium through Playwright's Python package
+# (installed with the dev extra); the browser comes from apt, never from `playwright install`.
+browser:
+	@test -x /usr/bin/chromium || { \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
 dev: $(STAMP)
 	$(BIN)/faas-iac dev $(APP)
 
@@ -32,7 +40,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: install browser
 	$(BIN)/python -m pytest
 
 # The policy checks on the examples, as a user's CI runs them (docs/rules.md): exit 1 on any

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import importlib
+import itertools
 import json
 import logging
 import os
@@ -52,7 +53,7 @@ def next_fires(fn: Function, count: int = 3, now: datetime | None = None) -> str
     t = fn.trigger
     assert isinstance(t, ScheduleTrigger)
     sched = parse_schedule(t.cron, t.every, t.tz)
-    fires = sched.next_fires(now or datetime.now(UTC), count)
+    fires = itertools.islice(sched.iter_fires(now or datetime.now(UTC)), count)
     return ", ".join(f"{f.astimezone(sched.zone):%Y-%m-%d %H:%M:%S %Z}" for f in fires)
 
 

@@ -7,8 +7,8 @@ formatter, the dashboard): ``event`` (``function.started``, ``function.completed
 ``function.failed``), ``function``, ``invocation_id``, ``trigger``; on an end ``duration_ms``,
 ``outcome`` (``Succeeded`` / ``Failed``), ``status`` (HTTP: the answer's status) and
 ``delivery`` and ``message_id`` (the attempt's number and the message's id, for a delivered
-message or event); on a
-failure ``code`` and ``note`` (what happens next: "will retry", "dead-lettered to ..."). Nothing is formatted when INFO is off (the benchmarks run that way).
+message or event); on a failure ``code`` and ``note`` (what happens next: "will retry",
+"dead-lettered to ..."). Nothing is formatted when INFO is off (the benchmarks run that way).
 """
 
 from __future__ import annotations

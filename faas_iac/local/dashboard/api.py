@@ -33,6 +33,7 @@ from .orchestrations import Filters, Reader, diagram, timeline
 from .web import SECURITY, Reply, send_reply
 
 if TYPE_CHECKING:
+    from ...durable.messages import ControlAction
     from ..host import Host, Runtime
 
 _STATUS_OF_CODE = {"FIAC818": 404, "FIAC871": 409, "FIAC872": 404, "FIAC873": 410}
@@ -300,12 +301,12 @@ class Api:
                 if not isinstance(event, str) or not event:
                     raise ValueError('give {"event": "<name>", "data": <JSON value>}')
                 data = codec.dumps(body.get("data"))
-                post = lambda: engine.post("event", iid, event, data)  # noqa: E731
+                post = lambda: engine.raise_event(iid, event, data)  # noqa: E731
             case "terminate" | "suspend" | "resume":
-                kind = action.capitalize()
-                post = lambda: engine.post("control", kind, iid, reason)  # noqa: E731
+                kind = _CONTROLS[action]
+                post = lambda: engine.control(kind, iid, reason)  # noqa: E731
             case "purge":
-                post = lambda: engine.post("purge", iid)  # noqa: E731
+                post = lambda: engine.purge(iid)  # noqa: E731
             case "restart":
                 row = engine.store.instance(iid)
                 if row is None:
@@ -318,6 +319,13 @@ class Api:
         if action == "purge" and not result:
             return Reply(404, {"error": f"no finished instance {iid!r} to purge"})
         return Reply(202, {"instanceId": iid, "done": action})
+
+
+_CONTROLS: dict[str, ControlAction] = {
+    "terminate": "Terminate",
+    "suspend": "Suspend",
+    "resume": "Resume",
+}
 
 
 def _wait(fut: Future[Any]) -> Awaitable[Any]:
