@@ -50,11 +50,12 @@ def dead_list(app: str, queue: str | None, limit: int, state_dir: Path) -> None:
 @dead.command(name="show")
 @APP
 @click.argument("queue")
-@click.argument("message_id")
+@click.argument("message_id", required=False)
 @STATE
-def dead_show(app: str, queue: str, message_id: str, state_dir: Path) -> None:
-    """One dead message of QUEUE, whole (body, attributes, deliveries)."""
-    _echo(_admin(state_dir, "GET", "dead", queue, message_id)["messages"][0])
+def dead_show(app: str, queue: str, message_id: str | None, state_dir: Path) -> None:
+    """QUEUE's dead messages (or only MESSAGE_ID), whole: body, attributes, deliveries."""
+    found = _admin(state_dir, "GET", "dead", queue, message_id)["messages"]
+    _echo(found[0] if message_id else found)
 
 
 @dead.command(name="redrive")

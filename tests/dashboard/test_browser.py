@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,17 +16,6 @@ import pytest
 
 from tests.local.hostproc import ROOT, HostProcess, wait_for
 
-playwright = pytest.importorskip("playwright.sync_api", reason="make test installs playwright")
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SHOTS = ROOT / "out" / "dashboard-screenshots"
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 APP = ROOT / "examples" / "approvals" / "app.py"
@@ -38,15 +26,6 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostProcess]:
     state = tmp_path_factory.mktemp("dash") / "state"
     with HostProcess(APP, state, "--no-reload") as h:
         yield h
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: make test installs it (apt-get)"
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture()

@@ -7,6 +7,8 @@ Directive words (``key=value`` or a bare word, shell-quoted):
 - ``save=FILE`` (python): also write the block to FILE in the run's folder, for the commands
   of the text that follows ("save it as app.py, then ...").
 - ``exit=N`` (sh, console): every command of the block must exit with N (default 0).
+- ``failing=NAME,NAME`` (sh, console): the block makes these functions fail on purpose (to show
+  dead letters): their failures in the host's log are not problems.
 - ``NAME=value`` (upper case): the placeholder NAME in the block's commands stands for value
   when the test runs them (``APP=examples/shop/app.py``).
 """
@@ -29,7 +31,7 @@ LANGUAGES = {
     "console": "each `$ command` run, its output compared with the lines under it",
     "text": "shown only (an illustration, not a command or a program)",
 }
-WORDS = {"fragment", "save", "exit"}
+WORDS = {"fragment", "save", "exit", "failing"}
 PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*")
 
 _FENCE = RawFencedCodeBlockLexer(

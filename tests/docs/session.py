@@ -41,7 +41,7 @@ from .hosts import DevHost
 
 ROOT = Path(__file__).resolve().parents[2]
 COPIED = ("examples", "stacks", "tests/corpus")
-GROUPS = {"durable", "bucket", "table"}
+GROUPS = {"durable", "bucket", "table", "dead"}
 #: Commands that talk to the running host (or, for invoke, share its state folder).
 HOST_COMMANDS = {
     "dev",
@@ -53,9 +53,10 @@ HOST_COMMANDS = {
     "bucket",
     "table",
     "durable",
+    "dead",
 }
 #: Commands that only read: retried until they print what the page shows.
-READ_ONLY = {"durable status", "durable history", "table get", "bucket list"}
+READ_ONLY = {"durable status", "durable history", "table get", "bucket list", "dead list"}
 #: What each make target must run, as the page's comment next to it says.
 MAKE = {
     "dev": ("faas-iac dev examples/shop/app.py",),
@@ -147,7 +148,8 @@ class Session:
                     case _:
                         raise Failed(f"{where}: no rule runs {argv[0]!r} (tests/docs/session.py)")
         if self.host is not None and used_host:
-            problems = self.host.check()
+            failing = set(block.directive.get("failing", "").split(","))
+            problems = self.host.check(failing=failing)
             if problems:
                 raise Failed(f"{block.where}: the host reported:\n" + "\n".join(problems))
 
