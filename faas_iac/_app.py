@@ -474,11 +474,15 @@ class App(_Registry):
         durable: Mapping[str, Any] = _UNSET,
         include: Iterable[str] = _UNSET,
         exclude: Iterable[str] = _UNSET,
+        cors: Iterable[str] = _UNSET,
     ) -> None:
         """``include`` / ``exclude``: ``.gitignore``-style patterns, relative to the app's
         folder, of files to add to (or keep out of) the code artifact besides the app's Python
         source; ``.faasignore`` in that folder adds exclusions. Dev state, secrets files and
-        VCS or virtualenv folders are never packaged."""
+        VCS or virtualenv folders are never packaged. ``cors``: origins
+        (``https://shop.example``, or ``"*"``) whose web pages may call the HTTP functions from
+        a browser: API Gateway's CORS configuration on AWS, the function app's on Azure, the
+        runtime shim on GCP, ``faas-iac dev`` locally (its ``--cors`` adds more)."""
         super().__init__()
         self.name = name
         self.location = _caller()
@@ -495,6 +499,7 @@ class App(_Registry):
         self.requirements: tuple[str, ...] = _as_tuple(requirements)
         self.durable: dict[str, Any] = {} if durable is _UNSET else dict(durable)
         self.packaging: dict[str, Any] = _given(include=include, exclude=exclude)
+        self.cors: Any = () if cors is _UNSET else cors
         self._blueprints: list[BlueprintUse] = []
 
     def register(self, blueprint: Blueprint, *, prefix: str = "") -> None:

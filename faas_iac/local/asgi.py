@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 from ..errors import FaasError
 from ..model import Function
+from ..runtime.cors import Cors
 from ..runtime.types import (
     BadRequestBody,
     BindingDenied,
@@ -28,7 +29,6 @@ from ..runtime.types import (
     to_response,
 )
 from . import invocations
-from .cors import Cors
 from .invoker import HandlerTimeout, Invoker, new_invocation_id
 from .keys import Keys
 from .monitor import Monitor

@@ -15,7 +15,7 @@ import itertools
 import json
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,11 +25,11 @@ from ..errors import FaasError
 from ..loader import load_app
 from ..model import AppModel, Function, ScheduleTrigger, build_model
 from ..model.secrets import plain_secrets
+from ..runtime.cors import Cors
 from ..schedule import parse_schedule
 from .admin import AdminApi
 from .asgi import DEFAULT_MAX_BODY, HostApp, HttpRoute, Served
 from .bindings import LocalBindings
-from .cors import Cors
 from .handlers import forget_modules, resolve
 from .invoker import Invoker, activity_contexts
 from .keys import Keys, Secrets, load_keys
@@ -116,7 +116,7 @@ class Host:
         max_body: int = DEFAULT_MAX_BODY,
         durable_host: Callable[[], Any] = _durable_host_class,
         monitor: Monitor | None = None,
-        cors: Cors | None = None,
+        cors: Sequence[str] = (),
     ) -> None:
         from .dashboard import Dashboard
         from .store import Store
@@ -138,7 +138,8 @@ class Host:
         self.store = Store(state / "local.sqlite")
         self.runtime: Runtime | None = None
         self.keys = Keys("", {})
-        self.app = HostApp(Served(Router([])), self.keys, max_body, self.monitor, cors)
+        self.cors = tuple(cors)  # --cors; the app's own cors= origins are added on each load
+        self.app = HostApp(Served(Router([])), self.keys, max_body, self.monitor)
         self.dashboard = Dashboard(self)
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -219,6 +220,7 @@ class Host:
         rt.scheduler = Scheduler(schedules, self.store, self._notify)
         self.runtime = rt
         self.app.keys = self.keys
+        self.app.cors = Cors.of([*self.cors, *rt.model.cors])
         self.app.served = Served(
             Router(routes),
             AdminApi(rt.model, rt.bindings, self.keys, self.app.max_body),

@@ -21,7 +21,6 @@ import uvicorn
 
 from ..errors import FaasError
 from .asgi import DEFAULT_MAX_BODY
-from .cors import Cors
 from .host import Host
 from .protocol import HEAD_TIMEOUT, close_slow_heads, protocol
 
@@ -132,7 +131,7 @@ async def serve(
             "still needs its key, and the dashboard and admin API the master key"
         )
     try:
-        host = Host(target, state, url=url, max_body=max_body, cors=Cors.of(cors))
+        host = Host(target, state, url=url, max_body=max_body, cors=cors)
     except BaseException:
         sock.close()
         raise

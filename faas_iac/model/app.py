@@ -32,6 +32,8 @@ class AppModel(Frozen):
     durable: DurableSettings = DurableSettings()
     requirements: tuple[Annotated[str, Field(min_length=1)], ...] = ()
     packaging: Packaging = Packaging()
+    #: Origins whose pages may call the HTTP functions from a browser (``"*"``: any).
+    cors: tuple[str, ...] = ()
 
     def function(self, name: str) -> Function:
         for fn in self.functions:

@@ -28,7 +28,7 @@ from .names import name_problem
 from .refs import REF, as_mapping, binding_refs, merge_bindings
 from .report import Collector, relative, suggest
 from .routes import check_route, route_conflicts
-from .settings import app_defaults, durable_settings, packaging, requirements
+from .settings import app_defaults, cors_origins, durable_settings, packaging, requirements
 from .triggers import TRIGGER_TYPES
 
 FUNCTION_OPTIONS = frozenset(
@@ -380,6 +380,7 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
             durable=durable,
             requirements=requirements(app, out),
             packaging=package,
+            cors=cors_origins(app, out),
         )
     except ValidationError as exc:
         for err in exc.errors():

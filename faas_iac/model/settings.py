@@ -3,6 +3,7 @@ patterns, requirements and the app's own name. No user code, no I/O."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import Annotated, Any, cast
@@ -115,6 +116,33 @@ def requirements(app: App, out: Collector) -> tuple[str, ...]:
             'give pip requirement lines, e.g. requirements=["requests>=2.31", "pydantic"]',
             app.location,
             f"requirements[{i}]",
+        )
+    return tuple(found)
+
+
+_ORIGIN = re.compile(r"https?://(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(:[0-9]{1,5})?")
+
+
+def cors_origins(app: App, out: Collector) -> tuple[str, ...]:
+    """``App(cors=[...])``: each a browser origin (scheme, host, port; no path) or ``"*"``."""
+    given: Any = app.cors
+    items = [given] if isinstance(given, str) else given
+    if not isinstance(items, Iterable):
+        items = [given]
+    found: list[str] = []
+    for i, item in enumerate(items):
+        if isinstance(item, str) and (item == "*" or _ORIGIN.fullmatch(item)):
+            if item not in found:
+                found.append(item)
+            continue
+        out.add(
+            "FIAC100",
+            f"cors[{i}] = {item!r} is not an origin",
+            "give origins as a browser sends them, scheme and host (and port) without a path "
+            'or trailing slash, e.g. cors=["https://shop.example", "http://localhost:3000"], '
+            'or cors=["*"] for any',
+            app.location,
+            f"cors[{i}]",
         )
     return tuple(found)
 

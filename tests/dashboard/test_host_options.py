@@ -4,6 +4,7 @@ a page of any other origin cannot, and its call never runs. ``--host`` listens w
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -111,3 +112,15 @@ def test_host_option_listens_where_asked_and_warns_beyond_loopback(tmp_path: Pat
     else:
         bad.stop()
         raise AssertionError("an address of another machine was accepted")
+
+
+def test_the_apps_own_cors_origins_are_served_locally(browser: Any, tmp_path: Path) -> None:
+    web_api = Path(__file__).parent / "apps" / "web_api.py"
+    with site() as listed, site() as other:
+        app = tmp_path / "app.py"
+        app.write_text(re.sub(r"cors=\[[^]]*\]", f"cors=[{listed!r}]", web_api.read_text()))
+        with HostProcess(app, tmp_path / "state", "--no-reload") as host:
+            ok = _call_from(browser, listed, f"{host.url}/api/items", None)
+            refused = _call_from(browser, other, f"{host.url}/api/items", None)
+    assert ok["status"] == 200 and '"method":"POST"' in ok["body"], ok
+    assert "Failed to fetch" in refused.get("error", ""), refused

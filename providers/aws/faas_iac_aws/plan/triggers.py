@@ -9,6 +9,7 @@ from typing import Any
 from faas_iac.model import AppModel, Function
 from faas_iac.plan import PlanResource
 from faas_iac.plan.refs import as_json, ref, sub
+from faas_iac.runtime.cors import MAX_AGE_S
 from faas_iac.schedule import parse_schedule
 
 from .. import types as T
@@ -48,12 +49,23 @@ def api_path(route: str) -> str:
     return _GREEDY.sub(lambda m: "{" + m.group(1) + "+}", route) if "{*" in route else route
 
 
+def cors_configuration(app: AppModel) -> dict[str, Any]:
+    """``App(cors=...)`` as the HTTP API's own CORS answer (API Gateway then answers every
+    preflight itself, before any route's authorizer)."""
+    methods = {m for fn in app.functions if fn.trigger.type == "http" for m in fn.trigger.methods}
+    return {
+        "allow_origins": list(app.cors),
+        "allow_methods": sorted(methods),
+        "allow_headers": ["*"],
+        "max_age": MAX_AGE_S,
+    }
+
+
 def http_api(app: AppModel) -> list[PlanResource]:
-    api = PlanResource(
-        type=T.HTTP_API,
-        name=API,
-        properties={"name": app.name, "protocol_type": "HTTP", "tags": tags(app)},
-    )
+    props: dict[str, Any] = {"name": app.name, "protocol_type": "HTTP", "tags": tags(app)}
+    if app.cors:
+        props["cors_configuration"] = cors_configuration(app)
+    api = PlanResource(type=T.HTTP_API, name=API, properties=props)
     stage = PlanResource(
         type=T.STAGE,
         name=f"{API}-stage",

@@ -373,6 +373,8 @@ def _function_app(
         "ftps_state": "Disabled",
         "http20_enabled": True,
     }
+    if app.cors:  # the platform answers preflights and adds the headers
+        site_config["cors"] = {"allowed_origins": list(app.cors)}
     props: dict[str, Any] = {
         "resource_group_name": RG,
         "name": names.global_name("func"),

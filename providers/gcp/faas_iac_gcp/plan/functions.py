@@ -21,6 +21,7 @@ from typing import Any
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.model import Artifact, PlanResource
 from faas_iac.plan.refs import as_json, context, ref, sub
+from faas_iac.runtime import cors
 
 from .. import types as T
 from .durable import client_config, client_grants, entity_collection, entity_grants
@@ -112,6 +113,8 @@ def _environment(app: AppModel, fn: Function) -> tuple[dict[str, Any], list[dict
         env["FAAS_IAC_DURABLE"] = as_json(client_config(app))
     if fn.kind == "entity":
         env["FAAS_IAC_ENTITIES"] = entity_collection(app)
+    if app.cors and fn.trigger.type == "http":  # Cloud Functions has no CORS of its own
+        env[cors.ENV] = ",".join(app.cors)
     return env, secrets
 
 

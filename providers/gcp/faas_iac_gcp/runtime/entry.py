@@ -29,9 +29,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from faas_iac.runtime.cors import ENV as CORS_ENV
+from faas_iac.runtime.cors import Cors
 from faas_iac.runtime.handlers import Handler, resolve
 from faas_iac.runtime.patterns import matches
-from faas_iac.runtime.types import BadRequestBody, Bindings, Context, to_response
+from faas_iac.runtime.types import BadRequestBody, Bindings, Context, HttpRequest, to_response
 
 from . import activity, documents, entities, events
 from .documents import Step
@@ -107,6 +109,7 @@ class Runtime:
         self.bindings: Bindings = bindings or LazyBindings(self.env)
         self._handlers: dict[str, Handler] = {}
         self._db: Any = None
+        self.cors = Cors.of([self.env.get(CORS_ENV, "")])  # App(cors=...): answered here
 
     def handler(self, name: str) -> Handler:
         found = self._handlers.get(name)
@@ -152,6 +155,21 @@ class Runtime:
         )
         if req is None:
             return _error(404, "no route matches this path")
+        origins = self.cors
+        if origins is not None and req.method == "OPTIONS" and "OPTIONS" not in info.methods:
+            answer = origins.preflight(req.headers, info.methods)
+            if answer is not None:
+                return 204, {k.decode(): v.decode("latin-1") for k, v in answer}, b""
+        status, headers, body = self._http_call(name, req, request)
+        if origins is not None:
+            allowed = origins.headers(req.headers.get("origin"))
+            headers.update((k.decode(), v.decode("latin-1")) for k, v in allowed)
+        return status, headers, body
+
+    def _http_call(
+        self, name: str, req: HttpRequest, request: flask.Request
+    ) -> tuple[int, dict[str, str], bytes]:
+        info = self.functions[name]
         if req.method not in info.methods and not (req.method == "HEAD" and "GET" in info.methods):
             return _error(405, "method not allowed", {"allow": ", ".join(info.methods)})
         invocation = _invocation(request)

@@ -1,12 +1,13 @@
-"""``faas-iac dev --cors ORIGIN``: cross-origin access to the ``/api`` functions, as
-``func start --cors`` gives it. Pure.
+"""Cross-origin access to the HTTP functions: ``App(cors=[...])`` and ``faas-iac dev --cors
+ORIGIN`` (as ``func start --cors``). Pure, standard library only (the GCP runtime shim uses it
+too; API Gateway and Azure's function app answer CORS themselves, from the plan).
 
 A listed origin (or ``*`` for any) gets ``access-control-allow-origin`` on its answers, and
 a preflight (``OPTIONS`` with ``access-control-request-method``) is answered 204 with the
 methods of the route and the headers asked for, without a key (browsers send none on a
 preflight; the request that follows still needs its key). Other origins get no CORS header,
-so their pages cannot read the answers. The admin API, the durable API and the dashboard never
-get CORS headers.
+so their pages cannot read the answers. Locally, the admin API, the durable API and the
+dashboard never get CORS headers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-MAX_AGE = b"600"
+#: Seconds a browser may keep a preflight's answer.
+MAX_AGE_S = 600
+MAX_AGE = str(MAX_AGE_S).encode()
+#: The environment variable that hands an HTTP function its app's origins (GCP).
+ENV = "FAAS_IAC_CORS"
 
 
 @dataclass(frozen=True)
