@@ -416,7 +416,7 @@ class TestEnv(Triggers):
             try:
                 self.client.raise_event(item.instance_id, item.name, item.data)
             except FaasError as exc:
-                log.warning(f"event {item.name!r} raised at {self.now}: {exc.diagnostics[0]}")
+                log.warning(f"event {item.name!r} at {self.now}: {exc.diagnostics[0].message}")
         scheduler = self.runtime.scheduler
         assert scheduler is not None
         for fn in scheduler.functions:
