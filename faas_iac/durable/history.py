@@ -9,8 +9,6 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from .status import history_events
-
 
 class HistoryEventType(enum.IntEnum):
     EXECUTION_STARTED = 0
@@ -55,23 +53,53 @@ _TYPES = {
 }
 
 
-class HistoryEvent:
-    """One event: ``event_type``, ``event_id``, ``is_played``, ``timestamp`` and Azure's fields
-    (``Name``, ``Input``, ``Result``...) as attributes."""
+_SCHEDULING = ("TaskScheduled", "SubOrchestrationInstanceCreated", "TimerCreated")
 
-    def __init__(self, fields: dict[str, Any], is_played: bool) -> None:
+
+def _fields(event: dict[str, Any], fire_at: dict[int, Any]) -> dict[str, Any]:
+    """One stored event as the fields of the extension's history event (as the SDK sees it)."""
+    kind = event["type"]
+    out: dict[str, Any] = {"EventId": event["id"] if kind in _SCHEDULING else -1}
+    if kind in ("ExecutionStarted", "TaskScheduled", "SubOrchestrationInstanceCreated"):
+        out.update(Name=event.get("name"), Input=event.get("input"))
+    if kind == "ExecutionStarted":
+        out["Version"] = event.get("version", "")
+    elif kind == "SubOrchestrationInstanceCreated":
+        out["InstanceId"] = event.get("instance")
+    elif kind == "TimerCreated":
+        out["FireAt"] = fire_at[event["id"]] = event.get("fire_at")
+    elif kind == "TimerFired":
+        out.update(TimerId=event["id"], FireAt=fire_at.get(event["id"]))
+    elif kind == "EventRaised":
+        out.update(Name=event.get("name"), Input=event.get("input"))
+    elif kind == "ExecutionCompleted":
+        out.update(OrchestrationStatus=event.get("status"), Result=event.get("result"))
+    elif "id" in event:  # completions and failures of tasks and entity operations
+        out["TaskScheduledId"] = event["id"]
+        if "error" in event:
+            out.update(Reason=event["error"].get("type"), Details=event["error"].get("message"))
+        else:
+            out["Result"] = event.get("result")
+    return out
+
+
+class HistoryEvent:
+    """One event: ``event_type``, ``event_id``, ``is_played``, ``timestamp`` and the fields of
+    the extension's event (``Name``, ``Input``, ``Result``, ``TaskScheduledId``...) as
+    attributes."""
+
+    def __init__(self, event: dict[str, Any], is_played: bool, fire_at: dict[int, Any]) -> None:
         self.Name: str | None = None
         self.InstanceId: str | None = None
         self.TaskScheduledId: int | None = None
         self.Reason: str | None = None
         self.Details: str | None = None
         self.Input: Any = None
-        kind = fields.pop("EventType")
-        self.event_type = _TYPES.get(kind, HistoryEventType.GENERIC_EVENT)
-        self.event_id = int(fields.pop("EventId", -1))
+        fields = _fields(event, fire_at)
+        self.event_type = _TYPES.get(event["type"], HistoryEventType.GENERIC_EVENT)
+        self.event_id = int(fields.pop("EventId"))
         self.is_played = is_played
-        stamp = str(fields.pop("Timestamp"))
-        self.timestamp = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
+        self.timestamp = datetime.fromtimestamp(event.get("ts", 0.0), UTC)
         for key, value in fields.items():
             setattr(self, key, value)
 
@@ -81,4 +109,5 @@ class HistoryEvent:
 
 def histories(events: list[dict[str, Any]], played: int) -> list[HistoryEvent]:
     """``events`` (stored form) as Azure's history; the first ``played`` were replayed."""
-    return [HistoryEvent(item, n < played) for n, item in enumerate(history_events(events, True))]
+    fire_at: dict[int, Any] = {}
+    return [HistoryEvent(event, n < played, fire_at) for n, event in enumerate(events)]

@@ -5,7 +5,8 @@ Each helper writes through the host's own bindings (so filters, fan-out, partiti
 events are the host's), then lets the environment settle until every subscriber's channel is
 empty: each delivery was handled, or retried (after its backoff, in virtual time) until it
 succeeded or was dead-lettered. It returns the subscriber invocations that made it happen,
-every attempt included, so a test can assert on results, errors and attempts.
+every attempt included, so a test can assert on results, errors and attempts; what those set
+going at the same instant (a write that triggers another function) runs too.
 """
 
 from __future__ import annotations
@@ -130,6 +131,7 @@ class Triggers:
             return not self._drains and all(self.host.store.count(ch) == 0 for ch in channels)
 
         self._settle(drained, None)
+        self._settle(lambda: False, self.host.clock.now())  # and what they set going, now
         return [
             call
             for c in subscribers
