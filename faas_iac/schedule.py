@@ -219,8 +219,26 @@ def _normalise(field: str, cron: str) -> str:
     return ",".join(pieces)
 
 
+#: Cron nicknames and the five fields they stand for.
+NICKNAMES = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
+
+
 def _expand(cron: str) -> tuple[tuple[int, ...], ...]:
     parts = cron.split()
+    if cron.strip().lower() in NICKNAMES:
+        raise ScheduleError(
+            "FIAC110",
+            f"cron {cron!r} is a nickname that not every target understands",
+            f"write its five fields: {NICKNAMES[cron.strip().lower()]!r}",
+        )
     if len(parts) not in (5, 6):
         raise ScheduleError(
             "FIAC110",
@@ -259,6 +277,17 @@ def _expand(cron: str) -> tuple[tuple[int, ...], ...]:
 
 def parse_schedule(cron: str | None, every: str | None, tz: str = "UTC") -> PortableSchedule:
     """Validate a schedule; raise :class:`ScheduleError` with a code and a fix if unusable."""
+    for value, code, what, example in (
+        (cron, "FIAC110", "cron", '"0 */5 * * *"'),
+        (every, "FIAC114", "every", '"5 minutes"'),
+        (tz, "FIAC112", "tz", '"Europe/Paris"'),
+    ):
+        if value is not None and not isinstance(value, str):
+            raise ScheduleError(
+                code,
+                f"{what} is {type(value).__name__} ({value!r}), not text",
+                f"write it as text, e.g. {what}={example}",
+            )
     if (cron is None) == (every is None):
         raise ScheduleError(
             "FIAC115",

@@ -50,7 +50,7 @@ def work(value):
 #: provider → the codes of every refusal, in the order its planner finds them
 EXPECTED = {
     "aws": ["FIAC301", "FIAC603"],
-    "azure": ["FIAC404", "FIAC404", "FIAC201", "FIAC406"],
+    "azure": ["FIAC404", "FIAC404", "FIAC201", "FIAC414", "FIAC406"],
     "gcp": ["FIAC201", "FIAC500", "FIAC603"],
 }
 

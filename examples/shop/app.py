@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from faas_iac import App, Bucket, Context, HttpRequest, Message, Table, TimerInfo
+from faas_iac import App, Bucket, Context, HttpRequest, HttpResponse, Message, Table, TimerInfo
 
 app = App("shop", memory=256, timeout=30)
 app.declare(Table("orders", key="id"), Bucket("reports"))
 
 
-@app.http("/orders", methods=["POST"], writes=["queue:orders"])
-def place_order(req: HttpRequest, ctx: Context) -> dict[str, Any]:
+@app.http("/orders", methods=["POST"], writes=["table:orders", "queue:orders"])
+def place_order(req: HttpRequest, ctx: Context) -> HttpResponse | dict[str, Any]:
     order = req.json()
-    ctx.send("orders", order)
-    return {"accepted": order.get("id")}
+    if not isinstance(order, dict) or not isinstance(order.get("id"), str):
+        return HttpResponse.json({"error": 'give {"id": "...", "items": [...]}'}, status=422)
+    ctx.table("orders").put({**order, "status": "placed"})  # GET /orders/{id} reads it back
+    ctx.send("orders", order)  # take_order fulfils it
+    return {"accepted": order["id"]}
 
 
 @app.http("/orders/{id}", methods=["GET"], reads=["table:orders"])

@@ -10,13 +10,13 @@ from typing import Any
 
 import click
 
-from ..api import load
 from ..errors import FaasError
 from ..plan import ApplyingProvider, Compiled, compile_app
+from .core import STRICT, checked
 
 
-def _engine(app: str, provider: str) -> tuple[Compiled, ApplyingProvider]:
-    model, root = load(app)
+def _engine(app: str, provider: str, strict: bool = False) -> tuple[Compiled, ApplyingProvider]:
+    model, root = checked(app, strict)
     compiled = compile_app(model, root, provider)
     impl = compiled.provider
     if not isinstance(impl, ApplyingProvider):
@@ -56,6 +56,7 @@ def _with_common(fn: Any) -> Any:
     show_default=True,
     help="sdk: apply the plan with the provider's SDK (for Pulumi, use stacks/<provider>).",
 )
+@STRICT
 def deploy(
     app: str,
     provider: str,
@@ -63,9 +64,10 @@ def deploy(
     region: str | None,
     state: str | None,
     engine: str,
+    strict: bool,
 ) -> None:
     """Create or update an app's resources; only what changed is touched."""
-    compiled, impl = _engine(app, provider)
+    compiled, impl = _engine(app, provider, strict)
     report = impl.deploy(compiled, _options(endpoint_url, region, state))
     for key in ("created", "updated", "replaced", "deleted"):
         for name in report.get(key, []):

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import AppModel, Function
 from ..plan.model import Plan, PlanResource, ordered
-from ..plan.providers import BuildContext
+from ..plan.providers import EVERYTHING, BuildContext, Capabilities
 
 HOST = "127.0.0.1"
 PORT = 7071
@@ -110,6 +110,11 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
 
 class LocalProvider:
     name = "local"
+    capabilities = Capabilities(
+        plans=EVERYTHING,
+        deploys=("dev",),
+        tested=("azure-functions-durable replay", "moto event patterns"),
+    )
 
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return plan(app, build)

@@ -6,6 +6,7 @@ from .pipeline import Compiled, compile_app, write_output
 from .providers import (
     ApplyingProvider,
     BuildContext,
+    Capabilities,
     EmittingProvider,
     Provider,
     PulumiProvider,
@@ -17,6 +18,7 @@ __all__ = [
     "ApplyingProvider",
     "Artifact",
     "BuildContext",
+    "Capabilities",
     "Compiled",
     "EmittingProvider",
     "Plan",

@@ -3,10 +3,11 @@ entry-point group, so core code never names a cloud and a third party can ship i
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args, runtime_checkable
 
 from ..errors import FaasError
 from ..model import AppModel
@@ -29,6 +30,40 @@ class BuildContext:
     options: dict[str, str] = field(default_factory=dict)
     root: Path | None = None
     translation: Translation = field(default_factory=Translation)
+
+
+Planned = Literal[
+    "http",
+    "schedule",
+    "queue",
+    "topic",
+    "storage",
+    "table_changes",
+    "stream",
+    "event",
+    "orchestrator",
+    "activity",
+    "entity",
+]
+#: Every decorator: what a provider that plans them all declares.
+EVERYTHING: tuple[Planned, ...] = get_args(Planned)
+Deploys = Literal["dev", "pulumi", "sdk", "eject", "status"]
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a provider does today, declared once (``provider.capabilities``). The README's
+    provider table is rendered from these records, and ``tests/docs`` holds each claim to the
+    code: a decorator listed in ``plans`` compiles, one left out is refused with a code; each
+    way in ``deploys`` is implemented (``dev``: the local host; ``pulumi``: ``stacks/<name>``
+    and ``faas_iac.pulumi.deploy``; ``sdk``: ``faas-iac deploy --engine sdk``; ``eject``: a
+    plain Pulumi program; ``status``: ``faas-iac status``); each name in ``tested`` is a real
+    judge (emulator, checker, runtime) that the test suite runs against this provider's
+    output."""
+
+    plans: tuple[Planned, ...]
+    deploys: tuple[Deploys, ...]
+    tested: tuple[str, ...]
 
 
 @runtime_checkable
@@ -124,9 +159,13 @@ def get_provider(name: str) -> Provider:
             if not isinstance(provider, Provider):
                 raise FaasError.one("FIAC003", f"entry point {ep.value} is not a faas-iac provider")
             return provider
-    names = ", ".join(available()) or "none"
+    known = ", ".join(available()) or "none"
+    close = difflib.get_close_matches(name, available(), n=1, cutoff=0.6)
     raise FaasError.one(
         "FIAC003",
-        f"unknown provider {name!r} (installed: {names})",
-        fix=f"pick one of: {names}; cloud providers install with pip install -e providers/{name}",
+        f"unknown provider {name!r} (installed: {known})",
+        fix=f"did you mean {close[0]!r}?"
+        if close
+        else f"pick one of: {known}, or install the provider's plugin package (it registers a "
+        "'faas_iac.providers' entry point)",
     )

@@ -36,7 +36,27 @@ _COMPARES: dict[type[ast.cmpop], ir.CompareKind] = {
 }
 
 _ONE_ARG = {"any", "all", "sorted", "reversed", "list", "len", "bool", "abs"}
-_METHODS = {"get", "keys", "values", "upper", "lower", "strip"}
+_METHODS = {
+    "get",
+    "keys",
+    "values",
+    "upper",
+    "lower",
+    "strip",
+    "startswith",
+    "endswith",
+    "replace",
+    "split",
+    "join",
+}
+#: How many arguments each method takes (besides the object), when it is not any number.
+_METHOD_ARITY = {
+    "startswith": (1,),
+    "endswith": (1,),
+    "replace": (2,),
+    "split": (0, 1),
+    "join": (1,),
+}
 #: Builtin functions: every builtin of the IR that is not a method.
 _FUNCTIONS = frozenset(get_args(ir.BuiltinKind)) - _METHODS
 _NONDETERMINISTIC = {"random", "uuid", "time", "datetime", "os", "secrets"}
@@ -263,6 +283,13 @@ class ExprConverter:
                 )
             return ir.Builtin(func.id, args)  # type: ignore[arg-type]
         if isinstance(func, ast.Attribute) and func.attr in _METHODS:
+            if len(args) not in _METHOD_ARITY.get(func.attr, (len(args),)):
+                raise self.refuse(
+                    node,
+                    f"`{ast.unparse(node)}`: .{func.attr}() with these arguments cannot be "
+                    "translated",
+                    f"call .{func.attr}() with {_METHOD_ARITY[func.attr]} argument(s)",
+                )
             return ir.Builtin(func.attr, (self.convert(func.value), *args))  # type: ignore[arg-type]
         root: ast.expr = func
         while isinstance(root, ast.Attribute | ast.Call):

@@ -40,6 +40,11 @@ BuiltinKind = Literal[
     "sorted",
     "reversed",
     "list",
+    "startswith",
+    "endswith",
+    "replace",
+    "split",
+    "join",
 ]
 
 

@@ -35,13 +35,13 @@ def expr_kind(e: ir.Expr, env: dict[str, str | None]) -> str | None:
             kinds = {expr_kind(v, env) for v in values}
             return kinds.pop() if len(kinds) == 1 else None
         case ir.Builtin(name, args):
-            if name in ("str", "upper", "lower", "strip"):
+            if name in ("str", "upper", "lower", "strip", "replace", "join"):
                 return "str"
             if name in ("len", "int", "float", "abs", "sum", "round"):
                 return "num"
-            if name in ("keys", "values", "range", "sorted", "reversed", "list"):
+            if name in ("keys", "values", "range", "sorted", "reversed", "list", "split"):
                 return "list"
-            if name in ("bool", "any", "all"):
+            if name in ("bool", "any", "all", "startswith", "endswith"):
                 return "bool"
             if name in ("min", "max") and len(args) > 1:
                 kinds = {expr_kind(a, env) for a in args}

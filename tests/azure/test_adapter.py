@@ -239,6 +239,9 @@ class Recorded:
         self.sent.append((queue, body))
         return "id-1"
 
+    def table_put(self, table: str, item: Mapping[str, Any]) -> None:
+        self.sent.append((f"table:{table}", json.dumps(item, sort_keys=True).encode()))
+
     def table_get(self, table: str, key: Mapping[str, Any]) -> dict[str, Any] | None:
         return {"id": key["id"], "total": 12} if table == "orders" else None
 
@@ -272,7 +275,10 @@ def test_http_invocation_end_to_end(shop: Any) -> None:
     resp = _fn(shop, "place_order")(req, None)
     assert isinstance(resp, func.HttpResponse)
     assert (resp.status_code, json.loads(resp.get_body())) == (200, {"accepted": "o-9"})
-    assert shop._rt._bindings.sent == [("orders", b'{"id":"o-9","items":[1]}')]
+    assert shop._rt._bindings.sent == [
+        ("table:orders", b'{"id": "o-9", "items": [1], "status": "placed"}'),
+        ("orders", b'{"id":"o-9","items":[1]}'),
+    ]
     get = func.HttpRequest(
         "GET",
         "https://x/api/orders/o-9",

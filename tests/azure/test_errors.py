@@ -49,8 +49,8 @@ CASES = {
     ),
     "FIAC403": (
         """
-        @app.http("/slow", timeout=900)
-        def slow(req: HttpRequest, ctx: Context) -> None: ...
+        @app.queue("jobs", visibility_timeout=900, timeout=900)
+        def slow(msg: Message, ctx: Context) -> None: ...
         """,
         {"plan": "consumption"},
         "plan=flex",

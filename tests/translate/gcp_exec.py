@@ -11,6 +11,7 @@ are counted as the emulator executes them (each named step run from a step list 
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import queue
@@ -170,6 +171,16 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
         return original_render_str(value, context)
 
     original_get_step = emulator.get_step
+    original_switch = emulator.StepSwitch.execute
+
+    def switch(self: Any) -> Any:
+        # workflows-emulator bug: a switch runs every condition that holds, not only the
+        # first (Workflows runs the first). Keep only the conditions up to the first that holds.
+        for i, condition in enumerate(self.config["switch"]):
+            if render.render_config(copy.deepcopy(condition["condition"]), self.context) is True:
+                self.config = {**self.config, "switch": self.config["switch"][: i + 1]}
+                break
+        return original_switch(self)
 
     def request(method: str, url: str, **kwargs: Any) -> Any:
         kwargs.pop("auth", None)  # the emulator has no OIDC; the request is otherwise the same
@@ -199,12 +210,14 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
         ),
     )
     emulator.get_step = get_step
+    emulator.StepSwitch.execute = switch  # type: ignore[method-assign]
     render.run_code = emulator.run_code = run_code
     render.render_str = render_str
     try:
         yield runner
     finally:
         emulator.get_step = original_get_step
+        emulator.StepSwitch.execute = original_switch  # type: ignore[method-assign]
         render.run_code = emulator.run_code = original_run_code
         render.render_str = original_render_str
         for k, v in saved.items():

@@ -105,6 +105,16 @@ EXPRESSIONS = [
     "{'a': 1, s: 2, 'a': 3}",
     "{**d}",
     "{'k': 0, **d}",
+    "s.startswith('h')",
+    "s.startswith('hix')",
+    "s.endswith('i')",
+    "s.endswith('')",
+    "s.replace('h', 'ch')",
+    "'a,,b'.split(',')",
+    "'  a  b c '.split()",
+    "''.split()",
+    "'-'.join(words)",
+    "', '.join([w.upper() for w in words])",
 ]
 
 
@@ -152,5 +162,24 @@ def test_arithmetic_and_lists_agree(x: int, y: int, words: list[str]) -> None:
         "sum(len(w) for w in words if w)",
         "list(reversed(words))",
         "[w for w in words if len(w) > 1 if w != 'ab']",
+    ):
+        assert _jsonata(expr, env) == _python(expr, env), expr
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(" \t\nabAB,", max_size=8),
+    part=st.text("ab,", max_size=2),
+    words=st.lists(st.text("abXY", max_size=3), max_size=4),
+)
+def test_string_methods_agree(text: str, part: str, words: list[str]) -> None:
+    env = {"text": text, "part": part, "words": words}
+    for expr in (
+        "text.startswith(part)",
+        "text.endswith(part)",
+        "text.split(',')",
+        "text.split()",
+        "part.join(words)",
+        "text.replace('a', part)",
     ):
         assert _jsonata(expr, env) == _python(expr, env), expr

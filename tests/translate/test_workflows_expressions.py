@@ -44,6 +44,15 @@ EXPRESSIONS = [
     "{**d, 'k': 1}",
     "{'k': 0, **d}",
     "{'total': sum(a), 'big': [x for x in a if x > 1]}",
+    "s.startswith('h')",
+    "s.startswith('hix')",
+    "s.endswith('i')",
+    "s.endswith('xhi')",
+    "s.replace('h', 'ch')",
+    "'a,,b'.split(',')",
+    "'-'.join(words)",
+    "', '.join([w.upper() for w in words if w != 'fig'])",
+    "''.join(e)",
 ]
 
 
@@ -89,5 +98,16 @@ def test_lowered_folds_agree(xs: list[int], words: list[str], gcp: GcpRunner) ->
         "{'sum': sum(x for x in xs if x % 2 == 0), 'any': any(x > 5 for x in xs), "
         "'all': all(x < 5 for x in xs), 'up': sorted(words), 'down': sorted(xs, reverse=True), "
         "'rev': list(reversed(words)), 'n': len([w for w in words if w != ''])}"
+    )
+    assert _workflows(expr, env, gcp) == eval(expr, {}, dict(env))
+
+
+@settings(max_examples=15, deadline=None)
+@given(text=st.text("ab,", max_size=6), part=st.text("ab,", max_size=2))
+def test_string_methods_agree(text: str, part: str, gcp: GcpRunner) -> None:
+    env = {"text": text, "part": part, "words": text.split(",")}
+    expr = (
+        "{'starts': text.startswith(part), 'ends': text.endswith(part), "
+        "'split': text.split(','), 'joined': part.join(words), 'replaced': text.replace('a', part)}"
     )
     assert _workflows(expr, env, gcp) == eval(expr, {}, dict(env))

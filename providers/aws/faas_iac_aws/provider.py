@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
-from faas_iac.plan import BuildContext, Plan
+from faas_iac.plan import BuildContext, Capabilities, Plan
+from faas_iac.plan.providers import EVERYTHING
 
 from .plan import plan as make_plan
 
@@ -19,6 +20,18 @@ if TYPE_CHECKING:
 
 class AwsProvider:
     name = "aws"
+    capabilities = Capabilities(
+        plans=EVERYTHING,
+        deploys=("pulumi", "sdk", "eject"),
+        tested=(
+            "moto_server",
+            "moto Step Functions executor",
+            "Pulumi mocks",
+            "cfn-lint",
+            "asl-validator",
+            "SAM events",
+        ),
+    )
 
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return make_plan(app, build)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
-from faas_iac.plan.providers import AppStatus, BuildContext
+from faas_iac.plan.providers import EVERYTHING, AppStatus, BuildContext, Capabilities
 
 from .plan import planner
 
@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 class AzureProvider:
     name = "azure"
+    capabilities = Capabilities(
+        plans=EVERYTHING,
+        deploys=("pulumi", "eject", "status"),
+        tested=("Pulumi mocks", "azure-functions metadata", "azure-functions-durable replay"),
+    )
 
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return planner.plan(app, build)

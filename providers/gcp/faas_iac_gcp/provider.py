@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
-from faas_iac.plan.providers import BuildContext
+from faas_iac.plan.providers import BuildContext, Capabilities
 
 from .plan import plan as make_plan
 
@@ -17,6 +17,13 @@ if TYPE_CHECKING:
 
 class GcpProvider:
     name = "gcp"
+    # Minimal today: the planner refuses the other triggers and entities (FIAC500), and
+    # nothing deploys a GCP plan yet. Update this record as the provider grows.
+    capabilities = Capabilities(
+        plans=("http", "schedule", "orchestrator", "activity"),
+        deploys=(),
+        tested=("workflows-emulator", "Workflows JSON Schema"),
+    )
 
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return make_plan(app, build)

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from faas_iac.errors import FaasError
 from faas_iac.plan.refs import resolve
 
-from ..plan.layer import LAYER_ARTIFACT, layer_zip
 from .base import Env, Handler
 from .compute import HANDLERS as COMPUTE
 from .data import HANDLERS as DATA
+from .session import connect
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -46,19 +46,6 @@ def _save(path: Path, state: dict[str, Any]) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
-
-
-def _env(compiled: Compiled, options: dict[str, Any]) -> Env:
-    session = options.get("session")
-    if session is None:
-        import boto3  # type: ignore[import-untyped]
-
-        session = boto3.session.Session(region_name=options.get("region") or None)
-    endpoint = options.get("endpoint_url")
-    region = session.region_name or "us-east-1"
-    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
-    artifacts = {"code": compiled.code_zip, LAYER_ARTIFACT: layer_zip()}
-    return Env(session, endpoint, region, account, artifacts)
 
 
 def _call(what: str, name: str, fn: Any, *args: Any) -> Any:
@@ -94,7 +81,7 @@ def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> N
 def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
     path = state_path(compiled, options)
     state = _load(path)
-    env = _env(compiled, options)
+    env = connect(compiled, options)
     recorded: dict[str, Any] = state["resources"]
     context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
 
@@ -158,7 +145,7 @@ def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
             fix="deploy first, or pass --state with the state file of that deploy",
         )
     state = _load(path)
-    env = _env(compiled, options)
+    env = connect(compiled, options)
     deleted = []
     planned = [r.name for r in compiled.plan.resources]
     leftovers = [n for n in state.get("order", []) if n not in planned]

@@ -27,6 +27,8 @@ from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
 
 MAX_TIMEOUT = 900
 MAX_MEMORY = 10240
+#: API Gateway HTTP APIs' integration timeout (a hard limit).
+HTTP_API_TIMEOUT = 30
 LAYER = "adapter-layer"
 RUNTIMES = {
     "nodejs20": "nodejs20.x",
@@ -78,6 +80,18 @@ def _limits(app: AppModel) -> list[Diagnostic]:
                     f"Lambda allows at most {MAX_TIMEOUT} s; {fn.name!r} asks for {fn.timeout} s",
                     "lower timeout= to 900 or less, or split the work into a durable "
                     "orchestration of activities",
+                    where,
+                    f"functions.{fn.name}.timeout",
+                )
+            )
+        elif fn.trigger.type == "http" and fn.timeout > HTTP_API_TIMEOUT:
+            problems.append(
+                Diagnostic(
+                    "FIAC301",
+                    f"API Gateway HTTP APIs end a request after {HTTP_API_TIMEOUT} s; HTTP "
+                    f"function {fn.name!r} asks for {fn.timeout} s",
+                    f"lower timeout= to {HTTP_API_TIMEOUT} or less; for longer work, start a "
+                    "durable orchestration and answer with its status links",
                     where,
                     f"functions.{fn.name}.timeout",
                 )

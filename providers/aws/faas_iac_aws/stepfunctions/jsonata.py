@@ -368,6 +368,24 @@ class Renderer:
                     f'({t} := {args[0]}; $type({t}) = "object" ? [$keys({t})] : '
                     f'$type({t}) = "string" ? [$split({t}, "")] : $append([], {t}))'
                 )
+            case "startswith":
+                t = self._tmp()
+                return f"({t} := {args[1]}; $substring({args[0]}, 0, $length({t})) = {t})"
+            case "endswith":
+                s, t = self._tmp(), self._tmp()
+                return (
+                    f"({s} := {args[0]}; {t} := {args[1]}; $length({t}) = 0 or "
+                    f"$substring({s}, -$length({t})) = {t})"
+                )
+            case "replace":
+                return f"$replace({args[0]}, {args[1]}, {args[2]})"
+            case "split":
+                if len(args) == 2:
+                    return f"[$split({args[0]}, {args[1]})]"
+                t = self._tmp()  # runs of whitespace, none at the ends (JSONata's $trim)
+                return f'({t} := $trim({args[0]}); {t} = "" ? [] : [$split({t}, " ")])'
+            case "join":
+                return f"$join({args[1]}, {args[0]})"
             case _:
                 assert_never(e.name)
 

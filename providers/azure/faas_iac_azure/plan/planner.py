@@ -22,6 +22,7 @@ from faas_iac.plan.providers import BuildContext
 from . import infra
 from .builder import PlanBuilder, fmt, ref
 from .hostjson import host_json
+from .limits import FLEX_MEMORY, check_limits
 from .options import AzureOptions, Names, parse
 from .roles import DURABLE_HOST_ROLES, HOST_ROLES
 
@@ -29,8 +30,6 @@ T = TypeVar("T")
 RG = ref("rg", "name")
 PACKAGE_CONTAINER = "app-package"
 PACKAGE_BLOB = "released-package.zip"
-#: Flex Consumption instance sizes (MB).
-FLEX_MEMORY = (512, 2048, 4096)
 IDENTITY = "managedidentity"
 
 
@@ -407,7 +406,7 @@ def _function_app(
 
 def _flex_config(app: AppModel, python: str) -> dict[str, Any]:
     memory = max((fn.memory for fn in app.functions), default=512)
-    size = next((m for m in FLEX_MEMORY if m >= memory), FLEX_MEMORY[-1])
+    size = next(m for m in FLEX_MEMORY if m >= memory)  # check_limits refused anything larger
     scale: dict[str, Any] = {
         "maximum_instance_count": _max_instances(app) or 100,
         "instance_memory_mb": size,
@@ -455,8 +454,9 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     python = _python_version(app, problems)
     _check_http(app, problems)
     _check_schedules(app, problems)
+    _collect(problems, lambda: check_limits(app, opts))
     tz = _collect(problems, lambda: time_zone(app, opts))
-    host = _collect(problems, lambda: host_json(app, opts))  # refuses what the plan cannot run
+    host = _collect(problems, lambda: host_json(app, opts))
     durable = host is not None and "durableTask" in host.get("extensions", {})
     b = PlanBuilder(app.name)
     _core(b, app, names, opts, durable)

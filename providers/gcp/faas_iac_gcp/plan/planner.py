@@ -19,6 +19,7 @@ from faas_iac.schedule import parse_schedule
 from .. import types as T
 from . import schedule as gcp_schedule
 from .orchestrations import REGION, definitions
+from .secrets import secret_access, secret_env, secret_resources
 
 RUNTIMES = {
     "python3.11": "python311",
@@ -72,6 +73,11 @@ def _function(
             "serviceAccountEmail": ref(sa, "email"),
         },
     }
+    if fn.env:
+        props["serviceConfig"]["environmentVariables"] = dict(sorted(fn.env.items()))
+    if fn.secrets:
+        props["serviceConfig"]["secretEnvironmentVariables"] = secret_env(fn)
+        out += secret_access(fn, sa)
     out.append(_res(T.FUNCTION, f"fn-{fn.name}", props, artifact=build.code.name))
     trigger = fn.trigger
     if trigger.type == "http" and trigger.auth == "anonymous":
@@ -140,6 +146,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     problems += definitions(app, build.translation)[1]
     if problems:
         raise NotExpressible(problems)
+    resources += secret_resources(app)
     orchestrators = app.by_kind("orchestrator")
     if orchestrators:
         resources.append(

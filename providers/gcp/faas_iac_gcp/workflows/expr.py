@@ -233,6 +233,17 @@ class Renderer:
                 return self._str(e.args[0])
             case "bool":
                 return self.truthy(e.args[0])
+            case "startswith":
+                return f"text.substring({a[0]}, 0, len({a[1]})) == {a[1]}"
+            case "endswith":
+                return (
+                    f"text.substring({a[0]}, math.max(len({a[0]}) - len({a[1]}), 0), "
+                    f"len({a[0]})) == {a[1]}"
+                )
+            case "replace":
+                return f"text.replace_all({a[0]}, {a[1]}, {a[2]})"
+            case "split" if len(a) == 2:
+                return f"text.split({a[0]}, {a[1]})"
             case "min" | "max" if len(a) == 2:
                 return f"math.{e.name}({a[0]}, {a[1]})"
             case "get":
@@ -251,6 +262,8 @@ class Renderer:
                 | "sorted"
                 | "reversed"
                 | "list"
+                | "split"
+                | "join"
             ):
                 raise Unexpressible(f"{e.name}() has no Workflows form; compute it in an activity")
             case _:

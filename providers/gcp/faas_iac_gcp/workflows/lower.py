@@ -121,6 +121,8 @@ class _Lowerer:
                 return self.loop(items, name, pre, line)
             case ir.Builtin("sorted", (arg, ir.Const(bool(reverse)))):
                 return self.sort(self.expr(arg, pre, line), reverse, pre, line)
+            case ir.Builtin("join", (sep, items)):
+                return self.join(self.expr(sep, pre, line), self.expr(items, pre, line), pre, line)
         return ir.map_children(e, lambda child: self.expr(child, pre, line))
 
     def loop(self, items: ir.Expr, fold: str, pre: list[ir.Step], line: int) -> ir.Var:
@@ -213,4 +215,20 @@ class _Lowerer:
             put(t.name, ir.Var(grown)),
         )
         pre += [put(t.name, ir.ListLit(())), ir.ForEach(v.name, items, insert, line)]
+        return t
+
+    def join(self, sep: ir.Expr, items: ir.Expr, pre: list[ir.Step], line: int) -> ir.Var:
+        """``sep.join(items)``: each item added to text (``"" + item`` fails for a non-string
+        item, as Python's join does)."""
+        t, first, v = ir.Var(self.fresh("join")), self.fresh("first"), ir.Var(self.fresh("item"))
+        then = (
+            ir.Assign(t.name, ir.BinOp("+", ir.Const(""), v), line),
+            ir.Assign(first, ir.Const(False), line),
+        )
+        after = (ir.Assign(t.name, ir.BinOp("+", ir.BinOp("+", t, sep), v), line),)
+        pre += [
+            ir.Assign(t.name, ir.Const(""), line),
+            ir.Assign(first, ir.Const(True), line),
+            ir.ForEach(v.name, items, (ir.If(ir.Var(first), then, after, line),), line),
+        ]
         return t
