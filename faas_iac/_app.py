@@ -90,25 +90,59 @@ BindingRef = str | ResourceSpec
 
 
 class FunctionOptions(TypedDict, total=False):
-    """Options every function accepts, whatever its trigger."""
+    """Options every function accepts, whatever its trigger (``App(...)`` sets app-wide
+    defaults). The model checks each value; a target that cannot honour one refuses it with a
+    coded error, never drops it."""
 
+    #: The function's name (default: the handler's): a letter, then letters, digits, ``_``, ``-``.
     name: str
+    #: Free text, shown in the plan and the cloud's console.
     description: str
+    #: ``python3.11`` (default), ``python3.12``, ``python3.13``; other languages for
+    #: ``app.external`` functions only.
     runtime: str
+    #: Memory in MB (128 to 32768); a target refuses more than it offers (Lambda: 10240).
     memory: int
+    #: Longest run in seconds (1 to 3600; Lambda: 900). Past it the run is stopped: 504 for
+    #: HTTP, a retry for events.
     timeout: int
+    #: Plain environment variables. They are written into the plan: never put secrets here.
     env: Mapping[str, str]
+    #: Environment variable → name of a declared ``Secret``: the value is read from the
+    #: target's secret store at run time and never appears in a plan, artifact or log.
     secrets: Mapping[str, str]
+    #: Resources the function reads (``"table:orders"``): the source of its least-privilege
+    #: read permissions; ``ctx`` refuses a resource that is not declared.
     reads: Iterable[BindingRef]
+    #: Resources the function writes (``"queue:emails"``): its write permissions.
     writes: Iterable[BindingRef]
+    #: Give the handler ``ctx.durable``, a client that starts, queries and signals
+    #: orchestrations.
     durable_client: bool
+    #: The most runs of this function at once, on every target: locally its worker threads
+    #: (for durable functions, running instances or activity runs); AWS reserved concurrency
+    #: (unless ``reserved_concurrency`` says otherwise); GCP ``maxInstanceCount``; Azure the
+    #: app's scale limit (the largest of its functions').
     max_instances: int
+    #: Instances kept warm, so a request never waits for a cold start: AWS provisioned
+    #: concurrency, GCP ``minInstanceCount``, Azure always-ready / pre-warmed instances.
     min_instances: int
+    #: AWS only: concurrency set aside for this function from the account's pool (also its
+    #: cap). Unlike ``max_instances`` it guarantees capacity; the other targets have no such
+    #: reservation and ignore it.
     reserved_concurrency: int
+    #: Requests one instance serves at the same time (HTTP): Azure Flex per-instance
+    #: concurrency. Unlike ``max_instances`` it counts within one instance; Lambda always
+    #: serves one at a time.
     concurrency: int
+    #: Labels on the function's cloud resources (AWS, beside ``faas-iac:app``).
     tags: Mapping[str, str]
+    #: Days the target keeps the function's logs (1 to 3653; rounded up to a value the target
+    #: offers).
     log_retention_days: int
+    #: Distributed tracing of each run (AWS X-Ray active tracing).
     tracing: bool
+    #: An alarm when the function fails (default on; AWS: a CloudWatch alarm on Errors).
     error_alert: bool
 
 

@@ -12,6 +12,7 @@ into their own dialects from the expanded field sets; none of them re-parses the
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,11 +98,8 @@ class PortableSchedule:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
 
-    def next_fires(self, after: datetime, count: int) -> list[datetime]:
-        """The next ``count`` fire instants strictly after ``after`` (aware datetimes)."""
-        return list(_take(self.iter_fires(after), count))
-
     def iter_fires(self, after: datetime) -> Iterator[datetime]:
+        """The fire instants strictly after ``after`` (aware datetimes), in order."""
         if after.tzinfo is None:
             raise ValueError("after must be timezone-aware")
         if self.fields is None:
@@ -127,11 +125,6 @@ class PortableSchedule:
 def _repeated(local: datetime) -> bool:
     """Whether ``local`` is the second of two instants with the same wall time (fall back)."""
     return local.fold == 1 and local.replace(fold=0).utcoffset() != local.utcoffset()
-
-
-def _take(it: Iterator[datetime], count: int) -> Iterator[datetime]:
-    for _ in range(count):
-        yield next(it)
 
 
 def compress(values: tuple[int, ...], lo: int, hi: int, *, star: str, step_base: str) -> str:
@@ -288,6 +281,14 @@ def parse_schedule(cron: str | None, every: str | None, tz: str = "UTC") -> Port
                 f"{what} is {type(value).__name__} ({value!r}), not text",
                 f"write it as text, e.g. {what}={example}",
             )
+    return _parse(cron, every, tz)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(cron: str | None, every: str | None, tz: str) -> PortableSchedule:
+    """The checks past the types, once per distinct schedule: a 1,000-function app repeats a
+    few crons, and expanding one costs about a millisecond (each planner asks again). The
+    result is frozen; a ScheduleError is not cached, so it is raised afresh each time."""
     if (cron is None) == (every is None):
         raise ScheduleError(
             "FIAC115",

@@ -180,7 +180,7 @@ def test_gcp_passes_env_and_reads_secrets_from_secret_manager(tmp_path: Path) ->
     plan = invoke("plan", str(app), "-p", "gcp", "--json")
     assert plan.exit_code == 0, plan.output
     fn = next(r for r in json.loads(plan.output)["resources"] if r["name"] == "fn-x")
-    assert fn["properties"]["serviceConfig"]["environmentVariables"] == {"LOG_LEVEL": "debug"}
+    assert fn["properties"]["service_config"]["environment_variables"] == {"LOG_LEVEL": "debug"}
     folder = tmp_path / "vault"
     folder.mkdir()
     (folder / "app.py").write_text(SECRET_APP)
@@ -189,10 +189,13 @@ def test_gcp_passes_env_and_reads_secrets_from_secret_manager(tmp_path: Path) ->
     assert plan.exit_code == 0, plan.output
     assert VALUE not in plan.output
     resources = {r["name"]: r for r in json.loads(plan.output)["resources"]}
-    (variable,) = resources["fn-x"]["properties"]["serviceConfig"]["secretEnvironmentVariables"]
+    service = resources["fn-x"]["properties"]["service_config"]
+    (variable,) = service["secret_environment_variables"]
     assert variable["key"] == "DB_PASSWORD" and variable["version"] == "latest"
     assert variable["secret"] == {"$sub": "${secret-db-password.secret_id}"}
-    assert resources["secret-db-password"]["properties"]["secretId"] == "vault-db-password"
-    access = resources["read-db-password-by-x"]["properties"]
+    assert resources["secret-db-password"]["properties"]["secret_id"] == "vault-db-password"
+    (access,) = [
+        r["properties"] for r in resources.values() if r["type"].endswith("SecretIamMember")
+    ]
     assert access["role"] == "roles/secretmanager.secretAccessor"
     assert access["member"] == {"$sub": "serviceAccount:${sa-x.email}"}

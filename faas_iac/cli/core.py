@@ -105,6 +105,7 @@ def _table(plan: Plan) -> str:
         lines.append(
             f"artifact {art.name}: {art.path} ({art.size} bytes, sha256 {art.sha256[:12]})"
         )
+    lines += [f"note: {note}" for note in plan.notes]
     return "\n".join(lines)
 
 

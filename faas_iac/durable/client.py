@@ -134,19 +134,19 @@ class DurableClient(ClientBase):
         task_hub_name: str | None = None,
         connection_name: str | None = None,
     ) -> None:
-        self._engine.post("event", instance_id, event_name, codec.dumps(event_data)).result()
+        self._engine.raise_event(instance_id, event_name, codec.dumps(event_data)).result()
 
     @dual
     def terminate(self, instance_id: str, reason: str | None = None) -> None:
-        self._engine.post("control", "Terminate", instance_id, reason).result()
+        self._engine.control("Terminate", instance_id, reason).result()
 
     @dual
     def suspend(self, instance_id: str, reason: str | None = None) -> None:
-        self._engine.post("control", "Suspend", instance_id, reason).result()
+        self._engine.control("Suspend", instance_id, reason).result()
 
     @dual
     def resume(self, instance_id: str, reason: str | None = None) -> None:
-        self._engine.post("control", "Resume", instance_id, reason).result()
+        self._engine.control("Resume", instance_id, reason).result()
 
     @dual
     def rewind(
@@ -158,7 +158,7 @@ class DurableClient(ClientBase):
     ) -> None:
         """Run a Failed instance on from its first failure (:mod:`.rewind`); any other
         status is refused (FIAC880)."""
-        self._engine.post("rewind", instance_id, reason).result()
+        self._engine.rewind(instance_id, reason).result()
 
     @dual
     def restart(self, instance_id: str, restart_with_new_instance_id: bool = True) -> str:
@@ -172,7 +172,7 @@ class DurableClient(ClientBase):
 
     @dual
     def purge_instance_history(self, instance_id: str) -> PurgeHistoryResult:
-        return PurgeHistoryResult(int(self._engine.post("purge", instance_id).result()))
+        return PurgeHistoryResult(int(self._engine.purge(instance_id).result()))
 
     purge = purge_instance_history
 
@@ -189,7 +189,7 @@ class DurableClient(ClientBase):
             created_time_from.timestamp() if created_time_from else None,
             created_time_to.timestamp() if created_time_to else None,
         )
-        futures = [self._engine.post("purge", row.id) for row in rows]
+        futures = [self._engine.purge(row.id) for row in rows]
         return PurgeHistoryResult(sum(int(f.result()) for f in futures))
 
     @dual
@@ -202,7 +202,7 @@ class DurableClient(ClientBase):
 
     def _wait(self, instance_id: str, timeout: float | None) -> DurableOrchestrationStatus | None:
         deadline = None if timeout is None else self._engine.clock.now() + timeout
-        self._engine.wait_until(instance_id, deadline).result()
+        self._engine.wait(instance_id, deadline).result()
         return self.get_status(instance_id, show_input=True)
 
     @dual
@@ -214,9 +214,7 @@ class DurableClient(ClientBase):
         task_hub_name: str | None = None,
         connection_name: str | None = None,
     ) -> None:
-        self._engine.post(
-            "signal", str(entityId), operation_name, codec.dumps(operation_input), None
-        ).result()
+        self._engine.signal(str(entityId), operation_name, codec.dumps(operation_input)).result()
 
     @dual
     def read_entity_state(

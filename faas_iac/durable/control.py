@@ -15,11 +15,10 @@ from typing import Any
 
 from . import codec, errors, rewind
 from .clock import Clock
+from .messages import Control, Message, Purge, RaiseEvent, Rewind, Wait
 from .orchestration import TERMINAL, Orchestration
 from .slots import Slots
 from .store import Batch, InstanceRow, Store
-
-Msg = tuple[Any, ...]
 
 
 class Controls:
@@ -34,7 +33,7 @@ class Controls:
     _deadlines: list[tuple[float, int, str, Future[Any]]]
     _seq: itertools.count[int]
     _acks: list[tuple[Future[Any], Any]]
-    _internal: deque[Msg]
+    _internal: deque[Message]
     _batch: Batch
 
     def _touch(self, inst: Orchestration) -> None:
@@ -52,6 +51,11 @@ class Controls:
     def _dispatch_open(self, inst: Orchestration) -> None:
         raise NotImplementedError
 
+    def _ack(self, reply: Future[Any] | None, value: Any) -> None:
+        """Settle ``reply`` with ``value`` once this turn has committed."""
+        if reply is not None:
+            self._acks.append((reply, value))
+
     def _live(self, iid: str, action: str) -> Orchestration:
         inst = self._cache.get(iid)
         if inst is not None:
@@ -61,17 +65,17 @@ class Controls:
             raise errors.not_found(iid)
         raise errors.not_running(iid, status, action)
 
-    def _on_event(self, iid: str, name: str, input_json: str | None, fut: Future[Any]) -> None:
-        inst = self._live(iid, "raise an event on")
-        inst.deliver(
-            {"type": "EventRaised", "name": name, "input": input_json, "ts": self.clock.now()}
-        )
+    def _on_event(self, msg: RaiseEvent) -> None:
+        inst = self._live(msg.instance_id, "raise an event on")
+        event = {"type": "EventRaised", "name": msg.name, "input": msg.input_json}
+        inst.deliver({**event, "ts": self.clock.now()})
         self._touch(inst)  # a Pending instance buffers it until it starts
-        self._acks.append((fut, None))
+        self._ack(msg.reply, None)
 
-    def _on_control(self, kind: str, iid: str, reason: str | None, fut: Future[Any]) -> None:
+    def _on_control(self, msg: Control) -> None:
+        kind, iid, reason = msg.action, msg.instance_id, msg.reason
         inst = self._live(iid, kind.lower())
-        self._acks.append((fut, None))
+        self._ack(msg.reply, None)
         if kind == "Terminate":
             if inst.status == "Pending":
                 inst.status = "Terminated"
@@ -86,18 +90,19 @@ class Controls:
             inst.deliver({"type": "ExecutionResumed", "reason": reason, "ts": self.clock.now()})
         self._touch(inst)
 
-    def _on_purge(self, iid: str, fut: Future[Any]) -> None:
+    def _on_purge(self, msg: Purge) -> None:
+        iid = msg.instance_id
         if iid in self._cache:
             raise errors.still_running(iid, self._cache[iid].status)
         status = self._status_of(iid)
         self._batch.purges.append(iid)
-        self._acks.append((fut, 1 if status is not None else 0))
+        self._ack(msg.reply, 1 if status is not None else 0)
 
-    def _on_wait(self, iid: str, fut: Future[Any]) -> None:
-        self._on_wait_until(iid, None, fut)
-
-    def _on_wait_until(self, iid: str, deadline: float | None, fut: Future[Any]) -> None:
+    def _on_wait(self, msg: Wait) -> None:
+        iid, fut, deadline = msg.instance_id, msg.reply, msg.deadline
         if iid in self._cache:
+            if fut is None:
+                return
             self._waiters.setdefault(iid, []).append(fut)
             if deadline is not None:
                 heapq.heappush(self._deadlines, (deadline, next(self._seq), iid, fut))
@@ -105,7 +110,7 @@ class Controls:
         status = self._status_of(iid)
         if status is None:
             raise errors.not_found(iid)
-        self._acks.append((fut, status))
+        self._ack(fut, status)
 
     def _unwait(self, iid: str, fut: Future[Any]) -> None:
         waiting = self._waiters.get(iid, [])
@@ -122,10 +127,11 @@ class Controls:
         row = self.store.writer_instance(iid)
         return None if row is None else row.status
 
-    def _on_rewind(self, iid: str, reason: str | None, fut: Future[Any] | None) -> None:
+    def _on_rewind(self, msg: Rewind) -> None:
         """Bring a Failed instance back to where its first failure happened and run on from
         there (:mod:`.rewind`): failed activities run again, failed sub-orchestrations are
         rewound too, completed work is kept."""
+        iid, reason = msg.instance_id, msg.reason
         status = self._status_of(iid)
         if status is None:
             raise errors.not_found(iid)
@@ -154,13 +160,12 @@ class Controls:
             if task.kind == "suborchestration" and task not in inst.outbox:
                 self._revive_child(inst, task)
         self._touch(inst)
-        if fut is not None:
-            self._acks.append((fut, None))
+        self._ack(msg.reply, None)
 
     def _revive_child(self, parent: Orchestration, task: Any) -> None:
         child = str(task.payload["instance"])
         status = self._status_of(child)
         if status == "Failed":
-            self._internal.append(("rewind", child, "parent rewound", None))
+            self._internal.append(Rewind(child, "parent rewound"))
         elif status is None or status in TERMINAL:  # purged, or ended as nothing reported
             self._route(parent, task)

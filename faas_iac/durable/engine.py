@@ -24,14 +24,33 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from . import codec, errors, journal
-from .activities import ActivityRunner, ContextFactory, Job, bare_context, http_activity
+from .activities import ActivityRunner, ContextFactory, bare_context, http_activity
 from .clock import SYSTEM, Clock
 from .context import HTTP_ACTIVITY
 from .control import Controls
 from .entities import EntityTable
+from .messages import (
+    ActivityDone,
+    AwaitIdle,
+    Call,
+    Continue,
+    Control,
+    ControlAction,
+    Deliver,
+    Job,
+    Message,
+    Pump,
+    Purge,
+    RaiseEvent,
+    Rewind,
+    Signal,
+    Start,
+    Stop,
+    Wait,
+)
 from .orchestration import TERMINAL, Orchestration
 from .slots import Slots
 from .store import Batch, InstanceRow, Store
@@ -39,8 +58,6 @@ from .watch import DEFAULT_LIMIT_S, Superseded, Watch
 
 log = logging.getLogger("faas_iac.durable")
 MAX_BATCH = 4096
-Msg = tuple[Any, ...]
-_FRESH = "\x00fresh:"
 
 
 @dataclass
@@ -115,7 +132,7 @@ class Engine(Controls):
         registry.activities.setdefault(HTTP_ACTIVITY, http_activity)
         registry.remember()
         self.entities = EntityTable(registry.entities, self.store.writer_entity, clock.now)
-        self._inbox: queue.SimpleQueue[Msg] = queue.SimpleQueue()
+        self._inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self._cache: dict[str, Orchestration] = {}
         self._timers: list[tuple[float, str, int, int]] = []
         self._waiters: dict[str, list[Future[Any]]] = {}
@@ -133,7 +150,7 @@ class Engine(Controls):
         self._running = True
         self.history_events = 0
         # the turn being processed (kept on the engine so a replacement thread can finish it)
-        self._msgs: list[Msg] = []
+        self._msgs: list[Message] = []
         self._pos = 0
         self._open = False
         self._deadlines: list[tuple[float, int, str, Future[Any]]] = []
@@ -142,7 +159,7 @@ class Engine(Controls):
         # per-turn state
         self._batch = Batch()
         self._dirty: dict[str, Orchestration] = {}
-        self._internal: deque[Msg] = deque()
+        self._internal: deque[Message] = deque()
         self._acks: list[tuple[Future[Any], Any]] = []
         self._dispatch: list[Job] = []
         self._arm: list[tuple[float, str, int, int]] = []
@@ -163,7 +180,7 @@ class Engine(Controls):
         if owner is None:
             return
         self.watch.stop()
-        self._inbox.put(("stop",))
+        self._inbox.put(Stop())
         owner.join(timeout)
         self.activities.stop()
         self.watch.owner = None
@@ -173,13 +190,14 @@ class Engine(Controls):
         return threading.Thread(target=self._run, args=(stuck,), name="durable-engine", daemon=True)
 
     # -- thread-safe entry points --------------------------------------------------------------
-    def post(self, *msg: Any) -> Future[Any]:
-        fut: Future[Any] = Future()
-        self._inbox.put((*msg, fut))
-        return fut
+    def post(self, msg: Message) -> None:
+        self._inbox.put(msg)
 
     def call(self, fn: Callable[[], Any]) -> Future[Any]:
-        return self.post("call", fn)
+        """Run ``fn`` on the engine thread; its result once the turn has committed."""
+        reply: Future[Any] = Future()
+        self.post(Call(fn, reply))
+        return reply
 
     def wake(self) -> None:
         """Look at the clock again now (a test's clock moved): fire the timers that are due."""
@@ -188,12 +206,9 @@ class Engine(Controls):
     def idle(self) -> Future[Idle]:
         """Answered once the engine has nothing left to do until time moves (see :class:`Idle`):
         no message waiting, no activity running, no timer or wait deadline due."""
-        return self.post("idle")
-
-    def wait_until(self, instance_id: str, deadline: float | None) -> Future[Any]:
-        """The instance's status once it is Completed, Failed or Terminated, or at ``deadline``
-        (engine-clock seconds; ``None``: no deadline), whichever comes first."""
-        return self.post("wait_until", instance_id, deadline)
+        reply: Future[Any] = Future()
+        self.post(AwaitIdle(reply))
+        return reply
 
     def start_new(
         self,
@@ -202,9 +217,46 @@ class Engine(Controls):
         input_json: str | None,
         version: str | None = None,
     ) -> Future[Any]:
-        iid = _FRESH + uuid.uuid4().hex if instance_id is None else instance_id
-        # a fresh random id: no need to look for an existing instance
-        return self.post("start", iid, name, input_json, None, None, version)
+        """The new instance's id, once its start has committed."""
+        reply: Future[Any] = Future()
+        if instance_id is None:  # a fresh random id: no need to look for an existing instance
+            self.post(Start(uuid.uuid4().hex, name, input_json, True, version=version, reply=reply))
+        else:
+            self.post(Start(instance_id, name, input_json, version=version, reply=reply))
+        return reply
+
+    def raise_event(self, instance_id: str, name: str, input_json: str | None) -> Future[Any]:
+        reply: Future[Any] = Future()
+        self.post(RaiseEvent(instance_id, name, input_json, reply))
+        return reply
+
+    def control(self, action: ControlAction, instance_id: str, reason: str | None) -> Future[Any]:
+        reply: Future[Any] = Future()
+        self.post(Control(action, instance_id, reason, reply))
+        return reply
+
+    def purge(self, instance_id: str) -> Future[Any]:
+        """How many instances were deleted (0 or 1), once committed."""
+        reply: Future[Any] = Future()
+        self.post(Purge(instance_id, reply))
+        return reply
+
+    def wait(self, instance_id: str, deadline: float | None = None) -> Future[Any]:
+        """The instance's status once it is Completed, Failed or Terminated, or at ``deadline``
+        (engine-clock seconds; ``None``: no deadline), whichever comes first."""
+        reply: Future[Any] = Future()
+        self.post(Wait(instance_id, reply, deadline))
+        return reply
+
+    def rewind(self, instance_id: str, reason: str | None) -> Future[Any]:
+        reply: Future[Any] = Future()
+        self.post(Rewind(instance_id, reason, reply))
+        return reply
+
+    def signal(self, entity: str, operation: str, input_json: str | None) -> Future[Any]:
+        reply: Future[Any] = Future()
+        self.post(Signal(entity, operation, input_json, reply=reply))
+        return reply
 
     # -- the engine thread -------------------------------------------------------------------
     def _run(self, stuck: Orchestration | None) -> None:
@@ -235,7 +287,7 @@ class Engine(Controls):
         return min(times, default=None)
 
     def _collect(self) -> None:
-        msgs: list[Msg] = []
+        msgs: list[Message] = []
         with contextlib.suppress(queue.Empty):
             msgs.append(self._inbox.get(timeout=self._timeout()))
         while len(msgs) < MAX_BATCH:
@@ -246,7 +298,7 @@ class Engine(Controls):
         now = self.clock.now()
         while self._timers and self._timers[0][0] <= now:
             _, iid, gen, tid = heapq.heappop(self._timers)
-            msgs.append(("deliver", iid, gen, {"type": "TimerFired", "id": tid, "ts": now}))
+            msgs.append(Deliver(iid, gen, {"type": "TimerFired", "id": tid, "ts": now}))
         while self._deadlines and self._deadlines[0][0] <= now:
             _, _, iid, fut = heapq.heappop(self._deadlines)
             if not fut.done():
@@ -259,22 +311,57 @@ class Engine(Controls):
         while self._pos < len(msgs):
             msg = msgs[self._pos]
             self._pos += 1
-            if msg[0] == "stop":
+            if isinstance(msg, Stop):
                 self._running = False
             else:
                 self._guard(msg)
         self._turn_end()
         self._open = False
 
-    def _guard(self, msg: Msg) -> None:
+    def _guard(self, msg: Message) -> None:
         try:
-            _HANDLERS[msg[0]](self, *msg[1:])
+            self._handle(msg)
         except Exception as exc:
-            fut = msg[-1]
-            if isinstance(fut, Future) and not fut.done():
-                fut.set_exception(exc)
+            reply = getattr(msg, "reply", None)
+            if reply is not None and not reply.done():
+                reply.set_exception(exc)
             else:
-                log.exception("durable engine: %s failed", msg[0])
+                log.exception("durable engine: %s failed", type(msg).__name__)
+
+    def _handle(self, msg: Message) -> None:
+        match msg:
+            case Start():
+                self._on_start(msg)
+            case Deliver(iid, gen, event):
+                self._on_deliver(iid, gen, event)
+            case ActivityDone(iid, gen, activity, event):
+                self.activities.finished(activity)
+                self._on_deliver(iid, gen, event)
+            case RaiseEvent():
+                self._on_event(msg)
+            case Control():
+                self._on_control(msg)
+            case Purge():
+                self._on_purge(msg)
+            case Wait():
+                self._on_wait(msg)
+            case Rewind():
+                self._on_rewind(msg)
+            case AwaitIdle(reply):
+                if reply is not None:
+                    self._idlers.append(reply)
+            case Call(fn, reply):
+                self._ack(reply, fn())
+            case Signal():
+                self._on_signal(msg)
+            case Pump():
+                self._on_pump()
+            case Continue(iid, gen):
+                self._on_continue(iid, gen)
+            case Stop():
+                pass  # handled by the loop
+            case _:
+                assert_never(msg)
 
     def _abandon(self, inst: Orchestration) -> None:
         """Fail ``inst``, whose step outran the limit on the thread this one replaces, and
@@ -285,9 +372,9 @@ class Engine(Controls):
         self._end(inst)
         if self._open and self._pos > 0:
             msg = self._msgs[self._pos - 1]
-            fut = msg[-1]
-            if isinstance(fut, Future) and not fut.done():
-                self._acks.append((fut, inst.instance_id if msg[0] == "start" else None))
+            reply = getattr(msg, "reply", None)
+            if reply is not None and not reply.done():
+                self._ack(reply, inst.instance_id if isinstance(msg, Start) else None)
 
     def _turn_end(self) -> None:
         while self._internal:
@@ -371,7 +458,7 @@ class Engine(Controls):
             self._end(inst)
         elif inst.status == "ContinuedAsNew" and not inst.restart_queued:
             inst.restart_queued = True  # next turn: this one commits the ended execution first
-            self._inbox.put(("continue", inst.instance_id, inst.generation))
+            self._inbox.put(Continue(inst.instance_id, inst.generation))
             journal.orchestration_ended(
                 inst.name, inst.instance_id, inst.status, self.clock.now() - inst.started
             )
@@ -386,27 +473,25 @@ class Engine(Controls):
     def _route(self, inst: Orchestration, task: Any) -> None:
         iid, gen, tid = inst.instance_id, inst.generation, task.id
         if task.kind == "activity":
-            self._dispatch.append((iid, gen, tid, task.name, task.payload["input"]))
+            self._dispatch.append(Job(iid, gen, tid, task.name, task.payload["input"]))
         elif task.kind == "timer":
             fire = datetime.fromisoformat(task.payload["fire_at"]).timestamp()
             self._arm.append((fire, iid, gen, tid))
         elif task.kind == "suborchestration":
             self._internal.append(
-                (
-                    "start",
+                Start(
                     task.payload["instance"],
                     task.name,
                     task.payload["input"],
-                    iid,
-                    tid,
-                    task.payload.get("version"),
-                    None,
+                    parent=iid,
+                    parent_task=tid,
+                    version=task.payload.get("version"),
                 )
             )
         else:
-            reply = (iid, gen, tid) if task.kind == "entity" else None
+            answer = (iid, gen, tid) if task.kind == "entity" else None
             self._internal.append(
-                ("signal", task.name, task.payload["op"], task.payload["input"], reply, None)
+                Signal(task.name, task.payload["op"], task.payload["input"], answer)
             )
 
     def _end(self, inst: Orchestration) -> None:
@@ -440,13 +525,13 @@ class Engine(Controls):
                     "type": inst.status,
                     "message": codec.loads(inst.output_json) or "",
                 }
-            self._internal.append(("deliver", inst.parent, None, event, None))
+            self._internal.append(Deliver(inst.parent, None, event))
 
     def _release(self, inst: Orchestration) -> None:
         if self.slots.give(inst):  # queued, not recursive: a launch may end at once too
-            self._internal.append(("pump", None))
+            self._internal.append(Pump())
 
-    def _on_pump(self, _fut: None = None) -> None:
+    def _on_pump(self) -> None:
         """Launch the Pending instances that freed slots now admit, oldest first."""
         for waiting in self.slots.admit(lambda i: i.instance_id in self._cache):
             self._launch(waiting)
@@ -465,23 +550,12 @@ class Engine(Controls):
         inst.deliver(event)
         self._touch(inst)
 
-    def _on_start(
-        self,
-        iid: str,
-        name: str,
-        input_json: str | None,
-        parent: str | None,
-        parent_task: int | None,
-        version: str | None,
-        fut: Future[Any] | None,
-    ) -> None:
+    def _on_start(self, msg: Start) -> None:
+        iid, name, parent = msg.instance_id, msg.name, msg.parent
         fn = self.registry.orchestrators.get(name)
         if fn is None and parent is None:
             raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
-        if iid.startswith(_FRESH):
-            iid, status = iid[len(_FRESH) :], None
-        else:
-            status = self._status_of(iid)
+        status = None if msg.fresh else self._status_of(iid)
         if status is not None and status not in TERMINAL:
             if parent is None:
                 raise errors.already_running(iid, status)
@@ -491,13 +565,13 @@ class Engine(Controls):
             name,
             fn,
             parent=parent,
-            parent_task=parent_task,
+            parent_task=msg.parent_task,
             now=self.clock.now(),
             watch=self.watch,
             names=self.registry.name_of,
         )
-        inst.input_json = input_json
-        inst.version = version
+        inst.input_json = msg.input_json
+        inst.version = msg.version
         if status is not None:
             inst.reset = True
             if iid in self._batch.purges:  # purged earlier in this turn, started again
@@ -507,48 +581,27 @@ class Engine(Controls):
             self._launch(inst)
         else:
             self._dirty[iid] = inst
-        if fut is not None:
-            self._acks.append((fut, iid))
+        self._ack(msg.reply, iid)
 
-    def _on_deliver(
-        self, iid: str, gen: int | None, event: dict[str, Any], fut: Future[Any] | None = None
-    ) -> None:
+    def _on_deliver(self, iid: str, gen: int | None, event: dict[str, Any]) -> None:
         inst = self._cache.get(iid)
         if inst is None or inst.status == "Pending" or (gen is not None and gen != inst.generation):
             return
         inst.deliver(event)
         self._touch(inst)
 
-    def _on_result(self, iid: str, gen: int, name: str, event: dict[str, Any]) -> None:
-        self.activities.finished(name)
-        self._on_deliver(iid, gen, event)
-
-    def _on_idle(self, fut: Future[Idle]) -> None:
-        self._idlers.append(fut)
-
-    def _on_call(self, fn: Callable[[], Any], fut: Future[Any]) -> None:
-        self._acks.append((fut, fn()))
-
     # -- entities ----------------------------------------------------------------------------------
-    def _on_signal(
-        self,
-        entity: str,
-        op: str,
-        input_json: str | None,
-        reply: tuple[str, int, int] | None,
-        fut: Future[Any] | None,
-    ) -> None:
-        outcome = self.entities.run(entity, op, input_json, self._batch.entities)
-        if reply is not None:
-            iid, gen, tid = reply
+    def _on_signal(self, msg: Signal) -> None:
+        outcome = self.entities.run(msg.entity, msg.operation, msg.input_json, self._batch.entities)
+        if msg.answer is not None:
+            iid, gen, tid = msg.answer
             event: dict[str, Any] = {"id": tid, "ts": self.clock.now()}
             if outcome.ok:
                 event.update(type="EntityOperationCompleted", result=outcome.result_json)
             else:
                 event.update(type="EntityOperationFailed", error=outcome.error)
             self._on_deliver(iid, gen, event)
-        if fut is not None:
-            self._acks.append((fut, None))
+        self._ack(msg.reply, None)
 
     # -- recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
@@ -614,21 +667,3 @@ class Engine(Controls):
         inst.outbox = [t for t in inst.outbox if t.kind not in ("activity", "timer")]
         for task in inst.pending_work():
             self._route(inst, task)
-
-
-_HANDLERS: dict[str, Callable[..., None]] = {
-    "start": Engine._on_start,
-    "deliver": Engine._on_deliver,
-    "result": Engine._on_result,
-    "event": Engine._on_event,
-    "control": Engine._on_control,
-    "purge": Engine._on_purge,
-    "wait": Engine._on_wait,
-    "call": Engine._on_call,
-    "signal": Engine._on_signal,
-    "pump": Engine._on_pump,
-    "continue": Engine._on_continue,
-    "wait_until": Engine._on_wait_until,
-    "idle": Engine._on_idle,
-    "rewind": Engine._on_rewind,
-}

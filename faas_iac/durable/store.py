@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -253,10 +253,6 @@ class Store:
         sql += "ORDER BY name, key LIMIT ?"
         rows = self._reader().execute(sql, [*args, -1 if limit is None else limit]).fetchall()
         return [(str(r[0]), str(r[1]), str(r[2]), float(r[3])) for r in rows]
-
-    def count_history(self, ids: Iterable[str] = ()) -> int:
-        row = self._reader().execute("SELECT COUNT(*) FROM history").fetchone()
-        return int(row[0])
 
 
 def _span(

@@ -237,6 +237,8 @@ class Store:
         return self._many(sql, [(self.clock.now(), 1)])
 
     def next_visible(self, channel: str) -> float | None:
+        """When the channel's earliest delivery becomes visible (the test kit's clock jumps
+        there); ``None``: the channel is empty."""
         with self._lock:
             row = self._db.execute(
                 "SELECT MIN(visible_at) FROM deliveries WHERE channel = ?", (channel,)

@@ -132,19 +132,45 @@ class StatusProvider(Provider, Protocol):
     def status(self, compiled: Compiled, client: Any = None) -> AppStatus: ...
 
 
+@dataclass(frozen=True)
+class DeployOptions:
+    """How an SDK apply engine reaches the cloud and where it records what it deployed."""
+
+    #: send every API call here (an emulator, e.g. moto); ``None``: the cloud itself
+    endpoint_url: str | None = None
+    #: ``None``: the SDK's own configuration
+    region: str | None = None
+    #: the file that records what was deployed; ``None``: under the app's ``.faas/<provider>/``
+    state: Path | None = None
+    #: an SDK session built by the caller (tests); ``None``: one from the environment
+    session: Any = None
+
+
+@dataclass(frozen=True)
+class DeployReport:
+    """What a deploy or destroy did, by plan resource name, and the plan's outputs resolved."""
+
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    unchanged: int = 0
+    outputs: dict[str, Any] = field(default_factory=dict)
+    #: the state file written (or removed, after a destroy)
+    state: str = ""
+
+
 @runtime_checkable
 class ApplyingProvider(Provider, Protocol):
     """A provider with a direct SDK apply engine (``faas-iac deploy --engine sdk``), for
-    emulators and quick loops. ``options``: ``endpoint_url``, ``region``, ``state`` (the file
-    that records what was deployed), ``session`` (an SDK session, for tests)."""
+    emulators and quick loops."""
 
-    def deploy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
-        """Create, update only what changed, delete what the plan dropped; return a report
-        (``created``, ``updated``, ``replaced``, ``deleted``, ``unchanged``, ``outputs``)."""
+    def deploy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
+        """Create, update only what changed, delete what the plan dropped."""
         ...
 
-    def destroy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
-        """Delete everything the recorded deploy created; return ``deleted``."""
+    def destroy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
+        """Delete everything the recorded deploy created."""
         ...
 
 

@@ -51,7 +51,6 @@ class _Scope:
     race_results: dict[str, str] = field(default_factory=dict)  # event task var → payload var
     errors: set[str] = field(default_factory=set)
     retries: dict[str, ir.Retry] = field(default_factory=dict)  # RetryOptions variables
-    counter: int = 0
 
 
 class TaskAnalyzer:

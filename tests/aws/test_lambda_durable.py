@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
+from faas_iac.durable.clock import SYSTEM
 from tests.aws.durable_runner import Outcome, SdkRunner, sdk_runner
 from tests.translate import test_execution, test_idioms
+from tests.translate.clock import ScaledClock
 from tests.translate.local_exec import LocalRunner, local_runner
 from tests.translate.targets import APPS, HERE, load_app
 
@@ -71,16 +73,18 @@ def both(
     path = APPS[request.param] if request.param != "idioms" else HERE / "apps" / "idioms_app.py"
     app = load_app(path)
     state = tmp_path_factory.mktemp("engine")
-    with local_runner(app.model, app.root, state) as local, sdk_runner(app.model) as sdk:
+    # the execution tests' cases time their timers in minutes and hours, for the harness's
+    # scaled clock (an hour a second); the examples here, in milliseconds of real time
+    clock = SYSTEM if request.param == "examples" else ScaledClock()
+    with local_runner(app.model, app.root, state, clock) as local, sdk_runner(app.model) as sdk:
         yield request.param, local, sdk
 
 
 def _cases(which: str) -> list[tuple[str, str, Any, list[tuple[str, Any]]]]:
     if which == "examples":
         return EXAMPLES
-    if which == "patterns":
-        return test_execution.CASES
-    return [(c, n, v, []) for c, n, v in test_idioms.CASES]
+    cases = test_execution.CASES if which == "patterns" else test_idioms.CASES
+    return [(c.id, c.orchestrator, c.input, list(c.events)) for c in cases]
 
 
 def _same(name: str, local: Outcome, sdk: Outcome) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.errors import FaasError
+from faas_iac.plan.providers import DeployOptions, DeployReport
 from faas_iac.plan.refs import resolve
 
 from .base import Env, Handler
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
 HANDLERS: dict[str, Handler] = {**COMPUTE, **DATA}
 
 
-def state_path(compiled: Compiled, options: dict[str, Any]) -> Path:
-    if options.get("state"):
-        return Path(options["state"])
+def state_path(compiled: Compiled, options: DeployOptions) -> Path:
+    if options.state is not None:
+        return options.state
     return compiled.root / ".faas" / "aws" / f"{compiled.plan.app}.state.json"
 
 
@@ -78,7 +79,7 @@ def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> N
         ) from None
 
 
-def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
     state = _load(path)
     env = connect(compiled, options)
@@ -133,10 +134,18 @@ def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
             report["deleted"].append(name)
             _save(path, state)
     outputs = {k: resolve(v, lookup) for k, v in compiled.plan.outputs.items()}
-    return {**report, "unchanged": unchanged, "outputs": outputs, "state": str(path)}
+    return DeployReport(
+        created=tuple(report["created"]),
+        updated=tuple(report["updated"]),
+        replaced=tuple(report["replaced"]),
+        deleted=tuple(report["deleted"]),
+        unchanged=unchanged,
+        outputs=outputs,
+        state=str(path),
+    )
 
 
-def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+def destroy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
     if not path.exists():
         raise FaasError.one(
@@ -160,4 +169,4 @@ def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
         deleted.append(name)
         _save(path, state)
     path.unlink()
-    return {"deleted": deleted, "state": str(path)}
+    return DeployReport(deleted=tuple(deleted), state=str(path))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.errors import FaasError
+from faas_iac.plan.providers import DeployOptions
 
-from ..plan.layer import LAYER_ARTIFACT, layer_zip
+from ..plan.layer import provider_blobs
 from .base import Env
 
 if TYPE_CHECKING:
@@ -24,12 +25,12 @@ _CREDENTIALS_FIX = (
 )
 
 
-def _session(options: dict[str, Any]) -> Any:
+def _session(options: DeployOptions) -> Any:
     import boto3  # type: ignore[import-untyped]
     from botocore.exceptions import ProfileNotFound  # type: ignore[import-untyped]
 
     try:
-        session = boto3.session.Session(region_name=options.get("region") or None)
+        session = boto3.session.Session(region_name=options.region or None)
     except ProfileNotFound as exc:
         raise FaasError.one(
             "FIAC308",
@@ -95,12 +96,12 @@ def _account(session: Any, endpoint: str | None, region: str) -> str:
     return str(identity["Account"])
 
 
-def connect(compiled: Compiled, options: dict[str, Any]) -> Env:
+def connect(compiled: Compiled, options: DeployOptions) -> Env:
     """The engine's clients, region, account and artifacts; a coded error when the machine
     cannot deploy (no region, no credentials, no answer)."""
-    session = options.get("session") or _session(options)
-    endpoint = options.get("endpoint_url")
+    session = options.session or _session(options)
+    endpoint = options.endpoint_url
     region = _region(session, endpoint)
     account = _account(session, endpoint, region)
-    artifacts = {"code": compiled.code_zip, LAYER_ARTIFACT: layer_zip()}
+    artifacts = {"code": compiled.code_zip, **provider_blobs(compiled.plan.artifacts)}
     return Env(session, endpoint, region, account, artifacts)

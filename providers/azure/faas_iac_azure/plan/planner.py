@@ -69,7 +69,11 @@ def _python_version(app: AppModel, problems: list[Diagnostic]) -> str:
 
 
 def time_zone(app: AppModel, opts: AzureOptions) -> str | None:
-    """The one WEBSITE_TIME_ZONE of the app, or a refusal where the plan ignores it."""
+    """The one WEBSITE_TIME_ZONE of the app (Premium). Plans that ignore it fire each
+    schedule on UTC at every instant its local times can fall on, and the adapter keeps the
+    firings whose wall time matches (:mod:`faas_iac_azure.runtime.localtime`)."""
+    if not opts.website_time_zone:
+        return None
     zones = {
         fn.name: fn.trigger.tz
         for fn in app.functions
@@ -85,16 +89,6 @@ def time_zone(app: AppModel, opts: AzureOptions) -> str | None:
             f"schedules use several time zones ({', '.join(sorted(set(zones.values())))}); "
             "an Azure Function App has one (WEBSITE_TIME_ZONE)",
             fix="use one time zone for every schedule of the app, or UTC with shifted hours",
-            location=fn.source,
-            path=f"functions.{name}.trigger.tz",
-        )
-    if not opts.website_time_zone:
-        raise FaasError.one(
-            "FIAC401",
-            f"schedule of {name!r} is in {tz}, but Linux {opts.sku_tier} plans ignore "
-            "WEBSITE_TIME_ZONE, so the timer would fire on UTC",
-            fix="compile with plan=premium (Elastic Premium honours WEBSITE_TIME_ZONE), or "
-            "write the schedule in UTC (tz='UTC')",
             location=fn.source,
             path=f"functions.{name}.trigger.tz",
         )
