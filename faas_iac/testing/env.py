@@ -331,7 +331,10 @@ class TestEnv(Triggers):
         return str(self.host.keys.functions[function])
 
     def _drive(self, request: Future[httpx.Response]) -> None:
+        """Run the app while ``request`` is in flight, then what it set off at this instant (an
+        orchestration the handler started runs until it waits for time or an event)."""
         self._settle(request.done, None, [request])
+        self.settle()
 
     # -- settling --------------------------------------------------------------------------------
     def _finished(self, instance_id: str) -> bool:
@@ -409,7 +412,8 @@ class TestEnv(Triggers):
 
     def _move_to(self, moment: float) -> None:
         self.clock.set(moment)
-        if self.engine is not None:
+        due = bool(self._agenda) and self._agenda[0].when <= moment
+        if due and self.engine is not None:
             self.engine.call(lambda: None).result()  # due timers fire first, in that turn
         while self._agenda and self._agenda[0].when <= moment:
             item = heapq.heappop(self._agenda)

@@ -5,7 +5,9 @@ the host's own ASGI app (routes, keys, body limits, the durable management API),
 httpx's ``ASGITransport`` carries each request to the app on the environment's event loop; while
 the request is in flight the environment keeps running (the engine, queued deliveries) and moves
 its virtual clock when everything else waits for it, so a handler that waits for an
-orchestration (``wait_for_completion_or_create_check_status_response``) sees it finish.
+orchestration (``wait_for_completion_or_create_check_status_response``) sees it finish. Once
+the answer is there, what the request set off runs on at that instant (an orchestration started
+by the handler runs until it waits for time or an event), so what a test does next is not a race.
 
 Keys are handled: the client sends the master key (``x-functions-key``) unless told to send
 another (``key=``) or none (``key=None``).
