@@ -40,6 +40,7 @@ from .messages import (
     Control,
     ControlAction,
     Deliver,
+    Idle,
     Job,
     Message,
     Pump,
@@ -104,16 +105,6 @@ class Registry:
         )
 
 
-@dataclass(frozen=True)
-class Idle:
-    """The engine has nothing to do (no message waiting, no activity running, no timer due):
-    when its next live timer or wait deadline falls due (``None``: none), and how many callers
-    are waiting for an instance to finish."""
-
-    next_due: float | None
-    waiters: int
-
-
 class Engine(Controls):
     """Runs ``registry``'s functions on ``store`` (which it closes at :meth:`stop`), reading and
     waiting for time only through ``clock`` (:mod:`.clock`)."""
@@ -155,7 +146,7 @@ class Engine(Controls):
         self._open = False
         self._deadlines: list[tuple[float, int, str, Future[Any]]] = []
         self._seq = itertools.count()
-        self._idlers: list[Future[Idle]] = []
+        self._idlers: list[AwaitIdle] = []
         # per-turn state
         self._batch = Batch()
         self._dirty: dict[str, Orchestration] = {}
@@ -203,11 +194,12 @@ class Engine(Controls):
         """Look at the clock again now (a test's clock moved): fire the timers that are due."""
         self.call(lambda: None)
 
-    def idle(self) -> Future[Idle]:
+    def idle(self, jump: Callable[[Idle], bool] | None = None) -> Future[Idle]:
         """Answered once the engine has nothing left to do until time moves (see :class:`Idle`):
-        no message waiting, no activity running, no timer or wait deadline due."""
+        no message waiting, no activity running, no timer or wait deadline due. ``jump``: see
+        :class:`~.messages.AwaitIdle`."""
         reply: Future[Any] = Future()
-        self.post(AwaitIdle(reply))
+        self.post(AwaitIdle(reply, jump))
         return reply
 
     def start_new(
@@ -347,9 +339,8 @@ class Engine(Controls):
                 self._on_wait(msg)
             case Rewind():
                 self._on_rewind(msg)
-            case AwaitIdle(reply):
-                if reply is not None:
-                    self._idlers.append(reply)
+            case AwaitIdle():
+                self._idlers.append(msg)
             case Call(fn, reply):
                 self._ack(reply, fn())
             case Signal():
@@ -409,9 +400,12 @@ class Engine(Controls):
         self._reset_turn()
         if self._idlers and self._quiet():
             idle = Idle(self._next_due(), sum(len(w) for w in self._waiters.values()))
+            if idle.next_due is not None and all(i.jump and i.jump(idle) for i in self._idlers):
+                return  # the clock moved to the next due moment: run on
             idlers, self._idlers = self._idlers, []
-            for fut in idlers:
-                fut.set_result(idle)
+            for waiting in idlers:
+                if waiting.reply is not None:
+                    waiting.reply.set_result(idle)
 
     def _quiet(self) -> bool:
         due = self._earliest()

@@ -97,11 +97,25 @@ class Rewind:
 
 
 @dataclass(frozen=True, slots=True)
+class Idle:
+    """The engine has nothing to do (no message waiting, no activity running, no timer due):
+    when its next live timer or wait deadline falls due (``None``: none), and how many callers
+    are waiting for an instance to finish."""
+
+    next_due: float | None
+    waiters: int
+
+
+@dataclass(frozen=True, slots=True)
 class AwaitIdle:
-    """Reply (with an :class:`~.engine.Idle`) once the engine has nothing left to do until time
-    moves."""
+    """Reply with an :class:`Idle` once the engine has nothing left to do until time moves.
+    ``jump``: asked on the engine thread, when it is idle with a timer or deadline ahead,
+    whether time may move there; a caller that answers True has moved the clock to
+    ``next_due`` (a virtual clock), and the engine runs on instead of replying: time skips
+    without a round trip to the caller."""
 
     reply: Reply = None
+    jump: Callable[[Idle], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
