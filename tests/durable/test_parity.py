@@ -43,6 +43,7 @@ from faas_iac.testing import TestEnv
 from tests.durable.azure_history import context_json
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(Path(__file__).parent / "apps" / "parity_app.py")
 START = datetime(2030, 5, 1, 8, tzinfo=UTC)
 HERE = "tests.durable.test_parity"
@@ -185,6 +186,27 @@ def test_every_public_member_of_azure_has_ours_with_the_same_parameters(
         assert list(inspect.signature(ours).parameters)[: len(constructor)] == constructor
 
 
+#: Where a proving test's functions are, when not in the test itself.
+APPS = {
+    HERE: ["tests/durable/apps/parity_app.py"],
+    ENGINE: ["tests/durable/test_engine.py"],
+    PATTERNS: ["examples/durable/patterns"],
+    "tests.durable.test_azure_replay": ["examples/durable/patterns"],
+    "tests.testing.test_virtual_time": ["tests/testing/apps/kit_app.py"],
+}
+
+
+def _sources(where: str) -> str:
+    """The proving test's source and its app's."""
+    module, _, test = where.partition("::")
+    text = inspect.getsource(getattr(importlib.import_module(module), test))
+    for place in APPS.get(module, []):
+        path = ROOT / place
+        files = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        text += "".join(f.read_text() for f in files)
+    return text
+
+
 def test_every_member_is_proved_by_a_test_or_lacks_with_a_coded_error() -> None:
     names = {
         f"{cls.__name__}.{name}"
@@ -193,9 +215,8 @@ def test_every_member_is_proved_by_a_test_or_lacks_with_a_coded_error() -> None:
         if name != "task_hub_name"
     }
     assert names == set(PROVED) | set(LACKING)
-    for where in set(PROVED.values()):
-        module, _, test = where.partition("::")
-        assert callable(getattr(importlib.import_module(module), test)), where
+    for member, where in PROVED.items():  # the test (or the app it runs) uses the member
+        assert member.split(".")[1] in _sources(where), f"{where} does not use {member}"
     for member, call in LACKING.items():
         with pytest.raises(FaasError) as info:
             call()
@@ -350,11 +371,15 @@ def test_client_methods_are_awaitable(env: TestEnv) -> None:
     async def azure_style() -> tuple[str, Any]:
         instance_id = await client.start_new("child", None, "awaited")
         status = await client.get_status(instance_id, show_input=True)
+        await client.raise_event(waiting, "Approved", {"by": "ann"})
         return instance_id, status
 
+    waiting = env.start("approval")
     iid, status = asyncio.run(azure_style())
     assert status is not None and status.input_ == "awaited"
+    assert env.wait(waiting).output == {"by": "ann"}
     assert client.start_new("child", None, "plain") != iid  # and plainly from sync code
+    client.raise_event(env.start("approval"), "Approved", 1)  # a sync call too
 
 
 def test_get_status_shows_input_when_asked(env: TestEnv) -> None:

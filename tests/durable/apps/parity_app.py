@@ -104,6 +104,11 @@ def polled(ctx: Any) -> Any:
 
 
 @app.orchestrator
+def approval(ctx: Any) -> Any:
+    return (yield ctx.wait_for_external_event("Approved"))
+
+
+@app.orchestrator
 def fails_once(ctx: Any) -> Any:
     first = yield ctx.call_activity("shout", "before")
     second = yield ctx.call_activity("flaky", ctx.get_input())
