@@ -4,8 +4,10 @@ AWS Lambda durable execution SDK's own (``aws-durable-execution-sdk-python-testi
 Functions has no such runner; Temporal's time-skipping test server is a binary downloaded from
 the internet, not installable here.
 
-Three scenarios, each timed from start to final status (wall seconds, the virtual time it
-covered in brackets), each under 1 s for the test kit:
+Three scenarios, each timed from start to final status (wall seconds, the process's CPU
+seconds, the virtual time it covered), each under 1 s of wall time for the test kit on a machine
+that is not busy with other work (the exit status says whether it was; the CPU column is the
+kit's own cost whatever else runs):
 
 1. an approval that times out after 30 days (``verify_phone`` of examples/durable, the event
    never raised; the peer: ``wait_for_callback`` with a 30-day timeout);
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 import time
@@ -34,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PEER_LIMIT_S = 60.0
 
 
-def ours() -> list[tuple[str, float, timedelta]]:
+def ours() -> list[tuple[str, float, float, timedelta]]:
     from faas_iac.testing import TestEnv
 
     app = str(ROOT / "examples" / "durable" / "app.py")
@@ -50,11 +53,11 @@ def ours() -> list[tuple[str, float, timedelta]]:
     ]  # fmt: skip
     for name, case in cases:
         with TestEnv(app) as env:
-            began, start = env.now, time.perf_counter()
+            began, start, cpu = env.now, time.perf_counter(), time.process_time()
             status = case(env)
-            wall = time.perf_counter() - start
+            wall, cpu = time.perf_counter() - start, time.process_time() - cpu
             assert status.runtime_status.value == "Completed", status
-            rows.append((name, wall, env.now - began))
+            rows.append((name, wall, cpu, env.now - began))
     return rows
 
 
@@ -114,13 +117,17 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}; a 2-core machine shared with other work")
     mine = ours()
     theirs = [(None, "not run")] * len(mine) if args.no_peer else peer()
-    print(f"{'scenario':<26}{'test kit':>12}{'virtual':>18}   peer (AWS SDK runner)   ratio")
-    for (name, wall, covered), (other, note) in zip(mine, theirs, strict=True):
+    print(f"load average {os.getloadavg()[0]:.1f} at the start")
+    head = f"{'scenario':<26}{'test kit':>10}{'(CPU)':>10}{'virtual':>18}"
+    print(f"{head}   peer (AWS SDK runner)   ratio")
+    for (name, wall, cpu, covered), (other, note) in zip(mine, theirs, strict=True):
         ratio = f"{other / wall:,.0f}x" if other else "-"
         shown = f"{other:.3f} s" if other is not None else note
-        print(f"{name:<26}{wall:>10.3f} s{covered!s:>18}   {shown:<22}  {ratio}")
-    print(json.dumps({"ours_s": [round(w, 4) for _, w, _ in mine]}))
-    assert all(wall < 1.0 for _, wall, _ in mine), "each scenario must take under 1 s"
+        print(f"{name:<26}{wall:>8.3f} s{cpu:>8.3f} s{covered!s:>18}   {shown:<22}  {ratio}")
+    print(json.dumps({"ours_s": [round(w, 4) for _, w, _, _ in mine]}))
+    slow = [name for name, wall, _, _ in mine if wall >= 1.0]
+    if slow:  # wall time on a shared machine: the CPU column is the kit's own cost
+        sys.exit(f"over 1 s of wall time: {', '.join(slow)}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ stopped. When the old thread finally returns from the user's code, :meth:`Watch.
 is no longer the owner and raises :class:`Superseded`, which ends that thread without it
 touching the engine again (a thread cannot be killed; one stuck forever is abandoned).
 
+A stall of the whole process (a machine short of CPU or memory) holds up the watchdog too: the
+time it wakes late by is not counted against the step.
+
 The price on every step is a clock read and an uncontended lock.
 """
 
@@ -67,8 +70,23 @@ class Watch:
             self._thread = None
 
     def _run(self) -> None:
+        last = time.monotonic()
         while not self._stop.wait(self._period):
+            now = time.monotonic()
+            self.excuse(now - last - self._period)
+            last = now
             self.check()
+
+    def excuse(self, late: float) -> None:
+        """The watchdog woke ``late`` seconds after it should have: the whole process was held
+        up (a machine short of CPU or memory), not the step; that time does not count against
+        the step (a blocked step does not hold up this thread)."""
+        if late <= self._period:
+            return
+        with self._lock:
+            if self._current is not None:
+                target, since = self._current
+                self._current = (target, since + late)
 
     def check(self) -> bool:
         """Hand the engine to a new thread if the current step has run too long."""

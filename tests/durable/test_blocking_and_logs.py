@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from faas_iac.durable import OrchestrationRuntimeStatus
+from faas_iac.durable.watch import Watch
 from faas_iac.local.logs import JsonFormatter
 from faas_iac.testing import TestEnv
 from tests.durable.apps.blocking_app import RELEASE
@@ -66,3 +69,24 @@ def test_lifecycle_log_lines(env: TestEnv, caplog: pytest.LogCaptureFixture) -> 
     assert "ValueError: cannot handle x" in failed.getMessage()
     rendered = json.loads(JsonFormatter().format(failed))
     assert (rendered["event"], rendered["instance_id"]) == ("orchestration.failed", bad)
+
+
+def test_a_stall_of_the_whole_process_does_not_count_against_the_step() -> None:
+    """A machine short of CPU or memory holds up every thread, the watchdog too: the time it
+    wakes late by is excused, so a step is failed only for time it spent blocked itself."""
+    spawned: list[object] = []
+
+    def spawn(target: object) -> threading.Thread:
+        spawned.append(target)
+        return threading.Thread(target=lambda: None)
+
+    watch = Watch(0.3, spawn)
+    watch.enabled, watch.owner = True, threading.current_thread()
+    watch.enter("step")
+    time.sleep(0.35)  # past the limit, whatever the machine
+    watch.excuse(1000.0)  # ... while the watchdog itself was held up far longer
+    assert not watch.check() and spawned == []
+    watch.excuse(0.01)  # the watchdog on time: nothing to excuse
+    watch.enter("step")
+    time.sleep(0.35)
+    assert watch.check() and spawned == ["step"]
