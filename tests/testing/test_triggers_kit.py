@@ -79,3 +79,14 @@ def test_keys_are_the_hosts(env: TestEnv) -> None:
     assert own.post("/api/items", json={"id": "k1"}).status_code == 201
     other = env.http_client(key=env.function_key("seen"))
     assert other.post("/api/items", json={"id": "k2"}).status_code == 401
+
+
+def test_the_readme_example_is_the_one_make_test_runs() -> None:
+    """README's "Testing your app" shows tests of examples/durable/tests word for word."""
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("## Testing your app", 1)[1].split("```python\n", 1)[1].split("```")[0]
+    example = (ROOT / "examples/durable/tests/test_durable_patterns_kit.py").read_text()
+    tests = ["def test_" + part for part in shown.split("\ndef test_")[1:]]
+    assert len(tests) == 3
+    for test in tests:
+        assert test.strip() in example
