@@ -85,6 +85,14 @@ def _size(text: str) -> int:
     help="Let pages of ORIGIN (or '*') call the /api functions from a browser (repeatable, "
     "or comma-separated).",
 )
+@click.option(
+    "--time-scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001, max=1e9),
+    help="Run durable timers, schedules and queue delays N times faster (demos): at 3600 an "
+    "hour-long timer fires after a second. Use a separate --state-dir: times are stored scaled.",
+)
 def dev(
     app: str,
     port: int,
@@ -97,6 +105,7 @@ def dev(
     functions: str,
     listen: str,
     cors: tuple[str, ...],
+    time_scale: float,
 ) -> None:
     """Run APP locally: HTTP on 127.0.0.1, schedules, queues, topics, buckets, tables, streams,
     the event bus and durable orchestrations, until Ctrl-C. The dashboard is at /_faas/ (the
@@ -114,6 +123,7 @@ def dev(
         reload=reload,
         listen=listen,
         cors=cors,
+        time_scale=time_scale,
     )
 
 

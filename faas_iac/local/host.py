@@ -30,6 +30,7 @@ from ..schedule import parse_schedule
 from .admin import AdminApi
 from .asgi import DEFAULT_MAX_BODY, HostApp, HttpRoute, Served
 from .bindings import LocalBindings
+from .clock import SYSTEM, Clock
 from .handlers import forget_modules, resolve
 from .invoker import Invoker, activity_contexts
 from .keys import Keys, Secrets, load_keys
@@ -117,6 +118,8 @@ class Host:
         durable_host: Callable[[], Any] = _durable_host_class,
         monitor: Monitor | None = None,
         cors: Sequence[str] = (),
+        clock: Clock = SYSTEM,
+        resolver: Callable[[Function], Callable[..., Any]] = resolve,
     ) -> None:
         from .dashboard import Dashboard
         from .store import Store
@@ -124,6 +127,8 @@ class Host:
         self.target, self.state, self.url = target, state, url
         self.monitor = monitor or Monitor()
         self._hub = LogHub(self.monitor)
+        self.clock = clock
+        self._resolve = resolver
         self._durable_host = durable_host
         state.mkdir(parents=True, exist_ok=True)
         self._lock_file = (state / "host.lock").open("w")
@@ -135,7 +140,7 @@ class Host:
                 f"another faas-iac dev is already using the state folder {state}",
                 fix="stop it first, or give this one its own --state-dir",
             ) from None
-        self.store = Store(state / "local.sqlite")
+        self.store = Store(state / "local.sqlite", clock)
         self.runtime: Runtime | None = None
         self.keys = Keys("", {})
         self.cors = tuple(cors)  # --cors; the app's own cors= origins are added on each load
@@ -161,7 +166,7 @@ class Host:
                 os.environ.setdefault(key, value)
         bindings = LocalBindings(model, self.store, self.state, secrets, self._notify)
         invokers = {
-            fn.name: Invoker(fn, resolve(fn), bindings)
+            fn.name: Invoker(fn, self._resolve(fn), bindings)
             for fn in model.functions
             if fn.handler.python and fn.kind not in DURABLE_KINDS
         }
@@ -185,12 +190,13 @@ class Host:
 
         rt.durable = cls(
             rt.model,
-            resolve,
+            self._resolve,
             self.state,
             check_key=check_key,
             base_url=self.url,
             max_body=self.app.max_body,
             context=activity_contexts(rt.model, rt.bindings),
+            clock=self.clock,
         )
         await rt.durable.start()
         client = rt.durable.client()
@@ -199,6 +205,16 @@ class Host:
                 invoker.durable = client
 
     async def activate(self, rt: Runtime) -> None:
+        await self.prepare(rt)
+        for consumer in rt.consumers:
+            consumer.start()
+        assert rt.scheduler is not None
+        rt.scheduler.start()
+
+    async def prepare(self, rt: Runtime) -> None:
+        """Make ``rt`` the served version: keys, the durable engine (started), HTTP routes,
+        consumers and the scheduler (built, not started: :meth:`activate` starts their loops;
+        the test kit drives them itself)."""
         self.keys = load_keys(self.state, [fn.name for fn in rt.model.functions])
         await self._start_durable(rt)
         routes = []
@@ -217,7 +233,7 @@ class Host:
             for fn in rt.model.functions
             if fn.trigger.type == "schedule" and fn.name in rt.invokers
         ]
-        rt.scheduler = Scheduler(schedules, self.store, self._notify)
+        rt.scheduler = Scheduler(schedules, self.store, self._notify, self.clock)
         self.runtime = rt
         self.app.keys = self.keys
         self.app.cors = Cors.of([*self.cors, *rt.model.cors])
@@ -227,9 +243,6 @@ class Host:
             getattr(rt.durable, "management_app", None),
             self.dashboard,
         )
-        for consumer in rt.consumers:
-            consumer.start()
-        rt.scheduler.start()
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> Runtime:
@@ -287,6 +300,12 @@ class Host:
             f"  master key (every function, /admin, durable API): {self.keys.master}",
             f"  dashboard: {url}/_faas/?code={self.keys.master}",
         ]
+        factor = getattr(self.clock, "factor", None)
+        if factor is not None:
+            lines.append(
+                f"  time runs {factor:g}x faster (--time-scale): durable timers, schedules, "
+                "queue visibility and retry delays; HTTP and handler timeouts do not"
+            )
         for fn in rt.model.functions:
             t = fn.trigger
             local = fn.name in rt.invokers or fn.kind in DURABLE_KINDS

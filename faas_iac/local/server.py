@@ -21,6 +21,7 @@ import uvicorn
 
 from ..errors import FaasError
 from .asgi import DEFAULT_MAX_BODY
+from .clock import SYSTEM, ScaledClock
 from .host import Host
 from .protocol import HEAD_TIMEOUT, close_slow_heads, protocol
 
@@ -121,6 +122,7 @@ async def serve(
     out: TextIO = sys.stdout,
     listen: str = HOST,
     cors: Sequence[str] = (),
+    time_scale: float = 1.0,
 ) -> None:
     sock = bind(port, listen)
     port = sock.getsockname()[1]
@@ -130,8 +132,9 @@ async def serve(
             f"listening on {listen}: other machines can reach this host; every function "
             "still needs its key, and the dashboard and admin API the master key"
         )
+    clock = SYSTEM if time_scale == 1.0 else ScaledClock(time_scale)
     try:
-        host = Host(target, state, url=url, max_body=max_body, cors=cors)
+        host = Host(target, state, url=url, max_body=max_body, cors=cors, clock=clock)
     except BaseException:
         sock.close()
         raise
