@@ -5,12 +5,10 @@ the lines of the functions named."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import httpx
-import pytest
 
 from tests.local.hostproc import ROOT, HostProcess, wait_for
 
@@ -33,7 +31,7 @@ def test_an_http_call_a_dead_letter_and_a_failed_orchestration_are_readable_line
                 headers={"x-functions-key": host.master},
             )
         wait_for(lambda: "dead-lettered" in host.log(), timeout=20)
-        wait_for(lambda: "Executed 'fails'" in host.log() or not _journal(), timeout=20)
+        wait_for(lambda: "orchestration breaks (" in host.log(), timeout=20)
     text = host.log()
     assert not any(line.startswith("{") for line in text.splitlines()), text
     stamp = r"^\[\d\d:\d\d:\d\d\.\d{3}\] "
@@ -57,13 +55,14 @@ def test_an_http_call_a_dead_letter_and_a_failed_orchestration_are_readable_line
         text,
         re.M,
     )
-    if not _journal():
-        pytest.skip("the durable engine logs no orchestration lifecycle lines yet (testkit)")
-    assert re.search(stamp + rf"orchestration breaks \({ID}\) failed after [\d.]+ ms: ", text, re.M)
-
-
-def _journal() -> bool:
-    return importlib.util.find_spec("faas_iac.durable.journal") is not None
+    assert re.search(
+        stamp + rf"activity fails failed for {ID} after [\d.]+ ms: ValueError: cannot process 'x'$",
+        text,
+        re.M,
+    )
+    assert re.search(
+        stamp + rf"orchestration breaks \({ID}\) failed after [\d.]+ ms: \w+: ", text, re.M
+    )
 
 
 def test_functions_option_keeps_the_lines_of_those_functions(tmp_path: Path) -> None:
