@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Literal
 
 from faas_iac.model import Function
@@ -50,6 +51,7 @@ def delivery(fn: Function) -> Delivery:
     raise AssertionError(fn.trigger.type)  # pragma: no cover (a closed union)
 
 
+@lru_cache(maxsize=4096)  # asked for the same names by every record of a function
 def _fit(text: str, limit: int, minimum: int = 1) -> str:
     text = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"
     if not text[0].isalpha():
