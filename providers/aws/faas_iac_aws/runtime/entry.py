@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from faas_iac.runtime import redact
 from faas_iac.runtime.handlers import Handler, resolve
 from faas_iac.runtime.types import Bindings, Context, to_response
 
@@ -224,6 +225,8 @@ def handler(event: Any, lambda_context: Any = None) -> Any:
 
 
 def dispatch(event: Any, lambda_context: Any, env: Mapping[str, str]) -> Any:
-    """Run the function ``env`` describes (a Lambda's environment) on ``event``."""
+    """Run the function ``env`` describes (a Lambda's environment) on ``event``. The Lambda
+    runtime's log handler masks every secret value read (:mod:`faas_iac.runtime.redact`)."""
+    redact.install()
     target = _load(env)
     return DISPATCH[target.trigger](target, event, _context(target, lambda_context, env))

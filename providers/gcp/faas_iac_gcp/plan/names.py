@@ -80,9 +80,10 @@ def resource_name(app: str, kind: str, name: str) -> str:
 
 
 def database_name(app: str) -> str:
-    """The Firestore database of the app's tables and durable state: the project's
-    ``(default)`` one, where the translated workflows keep custom statuses."""
-    return "(default)"
+    """The app's own Firestore database (its tables, entity states, callback registry and the
+    custom statuses its workflows write): named after the app, so two apps share a project
+    without sharing a database (ids are 4-63 characters, a letter first)."""
+    return _fit(f"{app}-db", 63, minimum=4)
 
 
 def entry_point(fn: str) -> str:
