@@ -19,7 +19,17 @@ from faas_iac.runtime.redact import scrub
 
 __all__ = ["JsonFormatter", "invocation_logger", "redact", "setup"]
 
-_EXTRA = ("invocation_id", "function", "trigger", "status", "duration_ms", "code", "delivery")
+_EXTRA = (
+    "invocation_id",
+    "function",
+    "trigger",
+    "status",
+    "duration_ms",
+    "code",
+    "delivery",
+    "instance_id",
+    "event",
+)
 #: ``json.dumps(line, default=str)``, without building an encoder per line.
 _ENCODE = json.JSONEncoder(default=str).encode
 
