@@ -8,6 +8,8 @@ graph follows from it without guessing; :mod:`.graph` draws it.
 
 from __future__ import annotations
 
+import builtins
+import dataclasses
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +47,35 @@ BuiltinKind = Literal[
     "replace",
     "split",
     "join",
+    # the orchestration's own values
+    "now",  # ctx.current_utc_datetime, as seconds since the epoch (a timedelta is seconds)
+    "instance_id",
+    "parent_instance_id",
+    "uuid",  # ctx.new_uuid(): a new UUID per call, fixed for the execution
+    # collections
+    "items",
+    "enumerate",  # (items, start)
+    "zip",
+    "dict",  # a copy of a dict, or the dict of a list of [key, value] pairs
+    "distinct",  # a set's items, each once, in first-seen order (only where order is unseen)
+    "set_item",  # (container, key, value): a copy with container[key] = value
+    "without",  # (dict, key): a copy without the key
+    "slice",  # (value, start, stop, step), each bound None when absent
+    "insert",  # (list, index, value): a copy with the value inserted
+    "index",
+    "count",
+    "isinstance",  # (value, Const([kinds])): str, int, float, bool, list, dict, NoneType
+    "min_by",  # (items, Lambda): the first smallest by key
+    "max_by",
+    "sorted_by",  # (items, Lambda, reverse)
+    # text
+    "title",
+    "capitalize",
+    "zfill",
+    "lstrip",
+    "rstrip",
+    "format",  # (value, Const(spec)): format(value, spec)
+    "error_text",  # (error value): str(e) of a caught error
 ]
 
 
@@ -155,6 +186,14 @@ class Comprehension:
 
 
 @dataclass(frozen=True)
+class Lambda:
+    """``lambda var: body`` (a key function of ``sorted`` / ``min`` / ``max``)."""
+
+    var: str
+    body: Expr
+
+
+@dataclass(frozen=True)
 class Native:
     """A target-language expression made by an emitter (never by the analyzer), e.g. the
     result of the state being built. Its ``kind`` is the static type when known."""
@@ -180,6 +219,7 @@ Expr = (
     | Merge
     | Concat
     | Comprehension
+    | Lambda
     | Native
 )
 
@@ -207,6 +247,10 @@ class Call:
     name: str
     input: Expr
     retry: Retry | None = None
+    #: the name computed at run time (``name`` then lists the candidates, comma-separated)
+    name_expr: Expr | None = None
+    #: a sub-orchestration's instance id given by the caller
+    instance: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -247,10 +291,12 @@ class Parallel:
 
 @dataclass(frozen=True)
 class Timer:
-    """``yield ctx.create_timer(ctx.current_utc_datetime + timedelta(...))``."""
+    """``yield ctx.create_timer(ctx.current_utc_datetime + timedelta(...))``: ``seconds`` from
+    now; or, with ``until``, at that instant (seconds since the epoch; ``seconds`` is then 0)."""
 
     seconds: Expr
     line: int = 0
+    until: Expr | None = None
 
 
 @dataclass(frozen=True)
@@ -315,14 +361,35 @@ class Continue:
     line: int = 0
 
 
+#: What an ``except`` catches: every error (``Exception``), task failures only
+#: (``TaskFailedError``), or errors the orchestrator raises itself of these class names.
+EVERY = "Exception"
+TASK_FAILED = "TaskFailedError"
+
+
 @dataclass(frozen=True)
 class Try:
-    """``try: body except Exception as error_var: handler``."""
+    """``try: body except Exception as error_var: handler``. A caught error is held as
+    ``{"type", "message", "text"}`` (``text`` is ``str(error)``)."""
 
     body: tuple[Step, ...]
     handler: tuple[Step, ...]
     error_var: str | None = None
     line: int = 0
+    catches: tuple[str, ...] = (EVERY,)
+
+
+
+def catches_raise(catches: tuple[str, ...], error: str) -> bool:
+    """Whether ``except <catches>`` catches ``raise error(...)`` (builtin error classes by
+    their hierarchy, others by name)."""
+    if EVERY in catches or error in catches:
+        return True
+    raised = getattr(builtins, error, None)
+    return isinstance(raised, type) and any(
+        isinstance(getattr(builtins, c, None), type) and issubclass(raised, getattr(builtins, c))
+        for c in catches
+    )
 
 
 @dataclass(frozen=True)
@@ -466,6 +533,8 @@ def map_children(expr: Expr, fn: Callable[[Expr], Expr]) -> Expr:
             return Concat(tuple(fn(p) for p in parts))
         case Comprehension(element, var, source, cond):
             return Comprehension(fn(element), var, fn(source), None if cond is None else fn(cond))
+        case Lambda(var, body):
+            return Lambda(var, fn(body))
         case _:
             assert_never(expr)
 
@@ -497,6 +566,8 @@ def substitute(expr: Expr, env: dict[str, Expr]) -> Expr:
                 substitute(source, env),
                 None if cond is None else substitute(cond, inner),
             )
+        case Lambda(var, body):
+            return Lambda(var, substitute(body, {k: v for k, v in env.items() if k != var}))
     return map_children(expr, lambda child: substitute(child, env))
 
 
@@ -508,6 +579,8 @@ def free_vars(expr: Expr) -> set[str]:
         case Comprehension(element, var, source, cond):
             inner = free_vars(element) | (free_vars(cond) if cond is not None else set())
             return (inner - {var}) | free_vars(source)
+        case Lambda(var, body):
+            return free_vars(body) - {var}
     found: set[str] = set()
     for child in children(expr):
         found |= free_vars(child)
@@ -585,13 +658,13 @@ def reads(step: Step) -> list[Expr]:
         case Assign(_, value) | SetStatus(value) | Return(value):
             return [value]
         case Task(call):
-            return [call.input]
+            return call_reads(call)
         case FanOut(call, _, source):
-            return [call.input, source]
+            return [*call_reads(call), source]
         case Parallel(calls):
-            return [c.input for c in calls]
-        case Timer(seconds):
-            return [seconds]
+            return [e for c in calls for e in call_reads(c)]
+        case Timer(seconds, _, until):
+            return [seconds] if until is None else [seconds, until]
         case WaitEvent(_, _, timeout):
             return [timeout] if timeout is not None else []
         case If(test) | While(test):
@@ -608,6 +681,11 @@ def reads(step: Step) -> list[Expr]:
             return []
         case _:
             assert_never(step)
+
+
+def call_reads(call: Call) -> list[Expr]:
+    """The expressions of a call: its input, and its name or instance id when computed."""
+    return [e for e in (call.input, call.name_expr, call.instance) if e is not None]
 
 
 def jumps(steps: tuple[Step, ...]) -> bool:
@@ -628,3 +706,69 @@ def ends(steps: tuple[Step, ...]) -> bool:
     if isinstance(last, Try):
         return ends(last.body) and ends(last.handler)
     return False
+
+
+def map_steps(wf: Workflow, fn: Callable[[Expr], Expr]) -> Workflow:
+    """``wf`` with ``fn`` applied to every expression of every step."""
+    return dataclasses.replace(wf, steps=tuple(map_step(s, fn) for s in wf.steps))
+
+
+def map_call(call: Call, fn: Callable[[Expr], Expr]) -> Call:
+    return Call(
+        call.kind,
+        call.name,
+        fn(call.input),
+        call.retry,
+        None if call.name_expr is None else fn(call.name_expr),
+        None if call.instance is None else fn(call.instance),
+    )
+
+
+def map_step(step: Step, fn: Callable[[Expr], Expr]) -> Step:
+    """``step`` (and the steps it holds) with ``fn`` applied to each expression."""
+
+    def block(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+        return tuple(map_step(s, fn) for s in steps)
+
+    match step:
+        case Assign(target, value, line):
+            return Assign(target, fn(value), line)
+        case Task(call, target, line):
+            return Task(map_call(call, fn), target, line)
+        case FanOut(call, var, source, target, line):
+            return FanOut(map_call(call, fn), var, fn(source), target, line)
+        case Parallel(calls, target, line):
+            return Parallel(tuple(map_call(c, fn) for c in calls), target, line)
+        case Timer(seconds, line, until):
+            return Timer(fn(seconds), line, None if until is None else fn(until))
+        case WaitEvent():
+            timeout = step.timeout_seconds
+            return WaitEvent(
+                step.event,
+                step.target,
+                None if timeout is None else fn(timeout),
+                step.winner,
+                step.event_tag,
+                step.timer_tag,
+                step.line,
+            )
+        case SetStatus(value, line):
+            return SetStatus(fn(value), line)
+        case If(test, body, orelse, line):
+            return If(fn(test), block(body), block(orelse), line)
+        case While(test, body, line):
+            return While(fn(test), block(body), line)
+        case ForEach(var, source, body, line):
+            return ForEach(var, fn(source), block(body), line)
+        case Try(body, handler, error_var, line, catches):
+            return Try(block(body), block(handler), error_var, line, catches)
+        case Return(value, line):
+            return Return(fn(value), line)
+        case Raise(error, message, line):
+            return Raise(error, fn(message), line)
+        case ContinueAsNew(value, line):
+            return ContinueAsNew(fn(value), line)
+        case Reraise() | Break() | Continue():
+            return step
+        case _:
+            assert_never(step)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import Diagnostic
 from . import ir, retries
+from .clock import NOW
 from .expr import ExprConverter
 from .refusals import Refusal, refuse
 
@@ -20,37 +21,38 @@ _CALLS = {
     "call_sub_orchestrator": ("orchestrator", False),
     "call_sub_orchestrator_with_retry": ("orchestrator", True),
 }
-_TIMEDELTA_SECONDS = {
-    "weeks": 604800,
-    "days": 86400,
-    "hours": 3600,
-    "minutes": 60,
-    "seconds": 1,
-    "milliseconds": 0.001,
-}
 _ENTITY = {"call_entity", "signal_entity", "lock", "create_entity_proxy"}
 
 
 @dataclass(frozen=True)
 class _Pending:
-    """A task created but not yet yielded: a call, a timer (seconds) or an event (its name)."""
+    """A task created but not yet yielded: a call, a timer or an event (its name).
+
+    A timer has ``seconds`` from now (``until`` None) or fires at ``until``; ``deadline`` is
+    the variable its firing instant was saved in when it was made, for a race that comes
+    after other durable steps (a loop's shared timeout)."""
 
     kind: str  # "call" | "timer" | "event"
     call: ir.Call | None = None
     seconds: ir.Expr | None = None
     event: str = ""
     depth: int = 0  # how many loops enclose the statement that made it
+    until: ir.Expr | None = None
+    deadline: str = ""
+    made_after: int = 0  # durable steps made before this task
 
 
 @dataclass
 class _Scope:
     tasks: dict[str, _Pending] = field(default_factory=dict)
     task_lists: dict[str, ast.expr] = field(default_factory=dict)
-    deadlines: dict[str, ir.Expr] = field(default_factory=dict)
     race_tags: dict[str, str] = field(default_factory=dict)  # task var → tag string
     race_results: dict[str, str] = field(default_factory=dict)  # event task var → payload var
-    errors: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)  # caught errors in scope, innermost last
+    #: variables known to hold a datetime / timedelta (seconds), or a caught error
+    kinds: dict[str, str] = field(default_factory=dict)
     retries: dict[str, ir.Retry] = field(default_factory=dict)  # RetryOptions variables
+    timers: dict[str, _Pending] = field(default_factory=dict)  # timers raced already
     counter: int = 0
 
 
@@ -77,7 +79,8 @@ class TaskAnalyzer:
             )
         self.ctx = fn.args.args[0].arg
         self.scope = _Scope()
-        self.exprs = ExprConverter(file, self._resolve)
+        self.exprs = ExprConverter(file, self._resolve, self.ctx, self._typed)
+        self.durable = 0  # durable steps made so far (a timer raced later compares)
         self.used: dict[str, set[str]] = {"activity": set(), "orchestrator": set(), "event": set()}
         self.uses_status = False
         self.problems: list[Diagnostic] = []  # refused statements, all reported at the end
@@ -91,6 +94,11 @@ class TaskAnalyzer:
     def _is_ctx(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Name) and node.id == self.ctx
 
+    def _typed(self, name: str) -> str | None:
+        if name in self.scope.errors:
+            return "error"
+        return self.scope.kinds.get(name)
+
     def _resolve(self, node: ast.expr) -> ir.Expr | None:
         s = self.scope
         if (
@@ -103,16 +111,8 @@ class TaskAnalyzer:
         if isinstance(node, ast.Attribute) and self._is_ctx(node.value):
             if node.attr == "is_replaying":
                 return ir.Const(False)
-            if node.attr == "current_utc_datetime":
-                raise self.refuse(
-                    node,
-                    "FIAC609",
-                    "ctx.current_utc_datetime is translated only "
-                    "inside ctx.create_timer(ctx.current_utc_datetime + "
-                    "timedelta(...))",
-                    "keep times as durations (timedelta) and pass them to "
-                    "create_timer; compute dates in an activity",
-                )
+            if node.attr in ("instance_id", "parent_instance_id"):
+                return ir.Builtin(node.attr, ())  # type: ignore[arg-type]
             raise self.refuse(
                 node,
                 "FIAC601",
@@ -121,6 +121,31 @@ class TaskAnalyzer:
                 "task_all, create_timer, wait_for_external_event, set_custom_status "
                 "or continue_as_new",
             )
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and self._is_ctx(node.func.value)
+            and node.func.attr == "new_uuid"
+            and not node.args
+        ):
+            return ir.Builtin("uuid", ())
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in s.errors
+            and node.attr in ("error_type", "error_message")
+        ):
+            return ir.Index(ir.Var(node.value.id), ir.Const(node.attr.removeprefix("error_")))
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "is_completed"
+            and isinstance(node.value, ast.Name)
+            and (s.tasks.get(node.value.id) or s.timers.get(node.value.id))
+        ):
+            timer = s.tasks.get(node.value.id) or s.timers[node.value.id]
+            if timer.kind != "timer":
+                raise self.refuse(node, "FIAC612", "is_completed of a task", "use its result")
+            return ir.Compare(">=", NOW, ir.Var(timer.deadline))
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -155,14 +180,6 @@ class TaskAnalyzer:
                     "FIAC612",
                     f"the task `{node.id}` is used as a value",
                     "yield it (x = yield task) and use its result",
-                )
-            if node.id in s.errors:
-                raise self.refuse(
-                    node,
-                    "FIAC612",
-                    f"the caught error `{node.id}` is used as a value",
-                    "only re-raise it (a bare `raise`), or return a "
-                    "value of your own from the except block",
                 )
         if (
             isinstance(node, ast.Attribute)
@@ -276,51 +293,26 @@ class TaskAnalyzer:
         value = self.expr(given["input_"]) if "input_" in given else ir.Const(None)
         return ir.Call(kind, name, value, retry)  # type: ignore[arg-type]
 
-    def _seconds(self, node: ast.expr) -> ir.Expr:
-        """``ctx.current_utc_datetime + timedelta(...)`` (or a deadline variable) → seconds."""
-        if isinstance(node, ast.Name) and node.id in self.scope.deadlines:
-            return self.scope.deadlines[node.id]
+    def _fire_at(self, node: ast.expr) -> tuple[ir.Expr, ir.Expr | None]:
+        """A timer's fire-at time → (seconds from now, None) when written as
+        ``ctx.current_utc_datetime + <timedelta>``, else (0, the instant)."""
+        conv = self.exprs
+        if conv.time_kind(node) != "datetime":
+            raise self.refuse(
+                node,
+                "FIAC609",
+                f"the timer `{ast.unparse(node)}` does not fire at a datetime",
+                "write ctx.create_timer(ctx.current_utc_datetime + timedelta(...)), or at a "
+                "datetime computed from ctx.current_utc_datetime",
+            )
         if (
             isinstance(node, ast.BinOp)
             and isinstance(node.op, ast.Add)
-            and isinstance(node.left, ast.Attribute)
-            and self._is_ctx(node.left.value)
-            and node.left.attr == "current_utc_datetime"
-            and isinstance(node.right, ast.Call)
+            and conv.is_now(node.left)
+            and conv.time_kind(node.right) == "timedelta"
         ):
-            td = node.right
-            fname = (
-                td.func.id
-                if isinstance(td.func, ast.Name)
-                else td.func.attr
-                if isinstance(td.func, ast.Attribute)
-                else ""
-            )
-            if fname == "timedelta" and not td.args:
-                total: ir.Expr | None = None
-                const = 0.0
-                for kw in td.keywords:
-                    if kw.arg not in _TIMEDELTA_SECONDS:
-                        break
-                    factor = _TIMEDELTA_SECONDS[kw.arg]
-                    part = self.expr(kw.value)
-                    if isinstance(part, ir.Const) and isinstance(part.value, int | float):
-                        const += part.value * factor
-                        continue
-                    term = part if factor == 1 else ir.BinOp("*", part, ir.Const(factor))
-                    total = term if total is None else ir.BinOp("+", total, term)
-                else:
-                    whole = int(const) if float(const).is_integer() else const
-                    if total is None:
-                        return ir.Const(whole)
-                    return total if not const else ir.BinOp("+", total, ir.Const(whole))
-        raise self.refuse(
-            node,
-            "FIAC609",
-            f"the timer `{ast.unparse(node)}` is not ctx.current_utc_datetime + timedelta(...)",
-            "write ctx.create_timer(ctx.current_utc_datetime + "
-            "timedelta(seconds=...)) with keyword arguments",
-        )
+            return conv.convert(node.right, time_ok=True), None
+        return ir.Const(0), conv.convert(node, time_ok=True)
 
     def _pending(self, node: ast.expr) -> _Pending | None:
         """A task-making expression (not yielded), or None."""
@@ -340,7 +332,16 @@ class TaskAnalyzer:
                     "create_timer takes one fire-at time",
                     "ctx.create_timer(ctx.current_utc_datetime + timedelta(...))",
                 )
-            return _Pending("timer", seconds=self._seconds(call.args[0]), depth=self.depth)
+            seconds, until = self._fire_at(call.args[0])
+            self.scope.counter += 1
+            return _Pending(
+                "timer",
+                seconds=seconds,
+                until=until,
+                depth=self.depth,
+                deadline=f"__deadline{self.scope.counter}",
+                made_after=self.durable,
+            )
         if attr == "wait_for_external_event":
             if (
                 len(call.args) != 1
@@ -367,6 +368,19 @@ class TaskAnalyzer:
         return None
 
     def _yield(self, value: ast.expr | None, target: str | None, line: int) -> list[ir.Step]:
+        steps = self._yielded(value, target, line)
+        self.durable += 1
+        return steps
+
+    def _timer_step(self, pending: _Pending, held: bool, line: int) -> ir.Timer:
+        """A pending timer yielded now; ``held``: it was kept in a variable, so durable steps
+        may have passed since it was made (it then fires at the instant saved then)."""
+        assert pending.seconds is not None
+        if held and (pending.made_after != self.durable or pending.depth < self.depth):
+            return ir.Timer(ir.Const(0), line, until=ir.Var(pending.deadline))
+        return ir.Timer(pending.seconds, line, until=pending.until)
+
+    def _yielded(self, value: ast.expr | None, target: str | None, line: int) -> list[ir.Step]:
         if value is None:
             raise self.refuse(line, "FIAC605", "a bare yield", "yield a durable task")
         pending = self._pending(value)
@@ -377,13 +391,10 @@ class TaskAnalyzer:
                 assert pending.call is not None
                 return [ir.Task(pending.call, target, line)]
             if pending.kind == "timer":
-                assert pending.seconds is not None
+                timer = self._timer_step(pending, isinstance(value, ast.Name), line)
                 if target is not None:
-                    return [
-                        ir.Timer(pending.seconds, line),
-                        ir.Assign(target, ir.Const(None), line),
-                    ]
-                return [ir.Timer(pending.seconds, line)]
+                    return [timer, ir.Assign(target, ir.Const(None), line)]
+                return [timer]
             return [ir.WaitEvent(pending.event, target, line=line)]
         found = self._ctx_call(value)
         if found is not None and found[0] == "task_all":
@@ -467,22 +478,20 @@ class TaskAnalyzer:
             )
         ((ev_name, event),) = [p for p in pendings if p[1].kind == "event"]
         ((tm_name, timer),) = [p for p in pendings if p[1].kind == "timer"]
-        if timer.depth < self.depth:
-            raise self.refuse(
-                node,
-                "FIAC606",
-                f"the timer `{tm_name}` was created outside this "
-                "loop, so its deadline is shared by every iteration; a translated "
-                "race would start a new timeout each time",
-                "create the timer "
-                "inside the loop with the time left, or run this orchestrator "
-                "on the local or azure target",
-            )
+        if timer.depth < self.depth or timer.made_after != self.durable:
+            # made before other durable steps (a loop's shared timeout): the time left
+            seconds: ir.Expr = ir.BinOp("-", ir.Var(timer.deadline), NOW)
+        elif timer.until is not None:
+            seconds = ir.BinOp("-", timer.until, NOW)
+        else:
+            assert timer.seconds is not None
+            seconds = timer.seconds
         payload = f"{ev_name}_result"
         self.scope.race_tags[ev_name] = ev_name
         self.scope.race_tags[tm_name] = tm_name
         self.scope.race_results[ev_name] = payload
+        self.scope.timers[tm_name] = timer
         del self.scope.tasks[ev_name], self.scope.tasks[tm_name]
-        return [ir.WaitEvent(event.event, payload, timer.seconds, target, ev_name, tm_name, line)]
+        return [ir.WaitEvent(event.event, payload, seconds, target, ev_name, tm_name, line)]
 
     # -- statements ---------------------------------------------------------------------------

@@ -4,6 +4,7 @@ collecting loop as a one-at-a-time Map or one JSONata ``$map``), and try/except 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, assert_never
 
 from faas_iac.translate import ir
@@ -253,6 +254,7 @@ class FlowBuilder(Builder):
             # The processor reads variables still pending: assign them in a state before it.
             exits = self.materialize(exits)
         inner = FlowBuilder(self.wf, self.names)
+        inner.wrapped = self.wrapped
         inner.env = self.env
         inner.taken = self.taken
         inner.pending = {
@@ -283,7 +285,9 @@ class FlowBuilder(Builder):
 
     def _Try(self, step: ir.Try, exits: list[Exit]) -> list[Exit]:
         self.counter += 1
-        handler = _Handler(error_var=step.error_var or f"__error{self.counter}")
+        handler = _Handler(
+            error_var=step.error_var or f"__error{self.counter}", catches=step.catches
+        )
         self.handlers.append(handler)
         try:
             done = self.block(step.body, exits)
@@ -294,10 +298,13 @@ class FlowBuilder(Builder):
         return done
 
 
-def to_asl(workflow: ir.Workflow, names: Names) -> dict[str, Any]:
-    """The ASL definition (a JSON-ready dict) of one translated orchestrator."""
-    builder = FlowBuilder(workflow, names)
-    builder.block(workflow.steps, [])
+def to_asl(
+    workflow: ir.Workflow, names: Names, orchestrators: Mapping[str, ir.Workflow] | None = None
+) -> dict[str, Any]:
+    """The ASL definition (a JSON-ready dict) of one translated orchestrator; ``orchestrators``
+    (the app's others) says which sub-orchestrations read their parent's instance id."""
+    builder = FlowBuilder(workflow, names, orchestrators)
+    builder.block(builder.wf.steps, [])
     if builder.start is None:  # an orchestrator with no step at all
         builder.new_state("Done", {"Type": "Succeed", "Output": None}, [])
     definition = builder.finish()
