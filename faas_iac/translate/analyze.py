@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import inspect
 import textwrap
 from collections.abc import Callable, Iterable
@@ -75,7 +76,8 @@ class Analyzer(StatementAnalyzer):
 
     def _task_list_loop(self, first: ast.stmt, loop: ast.stmt) -> bool:
         """Azure's fan-out idiom: an empty list, then a loop that only appends one task per
-        element; recorded as the comprehension it means, for ``task_all`` to fan out."""
+        element (after plain assignments it uses); recorded as the comprehension it means,
+        for ``task_all`` to fan out."""
         if not (
             isinstance(first, ast.Assign)
             and len(first.targets) == 1
@@ -84,12 +86,12 @@ class Analyzer(StatementAnalyzer):
             and not first.value.elts
             and isinstance(loop, ast.For)
             and not loop.orelse
-            and len(loop.body) == 1
-            and isinstance(loop.body[0], ast.Expr)
+            and loop.body
+            and isinstance(loop.body[-1], ast.Expr)
         ):
             return False
         name = first.targets[0].id
-        call = loop.body[0].value
+        call = loop.body[-1].value
         if not (
             isinstance(call, ast.Call)
             and isinstance(call.func, ast.Attribute)
@@ -100,7 +102,21 @@ class Analyzer(StatementAnalyzer):
             and self._ctx_call(call.args[0]) is not None
         ):
             return False
-        comp = ast.ListComp(call.args[0], [ast.comprehension(loop.target, loop.iter, [], 0)])
+        element = call.args[0]
+        for stmt in reversed(loop.body[:-1]):  # child_id = f"...{i}": inlined into the call
+            if not (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and not any(
+                    isinstance(n, ast.Yield)
+                    or (isinstance(n, ast.Call) and self._ctx_call(n) is not None)
+                    for n in ast.walk(stmt.value)
+                )
+            ):
+                return False
+            element = _inline(element, stmt.targets[0].id, stmt.value)
+        comp = ast.ListComp(element, [ast.comprehension(loop.target, loop.iter, [], 0)])
         self.scope.task_lists[name] = ast.copy_location(comp, loop)
         return True
 
@@ -153,7 +169,8 @@ class Analyzer(StatementAnalyzer):
 
     def assign_name(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
         s = self.scope
-        for table in (s.tasks, s.task_lists, s.race_tags, s.race_results, s.retries, s.kinds):
+        tables = (s.tasks, s.task_lists, s.race_tags, s.race_results, s.retries, s.kinds)
+        for table in (*tables, s.values, s.literal_lists):
             table.pop(name, None)
         retry = self._retry_call(value)
         if retry is not None:
@@ -180,6 +197,9 @@ class Analyzer(StatementAnalyzer):
         converted = self.exprs.convert(value, time_ok=kind is not None)
         if kind is not None:
             s.kinds[name] = kind
+        folded = ir.fold(converted)
+        if isinstance(folded, list) and all(isinstance(v, str) for v in folded):
+            s.literal_lists[name] = folded
         return [ir.Assign(name, converted, node.lineno)]
 
     def _holds_tasks(self, node: ast.ListComp | ast.List) -> bool:
@@ -260,6 +280,11 @@ class Analyzer(StatementAnalyzer):
         if isinstance(node.target, ast.Name):
             var = self.plain_name(node, node.target.id)
             self.scope.kinds.pop(var, None)
+            folded = ir.fold(source) if not isinstance(source, ir.Var) else None
+            if isinstance(source, ir.Var) and source.name in self.scope.literal_lists:
+                folded = self.scope.literal_lists[source.name]
+            if isinstance(folded, list) and all(isinstance(v, str) for v in folded):
+                self.scope.values[var] = folded
         else:
             var = self.fresh("item")
             arity = element_arity(source)
@@ -410,17 +435,16 @@ class Analyzer(StatementAnalyzer):
             "pass values through the input and activity results",
         )
 
-    def _AugAssign(self, node: ast.AugAssign) -> list[ir.Step]:
-        if not isinstance(node.target, ast.Name):
-            raise self.refuse(
-                node,
-                "FIAC601",
-                "augmented assignment to a subscript",
-                "rebuild the value: x = x + [item]",
-            )
-        value = ast.BinOp(ast.Name(node.target.id, ast.Load()), node.op, node.value)
-        ast.copy_location(value, node)
-        return [ir.Assign(node.target.id, self.expr(value), node.lineno)]
+
+
+def _inline(node: ast.expr, name: str, value: ast.expr) -> ast.expr:
+    """``node`` with each read of ``name`` replaced by ``value``."""
+
+    class Swap(ast.NodeTransformer):
+        def visit_Name(self, n: ast.Name) -> ast.expr:
+            return value if n.id == name and isinstance(n.ctx, ast.Load) else n
+
+    return Swap().visit(copy.deepcopy(node))  # type: ignore[no-any-return]
 
 
 def _without_unread_deadlines(steps: tuple[ir.Step, ...]) -> tuple[ir.Step, ...]:

@@ -55,6 +55,8 @@ class StatementAnalyzer(TaskAnalyzer):
         return f"__{base}{self.scope.counter}"
 
     def plain_name(self, node: ast.stmt, name: str) -> str:
+        if name == "_":
+            return "__unused"  # Python's name for a value nobody reads
         if name == ir.INPUT or name.startswith("_"):
             raise self.refuse(
                 node,
@@ -66,6 +68,12 @@ class StatementAnalyzer(TaskAnalyzer):
 
     def assign_name(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
         raise NotImplementedError  # the analyzer's own (tasks, timers, retries...)
+
+    def forget(self, name: str) -> None:
+        """What was known of a variable's value, now that it changes."""
+        s = self.scope
+        for table in (s.kinds, s.values, s.literal_lists):
+            table.pop(name, None)
 
     def assign_to(self, target: ast.expr, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
         match target:
@@ -179,6 +187,7 @@ class StatementAnalyzer(TaskAnalyzer):
             new: ir.Expr = ir.Var(tmp)
         else:
             new = self.expr(value)
+        self.forget(name)
         return [*steps, ir.Assign(name, self._rebuild(name, keys, new), node.lineno)]
 
     def _AugAssign(self, node: ast.AugAssign) -> list[ir.Step]:
@@ -309,6 +318,7 @@ class StatementAnalyzer(TaskAnalyzer):
             raise self.refuse(
                 node, "FIAC601", f"the value of .{method}()", f"call .{method}() on its own line"
             )
+        self.forget(name)
         if target is not None and result is not None and method != "setdefault":
             steps += self.assign_result(target, result, node)
         steps.append(ir.Assign(name, self._rebuild(name, keys, new), node.lineno))

@@ -53,6 +53,9 @@ class _Scope:
     kinds: dict[str, str] = field(default_factory=dict)
     retries: dict[str, ir.Retry] = field(default_factory=dict)  # RetryOptions variables
     timers: dict[str, _Pending] = field(default_factory=dict)  # timers raced already
+    #: the values a variable may hold, when a loop takes them from a literal list of strings
+    values: dict[str, list[str]] = field(default_factory=dict)
+    literal_lists: dict[str, list[str]] = field(default_factory=dict)  # x = ["a", "b"]
     counter: int = 0
 
 
@@ -214,6 +217,28 @@ class TaskAnalyzer:
             return node.func.attr, node
         return None
 
+    def _name_of(self, node: ast.expr | None, kind: str) -> tuple[str, ir.Expr | None]:
+        """The called function's name: a literal, or (the candidates, comma-separated, and
+        the expression) when computed at run time: the values it may take when it is a loop
+        variable over a literal list, else every function of that kind in the app."""
+        if node is None or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return self._literal_name(node, kind), None
+        known = self.activities if kind == "activity" else self.orchestrators
+        if known is None:
+            raise self.refuse(
+                node,
+                "FIAC607",
+                f"the {kind} name is computed and the app's {kind} names are not known",
+                f'name the {kind} with a literal: ctx.call_activity("send_email", payload)',
+            )
+        expr = self.expr(node)
+        values = self.scope.values.get(node.id) if isinstance(node, ast.Name) else None
+        candidates = sorted(set(values) & known) if values else sorted(known - {self.fn.name})
+        if not candidates:
+            raise self.refuse(node, "FIAC611", f"no {kind} this name can be", "name one")
+        self.used[kind] |= set(candidates)
+        return ",".join(candidates), expr
+
     def _literal_name(self, node: ast.expr | None, kind: str) -> str:
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             raise self.refuse(
@@ -262,7 +287,9 @@ class TaskAnalyzer:
 
     def _call(self, attr: str, node: ast.Call) -> ir.Call:
         kind, with_retry = _CALLS[attr]
-        params = ("name", "retry_options", "input_") if with_retry else ("name", "input_")
+        params: tuple[str, ...] = ("name", "retry_options", "input_") if with_retry else ("name", "input_")
+        if kind == "orchestrator":
+            params = (*params, "instance_id")
         if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) > len(params):
             raise self.refuse(
                 node,
@@ -280,7 +307,7 @@ class TaskAnalyzer:
                     f"pass {', '.join(params)} (positionally or by keyword)",
                 )
             given[kw.arg] = kw.value
-        name = self._literal_name(given.get("name"), kind)
+        name, name_expr = self._name_of(given.get("name"), kind)
         options = given.get("retry_options")
         if with_retry and options is None:
             raise self.refuse(
@@ -291,7 +318,11 @@ class TaskAnalyzer:
             )
         retry = self._retry(options) if options is not None else None
         value = self.expr(given["input_"]) if "input_" in given else ir.Const(None)
-        return ir.Call(kind, name, value, retry)  # type: ignore[arg-type]
+        instance = given.get("instance_id")
+        child_id = None if instance is None else self.expr(instance)
+        if child_id == ir.Const(None):
+            child_id = None
+        return ir.Call(kind, name, value, retry, name_expr, child_id)  # type: ignore[arg-type]
 
     def _fire_at(self, node: ast.expr) -> tuple[ir.Expr, ir.Expr | None]:
         """A timer's fire-at time → (seconds from now, None) when written as
@@ -424,18 +455,17 @@ class TaskAnalyzer:
 
     def _task_all(self, node: ast.Call, target: str | None, line: int) -> ir.Step:
         arg = self._task_list(node)
-        if (
-            isinstance(arg, ast.ListComp)
-            and len(arg.generators) == 1
-            and not arg.generators[0].ifs
-            and isinstance(arg.generators[0].target, ast.Name)
-        ):
-            gen = arg.generators[0]
-            assert isinstance(gen.target, ast.Name)
-            var = gen.target.id
+        if isinstance(arg, ast.ListComp):
             found = self._ctx_call(arg.elt)
             if found is not None and found[0] in _CALLS:
-                return ir.FanOut(self._call(*found), var, self.expr(gen.iter), target, line)
+                gen, var, names = self.exprs._generator(arg)
+                source = self.expr(gen.iter)
+                conds = [ir.substitute(self.expr(c), names) for c in gen.ifs]
+                if conds:  # the calls of the items the filters keep
+                    cond = conds[0] if len(conds) == 1 else ir.BoolOp("and", tuple(conds))
+                    source = ir.Comprehension(ir.Var(var), var, source, cond)
+                call = ir.map_call(self._call(*found), lambda e: ir.substitute(e, names))
+                return ir.FanOut(call, var, source, target, line)
         if isinstance(arg, ast.List | ast.Tuple) and arg.elts:
             calls = []
             for elt in arg.elts:
