@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faas_iac.translate import ir
-from faas_iac.translate.kinds import infer
+from faas_iac.translate.kinds import expr_kind, infer
 
 from . import context, errors
 from .jsonata import jsonata, template, var_name
@@ -227,11 +227,7 @@ class Builder:
         block["__failure"] = errors.caught(call.kind, call.name)
         self.new_state(
             f"Fail {_title(call.name)}",
-            {
-                "Type": "Fail",
-                "Error": "{% $__failure.type %}",
-                "Cause": "{% $__failure.message %}",
-            },
+            {"Type": "Fail", "Error": errors.FAIL_ERROR, "Cause": "{% $__failure.message %}"},
             [Exit(catcher, "Next", block)],
         )
         self.reads.add("__failure")
@@ -254,9 +250,11 @@ class Builder:
         when several start in the same millisecond."""
         payload = self.field(sub(call.input))
         if call.kind == "activity":
-            function: object = self.names.function(call.name)
-            if call.name_expr is not None:
-                function = "{% " + self._lookup(call, self.names.function, sub) + " %}"
+            function: object = (
+                "{% " + self._lookup(call, self.names.function, sub) + " %}"
+                if call.name_expr is not None
+                else self.names.function(call.name)
+            )
             body: dict[str, Any] = {
                 "Type": "Task",
                 "Resource": LAMBDA,
@@ -264,9 +262,11 @@ class Builder:
             }
             result = ir.Native("$states.result.Payload")
         else:
-            machine: object = self.names.state_machine(call.name)
-            if call.name_expr is not None:
-                machine = "{% " + self._lookup(call, self.names.state_machine, sub) + " %}"
+            machine: object = (
+                "{% " + self._lookup(call, self.names.state_machine, sub) + " %}"
+                if call.name_expr is not None
+                else self.names.state_machine(call.name)
+            )
             name = (
                 self.text(sub(call.instance))
                 if call.instance is not None
@@ -319,7 +319,7 @@ class Builder:
         task = self._name(_title(step.call.name))
         body = {
             "Type": "Map",
-            "Items": self.tpl(step.source),
+            "Items": self.tpl(self.iterable(step.source)),
             "MaxConcurrency": INLINE_MAP_LIMIT,
             "ItemProcessor": {
                 "ProcessorConfig": {"Mode": "INLINE"},
@@ -374,7 +374,7 @@ class Builder:
         return {
             fail: {
                 "Type": "Fail",
-                "Error": "{% $__failure.type %}",
+                "Error": errors.FAIL_ERROR,
                 "Cause": "{% $string($__failure) %}",
             }
         }
@@ -436,6 +436,11 @@ class Builder:
             result.append(Exit(catcher, "Next", timeout))
         self.catchers(state)
         return result
+
+    def iterable(self, e: ir.Expr) -> ir.Expr:
+        """What Python iterates over in ``e``, as a list (a dict's keys, a string's
+        characters)."""
+        return e if expr_kind(e, self.env) == "list" else ir.Builtin("list", (e,))
 
     def _instance(self) -> str:
         """JSONata for the instance id (the registry's keys), recorded as read."""

@@ -14,6 +14,9 @@ import json
 
 from faas_iac.translate import ir
 
+#: A Fail state's Error for the caught failure ``$__failure``: Step Functions reserves the
+#: ``States.`` prefix (a child's timeout, a Lambda's), so it is cut off.
+FAIL_ERROR = '{% $replace($__failure.type, /^States\\./, "") %}'
 #: How an error of each kind of call is introduced (the local engine's wording).
 LABELS = {"activity": "Activity function", "orchestrator": "Orchestrator function"}
 

@@ -174,7 +174,7 @@ class FlowBuilder(Builder):
         self.counter += 1
         items, index = f"__items{self.counter}", f"__i{self.counter}"
         self.env[items], self.env[index] = "list", "num"
-        exits = self.assign(items, step.source, exits)
+        exits = self.assign(items, self.iterable(step.source), exits)
         exits = self.assign(index, ir.Const(0), exits)
         if self.start is None:
             exits = self.materialize(exits)
@@ -269,7 +269,7 @@ class FlowBuilder(Builder):
         processor["ProcessorConfig"] = {"Mode": "INLINE"}
         body_state = {
             "Type": "Map",
-            "Items": self.tpl(step.source),
+            "Items": self.tpl(self.iterable(step.source)),
             "MaxConcurrency": 1,
             "ItemSelector": {
                 "item": "{% $states.context.Map.Item.Value %}",

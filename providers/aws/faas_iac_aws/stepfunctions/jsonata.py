@@ -280,13 +280,30 @@ class Renderer(BuiltinRenderer):
             return self.atom(e)
         return self._Builtin(ir.Builtin("str", (e,)))
 
+    def seq(self, e: ir.Expr) -> str:
+        """``e`` as the JSONata array of what Python iterates over: a list's items, a dict's
+        keys, a string's characters."""
+        text = self.render(e)
+        match self.kind(e):
+            case "list":
+                return text
+            case "dict":
+                return f"$append([], $keys({text}))"
+            case "str":
+                return f'$split({text}, "")'
+        t = self._tmp()
+        return (
+            f'({t} := {text}; $type({t}) = "object" ? $append([], $keys({t})) : '
+            f'$type({t}) = "string" ? $split({t}, "") : $append([], {t}))'
+        )
+
     def item(self, e: ir.Expr) -> str:
         """``e`` as one element of an array constructor (never flattened into it)."""
         return lib.item(self.render(e), self.kind(e), self._tmp)
 
     def _Comprehension(self, e: ir.Comprehension) -> str:
         v = "$" + var_name(e.var)
-        source = self.render(e.source)
+        source = self.seq(e.source)
         if self.kind(ir.substitute(e.element, {e.var: ir.Native(v)})) in ("str", "num", "bool"):
             if e.cond is not None:  # scalars: $map / $filter do not flatten them
                 source = f"$filter({source}, function({v}) {{ {self.truthy(e.cond)} }})"

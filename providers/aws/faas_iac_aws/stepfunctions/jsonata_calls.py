@@ -22,6 +22,10 @@ def _empty(name: str) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+#: Builtins whose first argument is iterated (a dict gives its keys, a string its characters).
+_ITERATES = {"any", "all", "sorted", "enumerate", "distinct", "reversed"}
+
+
 class BuiltinRenderer:
     """Mixin of :class:`~.jsonata.Renderer`."""
 
@@ -32,6 +36,7 @@ class BuiltinRenderer:
     atom: Callable[[ir.Expr], str]
     item: Callable[[ir.Expr], str]
     _element_kind: Callable[[ir.Expr], str | None]
+    seq: Callable[[ir.Expr], str]
 
     def _key(self, fn: ir.Expr) -> lib.Key:
         assert isinstance(fn, ir.Lambda)
@@ -45,7 +50,11 @@ class BuiltinRenderer:
 
     def _Builtin(self, e: ir.Builtin) -> str:
         if e.name in ("min_by", "max_by", "sorted_by"):
-            args = [self.render(e.args[0])]
+            args = [self.seq(e.args[0])]
+        elif e.name in _ITERATES or (e.name in ("min", "max") and len(e.args) == 1):
+            args = [self.seq(a) for a in e.args[:1]] + [self.render(a) for a in e.args[1:]]
+        elif e.name == "zip":
+            args = [self.seq(a) for a in e.args]
         else:
             args = [self.render(a) for a in e.args]
         tmp = self._tmp
