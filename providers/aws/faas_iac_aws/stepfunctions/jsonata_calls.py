@@ -219,7 +219,7 @@ class BuiltinRenderer:
             f"({a} := {args[0]}; {b} := {args[1]}; {s} := {args[2]}; "
             f'{s} = 0 ? $error("ValueError: range() arg 3 must not be zero") : '
             f"({n} := {s} > 0 ? $ceil(({b} - {a}) / {s}) : $ceil(({a} - {b}) / -{s}); "
-            f"{n} > 0 ? $map([0..{n} - 1], function($j) {{ {a} + $j * {s} }}) ~> $append([], $) : []))"
+            f"{n} > 0 ? $append([], $map([0..{n} - 1], function($j) {{ {a} + $j * {s} }})) : []))"
         )
 
     def _list(self, e: ir.Expr, arg: str) -> str:
