@@ -29,12 +29,36 @@ TYPES = {
 def item(value: str, kind: str | None, tmp: Tmp) -> str:
     """An item of an array constructor that adds exactly one element, ``value``: JSONata
     flattens an array value into the constructor unless the item is itself a constructor."""
-    if kind in ("str", "num", "bool", "null", "dict"):
+    if kind in ("str", "num", "bool", "null", "dict") or _constructor(value):
         return value
     if kind == "list":
         return f"[{value}]"
     t = tmp()
     return f'({t} := {value}; $type({t}) = "array" ? [[{t}]] : {t})'
+
+
+def _constructor(text: str) -> bool:
+    """Whether ``text`` is one array constructor ``[...]`` (its value is never flattened)."""
+    if not text.startswith("["):
+        return False
+    depth = 0
+    quote = ""
+    for i, c in enumerate(text):
+        if quote:
+            if c == "\\":
+                continue
+            if c == quote and text[i - 1] != "\\":
+                quote = ""
+            continue
+        if c in "\"'":
+            quote = c
+        elif c in "[({":
+            depth += 1
+        elif c in "])}":
+            depth -= 1
+            if depth == 0:
+                return i == len(text) - 1
+    return False
 
 
 def build(
