@@ -66,7 +66,7 @@ def parse_spec(spec: str) -> FormatSpec:
                          "translated")
     if parsed.type == "s" and (parsed.sign != "-" or parsed.grouping):
         raise ValueError(f"the format spec {spec!r} does not apply to text")
-    if parsed.grouping and (parsed.zero or parsed.align == "="):
+    if parsed.grouping and parsed.width and (parsed.zero or parsed.align == "="):
         raise ValueError(f"the format spec {spec!r}: grouping with zero padding is not "
                          "translated")
     return parsed

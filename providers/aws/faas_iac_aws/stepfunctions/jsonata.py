@@ -195,16 +195,30 @@ class Renderer(BuiltinRenderer):
             field = key.value if _IDENT.match(key.value) else f"`{key.value}`"
             return f"{base}.{field}"
         if isinstance(key, ir.Const) and isinstance(key.value, int):
-            return f"{base}[{key.value}]"
+            return self._position(e.value, str(key.value))
         k = self.kind(key)
         if k == "str":
             return f"$lookup({self.render(e.value)}, {self.render(key)})"
         if k == "num":
-            return f"{base}[{self.render(key)}]"
+            return self._position(e.value, self.render(key))
         t = self._tmp()
         return (
             f'({t} := {self.render(key)}; $type({t}) = "string" ? '
-            f"$lookup({self.render(e.value)}, {t}) : {base}[{t}])"
+            f"$lookup({self.render(e.value)}, {t}) : {self._position(e.value, t)})"
+        )
+
+    def _position(self, value: ir.Expr, key: str) -> str:
+        """``value[key]`` for a number ``key``: an item of a list, a character of a text
+        (JSONata would give the whole text)."""
+        match self.kind(value):
+            case "list":
+                return f"{self.atom(value)}[{key}]"
+            case "str":
+                return f"$substring({self.render(value)}, {key}, 1)"
+        b = self._tmp()
+        return (
+            f'({b} := {self.render(value)}; $type({b}) = "string" ? $substring({b}, {key}, 1) '
+            f": {b}[{key}])"
         )
 
     def _BinOp(self, e: ir.BinOp) -> str:
@@ -310,7 +324,7 @@ class Renderer(BuiltinRenderer):
             return f"[$map({source}, function({v}) {{ {self.render(e.element)} }})]"
 
         def element(x: str, _: str) -> str:
-            return f"({v} := {x}; {self.item(e.element)})"
+            return f"({v} := {x}; {lib.kept(self.item(e.element))})"
 
         def cond(x: str, _: str) -> str:
             assert e.cond is not None

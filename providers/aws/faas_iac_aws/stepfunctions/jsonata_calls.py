@@ -103,6 +103,11 @@ class BuiltinRenderer:
             case "range":
                 return self._range(e.args, args)
             case "round":
+                digits = e.args[1] if len(e.args) > 1 else None
+                if isinstance(digits, ir.Const) and isinstance(digits.value, int) and digits.value >= 0:
+                    x = tmp()  # half to even on the float's exact value, as Python's round
+                    text = lib.fixed(f"$abs({x})", digits.value, tmp)
+                    return f"({x} := {args[0]}; ({x} < 0 ? -1 : 1) * $number({text}))"
                 return f"$round({', '.join(args)})"
             case "get":
                 default = args[2] if len(args) > 2 else "null"

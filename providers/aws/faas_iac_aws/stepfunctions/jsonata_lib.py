@@ -37,6 +37,12 @@ def item(value: str, kind: str | None, tmp: Tmp) -> str:
     return f'({t} := {value}; $type({t}) = "array" ? [[{t}]] : {t})'
 
 
+def kept(item_text: str) -> str:
+    """An :func:`item` text put where it is no longer an item of the constructor itself (the
+    value of a block in it): an array constructor's value would be flattened there."""
+    return f"[{item_text}]" if _constructor(item_text) else item_text
+
+
 def _constructor(text: str) -> bool:
     """Whether ``text`` is one array constructor ``[...]`` (its value is never flattened)."""
     if not text.startswith("["):
@@ -223,11 +229,14 @@ def best(xs: str, key: Key, pick_max: bool, tmp: Tmp, empty_message: str) -> str
 
 
 def sort_by(xs: str, key: Key, reverse: bool, tmp: Tmp) -> str:
-    """``sorted(xs, key=, reverse=)``: JSONata's ``$sort`` is a stable merge sort; its
-    function says whether the first item goes after the second."""
-    a, b = tmp(), tmp()
-    after = less(key.parts(a), key.parts(b)) if reverse else less(key.parts(b), key.parts(a))
-    return f"$sort($append([], {xs}), function({a}, {b}) {{ {after} }})"
+    """``sorted(xs, key=, reverse=)``, stable as Python's whatever the engine's ``$sort`` is:
+    the positions are sorted, equal keys by position, then the items taken in that order."""
+    v, a, b = tmp(), tmp(), tmp()
+    ka, kb = key.parts(f"{v}[{a}]"), key.parts(f"{v}[{b}]")
+    first, second = (ka, kb) if reverse else (kb, ka)
+    after = f"{less(first, second)} or ($not({less(second, first)}) and {a} > {b})"
+    order = f"$sort([0..$count({v}) - 1], function({a}, {b}) {{ {after} }})"
+    return f"({v} := $append([], {xs}); {build(order, lambda i, _: item(f'{v}[{i}]', None, tmp), tmp)})"
 
 
 def title(s: str, tmp: Tmp) -> str:
