@@ -170,7 +170,7 @@ class Analyzer(StatementAnalyzer):
     def assign_name(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
         s = self.scope
         tables = (s.tasks, s.task_lists, s.race_tags, s.race_results, s.retries, s.kinds)
-        for table in (*tables, s.values, s.literal_lists):
+        for table in (*tables, s.values, s.literal_lists, s.constants):
             table.pop(name, None)
         retry = self._retry_call(value)
         if retry is not None:
@@ -200,6 +200,8 @@ class Analyzer(StatementAnalyzer):
         folded = ir.fold(converted)
         if isinstance(folded, list) and all(isinstance(v, str) for v in folded):
             s.literal_lists[name] = folded
+        if name in self.assigned_once and (folded is None or isinstance(folded, int | float | str)):
+            s.constants[name] = folded
         return [ir.Assign(name, converted, node.lineno)]
 
     def _holds_tasks(self, node: ast.ListComp | ast.List) -> bool:

@@ -317,6 +317,27 @@ class WaitEvent:
 
 
 @dataclass(frozen=True)
+class Arm:
+    """One task of a ``task_any`` race: an external event (its payload kept in ``target``) or
+    a timer firing ``seconds`` from the race's start."""
+
+    tag: str
+    event: str | None = None
+    seconds: Expr | None = None
+    target: str | None = None
+
+
+@dataclass(frozen=True)
+class Race:
+    """``winner = yield ctx.task_any([...])`` over several events (and at most one timer):
+    ``winner`` is set to the tag of the first task to complete."""
+
+    arms: tuple[Arm, ...]
+    winner: str | None
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class SetStatus:
     value: Expr
     line: int = 0
@@ -428,6 +449,7 @@ Step = (
     | Parallel
     | Timer
     | WaitEvent
+    | Race
     | SetStatus
     | If
     | While
@@ -485,6 +507,7 @@ def bodies(step: Step) -> tuple[tuple[Step, ...], ...]:
             | Parallel()
             | Timer()
             | WaitEvent()
+            | Race()
             | SetStatus()
             | Return()
             | Raise()
@@ -667,6 +690,8 @@ def reads(step: Step) -> list[Expr]:
             return [seconds] if until is None else [seconds, until]
         case WaitEvent(_, _, timeout):
             return [timeout] if timeout is not None else []
+        case Race(arms):
+            return [a.seconds for a in arms if a.seconds is not None]
         case If(test) | While(test):
             return [test]
         case ForEach(_, source):
@@ -751,6 +776,15 @@ def map_step(step: Step, fn: Callable[[Expr], Expr]) -> Step:
                 step.event_tag,
                 step.timer_tag,
                 step.line,
+            )
+        case Race(arms, winner, line):
+            return Race(
+                tuple(
+                    dataclasses.replace(a, seconds=None if a.seconds is None else fn(a.seconds))
+                    for a in arms
+                ),
+                winner,
+                line,
             )
         case SetStatus(value, line):
             return SetStatus(fn(value), line)

@@ -124,6 +124,10 @@ def infer(workflow: ir.Workflow) -> dict[str, str | None]:
             bind(step.target, opaque)
         elif isinstance(step, ir.FanOut | ir.Parallel):  # task_all of nothing gives []
             bind(step.target, "list")
+        elif isinstance(step, ir.Race):
+            for arm in step.arms:
+                bind(arm.target, opaque)
+            bind(step.winner, "str")
         elif isinstance(step, ir.WaitEvent):
             bind(step.target, opaque)
             bind(step.winner, "str")

@@ -142,6 +142,8 @@ class StatementAnalyzer(TaskAnalyzer):
         last = steps[-1] if steps else None
         if isinstance(last, ir.Parallel) and last.target == tmp:
             return len(last.calls)
+        if isinstance(last, ir.Assign) and last.target == tmp and isinstance(last.value, ir.ListLit):
+            return len(last.value.items)
         if isinstance(last, ir.Assign) and last.target == tmp:
             return value_arity(last.value)
         return None

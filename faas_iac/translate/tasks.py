@@ -40,6 +40,7 @@ class _Pending:
     until: ir.Expr | None = None
     deadline: str = ""
     made_after: int = 0  # durable steps made before this task
+    retry: retries.Computed | None = None  # retry options computed at run time
 
 
 @dataclass
@@ -51,7 +52,8 @@ class _Scope:
     errors: list[str] = field(default_factory=list)  # caught errors in scope, innermost last
     #: variables known to hold a datetime / timedelta (seconds), or a caught error
     kinds: dict[str, str] = field(default_factory=dict)
-    retries: dict[str, ir.Retry] = field(default_factory=dict)  # RetryOptions variables
+    retries: dict[str, ir.Retry | retries.Computed] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)  # assigned once, a constant
     timers: dict[str, _Pending] = field(default_factory=dict)  # timers raced already
     #: the values a variable may hold, when a loop takes them from a literal list of strings
     values: dict[str, list[str]] = field(default_factory=dict)
@@ -89,6 +91,11 @@ class TaskAnalyzer:
         self.problems: list[Diagnostic] = []  # refused statements, all reported at the end
         self.untrusted: set[str] = set()  # names made or used by a refused statement
         self.depth = 0
+        stores = [
+            n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        ]
+        #: variables assigned in one place only (a constant there is their only value)
+        self.assigned_once = {n for n in stores if stores.count(n) == 1}
 
     def refuse(self, node: ast.AST | int, code: str, what: str, fix: str) -> Refusal:
         return refuse(code, what, fix, self.file, node)
@@ -259,16 +266,19 @@ class TaskAnalyzer:
         self.used[kind].add(node.value)
         return node.value
 
-    def _retry_call(self, node: ast.expr) -> ir.Retry | None:
+    def _retry_call(self, node: ast.expr) -> ir.Retry | retries.Computed | None:
         """``RetryOptions(...)`` (faas_iac's or Azure's) written in the source, or None."""
         if not isinstance(node, ast.Call):
             return None
         cls = retries.global_value(node.func, self.globals)
         if not retries.is_retry_class(cls):
             return None
-        return retries.from_call(node, cls, self.expr, self.file)
+        consts: dict[str, ir.Expr] = {k: ir.Const(v) for k, v in self.scope.constants.items()}
+        return retries.from_call(
+            node, cls, lambda n: ir.substitute(self.expr(n), consts), self.file
+        )
 
-    def _retry(self, node: ast.expr) -> ir.Retry:
+    def _retry(self, node: ast.expr) -> ir.Retry | retries.Computed:
         if isinstance(node, ast.Name) and node.id in self.scope.retries:
             return self.scope.retries[node.id]
         found = self._retry_call(node)
@@ -286,6 +296,19 @@ class TaskAnalyzer:
         )
 
     def _call(self, attr: str, node: ast.Call) -> ir.Call:
+        """A call whose retry policy (if any) is known at compile time."""
+        call, computed = self._call_with(attr, node)
+        if computed is not None:
+            raise self.refuse(
+                node,
+                "FIAC608",
+                "retry options computed at run time, for a call in task_all",
+                "give the RetryOptions literal numbers, or yield the call on its own",
+            )
+        return call
+
+    def _call_with(self, attr: str, node: ast.Call) -> tuple[ir.Call, retries.Computed | None]:
+        """A call, and its retry options when they are computed at run time."""
         kind, with_retry = _CALLS[attr]
         params: tuple[str, ...] = ("name", "retry_options", "input_") if with_retry else ("name", "input_")
         if kind == "orchestrator":
@@ -322,7 +345,10 @@ class TaskAnalyzer:
         child_id = None if instance is None else self.expr(instance)
         if child_id == ir.Const(None):
             child_id = None
-        return ir.Call(kind, name, value, retry, name_expr, child_id)  # type: ignore[arg-type]
+        policy = retry if isinstance(retry, ir.Retry) else None
+        computed = retry if isinstance(retry, retries.Computed) else None
+        call = ir.Call(kind, name, value, policy, name_expr, child_id)  # type: ignore[arg-type]
+        return call, computed
 
     def _fire_at(self, node: ast.expr) -> tuple[ir.Expr, ir.Expr | None]:
         """A timer's fire-at time → (seconds from now, None) when written as
@@ -354,7 +380,8 @@ class TaskAnalyzer:
             return None
         attr, call = found
         if attr in _CALLS:
-            return _Pending("call", call=self._call(attr, call), depth=self.depth)
+            made, computed = self._call_with(attr, call)
+            return _Pending("call", call=made, depth=self.depth, retry=computed)
         if attr == "create_timer":
             if len(call.args) != 1:
                 raise self.refuse(
@@ -420,6 +447,8 @@ class TaskAnalyzer:
                 del self.scope.tasks[value.id]
             if pending.kind == "call":
                 assert pending.call is not None
+                if pending.retry is not None:
+                    return self._retried(pending.call, pending.retry, target, line)
                 return [ir.Task(pending.call, target, line)]
             if pending.kind == "timer":
                 timer = self._timer_step(pending, isinstance(value, ast.Name), line)
@@ -429,7 +458,7 @@ class TaskAnalyzer:
             return [ir.WaitEvent(pending.event, target, line=line)]
         found = self._ctx_call(value)
         if found is not None and found[0] == "task_all":
-            return [self._task_all(found[1], target, line)]
+            return self._task_all(found[1], target, line)
         if found is not None and found[0] == "task_any":
             return self._task_any(found[1], target, line)
         raise self.refuse(
@@ -453,7 +482,7 @@ class TaskAnalyzer:
             return self.scope.task_lists.pop(arg.id)
         return arg
 
-    def _task_all(self, node: ast.Call, target: str | None, line: int) -> ir.Step:
+    def _task_all(self, node: ast.Call, target: str | None, line: int) -> list[ir.Step]:
         arg = self._task_list(node)
         if isinstance(arg, ast.ListComp):
             found = self._ctx_call(arg.elt)
@@ -465,18 +494,14 @@ class TaskAnalyzer:
                     cond = conds[0] if len(conds) == 1 else ir.BoolOp("and", tuple(conds))
                     source = ir.Comprehension(ir.Var(var), var, source, cond)
                 call = ir.map_call(self._call(*found), lambda e: ir.substitute(e, names))
-                return ir.FanOut(call, var, source, target, line)
+                return [ir.FanOut(call, var, source, target, line)]
         if isinstance(arg, ast.List | ast.Tuple) and arg.elts:
-            calls = []
-            for elt in arg.elts:
-                pending = self._pending(elt)
-                if pending is None or pending.call is None:
-                    break
-                if isinstance(elt, ast.Name):
-                    del self.scope.tasks[elt.id]
-                calls.append(pending.call)
-            else:
-                return ir.Parallel(tuple(calls), target, line)
+            pendings = [self._pending(elt) for elt in arg.elts]
+            if all(p is not None and p.kind in ("call", "event") for p in pendings):
+                for elt in arg.elts:
+                    if isinstance(elt, ast.Name):
+                        del self.scope.tasks[elt.id]
+                return self._all_of([p for p in pendings if p is not None], target, line)
         raise self.refuse(
             arg,
             "FIAC612",
@@ -487,6 +512,33 @@ class TaskAnalyzer:
             'ctx.call_activity("b", y)])',
         )
 
+    def _all_of(self, pendings: list[_Pending], target: str | None, line: int) -> list[ir.Step]:
+        """``task_all`` of calls and events: the calls in parallel, then each event in turn
+        (an event raised early is kept until waited for, so the results are the same as
+        waiting for all at once)."""
+        calls = [p.call for p in pendings if p.call is not None]
+        events = [p.event for p in pendings if p.kind == "event"]
+        if not events:
+            return [ir.Parallel(tuple(calls), target, line)]
+        self.scope.counter += 1
+        n = self.scope.counter
+        steps: list[ir.Step] = []
+        if calls:
+            steps.append(ir.Parallel(tuple(calls), f"__calls{n}" if target else None, line))
+        results: list[ir.Expr] = []
+        called = 0
+        for i, p in enumerate(pendings):
+            if p.kind == "event":
+                got = f"__event{n}_{i}"
+                steps.append(ir.WaitEvent(p.event, got if target else None, line=line))
+                results.append(ir.Var(got))
+            else:
+                results.append(ir.Index(ir.Var(f"__calls{n}"), ir.Const(called)))
+                called += 1
+        if target:
+            steps.append(ir.Assign(target, ir.ListLit(tuple(results)), line))
+        return steps
+
     def _task_any(self, node: ast.Call, target: str | None, line: int) -> list[ir.Step]:
         arg = self._task_list(node)
         pendings: list[tuple[str, _Pending]] = []
@@ -495,27 +547,28 @@ class TaskAnalyzer:
                 if isinstance(elt, ast.Name) and elt.id in self.scope.tasks:
                     pendings.append((elt.id, self.scope.tasks[elt.id]))
         kinds = sorted(p.kind for _, p in pendings)
-        if len(pendings) != 2 or kinds != ["event", "timer"] or target is None:
+        events = kinds.count("event")
+        if (
+            len(pendings) < 2
+            or len(pendings) != len(getattr(arg, "elts", []))
+            or kinds.count("timer") > 1
+            or "call" in kinds
+            or target is None
+        ):
             raise self.refuse(
                 node,
                 "FIAC606",
-                "task_any translates only as a race of one "
-                "external event against one timer, both held in variables, with the "
-                "winner assigned",
+                "task_any translates only as a race of external events and at most one "
+                "timer, each held in a variable, with the winner assigned",
                 "write: winner = yield ctx.task_any([event_task, "
-                "timer_task]); a general race runs natively on the local and azure "
+                "timer_task]); a race with activities runs natively on the local and azure "
                 "targets",
             )
+        if events > 1:
+            return [self._race(pendings, target, line)]
         ((ev_name, event),) = [p for p in pendings if p[1].kind == "event"]
         ((tm_name, timer),) = [p for p in pendings if p[1].kind == "timer"]
-        if timer.depth < self.depth or timer.made_after != self.durable:
-            # made before other durable steps (a loop's shared timeout): the time left
-            seconds: ir.Expr = ir.BinOp("-", ir.Var(timer.deadline), NOW)
-        elif timer.until is not None:
-            seconds = ir.BinOp("-", timer.until, NOW)
-        else:
-            assert timer.seconds is not None
-            seconds = timer.seconds
+        seconds = self._time_left(timer)
         payload = f"{ev_name}_result"
         self.scope.race_tags[ev_name] = ev_name
         self.scope.race_tags[tm_name] = tm_name
@@ -523,5 +576,65 @@ class TaskAnalyzer:
         self.scope.timers[tm_name] = timer
         del self.scope.tasks[ev_name], self.scope.tasks[tm_name]
         return [ir.WaitEvent(event.event, payload, seconds, target, ev_name, tm_name, line)]
+
+    def _retried(
+        self, call: ir.Call, options: retries.Computed, target: str | None, line: int
+    ) -> list[ir.Step]:
+        """A call retried as the local engine retries it, by the orchestration itself: a
+        failed attempt waits (first interval * coefficient^(n-1), capped, whole ms) and tries
+        again, until the attempts run out and the last failure goes on."""
+        self.scope.counter += 1
+        n = self.scope.counter
+        attempt, delay, error = ir.Var(f"__attempt{n}"), ir.Var(f"__delay{n}"), f"__failed{n}"
+        capped = ir.IfExp(
+            ir.BoolOp(
+                "and",
+                (
+                    ir.Compare("is not", options.max_interval_ms, ir.Const(None)),
+                    ir.Compare(">", delay, options.max_interval_ms),
+                ),
+            ),
+            options.max_interval_ms,
+            delay,
+        )
+        wait = ir.BinOp("/", ir.Builtin("int", (capped,)), ir.Const(1000))
+        handler: tuple[ir.Step, ...] = (
+            ir.If(ir.Compare(">=", attempt, options.max_attempts), (ir.Reraise(error, line),)),
+            ir.Timer(wait, line),
+            ir.Assign(delay.name, ir.BinOp("*", delay, options.backoff_coefficient), line),
+            ir.Assign(attempt.name, ir.BinOp("+", attempt, ir.Const(1)), line),
+        )
+        body = (ir.Task(call, target, line), ir.Break(line))
+        loop = ir.Try(body, handler, error, line, (ir.TASK_FAILED,))
+        return [
+            ir.Assign(attempt.name, ir.Const(1), line),
+            ir.Assign(delay.name, options.first_interval_ms, line),
+            ir.While(ir.Const(True), (loop,), line),
+        ]
+
+    def _time_left(self, timer: _Pending) -> ir.Expr:
+        """Seconds until a pending timer fires, from now."""
+        if timer.depth < self.depth or timer.made_after != self.durable:
+            # made before other durable steps (a loop's shared timeout): the time left
+            return ir.BinOp("-", ir.Var(timer.deadline), NOW)
+        if timer.until is not None:
+            return ir.BinOp("-", timer.until, NOW)
+        assert timer.seconds is not None
+        return timer.seconds
+
+    def _race(self, pendings: list[tuple[str, _Pending]], target: str, line: int) -> ir.Race:
+        """A race of events (and a timer): each event's payload kept for ``.result``."""
+        arms = []
+        s = self.scope
+        for name, task in pendings:
+            s.race_tags[name] = name
+            del s.tasks[name]
+            if task.kind == "timer":
+                s.timers[name] = task
+                arms.append(ir.Arm(name, seconds=self._time_left(task)))
+                continue
+            s.race_results[name] = f"{name}_result"
+            arms.append(ir.Arm(name, event=task.event, target=f"{name}_result"))
+        return ir.Race(tuple(arms), target, line)
 
     # -- statements ---------------------------------------------------------------------------

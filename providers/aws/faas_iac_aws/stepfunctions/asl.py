@@ -48,6 +48,8 @@ NEXT_GENERATION = (
     '{% $substring($states.context.Execution.Name, 0, 50) & "-" & '
     '$replace($states.context.State.EnteredTime, /[^0-9]/, "") %}'
 )
+#: The error a race's branch ends with when its task comes first (followed by its index).
+RACE_ERROR = "FaasIac.First"
 #: Inline Map runs at most this many iterations at once; beyond it, Distributed mode.
 INLINE_MAP_LIMIT = 40
 
@@ -380,25 +382,20 @@ class Builder:
         }
 
     def _Timer(self, step: ir.Timer, exits: list[Exit]) -> list[Exit]:
-        seconds = self.sub(step.seconds)
         body: dict[str, Any] = {"Type": "Wait"}
         if step.until is not None:  # at an instant (seconds since the epoch)
             at = self.text(self.sub(step.until))
             body["Timestamp"] = "{% $fromMillis($round((" + at + ") * 1000)) %}"
-        elif isinstance(seconds, ir.Const) and float(seconds.value).is_integer():
-            body["Seconds"] = int(seconds.value)
-        else:  # a computed or fractional duration, as a time stamp (Seconds is whole)
-            body["Timestamp"] = (
-                "{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
-                f"$round(({self.text(seconds)}) * 1000)) %}}"
-            )
+        else:
+            body = self._wait(self.sub(step.seconds))
         name, block = self.new_state("Wait", body, exits)
         state = self.states[name]
         return [Exit(state, "Next", block, state)]
 
-    def _WaitEvent(self, step: ir.WaitEvent, exits: list[Exit]) -> list[Exit]:
-        key = "{% " + self._instance() + ' & "#' + step.event + '" %}'
-        body: dict[str, Any] = {
+    def _event_task(self, event: str) -> dict[str, Any]:
+        """A Task that waits for ``event``: its token goes to the registry."""
+        key = "{% " + self._instance() + ' & "#' + event + '" %}'
+        return {
             "Type": "Task",
             "Resource": LAMBDA_TOKEN,
             "Arguments": {
@@ -410,13 +407,19 @@ class Builder:
                 },
             },
         }
-        if step.timeout_seconds is not None:  # a whole number of seconds, at least 1
-            seconds = self.sub(step.timeout_seconds)
-            body["TimeoutSeconds"] = (
-                max(1, math.ceil(seconds.value))
-                if isinstance(seconds, ir.Const)
-                else "{% $max([1, $ceil(" + self.text(seconds) + ")]) %}"
+
+    def _WaitEvent(self, step: ir.WaitEvent, exits: list[Exit]) -> list[Exit]:
+        timeout = None if step.timeout_seconds is None else self.sub(step.timeout_seconds)
+        if timeout is not None and not isinstance(timeout, ir.Const):
+            # a computed timeout: TimeoutSeconds takes a number only (cfn-lint's schema)
+            arms = (
+                ir.Arm(step.event_tag, event=step.event, target=step.target),
+                ir.Arm(step.timer_tag, seconds=timeout),
             )
+            return self._Race(ir.Race(arms, step.winner, step.line), exits)
+        body = self._event_task(step.event)
+        if isinstance(timeout, ir.Const):  # a whole number of seconds, at least 1
+            body["TimeoutSeconds"] = max(1, math.ceil(timeout.value))
         name, block = self.new_state(f"Wait for {step.event}", body, exits)
         state = self.states[name]
         if step.target:
@@ -427,15 +430,68 @@ class Builder:
                 block[step.winner] = ir.Const(step.event_tag)
             catcher: dict[str, Any] = {"ErrorEquals": ["States.Timeout"]}
             state["Catch"] = [catcher]
-            timeout = self._assign_of(catcher)
-            self.on_catch(state, timeout)
+            timeout_block = self._assign_of(catcher)
+            self.on_catch(state, timeout_block)
             if step.target:
-                timeout[step.target] = ir.Const(None)
+                timeout_block[step.target] = ir.Const(None)
             if step.winner:
-                timeout[step.winner] = ir.Const(step.timer_tag)
-            result.append(Exit(catcher, "Next", timeout))
+                timeout_block[step.winner] = ir.Const(step.timer_tag)
+            result.append(Exit(catcher, "Next", timeout_block))
         self.catchers(state)
         return result
+
+    def _Race(self, step: ir.Race, exits: list[Exit]) -> list[Exit]:
+        """The first of several tasks: a Parallel state whose every branch ends in a Fail
+        naming it (an event's payload in the Cause); the first failure stops the others and
+        its Catch says who won."""
+        branches = []
+        for i, arm in enumerate(step.arms):
+            won = self._name(f"{_title(arm.tag)} first")
+            if arm.event is not None:
+                first = self._name(f"Wait for {arm.event}")
+                task = {**self._event_task(arm.event), "Next": won}
+                fail = {
+                    "Type": "Fail",
+                    "Error": f"{RACE_ERROR}{i}",
+                    "Cause": '{% $string({"v": $states.input}) %}',
+                }
+                branches.append({"StartAt": first, "States": {first: task, won: fail}})
+            else:
+                assert arm.seconds is not None
+                first = self._name("Timer")
+                wait = {**self._wait(self.sub(arm.seconds)), "Next": won}
+                fail = {"Type": "Fail", "Error": f"{RACE_ERROR}{i}"}
+                branches.append({"StartAt": first, "States": {first: wait, won: fail}})
+        title = "First of " + ", ".join(a.event or "timer" for a in step.arms)
+        name, _ = self.new_state(title, {"Type": "Parallel", "Branches": branches}, exits)
+        state = self.states[name]
+        state["End"] = True  # never taken: every branch fails
+        result: list[Exit] = []
+        for i, arm in enumerate(step.arms):
+            catcher: dict[str, Any] = {"ErrorEquals": [f"{RACE_ERROR}{i}"]}
+            state.setdefault("Catch", []).append(catcher)
+            block = self._assign_of(catcher)
+            self.on_catch(state, block)
+            for other in step.arms:
+                if other.target:
+                    block[other.target] = ir.Const(None)
+            if arm.target:
+                block[arm.target] = ir.Native("$parse($states.errorOutput.Cause).v")
+            if step.winner:
+                block[step.winner] = ir.Const(arm.tag)
+            result.append(Exit(catcher, "Next", block))
+        self.catchers(state)
+        return result
+
+    def _wait(self, seconds: ir.Expr) -> dict[str, Any]:
+        """A Wait state's fields for a duration (a whole constant, else a time stamp)."""
+        if isinstance(seconds, ir.Const) and float(seconds.value).is_integer():
+            return {"Type": "Wait", "Seconds": int(seconds.value)}
+        return {
+            "Type": "Wait",
+            "Timestamp": "{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
+            f"$round(({self.text(seconds)}) * 1000)) %}}",
+        }
 
     def iterable(self, e: ir.Expr) -> ir.Expr:
         """What Python iterates over in ``e``, as a list (a dict's keys, a string's

@@ -31,6 +31,8 @@ class FlowBuilder(Builder):
                 return self._Timer(step, exits)
             case ir.WaitEvent():
                 return self._WaitEvent(step, exits)
+            case ir.Race():
+                return self._Race(step, exits)
             case ir.SetStatus():
                 return self._SetStatus(step, exits)
             case ir.If():

@@ -69,6 +69,16 @@ class FlowBuilder(Builder):
                 self._Timer(step, out)
             case ir.WaitEvent():
                 self._WaitEvent(step, out)
+            case ir.Race():
+                raise refuse(
+                    "FIAC606",
+                    "a race of several external events: Workflows waits for one callback at a "
+                    "time and cannot take the first of two",
+                    "wait for one event (with a timeout), or run this orchestrator on the aws, "
+                    "local or azure target",
+                    self.wf.file,
+                    step.line,
+                )
             case ir.SetStatus():
                 self._SetStatus(step, out)
             case ir.If():

@@ -78,7 +78,7 @@ class _Lowerer:
                 new = ir.Raise(error, low(message), line)
             case ir.ContinueAsNew(value):
                 new = ir.ContinueAsNew(low(value), line)
-            case ir.Reraise() | ir.Break() | ir.Continue():
+            case ir.Reraise() | ir.Break() | ir.Continue() | ir.Race():
                 new = step
             case ir.If(test, body, orelse):
                 new = ir.If(low(test), self.block(body), self.block(orelse), line)
