@@ -352,7 +352,9 @@ class Analyzer(StatementAnalyzer):
         types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
         found: list[str] = []
         for t in types:
-            name = t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else ""
+            name = (
+                t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else ""
+            )
             if name in ("Exception", "BaseException"):
                 found.append(ir.EVERY)
             elif name == ir.TASK_FAILED:
@@ -390,7 +392,11 @@ class Analyzer(StatementAnalyzer):
         call = exc if isinstance(exc, ast.Call) else None
         cls = call.func if call is not None else exc
         name = (
-            cls.id if isinstance(cls, ast.Name) else cls.attr if isinstance(cls, ast.Attribute) else ""
+            cls.id
+            if isinstance(cls, ast.Name)
+            else cls.attr
+            if isinstance(cls, ast.Attribute)
+            else ""
         )
         args = call.args if call is not None else []
         if name and len(args) <= 1 and not (call is not None and call.keywords):
@@ -436,7 +442,6 @@ class Analyzer(StatementAnalyzer):
             "global state in an orchestrator changes between replays",
             "pass values through the input and activity results",
         )
-
 
 
 def _inline(node: ast.expr, name: str, value: ast.expr) -> ast.expr:

@@ -168,7 +168,7 @@ class CallConverter:
             case "min" | "max":
                 if "default" in kw:
                     raise self.refuse(
-                        node, f"{name}(default=...)", f"test the list first: x if xs else ..."
+                        node, f"{name}(default=...)", "test the list first: x if xs else ..."
                     )
                 if "key" in kw:
                     items = args[0] if n == 1 else ir.ListLit(args)

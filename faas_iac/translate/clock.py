@@ -149,9 +149,7 @@ class ClockConverter:
         if node.attr == "days":
             return days
         if node.attr == "seconds":
-            return ir.Builtin(
-                "int", (ir.BinOp("-", value, ir.BinOp("*", days, ir.Const(86400))),)
-            )
+            return ir.Builtin("int", (ir.BinOp("-", value, ir.BinOp("*", days, ir.Const(86400))),))
         raise self.refuse(
             node,
             f"the timedelta attribute .{node.attr}",

@@ -295,7 +295,9 @@ class ExprConverter(CallConverter, ClockConverter):
                 parse_spec(text)
             except ValueError as exc:
                 raise self.refuse(node, str(exc), "format the value in an activity") from None
-            inner = self.text_of(value.value) if value.conversion == 115 else self.convert(value.value)
+            inner = (
+                self.text_of(value.value) if value.conversion == 115 else self.convert(value.value)
+            )
             parts.append(ir.Builtin("format", (inner, ir.Const(text))))
         return ir.Concat(tuple(parts))
 

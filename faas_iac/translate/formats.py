@@ -48,8 +48,10 @@ def parse_spec(spec: str) -> FormatSpec:
     """The spec, or ValueError saying what is not translated."""
     m = _SPEC.match(spec)
     if m is None:
-        raise ValueError(f"the format spec {spec!r} is not translated (use [[fill]align]"
-                         "[sign][0][width][,][.precision] with type s, d, f or %)")
+        raise ValueError(
+            f"the format spec {spec!r} is not translated (use [[fill]align]"
+            "[sign][0][width][,][.precision] with type s, d, f or %)"
+        )
     g = m.groupdict()
     parsed = FormatSpec(
         fill=g["fill"] or ("0" if g["zero"] and not g["align"] else " "),
@@ -62,11 +64,11 @@ def parse_spec(spec: str) -> FormatSpec:
         type=g["type"] or "",
     )
     if parsed.type in ("", "s", "d") and parsed.precision is not None and parsed.type != "s":
-        raise ValueError(f"the format spec {spec!r}: a precision without type f or % is not "
-                         "translated")
+        raise ValueError(
+            f"the format spec {spec!r}: a precision without type f or % is not translated"
+        )
     if parsed.type == "s" and (parsed.sign != "-" or parsed.grouping):
         raise ValueError(f"the format spec {spec!r} does not apply to text")
     if parsed.grouping and parsed.width and (parsed.zero or parsed.align == "="):
-        raise ValueError(f"the format spec {spec!r}: grouping with zero padding is not "
-                         "translated")
+        raise ValueError(f"the format spec {spec!r}: grouping with zero padding is not translated")
     return parsed

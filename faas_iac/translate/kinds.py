@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from . import ir
 
-
 #: The static type of a builtin's result, when it does not depend on its arguments.
 _KINDS: dict[str, str] = {
     **dict.fromkeys(
@@ -28,9 +27,7 @@ _KINDS: dict[str, str] = {
         ),
         "str",
     ),
-    **dict.fromkeys(
-        ("len", "int", "float", "abs", "sum", "round", "count", "index", "now"), "num"
-    ),
+    **dict.fromkeys(("len", "int", "float", "abs", "sum", "round", "count", "index", "now"), "num"),
     **dict.fromkeys(
         (
             "keys",

@@ -114,7 +114,10 @@ def from_call(
         return computed.get(name, ir.Const(value))
 
     return Computed(
-        field("first_retry_interval_in_milliseconds", fields.get("first_retry_interval_in_milliseconds")),
+        field(
+            "first_retry_interval_in_milliseconds",
+            fields.get("first_retry_interval_in_milliseconds"),
+        ),
         field("max_number_of_attempts", fields.get("max_number_of_attempts")),
         field("backoff_coefficient", fields["backoff_coefficient"]),
         field("max_retry_interval_in_milliseconds", fields["max_retry_interval_in_milliseconds"]),

@@ -98,7 +98,9 @@ class StatementAnalyzer(TaskAnalyzer):
         if not isinstance(first, ast.Name):
             raise self.refuse(node, "FIAC601", "a chained assignment", "assign once per line")
         for other in others:
-            steps += self.assign_to(other, ast.copy_location(ast.Name(first.id, ast.Load()), node), node)
+            steps += self.assign_to(
+                other, ast.copy_location(ast.Name(first.id, ast.Load()), node), node
+            )
         return steps
 
     def _AnnAssign(self, node: ast.AnnAssign) -> list[ir.Step]:
@@ -106,7 +108,9 @@ class StatementAnalyzer(TaskAnalyzer):
             return []
         return self.assign_to(node.target, node.value, node)
 
-    def _unpack(self, target: ast.Tuple | ast.List, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
+    def _unpack(
+        self, target: ast.Tuple | ast.List, value: ast.expr, node: ast.stmt
+    ) -> list[ir.Step]:
         names = target.elts
         if any(isinstance(e, ast.Starred) for e in names):
             raise self.refuse(node, "FIAC601", "starred unpacking", "index the items instead")
@@ -142,7 +146,11 @@ class StatementAnalyzer(TaskAnalyzer):
         last = steps[-1] if steps else None
         if isinstance(last, ir.Parallel) and last.target == tmp:
             return len(last.calls)
-        if isinstance(last, ir.Assign) and last.target == tmp and isinstance(last.value, ir.ListLit):
+        if (
+            isinstance(last, ir.Assign)
+            and last.target == tmp
+            and isinstance(last.value, ir.ListLit)
+        ):
             return len(last.value.items)
         if isinstance(last, ir.Assign) and last.target == tmp:
             return value_arity(last.value)
@@ -247,7 +255,9 @@ class StatementAnalyzer(TaskAnalyzer):
         if root.id in s.tasks or root.id in s.task_lists or root.id in s.race_tags:
             return None
         if call.keywords and func.attr not in ("sort", "update"):
-            raise self.refuse(node, "FIAC601", f"keywords in .{func.attr}()", "pass them by position")
+            raise self.refuse(
+                node, "FIAC601", f"keywords in .{func.attr}()", "pass them by position"
+            )
         if any(isinstance(a, ast.Starred) for a in call.args):
             raise self.refuse(node, "FIAC601", "starred arguments", "pass them one by one")
         name, key_nodes = self._container(func.value, node)
@@ -309,7 +319,9 @@ class StatementAnalyzer(TaskAnalyzer):
                 kw = {k.arg: k.value for k in call.keywords}
                 reverse = self.expr(kw["reverse"]) if "reverse" in kw else ir.Const(False)
                 if "key" in kw:
-                    new = ir.Builtin("sorted_by", (obj, self.exprs.key_function(kw["key"]), reverse))
+                    new = ir.Builtin(
+                        "sorted_by", (obj, self.exprs.key_function(kw["key"]), reverse)
+                    )
                 else:
                     new = ir.Builtin("sorted", (obj, reverse))
             case "reverse":

@@ -310,7 +310,9 @@ class TaskAnalyzer:
     def _call_with(self, attr: str, node: ast.Call) -> tuple[ir.Call, retries.Computed | None]:
         """A call, and its retry options when they are computed at run time."""
         kind, with_retry = _CALLS[attr]
-        params: tuple[str, ...] = ("name", "retry_options", "input_") if with_retry else ("name", "input_")
+        params: tuple[str, ...] = (
+            ("name", "retry_options", "input_") if with_retry else ("name", "input_")
+        )
         if kind == "orchestrator":
             params = (*params, "instance_id")
         if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) > len(params):

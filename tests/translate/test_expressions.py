@@ -291,7 +291,7 @@ def test_fixed_point_formats_round_like_python(x: float, digits: int) -> None:
 @settings(max_examples=60, deadline=None)
 def test_integer_and_text_formats_agree(x: int, width: int, text: str) -> None:
     env = {"x": x, "t": text}
-    for spec in (f"0{width}d", f"{width}d", f",", f"+{width},d", f"_"):
+    for spec in (f"0{width}d", f"{width}d", ",", f"+{width},d", "_"):
         expr = f"f'{{x:{spec}}}'"
         assert _jsonata(expr, env) == _python(expr, env), expr
     for spec in (f"<{width}", f">{width}", f"^{width}", f"-^{width}", f".{width % 3}s"):

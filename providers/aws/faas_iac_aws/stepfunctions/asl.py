@@ -285,7 +285,11 @@ class Builder:
             body = {
                 "Type": "Task",
                 "Resource": START_SYNC,
-                "Arguments": {"StateMachineArn": machine, "Input": payload, "Name": "{% " + name + " %}"},
+                "Arguments": {
+                    "StateMachineArn": machine,
+                    "Input": payload,
+                    "Name": "{% " + name + " %}",
+                },
             }
             result = ir.Native("$states.result.Output")
         if call.retry is not None:

@@ -24,7 +24,7 @@ LABELS = {"activity": "Activity function", "orchestrator": "Orchestrator functio
 def _message(cause: str, error: str) -> str:
     """JSONata: the innermost ``(type, message)`` of an error ``Cause`` text."""
     return (
-        f"($c := {cause}; $j := $type($c) = \"string\" and $substring($c, 0, 1) = \"{{\" ? "
+        f'($c := {cause}; $j := $type($c) = "string" and $substring($c, 0, 1) = "{{" ? '
         "$parse($c) : {}; "
         "$exists($j.errorMessage) ? [$j.errorType, $j.errorMessage] : "
         f"$exists($j.text) ? [$j.type, $j.message] : [{error}, $c])"
@@ -50,7 +50,7 @@ def caught(kind: str | None, name: str) -> ir.Native:
         )
     label = json.dumps(f"{LABELS[kind]} '{name}' failed: ")
     return ir.Native(
-        f"($p := {inner}; {{\"type\": $p[0], \"message\": $p[1], "
+        f'($p := {inner}; {{"type": $p[0], "message": $p[1], '
         f'"text": {label} & $p[0] & ": " & $p[1]}})',
         "dict",
     )

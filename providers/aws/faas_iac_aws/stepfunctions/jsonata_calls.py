@@ -104,7 +104,11 @@ class BuiltinRenderer:
                 return self._range(e.args, args)
             case "round":
                 digits = e.args[1] if len(e.args) > 1 else None
-                if isinstance(digits, ir.Const) and isinstance(digits.value, int) and digits.value >= 0:
+                if (
+                    isinstance(digits, ir.Const)
+                    and isinstance(digits.value, int)
+                    and digits.value >= 0
+                ):
                     x = tmp()  # half to even on the float's exact value, as Python's round
                     text = lib.fixed(f"$abs({x})", digits.value, tmp)
                     return f"({x} := {args[0]}; ({x} < 0 ? -1 : 1) * $number({text}))"
@@ -271,9 +275,7 @@ class BuiltinRenderer:
                     f"{a} * 100", 6 if spec.precision is None else spec.precision, self._tmp
                 )
             case _:  # str() of the magnitude
-                digits = (
-                    f'($type({a}) = "boolean" ? ({a} ? "True" : "False") : $string({a}))'
-                )
+                digits = f'($type({a}) = "boolean" ? ({a} ? "True" : "False") : $string({a}))'
         if spec.grouping:
             split = (
                 f'({t} := {digits}; {i} := $contains({t}, ".") ? $substringBefore({t}, ".") : {t}; '

@@ -236,7 +236,8 @@ def sort_by(xs: str, key: Key, reverse: bool, tmp: Tmp) -> str:
     first, second = (ka, kb) if reverse else (kb, ka)
     after = f"{less(first, second)} or ($not({less(second, first)}) and {a} > {b})"
     order = f"$sort([0..$count({v}) - 1], function({a}, {b}) {{ {after} }})"
-    return f"({v} := $append([], {xs}); {build(order, lambda i, _: item(f'{v}[{i}]', None, tmp), tmp)})"
+    taken = build(order, lambda i, _: item(f"{v}[{i}]", None, tmp), tmp)
+    return f"({v} := $append([], {xs}); {taken})"
 
 
 def title(s: str, tmp: Tmp) -> str:
@@ -245,7 +246,7 @@ def title(s: str, tmp: Tmp) -> str:
     cased = f"$lowercase({p}) != $uppercase({p})"
     return (
         f'$reduce($split({s}, ""), function({acc}, {c}) {{ ({p} := $substring({acc}, -1); '
-        f"{acc} & ({acc} != \"\" and {cased} ? $lowercase({c}) : $uppercase({c}))) }}, \"\")"
+        f'{acc} & ({acc} != "" and {cased} ? $lowercase({c}) : $uppercase({c}))) }}, "")'
     )
 
 
@@ -258,7 +259,7 @@ def zfill(s: str, width: str, tmp: Tmp) -> str:
     t, w, sign = tmp(), tmp(), tmp()
     return (
         f"({t} := {s}; {w} := {width}; {sign} := $substring({t}, 0, 1); "
-        f"$length({t}) >= {w} ? {t} : ({sign} = \"-\" or {sign} = \"+\") ? "
+        f'$length({t}) >= {w} ? {t} : ({sign} = "-" or {sign} = "+") ? '
         f'{sign} & $pad($substring({t}, 1), -({w} - 1), "0") : $pad({t}, -{w}, "0"))'
     )
 
@@ -280,7 +281,7 @@ def index(x: str, v: str, tmp: Tmp) -> str:
         f'{r} < 0 ? $error("ValueError: " & $string({u}) & " is not in list") : {r})'
     )
     in_text = (
-        f'($contains({t}, {u}) ? $length($substringBefore({t}, {u})) : '
+        f"($contains({t}, {u}) ? $length($substringBefore({t}, {u})) : "
         '$error("ValueError: substring not found"))'
     )
     return f'({t} := {x}; {u} := {v}; $type({t}) = "string" ? {in_text} : {in_list})'
