@@ -68,7 +68,7 @@ class Ours:
     def run_many(self, count: int, steps: int) -> list[Any]:
         starts = [self.engine.start_new("chain", None, f"[0,{steps}]") for _ in range(count)]
         ids = [f.result() for f in starts]
-        waits = [self.engine.post("wait", i) for i in ids]
+        waits = [self.engine.wait(i) for i in ids]
         statuses = [w.result() for w in waits]
         assert all(s == "Completed" for s in statuses), set(statuses)
         return ids

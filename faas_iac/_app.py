@@ -90,25 +90,59 @@ BindingRef = str | ResourceSpec
 
 
 class FunctionOptions(TypedDict, total=False):
-    """Options every function accepts, whatever its trigger."""
+    """Options every function accepts, whatever its trigger (``App(...)`` sets app-wide
+    defaults). The model checks each value; a target that cannot honour one refuses it with a
+    coded error, never drops it."""
 
+    #: The function's name (default: the handler's): a letter, then letters, digits, ``_``, ``-``.
     name: str
+    #: Free text, shown in the plan and the cloud's console.
     description: str
+    #: ``python3.11`` (default), ``python3.12``, ``python3.13``; other languages for
+    #: ``app.external`` functions only.
     runtime: str
+    #: Memory in MB (128 to 32768); a target refuses more than it offers (Lambda: 10240).
     memory: int
+    #: Longest run in seconds (1 to 3600; Lambda: 900). Past it the run is stopped: 504 for
+    #: HTTP, a retry for events.
     timeout: int
+    #: Plain environment variables. They are written into the plan: never put secrets here.
     env: Mapping[str, str]
+    #: Environment variable → name of a declared ``Secret``: the value is read from the
+    #: target's secret store at run time and never appears in a plan, artifact or log.
     secrets: Mapping[str, str]
+    #: Resources the function reads (``"table:orders"``): the source of its least-privilege
+    #: read permissions; ``ctx`` refuses a resource that is not declared.
     reads: Iterable[BindingRef]
+    #: Resources the function writes (``"queue:emails"``): its write permissions.
     writes: Iterable[BindingRef]
+    #: Give the handler ``ctx.durable``, a client that starts, queries and signals
+    #: orchestrations.
     durable_client: bool
+    #: The most runs of this function at once, on every target: locally its worker threads
+    #: (for durable functions, running instances or activity runs); AWS reserved concurrency
+    #: (unless ``reserved_concurrency`` says otherwise); GCP ``maxInstanceCount``; Azure the
+    #: app's scale limit (the largest of its functions').
     max_instances: int
+    #: Instances kept warm, so a request never waits for a cold start: AWS provisioned
+    #: concurrency, GCP ``minInstanceCount``, Azure always-ready / pre-warmed instances.
     min_instances: int
+    #: AWS only: concurrency set aside for this function from the account's pool (also its
+    #: cap). Unlike ``max_instances`` it guarantees capacity; the other targets have no such
+    #: reservation and ignore it.
     reserved_concurrency: int
+    #: Requests one instance serves at the same time (HTTP): Azure Flex per-instance
+    #: concurrency. Unlike ``max_instances`` it counts within one instance; Lambda always
+    #: serves one at a time.
     concurrency: int
+    #: Labels on the function's cloud resources (AWS, beside ``faas-iac:app``).
     tags: Mapping[str, str]
+    #: Days the target keeps the function's logs (1 to 3653; rounded up to a value the target
+    #: offers).
     log_retention_days: int
+    #: Distributed tracing of each run (AWS X-Ray active tracing).
     tracing: bool
+    #: An alarm when the function fails (default on; AWS: a CloudWatch alarm on Errors).
     error_alert: bool
 
 
@@ -137,12 +171,28 @@ def _given(**kwargs: Any) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if v is not _UNSET}
 
 
+def _is_function(value: Any) -> bool:
+    """True when a trigger decorator got the function itself: ``@app.http`` without ``(...)``."""
+    return not isinstance(value, str | dict) and callable(value)
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    """A list option as a tuple: one text is one item (not its characters)."""
+    if value is _UNSET:
+        return ()
+    if isinstance(value, list | tuple | set | frozenset):
+        return tuple(value)
+    return (value,)
+
+
 class _Registry:
     """What ``App`` and ``Blueprint`` share: the trigger decorators and the records they fill."""
 
     def __init__(self) -> None:
         self._functions: list[FunctionSpec] = []
         self._resources: list[ResourceSpec] = []
+        #: What ``declare`` got that is not a resource, and where (the model reports it).
+        self._misdeclared: list[tuple[Any, SourceLocation]] = []
 
     # -- recording ----------------------------------------------------------------------------
     def _record(
@@ -161,9 +211,22 @@ class _Registry:
 
         return decorate
 
+    def _bare(self, trigger: str, fn: Any) -> Any:
+        """A trigger decorator used without its arguments (``@app.queue`` over a function):
+        record the function with no trigger options (the model reports what is missing) and
+        give it back unchanged."""
+        return self._record(trigger, {}, {}, _caller(3))(fn)
+
     def declare(self, *resources: ResourceSpec) -> None:
         """Declare resources that functions bind to (``reads=`` / ``writes=``)."""
-        self._resources.extend(resources)
+        where = _caller()
+        for res in resources:
+            if isinstance(res, ResourceSpec):
+                self._resources.append(res)
+            elif isinstance(res, list | tuple) and all(isinstance(r, ResourceSpec) for r in res):
+                self._resources.extend(res)
+            else:
+                self._misdeclared.append((res, where))
 
     @property
     def functions(self) -> tuple[FunctionSpec, ...]:
@@ -172,6 +235,10 @@ class _Registry:
     @property
     def resources(self) -> tuple[ResourceSpec, ...]:
         return tuple(self._resources)
+
+    @property
+    def misdeclared(self) -> tuple[tuple[Any, SourceLocation], ...]:
+        return tuple(self._misdeclared)
 
     # -- triggers -----------------------------------------------------------------------------
     def http(
@@ -187,6 +254,8 @@ class _Registry:
 
         ``auth`` is ``"function"`` (a key; the default), ``"anonymous"``, ``"iam"`` or ``"jwt"``.
         """
+        if _is_function(route):
+            return self._bare("http", route)  # type: ignore[no-any-return]
         topts = _given(route=route, methods=methods, auth=auth, jwt=jwt)
         return self._record("http", topts, options, _caller())
 
@@ -203,6 +272,8 @@ class _Registry:
 
         ``every="5 minutes"`` is a rate; ``tz="Europe/Paris"`` is an IANA time zone.
         """
+        if _is_function(cron):
+            return self._bare("schedule", cron)  # type: ignore[no-any-return]
         topts = _given(cron=cron, every=every, tz=tz, run_on_startup=run_on_startup)
         return self._record("schedule", topts, options, _caller())
 
@@ -218,6 +289,8 @@ class _Registry:
         **options: Unpack[FunctionOptions],
     ) -> Callable[[F], F]:
         """A function fed by a queue, at least once, in batches; poison messages dead-letter."""
+        if _is_function(queue):
+            return self._bare("queue", queue)  # type: ignore[no-any-return]
         topts = _given(
             queue=queue,
             batch_size=batch_size,
@@ -236,6 +309,8 @@ class _Registry:
         **options: Unpack[FunctionOptions],
     ) -> Callable[[F], F]:
         """A subscriber of a topic; ``filter`` matches message attributes."""
+        if _is_function(topic):
+            return self._bare("topic", topic)  # type: ignore[no-any-return]
         return self._record("topic", _given(topic=topic, filter=filter), options, _caller())
 
     def storage(
@@ -248,6 +323,8 @@ class _Registry:
         **options: Unpack[FunctionOptions],
     ) -> Callable[[F], F]:
         """A function fired when objects are ``created`` and/or ``deleted`` in a bucket."""
+        if _is_function(bucket):
+            return self._bare("storage", bucket)  # type: ignore[no-any-return]
         topts = _given(bucket=bucket, events=events, prefix=prefix, suffix=suffix)
         return self._record("storage", topts, options, _caller())
 
@@ -260,6 +337,8 @@ class _Registry:
         **options: Unpack[FunctionOptions],
     ) -> Callable[[F], F]:
         """A function fed by the change stream of a key-value table."""
+        if _is_function(table):
+            return self._bare("table", table)  # type: ignore[no-any-return]
         topts = _given(table=table, batch_size=batch_size, starting_position=starting_position)
         return self._record("table", topts, options, _caller())
 
@@ -272,6 +351,8 @@ class _Registry:
         **options: Unpack[FunctionOptions],
     ) -> Callable[[F], F]:
         """A function fed by an event stream, batch by batch, per partition in order."""
+        if _is_function(stream):
+            return self._bare("stream", stream)  # type: ignore[no-any-return]
         topts = _given(stream=stream, batch_size=batch_size, starting_position=starting_position)
         return self._record("stream", topts, options, _caller())
 
@@ -283,16 +364,29 @@ class _Registry:
         **options: Unpack[FunctionOptions],
     ) -> Callable[[F], F]:
         """A function fired by events on a bus that match ``pattern`` (source, type, detail)."""
+        if _is_function(pattern):
+            return self._bare("event", pattern)  # type: ignore[no-any-return]
         return self._record("event", _given(pattern=pattern, bus=bus), options, _caller())
 
     # -- durable ------------------------------------------------------------------------------
     @overload
     def orchestrator(self, fn: F, /) -> F: ...
     @overload
-    def orchestrator(self, **options: Unpack[FunctionOptions]) -> Callable[[F], F]: ...
+    def orchestrator(
+        self, *, aws_engine: str = ..., **options: Unpack[FunctionOptions]
+    ) -> Callable[[F], F]: ...
     def orchestrator(self, fn: Any = None, /, **options: Any) -> Any:  # type: ignore[misc]
-        """A durable orchestrator: a generator that yields tasks (``ctx.call_activity``)."""
-        return self._durable("orchestration", fn, options, _caller())
+        """A durable orchestrator: a generator that yields tasks (``ctx.call_activity``).
+
+        Args:
+            aws_engine: what runs it on AWS: ``"step_functions"`` (translated to a state
+                machine) or ``"lambda_durable"`` (the generator itself, on Lambda durable
+                functions). Unset: Step Functions when the translator accepts the
+                orchestrator, Lambda durable functions otherwise.
+        """
+        topts = {k: options.pop(k) for k in ("aws_engine",) if k in options}
+        decorate = self._record("orchestration", topts, options, _caller())
+        return decorate if fn is None else decorate(fn)
 
     @overload
     def activity(self, fn: F, /) -> F: ...
@@ -398,7 +492,7 @@ class App(_Registry):
             log_retention_days=log_retention_days,
             tracing=tracing,
         )
-        self.requirements: tuple[str, ...] = tuple(() if requirements is _UNSET else requirements)
+        self.requirements: tuple[str, ...] = _as_tuple(requirements)
         self.durable: dict[str, Any] = {} if durable is _UNSET else dict(durable)
         self.packaging: dict[str, Any] = _given(include=include, exclude=exclude)
         self._blueprints: list[BlueprintUse] = []
@@ -431,4 +525,11 @@ class App(_Registry):
         found = list(self._resources)
         for use in self._blueprints:
             found.extend(use.blueprint.resources)
+        return tuple(found)
+
+    def all_misdeclared(self) -> tuple[tuple[Any, SourceLocation], ...]:
+        """What ``declare`` got that is not a resource, here and in the blueprints."""
+        found = list(self._misdeclared)
+        for use in self._blueprints:
+            found.extend(use.blueprint.misdeclared)
         return tuple(found)

@@ -1,4 +1,4 @@
-"""Loading a user's app: ``path/to/app.py`` or ``package.module:attribute``.
+"""Loading a user's app: ``path/to/app.py[:attribute]`` or ``package.module[:attribute]``.
 
 The one place that imports user code. A user mistake while importing (a syntax error, a name
 error) becomes a coded error pointing at the user's file and line, never a traceback.
@@ -84,6 +84,9 @@ def _import(name: str, path: Path | None, root: Path) -> ModuleType:
 def load_app(target: str) -> LoadedApp:
     """Import the app named by ``target`` and return it with its source root."""
     attr: str | None = None
+    path_part, colon, attr_part = target.rpartition(":")
+    if colon and path_part.endswith(".py") and attr_part.isidentifier():
+        target, attr = path_part, attr_part  # path/app.py:attribute
     candidate = Path(target)
     if target.endswith(".py") or candidate.exists():
         if candidate.is_dir():
@@ -97,6 +100,7 @@ def load_app(target: str) -> LoadedApp:
         root = candidate.resolve().parent
         module_name = candidate.stem
         module = _import(module_name, candidate.resolve(), root)
+        shown = f"{target}:{attr}" if attr else target
     else:
         module_name, _, attr = target.partition(":")
         root = Path.cwd()
@@ -105,7 +109,8 @@ def load_app(target: str) -> LoadedApp:
         file = getattr(module, "__file__", None)
         if file:
             root = Path(file).resolve().parents[depth]
-    app = _find_app(module, attr or None, target)
+        shown = target
+    app = _find_app(module, attr or None, shown)
     return LoadedApp(app, root, module_name)
 
 
@@ -114,10 +119,12 @@ def _find_app(module: ModuleType, attr: str | None, target: str) -> App:
         found = getattr(module, attr, None)
         if isinstance(found, App):
             return found
+        names = sorted(name for name, v in vars(module).items() if isinstance(v, App))
         raise FaasError.one(
             "FIAC002",
             f"{target!r}: attribute {attr!r} is not an App",
-            fix="name the variable that holds App(...)",
+            fix="name the variable that holds App(...)"
+            + (f": {', '.join(names)}" if names else ""),
         )
     apps = {name: v for name, v in vars(module).items() if isinstance(v, App)}
     if "app" in apps:
@@ -127,6 +134,6 @@ def _find_app(module: ModuleType, attr: str | None, target: str) -> App:
     raise FaasError.one(
         "FIAC002",
         f"{target!r} defines {'no App' if not apps else 'several Apps: ' + ', '.join(apps)}",
-        fix="create one with app = App('name'), or say which: path/app.py:attribute is not "
-        "supported, use module:attribute",
+        fix="create one with app = App('name'), or say which: path/app.py:attribute or "
+        "module:attribute",
     )

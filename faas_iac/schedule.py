@@ -12,6 +12,7 @@ into their own dialects from the expanded field sets; none of them re-parses the
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -97,11 +98,8 @@ class PortableSchedule:
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.tz)
 
-    def next_fires(self, after: datetime, count: int) -> list[datetime]:
-        """The next ``count`` fire instants strictly after ``after`` (aware datetimes)."""
-        return list(_take(self.iter_fires(after), count))
-
     def iter_fires(self, after: datetime) -> Iterator[datetime]:
+        """The fire instants strictly after ``after`` (aware datetimes), in order."""
         if after.tzinfo is None:
             raise ValueError("after must be timezone-aware")
         if self.fields is None:
@@ -115,11 +113,6 @@ class PortableSchedule:
         it = croniter(self.cron6, local, second_at_beginning=True)
         while True:
             yield it.get_next(datetime)
-
-
-def _take(it: Iterator[datetime], count: int) -> Iterator[datetime]:
-    for _ in range(count):
-        yield next(it)
 
 
 def compress(values: tuple[int, ...], lo: int, hi: int, *, star: str, step_base: str) -> str:
@@ -207,8 +200,26 @@ def _normalise(field: str, cron: str) -> str:
     return ",".join(pieces)
 
 
+#: Cron nicknames and the five fields they stand for.
+NICKNAMES = {
+    "@yearly": "0 0 1 1 *",
+    "@annually": "0 0 1 1 *",
+    "@monthly": "0 0 1 * *",
+    "@weekly": "0 0 * * 0",
+    "@daily": "0 0 * * *",
+    "@midnight": "0 0 * * *",
+    "@hourly": "0 * * * *",
+}
+
+
 def _expand(cron: str) -> tuple[tuple[int, ...], ...]:
     parts = cron.split()
+    if cron.strip().lower() in NICKNAMES:
+        raise ScheduleError(
+            "FIAC110",
+            f"cron {cron!r} is a nickname that not every target understands",
+            f"write its five fields: {NICKNAMES[cron.strip().lower()]!r}",
+        )
     if len(parts) not in (5, 6):
         raise ScheduleError(
             "FIAC110",
@@ -247,6 +258,25 @@ def _expand(cron: str) -> tuple[tuple[int, ...], ...]:
 
 def parse_schedule(cron: str | None, every: str | None, tz: str = "UTC") -> PortableSchedule:
     """Validate a schedule; raise :class:`ScheduleError` with a code and a fix if unusable."""
+    for value, code, what, example in (
+        (cron, "FIAC110", "cron", '"0 */5 * * *"'),
+        (every, "FIAC114", "every", '"5 minutes"'),
+        (tz, "FIAC112", "tz", '"Europe/Paris"'),
+    ):
+        if value is not None and not isinstance(value, str):
+            raise ScheduleError(
+                code,
+                f"{what} is {type(value).__name__} ({value!r}), not text",
+                f"write it as text, e.g. {what}={example}",
+            )
+    return _parse(cron, every, tz)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse(cron: str | None, every: str | None, tz: str) -> PortableSchedule:
+    """The checks past the types, once per distinct schedule: a 1,000-function app repeats a
+    few crons, and expanding one costs about a millisecond (each planner asks again). The
+    result is frozen; a ScheduleError is not cached, so it is raised afresh each time."""
     if (cron is None) == (every is None):
         raise ScheduleError(
             "FIAC115",

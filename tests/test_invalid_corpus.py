@@ -1,7 +1,8 @@
 """Every app in tests/corpus/ is wrong in a known way: each must give exactly the coded errors its
 ``# expect FIAC1xx`` comments list, all at once, each on the line it blames (mypy's ``# E:``
-style), each with a fix, never a traceback. A comment alone on its line expects a diagnostic
-about the file as a whole (no line)."""
+style), each with a fix, never a traceback. A code may be followed by a piece of its message
+in quotes (``# expect FIAC106 "at most 63"``). A comment alone on its line expects a
+diagnostic about the file as a whole (no line)."""
 
 from __future__ import annotations
 
@@ -20,19 +21,26 @@ CORPUS = Path(__file__).parent / "corpus"
 CASES = sorted(CORPUS.glob("*.py"))
 
 
-EXPECT = re.compile(r"#\s*expect ((?:FIAC\d{3}\s*)+)")
+EXPECT = re.compile(r'#\s*expect ((?:FIAC\d{3}(?:\s+"[^"]*")?\s*)+)')
+ENTRY = re.compile(r'(FIAC\d{3})(?:\s+"([^"]*)")?')
 
 
-def expected(path: Path) -> list[tuple[int | None, str]]:
-    """``(line, code)`` in line order; ``None`` for a comment alone on its line (the file)."""
-    out: list[tuple[int | None, str]] = []
+def expectations(path: Path) -> list[tuple[int | None, str, str]]:
+    """``(line, code, message piece)`` in line order; line ``None`` for a comment alone on its
+    line (the file)."""
+    out: list[tuple[int | None, str, str]] = []
     for number, text in enumerate(path.read_text().splitlines(), start=1):
         m = EXPECT.search(text)
         if m:
             line = None if text.lstrip().startswith("#") else number
-            out += [(line, code) for code in m.group(1).split()]
+            out += [(line, code, piece) for code, piece in ENTRY.findall(m.group(1))]
     assert out, f"{path.name} has no '# expect FIAC...' comment"
     return out
+
+
+def expected(path: Path) -> list[tuple[int | None, str]]:
+    """``(line, code)`` in line order; ``None`` for a comment alone on its line (the file)."""
+    return [(line, code) for line, code, _ in expectations(path)]
 
 
 def blamed(diag_location: str, case: Path) -> int | None:
@@ -58,6 +66,9 @@ def test_invalid_app_gives_its_coded_errors(case: Path) -> None:
     for diag in err.diagnostics:
         assert diag.code in CODES
         assert diag.message and diag.fix, diag.render()
+    for (line, code, piece), diag in zip(expectations(case), err.diagnostics, strict=True):
+        assert (blamed(diag.location, case), diag.code) == (line, code)
+        assert piece in diag.message, diag.render()
 
 
 def test_every_error_points_at_the_decorator_line() -> None:

@@ -16,7 +16,15 @@ from faas_iac.plan.refs import parts, refs_in, target
 from tests.conftest import ROOT
 
 APPS = sorted([*ROOT.glob("examples/*/app.py"), *ROOT.glob("tests/*/apps/*/app.py")])
-CONTEXT = {"aws:region", "aws:account", "aws:partition", "azure:subscription", "azure:tenant"}
+CONTEXT = {
+    "aws:region",
+    "aws:account",
+    "aws:partition",
+    "azure:subscription",
+    "azure:tenant",
+    "gcp:project",
+    "gcp:project_number",
+}
 
 
 def strays(value: Any, path: str) -> Iterator[str]:

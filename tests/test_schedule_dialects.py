@@ -73,7 +73,7 @@ def month_ends(test: Any) -> Any:
 
 
 def reference(schedule: PortableSchedule, start: datetime) -> list[datetime]:
-    return [d.astimezone(UTC) for d in schedule.next_fires(start, N)]
+    return [d.astimezone(UTC) for d in islice(schedule.iter_fires(start), N)]
 
 
 def portable(cron: str) -> PortableSchedule:
@@ -190,7 +190,7 @@ def test_time_zone_and_daylight_saving_agree_with_an_independent_evaluator() -> 
     assert (expression, tz) == ("30 2 * * *", "Europe/Paris")
     # 29 March 2026: Paris skips 02:00-03:00; both evaluators fire once that day, at 03:00.
     start = datetime(2026, 3, 27, 12, tzinfo=ZoneInfo("Europe/Paris"))
-    ours = schedule.next_fires(start, 4)
+    ours = list(islice(schedule.iter_fires(start), 4))
     assert ours == list(islice(CronSim(expression, start), 4))
     assert [f.astimezone(UTC).hour for f in ours] == [1, 1, 0, 0]
     assert [f.day for f in ours] == [28, 29, 30, 31]

@@ -9,8 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
-from ..api import load
-from ..model import json_schema
+from ..api import check
+from ..model import AppModel, json_schema
 from ..plan import available, compile_app, write_output
 from ..plan.artifacts import shim_entries
 from ..plan.model import Plan
@@ -41,6 +41,19 @@ OPTION = click.option(
 )
 
 
+STRICT = click.option(
+    "--strict", is_flag=True, help="Treat warnings (e.g. FIAC134, a secret in env=) as errors."
+)
+
+
+def checked(app: str, strict: bool) -> tuple[AppModel, Path]:
+    """Load and validate APP, printing its warnings to stderr (errors if ``strict``)."""
+    result = check(app, strict=strict)
+    for diagnostic in result.warnings:
+        click.echo(diagnostic.render(), err=True)
+    return result.model, result.root
+
+
 def _provider_option() -> Callable[[F], F]:
     return click.option(
         "--provider",
@@ -65,9 +78,10 @@ def schema(out: Path | None) -> None:
 @click.command()
 @APP
 @click.option("--json", "as_json", is_flag=True, help="Print the validated model as JSON.")
-def validate(app: str, as_json: bool) -> None:
+@STRICT
+def validate(app: str, as_json: bool, strict: bool) -> None:
     """Check an app and report every problem at once (exit 2 if any)."""
-    model, _ = load(app)
+    model, _ = checked(app, strict)
     if as_json:
         click.echo(model.to_json(), nl=False)
         return
@@ -91,6 +105,7 @@ def _table(plan: Plan) -> str:
         lines.append(
             f"artifact {art.name}: {art.path} ({art.size} bytes, sha256 {art.sha256[:12]})"
         )
+    lines += [f"note: {note}" for note in plan.notes]
     return "\n".join(lines)
 
 
@@ -99,9 +114,10 @@ def _table(plan: Plan) -> str:
 @_provider_option()
 @OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print plan.json instead of a table.")
-def plan(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> None:
+@STRICT
+def plan(app: str, provider: str, options: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Show what would be created on a target, as a table (or JSON). Writes nothing."""
-    model, root = load(app)
+    model, root = checked(app, strict)
     compiled = compile_app(model, root, provider, _options(options))
     click.echo(compiled.plan.to_json() if as_json else _table(compiled.plan), nl=not as_json)
 
@@ -118,11 +134,12 @@ def plan(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> No
     help="Output folder: plan.json, artifacts/ and any provider files.",
 )
 @OPTION
-def compile_cmd(app: str, provider: str, out: Path, options: tuple[str, ...]) -> None:
+@STRICT
+def compile_cmd(app: str, provider: str, out: Path, options: tuple[str, ...], strict: bool) -> None:
     """Compile an app for a target: DIR/plan.json plus code artifacts (byte-identical builds).
 
     Lists every written file and, under the code artifact, the app's files it holds."""
-    model, root = load(app)
+    model, root = checked(app, strict)
     compiled = compile_app(model, root, provider, _options(options))
     code = next(a.path for a in compiled.plan.artifacts if a.name == CODE_ARTIFACT)
     for path in write_output(compiled, out):

@@ -6,17 +6,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import click
 
-from ..api import load
 from ..errors import FaasError
-from ..plan import ApplyingProvider, Compiled, compile_app
+from ..plan import ApplyingProvider, Compiled, DeployOptions, compile_app
+from .core import STRICT, checked
 
 
-def _engine(app: str, provider: str) -> tuple[Compiled, ApplyingProvider]:
-    model, root = load(app)
+def _engine(app: str, provider: str, strict: bool = False) -> tuple[Compiled, ApplyingProvider]:
+    model, root = checked(app, strict)
     compiled = compile_app(model, root, provider)
     impl = compiled.provider
     if not isinstance(impl, ApplyingProvider):
@@ -28,8 +29,8 @@ def _engine(app: str, provider: str) -> tuple[Compiled, ApplyingProvider]:
     return compiled, impl
 
 
-def _options(endpoint_url: str | None, region: str | None, state: str | None) -> dict[str, Any]:
-    return {"endpoint_url": endpoint_url, "region": region, "state": state}
+def _options(endpoint_url: str | None, region: str | None, state: str | None) -> DeployOptions:
+    return DeployOptions(endpoint_url, region, Path(state) if state else None)
 
 
 _common = [
@@ -56,6 +57,7 @@ def _with_common(fn: Any) -> Any:
     show_default=True,
     help="sdk: apply the plan with the provider's SDK (for Pulumi, use stacks/<provider>).",
 )
+@STRICT
 def deploy(
     app: str,
     provider: str,
@@ -63,20 +65,26 @@ def deploy(
     region: str | None,
     state: str | None,
     engine: str,
+    strict: bool,
 ) -> None:
     """Create or update an app's resources; only what changed is touched."""
-    compiled, impl = _engine(app, provider)
+    compiled, impl = _engine(app, provider, strict)
     report = impl.deploy(compiled, _options(endpoint_url, region, state))
-    for key in ("created", "updated", "replaced", "deleted"):
-        for name in report.get(key, []):
+    done = {
+        "created": report.created,
+        "updated": report.updated,
+        "replaced": report.replaced,
+        "deleted": report.deleted,
+    }
+    for key, names in done.items():
+        for name in names:
             click.echo(f"{key:<9} {name}")
     click.echo(
-        f"{len(report.get('created', []))} created, {len(report.get('updated', []))} updated, "
-        f"{len(report.get('replaced', []))} replaced, {len(report.get('deleted', []))} deleted, "
-        f"{report.get('unchanged', 0)} unchanged"
+        ", ".join(f"{len(names)} {key}" for key, names in done.items())
+        + f", {report.unchanged} unchanged"
     )
-    if report.get("outputs"):
-        click.echo(json.dumps(report["outputs"], indent=2, sort_keys=True))
+    if report.outputs:
+        click.echo(json.dumps(report.outputs, indent=2, sort_keys=True))
 
 
 @click.command()
@@ -87,9 +95,9 @@ def destroy(
     """Delete everything a previous ``faas-iac deploy`` of APP created."""
     compiled, impl = _engine(app, provider)
     report = impl.destroy(compiled, _options(endpoint_url, region, state))
-    for name in report.get("deleted", []):
+    for name in report.deleted:
         click.echo(f"deleted   {name}")
-    click.echo(f"{len(report.get('deleted', []))} deleted")
+    click.echo(f"{len(report.deleted)} deleted")
 
 
 COMMANDS = [deploy, destroy]

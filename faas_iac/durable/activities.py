@@ -1,8 +1,8 @@
 """Running activities: a fixed pool of worker threads (the host-wide limit), a per-function
 limit enforced before a job reaches the pool, and async activities on the host's loop.
 
-A finished activity becomes a ``("result", ...)`` message in the engine's inbox; the engine
-records it with its next group commit. Results lost in a crash are produced again after
+A finished activity becomes an :class:`~.messages.ActivityDone` message in the engine's inbox;
+the engine records it with its next group commit. Results lost in a crash are produced again after
 the restart (at-least-once), since their TaskScheduled has no completion in history.
 """
 
@@ -22,13 +22,11 @@ from ..runtime.handlers import Handler, finish
 from ..runtime.types import Bindings, Context
 from . import codec
 from .clock import SYSTEM, Clock
+from .messages import ActivityDone, Job
 from .orchestration import error_of
 
 #: The most worker threads a host starts, whatever ``max_concurrent_activities`` says.
 MAX_WORKERS = 128
-#: (instance id, generation, task id, activity name, input JSON)
-Job = tuple[str, int, int, str, str | None]
-Msg = tuple[Any, ...]
 #: (activity name, invocation id) → the context an activity that takes one receives.
 ContextFactory = Callable[[str, str], Context]
 
@@ -45,7 +43,7 @@ class ActivityRunner:
         activities: dict[str, Callable[..., Any]],
         limits: dict[str, int],
         workers: int,
-        report: Callable[[Msg], None],
+        report: Callable[[ActivityDone], None],
         context: ContextFactory = bare_context,
         clock: Clock = SYSTEM,
     ) -> None:
@@ -78,7 +76,7 @@ class ActivityRunner:
 
     # -- called by the engine thread only ----------------------------------------------------
     def submit(self, job: Job) -> None:
-        name = job[3]
+        name = job.name
         limit = self._limits.get(name)
         running = self._running.get(name, 0)
         if limit is not None and running >= limit:
@@ -106,24 +104,23 @@ class ActivityRunner:
             job = self._jobs.get()
             if job is None:
                 return
-            fn = self._activities.get(job[3])
+            fn = self._activities.get(job.name)
             try:
                 if fn is None:
-                    raise LookupError(f"no activity named {job[3]!r}")
+                    raise LookupError(f"no activity named {job.name!r}")
                 value = finish(fn(*self._args(fn, job)))
                 self._report(self._event(job, value, None))
             except Exception as exc:
                 self._report(self._event(job, None, exc))
 
-    def _outcome(self, job: Job, fut: Future[Any]) -> Msg:
+    def _outcome(self, job: Job, fut: Future[Any]) -> ActivityDone:
         """The engine message for a finished async job."""
         exc = fut.exception()
         return self._event(job, None if exc is not None else fut.result(), exc)
 
-    def _event(self, job: Job, value: Any, exc: BaseException | None) -> Msg:
+    def _event(self, job: Job, value: Any, exc: BaseException | None) -> ActivityDone:
         """TaskCompleted with the result, or TaskFailed with the error's type and message."""
-        iid, gen, tid, name, _ = job
-        event: dict[str, Any] = {"id": tid, "ts": self._clock.now()}
+        event: dict[str, Any] = {"id": job.task_id, "ts": self._clock.now()}
         if exc is None:
             try:
                 event.update(type="TaskCompleted", result=codec.dumps(value))
@@ -131,7 +128,7 @@ class ActivityRunner:
                 event.update(type="TaskFailed", error=error_of(bad))
         else:
             event.update(type="TaskFailed", error=error_of(exc))
-        return ("result", iid, gen, name, event)
+        return ActivityDone(job.instance_id, job.generation, job.name, event)
 
     @staticmethod
     def _shape(fn: Callable[..., Any]) -> tuple[Handler, Any]:
@@ -145,10 +142,9 @@ class ActivityRunner:
         the input (validated into a pydantic model when the parameter is annotated with one),
         or the input and a context."""
         handler, annotation = self._shape(fn)
-        iid, _, tid, name, value = job
         return handler.args(
-            codec.coerce(codec.loads(value), annotation),
-            lambda: self._context(name, f"{iid}:{tid}"),
+            codec.coerce(codec.loads(job.input_json), annotation),
+            lambda: self._context(job.name, f"{job.instance_id}:{job.task_id}"),
         )
 
 

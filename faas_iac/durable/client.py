@@ -108,19 +108,19 @@ class DurableClient(ClientBase):
         task_hub_name: str | None = None,
         connection_name: str | None = None,
     ) -> None:
-        self._engine.post("event", instance_id, event_name, codec.dumps(event_data)).result()
+        self._engine.raise_event(instance_id, event_name, codec.dumps(event_data)).result()
 
     def terminate(self, instance_id: str, reason: str | None = None) -> None:
-        self._engine.post("control", "Terminate", instance_id, reason).result()
+        self._engine.control("Terminate", instance_id, reason).result()
 
     def suspend(self, instance_id: str, reason: str | None = None) -> None:
-        self._engine.post("control", "Suspend", instance_id, reason).result()
+        self._engine.control("Suspend", instance_id, reason).result()
 
     def resume(self, instance_id: str, reason: str | None = None) -> None:
-        self._engine.post("control", "Resume", instance_id, reason).result()
+        self._engine.control("Resume", instance_id, reason).result()
 
     def purge_instance_history(self, instance_id: str) -> PurgeHistoryResult:
-        return PurgeHistoryResult(int(self._engine.post("purge", instance_id).result()))
+        return PurgeHistoryResult(int(self._engine.purge(instance_id).result()))
 
     purge = purge_instance_history
 
@@ -136,14 +136,14 @@ class DurableClient(ClientBase):
             created_time_from.timestamp() if created_time_from else None,
             created_time_to.timestamp() if created_time_to else None,
         )
-        futures = [self._engine.post("purge", row.id) for row in rows]
+        futures = [self._engine.purge(row.id) for row in rows]
         return PurgeHistoryResult(sum(int(f.result()) for f in futures))
 
     def wait_for_completion(
         self, instance_id: str, timeout: float | None = None
     ) -> DurableOrchestrationStatus | None:
         """Block until the instance is Completed, Failed or Terminated (or ``timeout`` s)."""
-        fut = self._engine.post("wait", instance_id)
+        fut = self._engine.wait(instance_id)
         with contextlib.suppress(TimeoutError):
             fut.result(timeout)
         return self.get_status(instance_id)
@@ -156,9 +156,7 @@ class DurableClient(ClientBase):
         task_hub_name: str | None = None,
         connection_name: str | None = None,
     ) -> None:
-        self._engine.post(
-            "signal", str(entityId), operation_name, codec.dumps(operation_input), None
-        ).result()
+        self._engine.signal(str(entityId), operation_name, codec.dumps(operation_input)).result()
 
     def read_entity_state(
         self,

@@ -124,14 +124,16 @@ class DurableOrchestrationContext:
         return self._retry(lambda: _sub(name, input_, instance_id, expected_type), retry_options)
 
     def _retry(self, make: Any, options: RetryOptions) -> TaskBase:
+        # ``azure.durable_functions.RetryOptions`` has only the first two fields (a fixed
+        # interval); the others default as in ``faas_iac.RetryOptions``.
         return RetryableTask(
             self,
             make,
             options.first_retry_interval_in_milliseconds,
             options.max_number_of_attempts,
-            options.backoff_coefficient,
-            options.max_retry_interval_in_milliseconds,
-            options.retry_timeout_in_milliseconds,
+            getattr(options, "backoff_coefficient", 1.0),
+            getattr(options, "max_retry_interval_in_milliseconds", None),
+            getattr(options, "retry_timeout_in_milliseconds", None),
         )
 
     def task_all(self, activities: list[TaskBase]) -> TaskBase:

@@ -23,20 +23,36 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, assert_never
 
 from . import codec, errors
-from .activities import ActivityRunner, ContextFactory, Job, bare_context
+from .activities import ActivityRunner, ContextFactory, bare_context
 from .clock import SYSTEM, Clock
 from .entities import EntityTable
+from .messages import (
+    ActivityDone,
+    Call,
+    Continue,
+    Control,
+    ControlAction,
+    Deliver,
+    Event,
+    Job,
+    Message,
+    Pump,
+    Purge,
+    RaiseEvent,
+    Signal,
+    Start,
+    Stop,
+    Wait,
+)
 from .orchestration import TERMINAL, Orchestration
 from .slots import Slots
 from .store import Batch, InstanceRow, Store
 
 log = logging.getLogger("faas_iac.durable")
 MAX_BATCH = 4096
-Msg = tuple[Any, ...]
-_FRESH = "\x00fresh:"
 
 
 @dataclass
@@ -69,7 +85,7 @@ class Engine:
         self.clock = clock
         self.loop = loop
         self.entities = EntityTable(registry.entities, self.store.writer_entity, clock.now)
-        self._inbox: queue.SimpleQueue[Msg] = queue.SimpleQueue()
+        self._inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self._cache: dict[str, Orchestration] = {}
         self._timers: list[tuple[float, str, int, int]] = []
         self._waiters: dict[str, list[Future[Any]]] = {}
@@ -88,7 +104,7 @@ class Engine:
         # per-turn state
         self._batch = Batch()
         self._dirty: dict[str, Orchestration] = {}
-        self._internal: deque[Msg] = deque()
+        self._internal: deque[Message] = deque()
         self._acks: list[tuple[Future[Any], Any]] = []
         self._dispatch: list[Job] = []
         self._arm: list[tuple[float, str, int, int]] = []
@@ -105,36 +121,68 @@ class Engine:
     def stop(self, timeout: float = 10.0) -> None:
         if self._thread is None:
             return
-        self._inbox.put(("stop",))
+        self._inbox.put(Stop())
         self._thread.join(timeout)
         self.activities.stop()
         self._thread = None
         self.store.close()
 
     # -- thread-safe entry points --------------------------------------------------------------
-    def post(self, *msg: Any) -> Future[Any]:
-        fut: Future[Any] = Future()
-        self._inbox.put((*msg, fut))
-        return fut
+    def post(self, msg: Message) -> None:
+        self._inbox.put(msg)
 
     def call(self, fn: Callable[[], Any]) -> Future[Any]:
-        return self.post("call", fn)
+        """Run ``fn`` on the engine thread; its result once the turn has committed."""
+        reply: Future[Any] = Future()
+        self.post(Call(fn, reply))
+        return reply
 
     def wake(self) -> None:
         """Look at the clock again now (a test's clock moved): fire the timers that are due."""
         self.call(lambda: None)
 
     def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> Future[Any]:
+        """The new instance's id, once its start has committed."""
+        reply: Future[Any] = Future()
         if instance_id is None:  # a fresh random id: no need to look for an existing instance
-            return self.post("start", _FRESH + uuid.uuid4().hex, name, input_json, None, None)
-        return self.post("start", instance_id, name, input_json, None, None)
+            self.post(Start(uuid.uuid4().hex, name, input_json, fresh=True, reply=reply))
+        else:
+            self.post(Start(instance_id, name, input_json, reply=reply))
+        return reply
+
+    def raise_event(self, instance_id: str, name: str, input_json: str | None) -> Future[Any]:
+        reply: Future[Any] = Future()
+        self.post(RaiseEvent(instance_id, name, input_json, reply))
+        return reply
+
+    def control(self, action: ControlAction, instance_id: str, reason: str | None) -> Future[Any]:
+        reply: Future[Any] = Future()
+        self.post(Control(action, instance_id, reason, reply))
+        return reply
+
+    def purge(self, instance_id: str) -> Future[Any]:
+        """How many instances were deleted (0 or 1), once committed."""
+        reply: Future[Any] = Future()
+        self.post(Purge(instance_id, reply))
+        return reply
+
+    def wait(self, instance_id: str) -> Future[Any]:
+        """The instance's status once it is Completed, Failed or Terminated."""
+        reply: Future[Any] = Future()
+        self.post(Wait(instance_id, reply))
+        return reply
+
+    def signal(self, entity: str, operation: str, input_json: str | None) -> Future[Any]:
+        reply: Future[Any] = Future()
+        self.post(Signal(entity, operation, input_json, reply=reply))
+        return reply
 
     # -- the engine thread -------------------------------------------------------------------
     def _run(self) -> None:
         self._recover()
         running = True
         while running:
-            msgs: list[Msg] = []
+            msgs: list[Message] = []
             timeout = None
             if self._timers:
                 timeout = self.clock.wait_seconds(max(0.0, self._timers[0][0] - self.clock.now()))
@@ -148,23 +196,58 @@ class Engine:
             now = self.clock.now()
             while self._timers and self._timers[0][0] <= now:
                 _, iid, gen, tid = heapq.heappop(self._timers)
-                msgs.append(("deliver", iid, gen, {"type": "TimerFired", "id": tid, "ts": now}))
+                msgs.append(Deliver(iid, gen, {"type": "TimerFired", "id": tid, "ts": now}))
             for msg in msgs:
-                if msg[0] == "stop":
+                if isinstance(msg, Stop):
                     running = False
                 else:
                     self._guard(msg)
             self._turn_end()
 
-    def _guard(self, msg: Msg) -> None:
+    def _guard(self, msg: Message) -> None:
         try:
-            _HANDLERS[msg[0]](self, *msg[1:])
+            self._handle(msg)
         except Exception as exc:
-            fut = msg[-1]
-            if isinstance(fut, Future) and not fut.done():
-                fut.set_exception(exc)
+            reply = getattr(msg, "reply", None)
+            if reply is not None and not reply.done():
+                reply.set_exception(exc)
             else:
-                log.exception("durable engine: %s failed", msg[0])
+                log.exception("durable engine: %s failed", type(msg).__name__)
+
+    def _handle(self, msg: Message) -> None:
+        match msg:
+            case Start():
+                self._on_start(msg)
+            case Deliver(iid, gen, event):
+                self._on_deliver(iid, gen, event)
+            case ActivityDone(iid, gen, activity, event):
+                self.activities.finished(activity)
+                self._on_deliver(iid, gen, event)
+            case RaiseEvent():
+                self._on_event(msg)
+            case Control():
+                self._on_control(msg)
+            case Purge():
+                self._on_purge(msg)
+            case Wait():
+                self._on_wait(msg)
+            case Call(fn, reply):
+                self._ack(reply, fn())
+            case Signal():
+                self._on_signal(msg)
+            case Pump():
+                self._on_pump()
+            case Continue(iid, gen):
+                self._on_continue(iid, gen)
+            case Stop():
+                pass  # handled by the loop
+            case _:
+                assert_never(msg)
+
+    def _ack(self, reply: Future[Any] | None, value: Any) -> None:
+        """Settle ``reply`` with ``value`` once this turn has committed."""
+        if reply is not None:
+            self._acks.append((reply, value))
 
     def _turn_end(self) -> None:
         while self._internal:
@@ -243,7 +326,7 @@ class Engine:
             self._end(inst)
         elif inst.status == "ContinuedAsNew" and not inst.restart_queued:
             inst.restart_queued = True  # next turn: this one commits the ended execution first
-            self._inbox.put(("continue", inst.instance_id, inst.generation))
+            self._inbox.put(Continue(inst.instance_id, inst.generation))
 
     def _on_continue(self, iid: str, gen: int) -> None:
         inst = self._cache.get(iid)
@@ -255,26 +338,24 @@ class Engine:
     def _route(self, inst: Orchestration, task: Any) -> None:
         iid, gen, tid = inst.instance_id, inst.generation, task.id
         if task.kind == "activity":
-            self._dispatch.append((iid, gen, tid, task.name, task.payload["input"]))
+            self._dispatch.append(Job(iid, gen, tid, task.name, task.payload["input"]))
         elif task.kind == "timer":
             fire = datetime.fromisoformat(task.payload["fire_at"]).timestamp()
             self._arm.append((fire, iid, gen, tid))
         elif task.kind == "suborchestration":
             self._internal.append(
-                (
-                    "start",
+                Start(
                     task.payload["instance"],
                     task.name,
                     task.payload["input"],
-                    iid,
-                    tid,
-                    None,
+                    parent=iid,
+                    parent_task=tid,
                 )
             )
         else:
-            reply = (iid, gen, tid) if task.kind == "entity" else None
+            answer = (iid, gen, tid) if task.kind == "entity" else None
             self._internal.append(
-                ("signal", task.name, task.payload["op"], task.payload["input"], reply, None)
+                Signal(task.name, task.payload["op"], task.payload["input"], answer)
             )
 
     def _end(self, inst: Orchestration) -> None:
@@ -300,13 +381,13 @@ class Engine:
                     "type": inst.status,
                     "message": codec.loads(inst.output_json) or "",
                 }
-            self._internal.append(("deliver", inst.parent, None, event, None))
+            self._internal.append(Deliver(inst.parent, None, event))
 
     def _release(self, inst: Orchestration) -> None:
         if self.slots.give(inst):  # queued, not recursive: a launch may end at once too
-            self._internal.append(("pump", None))
+            self._internal.append(Pump())
 
-    def _on_pump(self, _fut: None = None) -> None:
+    def _on_pump(self) -> None:
         """Launch the Pending instances that freed slots now admit, oldest first."""
         for waiting in self.slots.admit(lambda i: i.instance_id in self._cache):
             self._launch(waiting)
@@ -323,30 +404,20 @@ class Engine:
         )
         self._touch(inst)
 
-    def _on_start(
-        self,
-        iid: str,
-        name: str,
-        input_json: str | None,
-        parent: str | None,
-        parent_task: int | None,
-        fut: Future[Any] | None,
-    ) -> None:
+    def _on_start(self, msg: Start) -> None:
+        iid, name, parent = msg.instance_id, msg.name, msg.parent
         fn = self.registry.orchestrators.get(name)
         if fn is None and parent is None:
             raise errors.unknown_orchestrator(name, list(self.registry.orchestrators))
-        if iid.startswith(_FRESH):
-            iid, status = iid[len(_FRESH) :], None
-        else:
-            status = self._status_of(iid)
+        status = None if msg.fresh else self._status_of(iid)
         if status is not None and status not in TERMINAL:
             if parent is None:
                 raise errors.already_running(iid, status)
             return  # a sub-orchestration started again by a replayed parent
         inst = Orchestration(
-            iid, name, fn, parent=parent, parent_task=parent_task, now=self.clock.now()
+            iid, name, fn, parent=parent, parent_task=msg.parent_task, now=self.clock.now()
         )
-        inst.input_json = input_json
+        inst.input_json = msg.input_json
         if status is not None:
             inst.reset = True
             if iid in self._batch.purges:  # purged earlier in this turn, started again
@@ -356,21 +427,14 @@ class Engine:
             self._launch(inst)
         else:
             self._dirty[iid] = inst
-        if fut is not None:
-            self._acks.append((fut, iid))
+        self._ack(msg.reply, iid)
 
-    def _on_deliver(
-        self, iid: str, gen: int | None, event: dict[str, Any], fut: Future[Any] | None = None
-    ) -> None:
+    def _on_deliver(self, iid: str, gen: int | None, event: Event) -> None:
         inst = self._cache.get(iid)
         if inst is None or inst.status == "Pending" or (gen is not None and gen != inst.generation):
             return
         inst.deliver(event)
         self._touch(inst)
-
-    def _on_result(self, iid: str, gen: int, name: str, event: dict[str, Any]) -> None:
-        self.activities.finished(name)
-        self._on_deliver(iid, gen, event)
 
     def _live(self, iid: str, action: str) -> Orchestration:
         inst = self._cache.get(iid)
@@ -381,17 +445,23 @@ class Engine:
             raise errors.not_found(iid)
         raise errors.not_running(iid, status, action)
 
-    def _on_event(self, iid: str, name: str, input_json: str | None, fut: Future[Any]) -> None:
-        inst = self._live(iid, "raise an event on")
+    def _on_event(self, msg: RaiseEvent) -> None:
+        inst = self._live(msg.instance_id, "raise an event on")
         inst.deliver(
-            {"type": "EventRaised", "name": name, "input": input_json, "ts": self.clock.now()}
+            {
+                "type": "EventRaised",
+                "name": msg.name,
+                "input": msg.input_json,
+                "ts": self.clock.now(),
+            }
         )
         self._touch(inst)  # a Pending instance buffers it until it starts
-        self._acks.append((fut, None))
+        self._ack(msg.reply, None)
 
-    def _on_control(self, kind: str, iid: str, reason: str | None, fut: Future[Any]) -> None:
+    def _on_control(self, msg: Control) -> None:
+        kind, iid, reason = msg.action, msg.instance_id, msg.reason
         inst = self._live(iid, kind.lower())
-        self._acks.append((fut, None))
+        self._ack(msg.reply, None)
         if kind == "Terminate":
             if inst.status == "Pending":
                 inst.status = "Terminated"
@@ -406,21 +476,24 @@ class Engine:
             inst.deliver({"type": "ExecutionResumed", "reason": reason, "ts": self.clock.now()})
         self._touch(inst)
 
-    def _on_purge(self, iid: str, fut: Future[Any]) -> None:
+    def _on_purge(self, msg: Purge) -> None:
+        iid = msg.instance_id
         if iid in self._cache:
             raise errors.still_running(iid, self._cache[iid].status)
         status = self._status_of(iid)
         self._batch.purges.append(iid)
-        self._acks.append((fut, 1 if status is not None else 0))
+        self._ack(msg.reply, 1 if status is not None else 0)
 
-    def _on_wait(self, iid: str, fut: Future[Any]) -> None:
+    def _on_wait(self, msg: Wait) -> None:
+        iid = msg.instance_id
         if iid in self._cache:
-            self._waiters.setdefault(iid, []).append(fut)
+            if msg.reply is not None:
+                self._waiters.setdefault(iid, []).append(msg.reply)
             return
         status = self._status_of(iid)
         if status is None:
             raise errors.not_found(iid)
-        self._acks.append((fut, status))
+        self._ack(msg.reply, status)
 
     def _status_of(self, iid: str) -> str | None:
         """The status as of the end of this turn (an instance may have ended in it)."""
@@ -430,29 +503,18 @@ class Engine:
         row = self.store.writer_instance(iid)
         return None if row is None else row.status
 
-    def _on_call(self, fn: Callable[[], Any], fut: Future[Any]) -> None:
-        self._acks.append((fut, fn()))
-
     # -- entities ----------------------------------------------------------------------------------
-    def _on_signal(
-        self,
-        entity: str,
-        op: str,
-        input_json: str | None,
-        reply: tuple[str, int, int] | None,
-        fut: Future[Any] | None,
-    ) -> None:
-        outcome = self.entities.run(entity, op, input_json, self._batch.entities)
-        if reply is not None:
-            iid, gen, tid = reply
+    def _on_signal(self, msg: Signal) -> None:
+        outcome = self.entities.run(msg.entity, msg.operation, msg.input_json, self._batch.entities)
+        if msg.answer is not None:
+            iid, gen, tid = msg.answer
             event: dict[str, Any] = {"id": tid, "ts": self.clock.now()}
             if outcome.ok:
                 event.update(type="EntityOperationCompleted", result=outcome.result_json)
             else:
                 event.update(type="EntityOperationFailed", error=outcome.error)
             self._on_deliver(iid, gen, event)
-        if fut is not None:
-            self._acks.append((fut, None))
+        self._ack(msg.reply, None)
 
     # -- recovery ---------------------------------------------------------------------------
     def _recover(self) -> None:
@@ -507,18 +569,3 @@ class Engine:
         inst.input_json = row.input
         inst.replay(self.store.writer_history(row.id))
         return inst
-
-
-_HANDLERS: dict[str, Callable[..., None]] = {
-    "start": Engine._on_start,
-    "deliver": Engine._on_deliver,
-    "result": Engine._on_result,
-    "event": Engine._on_event,
-    "control": Engine._on_control,
-    "purge": Engine._on_purge,
-    "wait": Engine._on_wait,
-    "call": Engine._on_call,
-    "signal": Engine._on_signal,
-    "pump": Engine._on_pump,
-    "continue": Engine._on_continue,
-}

@@ -94,7 +94,8 @@ class HttpDurableClient(ClientBase):
         if instance_id:
             path += f"/{urllib.parse.quote(instance_id, safe='')}"
         status, body, _ = self._request("POST", path, codec.plain(codec.dumps(client_input)))
-        if status == 400 and isinstance(body, dict):
+        # The host's own FIAC870 names the orchestrators it knows: _raise passes it on.
+        if status == 400 and isinstance(body, dict) and str(body.get("code")) not in CODES:
             raise errors.unknown_orchestrator(orchestration_function_name, [])
         self._raise(status, body, instance_id or "")
         return str(body["id"])

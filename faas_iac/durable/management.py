@@ -46,9 +46,16 @@ from . import codec, errors
 from .client import PREFIX, DurableClient, Signer, base_url_of, management_links
 from .engine import Engine
 from .entity_id import EntityId
+from .messages import ControlAction
 from .status import DurableOrchestrationStatus, history_events, parse_statuses
 
 KeyCheck = Callable[[Mapping[str, str], Mapping[str, str]], bool]
+#: the management API's instance action → the engine's control message
+CONTROL: dict[str, ControlAction] = {
+    "terminate": "Terminate",
+    "suspend": "Suspend",
+    "resume": "Resume",
+}
 _HTTP_OF_CODE = {
     "FIAC870": 400,
     "FIAC871": 409,
@@ -152,16 +159,14 @@ class ManagementApp:
             if method == "GET":
                 return self._status(instance_id, query, base)
             if method == "DELETE":
-                deleted = await asyncio.wrap_future(self._engine.post("purge", instance_id))
+                deleted = await asyncio.wrap_future(self._engine.purge(instance_id))
                 return (200, {"instancesDeleted": deleted}, {}) if deleted else (404, None, {})
         if instance_id is not None and method == "POST" and len(parts) >= 3:
             action = parts[2]
             if action == "raiseEvent" and len(parts) == 4:
-                fut = self._engine.post("event", instance_id, parts[3], codec.dumps(data))
+                fut = self._engine.raise_event(instance_id, parts[3], codec.dumps(data))
             elif action in ("terminate", "suspend", "resume") and len(parts) == 3:
-                fut = self._engine.post(
-                    "control", action.capitalize(), instance_id, query.get("reason")
-                )
+                fut = self._engine.control(CONTROL[action], instance_id, query.get("reason"))
             else:
                 return 404, {"message": f"no route {'/'.join(parts)}"}, {}
             await asyncio.wrap_future(fut)
@@ -169,9 +174,7 @@ class ManagementApp:
         if parts[:1] == ["entities"] and len(parts) == 3:
             entity = EntityId(parts[1], parts[2])
             if method == "POST":
-                fut = self._engine.post(
-                    "signal", str(entity), query.get("op", ""), codec.dumps(data), None
-                )
+                fut = self._engine.signal(str(entity), query.get("op", ""), codec.dumps(data))
                 await asyncio.wrap_future(fut)
                 return 202, None, {}
             if method == "GET":
@@ -213,7 +216,7 @@ class ManagementApp:
             _time(query.get("createdTimeTo")),
             query.get("instanceIdPrefix", ""),
         )
-        futures = [asyncio.wrap_future(self._engine.post("purge", r.id)) for r in rows]
+        futures = [asyncio.wrap_future(self._engine.purge(r.id)) for r in rows]
         return sum(await asyncio.gather(*futures))
 
     def _list(self, query: dict[str, str]) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -238,7 +238,3 @@ class Store:
         if not wanted:
             return []
         return self.query(wanted, created_from, created_to, prefix, 1_000_000)
-
-    def count_history(self, ids: Iterable[str] = ()) -> int:
-        row = self._reader().execute("SELECT COUNT(*) FROM history").fetchone()
-        return int(row[0])

@@ -21,6 +21,7 @@ from ..runtime.types import (
     BadRequestBody,
     BindingDenied,
     HttpRequest,
+    NotAResponse,
     join_headers,
     parse_query,
     to_response,
@@ -217,7 +218,7 @@ class HostApp:
                 response = to_response(result)
                 status = response.status
                 if not isinstance(status, int) or not 100 <= status <= 599:
-                    raise TypeError(f"an HTTP handler returned status {status!r}")
+                    raise NotAResponse(f"an HTTP handler returned status {status!r}")
                 body = response.body_bytes
                 headers = [
                     (k.lower().encode("latin-1"), str(v).encode("latin-1"))
@@ -256,7 +257,7 @@ def _failure(exc: Exception, invoker: Invoker) -> tuple[int, str, str]:
         return 400, f"the request body is not valid JSON: {exc}", "FIAC812"
     if isinstance(exc, HandlerTimeout):
         return 504, f"the function did not answer within {invoker.timeout:g} s", "FIAC808"
-    if isinstance(exc, TypeError) and "an HTTP handler returned" in str(exc):
+    if isinstance(exc, NotAResponse):
         return 500, "the function returned a value that is not a response", "FIAC807"
     if isinstance(exc, UnicodeEncodeError):
         return 500, "the function returned a header that is not latin-1 text", "FIAC807"

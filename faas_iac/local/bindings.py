@@ -19,8 +19,8 @@ from typing import Any, Protocol
 
 from ..errors import FaasError
 from ..model import AppModel, Function, StorageTrigger
+from ..runtime.patterns import matches, storage_matches
 from .paths import check_key
-from .patterns import matches, storage_matches
 from .store import Enqueue, Store
 
 Notify = Callable[[str], None]

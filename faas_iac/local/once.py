@@ -33,6 +33,7 @@ from .handlers import resolve
 from .host import load_model
 from .invoker import Invoker, new_invocation_id
 from .keys import Secrets
+from .logs import redact
 from .routes import Router
 from .store import Store
 
@@ -163,7 +164,8 @@ def invoke_once(
         )
     store = Store(state / "local.sqlite")
     try:
-        secrets = Secrets(state, {r.name for r in model.resources if r.kind == "secret"})
+        declared = {r.name for r in model.resources if r.kind == "secret"}
+        secrets = Secrets(state, declared, on_read=redact)  # a value read is never logged
         bindings = LocalBindings(model, store, state, secrets)
         durable = _durable_client(state) if fn.durable_client else None
         invoker = Invoker(fn, resolve(fn), bindings, durable)

@@ -233,13 +233,6 @@ class Store:
         sql = "UPDATE deliveries SET visible_at = ?, claimed = 0 WHERE claimed = ?"
         return self._many(sql, [(time.time(), 1)])
 
-    def next_visible(self, channel: str) -> float | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT MIN(visible_at) FROM deliveries WHERE channel = ?", (channel,)
-            ).fetchone()
-        return None if row[0] is None else float(row[0])
-
     def count(self, channel: str) -> int:
         with self._lock:
             row = self._db.execute(

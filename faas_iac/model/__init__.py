@@ -2,7 +2,7 @@
 :func:`build_model`; the input of every provider's planner."""
 
 from .app import AppModel, Packaging, json_schema
-from .build import build_model, check_route, route_shape
+from .build import build_model
 from .durable import DurableSettings, RetryPolicy
 from .function import MAX_TIMEOUT_S, PYTHON_RUNTIMES, Function, HandlerRef, Monitoring, Scaling
 from .resources import (
@@ -16,6 +16,7 @@ from .resources import (
     TableResource,
     TopicResource,
 )
+from .routes import check_route, route_shape
 from .triggers import (
     DURABLE_TRIGGERS,
     ActivityTrigger,

@@ -12,20 +12,23 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from .._app import App, FunctionSpec, ResourceSpec, SourceLocation
+from .._app import App, FunctionSpec
 from ..errors import ValidationFailed
 from ..schedule import ScheduleError, parse_schedule
 from . import orchestrations
 from .app import AppModel
 from .claims import Claims
-from .function import PYTHON_RUNTIMES, Function
-from .report import FIXES, Collector, field_name, relative, suggest
-from .resources import Binding
-from .settings import durable_settings, packaging
+from .explain import explain
+from .function import PYTHON_RUNTIMES, Function, Runtime
+from .names import name_problem
+from .refs import REF, as_mapping, binding_refs, merge_bindings
+from .report import Collector, relative, suggest
+from .routes import check_route, route_conflicts
+from .settings import app_defaults, durable_settings, packaging, requirements
 from .triggers import TRIGGER_TYPES
 
 FUNCTION_OPTIONS = frozenset(
@@ -45,75 +48,14 @@ _SEGMENT = re.compile(
 _REF = re.compile(r"^(queue|topic|bucket|table|secret|bus|stream):([a-z][a-z0-9-]{0,62})$")
 
 
-def check_route(route: str) -> str | None:
-    """Return why ``route`` is invalid, or None."""
-    if not route.startswith("/"):
-        return "a route starts with '/'"
-    if route != "/" and route.endswith("/"):
-        return "a route does not end with '/'"
-    segments = route.strip("/").split("/") if route != "/" else []
-    names: list[str] = []
-    for i, seg in enumerate(segments):
-        if not _SEGMENT.match(seg):
-            return f"segment {seg!r} is neither literal text nor a {{param}}"
-        if seg.startswith("{*") and i != len(segments) - 1:
-            return f"catch-all {seg} must be the last segment"
-        if seg.startswith("{"):
-            names.append(seg.strip("{}*"))
-    if len(names) != len(set(names)):
-        return "a parameter name appears twice"
-    return None
-
-
-def route_shape(route: str) -> str:
-    """The route with parameter names erased, so that two routes matching the same paths compare
-    equal: ``/orders/{id}`` and ``/orders/{oid}`` both give ``/orders/{}``."""
-    return re.sub(r"\{\*[^}]+\}", "{*}", re.sub(r"\{[A-Za-z_][^}]*\}", "{}", route))
-
-
-def _binding_refs(
-    value: Any, access: str, path: str, loc: SourceLocation, out: Collector
-) -> list[tuple[str, str, str]]:
-    if value is None:
-        return []
-    items = [value] if isinstance(value, str | ResourceSpec) else list(value)
-    refs: list[tuple[str, str, str]] = []
-    for item in items:
-        text = item.ref if isinstance(item, ResourceSpec) else str(item)
-        m = _REF.match(text)
-        if not m:
-            out.add(
-                "FIAC132",
-                f"binding {text!r} is not a resource reference",
-                'write "kind:name" with kind one of queue, topic, bucket, table, secret, bus, '
-                'stream (e.g. "queue:orders"), or pass the declared resource object',
-                loc,
-                path,
-            )
-            continue
-        refs.append((m.group(1), m.group(2), access))
-    return refs
-
-
-def _merge_bindings(refs: list[tuple[str, str, str]]) -> tuple[Binding, ...]:
-    merged: dict[tuple[str, str], set[str]] = {}
-    for kind, name, access in refs:
-        merged.setdefault((kind, name), set()).update(
-            {"read", "write"} if access == "readwrite" else {access}
-        )
-    out = []
-    for (kind, name), acc in sorted(merged.items()):
-        access = "readwrite" if acc == {"read", "write"} else next(iter(acc))
-        out.append(Binding.model_validate({"kind": kind, "name": name, "access": access}))
-    return tuple(out)
-
-
 @dataclass
 class _Builder:
     app: App
     root: Path | None
     out: Collector
     claims: Claims
+    #: The valid App(...) defaults (a wrong one is reported once, at App(...)).
+    defaults: dict[str, Any]
 
     # -- functions ------------------------------------------------------------------------------
     def function(self, spec: FunctionSpec) -> Function | None:
@@ -130,7 +72,7 @@ class _Builder:
                 f"{path}.trigger",
             )
             return None
-        defaults = self.app.defaults
+        defaults = self.defaults
         opts = dict(spec.options)
         data: dict[str, Any] = {
             "name": spec.name,
@@ -140,22 +82,26 @@ class _Builder:
         for key in ("runtime", "memory", "timeout"):
             if key in defaults:
                 data[key] = defaults[key]
-        data["env"] = {**defaults.get("env", {}), **dict(opts.pop("env", {}) or {})}
-        data["tags"] = {**defaults.get("tags", {}), **dict(opts.pop("tags", {}) or {})}
+        for key in ("env", "tags"):
+            given = as_mapping(opts.pop(key, None), key, loc, f"{path}.{key}", self.out)
+            data[key] = {**defaults.get(key, {}), **given}
         monitoring: dict[str, Any] = {
             k: defaults[k] for k in ("log_retention_days", "tracing") if k in defaults
         }
         scaling: dict[str, Any] = {}
-        refs = _binding_refs(opts.pop("reads", None), "read", f"{path}.reads", loc, self.out)
-        refs += _binding_refs(opts.pop("writes", None), "write", f"{path}.writes", loc, self.out)
-        secrets = dict(opts.get("secrets", {}) or {})
-        for secret in secrets.values():
-            if isinstance(secret, str) and _REF.match(f"secret:{secret}"):
+        refs = binding_refs(opts.pop("reads", None), "read", f"{path}.reads", loc, self.out)
+        refs += binding_refs(opts.pop("writes", None), "write", f"{path}.writes", loc, self.out)
+        secrets = as_mapping(opts.pop("secrets", None), "secrets", loc, f"{path}.secrets", self.out)
+        data["secrets"] = secrets
+        for env, secret in secrets.items():
+            if isinstance(secret, str) and REF.match(f"secret:{secret}"):
                 refs.append(("secret", secret, "read"))
                 self.claims.claim("secret", secret, {}, loc, f"function {spec.name!r}")
+            elif isinstance(secret, str):
+                self._not_a_secret_name(str(env), spec, path)
         data["bindings"] = [
             {"kind": k, "name": n, "access": a}
-            for k, n, a in ((b.kind, b.name, b.access) for b in _merge_bindings(refs))
+            for k, n, a in ((b.kind, b.name, b.access) for b in merge_bindings(refs))
         ]
         for key in list(opts):
             if key in _SCALING:
@@ -181,6 +127,22 @@ class _Builder:
         self._checks(fn, spec, path)
         self.claims.implied(fn, spec.location)
         return fn
+
+    def _not_a_secret_name(self, env: str, spec: FunctionSpec, path: str) -> None:
+        # The value is never shown: a user who wrote the secret itself here must not see it
+        # copied into a terminal or a CI log.
+        name = env.lower().replace("_", "-")
+        self.out.add(
+            "FIAC135",
+            f"secrets={{{env!r}: ...}}: the value (not shown) is not a secret name; secrets= "
+            "maps a variable to the name of a secret in the target's secret store, never to "
+            "the secret itself",
+            f"name the secret (lowercase letters, digits and '-', e.g. {name!r}), read it with "
+            f"ctx.secret({name!r}), and set its value in the secret store (locally: {name}=... "
+            "in the state folder's secrets.env)",
+            spec.location,
+            f"{path}.secrets.{env}",
+        )
 
     def _unknown(self, key: str, spec: FunctionSpec, path: str, trigger: type[Any]) -> None:
         known = set(FUNCTION_OPTIONS) | set(trigger.model_fields) - {"type"}
@@ -226,12 +188,23 @@ class _Builder:
                 spec.location,
                 f"{path}.handler",
             )
+        required = _required_arguments(fn)
+        if required > 2:
+            self.out.add(
+                "FIAC142",
+                f"handler {qualname} needs {required} arguments, but a handler is called with "
+                "at most two: the payload and ctx",
+                "take (payload, ctx), or give the other parameters default values",
+                spec.location,
+                f"{path}.handler",
+            )
         runtime = data.get("runtime", "python3.11")
-        if runtime not in PYTHON_RUNTIMES:
+        if runtime not in PYTHON_RUNTIMES and runtime in get_args(Runtime):
             self.out.add(
                 "FIAC143",
                 f"{spec.name!r} is a Python function but its runtime is {runtime!r}",
-                "use a python3.x runtime, or app.external(...) for code in another language",
+                f"use {', '.join(sorted(PYTHON_RUNTIMES))}, or app.external(...) for code in "
+                "another language",
                 spec.location,
                 f"{path}.runtime",
             )
@@ -264,21 +237,13 @@ class _Builder:
             methods = topts.get("methods")
             if isinstance(methods, str):
                 methods = [methods]
-            if methods is not None:
+            if isinstance(methods, list | tuple | set | frozenset):
                 upper = [str(m).upper() for m in methods]
                 topts["methods"] = _ALL_METHODS if "*" in upper or "ANY" in upper else upper
-            route = topts.get("route")
-            why = check_route(route) if isinstance(route, str) else "a route is a string"
-            if why:
-                self.out.add(
-                    "FIAC104",
-                    f"route {route!r} is invalid: {why}",
-                    'write a path like "/orders/{id}" (literal segments, {param}, and a final '
-                    "{*rest})",
-                    spec.location,
-                    f"{tpath}.route",
-                )
+            if not self._route(spec, topts.get("route"), tpath):
                 return None
+        if spec.trigger == "storage" and isinstance(topts.get("events"), str):
+            topts["events"] = [topts["events"]]
         if spec.trigger == "schedule":
             try:
                 sched = parse_schedule(
@@ -293,51 +258,46 @@ class _Builder:
             topts["dead_letter"] = f"{topts.get('queue')}-dlq"
         return topts
 
+    def _route(self, spec: FunctionSpec, route: Any, tpath: str) -> bool:
+        if route is None:
+            self.out.add(
+                "FIAC104",
+                f"HTTP function {spec.name!r} has no route",
+                'give it one: @app.http("/orders") (with the parentheses), or route="/orders" '
+                "for app.external(...)",
+                spec.location,
+                f"{tpath}.route",
+            )
+            return False
+        why = check_route(route) if isinstance(route, str) else "a route is a text"
+        if why:
+            self.out.add(
+                "FIAC104",
+                f"route {route!r} is invalid: {why}",
+                'write a path like "/orders/{id}" (literal segments, {param}, and a final {*rest})',
+                spec.location,
+                f"{tpath}.route",
+            )
+        return why is None
+
     def _pydantic(self, exc: ValidationError, spec: FunctionSpec, path: str) -> None:
+        said: set[tuple[str, ...]] = set()
         for err in exc.errors():
             loc = [str(p) for p in err["loc"]]
             if len(loc) >= 2 and loc[0] == "trigger" and loc[1] == spec.trigger:
                 del loc[1]
-            field_path = ".".join([path, *loc])
-            last = loc[-1] if loc else ""
+            if loc[:2] == ["trigger", "dead_letter"]:
+                # a union (queue name or True): one error per value, not one per member
+                if tuple(loc[:2]) in said:
+                    continue
+                said.add(tuple(loc[:2]))
+                loc = loc[:2]
+            field_path = ".".join([path, *(p for p in loc if p != "[key]")])
             if err["type"] == "extra_forbidden":
-                self._unknown(last, spec, path, TRIGGER_TYPES[spec.trigger])
+                self._unknown(loc[-1] if loc else "", spec, path, TRIGGER_TYPES[spec.trigger])
                 continue
-            value = err.get("input")
-            if loc and loc[0] == "timeout":
-                self.out.add(
-                    "FIAC120",
-                    f"timeout {value!r} s is outside 1-3600 s, which no target allows",
-                    "use at most 3600 s; AWS allows 900, Azure Consumption 600, GCP events 540 "
-                    "— for longer work, use a durable orchestration",
-                    spec.location,
-                    field_path,
-                )
-            elif loc and loc[0] == "memory":
-                self.out.add(
-                    "FIAC121",
-                    f"memory {value!r} MB is outside 128-32768 MB",
-                    "give memory in MB between 128 and 32768 (AWS allows up to 10240)",
-                    spec.location,
-                    field_path,
-                )
-            elif last == "name" or (loc and loc[0] == "name"):
-                self.out.add(
-                    "FIAC106",
-                    f"name {value!r} is invalid: {err['msg']}",
-                    "start with a letter; use lowercase letters, digits and '-' "
-                    "(function names may also use '_')",
-                    spec.location,
-                    field_path,
-                )
-            else:
-                self.out.add(
-                    "FIAC100",
-                    f"{field_name(loc)} = {value!r}: {err['msg']}",
-                    FIXES.get(err["type"], "see `faas-iac schema` for the allowed values"),
-                    spec.location,
-                    field_path,
-                )
+            code, message, fix = explain(loc, err)
+            self.out.add(code, message, fix, spec.location, field_path)
 
     def _checks(self, fn: Function, spec: FunctionSpec, path: str) -> None:
         s = fn.scaling
@@ -371,28 +331,29 @@ class _Builder:
 def build_model(app: App, root: Path | None = None) -> AppModel:
     """Validate a recorded app. Raises :class:`ValidationFailed` listing every problem."""
     out = Collector(root)
-    builder = _Builder(app, root, out, Claims(out))
+    builder = _Builder(app, root, out, Claims(out), app_defaults(app, out))
     functions: list[Function] = []
     seen: dict[str, FunctionSpec] = {}
     for spec in app.all_functions():
         if spec.name in seen:
-            first = seen[spec.name]
-            out.add(
-                "FIAC102",
-                f"two functions are named {spec.name!r} (the other is at "
-                f"{out.where(first.location)})",
-                "rename one of them: name='...' in its decorator",
-                spec.location,
-                f"functions.{spec.name}",
-            )
+            _duplicate(spec, seen[spec.name], out)
             continue
         seen[spec.name] = spec
         fn = builder.function(spec)
         if fn is not None:
             functions.append(fn)
-    _route_conflicts(functions, seen, out)
+    route_conflicts(functions, seen, out)
     resources = builder.claims.resources(app.all_resources())
-    declared = {(r.kind, r.name) for r in resources}
+    for value, where in app.all_misdeclared():
+        out.add(
+            "FIAC136",
+            f"app.declare() got {value!r} ({type(value).__name__}), which is not a resource",
+            "declare resource objects: app.declare(Queue('orders'), Table('items')); a "
+            '"kind:name" text belongs in reads= or writes=',
+            where,
+            "resources",
+        )
+    declared = set(builder.claims.claims)  # an invalid resource is reported, not "undeclared"
     for fn in functions:
         for b in fn.bindings:
             if (b.kind, b.name) not in declared:
@@ -417,22 +378,58 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
             functions=tuple(functions),
             resources=tuple(resources),
             durable=durable,
-            requirements=app.requirements,
+            requirements=requirements(app, out),
             packaging=package,
         )
     except ValidationError as exc:
         for err in exc.errors():
             if err["loc"] and err["loc"][0] == "name":
-                out.add(
-                    "FIAC106",
-                    f"app name {app.name!r} is invalid: {err['msg']}",
-                    "start with a lowercase letter; use lowercase letters, digits and '-'",
-                    app.location,
-                    "name",
-                )
+                message, fix = name_problem("app", str(app.name))
+                if not isinstance(app.name, str):
+                    message = f"app name {app.name!r} is {type(app.name).__name__}, not text"
+                out.add("FIAC106", message, fix, app.location, "name")
+            else:
+                field = ".".join(map(str, err["loc"]))
+                message = f"{field} = {err.get('input')!r}: {err['msg']}"
+                out.add("FIAC100", message, "see `faas-iac schema`", app.location, field)
     if out.problems or model is None:
         raise ValidationFailed(out.problems)
     return model
+
+
+def _required_arguments(fn: Any) -> int:
+    """How many positional arguments ``fn`` cannot do without (0 when it takes ``*args`` or
+    its signature cannot be read)."""
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return 0
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in params):
+        return 0
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return sum(1 for p in params if p.kind in positional and p.default is p.empty)
+
+
+def _duplicate(spec: FunctionSpec, first: FunctionSpec, out: Collector) -> None:
+    if spec.handler is not None and spec.handler is first.handler:
+        out.add(
+            "FIAC107",
+            f"function {spec.name!r} has two triggers ({first.trigger} at "
+            f"{out.where(first.location)} and {spec.trigger}); a function has one trigger",
+            "keep one trigger decorator; for a second trigger of the same code, give that "
+            f"decorator its own name (name='{spec.name}-{spec.trigger}') or write a second "
+            "function that calls the first",
+            spec.location,
+            f"functions.{spec.name}.trigger",
+        )
+        return
+    out.add(
+        "FIAC102",
+        f"two functions are named {spec.name!r} (the other is at {out.where(first.location)})",
+        "rename one of them: name='...' in its decorator",
+        spec.location,
+        f"functions.{spec.name}",
+    )
 
 
 def _orchestrations(specs: Mapping[str, FunctionSpec], out: Collector) -> None:
@@ -446,28 +443,3 @@ def _orchestrations(specs: Mapping[str, FunctionSpec], out: Collector) -> None:
         {kind: [n for n, k in kinds.items() if k == kind] for kind in ("activity", "orchestrator")},
         out,
     )
-
-
-def _route_conflicts(
-    functions: list[Function], specs: Mapping[str, FunctionSpec], out: Collector
-) -> None:
-    taken: dict[tuple[str, str], Function] = {}
-    for fn in functions:
-        t = fn.trigger
-        if t.type != "http":
-            continue
-        shape = route_shape(t.route)
-        for method in t.methods:
-            other = taken.get((method, shape))
-            if other is not None:
-                out.add(
-                    "FIAC103",
-                    f"{method} {t.route} of {fn.name!r} conflicts with "
-                    f"{other.trigger.route if other.trigger.type == 'http' else ''} of "
-                    f"{other.name!r} ({out.where(specs[other.name].location)})",
-                    "give one of them another route or method",
-                    specs[fn.name].location,
-                    f"functions.{fn.name}.trigger.route",
-                )
-                break
-            taken[(method, shape)] = fn

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from .._app import ResourceSpec, SourceLocation
+from .explain import FIXES
 from .function import Function
-from .report import Collector
+from .names import name_problem
+from .report import Collector, suggest
 from .resources import RESOURCE_TYPES
 
 
@@ -69,22 +72,11 @@ class Claims:
                 result.append(RESOURCE_TYPES[kind].model_validate({"name": name, **merged}))
             except ValidationError as exc:
                 for err in exc.errors():
-                    loc = ".".join(str(p) for p in err["loc"])
-                    claim = origin.get(str(err["loc"][0]) if err["loc"] else "", claims[0])
-                    code = (
-                        "FIAC106"
-                        if loc == "name"
-                        else ("FIAC101" if err["type"] == "extra_forbidden" else "FIAC100")
-                    )
-                    fields = sorted(set(RESOURCE_TYPES[kind].model_fields) - {"kind", "name"})
-                    self.out.add(
-                        code,
-                        f"{kind} {name!r}: {loc} = {err.get('input')!r}: {err['msg']}",
-                        f"{kind} options are: {', '.join(fields) or 'none'}; names use "
-                        "lowercase letters, digits and '-'",
-                        claim.location,
-                        f"resources.{kind}:{name}.{loc}",
-                    )
+                    field = str(err["loc"][0]) if err["loc"] else ""
+                    claim = origin.get(field, claims[0])
+                    code, message, fix = _explain(kind, name, field, err)
+                    where = f"resources.{kind}:{name}" + (f".{field}" if field else "")
+                    self.out.add(code, message, fix, claim.location, where)
         return result
 
     def _merge(
@@ -108,3 +100,29 @@ class Claims:
                 merged[key] = value
                 origin[key] = claim
         return merged, origin
+
+
+def _explain(kind: str, name: str, field: str, err: ErrorDetails) -> tuple[str, str, str]:
+    """``(code, message, fix)`` of a pydantic error on resource ``kind:name``'s ``field``."""
+    options = sorted(set(RESOURCE_TYPES[kind].model_fields) - {"kind", "name"})
+    value = err.get("input")
+    if field == "name":
+        return ("FIAC106", *name_problem("resource", str(name), f"{kind} name"))
+    if err["type"] == "extra_forbidden":
+        hint = suggest(field, options)
+        return (
+            "FIAC101",
+            f"{kind} {name!r}: unknown option {field!r}",
+            f"{hint + ' ' if hint else ''}{kind} options are: {', '.join(options) or 'none'}",
+        )
+    if field in ("key", "sort_key") and err["type"] == "string_pattern_mismatch":
+        return (
+            "FIAC100",
+            f"{kind} {name!r}: {field} {value!r} is not an attribute name",
+            "use letters, digits and '_', not starting with a digit, e.g. 'order_id'",
+        )
+    return (
+        "FIAC100",
+        f"{kind} {name!r}: {field} = {value!r}: {err['msg']}",
+        FIXES.get(err["type"], f"{kind} options are: {', '.join(options) or 'none'}"),
+    )

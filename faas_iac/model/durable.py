@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -23,4 +23,4 @@ class DurableSettings(Frozen):
     task_hub: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]{2,44}$")] | None = None
     max_concurrent_activities: Annotated[int, Field(ge=1, le=10000)] = 64
     max_concurrent_orchestrations: Annotated[int, Field(ge=1, le=10000)] = 64
-    durability: Annotated[str, Field(pattern=r"^(full|normal)$")] = "full"
+    durability: Literal["full", "normal"] = "full"

@@ -12,26 +12,6 @@ from pathlib import Path
 from .._app import SourceLocation
 from ..errors import Diagnostic, shown_path
 
-FIXES = {
-    "literal_error": "use one of the values listed",
-    "string_pattern_mismatch": "names start with a lowercase letter and use lowercase letters, "
-    "digits and '-'; environment variable names use A-Z, 0-9 and '_'",
-    "greater_than_equal": "raise the value to the minimum shown",
-    "less_than_equal": "lower the value to the maximum shown",
-    "bool_parsing": "use True or False",
-    "int_parsing": "use a whole number",
-}
-
-
-def field_name(loc: list[str]) -> str:
-    """``methods[0]`` rather than ``0`` for an item of a list."""
-    if not loc:
-        return "value"
-    name = loc[-1]
-    if name.isdigit() and len(loc) > 1:
-        return f"{loc[-2]}[{name}]"
-    return name
-
 
 @functools.lru_cache(maxsize=1024)
 def relative(path: str, root: Path | None) -> str:

@@ -10,6 +10,8 @@ from pydantic import Field
 from .base import Frozen
 
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,62}$")]
+#: An attribute name that keys a table's items.
+KeyName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
 class QueueResource(Frozen):
@@ -36,8 +38,8 @@ class BucketResource(Frozen):
 class TableResource(Frozen):
     kind: Literal["table"] = "table"
     name: Name
-    key: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] = "id"
-    sort_key: str | None = None
+    key: KeyName = "id"
+    sort_key: KeyName | None = None
     change_stream: bool = False
 
 

@@ -5,14 +5,51 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Annotated, Any, cast
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from .._app import App
 from .app import Packaging
 from .durable import DurableSettings
+from .explain import explain
+from .function import Function, Monitoring
 from .report import Collector, relative
+from .triggers import HttpTrigger
+
+#: App-wide defaults and the model field each one becomes.
+_DEFAULT_FIELDS = {
+    "runtime": Function.model_fields["runtime"],
+    "memory": Function.model_fields["memory"],
+    "timeout": Function.model_fields["timeout"],
+    "env": Function.model_fields["env"],
+    "tags": Function.model_fields["tags"],
+    "http_auth": HttpTrigger.model_fields["auth"],
+    "log_retention_days": Monitoring.model_fields["log_retention_days"],
+    "tracing": Monitoring.model_fields["tracing"],
+}
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {
+    key: TypeAdapter(
+        cast(
+            Any, Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        )
+    )
+    for key, info in _DEFAULT_FIELDS.items()
+}
+
+
+def app_defaults(app: App, out: Collector) -> dict[str, Any]:
+    """The valid ``App(...)`` defaults. A wrong one is reported once, at ``App(...)``, and not
+    handed down (so it is not reported again on every function)."""
+    valid: dict[str, Any] = {}
+    for key, value in app.defaults.items():
+        try:
+            valid[key] = _ADAPTERS[key].validate_python(value)
+        except ValidationError as exc:
+            for err in exc.errors():
+                code, message, fix = explain([key, *map(str, err["loc"])], err)
+                out.add(code, message, fix, app.location, f"app.{key}")
+    return valid
 
 
 def durable_settings(app: App, out: Collector) -> DurableSettings:
@@ -22,13 +59,14 @@ def durable_settings(app: App, out: Collector) -> DurableSettings:
         return DurableSettings.model_validate(app.durable)
     except ValidationError as exc:
         for err in exc.errors():
-            out.add(
-                "FIAC100" if err["type"] != "extra_forbidden" else "FIAC101",
-                f"durable.{'.'.join(map(str, err['loc']))}: {err['msg']}",
-                "durable settings are: " + ", ".join(DurableSettings.model_fields),
-                app.location,
-                "durable." + ".".join(map(str, err["loc"])),
-            )
+            key = ".".join(map(str, err["loc"]))
+            if err["type"] == "extra_forbidden":
+                code, message = "FIAC101", f"unknown durable setting {key!r}"
+                fix = "durable settings are: " + ", ".join(DurableSettings.model_fields)
+            else:
+                code, message, fix = explain([key], err)
+                message = f"durable {message}"
+            out.add(code, message, fix, app.location, f"durable.{key}")
     return DurableSettings()
 
 
@@ -61,6 +99,23 @@ def _patterns(value: Any, key: str, app: App, out: Collector) -> tuple[str, ...]
             )
             continue
         found.append(item)
+    return tuple(found)
+
+
+def requirements(app: App, out: Collector) -> tuple[str, ...]:
+    """``App(requirements=[...])``: pip requirement lines, each a non-empty text."""
+    found = []
+    for i, item in enumerate(app.requirements):
+        if isinstance(item, str) and item.strip():
+            found.append(item.strip())
+            continue
+        out.add(
+            "FIAC100",
+            f"requirements[{i}] = {item!r} is not a requirement",
+            'give pip requirement lines, e.g. requirements=["requests>=2.31", "pydantic"]',
+            app.location,
+            f"requirements[{i}]",
+        )
     return tuple(found)
 
 

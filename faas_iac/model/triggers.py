@@ -85,8 +85,14 @@ class EventTrigger(Frozen):
     pattern: dict[str, Any]
 
 
+#: What runs an orchestrator on AWS (``@app.orchestrator(aws_engine=...)``).
+AwsEngine = Literal["step_functions", "lambda_durable"]
+
+
 class OrchestrationTrigger(Frozen):
     type: Literal["orchestration"] = "orchestration"
+    #: None: Step Functions when the translator accepts the orchestrator, else Lambda durable.
+    aws_engine: AwsEngine | None = None
 
 
 class ActivityTrigger(Frozen):

@@ -51,10 +51,14 @@ class Plan(Frozen):
     resources: tuple[PlanResource, ...]
     artifacts: tuple[Artifact, ...] = ()
     outputs: dict[str, Any] = Field(default_factory=dict)
+    #: Choices the planner made that the resources alone do not say, each in one sentence
+    #: (which engine runs an orchestrator, and why); ``faas-iac plan`` prints them.
+    notes: tuple[str, ...] = ()
 
     def to_json(self) -> str:
-        """Stable JSON: sorted keys, two-space indent, a final newline."""
-        return stable_json(self.model_dump(mode="json"))
+        """Stable JSON: sorted keys, two-space indent, a final newline (no ``notes`` key when
+        there are none, so plans without choices read as before)."""
+        return stable_json(self.model_dump(mode="json", exclude=None if self.notes else {"notes"}))
 
     def resource(self, name: str) -> PlanResource:
         for res in self.resources:

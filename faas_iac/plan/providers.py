@@ -3,6 +3,7 @@ entry-point group, so core code never names a cloud and a third party can ship i
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -131,19 +132,45 @@ class StatusProvider(Provider, Protocol):
     def status(self, compiled: Compiled, client: Any = None) -> AppStatus: ...
 
 
+@dataclass(frozen=True)
+class DeployOptions:
+    """How an SDK apply engine reaches the cloud and where it records what it deployed."""
+
+    #: send every API call here (an emulator, e.g. moto); ``None``: the cloud itself
+    endpoint_url: str | None = None
+    #: ``None``: the SDK's own configuration
+    region: str | None = None
+    #: the file that records what was deployed; ``None``: under the app's ``.faas/<provider>/``
+    state: Path | None = None
+    #: an SDK session built by the caller (tests); ``None``: one from the environment
+    session: Any = None
+
+
+@dataclass(frozen=True)
+class DeployReport:
+    """What a deploy or destroy did, by plan resource name, and the plan's outputs resolved."""
+
+    created: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    unchanged: int = 0
+    outputs: dict[str, Any] = field(default_factory=dict)
+    #: the state file written (or removed, after a destroy)
+    state: str = ""
+
+
 @runtime_checkable
 class ApplyingProvider(Provider, Protocol):
     """A provider with a direct SDK apply engine (``faas-iac deploy --engine sdk``), for
-    emulators and quick loops. ``options``: ``endpoint_url``, ``region``, ``state`` (the file
-    that records what was deployed), ``session`` (an SDK session, for tests)."""
+    emulators and quick loops."""
 
-    def deploy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
-        """Create, update only what changed, delete what the plan dropped; return a report
-        (``created``, ``updated``, ``replaced``, ``deleted``, ``unchanged``, ``outputs``)."""
+    def deploy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
+        """Create, update only what changed, delete what the plan dropped."""
         ...
 
-    def destroy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
-        """Delete everything the recorded deploy created; return ``deleted``."""
+    def destroy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
+        """Delete everything the recorded deploy created."""
         ...
 
 
@@ -158,9 +185,13 @@ def get_provider(name: str) -> Provider:
             if not isinstance(provider, Provider):
                 raise FaasError.one("FIAC003", f"entry point {ep.value} is not a faas-iac provider")
             return provider
-    names = ", ".join(available()) or "none"
+    known = ", ".join(available()) or "none"
+    close = difflib.get_close_matches(name, available(), n=1, cutoff=0.6)
     raise FaasError.one(
         "FIAC003",
-        f"unknown provider {name!r} (installed: {names})",
-        fix=f"pick one of: {names}; cloud providers install with pip install -e providers/{name}",
+        f"unknown provider {name!r} (installed: {known})",
+        fix=f"did you mean {close[0]!r}?"
+        if close
+        else f"pick one of: {known}, or install the provider's plugin package (it registers a "
+        "'faas_iac.providers' entry point)",
     )

@@ -4,8 +4,9 @@ emitter interprets (a Pulumi program, an SDK apply engine, an ejected program, a
 * ``{"$sub": "text ${logical.attr} ${aws:region}"}`` is a string made of literal text, attributes
   of other plan resources (``${logical.attr}``, the attribute may be a dotted path) and values of
   the deploy's context (``${provider:key}``: ``aws:region``, ``aws:account``, ``aws:partition``,
-  ``azure:subscription``, ``azure:tenant``). A template that is one token and nothing else
-  stands for that value itself (an output keeps its type);
+  ``azure:subscription``, ``azure:tenant``, ``gcp:project``, ``gcp:project_number``). A
+  template that is one token and nothing else stands for that value itself (an output keeps
+  its type);
 * ``{"$json": value}`` is ``value`` (which may hold ``$sub``) serialised as compact JSON.
 
 A plan resource depends on every resource its properties refer to: :func:`refs_in` finds them,

@@ -115,6 +115,10 @@ def decode_path(path: str) -> str:
     return _unquote(path)
 
 
+class NotAResponse(TypeError):
+    """An HTTP handler returned what no response can be made of: a server error, 500."""
+
+
 class BadRequestBody(ValueError):
     """The request body is not what the handler asked for (not JSON): a client error, 400."""
 
@@ -195,7 +199,8 @@ class HttpResponse(NamedTuple):
 
 def to_response(result: Any) -> HttpResponse:
     """What a handler returned, as a response: ``None`` → 204, text → text/plain, bytes →
-    octet-stream, any other JSON value → application/json. Raises ``TypeError`` otherwise."""
+    octet-stream, any other JSON value → application/json. Raises :class:`NotAResponse`
+    otherwise."""
     if isinstance(result, HttpResponse):
         return result
     if result is None:
@@ -204,7 +209,7 @@ def to_response(result: Any) -> HttpResponse:
         return HttpResponse(result)
     if isinstance(result, dict | list | int | float | bool):
         return HttpResponse.json(result)
-    raise TypeError(
+    raise NotAResponse(
         f"an HTTP handler returned {type(result).__name__}; return HttpResponse, dict, list, "
         "str, bytes or None"
     )

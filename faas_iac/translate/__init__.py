@@ -76,6 +76,8 @@ class Translation:
 
     workflows: Mapping[str, ir.Workflow] = field(default_factory=dict)
     refusals: tuple[Diagnostic, ...] = ()
+    #: the refusals again, by orchestrator (a planner that picks an engine per orchestrator)
+    refused: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
     def require(self) -> dict[str, ir.Workflow]:
         """Every orchestrator's IR, or a :class:`Refusal` listing every refusal."""
@@ -87,10 +89,11 @@ class Translation:
 def translate_app(app: AppModel, root: Path) -> Translation:
     """Every orchestrator of ``app`` translated once, each refusal kept."""
     found: dict[str, ir.Workflow] = {}
-    problems: list[Diagnostic] = []
+    refused: dict[str, tuple[Diagnostic, ...]] = {}
     for fn in app.by_kind("orchestrator"):
         try:
             found[fn.name] = translate(app, root, fn.name)
         except FaasError as exc:
-            problems += exc.diagnostics
-    return Translation(found, tuple(problems))
+            refused[fn.name] = tuple(exc.diagnostics)
+    problems = tuple(d for diagnostics in refused.values() for d in diagnostics)
+    return Translation(found, problems, refused)

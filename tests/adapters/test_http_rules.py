@@ -12,11 +12,15 @@ Each target gets the request the way its service hands it over:
   in ``multiValue*``; a Function URL is an HTTP API event whose path is as sent;
 - Azure: ``azure.functions.HttpRequest`` built as the Functions host builds it (the URL from
   the escaped path and the raw query string, ``params`` and headers with repeated values joined
-  by ``,``), through the generated app's function.
+  by ``,``), through the generated app's function;
+- GCP: the generated ``main.py`` under the real functions-framework (gunicorn) on 127.0.0.1,
+  one process per function as Cloud Functions runs it, sent the raw request line and headers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import importlib
 import json
 from collections.abc import Callable, Iterator
@@ -33,6 +37,7 @@ from faas_iac_azure.runtime.convert import ROUTE_PREFIX
 from faas_iac.api import load
 from faas_iac.local import once
 from tests.azure.support import generated_app
+from tests.gcp import ff
 from tests.local.hostproc import HostProcess
 
 ECHO = Path(__file__).parent / "echo" / "app.py"
@@ -96,6 +101,9 @@ LIMITS: dict[tuple[str, str], dict[str, Any]] = {
     ("repeated-headers", "azure"): {"cookie": "a=1,b=2; c=3"},
     # A Function URL has no routes, hence no route parameters.
     ("encoded-path", "aws-function-url"): {"params": {}},
+    # gunicorn (under functions-framework) joins two Cookie header fields with ",", as the
+    # Functions host does.
+    ("repeated-headers", "gcp"): {"cookie": "a=1,b=2; c=3"},
     # `faas-iac invoke --path` takes a path and query, no headers.
     ("repeated-headers", "local-invoke"): {"cookie": None, "tag": None},
 }
@@ -222,6 +230,31 @@ def azure_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield app
 
 
+@pytest.fixture(scope="module")
+def gcp_functions(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    folder = ff.write_app(ECHO, tmp_path_factory.mktemp("echo-gcp"))
+    with contextlib.ExitStack() as stack:
+        yield {
+            name: stack.enter_context(ff.serve(folder, f"fn_{name}")) for name in ("echo", "files")
+        }
+
+
+def _gcp(sent: Sent, urls: dict[str, str]) -> dict[str, Any]:
+    port = int(urls[sent.function].rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", sent.path + (f"?{sent.query}" if sent.query else ""))
+        for name, value in sent.headers:
+            conn.putheader(name, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read()
+    finally:
+        conn.close()
+    assert response.status == 200, body
+    return dict(json.loads(body))
+
+
 def _aws(build: Callable[[Sent], dict[str, Any]]) -> Callable[[Sent, Any], dict[str, Any]]:
     def send(sent: Sent, _: Any) -> dict[str, Any]:
         env = {
@@ -266,6 +299,7 @@ TARGETS: dict[str, Callable[[Sent, Any], dict[str, Any]]] = {
     "aws-rest-api": _aws(rest_api_event),
     "aws-function-url": _aws(function_url_event),
     "azure": _azure,
+    "gcp": _gcp,
 }
 
 
@@ -275,7 +309,7 @@ def test_same_request_on_every_target(
     case: str, target: str, request: pytest.FixtureRequest
 ) -> None:
     sent, expected = CASES[case]
-    where = {"local": "local_host", "azure": "azure_app"}.get(target)
+    where = {"local": "local_host", "azure": "azure_app", "gcp": "gcp_functions"}.get(target)
     handle = request.getfixturevalue(where) if where else None
     got = TARGETS[target](sent, handle)
     assert got == {**expected, **LIMITS.get((case, target), {})}

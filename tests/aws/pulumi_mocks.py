@@ -64,6 +64,7 @@ class Recorder(pulumi.runtime.Mocks):
             "executionArn": f"arn:aws:execute-api:{REGION}:{ACCOUNT}:{args.name}-id",
             "apiEndpoint": f"https://{args.name}.execute-api.{REGION}.amazonaws.com",
             "version": "1",
+            "qualifiedArn": f"{arn}:1",
         }
         self.outputs[args.name] = outputs
         return f"{args.name}-id", outputs

@@ -23,7 +23,7 @@ from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend, lambda_simple_backends
 
 from faas_iac.api import load
-from faas_iac.plan import compile_app
+from faas_iac.plan import DeployOptions, DeployReport, compile_app
 from tests.translate import aws_exec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,14 +69,12 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     entry._cache.clear()
 
 
-def deploy(app: str, tmp_path: Path) -> tuple[dict[str, Any], AwsDurableClient]:
+def deploy(app: str, tmp_path: Path) -> tuple[DeployReport, AwsDurableClient]:
     model, root = load(str(ROOT / app))
     compiled = compile_app(model, root, "aws")
-    report = provider.deploy(compiled, {"state": str(tmp_path / "state.json")})
+    report = provider.deploy(compiled, DeployOptions(state=tmp_path / "state.json"))
     machines = {
-        k.split(":", 1)[1]: v
-        for k, v in report["outputs"].items()
-        if k.startswith("state_machine:")
+        k.split(":", 1)[1]: v for k, v in report.outputs.items() if k.startswith("state_machine:")
     }
     config = {"machines": machines, "registry": f"{model.name}-durable"}
     return report, AwsDurableClient.from_config(config, boto3.session.Session())

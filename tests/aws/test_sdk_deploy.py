@@ -17,7 +17,7 @@ from faas_iac_aws.provider import provider
 from faas_iac_aws.runtime import entry
 
 from faas_iac.api import load
-from faas_iac.plan import compile_app
+from faas_iac.plan import DeployOptions, DeployReport, compile_app
 from tests.aws.moto_server import moto_server
 
 HERE = Path(__file__).parent
@@ -55,10 +55,10 @@ class Calls:
         return [n for n in self.names if not n.startswith(READ_ONLY)]
 
 
-def apply(app_dir: Path, endpoint: str, session: Any, destroy: bool = False) -> dict[str, Any]:
+def apply(app_dir: Path, endpoint: str, session: Any, destroy: bool = False) -> DeployReport:
     model, root = load(str(app_dir / "app.py"))
     compiled = compile_app(model, root, "aws")
-    options = {"endpoint_url": endpoint, "session": session}
+    options = DeployOptions(endpoint_url=endpoint, session=session)
     return (provider.destroy if destroy else provider.deploy)(compiled, options)
 
 
@@ -70,7 +70,7 @@ def test_deploy_invoke_update_destroy(tmp_path: Path, aws_env: str, monkeypatch:
     client = lambda service: session.client(service, endpoint_url=aws_env)  # noqa: E731
 
     first = apply(app_dir, aws_env, session)
-    assert first["created"] and not first["updated"]
+    assert first.created and not first.updated
     lam = client("lambda")
     names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
     assert names == sorted(
@@ -118,7 +118,7 @@ def test_deploy_invoke_update_destroy(tmp_path: Path, aws_env: str, monkeypatch:
     ]
     assert mappings[0]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mappings[0]["EventSourceArn"].endswith(":allt-orders")
-    api_id = first["outputs"]["url"].split("//")[1].split(".")[0]
+    api_id = first.outputs["url"].split("//")[1].split(".")[0]
     routes = {r["RouteKey"]: r for r in client("apigatewayv2").get_routes(ApiId=api_id)["Items"]}
     assert routes["POST /orders"]["AuthorizationType"] == "NONE"
     assert routes["GET /files/{rest+}"]["AuthorizationType"] == "JWT"
@@ -154,7 +154,7 @@ def test_deploy_invoke_update_destroy(tmp_path: Path, aws_env: str, monkeypatch:
     # A second deploy of the unchanged app changes nothing.
     calls.names.clear()
     second = apply(app_dir, aws_env, session)
-    assert second["created"] == second["updated"] == second["deleted"] == []
+    assert second.created == second.updated == second.deleted == ()
     assert calls.mutating() == []
 
     # Update: more memory for one function, one function removed.
@@ -166,13 +166,13 @@ def test_deploy_invoke_update_destroy(tmp_path: Path, aws_env: str, monkeypatch:
     end = source.index("@app.topic(")
     (app_dir / "app.py").write_text(source[:start] + source[end:])
     third = apply(app_dir, aws_env, session)
-    assert "fn-admin" in third["updated"]
-    assert {"fn-every_five", "schedule-every_five", "role-every_five"} <= set(third["deleted"])
+    assert "fn-admin" in third.updated
+    assert {"fn-every_five", "schedule-every_five", "role-every_five"} <= set(third.deleted)
     assert lam.get_function_configuration(FunctionName="allt-admin")["MemorySize"] == 512
     assert "allt-every_five" not in {f["FunctionName"] for f in lam.list_functions()["Functions"]}
 
     gone = apply(app_dir, aws_env, session, destroy=True)
-    assert "fn-place" in gone["deleted"]
+    assert "fn-place" in gone.deleted
     assert lam.list_functions()["Functions"] == []
     assert not sqs.list_queues().get("QueueUrls")
     assert client("dynamodb").list_tables()["TableNames"] == []

@@ -23,7 +23,15 @@ def emitted(tmp_path: Path) -> dict[str, tuple[str, dict[str, Any]]]:
 
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, preview=False)
-    deploy(compiled_for(str(ROOT / APP), "aws"), tmp_path / "build")
+
+    # Inside pulumi.runtime.test, which waits for every registration: read outside it, the
+    # recorder could miss resources still being registered on a loaded machine.
+    @pulumi.runtime.test
+    def run() -> Any:
+        deploy(compiled_for(str(ROOT / APP), "aws"), tmp_path / "build")
+        return pulumi.Output.from_input("")
+
+    run()
     return recorder.resources
 
 

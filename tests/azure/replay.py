@@ -321,13 +321,11 @@ class Host:
                 Version="",
             )
             payload = json.loads(data["input"]) if data.get("input") is not None else None
-            child = Host.__new__(Host)
-            child.functions, child.events, child.max_episodes = (
-                self.functions,
-                self.events,
-                self.max_episodes,
-            )
-            child.calls, child._sub_counter = self.calls, 0
+            # the child shares the parent's functions, events, calls and entities (and whatever
+            # a subclass records), with its own counter of sub-orchestrations
+            child = type(self).__new__(type(self))
+            child.__dict__.update(vars(self))
+            child._sub_counter = 0
             result = child.run(name, payload, child_id, now, self.instance_id)
             self.now = max(self.now, child.now)
             if result.status == "Completed":

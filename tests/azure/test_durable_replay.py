@@ -56,8 +56,8 @@ def run_local(
     try:
         iid = engine.start_new(name, INSTANCE, codec.dumps(input_)).result(10)
         for event, payload in events:
-            engine.post("event", iid, event, codec.dumps(payload)).result(10)
-        status = engine.post("wait", iid).result(30)
+            engine.raise_event(iid, event, codec.dumps(payload)).result(10)
+        status = engine.wait(iid).result(30)
         row = engine.store.instance(iid)
         assert row is not None
         custom = json.loads(row.custom_status) if row.custom_status else None

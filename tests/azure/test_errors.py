@@ -29,14 +29,6 @@ def _compile(tmp_path: Path, body: str, **options: str) -> FaasError:
 
 
 CASES = {
-    "FIAC401": (
-        """
-        @app.schedule("0 2 * * *", tz="Europe/Paris")
-        def tick(timer: TimerInfo, ctx: Context) -> None: ...
-        """,
-        {},
-        "plan=premium",
-    ),
     "FIAC402": (
         """
         @app.schedule("0 2 * * *", tz="Europe/Paris")
@@ -49,8 +41,8 @@ CASES = {
     ),
     "FIAC403": (
         """
-        @app.http("/slow", timeout=900)
-        def slow(req: HttpRequest, ctx: Context) -> None: ...
+        @app.queue("jobs", visibility_timeout=900, timeout=900)
+        def slow(msg: Message, ctx: Context) -> None: ...
         """,
         {"plan": "consumption"},
         "plan=flex",
@@ -122,13 +114,14 @@ def test_refusal_is_coded_located_and_fixable(code: str, tmp_path: Path) -> None
 
 
 def test_cli_prints_the_refusal_without_a_traceback(tmp_path: Path) -> None:
-    body, _, _ = CASES["FIAC401"]
+    """Premium has one WEBSITE_TIME_ZONE; Flex keeps each schedule's zone itself."""
+    body, _, _ = CASES["FIAC402"]
     path = tmp_path / "app.py"
     path.write_text(HEAD + textwrap.dedent(body))
-    result = CliRunner().invoke(cli, ["plan", str(path), "-p", "azure"])
+    result = CliRunner().invoke(cli, ["plan", str(path), "-p", "azure", "-O", "plan=premium"])
     assert result.exit_code == 2
-    assert "FIAC401" in result.output and "Traceback" not in result.output
-    ok = CliRunner().invoke(cli, ["plan", str(path), "-p", "azure", "-O", "plan=premium"])
+    assert "FIAC402" in result.output and "Traceback" not in result.output
+    ok = CliRunner().invoke(cli, ["plan", str(path), "-p", "azure"])
     assert ok.exit_code == 0, ok.output
     assert "azure-native:web:WebApp" in ok.output
 

@@ -76,13 +76,13 @@ class Recorder(pulumi.runtime.Mocks):
         return {"subscriptionId": "sub-1", "tenantId": "tenant-1", "clientId": "c", "objectId": "o"}
 
 
-def _deploy(path: Path) -> tuple[Recorder, AppModel, Any]:
+def _deploy(path: Path, **options: str) -> tuple[Recorder, AppModel, Any]:
     from faas_iac_azure.pulumi_emit import deploy
 
     fresh_event_loop()
     rec = Recorder()
     pulumi.runtime.set_mocks(rec, project="faas-iac", stack="test", preview=False)
-    c = compiled(path)
+    c = compiled(path, **options)
 
     @pulumi.runtime.test  # type: ignore[misc]
     def run() -> Any:
@@ -291,7 +291,10 @@ def test_everything_scale_and_triggers_from_the_model() -> None:
 
 
 def test_shop_premium_time_zone_and_service_bus_dead_letter() -> None:
-    rec, _, _ = _deploy(ROOT / "examples/shop/app.py")
+    flex, _, _ = _deploy(ROOT / "examples/shop/app.py")
+    flex_settings = flex.resources["app"][1]["siteConfig"]["appSettings"]
+    assert "WEBSITE_TIME_ZONE" not in {s["name"] for s in flex_settings}  # the adapter keeps it
+    rec, _, _ = _deploy(ROOT / "examples/shop/app.py", plan="premium")
     app = rec.resources["app"][1]
     settings = {s["name"]: s["value"] for s in app["siteConfig"]["appSettings"]}
     assert settings["WEBSITE_TIME_ZONE"] == "Europe/Paris"

@@ -1,11 +1,11 @@
 from faas_iac import App
 
-app = App("bad", timeout=4000)
+app = App("bad", timeout=4000)  # expect FIAC120 "outside 1-3600"
 
 
-@app.http("/a")  # expect FIAC120
+@app.http("/a")
 def a(req, ctx): ...
 
 
-@app.queue("jobs")  # expect FIAC120
+@app.queue("jobs")
 def b(msg, ctx): ...

@@ -35,6 +35,10 @@ JUDGES = {
     "moto event patterns": "from moto.events.models import EventPattern",
     "workflows-emulator": "from workflows_emulator",
     "Workflows JSON Schema": "jsonschema.validate(",
+    "functions-framework": "functions_framework.create_app(",
+    "google-events payloads": "from google.events.cloud",
+    "google-cloud-functions transport": "FunctionServiceRestTransport(",
+    "google-cloud-workflows transport": "ExecutionsGrpcTransport(",
 }
 DEPLOYS = {
     "dev": "`faas-iac dev`",

@@ -77,9 +77,9 @@ def test_azure_sdk_replays_our_history(
             return "TaskCompleted" in kinds and kinds.count("EventRaised") == raised
 
         wait_for(lambda: waiting(engine.store.history(iid)), timeout=10)
-        engine.post("event", iid, event, codec.dumps(value)).result()
+        engine.raise_event(iid, event, codec.dumps(value)).result()
     exhausted = name == "flaky_call" and data["fail_times"] >= data.get("attempts", 4)
-    status = engine.post("wait", iid).result(10)
+    status = engine.wait(iid).result(10)
     assert status == ("Failed" if exhausted else "Completed")
     row = engine.store.instance(iid)
     history = engine.store.history(iid)
@@ -159,7 +159,7 @@ def program_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]
 def test_azure_sdk_agrees_on_random_programs(program_engine: Engine, program: list[Any]) -> None:
     engine = program_engine
     iid = engine.start_new("interpreter", None, codec.dumps(program)).result()
-    assert engine.post("wait", iid).result(10) == "Completed"
+    assert engine.wait(iid).result(10) == "Completed"
     row = engine.store.instance(iid)
     history = engine.store.history(iid)
     assert row is not None

@@ -73,3 +73,9 @@ def test_cli_without_a_host_says_so(tmp_path: Path) -> None:
         capture_output=True, text=True, cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert no_key.returncode == 2 and "--key" in no_key.stderr
+
+
+def test_starting_an_unknown_orchestrator_names_the_known_ones(host: HostProcess) -> None:
+    unknown = cli(host, "start", "hello_sequense")
+    assert unknown.returncode == 2 and "FIAC870" in unknown.stderr
+    assert "hello_sequence" in unknown.stderr and "known: none" not in unknown.stderr

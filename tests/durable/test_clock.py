@@ -60,7 +60,7 @@ def engine_with(clock: Clock, tmp_path: Path) -> Iterator[Engine]:
 
 
 def outcome(engine: Engine, iid: str) -> tuple[str, Any]:
-    status = engine.post("wait", iid).result(10)
+    status = engine.wait(iid).result(10)
     row = engine.store.instance(iid)
     assert row is not None
     return status, codec.loads(row.output)
@@ -82,7 +82,7 @@ def test_a_timer_fires_only_when_the_test_moves_the_clock(tmp_path: Path) -> Non
     clock = ManualClock(START.timestamp())
     for engine in engine_with(clock, tmp_path):
         iid = engine.start_new("sleeper", None, None).result()
-        waiting = engine.post("wait", iid)
+        waiting = engine.wait(iid)
         clock.advance(86_399)
         engine.wake()
         engine.call(lambda: None).result(10)  # a whole turn later, still waiting

@@ -214,7 +214,7 @@ def make(tmp_path: Path) -> Iterator[Callable[..., Engine]]:
 
 def run(engine: Engine, name: str, input_json: str | None = None) -> tuple[str, Any]:
     iid = engine.start_new(name, None, input_json).result()
-    status = engine.post("wait", iid).result(10)
+    status = engine.wait(iid).result(10)
     row = engine.store.instance(iid)
     assert row is not None
     from faas_iac.durable import codec
@@ -267,9 +267,9 @@ def test_orchestration_limits_keep_extra_instances_pending(
     first = engine.start_new("waits", "w1", None).result()
     second = engine.start_new("waits", "w2", None).result()
     assert engine.store.instance(second).status == "Pending"  # type: ignore[union-attr]
-    engine.post("event", second, "go", "2").result()  # buffered while pending
-    engine.post("event", first, "go", "1").result()
-    assert engine.post("wait", second).result(5) == "Completed"
+    engine.raise_event(second, "go", "2").result()  # buffered while pending
+    engine.raise_event(first, "go", "1").result()
+    assert engine.wait(second).result(5) == "Completed"
     assert engine.store.instance(second).output == "2"  # type: ignore[union-attr]
 
 
@@ -286,7 +286,7 @@ def test_timers_and_history_survive_a_restart(make: Callable[..., Engine], tmp_p
     iid = engine.start_new("sleeper", None, None).result()
     engine.stop()
     again = make()
-    assert again.post("wait", iid).result(5) == "Completed"
+    assert again.wait(iid).result(5) == "Completed"
     with Store(tmp_path / "d.sqlite3") as store:
         kinds = [e["type"] for e in store.history(iid)]
     assert kinds == [
@@ -310,7 +310,7 @@ def test_replay_detects_an_action_the_code_no_longer_schedules(
         time.sleep(0.02)
     engine.stop()
     changed = make(orchestrators={**REGISTRY["orchestrators"], "two_steps": one_step})
-    assert changed.post("wait", iid).result(5) == "Failed"
+    assert changed.wait(iid).result(5) == "Failed"
     output = changed.store.instance(iid).output  # type: ignore[union-attr]
     assert "NonDeterminismError" in output and "TaskScheduled 'echo' at position 1" in output
 
@@ -332,8 +332,8 @@ def test_new_uuid_is_the_same_on_replay(make: Callable[..., Engine]) -> None:
     iid = engine.start_new("uuids", None, None).result()
     engine.stop()
     again = make()
-    again.post("event", iid, "go", None).result()
-    assert again.post("wait", iid).result(5) == "Completed"
+    again.raise_event(iid, "go", None).result()
+    assert again.wait(iid).result(5) == "Completed"
     from faas_iac.durable import codec
 
     first, second = codec.loads(again.store.instance(iid).output)  # type: ignore[union-attr]
@@ -393,8 +393,8 @@ def test_a_failed_commit_loses_nothing_acknowledged(make: Callable[..., Engine])
     with pytest.raises(RuntimeError, match="disk full"):
         engine.start_new("waits", "lost", None).result(5)
     assert engine.store.instance("lost") is None  # not acknowledged, not stored
-    engine.post("event", kept, "go", '"still here"').result(5)
-    assert engine.post("wait", kept).result(5) == "Completed"
+    engine.raise_event(kept, "go", '"still here"').result(5)
+    assert engine.wait(kept).result(5) == "Completed"
     assert engine.store.instance(kept).output == '"still here"'  # type: ignore[union-attr]
     assert engine.start_new("waits", "lost", None).result(5) == "lost"  # the id is free again
 
@@ -438,13 +438,13 @@ def test_in_process_client(make: Callable[..., Engine]) -> None:
 def test_terminate_and_purge_in_one_turn(make: Callable[..., Engine]) -> None:
     engine = make()
     iid = engine.start_new("waits", "short-lived", None).result()
-    terminated = engine.post("control", "Terminate", iid, "bye")
-    purged = engine.post("purge", iid)
+    terminated = engine.control("Terminate", iid, "bye")
+    purged = engine.purge(iid)
     restarted = engine.start_new("waits", iid, None)
     assert terminated.result(5) is None and purged.result(5) == 1
     assert restarted.result(5) == iid
-    engine.post("event", iid, "go", '"again"').result(5)
-    assert engine.post("wait", iid).result(5) == "Completed"
+    engine.raise_event(iid, "go", '"again"').result(5)
+    assert engine.wait(iid).result(5) == "Completed"
     assert [e["type"] for e in engine.store.history(iid)] == [
         "ExecutionStarted",
         "EventRaised",
@@ -469,8 +469,8 @@ def test_expected_type_validates_plain_payloads(make: Callable[..., Engine]) -> 
         activities={"plain_receipt": plain_receipt},
     )
     iid = engine.start_new("typed_by_expectation", None, '{"id": "o-2", "quantity": 1}').result()
-    engine.post("event", iid, "approve", '{"id": "o-2", "quantity": 1}').result()
-    assert engine.post("wait", iid).result(5) == "Completed"
+    engine.raise_event(iid, "approve", '{"id": "o-2", "quantity": 1}').result()
+    assert engine.wait(iid).result(5) == "Completed"
     assert engine.store.instance(iid).output == '["Order","Receipt","Order"]'  # type: ignore[union-attr]
 
 
@@ -485,8 +485,8 @@ def test_pending_instances_that_end_at_once(make: Callable[..., Engine]) -> None
     starts = [engine.start_new("instant", None, str(n)) for n in range(1500)]
     ids = [f.result(5) for f in starts]  # more than the recursion limit, all Pending
     assert {engine.store.instance(i).status for i in ids} == {"Pending"}  # type: ignore[union-attr]
-    engine.post("event", blocker, "go", None).result(5)
-    assert {engine.post("wait", i).result(5) for i in ids} == {"Completed"}
+    engine.raise_event(blocker, "go", None).result(5)
+    assert {engine.wait(i).result(5) for i in ids} == {"Completed"}
     outputs = [engine.store.instance(i).output for i in ids]  # type: ignore[union-attr]
     assert outputs == [str(n) for n in range(1500)]
 

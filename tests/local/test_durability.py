@@ -13,7 +13,7 @@ from pathlib import Path
 from tests.local.hostproc import ROOT, HostProcess, wait_for
 
 QUEUE_APP = ROOT / "tests" / "local" / "apps" / "durable_queue" / "app.py"
-TRIGGERS = ROOT / "examples" / "triggers" / "app.py"
+TICKER = ROOT / "examples" / "local_only" / "app.py"
 
 
 def handled(path: Path) -> list[str]:
@@ -73,10 +73,10 @@ def test_schedule_survives_a_restart_without_loss_or_double_fire(tmp_path: Path)
             db.close()
         return {json.loads(k)[0]: json.loads(v) for k, v in rows if "tick:" in k}
 
-    with HostProcess(TRIGGERS, state, "--no-reload"):
+    with HostProcess(TICKER, state, "--no-reload"):
         wait_for(lambda: len(ticks()) >= 2, timeout=8)
     time.sleep(2.5)  # the host is down for at least two ticks
-    with HostProcess(TRIGGERS, state, "--no-reload"):
+    with HostProcess(TICKER, state, "--no-reload"):
         first_after = datetime.now(UTC).replace(tzinfo=None)
         wait_for(lambda: len(ticks()) >= 6, timeout=10)
         time.sleep(1.2)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from moto.events.models import EventPattern
 
-from faas_iac.local.patterns import matches, storage_matches
+from faas_iac.runtime.patterns import matches, storage_matches
 
 PATTERNS: list[dict[str, Any]] = [
     {"source": ["files"]},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from tests.local.hostproc import ROOT, HostProcess, wait_for
 
 APP = ROOT / "examples" / "triggers" / "app.py"
+LOCAL_ONLY = ROOT / "examples" / "local_only" / "app.py"
 TOKEN = "s3cr3t-token-value"
 
 
@@ -126,15 +128,20 @@ def test_queue_retries_then_dead_letters(host: HostProcess) -> None:
         return list(host.admin("GET", "/queues/jobs-dlq").json()["messages"])
 
     msg = wait_for(dead)[0]
-    assert msg["deliveries"] == 3 and msg["attributes"] == {"why": "test"}
+    assert msg["deliveries"] == 5 and msg["attributes"] == {"why": "test"}
     lines = host.log_lines()
     errors = [ln for ln in lines if ln.get("function") == "on_job" and ln.get("level") == "error"]
-    assert len(errors) == 3 and all(ln["invocation_id"] for ln in errors)
+    assert len(errors) == 5 and all(ln["invocation_id"] for ln in errors)
     assert "dead-lettered to queue:jobs-dlq" in errors[-1]["msg"]
     assert host.admin("GET", "/queues/jobs").json()["count"] == 0
 
 
-def test_per_second_schedule_fires_every_second(host: HostProcess) -> None:
+def test_per_second_schedule_fires_every_second(tmp_path: Path) -> None:
+    with HostProcess(LOCAL_ONLY, tmp_path / "state", "--no-reload") as host:
+        _fires_every_second(host)
+
+
+def _fires_every_second(host: HostProcess) -> None:
     def ticks() -> list[datetime]:
         now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
         found = []

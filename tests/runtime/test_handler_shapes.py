@@ -19,6 +19,7 @@ from faas_iac_azure.runtime.entry import FunctionInfo, Runtime
 
 from faas_iac import App, Queue
 from faas_iac.durable.activities import ActivityRunner
+from faas_iac.durable.messages import ActivityDone, Job
 from faas_iac.local.bindings import LocalBindings, queue_channel
 from faas_iac.local.invoker import Invoker, activity_contexts
 from faas_iac.local.store import Store
@@ -68,15 +69,15 @@ def local_trigger(name: str) -> None:
 
 
 def local_activity(name: str) -> None:
-    done: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+    done: queue.SimpleQueue[ActivityDone] = queue.SimpleQueue()
     runner = ActivityRunner({"shape": resolve(ref(name))}, {}, 1, done.put)
     runner.start()
     try:
-        runner.submit(("instance-1", 0, 1, "shape", json.dumps(INPUT)))
+        runner.submit(Job("instance-1", 0, 1, "shape", json.dumps(INPUT)))
         message = done.get(timeout=10)
     finally:
         runner.stop()
-    assert message[4]["type"] == "TaskCompleted", message[4]
+    assert message.event["type"] == "TaskCompleted", message.event
 
 
 # -- AWS Lambda ---------------------------------------------------------------------------------
@@ -170,14 +171,14 @@ def test_a_local_activity_that_takes_a_context_gets_its_declared_bindings(
     store = Store(tmp_path / "local.sqlite")
     try:
         bindings = LocalBindings(model, store, tmp_path, {})
-        done: queue.SimpleQueue[tuple[Any, ...]] = queue.SimpleQueue()
+        done: queue.SimpleQueue[ActivityDone] = queue.SimpleQueue()
         runner = ActivityRunner(
             {"send_on": shapes.send_on}, {}, 1, done.put, activity_contexts(model, bindings)
         )
         runner.start()
         try:
-            runner.submit(("instance-1", 0, 1, "send_on", json.dumps(INPUT)))
-            event = done.get(timeout=10)[4]
+            runner.submit(Job("instance-1", 0, 1, "send_on", json.dumps(INPUT)))
+            event = done.get(timeout=10).event
         finally:
             runner.stop()
         assert event["type"] == "TaskCompleted", event

@@ -4,7 +4,9 @@ moto executes the states (Choice, Wait, Map, Parallel, Retry, Catch, the DynamoD
 JSONata is evaluated by jsonata-python (patched in, as moto's JSONata evaluator is absent); a
 Lambda task's result comes from calling the app's activity in-process (moto's no-Docker Lambda
 backend's ``invoke`` is the one seam), and the token registrar Lambda runs the provider's real
-registry code against moto's DynamoDB.
+registry code against moto's DynamoDB. Instances are started, watched and read (status, output,
+custom status) through the product's own AWS durable client. Waits, retry intervals and task
+timeouts run on the harness's scaled clock (``clock.scaled_moto``).
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
 import jsonata
+from faas_iac_aws.runtime.durable import AwsDurableClient
 from faas_iac_aws.stepfunctions import Names, raise_event, register
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
@@ -27,9 +29,14 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service impor
 )
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 
+from .clock import ScaledClock, patched, scaled_moto
+from .outcome import Ran, Recorder
+
 REGION = "us-east-1"
 ROLE = "arn:aws:iam::123456789012:role/sfn"
 CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
+#: Real seconds a run may take before the harness calls it stuck.
+REAL_TIMEOUT = 30.0
 
 
 def _eval(expression: str) -> Any:
@@ -37,27 +44,27 @@ def _eval(expression: str) -> Any:
     return None if result is None else json.loads(json.dumps(result))
 
 
-def _output(desc: dict[str, Any]) -> Any:
-    text = desc.get("output")
-    if not text:
-        return None
+def error_text(error: str | None, cause: str | None) -> str:
+    """A failed execution's ``Error`` and ``Cause`` as ``Type: message``: a Lambda's error
+    cause is the JSON of the Python error; a ``Fail`` state's cause is the message (or already
+    ``Type: message``)."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text  # moto gives some string outputs unquoted
-
-
-@dataclass
-class Outcome:
-    status: str
-    output: Any
-    error: str | None = None
+        parsed = json.loads(cause or "")
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, dict) and "errorType" in parsed:
+        return f"{parsed['errorType']}: {parsed.get('errorMessage', '')}"
+    if not cause:
+        return error or ""
+    if not error or cause.startswith(f"{error}: "):
+        return cause
+    return f"{error}: {cause}"
 
 
 class AwsRunner:
     def __init__(self, names: Names, activities: Mapping[str, Callable[[Any], Any]]) -> None:
         self.names = names
-        self.by_arn = {names.function(n): fn for n, fn in activities.items()}
+        self.by_arn = {names.function(n): (n, fn) for n, fn in activities.items()}
         self.sfn = boto3.client("stepfunctions", region_name=REGION)
         self.ddb = boto3.client("dynamodb", region_name=REGION)
         self.ddb.create_table(
@@ -67,6 +74,8 @@ class AwsRunner:
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
         )
         self.arns: dict[str, str] = {}
+        self.recorder = Recorder()
+        self.client = AwsDurableClient(self.arns, names.registry_table)
         self.runs = 0
 
     def invoke(self, function_name: str, body: Any, response_headers: Any) -> bytes:
@@ -76,9 +85,10 @@ class AwsRunner:
         ):
             register(self.ddb, self.sfn, payload["table"], payload["key"], payload["token"])
             return b"null"
-        fn = self.by_arn.get(function_name) or next(
+        name, fn = self.by_arn.get(function_name) or next(
             f for arn, f in self.by_arn.items() if arn.endswith(":" + function_name)
         )
+        self.recorder.record(name, payload)
         try:
             return json.dumps(fn(payload)).encode()
         except Exception as exc:
@@ -92,8 +102,9 @@ class AwsRunner:
             ).encode()
 
     def deploy(self, name: str, definition: dict[str, Any]) -> str:
+        machine = self.names.state_machines.get(name, f"durable-{name}").rsplit(":", 1)[-1]
         arn = self.sfn.create_state_machine(
-            name=f"durable-{name}", roleArn=ROLE, definition=json.dumps(definition)
+            name=machine, roleArn=ROLE, definition=json.dumps(definition)
         )["stateMachineArn"]
         self.arns[name] = arn
         return arn
@@ -103,52 +114,54 @@ class AwsRunner:
         name: str,
         value: Any,
         events: list[tuple[str, Any]] | None = None,
-        timeout: float = 30.0,
-    ) -> Outcome:
+        instance: str | None = None,
+    ) -> Ran:
         self.runs += 1
-        execution = f"{name}-{self.runs}"
-        arn = self.sfn.start_execution(
-            stateMachineArn=self.arns[name], name=execution, input=json.dumps(value)
-        )["executionArn"]
+        self.recorder.take()
+        execution = instance or f"{name}-{self.runs}"
+        self.client.start_new(name, execution, value)
         for event, payload in events or []:
-            self._wait_for_token(execution, event, timeout)
-            raise_event(self.ddb, self.sfn, self.names.registry_table, execution, event, payload)
-        deadline = time.monotonic() + timeout
-        while True:
-            desc = self.sfn.describe_execution(executionArn=arn)
-            if desc["status"] != "RUNNING":
+            if not self._wait_for_token(execution, event):
                 break
+            raise_event(self.ddb, self.sfn, self.names.registry_table, execution, event, payload)
+        deadline = time.monotonic() + REAL_TIMEOUT
+        while (status := self.client.get_status(execution))["runtimeStatus"] == "Running":
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{execution} still running")
-            time.sleep(0.05)
-        output = _output(desc)
-        if isinstance(output, str) and output.startswith(
-            self.arns[name].replace(":stateMachine:", ":execution:") + ":"
-        ):
-            return self._follow(output, timeout)  # continue_as_new: the chain's last output
-        return Outcome(desc["status"], output, desc.get("error"))
+            time.sleep(0.01)
+        calls = self.recorder.take()
+        custom = status.get("customStatus")
+        if status["runtimeStatus"] != "Completed":
+            last = self._last_generation(name, execution)
+            error = error_text(last.get("error"), last.get("cause"))
+            return Ran(status["runtimeStatus"], None, custom, error, calls, execution)
+        return Ran("Completed", status["output"], custom, None, calls, execution)
 
-    def _follow(self, arn: str, timeout: float) -> Outcome:
-        deadline = time.monotonic() + timeout
-        while True:
-            desc = self.sfn.describe_execution(executionArn=arn)
-            if desc["status"] != "RUNNING":
+    def _last_generation(self, name: str, execution: str) -> dict[str, Any]:
+        arn = self.arns[name].replace(":stateMachine:", ":execution:") + ":" + execution
+        desc = self.sfn.describe_execution(executionArn=arn)
+        prefix = arn.rsplit(":", 1)[0] + ":"
+        while desc["status"] == "SUCCEEDED":
+            nxt = desc.get("output") and json.loads(desc["output"])
+            if not (isinstance(nxt, str) and nxt.startswith(prefix)):
                 break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{arn} still running")
-            time.sleep(0.05)
-        output = _output(desc)
-        if isinstance(output, str) and output.startswith(arn.rsplit(":", 1)[0] + ":"):
-            return self._follow(output, timeout)
-        return Outcome(desc["status"], output, desc.get("error"))
+            desc = self.sfn.describe_execution(executionArn=nxt)
+        return dict(desc)
 
-    def _wait_for_token(self, execution: str, event: str, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
+    def _wait_for_token(self, execution: str, event: str) -> bool:
+        """Wait until the execution waits for ``event`` (its token is registered); False if it
+        ended first."""
+        deadline = time.monotonic() + REAL_TIMEOUT
         key = {"pk": {"S": f"{execution}#{event}"}}
-        while "Item" not in self.ddb.get_item(TableName=self.names.registry_table, Key=key):
+        while "token" not in self.ddb.get_item(TableName=self.names.registry_table, Key=key).get(
+            "Item", {}
+        ):
+            if self.client.get_status(execution)["runtimeStatus"] != "Running":
+                return False
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no task waits for {event} in {execution}")
-            time.sleep(0.05)
+            time.sleep(0.01)
+        return True
 
 
 _SfnTask = moto_sfn.StateTaskServiceSfn
@@ -179,9 +192,11 @@ def _response(
 
 
 @contextmanager
-def aws_runner(names: Names, activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[AwsRunner]:
-    original_invoke = LambdaSimpleBackend.invoke
-    original_eval = moto_jsonata._eval_jsonata
+def aws_runner(
+    names: Names,
+    activities: Mapping[str, Callable[[Any], Any]],
+    clock: ScaledClock | None = None,
+) -> Iterator[AwsRunner]:
     with mock_aws(config=CONFIG):  # type: ignore[arg-type]
         runner = AwsRunner(names, activities)
 
@@ -195,14 +210,10 @@ def aws_runner(names: Names, activities: Mapping[str, Callable[[Any], Any]]) -> 
         ) -> bytes:
             return runner.invoke(function_name, body, response_headers)
 
-        LambdaSimpleBackend.invoke = invoke  # type: ignore[method-assign]
-        moto_jsonata._eval_jsonata = _eval
-        _SfnTask._normalise_parameters = _params  # type: ignore[method-assign]
-        _SfnTask._normalise_response = _response  # type: ignore[method-assign]
-        try:
+        with (
+            patched(LambdaSimpleBackend, invoke=invoke),
+            patched(moto_jsonata, _eval_jsonata=_eval),
+            patched(_SfnTask, _normalise_parameters=_params, _normalise_response=_response),
+            scaled_moto(clock or ScaledClock()),
+        ):
             yield runner
-        finally:
-            LambdaSimpleBackend.invoke = original_invoke  # type: ignore[method-assign]
-            moto_jsonata._eval_jsonata = original_eval
-            _SfnTask._normalise_parameters = _ORIGINAL_PARAMS  # type: ignore[method-assign]
-            _SfnTask._normalise_response = _ORIGINAL_RESPONSE  # type: ignore[method-assign]

@@ -3,20 +3,23 @@ the app's activities served on 127.0.0.1 (through the GCP provider's activity ad
 
 What the emulator lacks is added here, narrowly: the ``events`` callback functions (backed by
 this server), the ``true``/``false``/``null`` literals, the ``if(cond, a, b)`` function (the
-emulator evaluates expressions with Python's eval, where ``if`` is a keyword), and calls with
+emulator evaluates expressions with Python's eval, where ``if`` is a keyword), calls with
 ``auth: OIDC`` (the emulator raises NotImplementedError; the token is dropped, the request is
-the same). Steps
-are counted as the emulator executes them (each named step run from a step list counts).
+the same), and the Google APIs behind connectors (``emulator_fixes.GoogleApis``). Its bugs are
+patched in ``emulator_fixes``; ``sys.sleep`` / ``sys.now``, retry backoff and callback timeouts
+run on the harness's scaled clock. Steps are counted as the emulator executes them (each named
+step run from a step list counts).
 """
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import json
 import os
 import queue
 import re
 import threading
+import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -33,8 +36,15 @@ from workflows_emulator import main as emulator
 from workflows_emulator import render
 from workflows_emulator.render import STANDARD_LIBRARY
 
+from .clock import ScaledClock, patched, scaled_sys
+from .emulator_fixes import GoogleApis, fixed_emulator
+from .outcome import Ran, Recorder
+
 _IF = re.compile(r"(?<![\w.])if\(")
 _WHOLE = re.compile(r"\$\{([^{}]*)\}")
+#: Real seconds a run may take before the harness calls it stuck.
+REAL_TIMEOUT = 30.0
+PROJECT, LOCATION, WORKFLOW = "my-project", "us-central1", "orchestration"
 
 
 @dataclass
@@ -56,13 +66,34 @@ def _post(url: str, payload: Any) -> None:
         resp.read()
 
 
+def error_text(error: BaseException) -> str:
+    """An uncaught workflow error as ``Type: message``: an activity's HTTP error carries the
+    activity adapter's ``{"error", "message"}`` body; a raised map its tags and message."""
+    payload = getattr(error, "payload", None)
+    if isinstance(payload, str):
+        return payload
+    if isinstance(payload, dict):
+        body = payload.get("body")
+        if isinstance(body, dict) and "error" in body:
+            return f"{body['error']}: {body.get('message', '')}"
+        message = str(payload.get("message", ""))
+        tags = payload.get("tags") or []
+        if tags and not message.startswith(f"{tags[0]}: "):
+            return f"{tags[0]}: {message}"
+        return message
+    return f"{type(error).__name__}: {error}"
+
+
 class GcpRunner:
-    def __init__(self, activities: Mapping[str, Callable[[Any], Any]]) -> None:
+    def __init__(self, activities: Mapping[str, Callable[[Any], Any]], clock: ScaledClock) -> None:
         self.activities = dict(activities)
+        self.clock = clock
         self.registry: dict[str, dict[str, Any]] = {}
         self.inboxes: dict[str, queue.Queue[Any]] = {}
         self.lock = threading.Lock()  # the registry's (a transaction, in Firestore)
         self.inbox_lock = threading.Lock()
+        self.recorder = Recorder()
+        self.apis = GoogleApis()
         runner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -90,7 +121,11 @@ class GcpRunner:
 
     def route(self, path: str, body: bytes) -> tuple[int, dict[str, str], bytes]:
         if path.startswith("/fn/"):
-            return activity.invoke(self.activities[path[4:]], body)
+            name = path[4:]
+            # a malformed request is not a call: the adapter answers 400 and the run shows it
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                self.recorder.record(name, json.loads(body)["input"])
+            return activity.invoke(self.activities[name], body)
         if path == "/callbacks":
             item = json.loads(body)
             with self.lock:
@@ -112,14 +147,28 @@ class GcpRunner:
     def await_callback(self, callback: Mapping[str, Any], timeout: float = 43200) -> Any:
         path = callback["url"][len(self.base) :]
         try:
-            payload = self.inbox(path).get(timeout=float(timeout))
+            payload = self.inbox(path).get(timeout=self.clock.real(float(timeout)))
         except queue.Empty:
             raise TimeoutError("timed out waiting for the callback") from None
         return {"http_request": {"body": payload, "method": "POST"}, "type": "HTTP"}
 
-    def raise_event(self, execution: str, event: str, payload: Any, timeout: float = 20) -> None:
+    def _waits_for(self, execution: str, event: str) -> bool:
+        with self.lock:
+            return "url" in self.registry.get(f"{execution}#{event}", {})
+
+    def raise_event(self, execution: str, event: str, payload: Any) -> None:
         with self.lock:
             callbacks.raise_event(self.registry, _post, execution, event, payload)
+
+    def _execute(self, config: dict[str, Any], value: Any, execution: str) -> dict[str, Any]:
+        os.environ["GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID"] = execution
+        result: dict[str, Any] = {}
+        try:
+            param = (config.get("main", {}).get("params") or ["input"])[0]
+            result["output"] = emulator.execute_workflow(config, {param: value})
+        except Exception as exc:
+            result["error"] = exc
+        return result
 
     def run(
         self,
@@ -128,31 +177,68 @@ class GcpRunner:
         execution: str = "run",
         events: list[tuple[str, Any]] | None = None,
     ) -> Outcome:
+        outcome = self.run_instance(definition, value, execution, events)
+        return Outcome(
+            "SUCCEEDED" if outcome.status == "Completed" else "FAILED",
+            outcome.output,
+            self.steps,
+            outcome.error,
+        )
+
+    def run_instance(
+        self,
+        definition: str | dict[str, Any],
+        value: Any,
+        execution: str,
+        events: list[tuple[str, Any]] | None = None,
+    ) -> Ran:
+        """One instance: its first execution and every execution it continues as."""
         config = yaml.safe_load(definition) if isinstance(definition, str) else definition
-        os.environ["GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID"] = execution
-        result: dict[str, Any] = {}
         self.steps = 0
-
-        def go() -> None:
-            try:
-                param = (config.get("main", {}).get("params") or ["input"])[0]
-                result["output"] = emulator.execute_workflow(config, {param: value})
-            except Exception as exc:
-                result["error"] = f"{type(exc).__name__}: {exc}"
-
-        worker = threading.Thread(target=go)
+        self.recorder.take()
+        self.apis.created.clear()
+        result: dict[str, Any] = {}
+        worker = threading.Thread(
+            target=lambda: result.update(self._execute(json_copy(config), value, execution))
+        )
         worker.start()
         for event, payload in events or []:
+            deadline = time.monotonic() + REAL_TIMEOUT
+            while not self._waits_for(execution, event) and worker.is_alive():
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{execution} never waited for {event!r}")
+                time.sleep(0.005)
+            if not worker.is_alive():
+                break
             self.raise_event(execution, event, payload)
-        worker.join(60)
+        worker.join(REAL_TIMEOUT)
+        if worker.is_alive():
+            raise TimeoutError(f"{execution} still running")
+        while "error" not in result and self.apis.created:
+            created, argument = self.apis.created[-1]
+            if not (isinstance(result["output"], str) and result["output"].endswith(created)):
+                break
+            self.apis.created.clear()
+            result = self._execute(json_copy(config), argument, created)
+        status = self.apis.custom_status(execution)
+        calls = self.recorder.take()
         if "error" in result:
-            return Outcome("FAILED", None, self.steps, result["error"])
-        return Outcome("SUCCEEDED", result.get("output"), self.steps)
+            return Ran("Failed", None, status, error_text(result["error"]), calls, execution)
+        return Ran("Completed", result.get("output"), status, None, calls, execution)
+
+
+def json_copy(config: dict[str, Any]) -> dict[str, Any]:
+    """The emulator pops ``main`` from the definition it runs: give it a copy."""
+    copied: dict[str, Any] = json.loads(json.dumps(config))
+    return copied
 
 
 @contextmanager
-def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRunner]:
-    runner = GcpRunner(activities)
+def gcp_runner(
+    activities: Mapping[str, Callable[[Any], Any]], clock: ScaledClock | None = None
+) -> Iterator[GcpRunner]:
+    clock = clock or ScaledClock()
+    runner = GcpRunner(activities, clock)
     runner.thread.start()
     original_request = STANDARD_LIBRARY["http"].request
     original_run_code = render.run_code
@@ -171,16 +257,6 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
         return original_render_str(value, context)
 
     original_get_step = emulator.get_step
-    original_switch = emulator.StepSwitch.execute
-
-    def switch(self: Any) -> Any:
-        # workflows-emulator bug: a switch runs every condition that holds, not only the
-        # first (Workflows runs the first). Keep only the conditions up to the first that holds.
-        for i, condition in enumerate(self.config["switch"]):
-            if render.render_config(copy.deepcopy(condition["condition"]), self.context) is True:
-                self.config = {**self.config, "switch": self.config["switch"][: i + 1]}
-                break
-        return original_switch(self)
 
     def request(method: str, url: str, **kwargs: Any) -> Any:
         kwargs.pop("auth", None)  # the emulator has no OIDC; the request is otherwise the same
@@ -197,7 +273,8 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
         get=lambda **kw: request("GET", **kw),
         request=request,
     )
-    saved = {k: STANDARD_LIBRARY.get(k) for k in ("http", "events", "true", "false", "null", "_if")}
+    names = ("http", "events", "true", "false", "null", "_if", "sys")
+    saved = {k: STANDARD_LIBRARY.get(k) for k in names}
     STANDARD_LIBRARY.update(
         http=http,
         true=True,
@@ -208,22 +285,33 @@ def gcp_runner(activities: Mapping[str, Callable[[Any], Any]]) -> Iterator[GcpRu
             create_callback_endpoint=runner.create_callback_endpoint,
             await_callback=runner.await_callback,
         ),
+        sys=scaled_sys(STANDARD_LIBRARY["sys"], clock),
     )
-    emulator.get_step = get_step
-    emulator.StepSwitch.execute = switch  # type: ignore[method-assign]
-    render.run_code = emulator.run_code = run_code
-    render.render_str = render_str
+    env = {
+        "GOOGLE_CLOUD_PROJECT_ID": PROJECT,
+        "GOOGLE_CLOUD_LOCATION": LOCATION,
+        "GOOGLE_CLOUD_WORKFLOW_ID": WORKFLOW,
+    }
+    saved_env = {k: os.environ.get(k) for k in [*env, "GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID"]}
+    os.environ.update(env)
     try:
-        yield runner
+        with (
+            patched(emulator, get_step=get_step, run_code=run_code),
+            patched(render, run_code=run_code, render_str=render_str),
+            patched(emulator.StepCall, execute_connector=staticmethod(runner.apis.call)),
+            fixed_emulator(clock),
+        ):
+            yield runner
     finally:
-        emulator.get_step = original_get_step
-        emulator.StepSwitch.execute = original_switch  # type: ignore[method-assign]
-        render.run_code = emulator.run_code = original_run_code
-        render.render_str = original_render_str
         for k, v in saved.items():
             if v is None:
                 STANDARD_LIBRARY.pop(k, None)
             else:
                 STANDARD_LIBRARY[k] = v
+        for k, old in saved_env.items():
+            if old is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = old
         runner.server.shutdown()
         runner.server.server_close()

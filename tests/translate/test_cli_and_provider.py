@@ -45,12 +45,18 @@ def test_compile_for_gcp_writes_one_valid_workflow_per_orchestrator(tmp_path: Pa
     done = CliRunner().invoke(cli, ["compile", APP, "--provider", "gcp", "--out", str(out)])
     assert done.exit_code == 0, done.output
     plan = Plan.model_validate_json((out / "plan.json").read_text())
-    workflows = plan.of_type("gcp:workflows:Workflow")
-    assert len(workflows) == 12
+    workflows = plan.of_type("gcp:workflows/workflow:Workflow")
+    assert len(workflows) == 15
     for res in workflows:
-        path = out / res.properties["sourceContents"]
+        path = out / "workflows" / f"{res.name.removeprefix('workflow-')}.yaml"
+        assert res.artifact is not None
+        assert plan.artifacts[[a.name for a in plan.artifacts].index(res.artifact)].path == (
+            path.relative_to(out).as_posix()
+        )
         jsonschema.validate(yaml.safe_load(path.read_text()), WORKFLOW_SCHEMA)
-        assert "fn-chaining" not in res.depends_on and "fn-price" in res.depends_on
+        # it depends on its account and the functions it calls (orchestrators are no functions)
+        assert "fn-chaining" not in res.depends_on
+        assert all(d.startswith(("fn-", "sa-wf-")) for d in res.depends_on), res.depends_on
     again = tmp_path / "again"
     CliRunner().invoke(cli, ["compile", APP, "--provider", "gcp", "--out", str(again)])
     for path in sorted((out / "workflows").iterdir()):

@@ -47,7 +47,7 @@ def aws(app: Loaded) -> Iterator[AwsRunner]:
 def test_history_estimate_matches_moto(
     name: str, value: Any, items: int, app: Loaded, aws: AwsRunner
 ) -> None:
-    assert aws.run(name, value).status == "SUCCEEDED"
+    assert aws.run(name, value).status == "Completed"
     arn = aws.sfn.list_executions(stateMachineArn=aws.arns[name])["executions"][0]
     events = aws.sfn.get_execution_history(executionArn=arn["executionArn"], maxResults=1000)[
         "events"

@@ -1,4 +1,4 @@
-"""The files the AWS provider writes next to ``plan.json``: the adapter layer zip and
+"""The files the AWS provider writes next to ``plan.json``: the layer zips and
 ``statemachines/<name>.asl.json`` per orchestrator."""
 
 from __future__ import annotations
@@ -10,16 +10,19 @@ from faas_iac.plan import Plan
 from faas_iac.plan.refs import resolve
 
 from . import types as T
-from .plan.layer import layer_artifact, layer_zip
+from .plan.layer import provider_blobs
 
 
 def emit(plan: Plan, out: Path) -> list[str]:
     """The adapter layer zip and ``statemachines/<name>.asl.json`` per orchestrator."""
-    layer = layer_artifact()
-    target = out / layer.path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(layer_zip())
-    written = [layer.path]
+    blobs = provider_blobs(plan.artifacts)
+    written = []
+    for artifact in plan.artifacts:
+        if artifact.name in blobs:
+            target = out / artifact.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(blobs[artifact.name])
+            written.append(artifact.path)
     for res in plan.of_type(T.STATE_MACHINE):
         path = f"statemachines/{res.properties['name']}.asl.json"
         (out / "statemachines").mkdir(parents=True, exist_ok=True)

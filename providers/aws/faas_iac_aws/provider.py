@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
-from faas_iac.plan import BuildContext, Capabilities, Plan
+from faas_iac.plan import BuildContext, Capabilities, DeployOptions, DeployReport, Plan
 from faas_iac.plan.providers import EVERYTHING
 
 from .plan import plan as make_plan
@@ -51,12 +51,12 @@ class AwsProvider:
 
         return eject(compiled)
 
-    def deploy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+    def deploy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
         from .deploy.engine import deploy
 
         return deploy(compiled, options)
 
-    def destroy(self, compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+    def destroy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
         from .deploy.engine import destroy
 
         return destroy(compiled, options)

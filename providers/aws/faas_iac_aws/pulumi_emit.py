@@ -13,7 +13,7 @@ import pulumi_aws as aws
 from faas_iac.plan.refs import Kind, interpret, target
 
 from . import types as T
-from .plan.layer import LAYER_ARTIFACT, layer_zip
+from .plan.layer import provider_blobs
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -85,7 +85,7 @@ class _Resolver:
 def write_artifacts(compiled: Compiled, build_dir: Path) -> dict[str, Path]:
     """The code and adapter zips as files (Pulumi archives are paths)."""
     paths: dict[str, Path] = {}
-    blobs = {"code": compiled.code_zip, LAYER_ARTIFACT: layer_zip()}
+    blobs = {"code": compiled.code_zip, **provider_blobs(compiled.plan.artifacts)}
     for artifact in compiled.plan.artifacts:
         path = build_dir / artifact.path
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import faas_iac
 from faas_iac.model import AppModel, Function
@@ -84,6 +85,25 @@ def _source(fn: Function) -> str:
     return ""
 
 
+def _on_utc(fn: Function, plan: Plan) -> bool:
+    """A schedule in a time zone on a plan whose timers fire on UTC only."""
+    tz = getattr(fn.trigger, "tz", "UTC")
+    website_tz = options.AzureOptions(plan=str(plan.outputs.get("plan", "flex"))).website_time_zone
+    return fn.trigger.type == "schedule" and tz != "UTC" and not website_tz
+
+
+def _local_schedule(fn: Function) -> str:
+    """``local=(tz, fields)`` of a FunctionInfo whose timer fires on UTC for a local schedule."""
+    from faas_iac.schedule import parse_schedule
+
+    from .plan.schedule import utc_fields
+
+    t: Any = fn.trigger
+    sched = parse_schedule(t.cron, None if t.cron else t.every, t.tz)
+    assert sched.fields is not None
+    return f", local=({t.tz!r}, {sched.fields!r}, {utc_fields(sched)!r})"
+
+
 def _http(fn: Function, plan: Plan) -> tuple[str, str, str]:
     t = fn.trigger
     route = getattr(t, "route", "/").strip("/")
@@ -94,14 +114,16 @@ def _http(fn: Function, plan: Plan) -> tuple[str, str, str]:
 
 
 def _timer(fn: Function, plan: Plan) -> tuple[str, str, str]:
-    from faas_iac.schedule import parse_schedule
+    from faas_iac.schedule import PortableSchedule, parse_schedule
 
-    from .plan.schedule import render
+    from .plan.schedule import render, utc_fields
 
     t = fn.trigger
     cron_text = getattr(t, "cron", None)
     every = None if cron_text else getattr(t, "every", None)
     sched = parse_schedule(cron_text, every, getattr(t, "tz", "UTC"))
+    if _on_utc(fn, plan):
+        sched = PortableSchedule(utc_fields(sched), None, "UTC")
     cron = render(sched, fn.source)
     startup = bool(getattr(t, "run_on_startup", False))
     deco = f'@app.timer_trigger(arg_name="timer", schedule={cron!r}, run_on_startup={startup})'
@@ -213,7 +235,8 @@ def function_app(app: AppModel, plan: Plan) -> str:
         infos.append(
             f"    {fn.name!r}: FunctionInfo(handler={handler!r}, "
             f"trigger={_trigger_kind(fn, plan)!r}, source={_source(fn)!r}, "
-            f"timeout={fn.timeout}, allowed={json.dumps(allowed, sort_keys=True)}),"
+            f"timeout={fn.timeout}, allowed={json.dumps(allowed, sort_keys=True)}"
+            f"{_local_schedule(fn) if _on_utc(fn, plan) else ''}),"
         )
     parts = [HEADER.format(app=app.name), "_rt = Runtime({\n" + "\n".join(infos) + "\n})\n"]
     for fn in app.functions:

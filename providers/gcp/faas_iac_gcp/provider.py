@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
-from faas_iac.plan.providers import BuildContext, Capabilities
+from faas_iac.plan.providers import EVERYTHING, AppStatus, BuildContext, Capabilities
 
 from .plan import plan as make_plan
 
@@ -17,12 +17,18 @@ if TYPE_CHECKING:
 
 class GcpProvider:
     name = "gcp"
-    # Minimal today: the planner refuses the other triggers and entities (FIAC500), and
-    # nothing deploys a GCP plan yet. Update this record as the provider grows.
     capabilities = Capabilities(
-        plans=("http", "schedule", "orchestrator", "activity"),
-        deploys=(),
-        tested=("workflows-emulator", "Workflows JSON Schema"),
+        plans=EVERYTHING,
+        deploys=("pulumi", "eject", "status"),
+        tested=(
+            "functions-framework",
+            "google-events payloads",
+            "workflows-emulator",
+            "Workflows JSON Schema",
+            "Pulumi mocks",
+            "google-cloud-functions transport",
+            "google-cloud-workflows transport",
+        ),
     )
 
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
@@ -31,7 +37,22 @@ class GcpProvider:
     def emit(self, compiled: Compiled, out: Path) -> list[str]:
         from .emit import emit
 
-        return emit(compiled.model, compiled.translation, out)
+        return emit(compiled, out)
+
+    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+        from .pulumi_emit import deploy
+
+        return deploy(compiled)
+
+    def status(self, compiled: Compiled, client: Any = None) -> AppStatus:
+        from .status import status
+
+        return status(compiled, client)
+
+    def eject(self, compiled: Compiled) -> dict[str, str]:
+        from .eject import eject
+
+        return eject(compiled)
 
 
 provider = GcpProvider()

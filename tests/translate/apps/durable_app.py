@@ -74,7 +74,7 @@ def monitor(ctx: Any) -> Any:
 def approval(ctx: Any) -> Any:
     request = ctx.get_input()
     yield ctx.call_activity("notify", request)
-    timer = ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=3))
+    timer = ctx.create_timer(ctx.current_utc_datetime + timedelta(hours=2))
     answer = ctx.wait_for_external_event("Approval")
     winner = yield ctx.task_any([answer, timer])
     if winner == answer:
@@ -202,6 +202,11 @@ def cancel_hotel(booking: str) -> str:
 _FLAKY_CALLS: dict[str, int] = {}
 
 
+def reset_state() -> None:
+    """Forget the attempts counted so far (the execution tests call it before every run)."""
+    _FLAKY_CALLS.clear()
+
+
 @app.activity
 def flaky(job: dict[str, Any]) -> str:
     """Fails ``job["fail"]`` times per job id, then succeeds (exercises the retry policy)."""
@@ -210,3 +215,38 @@ def flaky(job: dict[str, Any]) -> str:
     if seen < job["fail"]:
         raise RuntimeError(f"attempt {seen + 1} failed")
     return f"ok after {seen + 1}"
+
+
+# -- failures: status and error text on every target ------------------------------------------
+
+
+@app.orchestrator
+def charge(ctx: Any) -> Any:
+    """An activity that raises, not caught: the orchestration fails with its error."""
+    order = ctx.get_input()
+    receipt = yield ctx.call_activity("charge_card", order)
+    return {"receipt": receipt}
+
+
+@app.orchestrator
+def validate(ctx: Any) -> Any:
+    """The orchestrator itself raises."""
+    order = ctx.get_input()
+    checked = yield ctx.call_activity("shout", order["id"])
+    if not order["items"]:
+        raise ValueError("order has no items")
+    return {"id": checked, "count": len(order["items"])}
+
+
+@app.orchestrator
+def charge_parent(ctx: Any) -> Any:
+    """A sub-orchestration that fails, not caught: the parent fails with the same error."""
+    receipt = yield ctx.call_sub_orchestrator("charge", ctx.get_input())
+    return {"child": receipt}
+
+
+@app.activity
+def charge_card(order: dict[str, Any]) -> str:
+    if order.get("declined"):
+        raise ValueError(f"card declined for {order['id']}")
+    return f"receipt-{order['id']}"

@@ -20,7 +20,9 @@ class Env:
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
-            self._clients[service] = self.session.client(service, endpoint_url=self.endpoint_url)
+            self._clients[service] = self.session.client(
+                service, endpoint_url=self.endpoint_url, region_name=self.region
+            )
         return self._clients[service]
 
 

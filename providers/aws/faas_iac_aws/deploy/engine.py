@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.errors import FaasError
+from faas_iac.plan.providers import DeployOptions, DeployReport
 from faas_iac.plan.refs import resolve
 
-from ..plan.layer import LAYER_ARTIFACT, layer_zip
 from .base import Env, Handler
 from .compute import HANDLERS as COMPUTE
 from .data import HANDLERS as DATA
+from .session import connect
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -29,9 +30,9 @@ if TYPE_CHECKING:
 HANDLERS: dict[str, Handler] = {**COMPUTE, **DATA}
 
 
-def state_path(compiled: Compiled, options: dict[str, Any]) -> Path:
-    if options.get("state"):
-        return Path(options["state"])
+def state_path(compiled: Compiled, options: DeployOptions) -> Path:
+    if options.state is not None:
+        return options.state
     return compiled.root / ".faas" / "aws" / f"{compiled.plan.app}.state.json"
 
 
@@ -46,19 +47,6 @@ def _save(path: Path, state: dict[str, Any]) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(state, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path)
-
-
-def _env(compiled: Compiled, options: dict[str, Any]) -> Env:
-    session = options.get("session")
-    if session is None:
-        import boto3  # type: ignore[import-untyped]
-
-        session = boto3.session.Session(region_name=options.get("region") or None)
-    endpoint = options.get("endpoint_url")
-    region = session.region_name or "us-east-1"
-    account = session.client("sts", endpoint_url=endpoint).get_caller_identity()["Account"]
-    artifacts = {"code": compiled.code_zip, LAYER_ARTIFACT: layer_zip()}
-    return Env(session, endpoint, region, account, artifacts)
 
 
 def _call(what: str, name: str, fn: Any, *args: Any) -> Any:
@@ -91,10 +79,10 @@ def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> N
         ) from None
 
 
-def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
     state = _load(path)
-    env = _env(compiled, options)
+    env = connect(compiled, options)
     recorded: dict[str, Any] = state["resources"]
     context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
 
@@ -146,10 +134,18 @@ def deploy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
             report["deleted"].append(name)
             _save(path, state)
     outputs = {k: resolve(v, lookup) for k, v in compiled.plan.outputs.items()}
-    return {**report, "unchanged": unchanged, "outputs": outputs, "state": str(path)}
+    return DeployReport(
+        created=tuple(report["created"]),
+        updated=tuple(report["updated"]),
+        replaced=tuple(report["replaced"]),
+        deleted=tuple(report["deleted"]),
+        unchanged=unchanged,
+        outputs=outputs,
+        state=str(path),
+    )
 
 
-def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
+def destroy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
     if not path.exists():
         raise FaasError.one(
@@ -158,7 +154,7 @@ def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
             fix="deploy first, or pass --state with the state file of that deploy",
         )
     state = _load(path)
-    env = _env(compiled, options)
+    env = connect(compiled, options)
     deleted = []
     planned = [r.name for r in compiled.plan.resources]
     leftovers = [n for n in state.get("order", []) if n not in planned]
@@ -173,4 +169,4 @@ def destroy(compiled: Compiled, options: dict[str, Any]) -> dict[str, Any]:
         deleted.append(name)
         _save(path, state)
     path.unlink()
-    return {"deleted": deleted, "state": str(path)}
+    return DeployReport(deleted=tuple(deleted), state=str(path))

@@ -50,10 +50,12 @@ class DurableNames:
     app: str
     machines: dict[str, str] = field(default_factory=dict)  # orchestrator → physical name
     entities: tuple[str, ...] = ()
+    #: orchestrators on Lambda durable functions → physical function name
+    functions: dict[str, str] = field(default_factory=dict)
 
     @property
     def used(self) -> bool:
-        return bool(self.machines or self.entities)
+        return bool(self.machines or self.entities or self.functions)
 
     def machine_logical(self, orchestrator: str) -> str:
         return f"sm-{orchestrator}"
@@ -65,14 +67,23 @@ class DurableNames:
             "registry": f"{self.app}-durable",
             "entities": f"{self.app}-{ENTITIES}" if self.entities else "",
             "entity_functions": {e: f"{self.app}-{e}" for e in self.entities},
+            "durable_functions": {
+                o: ref(f"fn-{o}", "qualified_arn") for o in sorted(self.functions)
+            },
         }
 
     def client_access(self) -> dict[str, Any]:
+        from .lambda_durable import executions_arn as durable_executions
+
         return {
             "machines": [sub(machine_arn(p)) for _, p in sorted(self.machines.items())],
             "executions": [sub(executions_arn(p)) for _, p in sorted(self.machines.items())],
-            "tables": [REGISTRY] if self.machines else [],
+            "tables": [REGISTRY] if self.machines or self.functions else [],
             "entity_functions": [f"fn-{e}" for e in self.entities],
+            "durable_functions": [ref(f"fn-{o}", "qualified_arn") for o in sorted(self.functions)],
+            "durable_executions": [
+                sub(durable_executions(p)) for _, p in sorted(self.functions.items())
+            ],
         }
 
     def entity_statements(self) -> list[dict[str, Any]]:
@@ -83,10 +94,12 @@ class DurableNames:
         ]
 
 
-def durable_names(app: AppModel) -> DurableNames:
+def durable_names(app: AppModel, machines: list[str] | None = None) -> DurableNames:
+    """``machines``: the orchestrators that run as state machines (default: all of them)."""
+    names = [f.name for f in app.by_kind("orchestrator")] if machines is None else machines
     return DurableNames(
         app=app.name,
-        machines={fn.name: physical(app, fn.name) for fn in app.by_kind("orchestrator")},
+        machines={name: physical(app, name) for name in names},
         entities=tuple(fn.name for fn in app.by_kind("entity")),
     )
 
@@ -265,10 +278,14 @@ def _registrar(app: AppModel, names: DurableNames, layer: str) -> list[PlanResou
 
 
 def plan_durable(
-    app: AppModel, workflows: Mapping[str, ir.Workflow], names: DurableNames, layer: str
+    app: AppModel,
+    workflows: Mapping[str, ir.Workflow],
+    names: DurableNames,
+    layer: str,
+    registry: bool = False,
 ) -> list[PlanResource]:
-    if not names.used:
-        return []
+    """``registry``: the table is needed even without machines (Lambda durable functions keep
+    their callback registry and custom statuses there)."""
     out: list[PlanResource] = []
     if names.entities:
         out.append(
@@ -278,15 +295,19 @@ def plan_durable(
                 properties=table_props(app, ENTITIES, "entity", None, False),
             )
         )
+    if names.machines or registry:
+        out.append(
+            PlanResource(
+                type=T.TABLE,
+                name=REGISTRY,
+                properties=table_props(app, "durable", "pk", None, False),
+            )
+        )
     if not names.machines:
         return out
-    out.append(
-        PlanResource(
-            type=T.TABLE, name=REGISTRY, properties=table_props(app, "durable", "pk", None, False)
-        )
-    )
     out += _registrar(app, names, layer)
-    for orchestrator, asl in definitions(app, workflows, names).items():
+    machines = {k: v for k, v in workflows.items() if k in names.machines}
+    for orchestrator, asl in definitions(app, machines, names).items():
         own = names.machines[orchestrator]
         role, policy = f"sm-role-{orchestrator}", f"sm-policy-{orchestrator}"
         out.append(

@@ -169,7 +169,31 @@ def durable_client_statements(durable: dict[str, Any]) -> list[Statement]:
                 [ref(e, "arn") for e in durable["entity_functions"]],
             )
         )
+    functions = durable.get("durable_functions", [])
+    if functions:
+        out.append(_statement("StartDurableOrchestrations", ["lambda:InvokeFunction"], functions))
+        out.append(
+            _statement(
+                "ManageDurableExecutions",
+                [
+                    "lambda:DeleteDurableExecution",
+                    "lambda:GetDurableExecution",
+                    "lambda:ListDurableExecutionsByFunction",
+                    "lambda:SendDurableExecutionCallbackSuccess",
+                    "lambda:StopDurableExecution",
+                ],
+                durable["durable_executions"],
+            )
+        )
     if not durable["machines"]:
+        if functions:
+            out.append(
+                _statement(
+                    "RaiseEventsAndReadStatus",
+                    ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem"],
+                    [ref(t, "arn") for t in durable["tables"]],
+                )
+            )
         return out
     return [
         *out,

@@ -38,3 +38,14 @@ def layer_artifact() -> Artifact:
         sha256=digest,
         size=len(data),
     )
+
+
+def provider_blobs(plan_artifacts: tuple[Artifact, ...]) -> dict[str, bytes]:
+    """The bytes of every artifact the provider builds itself (the adapter layer, and the
+    durable SDK layer when an orchestrator runs on Lambda durable functions), by name."""
+    from .lambda_durable import SDK_ARTIFACT, sdk_layer_zip
+
+    blobs = {LAYER_ARTIFACT: layer_zip()}
+    if any(a.name == SDK_ARTIFACT for a in plan_artifacts):
+        blobs[SDK_ARTIFACT] = sdk_layer_zip()
+    return blobs

@@ -19,7 +19,9 @@ from faas_iac.schedule import parse_schedule
 
 from .. import types as T
 from .durable import DurableNames, durable_names, plan_durable
+from .engines import choose
 from .iam import assume, function_policy, logical
+from .lambda_durable import plan_lambda_durable, sdk_artifact
 from .layer import HANDLER, LAYER_ARTIFACT, layer_artifact
 from .resources import physical, plan_resource, tags
 from .schedule import render
@@ -27,6 +29,8 @@ from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
 
 MAX_TIMEOUT = 900
 MAX_MEMORY = 10240
+#: API Gateway HTTP APIs' integration timeout (a hard limit).
+HTTP_API_TIMEOUT = 30
 LAYER = "adapter-layer"
 RUNTIMES = {
     "nodejs20": "nodejs20.x",
@@ -78,6 +82,18 @@ def _limits(app: AppModel) -> list[Diagnostic]:
                     f"Lambda allows at most {MAX_TIMEOUT} s; {fn.name!r} asks for {fn.timeout} s",
                     "lower timeout= to 900 or less, or split the work into a durable "
                     "orchestration of activities",
+                    where,
+                    f"functions.{fn.name}.timeout",
+                )
+            )
+        elif fn.trigger.type == "http" and fn.timeout > HTTP_API_TIMEOUT:
+            problems.append(
+                Diagnostic(
+                    "FIAC301",
+                    f"API Gateway HTTP APIs end a request after {HTTP_API_TIMEOUT} s; HTTP "
+                    f"function {fn.name!r} asks for {fn.timeout} s",
+                    f"lower timeout= to {HTTP_API_TIMEOUT} or less; for longer work, start a "
+                    "durable orchestration and answer with its status links",
                     where,
                     f"functions.{fn.name}.timeout",
                 )
@@ -247,36 +263,42 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
             )
         )
     if fn.monitoring.error_alert:
-        out.append(
-            PlanResource(
-                type=T.ALARM,
-                name=f"alarm-{fn.name}",
-                properties={
-                    "name": f"{name}-errors",
-                    "namespace": "AWS/Lambda",
-                    "metric_name": "Errors",
-                    "dimensions": {"FunctionName": name},
-                    "statistic": "Sum",
-                    "period": 300,
-                    "evaluation_periods": 1,
-                    "threshold": 1,
-                    "comparison_operator": "GreaterThanOrEqualToThreshold",
-                    "treat_missing_data": "notBreaching",
-                    "tags": tags(app),
-                },
-                depends_on=(lam,),
-            )
-        )
+        out.append(error_alarm(app, fn.name, name, lam))
     return [*out, *plan_trigger(app, fn, policy)]
+
+
+def error_alarm(app: AppModel, fn_name: str, name: str, lam: str) -> PlanResource:
+    """An alarm on any error of the Lambda ``lam`` (physical ``name``) in five minutes."""
+    return PlanResource(
+        type=T.ALARM,
+        name=f"alarm-{fn_name}",
+        properties={
+            "name": f"{name}-errors",
+            "namespace": "AWS/Lambda",
+            "metric_name": "Errors",
+            "dimensions": {"FunctionName": name},
+            "statistic": "Sum",
+            "period": 300,
+            "evaluation_periods": 1,
+            "threshold": 1,
+            "comparison_operator": "GreaterThanOrEqualToThreshold",
+            "treat_missing_data": "notBreaching",
+            "tags": tags(app),
+        },
+        depends_on=(lam,),
+    )
 
 
 def plan(app: AppModel, build: BuildContext) -> Plan:
     """The plan, or one :class:`NotExpressible` listing every refusal (the translator's among
     them when the app has orchestrators)."""
-    durable = durable_names(app)
-    problems = _limits(app)
-    if durable.machines:
-        problems += build.translation.refusals
+    engines = choose(app, build.translation)
+    machines, functions = engines.of("step_functions"), engines.of("lambda_durable")
+    durable = durable_names(app, machines)
+    durable = DurableNames(
+        durable.app, durable.machines, durable.entities, durable_fns(app, functions)
+    )
+    problems = [*_limits(app), *engines.problems]
     if problems:
         raise NotExpressible(problems)
     layer = layer_artifact()
@@ -300,16 +322,25 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
         if fn.kind != "orchestrator":
             resources += _function(app, fn, durable)
     resources += bucket_notifications(app)
-    resources += plan_durable(app, build.translation.workflows, durable, LAYER)
+    resources += plan_durable(
+        app, build.translation.workflows, durable, LAYER, registry=bool(functions)
+    )
+    resources += plan_lambda_durable(app, functions, LAYER)
     outputs: dict[str, Any] = {}
     if any(r.name == API for r in resources):
         outputs["url"] = ref(API, "api_endpoint")
     for name in sorted(durable.machines):
         outputs[f"state_machine:{name}"] = ref(durable.machine_logical(name), "arn")
+    artifacts = (build.code, layer, *((sdk_artifact(),) if functions else ()))
     return Plan(
         provider="aws",
         app=app.name,
         resources=ordered(resources),
-        artifacts=(build.code, layer),
+        artifacts=artifacts,
         outputs=outputs,
+        notes=engines.notes(),
     )
+
+
+def durable_fns(app: AppModel, names: list[str]) -> dict[str, str]:
+    return {n: physical(app, n) for n in names}

@@ -38,12 +38,16 @@ class EntityContext:
         self._state, self._has_state = None, False
 
 
-def run_entity(fn: Callable[..., Any], event: dict[str, Any], env: Mapping[str, str]) -> Any:
-    """Run one operation; return what the entity set as its result."""
-    import boto3  # type: ignore[import-untyped]
+def run_entity(
+    fn: Callable[..., Any], event: dict[str, Any], env: Mapping[str, str], ddb: Any = None
+) -> Any:
+    """Run one operation; return what the entity set as its result. ``ddb``: a DynamoDB
+    client (default: boto3's, built here)."""
+    if ddb is None:
+        import boto3  # type: ignore[import-untyped]
 
+        ddb = boto3.client("dynamodb")
     table = json.loads(env["FAAS_IAC_DURABLE"])["entities"]
-    ddb = boto3.client("dynamodb")
     item_key = {"entity": {"S": f"{event['entity']}@{event['key']}"}}
     for _ in range(RETRIES):
         item = ddb.get_item(TableName=table, Key=item_key, ConsistentRead=True).get("Item")

@@ -6,14 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from faas_iac.errors import FaasError
 from faas_iac.model import AppModel
 
 from .options import AzureOptions, alnum
 
 BUNDLE = {"id": "Microsoft.Azure.Functions.ExtensionBundle", "version": "[4.*, 5.0.0)"}
-#: Linux Consumption stops a function after at most 10 minutes.
-CONSUMPTION_MAX_TIMEOUT_S = 600
 
 
 def _duration(seconds: int) -> str:
@@ -29,16 +26,6 @@ def task_hub(app: AppModel) -> str:
 
 def host_json(app: AppModel, opts: AzureOptions) -> dict[str, Any]:
     timeout = max((fn.timeout for fn in app.functions), default=30)
-    if opts.plan == "consumption" and timeout > CONSUMPTION_MAX_TIMEOUT_S:
-        slow = next(fn for fn in app.functions if fn.timeout == timeout)
-        raise FaasError.one(
-            "FIAC403",
-            f"function {slow.name!r} has timeout {timeout}s; the Consumption plan stops "
-            f"functions after {CONSUMPTION_MAX_TIMEOUT_S}s",
-            fix="lower the timeout, or compile with plan=flex (default) or plan=premium",
-            location=slow.source,
-            path=f"functions.{slow.name}.timeout",
-        )
     host: dict[str, Any] = {
         "version": "2.0",
         "extensionBundle": BUNDLE,

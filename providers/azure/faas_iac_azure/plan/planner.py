@@ -22,6 +22,7 @@ from faas_iac.plan.providers import BuildContext
 from . import infra
 from .builder import PlanBuilder, fmt, ref
 from .hostjson import host_json
+from .limits import FLEX_MEMORY, check_limits
 from .options import AzureOptions, Names, parse
 from .roles import DURABLE_HOST_ROLES, HOST_ROLES
 
@@ -29,8 +30,6 @@ T = TypeVar("T")
 RG = ref("rg", "name")
 PACKAGE_CONTAINER = "app-package"
 PACKAGE_BLOB = "released-package.zip"
-#: Flex Consumption instance sizes (MB).
-FLEX_MEMORY = (512, 2048, 4096)
 IDENTITY = "managedidentity"
 
 
@@ -70,7 +69,11 @@ def _python_version(app: AppModel, problems: list[Diagnostic]) -> str:
 
 
 def time_zone(app: AppModel, opts: AzureOptions) -> str | None:
-    """The one WEBSITE_TIME_ZONE of the app, or a refusal where the plan ignores it."""
+    """The one WEBSITE_TIME_ZONE of the app (Premium). Plans that ignore it fire each
+    schedule on UTC at every instant its local times can fall on, and the adapter keeps the
+    firings whose wall time matches (:mod:`faas_iac_azure.runtime.localtime`)."""
+    if not opts.website_time_zone:
+        return None
     zones = {
         fn.name: fn.trigger.tz
         for fn in app.functions
@@ -86,16 +89,6 @@ def time_zone(app: AppModel, opts: AzureOptions) -> str | None:
             f"schedules use several time zones ({', '.join(sorted(set(zones.values())))}); "
             "an Azure Function App has one (WEBSITE_TIME_ZONE)",
             fix="use one time zone for every schedule of the app, or UTC with shifted hours",
-            location=fn.source,
-            path=f"functions.{name}.trigger.tz",
-        )
-    if not opts.website_time_zone:
-        raise FaasError.one(
-            "FIAC401",
-            f"schedule of {name!r} is in {tz}, but Linux {opts.sku_tier} plans ignore "
-            "WEBSITE_TIME_ZONE, so the timer would fire on UTC",
-            fix="compile with plan=premium (Elastic Premium honours WEBSITE_TIME_ZONE), or "
-            "write the schedule in UTC (tz='UTC')",
             location=fn.source,
             path=f"functions.{name}.trigger.tz",
         )
@@ -407,7 +400,7 @@ def _function_app(
 
 def _flex_config(app: AppModel, python: str) -> dict[str, Any]:
     memory = max((fn.memory for fn in app.functions), default=512)
-    size = next((m for m in FLEX_MEMORY if m >= memory), FLEX_MEMORY[-1])
+    size = next(m for m in FLEX_MEMORY if m >= memory)  # check_limits refused anything larger
     scale: dict[str, Any] = {
         "maximum_instance_count": _max_instances(app) or 100,
         "instance_memory_mb": size,
@@ -455,8 +448,9 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     python = _python_version(app, problems)
     _check_http(app, problems)
     _check_schedules(app, problems)
+    _collect(problems, lambda: check_limits(app, opts))
     tz = _collect(problems, lambda: time_zone(app, opts))
-    host = _collect(problems, lambda: host_json(app, opts))  # refuses what the plan cannot run
+    host = _collect(problems, lambda: host_json(app, opts))
     durable = host is not None and "durableTask" in host.get("extensions", {})
     b = PlanBuilder(app.name)
     _core(b, app, names, opts, durable)

@@ -89,6 +89,10 @@ def bridge(user: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
             task = user.send(value) if error is None else user.throw(error)
         except StopIteration as stop:
             return stop.value
+        except Exception as exc:
+            # azure-functions-durable reports an orchestrator's failure as str(exception),
+            # dropping its type; keep ``Type: message``, as every other target reports it.
+            raise Exception(f"{type(exc).__name__}: {exc}") from exc
         value, error = None, None
         try:
             value = yield task

@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import azure.durable_functions as df
@@ -24,6 +25,7 @@ from faas_iac.runtime.types import Bindings, Context
 from . import convert
 from .bindings import AzureBindings
 from .durable import DurableClient, OrchestrationContext, bridge, retry_loop
+from .localtime import Fields, local_fire
 
 #: trigger kind → converter of the Azure input into the portable argument(s).
 CONVERTERS: dict[str, Callable[[Any, str], Any]] = {
@@ -47,14 +49,20 @@ class FunctionInfo:
     source: str = ""
     timeout: int = 30
     allowed: Mapping[str, str] = field(default_factory=dict)
+    #: a schedule in a time zone whose timer fires on UTC: (zone, local fields, UTC fields)
+    local: tuple[str, Fields, Fields] | None = None
 
 
 class Runtime:
     def __init__(
-        self, functions: Mapping[str, FunctionInfo], bindings: Bindings | None = None
+        self,
+        functions: Mapping[str, FunctionInfo],
+        bindings: Bindings | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.functions = dict(functions)
         self._bindings = bindings
+        self.clock = clock
         self._handlers: dict[str, Handler] = {}
 
     @property
@@ -88,6 +96,12 @@ class Runtime:
     def _call(self, name: str, native: Any, ctx: Context) -> Any:
         info = self.functions[name]
         arg = CONVERTERS[info.trigger](native, info.source)
+        if info.local is not None:
+            tz, local, utc = info.local
+            fired = local_fire(local, tz, utc, self.clock())
+            if fired is None:
+                return None  # a UTC firing for another offset of the zone: not asked for
+            arg = arg._replace(scheduled_time=fired)
         handler = self.handler(name)
         items = arg if info.trigger == "cosmos" else [arg]
         out = [handler(item, lambda: ctx) for item in items]

@@ -9,10 +9,8 @@ from faas_iac.model import AppModel
 from faas_iac.translate import Translation
 from faas_iac.translate.limits import WORKFLOWS, check_ir, check_size
 
-from ..workflows import default_names, to_yaml
-
-REGION = "us-central1"
-PROJECT = "${project}"
+from ..workflows import to_yaml
+from .durable import names
 
 
 def definitions(app: AppModel, translation: Translation) -> tuple[dict[str, str], list[Diagnostic]]:
@@ -20,10 +18,7 @@ def definitions(app: AppModel, translation: Translation) -> tuple[dict[str, str]
     if translation.refusals:
         return {}, list(translation.refusals)
     workflows = translation.workflows
-    names = default_names(
-        app.name, [f.name for f in app.by_kind("activity")], region=REGION, project=PROJECT
-    )
-    texts = {name: to_yaml(wf, names, workflows) for name, wf in sorted(workflows.items())}
+    texts = {name: to_yaml(wf, names(app), workflows) for name, wf in sorted(workflows.items())}
     problems = [
         d
         for name, wf in sorted(workflows.items())

@@ -1,180 +1,121 @@
-"""The GCP planner (minimal): Cloud Functions gen2 and one Workflow per orchestrator.
+"""The GCP planner, one direction: model (+ the translate stage's IR) → plan records
+(``pulumi_gcp`` type tokens, snake_case input names, references in the one vocabulary of
+:mod:`faas_iac.plan.refs`; ``${gcp:project}`` and ``${gcp:project_number}`` are the deploy's
+context). Pure: no cloud calls, no files, no Pulumi.
 
-Pure: no cloud calls, no files, no Pulumi imports. HTTP, schedule, durable activity and
-orchestrator functions are planned; other triggers raise FIAC500 naming the trigger (they
-belong to the full GCP provider).
+* the app's source zip in a bucket of its own; per function a service account, the Cloud
+  Function gen2, an alert on logged errors, its trigger's delivery (:mod:`.functions`);
+* the app's resources and one grant per binding on the bound resource (:mod:`.resources`);
+* the app's log routing: a log bucket per retention asked for, a sink of its functions' logs;
+* per orchestrator a Workflow and its account (:mod:`.durable`).
+
+Every refusal (GCP's limits, the translator's, the Workflows limits') is collected and raised
+as one :class:`NotExpressible`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from faas_iac.errors import Diagnostic, NotExpressible
+from faas_iac.errors import NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan.model import Plan, PlanResource, ordered
 from faas_iac.plan.providers import BuildContext
 from faas_iac.plan.refs import ref, sub
-from faas_iac.schedule import parse_schedule
 
 from .. import types as T
-from . import schedule as gcp_schedule
-from .orchestrations import REGION, definitions
-
-RUNTIMES = {
-    "python3.11": "python311",
-    "python3.12": "python312",
-    "python3.13": "python313",
-    "nodejs20": "nodejs20",
-    "nodejs22": "nodejs22",
-    "java21": "java21",
-    "dotnet8": "dotnet8",
-    "go1": "go122",
-}
-
-
-def _res(
-    type_: str,
-    name: str,
-    props: dict[str, Any],
-    deps: tuple[str, ...] = (),
-    artifact: str | None = None,
-) -> PlanResource:
-    return PlanResource(type=type_, name=name, properties=props, depends_on=deps, artifact=artifact)
+from . import limits
+from .durable import (
+    CALLBACKS,
+    callbacks_function,
+    needs_callbacks,
+    plan_durable,
+    workflow_artifact,
+)
+from .functions import member, plan_function, source_resources
+from .names import delivery, function_name
+from .orchestrations import definitions
+from .resources import database, database_grant, plan_resource
 
 
-def _function(
-    app: AppModel, fn: Function, build: BuildContext, problems: list[Diagnostic]
-) -> list[PlanResource]:
-    sa = f"sa-{fn.name}"
-    if fn.runtime not in RUNTIMES:
-        problems.append(
-            Diagnostic(
-                "FIAC500",
-                f"runtime {fn.runtime} is not offered by Cloud Functions gen2",
-                f"pick one of {', '.join(RUNTIMES)}",
-                fn.source,
-            )
-        )
-        return []
-    out = [_res(T.SERVICE_ACCOUNT, sa, {"accountId": f"{app.name}-{fn.name}"[:30]})]
-    entry = fn.handler.qualname or fn.handler.handler or fn.name
-    props: dict[str, Any] = {
-        "name": f"{app.name}-{fn.name}",
-        "location": REGION,
-        "kind": fn.kind,
-        "buildConfig": {"runtime": RUNTIMES[fn.runtime], "entryPoint": entry},
-        "serviceConfig": {
-            "availableMemory": f"{fn.memory}M",
-            "timeoutSeconds": fn.timeout,
-            "maxInstanceCount": fn.scaling.max_instances or 100,
-            "minInstanceCount": fn.scaling.min_instances,
-            "ingressSettings": "ALLOW_ALL" if fn.trigger.type == "http" else "ALLOW_INTERNAL_ONLY",
-            "serviceAccountEmail": ref(sa, "email"),
-        },
-    }
-    out.append(_res(T.FUNCTION, f"fn-{fn.name}", props, artifact=build.code.name))
-    trigger = fn.trigger
-    if trigger.type == "http" and trigger.auth == "anonymous":
-        out.append(
-            _res(
-                T.FUNCTION_IAM_MEMBER,
-                f"invoker-{fn.name}",
-                {"role": "roles/run.invoker", "member": "allUsers"},
-                (f"fn-{fn.name}",),
-            )
-        )
-    elif trigger.type == "schedule":
-        try:
-            cron, tz = gcp_schedule.render(
-                parse_schedule(trigger.cron, None if trigger.cron else trigger.every, trigger.tz),
-                fn.source,
-            )
-        except NotExpressible as exc:
-            problems += exc.diagnostics
-            return out
-        out.append(
-            _res(
-                T.SCHEDULER_JOB,
-                f"schedule-{fn.name}",
-                {
-                    "schedule": cron,
-                    "timeZone": tz,
-                    "httpTarget": {
-                        "uri": ref(f"fn-{fn.name}", "url"),
-                        "httpMethod": "POST",
-                        "oidcToken": {"serviceAccountEmail": ref(sa, "email")},
-                    },
+def _log_routing(app: AppModel, functions: list[Function]) -> list[PlanResource]:
+    """Cloud Logging keeps logs by bucket, not by function: one bucket per retention asked
+    for, and a sink sending those functions' logs to it."""
+    by_days: dict[int, list[str]] = {}
+    for fn in functions:
+        days = fn.monitoring.log_retention_days
+        by_days.setdefault(days, []).append(function_name(app.name, fn.name))
+    out = []
+    for days, services in sorted(by_days.items()):
+        bucket = f"logs-{days}d"
+        names = " OR ".join(f'"{s}"' for s in sorted(services))
+        out += [
+            PlanResource(
+                type=T.LOG_BUCKET,
+                name=bucket,
+                properties={
+                    "bucket_id": function_name(app.name, f"logs-{days}d"),
+                    "location": "global",
+                    "retention_days": days,
+                    "project": sub("${gcp:project}"),
                 },
-            )
-        )
-    elif trigger.type not in ("http", "orchestration", "activity"):
-        problems.append(
-            Diagnostic(
-                "FIAC500",
-                f"the minimal gcp provider does not plan {trigger.type} triggers yet",
-                "compile for local, aws or azure, or keep this app's GCP part to HTTP, "
-                "schedules and orchestrations",
-                fn.source,
-            )
-        )
+            ),
+            PlanResource(
+                type=T.LOG_SINK,
+                name=f"sink-{days}d",
+                properties={
+                    "name": function_name(app.name, f"logs-{days}d"),
+                    "destination": sub("logging.googleapis.com/${" + bucket + ".id}"),
+                    "filter": (
+                        'resource.type="cloud_run_revision" AND '
+                        f"resource.labels.service_name=({names})"
+                    ),
+                    "unique_writer_identity": True,
+                },
+            ),
+        ]
     return out
 
 
 def plan(app: AppModel, build: BuildContext) -> Plan:
-    """The plan, or one :class:`NotExpressible` listing every refusal (the translator's and
-    the Workflows limits' among them)."""
-    resources: list[PlanResource] = []
-    problems: list[Diagnostic] = []
-    for fn in app.functions:
-        if fn.kind == "entity":
-            problems.append(
-                Diagnostic(
-                    "FIAC500",
-                    f"entity {fn.name!r}: durable entities are not translated for GCP",
-                    "run entities on local or azure",
-                    fn.source,
-                )
-            )
-            continue
-        resources += _function(app, fn, build, problems)
-    problems += definitions(app, build.translation)[1]
+    """The plan, or one :class:`NotExpressible` listing every refusal."""
+    problems = limits.problems(app)
+    orchestrators = app.by_kind("orchestrator")
+    texts: dict[str, str] = {}
+    if orchestrators:
+        texts, refused = definitions(app, build.translation)
+        problems += refused
     if problems:
         raise NotExpressible(problems)
-    orchestrators = app.by_kind("orchestrator")
-    if orchestrators:
-        resources.append(
-            _res(
-                T.FIRESTORE_DATABASE,
-                "durable-state",
-                {"name": "(default)", "locationId": "nam5", "type": "FIRESTORE_NATIVE"},
-            )
-        )
-    for fn in orchestrators:
-        sa = f"sa-wf-{fn.name}"
-        activities = [f"fn-{a.name}" for a in app.by_kind("activity")]
-        resources.append(
-            _res(T.SERVICE_ACCOUNT, sa, {"accountId": f"{app.name}-wf-{fn.name}"[:30]})
-        )
-        resources.append(
-            _res(
-                T.WORKFLOW,
-                f"workflow-{fn.name}",
-                {
-                    "name": f"{app.name}-{fn.name}",
-                    "region": REGION,
-                    "sourceContents": f"workflows/{fn.name}.yaml",
-                    "serviceAccount": ref(sa, "email"),
-                },
-                (*activities, "durable-state"),
-            )
-        )
-        for act in activities:
-            resources.append(
-                _res(
-                    T.FUNCTION_IAM_MEMBER,
-                    f"invoke-{act}-by-{fn.name}",
-                    {"role": "roles/run.invoker", "member": sub(f"serviceAccount:${{{sa}.email}}")},
-                    (act,),
-                )
-            )
-    return Plan(provider="gcp", app=app.name, resources=ordered(resources), artifacts=(build.code,))
+    workflows = build.translation.workflows if orchestrators else {}
+    functions = [fn for fn in app.functions if delivery(fn) != "none"]
+    if needs_callbacks(workflows):
+        functions.append(callbacks_function(app))
+    resources = source_resources(app, build.code)
+    for res in app.resources:
+        resources += plan_resource(app, res)
+    durable_state = (
+        orchestrators or app.by_kind("entity") or any(f.durable_client for f in functions)
+    )
+    if durable_state or any(r.kind == "table" for r in app.resources):
+        resources.append(database(app))
+    for fn in functions:
+        resources += plan_function(app, fn, build.code)
+    if needs_callbacks(workflows):
+        registry = member(f"sa-{CALLBACKS}")
+        resources.append(database_grant(f"registry-{CALLBACKS}", registry, "the callback registry"))
+    resources += plan_durable(app, workflows, texts)
+    resources += _log_routing(app, functions)
+    outputs: dict[str, Any] = {}
+    for fn in functions:
+        if fn.trigger.type == "http" and fn.name != CALLBACKS:
+            outputs[f"url:{fn.name}"] = ref(f"fn-{fn.name}", "url")
+    for name in sorted(workflows):
+        outputs[f"workflow:{name}"] = ref(f"workflow-{name}", "id")
+    return Plan(
+        provider="gcp",
+        app=app.name,
+        resources=ordered(resources),
+        artifacts=(build.code, *(workflow_artifact(n, texts[n]) for n in sorted(workflows))),
+        outputs=outputs,
+    )

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from faas_iac.errors import NotExpressible
-from faas_iac.schedule import PortableSchedule
+from faas_iac.model import Function
+from faas_iac.schedule import PortableSchedule, parse_schedule
 
 
 def render(schedule: PortableSchedule, where: str = "") -> tuple[str, str]:
@@ -28,3 +31,10 @@ def render(schedule: PortableSchedule, where: str = "") -> tuple[str, str]:
             location=where,
         )
     return " ".join(schedule.field_text(i) for i in range(1, 6)), schedule.tz
+
+
+def rendered(fn: Function) -> tuple[str, str]:
+    """A schedule function's ``(unix-cron, time zone)``, or :class:`NotExpressible`."""
+    t: Any = fn.trigger
+    schedule = parse_schedule(t.cron, None if t.cron else t.every, t.tz)
+    return render(schedule, f"{fn.source} [functions.{fn.name}.trigger]")

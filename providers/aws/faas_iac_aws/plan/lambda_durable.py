@@ -1,0 +1,242 @@
+"""Orchestrators on Lambda durable functions (:mod:`faas_iac_aws.lambda_durable`): per
+orchestrator a published Lambda with a durable configuration (execution timeout, retention),
+its role (exactly the SDK's checkpoint actions on its own executions, the functions it invokes,
+the callback registry, the entity table), its log group and error alarm; once per app the
+layer that carries the durable SDK. Pure: nothing is called or written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from faas_iac.model import AppModel, Function
+from faas_iac.plan import Artifact, PlanResource, deterministic_zip, sha256
+from faas_iac.plan.refs import as_json, ref, sub
+
+from .. import types as T
+from .durable import ENTITIES, REGISTRY
+from .iam import assume
+from .resources import physical, tags
+
+HANDLER = "faas_iac_aws.lambda_durable.entry.handler"
+SDK_LAYER, SDK_ARTIFACT = "durable-sdk-layer", "aws-durable-sdk"
+#: The longest execution Lambda durable functions allow (one year), and the retention of a
+#: finished execution's state and history.
+EXECUTION_TIMEOUT_S, RETENTION_DAYS = 31_536_000, 30
+#: A durable function's own executions (every version): what the checkpoint API is granted on.
+_FUNCTION = "arn:${aws:partition}:lambda:${aws:region}:${aws:account}:function:"
+CHECKPOINT = ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"]
+#: What the portable client does with executions of a durable function.
+CLIENT = [
+    "lambda:DeleteDurableExecution",
+    "lambda:GetDurableExecution",
+    "lambda:ListDurableExecutionsByFunction",
+    "lambda:SendDurableExecutionCallbackSuccess",
+    "lambda:StopDurableExecution",
+]
+
+
+def executions_arn(physical_name: str) -> str:
+    """Every durable execution of every version of a function (built from its name, so a
+    role may name its own function's executions without depending on it)."""
+    return f"{_FUNCTION}{physical_name}:*"
+
+
+def logical(orchestrator: str) -> str:
+    return f"fn-{orchestrator}"
+
+
+@lru_cache(maxsize=1)
+def sdk_layer_zip() -> bytes:
+    """The layer of durable functions (``python/``): the installed
+    ``aws_durable_execution_sdk_python`` package and the adapter (:mod:`faas_iac_aws.
+    lambda_durable`)."""
+    import aws_durable_execution_sdk_python as sdk
+
+    root = Path(sdk.__file__).resolve().parent
+    files = {
+        f"python/aws_durable_execution_sdk_python/{p.relative_to(root).as_posix()}": p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    ours = Path(__file__).resolve().parents[1] / "lambda_durable"
+    for path in sorted(ours.glob("*.py")):
+        files[f"python/faas_iac_aws/lambda_durable/{path.name}"] = path.read_bytes()
+    return deterministic_zip(files.items())
+
+
+def sdk_artifact() -> Artifact:
+    data = sdk_layer_zip()
+    digest = sha256(data)
+    return Artifact(
+        name=SDK_ARTIFACT,
+        path=f"artifacts/aws-durable-sdk-{digest[:16]}.zip",
+        sha256=digest,
+        size=len(data),
+    )
+
+
+def _statement(sid: str, actions: Iterable[str], resources: list[Any]) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": sorted(set(actions)), "Resource": resources}
+
+
+def policy(app: AppModel, fn: Function, log: str, durable: list[str]) -> dict[str, Any]:
+    own = physical(app, fn.name)
+    statements = [
+        _statement(
+            "WriteOwnLogs",
+            ["logs:CreateLogStream", "logs:PutLogEvents"],
+            [sub("${" + log + ".arn}:log-stream:*")],
+        ),
+        _statement("Checkpoints", CHECKPOINT, [sub(executions_arn(own))]),
+    ]
+    targets = [ref(f"fn-{a.name}", "arn") for a in app.by_kind("activity")]
+    targets += [sub(executions_arn(physical(app, o))) for o in durable]
+    statements.append(
+        _statement("InvokeActivitiesAndOrchestrators", ["lambda:InvokeFunction"], targets)
+    )
+    statements.append(
+        _statement(
+            "CallbackRegistry", ["dynamodb:GetItem", "dynamodb:PutItem"], [ref(REGISTRY, "arn")]
+        )
+    )
+    if app.by_kind("entity"):
+        statements.append(
+            _statement(
+                "EntityState", ["dynamodb:GetItem", "dynamodb:PutItem"], [ref(ENTITIES, "arn")]
+            )
+        )
+    if fn.monitoring.tracing:
+        statements.append(
+            _statement("Tracing", ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], ["*"])
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def config(app: AppModel, fn: Function, durable: list[str]) -> dict[str, Any]:
+    """``FAAS_IAC_DURABLE_FUNCTION``: what :class:`faas_iac_aws.lambda_durable.adapter.Config`
+    reads."""
+    return {
+        "orchestrator": fn.name,
+        "activities": {a.name: physical(app, a.name) for a in app.by_kind("activity")},
+        # by name: orchestrators may call each other (or themselves), and references between
+        # their functions would make the plan a cycle
+        "orchestrators": {o: f"{physical(app, o)}:$LATEST" for o in durable},
+        "entities": {
+            e.name.lower(): f"{e.handler.module}:{e.handler.qualname}"
+            for e in app.by_kind("entity")
+        },
+    }
+
+
+def plan_function(
+    app: AppModel, fn: Function, durable: list[str], layers: tuple[str, str]
+) -> list[PlanResource]:
+    name = physical(app, fn.name)
+    role, pol, log, lam = f"role-{fn.name}", f"policy-{fn.name}", f"log-{fn.name}", logical(fn.name)
+    retention = fn.monitoring.log_retention_days
+    env = {
+        "FAAS_IAC_APP": app.name,
+        "FAAS_IAC_FUNCTION": fn.name,
+        "FAAS_IAC_HANDLER": f"{fn.handler.module}:{fn.handler.qualname}",
+        "FAAS_IAC_DURABLE_FUNCTION": as_json(config(app, fn, durable)),
+        "FAAS_IAC_DURABLE": json.dumps(
+            {
+                "registry": f"{app.name}-durable",
+                "entities": f"{app.name}-{ENTITIES}" if app.by_kind("entity") else "",
+            },
+            sort_keys=True,
+            separators=(",", ":"),
+        ),
+    }
+    policy_props = {
+        "name": "least-privilege",
+        "role": ref(role, "id"),
+        "policy": as_json(policy(app, fn, log, durable)),
+    }
+    out = [
+        PlanResource(
+            type=T.ROLE,
+            name=role,
+            properties={
+                "name": name,
+                "assume_role_policy": as_json(assume("lambda")),
+                "tags": tags(app, fn.tags),
+            },
+        ),
+        PlanResource(
+            type=T.LOG_GROUP,
+            name=log,
+            properties={
+                "name": f"/aws/lambda/{name}",
+                "retention_in_days": _retention(retention),
+                "tags": tags(app),
+            },
+        ),
+        PlanResource(type=T.ROLE_POLICY, name=pol, properties=policy_props),
+        PlanResource(
+            type=T.LAMBDA,
+            name=lam,
+            artifact="code",
+            properties={
+                "name": name,
+                "role": ref(role, "arn"),
+                # the first Python runtime whose Lambda image carries a boto3 that knows the
+                # durable execution API the SDK calls
+                "runtime": "python3.13",
+                "handler": HANDLER,
+                "memory_size": fn.memory,
+                "timeout": min(fn.timeout, 900),
+                "durable_config": {
+                    "execution_timeout": EXECUTION_TIMEOUT_S,
+                    "retention_period": RETENTION_DAYS,
+                },
+                "publish": True,  # durable functions are invoked by a qualified ARN
+                "layers": [ref(layers[0], "arn"), ref(layers[1], "arn")],
+                "environment": {"variables": env},
+                "logging_config": {"log_format": "JSON", "log_group": f"/aws/lambda/{name}"},
+                "tracing_config": {"mode": "Active" if fn.monitoring.tracing else "PassThrough"},
+                "description": fn.description
+                or f"faas-iac: orchestrator {fn.name} on Lambda durable functions",
+                "tags": tags(app, fn.tags),
+            },
+            depends_on=(pol, log),
+        ),
+    ]
+    if fn.monitoring.error_alert:
+        from .planner import error_alarm
+
+        out.append(error_alarm(app, fn.name, name, lam))
+    return out
+
+
+def _retention(days: int) -> int:
+    from .planner import RETENTION
+
+    return next(r for r in RETENTION if r >= days)
+
+
+def plan_lambda_durable(
+    app: AppModel, durable: list[str], adapter_layer: str
+) -> list[PlanResource]:
+    """Every orchestrator in ``durable`` as a durable function, and the SDK's layer."""
+    if not durable:
+        return []
+    out = [
+        PlanResource(
+            type=T.LAYER,
+            name=SDK_LAYER,
+            properties={
+                "layer_name": f"{app.name}-durable-sdk",
+                "compatible_runtimes": ["python3.13"],
+                "description": "aws-durable-execution-sdk-python, for faas-iac orchestrators",
+            },
+            artifact=SDK_ARTIFACT,
+        )
+    ]
+    for name in durable:
+        out += plan_function(app, app.function(name), durable, (adapter_layer, SDK_LAYER))
+    return out

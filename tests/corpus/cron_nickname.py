@@ -1,0 +1,7 @@
+from faas_iac import App, Queue, Secret, Table
+
+app = App("bad")
+
+
+@app.schedule("@daily")  # expect FIAC110 "nickname"
+def a(timer, ctx): ...

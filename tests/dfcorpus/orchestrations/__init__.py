@@ -1,0 +1,1 @@
+"""The corpus orchestrators, one blueprint per kind of orchestration."""
