@@ -146,10 +146,6 @@ TARGETS = ["azure", "aws", "gcp"]
 #: Translator defects these runs expose (tests/translate/fourway.py explains the verdicts);
 #: strict: a fixed defect turns its entry into a failure, to be removed here.
 KNOWN = {
-    ("periodic-cleanup", "aws"): "a 50 ms timer becomes a Wait with Seconds 0.05, which the ASL "
-    "grammar rejects (Seconds is a whole number)",
-    ("sub-orchestration-fails", "aws"): "a failed child fails the parent with States.TaskFailed "
-    "and the child's DescribeExecution JSON as the cause, not the child's error",
     **{
         (f"retry_child-{end}", "aws"): "a retried sub-orchestration starts its child execution "
         "again under the same name: ExecutionAlreadyExists"

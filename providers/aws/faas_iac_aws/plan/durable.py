@@ -132,7 +132,9 @@ def definitions(
         token_registrar="${fn-" + REGISTRAR + ".arn}",
         registry_table=f"{app.name}-durable",
     )
-    return {name: with_refs(to_asl(wf, asl_names)) for name, wf in sorted(workflows.items())}
+    return {
+        name: with_refs(to_asl(wf, asl_names, workflows)) for name, wf in sorted(workflows.items())
+    }
 
 
 def _tasks(value: Any) -> list[dict[str, Any]]:

@@ -264,6 +264,7 @@ class Builder:
             }
             result = ir.Native("$states.result.Payload")
         else:
+            payload = self._child_input(sub(call.input))
             machine: object = (
                 "{% " + self._lookup(call, self.names.state_machine, sub) + " %}"
                 if call.name_expr is not None
@@ -295,6 +296,18 @@ class Builder:
         if call.retry is not None:
             body["Retry"] = [retrier(call.retry)]
         return body, result
+
+    def _child_input(self, e: ir.Expr) -> object:
+        """A child execution's ``Input``: Step Functions takes a string there as JSON text
+        (any other value it encodes itself), so a string input is sent JSON-encoded."""
+        kind = expr_kind(e, self.env)
+        if kind not in ("str", None):
+            return self.field(e)
+        text = self.text(e)
+        encoded = "($s := $string([$v]); $substring($s, 1, $length($s) - 2))"
+        if kind == "str":
+            return "{% ($v := " + text + "; " + encoded + ") %}"
+        return "{% ($v := " + text + '; $type($v) = "string" ? ' + encoded + " : $v) %}"
 
     def _lookup(
         self, call: ir.Call, arn: Callable[[str], str], sub: Callable[[ir.Expr], ir.Expr]

@@ -75,6 +75,25 @@ class Builder:
         except Unexpressible as exc:
             raise self.fail(exc) from None
 
+    def timeout(self, step: ir.WaitEvent) -> int | float:
+        """The seconds ``events.await_callback`` waits: a number written in the definition
+        (the Workflows schema types ``args.timeout`` as a number, never an expression)."""
+        if step.timeout_seconds is None:
+            return 31_536_000
+        seconds = self.val(step.timeout_seconds)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise refuse(
+                "FIAC615",
+                f"not expressible in GCP Workflows: the timeout of the wait for {step.event!r} "
+                "is computed at run time, and events.await_callback takes its timeout as a "
+                "number written in the definition",
+                "wait with a constant timeout (timedelta of literal numbers), or compile this "
+                "orchestrator for aws / azure / local",
+                self.wf.file,
+                step.line,
+            )
+        return seconds
+
     def expr(self, e: ir.Expr) -> str:
         try:
             return "${" + self.r.render(e) + "}"
@@ -206,6 +225,10 @@ class Builder:
         out.append({self.name(title): {"parallel": parallel}})
 
     def _Timer(self, step: ir.Timer, out: list[Emitted]) -> None:
+        if step.until is not None:  # at an instant (seconds since the epoch); a past one: now
+            at = "${time.format(math.max(" + self.expr(step.until)[2:-1] + ", sys.now()))}"
+            out.append({self.name("sleep"): {"call": "sys.sleep_until", "args": {"time": at}}})
+            return
         out.append(
             {self.name("sleep"): {"call": "sys.sleep", "args": {"seconds": self.val(step.seconds)}}}
         )
@@ -235,9 +258,7 @@ class Builder:
 
     def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
         cb = self._callback(step, out)
-        seconds: Any = (
-            31_536_000 if step.timeout_seconds is None else self.val(step.timeout_seconds)
-        )
+        seconds = self.timeout(step)
         ev = f"__ev_{step.event}"
         wait = {
             "call": "events.await_callback",

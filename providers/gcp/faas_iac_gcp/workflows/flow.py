@@ -177,7 +177,7 @@ class FlowBuilder(Builder):
             ]
         wait = {
             "call": "events.await_callback",
-            "args": {"callback": "${" + cb + "}", "timeout": self.val(step.timeout_seconds)},
+            "args": {"callback": "${" + cb + "}", "timeout": self.timeout(step)},
             "result": ev,
         }
         out.append(
