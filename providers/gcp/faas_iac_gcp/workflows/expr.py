@@ -253,11 +253,12 @@ class Renderer:
                 return got if len(a) == 2 else f"default({got}, {a[2]})"
             case "now":
                 return "sys.now()"
+            case "error_text":
+                return self.atom(e.args[0]) + '["text"]'
             case (
                 "instance_id"
                 | "parent_instance_id"
                 | "uuid"
-                | "error_text"
                 | "items"
                 | "enumerate"
                 | "zip"
