@@ -159,9 +159,10 @@ def _candidates(value: Any, pattern: re.Pattern[str]) -> list[Any]:
     """The ARNs a Task may call: itself, or each one of the table a name computed at run time
     is looked up in (a JSONata ``$lookup`` over the candidates' ARNs)."""
     text = value.get("$sub") if isinstance(value, dict) else value
-    if isinstance(text, str) and text.startswith("{%"):
-        return [sub(found) for found in sorted(set(pattern.findall(text)))]
-    return [value]
+    found = sorted(set(pattern.findall(text))) if isinstance(text, str) else []
+    if found and isinstance(text, str) and text.startswith("{%"):
+        return [sub(arn) for arn in found]
+    return [value]  # a machine starting itself: $states.context.StateMachine.Id
 
 
 def execution_policy(asl: dict[str, Any], own: str) -> dict[str, Any]:
