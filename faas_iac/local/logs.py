@@ -5,7 +5,8 @@ A JSON line has ``ts``, ``level``, ``logger``, ``msg`` and, where known, ``event
 (or with ``--log-format readable``) the same records are printed one per line as Core Tools
 prints them, coloured (:mod:`faas_iac.local.console`, on rich). Any known secret value in a
 line is replaced with ``***`` before it is written, whoever logged it (the host, a handler, a
-library). ``--functions a,b`` keeps the lines of those functions (and the host's own).
+library): the one redaction of :mod:`faas_iac.runtime.redact`, which the cloud adapters use
+too. ``--functions a,b`` keeps the lines of those functions (and the host's own).
 """
 
 from __future__ import annotations
@@ -13,10 +14,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, Literal, TextIO
+
+from faas_iac.runtime.redact import add as redact
+from faas_iac.runtime.redact import scrub
+
+__all__ = ["JsonFormatter", "invocation_logger", "redact", "setup"]
 
 _EXTRA = (
     "event",
@@ -32,24 +37,9 @@ _EXTRA = (
     "message_id",
     "note",
 )
-_lock = threading.Lock()
-_secrets: set[str] = set()
 #: ``json.dumps(line, default=str)``, without building an encoder per line.
 _ENCODE = json.JSONEncoder(default=str).encode
 LogFormat = Literal["auto", "readable", "json"]
-
-
-def redact(values: Iterable[str]) -> None:
-    """Add secret values that must never appear in a log line."""
-    with _lock:
-        _secrets.update(v for v in values if len(v) >= 4)
-
-
-def scrub(text: str) -> str:
-    for value in tuple(_secrets):
-        if value in text:
-            text = text.replace(value, "***")
-    return text
 
 
 _TRACEBACKS = logging.Formatter()

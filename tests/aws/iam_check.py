@@ -250,12 +250,13 @@ def machine_grants(stack: Stack, machine: dict[str, Any], own_arn: str) -> dict[
         resource, args = task["Resource"], task.get("Arguments", {})
         match resource.removeprefix("arn:aws:states:::"):
             case "lambda:invoke" | "lambda:invoke.waitForTaskToken":
-                merge(out, args["FunctionName"], "write")
+                for function in _targets(args["FunctionName"], "lambda"):
+                    merge(out, function, "write")
             case "states:startExecution.sync:2":
-                child = args["StateMachineArn"]
-                merge(out, child, "write")
-                name = child.rsplit(":", 1)[1]
-                merge(out, form("executions of a state machine", machine=name), "write")
+                for child in _targets(args["StateMachineArn"], "states"):
+                    merge(out, child, "write")
+                    name = child.rsplit(":", 1)[1]
+                    merge(out, form("executions of a state machine", machine=name), "write")
                 merge(out, form("the rule Step Functions uses to follow .sync executions"), "write")
             case "states:startExecution":
                 assert args["StateMachineArn"] == "{% $states.context.StateMachine.Id %}", task
@@ -265,6 +266,14 @@ def machine_grants(stack: Stack, machine: dict[str, Any], own_arn: str) -> dict[
             case other:
                 raise AssertionError(f"no documented IAM for the integration {other}")
     return out
+
+
+def _targets(value: str, service: str) -> list[str]:
+    """A Task's target, or each ARN of the table a name computed at run time is looked up in
+    (``{% $lookup({"name": "arn:...", ...}, ...) %}``)."""
+    if value.startswith("{%"):
+        return sorted(set(re.findall(rf'"(arn:aws:{service}:[^"]+)"', value)))
+    return [value]
 
 
 def tasks(states: dict[str, Any]) -> Iterator[dict[str, Any]]:

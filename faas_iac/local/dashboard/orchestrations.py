@@ -252,6 +252,12 @@ def _node(step: ir.Step, m: _Marks) -> dict[str, Any]:
         case ir.WaitEvent(event, _, timeout):
             label = f"wait for event {event}" + (" or timeout" if timeout is not None else "")
             state = m.event(event)
+        case ir.Race(arms):
+            label = "first of: " + ", ".join(
+                f"event {a.event}" if a.event is not None else "timer" for a in arms
+            )
+            states = {m.event(a.event) for a in arms if a.event is not None}
+            state = "current" if "current" in states else ("done" if "done" in states else "")
         case ir.SetStatus():
             label = "set custom status"
         case ir.ContinueAsNew():

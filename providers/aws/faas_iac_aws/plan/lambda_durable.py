@@ -27,7 +27,7 @@ from .. import types as T
 from .calls import Calls
 from .durable import ENTITIES, REGISTRY
 from .iam import assume
-from .resources import physical, tags
+from .resources import error_alarm, physical, tags
 
 HANDLER = "faas_iac_aws.lambda_durable.entry.handler"
 SDK_LAYER, SDK_ARTIFACT = "durable-sdk-layer", "aws-durable-sdk"
@@ -234,8 +234,6 @@ def plan_function(
         ),
     ]
     if fn.monitoring.error_alert:
-        from .planner import error_alarm
-
         out.append(error_alarm(app, fn.name, name, lam))
     return out
 
