@@ -11,7 +11,7 @@ from ..api import load
 from ..errors import FaasError
 from ..plan import compile_app
 from ..plan.providers import AppStatus, StatusProvider
-from .core import APP, OPTION, _options
+from .core import APP, OPTION, STAGE, compile_options
 
 
 def render(status: AppStatus) -> str:
@@ -32,11 +32,14 @@ def render(status: AppStatus) -> str:
 @APP
 @click.option("--provider", "-p", required=True, help="The cloud the app is deployed to.")
 @OPTION
+@STAGE
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> None:
+def status(
+    app: str, provider: str, options: tuple[str, ...], stage: str | None, as_json: bool
+) -> None:
     """Show a deployed app: state, URL, functions, setting names (never values)."""
     model, root = load(app)
-    compiled = compile_app(model, root, provider, _options(options))
+    compiled = compile_app(model, root, provider, compile_options(options, stage))
     impl = compiled.provider
     if not isinstance(impl, StatusProvider):
         raise FaasError.one(

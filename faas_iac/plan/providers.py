@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args, runtime_chec
 from ..errors import FaasError
 from ..model import AppModel
 from ..translate import Translation
+from .diff import Deployed
 from .model import Artifact, Plan
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class Capabilities:
     plans: tuple[Planned, ...]
     deploys: tuple[Deploys, ...]
     tested: tuple[str, ...]
+    #: the compile options (``-O key=value``) the provider reads; ``stage`` is everyone's
+    options: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -171,6 +174,10 @@ class ApplyingProvider(Provider, Protocol):
 
     def destroy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
         """Delete everything the recorded deploy created."""
+        ...
+
+    def deployed(self, compiled: Compiled, options: DeployOptions) -> dict[str, Deployed]:
+        """What the engine's state records as deployed, by logical name (no cloud call)."""
         ...
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan import BuildContext, Capabilities, DeployOptions, DeployReport, Plan
+from faas_iac.plan.diff import Deployed
 from faas_iac.plan.providers import EVERYTHING
 
 from .plan import plan as make_plan
@@ -55,6 +56,11 @@ class AwsProvider:
         from .deploy.engine import deploy
 
         return deploy(compiled, options)
+
+    def deployed(self, compiled: Compiled, options: DeployOptions) -> dict[str, Deployed]:
+        from .deploy.engine import deployed
+
+        return deployed(compiled, options)
 
     def destroy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
         from .deploy.engine import destroy
