@@ -112,4 +112,4 @@ def provider_blobs(plan: Plan) -> dict[str, bytes]:
 
 def artifact_paths(plan: Plan) -> dict[str, str]:
     """Every artifact's and bundle's path in the output folder, by name."""
-    return {a.name: a.path for a in (*plan.artifacts, *plan.bundles)}
+    return {a.name: a.path for a in plan.artifacts} | {b.name: b.path for b in plan.bundles}

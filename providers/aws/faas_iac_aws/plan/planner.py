@@ -316,7 +316,9 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     ]
     # the Python runtimes of the Lambdas (orchestrators run on Step Functions or as durable
     # functions on their own runtime)
-    runtimes = {f.runtime for f in app.functions if f.handler.python and f.kind != "orchestrator"}
+    runtimes: set[str] = {
+        f.runtime for f in app.functions if f.handler.python and f.kind != "orchestrator"
+    }
     runtimes |= {DURABLE_RUNTIME} if functions else set()
     deps, bundles = plan_deps(app, runtimes)
     resources += deps
