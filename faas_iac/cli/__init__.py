@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import check, core, deploy, dev, durable, status, translate
+from . import check, core, deploy, dev, durable, logs, status, translate
 
-COMMAND_MODULES = [core, check, deploy, dev, durable, status, translate]
+COMMAND_MODULES = [core, check, deploy, dev, durable, logs, status, translate]
 
 
 class _Group(click.Group):

@@ -9,7 +9,7 @@ import click
 
 from ..api import load
 from ..errors import FaasError
-from ..plan import compile_app
+from ..plan import DeployOptions, compile_app
 from ..plan.providers import AppStatus, StatusProvider
 from .core import APP, OPTION, STAGE, compile_options
 
@@ -34,8 +34,16 @@ def render(status: AppStatus) -> str:
 @OPTION
 @STAGE
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+@click.option("--endpoint-url", help="aws: send every API call here (an emulator, e.g. moto).")
+@click.option("--region", help="aws: the region (default: the SDK's configuration).")
 def status(
-    app: str, provider: str, options: tuple[str, ...], stage: str | None, as_json: bool
+    app: str,
+    provider: str,
+    options: tuple[str, ...],
+    stage: str | None,
+    as_json: bool,
+    endpoint_url: str | None,
+    region: str | None,
 ) -> None:
     """Show a deployed app: state, URL, functions, setting names (never values)."""
     model, root = load(app)
@@ -47,7 +55,8 @@ def status(
             f"provider {impl.name!r} cannot report the status of a deployed app",
             fix="use a cloud provider that supports `faas-iac status`",
         )
-    result = impl.status(compiled)
+    where = DeployOptions(endpoint_url=endpoint_url, region=region)
+    result = impl.status(compiled, where) if endpoint_url or region else impl.status(compiled)
     if as_json:
         data = {
             "app": result.app,

@@ -114,5 +114,5 @@ def eject(compiled: Compiled) -> dict[str, str]:
         "__main__.py": program(compiled),
         "Pulumi.yaml": f"name: {name}\nruntime: python\n"
         f"description: The AWS resources of {name}, ejected from faas-iac.\n",
-        "requirements.txt": "pulumi>=3.100\npulumi-aws>=7\n",
+        "requirements.txt": "pulumi>=3.100\npulumi-aws>=7.51\n",  # the provider's range
     }
