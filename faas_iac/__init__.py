@@ -1,42 +1,41 @@
 """faas-iac: serverless apps written once in Python, run locally, compiled to any cloud.
 
-Importing this package loads only the standard-library pieces (the decorator API and the
-runtime shim), so a deployed function pays nothing for the compiler. The compile-time API
-(``compile``, ``load_app``, ``build_model``, the model and plan types) loads on first use.
+Importing this package imports nothing: each name loads its module on first use, so a deployed
+function pays only for what its code names (``App`` and the runtime types, on a cold start), and
+never for the compiler (``compile``, ``load``, ``validate``, the model and plan types).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._app import (
-    App,
-    Blueprint,
-    Bucket,
-    EventBus,
-    FunctionSpec,
-    Queue,
-    ResourceSpec,
-    Secret,
-    SourceLocation,
-    Stream,
-    Table,
-    Topic,
-)
-from .errors import Diagnostic, FaasError, ValidationFailed
-from .runtime import (
-    BindingDenied,
-    CloudEvent,
-    Context,
-    HttpRequest,
-    HttpResponse,
-    Message,
-    RetryOptions,
-    TimerInfo,
-)
-
 if TYPE_CHECKING:
+    from ._app import (
+        App,
+        Blueprint,
+        Bucket,
+        EventBus,
+        FunctionSpec,
+        Queue,
+        ResourceSpec,
+        Secret,
+        SourceLocation,
+        Stream,
+        Table,
+        Topic,
+    )
     from .api import compile, load, validate
+    from .errors import Diagnostic, FaasError, ValidationFailed
+    from .runtime import (
+        BindingDenied,
+        CloudEvent,
+        Context,
+        HttpRequest,
+        HttpResponse,
+        Message,
+        RetryOptions,
+        TimerInfo,
+    )
 
 __version__ = "0.1.0"
 
@@ -69,12 +68,30 @@ __all__ = [
     "validate",
 ]
 
-_LAZY = {"compile", "load", "validate"}
+#: the module of this package each public name is defined in
+_MODULES = {
+    **dict.fromkeys(
+        ("App", "Blueprint", "Bucket", "EventBus", "FunctionSpec", "Queue", "ResourceSpec",
+         "Secret", "SourceLocation", "Stream", "Table", "Topic"),
+        "_app",
+    ),
+    **dict.fromkeys(("Diagnostic", "FaasError", "ValidationFailed"), "errors"),
+    **dict.fromkeys(
+        ("BindingDenied", "CloudEvent", "Context", "HttpRequest", "HttpResponse", "Message",
+         "TimerInfo"),
+        "runtime.types",
+    ),
+    "RetryOptions": "runtime.durable",
+    **dict.fromkeys(("compile", "load", "validate"), "api"),
+}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        from . import api
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-        return getattr(api, name)
-    raise AttributeError(f"module 'faas_iac' has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

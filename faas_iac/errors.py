@@ -179,6 +179,11 @@ CODES: dict[str, str] = {
     "FIAC875": "unknown orchestration runtime status",
     "FIAC876": "orchestration instance is still running",
     "FIAC877": "bulk purge without a filter",
+    "FIAC878": "orchestrator code blocked the durable engine",
+    "FIAC879": "Durable Functions API member not available on the target",
+    "FIAC880": "orchestration instance cannot be rewound",
+    "FIAC881": "test kit: no such function or resource",
+    "FIAC882": "test kit: waiting for something that can never happen",
 }
 
 

@@ -109,10 +109,22 @@ class PortableSchedule:
             while True:
                 moment = moment + step
                 yield moment
-        local = after.astimezone(self.zone)
-        it = croniter(self.cron6, local, second_at_beginning=True)
+        zone = self.zone
+        it = croniter(self.cron6, after.astimezone(zone), second_at_beginning=True)
+        # A job at a set time of day runs once on the night clocks go back, at the first of
+        # the two instants with that wall time (as EventBridge Scheduler and Debian cron do);
+        # one whose minute or hour is a wildcard runs in both hours.
+        at_set_time = not (self.field_text(1).startswith("*") or self.field_text(2).startswith("*"))
         while True:
-            yield it.get_next(datetime)
+            fire: datetime = it.get_next(datetime)
+            if at_set_time and _repeated(fire.astimezone(zone)):
+                continue
+            yield fire
+
+
+def _repeated(local: datetime) -> bool:
+    """Whether ``local`` is the second of two instants with the same wall time (fall back)."""
+    return local.fold == 1 and local.replace(fold=0).utcoffset() != local.utcoffset()
 
 
 def compress(values: tuple[int, ...], lo: int, hi: int, *, star: str, step_base: str) -> str:

@@ -56,6 +56,14 @@ def _size(text: str) -> int:
     show_default=True,
     type=click.Choice(["debug", "info", "warning", "error"]),
 )
+@click.option(
+    "--time-scale",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.001, max=1e9),
+    help="Run durable timers, schedules and queue delays N times faster (demos): at 3600 an "
+    "hour-long timer fires after a second. Use a separate --state-dir: times are stored scaled.",
+)
 def dev(
     app: str,
     port: int,
@@ -64,6 +72,7 @@ def dev(
     header_timeout: float,
     reload: bool,
     log_level: str,
+    time_scale: float,
 ) -> None:
     """Run APP locally: HTTP on 127.0.0.1, schedules, queues, topics, buckets, tables, streams,
     the event bus and durable orchestrations, until Ctrl-C."""
@@ -78,6 +87,7 @@ def dev(
         max_body=_size(max_body),
         header_timeout=header_timeout,
         reload=reload,
+        time_scale=time_scale,
     )
 
 

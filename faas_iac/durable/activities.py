@@ -20,7 +20,7 @@ from typing import Any, cast
 
 from ..runtime.handlers import Handler, finish
 from ..runtime.types import Bindings, Context
-from . import codec
+from . import codec, journal
 from .clock import SYSTEM, Clock
 from .messages import ActivityDone, Job
 from .orchestration import error_of
@@ -29,6 +29,31 @@ from .orchestration import error_of
 MAX_WORKERS = 128
 #: (activity name, invocation id) → the context an activity that takes one receives.
 ContextFactory = Callable[[str, str], Context]
+
+
+def http_activity(request: dict[str, Any]) -> dict[str, Any]:
+    """The built-in activity behind ``ctx.call_http``: one request, its answer as Durable
+    Functions gives it (``statusCode``, ``headers``, ``content``); redirects are followed, as
+    .NET's HttpClient does."""
+    import httpx
+
+    response = httpx.request(
+        request["method"],
+        request["uri"],
+        content=request.get("content"),
+        headers=request.get("headers") or {},
+        timeout=HTTP_TIMEOUT_S,
+        follow_redirects=True,
+    )
+    return {
+        "statusCode": response.status_code,
+        "headers": dict(response.headers.items()),
+        "content": response.text,
+    }
+
+
+#: How long a ``call_http`` request may take (.NET HttpClient's default).
+HTTP_TIMEOUT_S = 100.0
 
 
 def bare_context(name: str, invocation_id: str) -> Context:
@@ -86,8 +111,10 @@ class ActivityRunner:
         fn = self._activities.get(name)
         if fn is not None and self._shape(fn)[0].is_async and self.loop is not None:
             coro = fn(*self._args(fn, job))
+            journal.activity_started(name, job.instance_id, job.task_id)
+            began = time.perf_counter()
             handle = asyncio.run_coroutine_threadsafe(coro, self.loop)
-            handle.add_done_callback(lambda f: self._report(self._outcome(job, f)))
+            handle.add_done_callback(lambda f: self._report(self._outcome(job, f, began)))
             return
         self._jobs.put(job)
 
@@ -99,24 +126,41 @@ class ActivityRunner:
             self.submit(waiting.popleft())
 
     # -- worker threads -------------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        """Whether an activity is running or waiting for its function's limit."""
+        return any(self._running.values())
+
     def _work(self) -> None:
         while True:
             job = self._jobs.get()
             if job is None:
                 return
-            fn = self._activities.get(job.name)
+            name = job.name
+            fn = self._activities.get(name)
+            journal.activity_started(name, job.instance_id, job.task_id)
+            began = time.perf_counter()
             try:
                 if fn is None:
-                    raise LookupError(f"no activity named {job.name!r}")
+                    raise LookupError(f"no activity named {name!r}")
                 value = finish(fn(*self._args(fn, job)))
-                self._report(self._event(job, value, None))
             except Exception as exc:
+                self._ended(job, began, exc)
                 self._report(self._event(job, None, exc))
+            else:
+                self._ended(job, began, None)
+                self._report(self._event(job, value, None))
 
-    def _outcome(self, job: Job, fut: Future[Any]) -> ActivityDone:
+    def _outcome(self, job: Job, fut: Future[Any], began: float) -> ActivityDone:
         """The engine message for a finished async job."""
         exc = fut.exception()
+        self._ended(job, began, exc)
         return self._event(job, None if exc is not None else fut.result(), exc)
+
+    @staticmethod
+    def _ended(job: Job, began: float, exc: BaseException | None) -> None:
+        elapsed = time.perf_counter() - began
+        journal.activity_ended(job.name, job.instance_id, job.task_id, elapsed, exc)
 
     def _event(self, job: Job, value: Any, exc: BaseException | None) -> ActivityDone:
         """TaskCompleted with the result, or TaskFailed with the error's type and message."""

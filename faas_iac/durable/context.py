@@ -7,19 +7,45 @@ schedules them, matches them against history and drives the generator.
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ..runtime.durable import RetryOptions
-from . import codec
+from . import codec, errors
 from .entity_id import EntityId
-from .tasks import AtomicTask, RetryableTask, TaskBase, TimerTask, WhenAllTask, WhenAnyTask
+from .history import HistoryEvent, histories
+from .tasks import (
+    AtomicTask,
+    HttpTask,
+    RetryableTask,
+    TaskBase,
+    TimerTask,
+    WhenAllTask,
+    WhenAnyTask,
+)
 
 if TYPE_CHECKING:
     from .orchestration import Orchestration
 
-_UUID_NAMESPACE = uuid.UUID("9e952958-5e33-4daf-827f-2fa12937b875")
+#: azure-functions-durable's namespace for ``new_uuid`` (a name-based UUID of a name-based UUID)
+_UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_OID, "9e952958-5e33-4daf-827f-2fa12937b875")
+#: azure-functions-durable's ``DATETIME_STRING_FORMAT``
+_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
+#: The built-in activity that runs ``call_http`` requests (the name Durable Functions uses).
+HTTP_ACTIVITY = "BuiltIn::HttpActivity"
+#: What a function or task name is given as: the name, or the decorated function itself.
+Target = str | Callable[..., Any]
+
+
+class FunctionContext(SimpleNamespace):
+    """``ctx.function_context``: attributes of the function invocation not used by the
+    orchestration (here ``function_name`` and ``instance_id``)."""
+
+
 _NO_INPUT: Any = object()
 #: The largest custom status, in bytes of JSON (Azure Durable Functions' limit).
 CUSTOM_STATUS_LIMIT = 16 * 1024
@@ -34,8 +60,16 @@ def _activity(name: str, input_: Any, expected_type: type | None) -> AtomicTask:
     return _typed(AtomicTask("activity", name, {"input": codec.dumps(input_)}), expected_type)
 
 
-def _sub(name: str, input_: Any, instance_id: str | None, expected_type: type | None) -> AtomicTask:
-    payload = {"input": codec.dumps(input_), "instance": instance_id}
+def _sub(
+    name: str,
+    input_: Any,
+    instance_id: str | None,
+    expected_type: type | None,
+    version: str | None = None,
+) -> AtomicTask:
+    payload: dict[str, Any] = {"input": codec.dumps(input_), "instance": instance_id}
+    if version is not None:
+        payload["version"] = version
     return _typed(AtomicTask("suborchestration", name, payload), expected_type)
 
 
@@ -75,57 +109,104 @@ class DurableOrchestrationContext:
         """The time of the event being processed: the same on every replay."""
         return self._run.now
 
+    @current_utc_datetime.setter
+    def current_utc_datetime(self, value: datetime) -> None:
+        self._run.now = value
+
+    @property
+    def version(self) -> str | None:
+        """The version given to ``start_new`` / ``call_sub_orchestrator`` (``None`` if none)."""
+        return self._run.version
+
+    @property
+    def function_context(self) -> FunctionContext:
+        return FunctionContext(function_name=self._run.name, instance_id=self.instance_id)
+
+    @property
+    def histories(self) -> list[HistoryEvent]:
+        """This execution's history so far, as Azure's ``HistoryEvent`` objects."""
+        return histories(self._run.history, len(self._run.history) if self.is_replaying else 0)
+
+    @classmethod
+    def from_json(cls, json_string: str) -> DurableOrchestrationContext:
+        """Azure builds a context from its host's JSON payload; the local engine has no such
+        payload (its contexts come from the engine)."""
+        raise errors.lacking("DurableOrchestrationContext.from_json", "local")
+
     def get_input(self, expected_type: type | None = None) -> Any:
         """The input; a pydantic ``expected_type`` validates a plain dict into that model."""
         return codec.coerce(codec.loads(self._run.input_json), expected_type)
 
     def new_uuid(self) -> str:
-        """A UUID that is the same on every replay (name-based, from instance id and time)."""
-        name = f"{self.instance_id}_{self.current_utc_datetime.isoformat()}_{self._uuid_counter}"
+        """A UUID that is the same on every replay: azure-functions-durable's (name-based, from
+        the instance id, the current time and a counter), so equal inputs give equal UUIDs."""
+        stamp = self.current_utc_datetime.strftime(_STAMP)
+        name = f"{self.instance_id}_{stamp}_{self._uuid_counter}"
         self._uuid_counter += 1
         return str(uuid.uuid5(_UUID_NAMESPACE, name))
+
+    def new_guid(self) -> uuid.UUID:
+        """A replay-safe ``uuid.UUID``, computed as azure-functions-durable's ``new_guid``."""
+        name = f"{self.instance_id}_{self.current_utc_datetime}_{self._uuid_counter}"
+        self._uuid_counter += 1
+        return uuid.uuid5(uuid.NAMESPACE_URL, name)
+
+    def _name(self, target: Target, kind: str) -> str:
+        """A function name as given, or the name a decorated function was registered under."""
+        if isinstance(target, str):
+            return target
+        names = self._run.names
+        if names is None:
+            return str(getattr(target, "__name__", target))
+        return names(target, kind)
 
     # -- tasks ---------------------------------------------------------------------------------
     # ``expected_type`` (a pydantic model) validates a plain result into that model; ``version``
     # is accepted for azure-functions-durable compatibility and has no effect locally.
     def call_activity(
-        self, name: str, input_: Any = None, expected_type: type | None = None
+        self, name: Target, input_: Any = None, expected_type: type | None = None
     ) -> TaskBase:
-        return _activity(name, input_, expected_type)
+        """Run activity ``name`` (its name, or the decorated function itself) with ``input_``."""
+        return _activity(self._name(name, "activity"), input_, expected_type)
 
     def call_activity_with_retry(
         self,
-        name: str,
+        name: Target,
         retry_options: RetryOptions,
         input_: Any = None,
         expected_type: type | None = None,
     ) -> TaskBase:
-        return self._retry(lambda: _activity(name, input_, expected_type), retry_options)
+        """``retry_options``: faas_iac's ``RetryOptions`` or azure-functions-durable's."""
+        activity = self._name(name, "activity")
+        return self._retry(lambda: _activity(activity, input_, expected_type), retry_options)
 
     def call_sub_orchestrator(
         self,
-        name: str,
+        name: Target,
         input_: Any = None,
         instance_id: str | None = None,
         version: str | None = None,
         expected_type: type | None = None,
     ) -> TaskBase:
-        return _sub(name, input_, instance_id, expected_type)
+        return _sub(self._name(name, "orchestrator"), input_, instance_id, expected_type, version)
 
     def call_sub_orchestrator_with_retry(
         self,
-        name: str,
+        name: Target,
         retry_options: RetryOptions,
         input_: Any = None,
         instance_id: str | None = None,
         version: str | None = None,
         expected_type: type | None = None,
     ) -> TaskBase:
-        return self._retry(lambda: _sub(name, input_, instance_id, expected_type), retry_options)
+        child = self._name(name, "orchestrator")
+        return self._retry(
+            lambda: _sub(child, input_, instance_id, expected_type, version), retry_options
+        )
 
-    def _retry(self, make: Any, options: RetryOptions) -> TaskBase:
-        # ``azure.durable_functions.RetryOptions`` has only the first two fields (a fixed
-        # interval); the others default as in ``faas_iac.RetryOptions``.
+    def _retry(self, make: Any, options: Any) -> TaskBase:
+        """Azure's ``RetryOptions`` has the first two fields only: the others keep their
+        defaults (a fixed interval), as on Azure."""
         return RetryableTask(
             self,
             make,
@@ -135,6 +216,31 @@ class DurableOrchestrationContext:
             getattr(options, "max_retry_interval_in_milliseconds", None),
             getattr(options, "retry_timeout_in_milliseconds", None),
         )
+
+    def call_http(
+        self,
+        method: str,
+        uri: str,
+        content: str | None = None,
+        headers: dict[str, str] | None = None,
+        token_source: Any = None,
+        is_raw_str: bool = False,
+    ) -> TaskBase:
+        """A durable HTTP request, run as the built-in activity; a 202 answer with a
+        ``Location`` is polled (GET, after ``Retry-After`` seconds on a durable timer, 30 s if
+        none) until it answers otherwise. The result is ``{"statusCode", "headers",
+        "content"}``, as on Azure."""
+        if is_raw_str and not isinstance(content, str):
+            raise TypeError(
+                "Invalid use of 'is_raw_str' parameter: 'is_raw_str' is set to 'True' but "
+                "'content' is not an instance of type 'str'. Either set 'is_raw_str' to 'False', "
+                "or ensure your 'content' is of type 'str'."
+            )
+        if token_source is not None:
+            raise errors.lacking("call_http(token_source=...) (managed identity tokens)", "local")
+        body = content if is_raw_str or content is None else json.dumps(content)
+        request = {"method": method, "uri": uri, "content": body, "headers": dict(headers or {})}
+        return HttpTask(self, lambda req: _activity(HTTP_ACTIVITY, req, None), request)
 
     def task_all(self, activities: list[TaskBase]) -> TaskBase:
         """A task that completes with every result, in order (or the first failure)."""
@@ -168,14 +274,16 @@ class DurableOrchestrationContext:
 
     def signal_entity(
         self, entityId: EntityId, operationName: str, operationInput: Any = None
-    ) -> None:
-        """Send an operation to an entity without waiting for it (fire and forget)."""
+    ) -> TaskBase:
+        """Send an operation to an entity without waiting for it (fire and forget); the task
+        returned is never awaited (as on Azure)."""
         task = AtomicTask(
             "signal",
             str(entityId),
             {"op": operationName, "input": codec.dumps(operationInput)},
         )
         self._schedule(task)
+        return task
 
     # -- status and lifetime ---------------------------------------------------------------
     def set_custom_status(self, status: Any) -> None:

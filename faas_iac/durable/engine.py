@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import heapq
+import itertools
 import logging
 import queue
 import threading
@@ -25,23 +26,27 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, assert_never
 
-from . import codec, errors
-from .activities import ActivityRunner, ContextFactory, bare_context
+from . import codec, errors, journal
+from .activities import ActivityRunner, ContextFactory, bare_context, http_activity
 from .clock import SYSTEM, Clock
+from .context import HTTP_ACTIVITY
+from .control import Controls
 from .entities import EntityTable
 from .messages import (
     ActivityDone,
+    AwaitIdle,
     Call,
     Continue,
     Control,
     ControlAction,
     Deliver,
-    Event,
+    Idle,
     Job,
     Message,
     Pump,
     Purge,
     RaiseEvent,
+    Rewind,
     Signal,
     Start,
     Stop,
@@ -50,6 +55,7 @@ from .messages import (
 from .orchestration import TERMINAL, Orchestration
 from .slots import Slots
 from .store import Batch, InstanceRow, Store
+from .watch import DEFAULT_LIMIT_S, Superseded, Watch
 
 log = logging.getLogger("faas_iac.durable")
 MAX_BATCH = 4096
@@ -67,9 +73,39 @@ class Registry:
     max_orchestrations: int = 64
     #: the context an activity that takes ``(input, ctx)`` receives (the host's bindings)
     context: ContextFactory = bare_context
+    #: how long one orchestrator step may run before its instance fails (:mod:`.watch`)
+    step_limit: float = DEFAULT_LIMIT_S
+    _by_function: dict[Any, str] = field(default_factory=dict, init=False, repr=False)
+
+    def remember(self) -> None:
+        """Note each function's registered name now (activity mocks may replace them later)."""
+        for table in (self.orchestrators, self.activities):
+            for name, fn in table.items():
+                self._by_function.setdefault(fn, name)
+
+    def name_of(self, target: Any, kind: str) -> str:
+        """The name ``target`` (a decorated function, or azure-functions-durable's
+        ``FunctionBuilder``) was registered under as an ``kind`` ("activity"/"orchestrator")."""
+        built = getattr(getattr(target, "_function", None), "_name", None)
+        if isinstance(built, str):
+            return built
+        try:
+            return self._by_function[target]
+        except (KeyError, TypeError):
+            pass
+        table = self.activities if kind == "activity" else self.orchestrators
+        for name, fn in table.items():
+            if fn is target or getattr(fn, "__wrapped__", None) is target:
+                self._by_function[target] = name
+                return name
+        raise ValueError(
+            f"call_{'activity' if kind == 'activity' else 'sub_orchestrator'} got "
+            f"{getattr(target, '__qualname__', target)!r}, which is not a registered {kind}: "
+            f"decorate it with @app.{kind}, or pass the {kind}'s name"
+        )
 
 
-class Engine:
+class Engine(Controls):
     """Runs ``registry``'s functions on ``store`` (which it closes at :meth:`stop`), reading and
     waiting for time only through ``clock`` (:mod:`.clock`)."""
 
@@ -84,6 +120,8 @@ class Engine:
         self.store = store
         self.clock = clock
         self.loop = loop
+        registry.activities.setdefault(HTTP_ACTIVITY, http_activity)
+        registry.remember()
         self.entities = EntityTable(registry.entities, self.store.writer_entity, clock.now)
         self._inbox: queue.SimpleQueue[Message] = queue.SimpleQueue()
         self._cache: dict[str, Orchestration] = {}
@@ -98,9 +136,17 @@ class Engine:
             registry.context,
             clock,
         )
-        self._thread: threading.Thread | None = None
+        self.watch = Watch(registry.step_limit, self._spawn)
         self._rebuilding = False
+        self._running = True
         self.history_events = 0
+        # the turn being processed (kept on the engine so a replacement thread can finish it)
+        self._msgs: list[Message] = []
+        self._pos = 0
+        self._open = False
+        self._deadlines: list[tuple[float, int, str, Future[Any]]] = []
+        self._seq = itertools.count()
+        self._idlers: list[AwaitIdle] = []
         # per-turn state
         self._batch = Batch()
         self._dirty: dict[str, Orchestration] = {}
@@ -114,18 +160,25 @@ class Engine:
     def start(self) -> None:
         self.activities.loop = self.loop
         self.activities.start()
-        self._thread = threading.Thread(target=self._run, name="durable-engine", daemon=True)
-        self._thread.start()
+        thread = self._spawn(None)
+        self.watch.owner = thread
+        thread.start()
         self.call(lambda: None).result()  # recovery done
+        self.watch.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        if self._thread is None:
+        owner = self.watch.owner
+        if owner is None:
             return
+        self.watch.stop()
         self._inbox.put(Stop())
-        self._thread.join(timeout)
+        owner.join(timeout)
         self.activities.stop()
-        self._thread = None
+        self.watch.owner = None
         self.store.close()
+
+    def _spawn(self, stuck: Orchestration | None) -> threading.Thread:
+        return threading.Thread(target=self._run, args=(stuck,), name="durable-engine", daemon=True)
 
     # -- thread-safe entry points --------------------------------------------------------------
     def post(self, msg: Message) -> None:
@@ -141,13 +194,27 @@ class Engine:
         """Look at the clock again now (a test's clock moved): fire the timers that are due."""
         self.call(lambda: None)
 
-    def start_new(self, name: str, instance_id: str | None, input_json: str | None) -> Future[Any]:
+    def idle(self, jump: Callable[[Idle], bool] | None = None) -> Future[Idle]:
+        """Answered once the engine has nothing left to do until time moves (see :class:`Idle`):
+        no message waiting, no activity running, no timer or wait deadline due. ``jump``: see
+        :class:`~.messages.AwaitIdle`."""
+        reply: Future[Any] = Future()
+        self.post(AwaitIdle(reply, jump))
+        return reply
+
+    def start_new(
+        self,
+        name: str,
+        instance_id: str | None,
+        input_json: str | None,
+        version: str | None = None,
+    ) -> Future[Any]:
         """The new instance's id, once its start has committed."""
         reply: Future[Any] = Future()
         if instance_id is None:  # a fresh random id: no need to look for an existing instance
-            self.post(Start(uuid.uuid4().hex, name, input_json, fresh=True, reply=reply))
+            self.post(Start(uuid.uuid4().hex, name, input_json, True, version=version, reply=reply))
         else:
-            self.post(Start(instance_id, name, input_json, reply=reply))
+            self.post(Start(instance_id, name, input_json, version=version, reply=reply))
         return reply
 
     def raise_event(self, instance_id: str, name: str, input_json: str | None) -> Future[Any]:
@@ -166,10 +233,16 @@ class Engine:
         self.post(Purge(instance_id, reply))
         return reply
 
-    def wait(self, instance_id: str) -> Future[Any]:
-        """The instance's status once it is Completed, Failed or Terminated."""
+    def wait(self, instance_id: str, deadline: float | None = None) -> Future[Any]:
+        """The instance's status once it is Completed, Failed or Terminated, or at ``deadline``
+        (engine-clock seconds; ``None``: no deadline), whichever comes first."""
         reply: Future[Any] = Future()
-        self.post(Wait(instance_id, reply))
+        self.post(Wait(instance_id, reply, deadline))
+        return reply
+
+    def rewind(self, instance_id: str, reason: str | None) -> Future[Any]:
+        reply: Future[Any] = Future()
+        self.post(Rewind(instance_id, reason, reply))
         return reply
 
     def signal(self, entity: str, operation: str, input_json: str | None) -> Future[Any]:
@@ -178,31 +251,64 @@ class Engine:
         return reply
 
     # -- the engine thread -------------------------------------------------------------------
-    def _run(self) -> None:
-        self._recover()
-        running = True
-        while running:
-            msgs: list[Message] = []
-            timeout = None
-            if self._timers:
-                timeout = self.clock.wait_seconds(max(0.0, self._timers[0][0] - self.clock.now()))
-            with contextlib.suppress(queue.Empty):
-                msgs.append(self._inbox.get(timeout=timeout))
-            while len(msgs) < MAX_BATCH:
-                try:
-                    msgs.append(self._inbox.get_nowait())
-                except queue.Empty:
-                    break
-            now = self.clock.now()
-            while self._timers and self._timers[0][0] <= now:
-                _, iid, gen, tid = heapq.heappop(self._timers)
-                msgs.append(Deliver(iid, gen, {"type": "TimerFired", "id": tid, "ts": now}))
-            for msg in msgs:
-                if isinstance(msg, Stop):
-                    running = False
-                else:
-                    self._guard(msg)
-            self._turn_end()
+    def _run(self, stuck: Orchestration | None) -> None:
+        try:
+            if stuck is None:
+                self._recover()
+                self.watch.enabled = True
+            else:  # this thread replaces one stuck in that instance's code: finish its turn
+                self._abandon(stuck)
+            while self._running:
+                if not self._open:
+                    self._collect()
+                self._process()
+        except Superseded:
+            return
+
+    def _timeout(self) -> float | None:
+        due = self._earliest()
+        if due is None:
+            return None
+        delta = due - self.clock.now()
+        return 0.0 if delta <= 0 else self.clock.wait_seconds(delta)
+
+    def _earliest(self) -> float | None:
+        times = [self._timers[0][0]] if self._timers else []
+        if self._deadlines:
+            times.append(self._deadlines[0][0])
+        return min(times, default=None)
+
+    def _collect(self) -> None:
+        msgs: list[Message] = []
+        with contextlib.suppress(queue.Empty):
+            msgs.append(self._inbox.get(timeout=self._timeout()))
+        while len(msgs) < MAX_BATCH:
+            try:
+                msgs.append(self._inbox.get_nowait())
+            except queue.Empty:
+                break
+        now = self.clock.now()
+        while self._timers and self._timers[0][0] <= now:
+            _, iid, gen, tid = heapq.heappop(self._timers)
+            msgs.append(Deliver(iid, gen, {"type": "TimerFired", "id": tid, "ts": now}))
+        while self._deadlines and self._deadlines[0][0] <= now:
+            _, _, iid, fut = heapq.heappop(self._deadlines)
+            if not fut.done():
+                self._unwait(iid, fut)
+                self._acks.append((fut, self._status_of(iid)))
+        self._msgs, self._pos, self._open = msgs, 0, True
+
+    def _process(self) -> None:
+        msgs = self._msgs
+        while self._pos < len(msgs):
+            msg = msgs[self._pos]
+            self._pos += 1
+            if isinstance(msg, Stop):
+                self._running = False
+            else:
+                self._guard(msg)
+        self._turn_end()
+        self._open = False
 
     def _guard(self, msg: Message) -> None:
         try:
@@ -231,6 +337,10 @@ class Engine:
                 self._on_purge(msg)
             case Wait():
                 self._on_wait(msg)
+            case Rewind():
+                self._on_rewind(msg)
+            case AwaitIdle():
+                self._idlers.append(msg)
             case Call(fn, reply):
                 self._ack(reply, fn())
             case Signal():
@@ -244,17 +354,26 @@ class Engine:
             case _:
                 assert_never(msg)
 
-    def _ack(self, reply: Future[Any] | None, value: Any) -> None:
-        """Settle ``reply`` with ``value`` once this turn has committed."""
-        if reply is not None:
-            self._acks.append((reply, value))
+    def _abandon(self, inst: Orchestration) -> None:
+        """Fail ``inst``, whose step outran the limit on the thread this one replaces, and
+        answer the caller of the message that thread was handling."""
+        error = errors.blocked_error(inst.name, self.watch.limit)
+        inst.abandon(error)
+        self._dirty[inst.instance_id] = inst
+        self._end(inst)
+        if self._open and self._pos > 0:
+            msg = self._msgs[self._pos - 1]
+            reply = getattr(msg, "reply", None)
+            if reply is not None and not reply.done():
+                self._ack(reply, inst.instance_id if isinstance(msg, Start) else None)
 
     def _turn_end(self) -> None:
         while self._internal:
             self._guard(self._internal.popleft())
         batch = self._batch
+        now = self.clock.now()
         for inst in self._dirty.values():
-            self._flush(inst, batch)
+            inst.flush(batch, now)
         try:
             if batch:
                 self.store.commit(batch)
@@ -279,6 +398,40 @@ class Engine:
                 if not fut.done():
                     fut.set_result(inst.status)
         self._reset_turn()
+        if self._idlers and self._quiet():
+            idle = Idle(self._next_due(), sum(len(w) for w in self._waiters.values()))
+            if idle.next_due is not None and all(i.jump and i.jump(idle) for i in self._idlers):
+                return  # the clock moved to the next due moment: run on
+            idlers, self._idlers = self._idlers, []
+            for waiting in idlers:
+                if waiting.reply is not None:
+                    waiting.reply.set_result(idle)
+
+    def _quiet(self) -> bool:
+        due = self._earliest()
+        return (
+            self._inbox.empty()
+            and not self._internal
+            and not self.activities.busy
+            and (due is None or due > self.clock.now())
+        )
+
+    def _next_due(self) -> float | None:
+        """The earliest live timer or pending wait deadline (stale timers are dropped)."""
+        timers = self._timers
+        while timers and not self._live_timer(*timers[0][1:]):
+            heapq.heappop(timers)
+        deadlines = self._deadlines
+        while deadlines and deadlines[0][3].done():
+            heapq.heappop(deadlines)
+        return self._earliest()
+
+    def _live_timer(self, iid: str, gen: int, tid: int) -> bool:
+        inst = self._cache.get(iid)
+        if inst is None or inst.generation != gen:
+            return False
+        task = inst.open.get(tid)
+        return task is not None and not getattr(task, "is_cancelled", False)
 
     def _reset_turn(self) -> None:
         self._batch = Batch()
@@ -287,33 +440,6 @@ class Engine:
         self._dispatch = []
         self._arm = []
         self._ended = []
-
-    def _flush(self, inst: Orchestration, batch: Batch) -> None:
-        iid = inst.instance_id
-        if inst.reset:
-            batch.resets.append(iid)
-            inst.reset = False
-        first = len(inst.history) - len(inst.new_events)
-        batch.history.extend(
-            (iid, first + n, codec.dumps(e)) for n, e in enumerate(inst.new_events)
-        )
-        inst.new_events = []
-        batch.instances.append(
-            (
-                iid,
-                inst.name,
-                inst.status,
-                inst.input_json,
-                inst.output_json,
-                inst.custom_status_json,
-                inst.created,
-                self.clock.now(),
-                inst.parent,
-                inst.parent_task,
-                inst.generation,
-                codec.dumps(inst.error) if inst.error else None,
-            )
-        )
 
     # -- orchestrations --------------------------------------------------------------------------
     def _touch(self, inst: Orchestration) -> None:
@@ -327,6 +453,9 @@ class Engine:
         elif inst.status == "ContinuedAsNew" and not inst.restart_queued:
             inst.restart_queued = True  # next turn: this one commits the ended execution first
             self._inbox.put(Continue(inst.instance_id, inst.generation))
+            journal.orchestration_ended(
+                inst.name, inst.instance_id, inst.status, self.clock.now() - inst.started
+            )
 
     def _on_continue(self, iid: str, gen: int) -> None:
         inst = self._cache.get(iid)
@@ -350,6 +479,7 @@ class Engine:
                     task.payload["input"],
                     parent=iid,
                     parent_task=tid,
+                    version=task.payload.get("version"),
                 )
             )
         else:
@@ -364,6 +494,14 @@ class Engine:
             return
         self._ended.append(inst)
         self._release(inst)
+        journal.orchestration_ended(
+            inst.name,
+            iid,
+            inst.status,
+            self.clock.now() - inst.started,
+            inst.error,
+            (inst.error or {}).get("code"),
+        )
         if inst.parent is not None and inst.parent_task is not None:
             ok = inst.status == "Completed"
             event: dict[str, Any] = {
@@ -393,15 +531,17 @@ class Engine:
             self._launch(waiting)
 
     def _launch(self, inst: Orchestration) -> None:
-        inst.deliver(
-            {
-                "type": "ExecutionStarted",
-                "name": inst.name,
-                "input": inst.input_json,
-                "generation": inst.generation,
-                "ts": self.clock.now(),
-            }
-        )
+        journal.orchestration_started(inst.name, inst.instance_id)
+        event = {
+            "type": "ExecutionStarted",
+            "name": inst.name,
+            "input": inst.input_json,
+            "generation": inst.generation,
+            "ts": self.clock.now(),
+        }
+        if inst.version is not None:
+            event["version"] = inst.version
+        inst.deliver(event)
         self._touch(inst)
 
     def _on_start(self, msg: Start) -> None:
@@ -415,9 +555,17 @@ class Engine:
                 raise errors.already_running(iid, status)
             return  # a sub-orchestration started again by a replayed parent
         inst = Orchestration(
-            iid, name, fn, parent=parent, parent_task=msg.parent_task, now=self.clock.now()
+            iid,
+            name,
+            fn,
+            parent=parent,
+            parent_task=msg.parent_task,
+            now=self.clock.now(),
+            watch=self.watch,
+            names=self.registry.name_of,
         )
         inst.input_json = msg.input_json
+        inst.version = msg.version
         if status is not None:
             inst.reset = True
             if iid in self._batch.purges:  # purged earlier in this turn, started again
@@ -429,79 +577,12 @@ class Engine:
             self._dirty[iid] = inst
         self._ack(msg.reply, iid)
 
-    def _on_deliver(self, iid: str, gen: int | None, event: Event) -> None:
+    def _on_deliver(self, iid: str, gen: int | None, event: dict[str, Any]) -> None:
         inst = self._cache.get(iid)
         if inst is None or inst.status == "Pending" or (gen is not None and gen != inst.generation):
             return
         inst.deliver(event)
         self._touch(inst)
-
-    def _live(self, iid: str, action: str) -> Orchestration:
-        inst = self._cache.get(iid)
-        if inst is not None:
-            return inst
-        status = self._status_of(iid)
-        if status is None:
-            raise errors.not_found(iid)
-        raise errors.not_running(iid, status, action)
-
-    def _on_event(self, msg: RaiseEvent) -> None:
-        inst = self._live(msg.instance_id, "raise an event on")
-        inst.deliver(
-            {
-                "type": "EventRaised",
-                "name": msg.name,
-                "input": msg.input_json,
-                "ts": self.clock.now(),
-            }
-        )
-        self._touch(inst)  # a Pending instance buffers it until it starts
-        self._ack(msg.reply, None)
-
-    def _on_control(self, msg: Control) -> None:
-        kind, iid, reason = msg.action, msg.instance_id, msg.reason
-        inst = self._live(iid, kind.lower())
-        self._ack(msg.reply, None)
-        if kind == "Terminate":
-            if inst.status == "Pending":
-                inst.status = "Terminated"
-                inst.output_json = codec.dumps(reason)
-                self._dirty[iid] = inst
-                self._end(inst)
-                return
-            inst.deliver({"type": "ExecutionTerminated", "reason": reason, "ts": self.clock.now()})
-        elif kind == "Suspend" and inst.status == "Running":
-            inst.deliver({"type": "ExecutionSuspended", "reason": reason, "ts": self.clock.now()})
-        elif kind == "Resume" and inst.status == "Suspended":
-            inst.deliver({"type": "ExecutionResumed", "reason": reason, "ts": self.clock.now()})
-        self._touch(inst)
-
-    def _on_purge(self, msg: Purge) -> None:
-        iid = msg.instance_id
-        if iid in self._cache:
-            raise errors.still_running(iid, self._cache[iid].status)
-        status = self._status_of(iid)
-        self._batch.purges.append(iid)
-        self._ack(msg.reply, 1 if status is not None else 0)
-
-    def _on_wait(self, msg: Wait) -> None:
-        iid = msg.instance_id
-        if iid in self._cache:
-            if msg.reply is not None:
-                self._waiters.setdefault(iid, []).append(msg.reply)
-            return
-        status = self._status_of(iid)
-        if status is None:
-            raise errors.not_found(iid)
-        self._ack(msg.reply, status)
-
-    def _status_of(self, iid: str) -> str | None:
-        """The status as of the end of this turn (an instance may have ended in it)."""
-        inst = self._cache.get(iid) or self._dirty.get(iid)
-        if inst is not None:
-            return inst.status
-        row = self.store.writer_instance(iid)
-        return None if row is None else row.status
 
     # -- entities ----------------------------------------------------------------------------------
     def _on_signal(self, msg: Signal) -> None:
@@ -528,10 +609,7 @@ class Engine:
                 self.slots.pending.append(inst)
                 continue
             self.slots.take(inst)
-            outbox, inst.outbox = inst.outbox, []
-            inst.outbox = [t for t in outbox if t.kind not in ("activity", "timer")]
-            for task in inst.pending_work():
-                self._route(inst, task)
+            self._dispatch_open(inst)
             self._touch(inst)
         for inst in self.slots.admit(lambda i: True):
             self._launch(inst)
@@ -544,6 +622,7 @@ class Engine:
         if self._rebuilding:
             return
         self._rebuilding = True
+        self.watch.enabled = False  # a replacement thread cannot take over a half-done reload
         try:
             self._internal.clear()
             self._cache.clear()
@@ -553,19 +632,32 @@ class Engine:
             self._recover()
         finally:
             self._rebuilding = False
+            self.watch.enabled = True
 
     def _restore(self, row: InstanceRow) -> Orchestration | None:
-        fn = self.registry.orchestrators.get(row.name)
+        return self._revive(row, self.store.writer_history(row.id))
+
+    def _revive(self, row: InstanceRow, history: list[dict[str, Any]]) -> Orchestration:
+        """The instance of ``row`` rebuilt by replaying ``history``."""
         inst = Orchestration(
             row.id,
             row.name,
-            fn,
+            self.registry.orchestrators.get(row.name),
             parent=row.parent,
             parent_task=row.parent_task,
             generation=row.generation,
             now=row.created,
+            watch=self.watch,
+            names=self.registry.name_of,
         )
         inst.created = row.created
         inst.input_json = row.input
-        inst.replay(self.store.writer_history(row.id))
+        inst.replay(history)
         return inst
+
+    def _dispatch_open(self, inst: Orchestration) -> None:
+        """Send out again the work a rebuilt instance waits for: its activities and timers
+        (what its replay scheduled anew is in its outbox and routed by :meth:`_touch`)."""
+        inst.outbox = [t for t in inst.outbox if t.kind not in ("activity", "timer")]
+        for task in inst.pending_work():
+            self._route(inst, task)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import codec
+from . import codec, errors
 from .entity_id import EntityId
 
 
@@ -44,17 +44,27 @@ class DurableEntityContext:
 
     @property
     def is_newly_constructed(self) -> bool:
-        return not self._exists
+        """Always False, as in azure-functions-durable (whose SDK never sets it: "its
+        semantics are unclear"); ``get_state(initializer)`` is the way to start a state."""
+        return False
+
+    @classmethod
+    def from_json(cls, json_str: str) -> tuple[DurableEntityContext, list[dict[str, Any]]]:
+        """Azure builds an entity context from its host's JSON batch; the local engine has no
+        such payload."""
+        raise errors.lacking("DurableEntityContext.from_json", "local")
 
     def get_state(
         self, initializer: Callable[[], Any] | None = None, expected_type: type | None = None
     ) -> Any:
-        """The entity's state; ``initializer()`` gives the first one; a pydantic
-        ``expected_type`` validates a plain state into that model."""
+        """The entity's state; while it is ``None``, ``initializer()`` (as on Azure); a
+        pydantic ``expected_type`` validates a plain state into that model."""
         if not self._loaded:
             self._state = codec.loads(self._state_json) if self._exists else None
             self._loaded = True
-        if not self._exists and initializer is not None:
+        if self._state is None and initializer is not None:
+            if not callable(initializer):
+                raise TypeError("initializer argument needs to be a callable function")
             return initializer()
         return codec.coerce(self._state, expected_type)
 
@@ -67,7 +77,12 @@ class DurableEntityContext:
         return codec.coerce(codec.loads(self._input_json), expected_type)
 
     def set_result(self, result: Any) -> None:
-        """The value ``call_entity`` returns to the orchestrator."""
+        """The value ``call_entity`` returns to the orchestrator; as on Azure, an entity that
+        sets a result exists from then on (with the state it has, possibly ``None``)."""
+        if not self._loaded:
+            self._state = codec.loads(self._state_json) if self._exists else None
+            self._loaded = True
+        self._exists = True
         self._result = result
 
     def destruct_on_exit(self) -> None:

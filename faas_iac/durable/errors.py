@@ -63,6 +63,37 @@ def unfiltered_purge(filters: tuple[str, ...]) -> FaasError:
     )
 
 
+def not_failed(instance_id: str, status: str) -> FaasError:
+    return FaasError.one(
+        "FIAC880",
+        f"cannot rewind instance {instance_id!r}: it is {status}, and only a Failed instance "
+        "is rewound",
+        fix="rewind a Failed instance; restart (client.restart) runs any instance again from "
+        "its input",
+    )
+
+
+def lacking(member: str, target: str) -> FaasError:
+    """A member of azure-functions-durable's API that ``target`` cannot provide."""
+    return FaasError.one(
+        "FIAC879",
+        f"{member} is not available on target {target!r}",
+        fix="it exists only on Azure Durable Functions; use the portable API instead "
+        "(see the README's durable section)",
+    )
+
+
+def blocked_error(name: str, limit: float) -> dict[str, str]:
+    """The error of an instance failed because one step of its code ran too long."""
+    return {
+        "type": "OrchestratorBlockedError",
+        "message": f"orchestrator {name!r} ran for more than {limit:g} s without yielding, "
+        "which would stall every other instance: orchestrator code must not block (no "
+        "time.sleep, no I/O); wait with yield ctx.create_timer(...) and do I/O in an activity",
+        "code": "FIAC878",
+    }
+
+
 def unreachable(url: str, reason: str) -> FaasError:
     return FaasError.one(
         "FIAC874",

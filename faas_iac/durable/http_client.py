@@ -13,8 +13,9 @@ from typing import Any
 from ..errors import CODES, FaasError
 from ..local.paths import segment
 from . import codec, errors
+from .dual import dual
 from .entity_id import EntityId
-from .links import PREFIX, ClientBase, EntityStateResponse, PurgeHistoryResult
+from .links import PREFIX, ClientBase, EntityRecord, EntityStateResponse, PurgeHistoryResult
 from .status import DurableOrchestrationStatus, OrchestrationRuntimeStatus
 
 
@@ -83,6 +84,7 @@ class HttpDurableClient(ClientBase):
         message = body.get("message") if isinstance(body, dict) else body
         raise RuntimeError(f"the durable host answered {status}: {message}")
 
+    @dual
     def start_new(
         self,
         orchestration_function_name: str,
@@ -100,12 +102,13 @@ class HttpDurableClient(ClientBase):
         self._raise(status, body, instance_id or "")
         return str(body["id"])
 
+    @dual
     def get_status(
         self,
         instance_id: str,
         show_history: bool = False,
         show_history_output: bool = False,
-        show_input: bool = True,
+        show_input: bool = False,
     ) -> DurableOrchestrationStatus | None:
         query = {
             "showHistory": str(show_history).lower(),
@@ -119,9 +122,11 @@ class HttpDurableClient(ClientBase):
             return None
         return DurableOrchestrationStatus.from_json(body)
 
+    @dual
     def get_status_all(self) -> list[DurableOrchestrationStatus]:
         return self.get_status_by()
 
+    @dual
     def get_status_by(
         self,
         created_time_from: datetime | None = None,
@@ -134,6 +139,7 @@ class HttpDurableClient(ClientBase):
         self._raise(status, body, "")
         return [DurableOrchestrationStatus.from_json(item) for item in body]
 
+    @dual
     def raise_event(
         self,
         instance_id: str,
@@ -152,15 +158,64 @@ class HttpDurableClient(ClientBase):
         )
         self._raise(status, body, instance_id)
 
+    @dual
+    def rewind(
+        self,
+        instance_id: str,
+        reason: str | None = None,
+        task_hub_name: str | None = None,
+        connection_name: str | None = None,
+    ) -> None:
+        self._control("rewind", instance_id, reason)
+
+    @dual
+    def restart(self, instance_id: str, restart_with_new_instance_id: bool = True) -> str:
+        query = {"restartWithNewInstanceId": str(restart_with_new_instance_id).lower()}
+        status, body, _ = self._request("POST", f"{_inst(instance_id)}/restart", query=query)
+        self._raise(status, body, instance_id)
+        return str(body["id"])
+
+    @dual
+    def list_entities(
+        self,
+        entity_name: str | None = None,
+        last_operation_time_from: datetime | None = None,
+        last_operation_time_to: datetime | None = None,
+        fetch_state: bool = False,
+        top: int | None = None,
+    ) -> list[EntityRecord]:
+        query = {"fetchState": str(fetch_state).lower()}
+        if last_operation_time_from is not None:
+            query["lastOperationTimeFrom"] = last_operation_time_from.isoformat()
+        if last_operation_time_to is not None:
+            query["lastOperationTimeTo"] = last_operation_time_to.isoformat()
+        if top is not None:
+            query["top"] = str(top)
+        path = "/entities" + (f"/{urllib.parse.quote(entity_name)}" if entity_name else "")
+        status, body, _ = self._request("GET", path, query=query)
+        self._raise(status, body, "")
+        return [
+            EntityRecord(
+                EntityId(item["entityId"]["name"], item["entityId"]["key"]),
+                datetime.fromisoformat(item["lastOperationTime"].replace("Z", "+00:00")),
+                item.get("state"),
+            )
+            for item in body
+        ]
+
+    @dual
     def terminate(self, instance_id: str, reason: str | None = None) -> None:
         self._control("terminate", instance_id, reason)
 
+    @dual
     def suspend(self, instance_id: str, reason: str | None = None) -> None:
         self._control("suspend", instance_id, reason)
 
+    @dual
     def resume(self, instance_id: str, reason: str | None = None) -> None:
         self._control("resume", instance_id, reason)
 
+    @dual
     def purge_instance_history(self, instance_id: str) -> PurgeHistoryResult:
         if not instance_id:
             return PurgeHistoryResult(0)
@@ -172,6 +227,7 @@ class HttpDurableClient(ClientBase):
 
     purge = purge_instance_history
 
+    @dual
     def purge_instance_history_by(
         self,
         created_time_from: datetime | None = None,
@@ -184,6 +240,7 @@ class HttpDurableClient(ClientBase):
         self._raise(status, body, "")
         return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))
 
+    @dual
     def signal_entity(
         self,
         entityId: EntityId,
@@ -198,6 +255,7 @@ class HttpDurableClient(ClientBase):
         )
         self._raise(status, body, str(entityId))
 
+    @dual
     def read_entity_state(
         self,
         entityId: EntityId,

@@ -10,11 +10,14 @@ import time
 import urllib.parse
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..local.keys import same_secret
 from ..runtime.types import HttpRequest, HttpResponse
 from . import codec
+from .dual import dual
+from .entity_id import EntityId
 from .status import DurableOrchestrationStatus, OrchestrationRuntimeStatus
 
 PREFIX = "/runtime/webhooks/durabletask"
@@ -32,6 +35,25 @@ class PurgeHistoryResult:
 class EntityStateResponse:
     entity_exists: bool
     entity_state: Any = None
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """One entity in a listing: its id, when an operation last changed it and, when asked for,
+    its state (the management API's ``entityId``, ``lastOperationTime`` and ``state``)."""
+
+    entity_id: EntityId
+    last_operation_time: datetime
+    state: Any = None
+
+    def to_json(self, with_state: bool) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "entityId": {"name": self.entity_id.name, "key": self.entity_id.key},
+            "lastOperationTime": self.last_operation_time.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        }
+        if with_state:
+            out["state"] = self.state
+        return out
 
 
 class Signer:
@@ -91,12 +113,20 @@ class ClientBase(ABC):
         instance_id: str,
         show_history: bool = False,
         show_history_output: bool = False,
-        show_input: bool = True,
+        show_input: bool = False,
     ) -> DurableOrchestrationStatus | None:
         """The instance's status, or None if there is no such instance."""
 
     def create_http_management_payload(self, instance_id: str) -> dict[str, str]:
         return management_links(self.base_url, instance_id, self._code(instance_id), self.hub)
+
+    def get_client_response_links(
+        self, request: HttpRequest | None, instance_id: str
+    ) -> dict[str, str]:
+        """The management links of one instance, on the host the request came to."""
+        return management_links(
+            base_url_of(request, self.base_url), instance_id, self._code(instance_id), self.hub
+        )
 
     def create_check_status_response(
         self, request: HttpRequest | None, instance_id: str
@@ -109,6 +139,7 @@ class ClientBase(ABC):
             links, 202, {"Location": links["statusQueryGetUri"], "Retry-After": "1"}
         )
 
+    @dual
     def wait_for_completion_or_create_check_status_response(
         self,
         request: HttpRequest | None,
@@ -116,7 +147,15 @@ class ClientBase(ABC):
         timeout_in_milliseconds: int = 10000,
         retry_interval_in_milliseconds: int = 1000,
     ) -> HttpResponse:
-        status = self.wait_for_completion(instance_id, timeout_in_milliseconds / 1000)
+        """200 with the output once Completed, 200 with the status once Terminated, 500 with
+        it once Failed; after ``timeout_in_milliseconds`` still running, the 202 of
+        :meth:`create_check_status_response` (Azure's answers)."""
+        if retry_interval_in_milliseconds > timeout_in_milliseconds:
+            raise ValueError(
+                f"Total timeout {timeout_in_milliseconds} (ms) should be bigger than retry "
+                f"timeout {retry_interval_in_milliseconds} (ms)"
+            )
+        status = self._wait(instance_id, timeout_in_milliseconds / 1000)
         if status is not None and status.runtime_status.value in TERMINAL:
             if status.runtime_status is OrchestrationRuntimeStatus.Completed:
                 return HttpResponse.json(codec.plain(codec.dumps(status.output)), 200)
@@ -124,9 +163,14 @@ class ClientBase(ABC):
             return HttpResponse.json(status.to_json(), code)
         return self.create_check_status_response(request, instance_id)
 
+    @dual
     def wait_for_completion(
         self, instance_id: str, timeout: float | None = None
     ) -> DurableOrchestrationStatus | None:
+        """The status once Completed, Failed or Terminated, or after ``timeout`` s."""
+        return self._wait(instance_id, timeout)
+
+    def _wait(self, instance_id: str, timeout: float | None) -> DurableOrchestrationStatus | None:
         deadline = None if timeout is None else time.monotonic() + timeout
         delay = 0.01
         while True:

@@ -8,11 +8,17 @@ Routes under ``/runtime/webhooks/durabletask``:
 * ``GET instances/{id}`` (``showHistory``, ``showHistoryOutput``, ``showInput``) → 200 when
   Completed, 202 + ``Location`` while Pending/Running/Suspended, 400 when Failed/Terminated
 * ``POST instances/{id}/raiseEvent/{event}``, ``.../terminate``, ``.../suspend``,
-  ``.../resume`` (``reason``) → 202; 404 unknown; 410 already finished
+  ``.../resume``, ``.../rewind`` (``reason``) → 202; 404 unknown; 410 already finished (for
+  rewind: not Failed)
+* ``POST instances/{id}/restart`` (``restartWithNewInstanceId``, default true) → 202 + the
+  management links of the instance started
 * ``DELETE instances/{id}`` → 200 ``{"instancesDeleted": 1}`` (purge); ``DELETE instances``
   with ``runtimeStatus`` / ``createdTimeFrom`` / ``createdTimeTo`` / ``instanceIdPrefix`` (at
   least one) purges the finished instances that match
 * ``POST entities/{name}/{key}?op=`` (body = input) → 202; ``GET entities/{name}/{key}``
+* ``GET entities`` and ``GET entities/{name}`` (``fetchState``, ``lastOperationTimeFrom``,
+  ``lastOperationTimeTo``, ``top``) → the entities that exist, as ``entityId``,
+  ``lastOperationTime`` and (with ``fetchState=true``) ``state``
 
 A body that is a JSON string holding JSON text (what azure-functions-durable's client sends)
 is read as the value inside.
@@ -64,6 +70,7 @@ _HTTP_OF_CODE = {
     "FIAC875": 400,
     "FIAC876": 409,
     "FIAC877": 400,
+    "FIAC880": 410,
 }
 _STATUS_HTTP = {"Completed": 200, "Failed": 400, "Terminated": 400}
 _PREFIX_PARTS = PREFIX.strip("/").split("/")
@@ -167,10 +174,22 @@ class ManagementApp:
                 fut = self._engine.raise_event(instance_id, parts[3], codec.dumps(data))
             elif action in ("terminate", "suspend", "resume") and len(parts) == 3:
                 fut = self._engine.control(CONTROL[action], instance_id, query.get("reason"))
+            elif action == "rewind" and len(parts) == 3:
+                fut = self._engine.rewind(instance_id, query.get("reason"))
+            elif action == "restart" and len(parts) == 3:
+                fresh = _flag(query.get("restartWithNewInstanceId"), True)
+                iid = await asyncio.to_thread(self._client.restart, instance_id, fresh)
+                links = management_links(base, iid, self._signer.code(iid), self._client.hub)
+                return 202, links, {"Location": links["statusQueryGetUri"]}
             else:
                 return 404, {"message": f"no route {'/'.join(parts)}"}, {}
             await asyncio.wrap_future(fut)
             return 202, None, {}
+        if parts[:1] == ["entities"] and len(parts) in (1, 2) and method == "GET":
+            found = await asyncio.to_thread(
+                self._entities, parts[1] if len(parts) == 2 else None, query
+            )
+            return 200, found, {}
         if parts[:1] == ["entities"] and len(parts) == 3:
             entity = EntityId(parts[1], parts[2])
             if method == "POST":
@@ -219,6 +238,18 @@ class ManagementApp:
         futures = [asyncio.wrap_future(self._engine.purge(r.id)) for r in rows]
         return sum(await asyncio.gather(*futures))
 
+    def _entities(self, name: str | None, query: dict[str, str]) -> list[dict[str, Any]]:
+        fetch = _flag(query.get("fetchState"))
+        top = query.get("top")
+        found = self._client.list_entities(
+            name,
+            _moment(query.get("lastOperationTimeFrom")),
+            _moment(query.get("lastOperationTimeTo")),
+            fetch,
+            int(top) if top else None,
+        )
+        return [record.to_json(fetch) for record in found]
+
     def _list(self, query: dict[str, str]) -> list[dict[str, Any]]:
         rows = self._engine.store.query(
             _statuses(query),
@@ -256,7 +287,12 @@ def _flag(value: str | None, default: bool = False) -> bool:
     return default if value is None else value.lower() in ("1", "true", "yes")
 
 
-def _time(value: str | None) -> float | None:
+def _moment(value: str | None) -> datetime | None:
     if not value:
         return None
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _time(value: str | None) -> float | None:
+    moment = _moment(value)
+    return None if moment is None else moment.timestamp()

@@ -19,8 +19,9 @@ ControlAction = Literal["Terminate", "Suspend", "Resume"]
 @dataclass(frozen=True, slots=True)
 class Start:
     """Start orchestration ``name`` as ``instance_id``. ``fresh``: the id was just made up, so
-    no earlier instance can hold it; ``parent``/``parent_task``: a sub-orchestration's caller.
-    Replies with the instance id."""
+    no earlier instance can hold it; ``parent``/``parent_task``: a sub-orchestration's caller;
+    ``version``: what the orchestrator reads as ``context.version``. Replies with the instance
+    id."""
 
     instance_id: str
     name: str
@@ -28,6 +29,7 @@ class Start:
     fresh: bool = False
     parent: str | None = None
     parent_task: int | None = None
+    version: str | None = None
     reply: Reply = None
 
 
@@ -77,10 +79,43 @@ class Purge:
 
 @dataclass(frozen=True, slots=True)
 class Wait:
-    """Reply with the instance's status once it is Completed, Failed or Terminated."""
+    """Reply with the instance's status once it is Completed, Failed or Terminated, or at
+    ``deadline`` (engine-clock seconds; ``None``: none), whichever comes first."""
 
     instance_id: str
     reply: Reply = None
+    deadline: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rewind:
+    """Run a Failed instance on from its first failure (:mod:`.rewind`)."""
+
+    instance_id: str
+    reason: str | None
+    reply: Reply = None
+
+
+@dataclass(frozen=True, slots=True)
+class Idle:
+    """The engine has nothing to do (no message waiting, no activity running, no timer due):
+    when its next live timer or wait deadline falls due (``None``: none), and how many callers
+    are waiting for an instance to finish."""
+
+    next_due: float | None
+    waiters: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitIdle:
+    """Reply with an :class:`Idle` once the engine has nothing left to do until time moves.
+    ``jump``: asked on the engine thread, when it is idle with a timer or deadline ahead,
+    whether time may move there; a caller that answers True has moved the clock to
+    ``next_due`` (a virtual clock), and the engine runs on instead of replying: time skips
+    without a round trip to the caller."""
+
+    reply: Reply = None
+    jump: Callable[[Idle], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +164,8 @@ Message = (
     | Control
     | Purge
     | Wait
+    | Rewind
+    | AwaitIdle
     | Call
     | Signal
     | Pump

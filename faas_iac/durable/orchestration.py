@@ -19,7 +19,12 @@ from typing import Any
 
 from . import codec
 from .context import _NO_INPUT, DurableOrchestrationContext
+from .store import Batch
 from .tasks import AtomicTask, NonDeterminismError, TaskBase, TaskFailedError, TimerTask
+from .watch import Watch
+
+#: (a function or its name, the kind wanted) → the registered name (``Registry.name_of``)
+NameOf = Callable[[Any, str], str]
 
 #: Scheduling event type per task kind; these are the events replay checks.
 SCHEDULED = {
@@ -55,6 +60,8 @@ class Orchestration:
         parent_task: int | None = None,
         generation: int = 0,
         now: float,
+        watch: Watch | None = None,
+        names: NameOf | None = None,
     ) -> None:
         self.instance_id = instance_id
         self.name = name
@@ -63,6 +70,10 @@ class Orchestration:
         self.parent_task = parent_task
         self.generation = generation
         self.created = now
+        self.started = now
+        self.watch = watch
+        self.names = names
+        self.version: str | None = None
         self.history: list[dict[str, Any]] = []
         self.new_events: list[dict[str, Any]] = []
         self.outbox: list[AtomicTask] = []
@@ -95,6 +106,44 @@ class Orchestration:
     @property
     def done(self) -> bool:
         return self.status in TERMINAL
+
+    def flush(self, batch: Batch, now: float) -> None:
+        """Add what changed since the last commit to ``batch``: new history rows (all of them
+        after a reset) and the instance's row."""
+        iid = self.instance_id
+        if self.reset:
+            batch.resets.append(iid)
+            self.reset = False
+        first = len(self.history) - len(self.new_events)
+        batch.history.extend(
+            (iid, first + n, codec.dumps(e)) for n, e in enumerate(self.new_events)
+        )
+        self.new_events = []
+        batch.instances.append(
+            (
+                iid,
+                self.name,
+                self.status,
+                self.input_json,
+                self.output_json,
+                self.custom_status_json,
+                self.created,
+                now,
+                self.parent,
+                self.parent_task,
+                self.generation,
+                codec.dumps(self.error) if self.error else None,
+            )
+        )
+
+    def abandon(self, error: dict[str, str]) -> None:
+        """Fail this instance while another thread still runs its code: the generator is
+        dropped, never resumed or closed (it is executing there)."""
+        self.gen = None
+        self.current = None
+        self.outbox = []
+        self.nondeterminism = None
+        self._fail(error)
 
     def deliver(self, event: dict[str, Any]) -> None:
         """Record a new event and apply it (live)."""
@@ -177,14 +226,15 @@ class Orchestration:
     def _started(self, event: dict[str, Any]) -> None:
         self.input_json = event.get("input")
         self.generation = event.get("generation", self.generation)
+        self.version = event.get("version", self.version)
+        self.started = event.get("ts", self.started)
         self.status = "Running"
         if self.fn is None:
             self._fail({"type": "LookupError", "message": f"no orchestrator named {self.name!r}"})
             return
-        try:
-            result = self.fn(self.ctx)
-        except Exception as exc:
-            self._fail(error_of(exc))
+        ok, result = self._user(self.fn, self.ctx)
+        if not ok:
+            self._fail(error_of(result))
             return
         if not inspect.isgenerator(result):
             self._finish(result)
@@ -254,14 +304,35 @@ class Orchestration:
             task, self.current = self.current, None
             self._step(task)
 
-    def _step(self, task: TaskBase | None, first: bool = False) -> None:
+    def _user(self, fn: Callable[[Any], Any], arg: Any) -> tuple[bool, Any]:
+        """``fn(arg)`` (the user's code) under the watch: ``(True, value)`` or ``(False,
+        exception)``. Raises :class:`Superseded` in a thread that lost the engine meanwhile."""
+        watch = self.watch
+        if watch is not None:
+            watch.enter(self)
         try:
-            if first:
-                yielded = next(self.gen)
-            elif task is not None and task.is_faulted:
-                yielded = self.gen.throw(task.result)
+            return True, fn(arg)
+        except Exception as exc:
+            return False, exc
+        finally:
+            if watch is not None:
+                watch.leave()
+
+    def _step(self, task: TaskBase | None, first: bool = False) -> None:
+        gen = self.gen
+        if first:
+            ok, yielded = self._user(next, gen)
+        elif task is not None and task.is_faulted:
+            ok, yielded = self._user(gen.throw, task.result)
+        else:
+            ok, yielded = self._user(gen.send, task.result if task is not None else None)
+        if not ok:
+            if isinstance(yielded, StopIteration):
+                self._finish(yielded.value)
             else:
-                yielded = self.gen.send(task.result if task is not None else None)
+                self._fail(error_of(yielded))
+            return
+        try:
             if not isinstance(yielded, TaskBase):
                 raise TypeError(
                     f"orchestrator {self.name!r} yielded {type(yielded).__name__}; yield tasks "
@@ -269,9 +340,6 @@ class Orchestration:
                 )
             for leaf in yielded._leaves():
                 self.schedule(leaf)
-        except StopIteration as stop:
-            self._finish(stop.value)
-            return
         except Exception as exc:
             self._fail(error_of(exc))
             return

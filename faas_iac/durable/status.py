@@ -116,6 +116,7 @@ _SCHEDULED_NAMES = ("TaskScheduled", "SubOrchestrationInstanceCreated")
 def history_events(events: list[dict[str, Any]], with_output: bool) -> list[dict[str, Any]]:
     """Stored events in the shape of Azure's ``historyEvents`` (EventType, Timestamp...)."""
     names: dict[int, str] = {}
+    fire_at: dict[int, Any] = {}
     out: list[dict[str, Any]] = []
     for event in events:
         kind = event["type"]
@@ -131,8 +132,10 @@ def history_events(events: list[dict[str, Any]], with_output: bool) -> list[dict
         name = event.get("name") or names.get(event.get("id", -1))
         if name:
             item["Name" if kind in ("EventRaised", "ExecutionStarted") else "FunctionName"] = name
-        if kind == "TimerCreated" or kind == "TimerFired":
-            item["FireAt"] = event.get("fire_at")
+        if kind == "TimerCreated":
+            fire_at[event["id"]] = item["FireAt"] = event.get("fire_at")
+        elif kind == "TimerFired":
+            item["FireAt"] = fire_at.get(event["id"])
         if "op" in event:
             item["Operation"] = event["op"]
         if kind == "ExecutionCompleted":

@@ -205,12 +205,7 @@ class Store:
         if statuses:
             where.append(f"status IN ({','.join('?' * len(statuses))})")
             args.extend(statuses)
-        if created_from is not None:
-            where.append("created >= ?")
-            args.append(created_from)
-        if created_to is not None:
-            where.append("created <= ?")
-            args.append(created_to)
+        _span(where, args, "created", created_from, created_to)
         if prefix:
             where.append("id >= ? AND id < ?")
             args.extend([prefix, prefix + "\U0010ffff"])
@@ -238,3 +233,35 @@ class Store:
         if not wanted:
             return []
         return self.query(wanted, created_from, created_to, prefix, 1_000_000)
+
+    def entities(
+        self,
+        name: str | None = None,
+        updated_from: float | None = None,
+        updated_to: float | None = None,
+        limit: int | None = None,
+    ) -> list[tuple[str, str, str, float]]:
+        """(name, key, state JSON, last operation time) of the entities that exist (a deleted
+        entity has no state), by name and key; ``name`` is matched in any case."""
+        where = ["state IS NOT NULL"]
+        args: list[Any] = []
+        if name:
+            where.append("name = ? COLLATE NOCASE")
+            args.append(name)
+        _span(where, args, "updated", updated_from, updated_to)
+        sql = f"SELECT name, key, state, updated FROM entities WHERE {' AND '.join(where)} "
+        sql += "ORDER BY name, key LIMIT ?"
+        rows = self._reader().execute(sql, [*args, -1 if limit is None else limit]).fetchall()
+        return [(str(r[0]), str(r[1]), str(r[2]), float(r[3])) for r in rows]
+
+
+def _span(
+    where: list[str], args: list[Any], column: str, low: float | None, high: float | None
+) -> None:
+    """Add ``low <= column <= high`` (either end optional) to a WHERE clause being built."""
+    if low is not None:
+        where.append(f"{column} >= ?")
+        args.append(low)
+    if high is not None:
+        where.append(f"{column} <= ?")
+        args.append(high)

@@ -220,3 +220,57 @@ class RetryableTask(TaskBase):
         timer = self._ctx._timer_after_ms(self._delay_ms())
         timer.parent = self
         self._ctx._schedule(timer)
+
+
+#: Seconds between polls of a 202 answer that gives no ``Retry-After`` (Durable Functions'
+#: ``httpSettings.defaultAsyncRequestSleepTimeMilliseconds``).
+HTTP_POLL_DEFAULT_S = 30
+
+
+class HttpTask(TaskBase):
+    """``call_http``: the request as an activity; while the answer is 202 with a ``Location``,
+    a durable timer (``Retry-After`` seconds, else 30 s) then a GET of that location, without
+    the ``x-functions-key`` header (as the Durable Functions extension polls)."""
+
+    def __init__(
+        self,
+        ctx: DurableOrchestrationContext,
+        make: Callable[[dict[str, Any]], AtomicTask],
+        request: dict[str, Any],
+    ) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self._make = make
+        self._request = request
+        self._poll: dict[str, Any] | None = None
+        self._current: AtomicTask = make(request)
+        self._current.parent = self
+
+    def _leaves(self) -> list[AtomicTask]:
+        return self._current._leaves()
+
+    def _child_done(self, child: TaskBase) -> None:
+        if self.is_completed:
+            return
+        if isinstance(child, TimerTask):
+            assert self._poll is not None
+            self._current = self._make(self._poll)
+            self._current.parent = self
+            self._ctx._schedule(self._current)
+            return
+        response = child.result
+        if child.state is TaskState.FAILED or not isinstance(response, dict):
+            self._complete(child.state is not TaskState.FAILED, response)
+            return
+        headers = {str(k).lower(): v for k, v in (response.get("headers") or {}).items()}
+        location = headers.get("location")
+        if response.get("statusCode") != 202 or not location:
+            self._complete(True, response)
+            return
+        after = str(headers.get("retry-after") or "").strip()
+        seconds = int(after) if after.isdigit() else HTTP_POLL_DEFAULT_S
+        kept = {k: v for k, v in self._request["headers"].items() if k.lower() != "x-functions-key"}
+        self._poll = {"method": "GET", "uri": location, "content": None, "headers": kept}
+        timer = self._ctx._timer_after_ms(seconds * 1000)
+        timer.parent = self
+        self._ctx._schedule(timer)

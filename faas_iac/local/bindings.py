@@ -51,16 +51,22 @@ def fn_channel(name: str) -> str:
 
 
 def event_body(
-    source: str, type_: str, data: Any, subject: str | None = None, id_: str | None = None
+    source: str,
+    type_: str,
+    data: Any,
+    subject: str | None = None,
+    id_: str | None = None,
+    when: float | None = None,
 ) -> bytes:
     """A CloudEvent as stored in a delivery (decoded by the worker into ``CloudEvent``)."""
+    moment = datetime.now(UTC) if when is None else datetime.fromtimestamp(when, UTC)
     return json.dumps(
         {
             "id": id_ or uuid.uuid4().hex,
             "source": source,
             "type": type_,
             "subject": subject,
-            "time": datetime.now(UTC).isoformat(),
+            "time": moment.isoformat(),
             "data": data,
         },
         default=str,
@@ -128,7 +134,9 @@ class LocalBindings:
         return self._bucket_root(bucket).joinpath(*check_key(key).split("/"))
 
     def _object_event(self, bucket: str, key: str, event: str, data: dict[str, Any]) -> None:
-        body = event_body(f"bucket/{bucket}", f"object.{event}", data, subject=key)
+        body = event_body(
+            f"bucket/{bucket}", f"object.{event}", data, subject=key, when=self.store.clock.now()
+        )
         items = [
             Enqueue(fn_channel(fn.name), body, {})
             for fn in self._subs.get(f"storage:{bucket}", [])
@@ -215,7 +223,9 @@ class LocalBindings:
         def events(old: dict[str, Any] | None) -> list[Enqueue]:
             kind = "removed" if new is None else ("inserted" if old is None else "modified")
             data = {"keys": keys, "new": dict(new) if new is not None else None, "old": old}
-            body = event_body(f"table/{table}", f"record.{kind}", data, subject=text)
+            body = event_body(
+                f"table/{table}", f"record.{kind}", data, subject=text, when=self.store.clock.now()
+            )
             return [Enqueue(fn_channel(fn.name), body, {}) for fn in subs]
 
         self.store.kv_change(table, text, new, events)
@@ -236,7 +246,7 @@ class LocalBindings:
         self._known("bus", bus)
         event_id = uuid.uuid4().hex
         envelope = {"source": source, "type": type, "detail": detail}
-        body = event_body(source, type, detail, id_=event_id)
+        body = event_body(source, type, detail, id_=event_id, when=self.store.clock.now())
         items = [
             Enqueue(fn_channel(fn.name), body, {})
             for fn in self._subs.get(f"event:{bus}", [])

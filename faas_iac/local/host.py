@@ -21,10 +21,11 @@ from typing import Any, TextIO
 
 from ..errors import FaasError
 from ..loader import load_app
-from ..model import AppModel, build_model
+from ..model import AppModel, Function, build_model
 from .admin import AdminApi
 from .asgi import DEFAULT_MAX_BODY, HostApp, HttpRoute, Served
 from .bindings import LocalBindings
+from .clock import SYSTEM, Clock
 from .handlers import forget_modules, resolve
 from .invoker import Invoker, activity_contexts
 from .keys import Keys, Secrets, load_keys
@@ -93,10 +94,14 @@ class Host:
         url: str = "",
         max_body: int = DEFAULT_MAX_BODY,
         durable_host: Callable[[], Any] = _durable_host_class,
+        clock: Clock = SYSTEM,
+        resolver: Callable[[Function], Callable[..., Any]] = resolve,
     ) -> None:
         from .store import Store
 
         self.target, self.state, self.url = target, state, url
+        self.clock = clock
+        self._resolve = resolver
         self._durable_host = durable_host
         state.mkdir(parents=True, exist_ok=True)
         self._lock_file = (state / "host.lock").open("w")
@@ -108,7 +113,7 @@ class Host:
                 f"another faas-iac dev is already using the state folder {state}",
                 fix="stop it first, or give this one its own --state-dir",
             ) from None
-        self.store = Store(state / "local.sqlite")
+        self.store = Store(state / "local.sqlite", clock)
         self.runtime: Runtime | None = None
         self.keys = Keys("", {})
         self.app = HostApp(Served(Router([])), self.keys, max_body)
@@ -132,7 +137,7 @@ class Host:
                 os.environ.setdefault(key, value)
         bindings = LocalBindings(model, self.store, self.state, secrets, self._notify)
         invokers = {
-            fn.name: Invoker(fn, resolve(fn), bindings)
+            fn.name: Invoker(fn, self._resolve(fn), bindings)
             for fn in model.functions
             if fn.handler.python and fn.kind not in DURABLE_KINDS
         }
@@ -156,12 +161,13 @@ class Host:
 
         rt.durable = cls(
             rt.model,
-            resolve,
+            self._resolve,
             self.state,
             check_key=check_key,
             base_url=self.url,
             max_body=self.app.max_body,
             context=activity_contexts(rt.model, rt.bindings),
+            clock=self.clock,
         )
         await rt.durable.start()
         client = rt.durable.client()
@@ -170,6 +176,16 @@ class Host:
                 invoker.durable = client
 
     async def activate(self, rt: Runtime) -> None:
+        await self.prepare(rt)
+        for consumer in rt.consumers:
+            consumer.start()
+        assert rt.scheduler is not None
+        rt.scheduler.start()
+
+    async def prepare(self, rt: Runtime) -> None:
+        """Make ``rt`` the served version: keys, the durable engine (started), HTTP routes,
+        consumers and the scheduler (built, not started: :meth:`activate` starts their loops;
+        the test kit drives them itself)."""
         self.keys = load_keys(self.state, [fn.name for fn in rt.model.functions])
         await self._start_durable(rt)
         routes = []
@@ -188,7 +204,7 @@ class Host:
             for fn in rt.model.functions
             if fn.trigger.type == "schedule" and fn.name in rt.invokers
         ]
-        rt.scheduler = Scheduler(schedules, self.store, self._notify)
+        rt.scheduler = Scheduler(schedules, self.store, self._notify, self.clock)
         self.runtime = rt
         self.app.keys = self.keys
         self.app.served = Served(
@@ -196,9 +212,6 @@ class Host:
             AdminApi(rt.model, rt.bindings, self.keys, self.app.max_body),
             getattr(rt.durable, "management_app", None),
         )
-        for consumer in rt.consumers:
-            consumer.start()
-        rt.scheduler.start()
 
     # -- lifecycle ------------------------------------------------------------------------------
     async def start(self) -> Runtime:
@@ -250,6 +263,12 @@ class Host:
             f"faas-iac dev: app {rt.model.name!r} on {url}/api  (state: {self.state})",
             f"  master key (every function, /admin, durable API): {self.keys.master}",
         ]
+        factor = getattr(self.clock, "factor", None)
+        if factor is not None:
+            lines.append(
+                f"  time runs {factor:g}x faster (--time-scale): durable timers, schedules, "
+                "queue visibility and retry delays; HTTP and handler timeouts do not"
+            )
         for fn in rt.model.functions:
             t = fn.trigger
             local = fn.name in rt.invokers or fn.kind in DURABLE_KINDS

@@ -15,7 +15,17 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-_EXTRA = ("invocation_id", "function", "trigger", "status", "duration_ms", "code", "delivery")
+_EXTRA = (
+    "invocation_id",
+    "function",
+    "trigger",
+    "status",
+    "duration_ms",
+    "code",
+    "delivery",
+    "instance_id",
+    "event",
+)
 _lock = threading.Lock()
 _secrets: set[str] = set()
 #: ``json.dumps(line, default=str)``, without building an encoder per line.

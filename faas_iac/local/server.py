@@ -21,6 +21,7 @@ import uvicorn
 
 from ..errors import FaasError
 from .asgi import DEFAULT_MAX_BODY
+from .clock import SYSTEM, ScaledClock
 from .host import Host
 from .protocol import HEAD_TIMEOUT, close_slow_heads, protocol
 
@@ -97,12 +98,14 @@ async def serve(
     header_timeout: float = HEAD_TIMEOUT,
     reload: bool = True,
     out: TextIO = sys.stdout,
+    time_scale: float = 1.0,
 ) -> None:
     sock = bind(port)
     port = sock.getsockname()[1]
     url = f"http://{HOST}:{port}"
+    clock = SYSTEM if time_scale == 1.0 else ScaledClock(time_scale)
     try:
-        host = Host(target, state, url=url, max_body=max_body)
+        host = Host(target, state, url=url, max_body=max_body, clock=clock)
     except BaseException:
         sock.close()
         raise

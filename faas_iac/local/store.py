@@ -5,7 +5,9 @@ queue (competing consumers), ``fn:<function>`` for a topic, bucket, table, strea
 subscriber and for schedule ticks. A delivery is claimed for a visibility timeout, acked when
 the handler succeeds, released for a retry when it fails, and dead-lettered after its last
 allowed delivery. A kill -9 loses nothing: WAL with ``synchronous=NORMAL`` keeps every commit
-across a process crash, and a claim that is never acked becomes visible again.
+across a process crash, and a claim that is never acked becomes visible again. Enqueue times,
+visibility and retry delays are read from the host's clock (:mod:`.clock`), so a test's clock
+or ``--time-scale`` moves them with every other timer.
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from .clock import SYSTEM, Clock
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS deliveries (
@@ -64,8 +67,7 @@ class Enqueue:
     id: str = ""
 
 
-def _rows(items: Iterable[Enqueue]) -> list[tuple[Any, ...]]:
-    now = time.time()
+def _rows(items: Iterable[Enqueue], now: float) -> list[tuple[Any, ...]]:
     return [
         (
             i.id or uuid.uuid4().hex,
@@ -91,7 +93,8 @@ def _insert(db: sqlite3.Connection, rows: list[tuple[Any, ...]]) -> None:
 class Store:
     """Thread-safe: handlers running in worker threads write through the same connection."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Clock = SYSTEM) -> None:
+        self.clock = clock
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
@@ -122,7 +125,7 @@ class Store:
     ) -> list[str]:
         """Add deliveries atomically, optionally with a schedule mark in the same transaction
         (a tick is recorded exactly when its delivery is)."""
-        rows = _rows(items)
+        rows = _rows(items, self.clock.now())
 
         def work(db: sqlite3.Connection) -> list[str]:
             if schedule is not None:
@@ -156,7 +159,7 @@ class Store:
                     (tbl, key, json.dumps(dict(item), default=str)),
                 )
             if old is not None or item is not None:
-                _insert(db, _rows(events(old)))
+                _insert(db, _rows(events(old), self.clock.now()))
 
         self._tx(work)
 
@@ -172,7 +175,7 @@ class Store:
         """Claim up to ``limit`` visible deliveries for ``visibility`` seconds. ``ordered``
         (streams, table changes) stops at the first delivery that is not yet visible, so a
         partition is handled strictly in order."""
-        now = time.time()
+        now = self.clock.now()
 
         def work(db: sqlite3.Connection) -> list[Delivery]:
             if ordered:
@@ -216,7 +219,7 @@ class Store:
 
     def release(self, seqs: Iterable[int], delay: float = 0.0) -> None:
         """Make claimed deliveries visible again after ``delay`` seconds (a retry)."""
-        when = time.time() + delay
+        when = self.clock.now() + delay
         sql = "UPDATE deliveries SET visible_at = ?, claimed = 0 WHERE seq = ?"
         self._many(sql, [(when, s) for s in seqs])
 
@@ -225,13 +228,22 @@ class Store:
         ``dead:<channel>``), keeping its id, body, attributes and delivery count."""
         sql = "UPDATE deliveries SET channel = ?, visible_at = ?, claimed = 0, part = 0 "
         sql += "WHERE seq = ?"
-        self._many(sql, [(channel, time.time(), seq)])
+        self._many(sql, [(channel, self.clock.now(), seq)])
 
     def recover(self) -> int:
         """At start-up: every claim of a previous process is released for immediate delivery
         (the host holds the state folder's lock, so no other consumer holds them)."""
         sql = "UPDATE deliveries SET visible_at = ?, claimed = 0 WHERE claimed = ?"
-        return self._many(sql, [(time.time(), 1)])
+        return self._many(sql, [(self.clock.now(), 1)])
+
+    def next_visible(self, channel: str) -> float | None:
+        """When the channel's earliest delivery becomes visible (the test kit's clock jumps
+        there); ``None``: the channel is empty."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT MIN(visible_at) FROM deliveries WHERE channel = ?", (channel,)
+            ).fetchone()
+        return None if row[0] is None else float(row[0])
 
     def count(self, channel: str) -> int:
         with self._lock:

@@ -21,6 +21,7 @@ from ..model import AppModel, Function
 from ..runtime.types import CloudEvent, Message, TimerInfo
 from ..schedule import PortableSchedule, parse_schedule
 from .bindings import fn_channel, queue_channel
+from .clock import SYSTEM, Clock
 from .invoker import HandlerTimeout, Invoker, new_invocation_id
 from .store import Delivery, Enqueue, Store
 
@@ -150,14 +151,21 @@ class Consumer:
 
     async def _round(self, part: int | None) -> None:
         """Claim one batch and deliver it (or wait a little for work)."""
-        batch = self.store.claim(
-            self.channel, self.batch, self.visibility, part=part, ordered=self.ordered
-        )
-        if not batch:
+        if not await self.drain_once(part):
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), POLL_S)
-            return
+
+    async def drain_once(self, part: int | None) -> int:
+        """Claim one batch and deliver it; how many deliveries were claimed (0: none visible)."""
+        batch = self.store.claim(
+            self.channel, self.batch, self.visibility, part=part, ordered=self.ordered
+        )
+        if batch:
+            await self._deliver_batch(batch)
+        return len(batch)
+
+    async def _deliver_batch(self, batch: list[Delivery]) -> None:
         self.inflight.update(d.seq for d in batch)
         for i, d in enumerate(batch):
             if self.stopping:
@@ -206,17 +214,24 @@ class Consumer:
 class Scheduler:
     """Fires schedule ticks into their functions' channels. The last fire of each schedule is
     committed with its tick, so a restart neither loses nor repeats a tick: missed ticks are
-    delivered once each (``past_due``, at most 100), and none twice."""
+    delivered once each (``past_due``, at most 100), and none twice.
+
+    Time is the host's clock: :meth:`fire_due` fires what is due at ``clock.now()`` and says
+    when the next tick falls due; the loop of :meth:`start` sleeps between ticks on the wall
+    clock (scaled by ``--time-scale``), while the test kit calls :meth:`begin` and
+    :meth:`fire_due` itself as it moves its virtual clock."""
 
     def __init__(
         self,
         functions: list[Function],
         store: Store,
         notify: Callable[[str], None],
-        clock: Callable[[], float] = time.time,
+        clock: Clock = SYSTEM,
     ) -> None:
         self.functions, self.store, self.notify, self.clock = functions, store, notify, clock
         self.tasks: list[asyncio.Task[None]] = []
+        self._plans: dict[str, PortableSchedule] = {}
+        self._last: dict[str, float] = {}
 
     def start(self) -> None:
         self.tasks = [asyncio.create_task(self._run(fn)) for fn in self.functions]
@@ -245,34 +260,47 @@ class Scheduler:
                 await asyncio.sleep(1.0)
 
     async def _ticks(self, fn: Function) -> None:
+        self.begin(fn)
+        while True:
+            nxt = self.fire_due(fn)
+            wait = self.clock.wait_seconds(max(0.0, nxt - self.clock.now()))
+            await asyncio.sleep(min(1.0 if wait is None else wait, 1.0))
+
+    def begin(self, fn: Function) -> None:
+        """Read the schedule's last mark (a start-up run first, if asked for); a schedule
+        never run, or marked later than now (by a faster clock), counts from now."""
         t = fn.trigger
-        sched: PortableSchedule = parse_schedule(
+        self._plans[fn.name] = parse_schedule(
             getattr(t, "cron", None), getattr(t, "every", None), getattr(t, "tz", "UTC")
         )
         last = self.store.last_fire(fn.name)
+        now = self.clock.now()
         if getattr(t, "run_on_startup", False):  # an extra run at each start, not a tick
-            self._fire(fn, self.clock(), last, False, mark=False)
-        if last is None:
-            last = self.clock()
+            self._fire(fn, now, last, False, mark=False)
+        if last is None or last > now:
+            last = now
             self.store.enqueue([], schedule=(fn.name, last))
-        while True:
-            fires = sched.iter_fires(_ts(last))
-            nxt = next(fires).timestamp()
-            now = self.clock()
-            missed = 0
-            while nxt <= now - 1.0 and missed < MAX_CATCH_UP:  # due more than 1 s ago
-                self._fire(fn, nxt, last, True)
-                last, nxt, missed = nxt, next(fires).timestamp(), missed + 1
-            if missed == MAX_CATCH_UP:
-                while nxt <= now - 1.0:  # older ticks than the cap are skipped, once
-                    last, nxt = nxt, next(fires).timestamp()
-                self.store.enqueue([], schedule=(fn.name, last))
-            if missed:
-                log.info(f"{fn.name}: fired {missed} missed ticks", extra={"function": fn.name})
-                continue
-            if nxt > now:
-                await asyncio.sleep(min(nxt - now, 1.0))
-                if self.clock() < nxt:
-                    continue
+        self._last[fn.name] = last
+
+    def fire_due(self, fn: Function) -> float:
+        """Fire every tick of ``fn`` due by now (those due more than a second ago as missed,
+        ``past_due``); the instant of the next one."""
+        last = self._last[fn.name]
+        fires = self._plans[fn.name].iter_fires(_ts(last))
+        nxt = next(fires).timestamp()
+        now = self.clock.now()
+        missed = 0
+        while nxt <= now - 1.0 and missed < MAX_CATCH_UP:  # due more than 1 s ago
+            self._fire(fn, nxt, last, True)
+            last, nxt, missed = nxt, next(fires).timestamp(), missed + 1
+        if missed == MAX_CATCH_UP:
+            while nxt <= now - 1.0:  # older ticks than the cap are skipped, once
+                last, nxt = nxt, next(fires).timestamp()
+            self.store.enqueue([], schedule=(fn.name, last))
+        if missed:
+            log.info(f"{fn.name}: fired {missed} missed ticks", extra={"function": fn.name})
+        if nxt <= now:
             self._fire(fn, nxt, last, False)
-            last = nxt
+            last, nxt = nxt, next(fires).timestamp()
+        self._last[fn.name] = last
+        return nxt

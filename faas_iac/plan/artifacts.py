@@ -21,6 +21,18 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 #: The shim: the standard-library-only files of faas_iac that run inside every artifact.
 SHIM_FILES = ("__init__.py", "_app.py", "errors.py", "py.typed")
 SHIM_PACKAGES = ("runtime",)
+#: Of ``faas_iac.durable``, exactly the standard-library core the cloud adapters replay an
+#: orchestrator with (the Lambda durable adapter imports codec, orchestration and tasks; these
+#: import context and entity_id) under the package's lazy ``__init__``. User code running in
+#: the cloud imports its names from there too (``TaskFailedError``, ``EntityId``...).
+SHIM_DURABLE = (
+    "__init__.py",
+    "codec.py",
+    "context.py",
+    "entity_id.py",
+    "orchestration.py",
+    "tasks.py",
+)
 
 
 def shim_entries() -> list[tuple[str, Path]]:
@@ -31,6 +43,7 @@ def shim_entries() -> list[tuple[str, Path]]:
         for path in sorted((package / sub).rglob("*.py")):
             if "__pycache__" not in path.parts:
                 entries.append((f"faas_iac/{path.relative_to(package).as_posix()}", path))
+    entries += [(f"faas_iac/durable/{name}", package / "durable" / name) for name in SHIM_DURABLE]
     return entries
 
 

@@ -318,11 +318,25 @@ class TableClient(NamedTuple):
         self.ctx.bindings.table_delete(self.name, key)
 
 
+#: The durable client's methods a function with ``durable_client=True`` may also call on its
+#: context, so an Azure Durable Functions HTTP starter runs unchanged: its second parameter,
+#: the client there, is the context here (``await client.start_new(...)``).
+DURABLE_CLIENT_METHODS = frozenset({
+    "start_new", "get_status", "get_status_all", "get_status_by", "raise_event", "terminate",
+    "suspend", "resume", "rewind", "restart", "purge_instance_history",
+    "purge_instance_history_by", "signal_entity", "read_entity_state",
+    "create_check_status_response", "create_http_management_payload",
+    "get_client_response_links", "wait_for_completion_or_create_check_status_response",
+})  # fmt: skip
+
+
 class Context:
     """One invocation: its id, function, deadline, logger and output bindings.
 
     ``allowed`` maps ``"kind:name"`` to the access the function declared (``read``, ``write``
-    or ``readwrite``); using anything else raises :class:`BindingDenied`, on every target."""
+    or ``readwrite``); using anything else raises :class:`BindingDenied`, on every target.
+    The durable client's methods (:data:`DURABLE_CLIENT_METHODS`) are answered by
+    ``ctx.durable``."""
 
     __slots__ = (
         "_logger", "allowed", "bindings", "deadline", "durable", "function_name", "invocation_id",
@@ -361,6 +375,16 @@ class Context:
 
     def __repr__(self) -> str:
         return f"Context(invocation_id={self.invocation_id!r}, function={self.function_name!r})"
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in DURABLE_CLIENT_METHODS:
+            raise AttributeError(f"'Context' object has no attribute {name!r}")
+        if self.durable is None:
+            raise AttributeError(
+                f"{self.function_name} has no durable client, so no {name}: declare "
+                "durable_client=True on it"
+            )
+        return getattr(self.durable, name)
 
     def check(self, kind: str, name: str, access: str) -> None:
         granted = self.allowed.get(f"{kind}:{name}", "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import inspect
 import textwrap
 from collections.abc import Callable, Iterable
@@ -16,11 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from . import ir
+from .clock import NOW
+from .expr import element_arity
 from .refusals import Refusal, refuse
-from .tasks import TaskAnalyzer
+from .statements import StatementAnalyzer
 
 
-class Analyzer(TaskAnalyzer):
+class Analyzer(StatementAnalyzer):
     """Statements of an orchestrator → IR steps."""
 
     def block(self, body: list[ast.stmt]) -> tuple[ir.Step, ...]:
@@ -73,7 +76,8 @@ class Analyzer(TaskAnalyzer):
 
     def _task_list_loop(self, first: ast.stmt, loop: ast.stmt) -> bool:
         """Azure's fan-out idiom: an empty list, then a loop that only appends one task per
-        element; recorded as the comprehension it means, for ``task_all`` to fan out."""
+        element (after plain assignments it uses); recorded as the comprehension it means,
+        for ``task_all`` to fan out."""
         if not (
             isinstance(first, ast.Assign)
             and len(first.targets) == 1
@@ -82,12 +86,12 @@ class Analyzer(TaskAnalyzer):
             and not first.value.elts
             and isinstance(loop, ast.For)
             and not loop.orelse
-            and len(loop.body) == 1
-            and isinstance(loop.body[0], ast.Expr)
+            and loop.body
+            and isinstance(loop.body[-1], ast.Expr)
         ):
             return False
         name = first.targets[0].id
-        call = loop.body[0].value
+        call = loop.body[-1].value
         if not (
             isinstance(call, ast.Call)
             and isinstance(call.func, ast.Attribute)
@@ -98,7 +102,21 @@ class Analyzer(TaskAnalyzer):
             and self._ctx_call(call.args[0]) is not None
         ):
             return False
-        comp = ast.ListComp(call.args[0], [ast.comprehension(loop.target, loop.iter, [], 0)])
+        element = call.args[0]
+        for stmt in reversed(loop.body[:-1]):  # child_id = f"...{i}": inlined into the call
+            if not (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+                and not any(
+                    isinstance(n, ast.Yield)
+                    or (isinstance(n, ast.Call) and self._ctx_call(n) is not None)
+                    for n in ast.walk(stmt.value)
+                )
+            ):
+                return False
+            element = _inline(element, stmt.targets[0].id, stmt.value)
+        comp = ast.ListComp(element, [ast.comprehension(loop.target, loop.iter, [], 0)])
         self.scope.task_lists[name] = ast.copy_location(comp, loop)
         return True
 
@@ -138,6 +156,8 @@ class Analyzer(TaskAnalyzer):
                 return self._With(node)
             case ast.Global() | ast.Nonlocal():
                 return self._Global(node)
+            case ast.Delete():
+                return self._Delete(node)
         first = ast.unparse(node).splitlines()[0]
         raise self.refuse(
             node,
@@ -147,36 +167,10 @@ class Analyzer(TaskAnalyzer):
             "return and raise; move other code into an activity",
         )
 
-    def _target(self, node: ast.Assign | ast.AnnAssign) -> str:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        if len(targets) != 1 or not isinstance(targets[0], ast.Name):
-            raise self.refuse(
-                node,
-                "FIAC601",
-                "only assignments to one plain name are translated",
-                "assign to one variable: x = ...",
-            )
-        name = targets[0].id
-        if name == ir.INPUT or name.startswith("_"):
-            raise self.refuse(
-                node,
-                "FIAC601",
-                f"the variable name {name!r} is reserved",
-                "rename it (not `input`, not starting with _)",
-            )
-        return name
-
-    def _AnnAssign(self, node: ast.AnnAssign) -> list[ir.Step]:
-        if node.value is None:
-            return []
-        return self._assign(self._target(node), node.value, node)
-
-    def _Assign(self, node: ast.Assign) -> list[ir.Step]:
-        return self._assign(self._target(node), node.value, node)
-
-    def _assign(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
+    def assign_name(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
         s = self.scope
-        for table in (s.tasks, s.task_lists, s.deadlines, s.race_tags, s.race_results, s.retries):
+        tables = (s.tasks, s.task_lists, s.race_tags, s.race_results, s.retries, s.kinds)
+        for table in (*tables, s.values, s.literal_lists, s.constants):
             table.pop(name, None)
         retry = self._retry_call(value)
         if retry is not None:
@@ -187,19 +181,28 @@ class Analyzer(TaskAnalyzer):
         pending = self._pending(value)
         if pending is not None:
             s.tasks[name] = pending
-            return []
+            if pending.kind != "timer":
+                return []
+            assert pending.seconds is not None  # its fire-at instant, kept for a later race
+            at = pending.until or ir.BinOp("+", NOW, pending.seconds)
+            return [ir.Assign(pending.deadline, at, node.lineno)]
         if isinstance(value, ast.ListComp | ast.List) and self._holds_tasks(value):
             s.task_lists[name] = value
             return []
-        if (
-            isinstance(value, ast.BinOp)
-            and isinstance(value.left, ast.Attribute)
-            and self._is_ctx(value.left.value)
-            and value.left.attr == "current_utc_datetime"
-        ):
-            s.deadlines[name] = self._seconds(value)
-            return []
-        return [ir.Assign(name, self.expr(value), node.lineno)]
+        if isinstance(value, ast.Call):
+            changed = self.method_statement(value, ast.Name(name, ast.Store()), node)
+            if changed is not None:
+                return changed
+        kind = self.exprs.time_kind(value)
+        converted = self.exprs.convert(value, time_ok=kind is not None)
+        if kind is not None:
+            s.kinds[name] = kind
+        folded = ir.fold(converted)
+        if isinstance(folded, list) and all(isinstance(v, str) for v in folded):
+            s.literal_lists[name] = folded
+        if name in self.assigned_once and (folded is None or isinstance(folded, int | float | str)):
+            s.constants[name] = folded
+        return [ir.Assign(name, converted, node.lineno)]
 
     def _holds_tasks(self, node: ast.ListComp | ast.List) -> bool:
         elts = [node.elt] if isinstance(node, ast.ListComp) else node.elts
@@ -221,26 +224,19 @@ class Analyzer(TaskAnalyzer):
             if attr == "continue_as_new" and len(call.args) == 1:
                 return [ir.ContinueAsNew(self.expr(call.args[0]), node.lineno)]
             self._pending(value)  # entity calls and the like refuse with their own code
-        if (
-            isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Attribute)
-            and value.func.attr == "append"
-            and isinstance(value.func.value, ast.Name)
-            and len(value.args) == 1
-            and not value.keywords
-            and value.func.value.id not in self.scope.tasks
-        ):
-            name = value.func.value.id  # xs.append(v): xs = xs + [v]
-            grown = ast.BinOp(ast.Name(name, ast.Load()), ast.Add(), ast.List([value.args[0]]))
-            ast.copy_location(grown, value)
-            ast.fix_missing_locations(grown)
-            return [ir.Assign(name, self.expr(grown), node.lineno)]
+        if isinstance(value, ast.Call):
+            changed = self.method_statement(value, None, node)
+            if changed is not None:
+                return changed
         if (
             isinstance(value, ast.Call)
             and isinstance(value.func, ast.Attribute)
             and value.func.attr == "cancel"
             and isinstance(value.func.value, ast.Name)
-            and value.func.value.id in self.scope.race_tags
+            and (
+                value.func.value.id in self.scope.race_tags
+                or getattr(self.scope.tasks.get(value.func.value.id), "kind", "") == "timer"
+            )
         ):
             return []  # the timer lost the race: nothing to cancel on the targets
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
@@ -274,49 +270,105 @@ class Analyzer(TaskAnalyzer):
         return [ir.While(self.expr(node.test), body, node.lineno)]
 
     def _For(self, node: ast.For) -> list[ir.Step]:
-        if node.orelse or not isinstance(node.target, ast.Name):
+        if node.orelse:
             raise self.refuse(
                 node,
                 "FIAC613",
-                "only `for name in list:` without else is translated",
-                "iterate one name over a list",
+                "for/else cannot be translated",
+                "move the else block after the loop (with a flag set before break)",
             )
+        source = self.expr(node.iter)
+        head: list[ir.Step] = []
+        if isinstance(node.target, ast.Name):
+            var = self.plain_name(node, node.target.id)
+            self.scope.kinds.pop(var, None)
+            folded = ir.fold(source) if not isinstance(source, ir.Var) else None
+            if isinstance(source, ir.Var) and source.name in self.scope.literal_lists:
+                folded = self.scope.literal_lists[source.name]
+            if isinstance(folded, list) and all(isinstance(v, str) for v in folded):
+                self.scope.values[var] = folded
+        else:
+            var = self.fresh("item")
+            arity = element_arity(source)
+            unpack = ast.copy_location(ast.Assign([node.target], ast.Name(var, ast.Load())), node)
+            head = self._unpack_known(node.target, var, arity, unpack)
         self.depth += 1
         try:
             body = self.block(node.body)
         finally:
             self.depth -= 1
-        return [ir.ForEach(node.target.id, self.expr(node.iter), body, node.lineno)]
+        return [ir.ForEach(var, source, (*head, *body), node.lineno)]
+
+    def _unpack_known(
+        self, target: ast.expr, var: str, arity: int | None, node: ast.Assign
+    ) -> list[ir.Step]:
+        """``for a, b in source``: the loop variable's items, checked for length unless
+        ``source`` is known to give items of that length."""
+        if not isinstance(target, ast.Tuple | ast.List):
+            raise self.refuse(
+                node,
+                "FIAC613",
+                f"the loop target `{ast.unparse(target)}`",
+                "iterate with a name or a tuple of names",
+            )
+        if arity is not None and arity != len(target.elts):
+            raise self.refuse(
+                node, "FIAC613", f"{len(target.elts)} names for items of {arity}", "match them"
+            )
+        steps = self.assign_to(target, node.value, node)
+        if arity is not None:  # the check the unpacking added is known to pass
+            steps = [
+                st
+                for st in steps
+                if not (isinstance(st, ir.If) and st.body and isinstance(st.body[0], ir.Raise))
+            ]
+        return steps
 
     def _Try(self, node: ast.Try) -> list[ir.Step]:
         if node.orelse or node.finalbody or len(node.handlers) != 1:
             raise self.refuse(
                 node,
                 "FIAC601",
-                "only try with one `except Exception` block is translated (no else/finally)",
+                "only try with one `except` block is translated (no else/finally)",
                 "write try: ... except Exception "
                 "as e: ...; put finally-code at the end of both blocks",
             )
         handler = node.handlers[0]
-        if handler.type is not None and not (
-            isinstance(handler.type, ast.Name) and handler.type.id == "Exception"
-        ):
-            raise self.refuse(
-                handler,
-                "FIAC601",
-                f"`except {ast.unparse(handler.type)}`: "
-                "targets report activity errors by name only",
-                "catch Exception and branch on a value the activity returns",
-            )
+        catches = self._catches(handler)
         body = self.block(node.body)
-        if handler.name:
-            self.scope.errors.add(handler.name)
+        name = handler.name or self.fresh("error")
+        self.scope.errors.append(name)
         try:
             caught = self.block(handler.body)
         finally:
-            if handler.name:
-                self.scope.errors.discard(handler.name)
-        return [ir.Try(body, caught, handler.name, node.lineno)]
+            self.scope.errors.pop()
+        return [ir.Try(body, caught, name, node.lineno, catches)]
+
+    def _catches(self, handler: ast.ExceptHandler) -> tuple[str, ...]:
+        """What ``except <types>`` catches: every error, task failures (TaskFailedError), or
+        errors of these classes raised by the orchestrator itself."""
+        if handler.type is None:
+            return (ir.EVERY,)
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        found: list[str] = []
+        for t in types:
+            name = (
+                t.id if isinstance(t, ast.Name) else t.attr if isinstance(t, ast.Attribute) else ""
+            )
+            if name in ("Exception", "BaseException"):
+                found.append(ir.EVERY)
+            elif name == ir.TASK_FAILED:
+                found.append(ir.TASK_FAILED)
+            elif name:
+                found.append(name)
+            else:
+                raise self.refuse(
+                    handler,
+                    "FIAC601",
+                    f"`except {ast.unparse(handler.type)}`",
+                    "catch Exception, TaskFailedError or an error class by name",
+                )
+        return tuple(dict.fromkeys(found))
 
     def _Return(self, node: ast.Return) -> list[ir.Step]:
         if isinstance(node.value, ast.Yield):  # return (yield task)
@@ -326,25 +378,30 @@ class Analyzer(TaskAnalyzer):
         return [ir.Return(value, node.lineno)]
 
     def _Raise(self, node: ast.Raise) -> list[ir.Step]:
-        if node.exc is None:
-            errs = sorted(self.scope.errors)
-            if not errs:
+        exc = node.exc
+        errors = self.scope.errors
+        if exc is None or (isinstance(exc, ast.Name) and exc.id in errors):
+            if not errors:
                 raise self.refuse(
                     node,
                     "FIAC601",
                     "a bare raise outside an except block",
                     'raise SomeError("message")',
                 )
-            return [ir.Reraise(errs[-1], node.lineno)]
-        exc = node.exc
-        if (
-            isinstance(exc, ast.Call)
-            and isinstance(exc.func, ast.Name)
-            and len(exc.args) <= 1
-            and not exc.keywords
-        ):
-            message = self.expr(exc.args[0]) if exc.args else ir.Const("")
-            return [ir.Raise(exc.func.id, message, node.lineno)]
+            return [ir.Reraise(exc.id if isinstance(exc, ast.Name) else errors[-1], node.lineno)]
+        call = exc if isinstance(exc, ast.Call) else None
+        cls = call.func if call is not None else exc
+        name = (
+            cls.id
+            if isinstance(cls, ast.Name)
+            else cls.attr
+            if isinstance(cls, ast.Attribute)
+            else ""
+        )
+        args = call.args if call is not None else []
+        if name and len(args) <= 1 and not (call is not None and call.keywords):
+            message = self.exprs.text_of(args[0]) if args else ir.Const("")
+            return [ir.Raise(name, message, node.lineno)]
         raise self.refuse(
             node,
             "FIAC601",
@@ -386,17 +443,45 @@ class Analyzer(TaskAnalyzer):
             "pass values through the input and activity results",
         )
 
-    def _AugAssign(self, node: ast.AugAssign) -> list[ir.Step]:
-        if not isinstance(node.target, ast.Name):
-            raise self.refuse(
-                node,
-                "FIAC601",
-                "augmented assignment to a subscript",
-                "rebuild the value: x = x + [item]",
-            )
-        value = ast.BinOp(ast.Name(node.target.id, ast.Load()), node.op, node.value)
-        ast.copy_location(value, node)
-        return [ir.Assign(node.target.id, self.expr(value), node.lineno)]
+
+def _inline(node: ast.expr, name: str, value: ast.expr) -> ast.expr:
+    """``node`` with each read of ``name`` replaced by ``value``."""
+
+    class Swap(ast.NodeTransformer):
+        def visit_Name(self, n: ast.Name) -> ast.expr:
+            return value if n.id == name and isinstance(n.ctx, ast.Load) else n
+
+    return Swap().visit(copy.deepcopy(node))  # type: ignore[no-any-return]
+
+
+def _without_unread_deadlines(steps: tuple[ir.Step, ...]) -> tuple[ir.Step, ...]:
+    """Drop the saved fire-at instants of timers no later race or yield needed."""
+    read = {v for s in ir.walk(steps) for e in ir.reads(s) for v in ir.free_vars(e)}
+
+    def keep(step: ir.Step) -> bool:
+        return not (
+            isinstance(step, ir.Assign)
+            and step.target.startswith("__deadline")
+            and step.target not in read
+        )
+
+    def block(body: tuple[ir.Step, ...]) -> tuple[ir.Step, ...]:
+        return tuple(_rebuild(s, block) for s in body if keep(s))
+
+    return block(steps)
+
+
+def _rebuild(step: ir.Step, block: Callable[[tuple[ir.Step, ...]], tuple[ir.Step, ...]]) -> ir.Step:
+    match step:
+        case ir.If(test, body, orelse, line):
+            return ir.If(test, block(body), block(orelse), line)
+        case ir.While(test, body, line):
+            return ir.While(test, block(body), line)
+        case ir.ForEach(var, source, body, line):
+            return ir.ForEach(var, source, block(body), line)
+        case ir.Try(body, handler, error_var, line, catches):
+            return ir.Try(block(body), block(handler), error_var, line, catches)
+    return step
 
 
 def analyze(
@@ -441,6 +526,7 @@ def analyze(
         raise Refusal(analyzer.problems)
     if not ir.ends(steps):
         steps = (*steps, ir.Return(ir.Const(None), fn.end_lineno or fn.lineno))
+    steps = _without_unread_deadlines(steps)
     return ir.Workflow(
         fn_name,
         steps,

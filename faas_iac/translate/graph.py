@@ -48,6 +48,8 @@ def _label(step: ir.Step) -> str:
             return "durable timer"
         case ir.WaitEvent(event, _, timeout):
             return f"wait for event {event}" + (" or timeout" if timeout is not None else "")
+        case ir.Race(arms):
+            return "first of " + ", ".join(a.event or "timer" for a in arms)
         case ir.SetStatus():
             return "set custom status"
         case ir.ContinueAsNew():

@@ -5,6 +5,51 @@ from __future__ import annotations
 
 from . import ir
 
+#: The static type of a builtin's result, when it does not depend on its arguments.
+_KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "str",
+            "upper",
+            "lower",
+            "strip",
+            "lstrip",
+            "rstrip",
+            "replace",
+            "join",
+            "title",
+            "capitalize",
+            "zfill",
+            "format",
+            "error_text",
+            "instance_id",
+            "uuid",
+        ),
+        "str",
+    ),
+    **dict.fromkeys(("len", "int", "float", "abs", "sum", "round", "count", "index", "now"), "num"),
+    **dict.fromkeys(
+        (
+            "keys",
+            "values",
+            "range",
+            "sorted",
+            "sorted_by",
+            "reversed",
+            "list",
+            "split",
+            "items",
+            "enumerate",
+            "zip",
+            "insert",
+            "distinct",
+        ),
+        "list",
+    ),
+    **dict.fromkeys(("bool", "any", "all", "startswith", "endswith", "isinstance"), "bool"),
+    "dict": "dict",
+}
+
 
 def expr_kind(e: ir.Expr, env: dict[str, str | None]) -> str | None:
     """str, num, bool, list, dict, null — or None when unknown."""
@@ -27,6 +72,8 @@ def expr_kind(e: ir.Expr, env: dict[str, str | None]) -> str | None:
             return "str"
         case ir.ListLit() | ir.Comprehension():
             return "list"
+        case ir.Lambda():
+            return None
         case ir.DictLit() | ir.DictOf() | ir.Merge():
             return "dict"
         case ir.Compare() | ir.Not():
@@ -35,17 +82,13 @@ def expr_kind(e: ir.Expr, env: dict[str, str | None]) -> str | None:
             kinds = {expr_kind(v, env) for v in values}
             return kinds.pop() if len(kinds) == 1 else None
         case ir.Builtin(name, args):
-            if name in ("str", "upper", "lower", "strip", "replace", "join"):
-                return "str"
-            if name in ("len", "int", "float", "abs", "sum", "round"):
-                return "num"
-            if name in ("keys", "values", "range", "sorted", "reversed", "list", "split"):
-                return "list"
-            if name in ("bool", "any", "all", "startswith", "endswith"):
-                return "bool"
+            if name in _KINDS:
+                return _KINDS[name]
             if name in ("min", "max") and len(args) > 1:
                 kinds = {expr_kind(a, env) for a in args}
                 return kinds.pop() if len(kinds) == 1 else None
+            if name in ("slice", "set_item", "without"):
+                return expr_kind(args[0], env)
         case ir.BinOp(op, left, right):
             lk, rk = expr_kind(left, env), expr_kind(right, env)
             if op == "+":
@@ -78,6 +121,10 @@ def infer(workflow: ir.Workflow) -> dict[str, str | None]:
             bind(step.target, opaque)
         elif isinstance(step, ir.FanOut | ir.Parallel):  # task_all of nothing gives []
             bind(step.target, "list")
+        elif isinstance(step, ir.Race):
+            for arm in step.arms:
+                bind(arm.target, opaque)
+            bind(step.winner, "str")
         elif isinstance(step, ir.WaitEvent):
             bind(step.target, opaque)
             bind(step.winner, "str")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..runtime.durable import RetryOptions
@@ -61,10 +62,22 @@ def from_object(value: object, node: ast.AST, file: str) -> ir.Retry:
     return _checked(fields, node, file)
 
 
+@dataclass(frozen=True)
+class Computed:
+    """``RetryOptions`` whose values are computed at run time (each an expression): a retry
+    policy cannot hold them, so the call is retried by a loop of the orchestration's own."""
+
+    first_interval_ms: ir.Expr
+    max_attempts: ir.Expr
+    backoff_coefficient: ir.Expr
+    max_interval_ms: ir.Expr
+
+
 def from_call(
     node: ast.Call, cls: object, convert: Callable[[ast.expr], ir.Expr], file: str
-) -> ir.Retry:
-    """``RetryOptions(...)`` written in the source → its IR (arguments must be constants)."""
+) -> ir.Retry | Computed:
+    """``RetryOptions(...)`` written in the source → its IR (a policy when the arguments are
+    constants, else the expressions)."""
     if any(isinstance(a, ast.Starred) for a in node.args) or any(
         k.arg is None for k in node.keywords
     ):
@@ -81,18 +94,34 @@ def from_call(
             "give first_retry_interval_in_milliseconds and max_number_of_attempts",
         ) from None
     fields: dict[str, Any] = dict(_DEFAULTS)
+    computed: dict[str, ir.Expr] = {}
     for name, arg in bound.arguments.items():
-        value = ir.fold(convert(arg))
-        if value is ir.UNKNOWN or not (value is None or isinstance(value, int | float)):
-            raise _refuse(
-                arg,
-                file,
-                f"RetryOptions {name}=`{ast.unparse(arg)}` is computed at run time; "
-                "Step Functions and Workflows retry policies take constants",
-                f"give {name} a literal number (or a module-level constant)",
-            )
+        expr = convert(arg)
+        value = ir.fold(expr)
+        if value is ir.UNKNOWN:
+            if name == "retry_timeout_in_milliseconds":
+                raise _refuse(arg, file, "a computed retry timeout", "drop the retry timeout")
+            computed[name] = expr
+            continue
+        if not (value is None or isinstance(value, int | float)):
+            raise _refuse(arg, file, f"RetryOptions {name}=`{ast.unparse(arg)}`", "give a number")
         fields[name] = value
-    return _checked(fields, node, file)
+    policy = _checked({**fields, **{k: 1 for k in computed}}, node, file)
+    if not computed:
+        return policy
+
+    def field(name: str, value: Any) -> ir.Expr:
+        return computed.get(name, ir.Const(value))
+
+    return Computed(
+        field(
+            "first_retry_interval_in_milliseconds",
+            fields.get("first_retry_interval_in_milliseconds"),
+        ),
+        field("max_number_of_attempts", fields.get("max_number_of_attempts")),
+        field("backoff_coefficient", fields["backoff_coefficient"]),
+        field("max_retry_interval_in_milliseconds", fields["max_retry_interval_in_milliseconds"]),
+    )
 
 
 def _checked(fields: dict[str, Any], node: ast.AST, file: str) -> ir.Retry:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import Diagnostic
 from . import ir, retries
+from .clock import NOW
 from .expr import ExprConverter
 from .refusals import Refusal, refuse
 
@@ -20,37 +21,44 @@ _CALLS = {
     "call_sub_orchestrator": ("orchestrator", False),
     "call_sub_orchestrator_with_retry": ("orchestrator", True),
 }
-_TIMEDELTA_SECONDS = {
-    "weeks": 604800,
-    "days": 86400,
-    "hours": 3600,
-    "minutes": 60,
-    "seconds": 1,
-    "milliseconds": 0.001,
-}
 _ENTITY = {"call_entity", "signal_entity", "lock", "create_entity_proxy"}
 
 
 @dataclass(frozen=True)
 class _Pending:
-    """A task created but not yet yielded: a call, a timer (seconds) or an event (its name)."""
+    """A task created but not yet yielded: a call, a timer or an event (its name).
+
+    A timer has ``seconds`` from now (``until`` None) or fires at ``until``; ``deadline`` is
+    the variable its firing instant was saved in when it was made, for a race that comes
+    after other durable steps (a loop's shared timeout)."""
 
     kind: str  # "call" | "timer" | "event"
     call: ir.Call | None = None
     seconds: ir.Expr | None = None
     event: str = ""
     depth: int = 0  # how many loops enclose the statement that made it
+    until: ir.Expr | None = None
+    deadline: str = ""
+    made_after: int = 0  # durable steps made before this task
+    retry: retries.Computed | None = None  # retry options computed at run time
 
 
 @dataclass
 class _Scope:
     tasks: dict[str, _Pending] = field(default_factory=dict)
     task_lists: dict[str, ast.expr] = field(default_factory=dict)
-    deadlines: dict[str, ir.Expr] = field(default_factory=dict)
     race_tags: dict[str, str] = field(default_factory=dict)  # task var → tag string
     race_results: dict[str, str] = field(default_factory=dict)  # event task var → payload var
-    errors: set[str] = field(default_factory=set)
-    retries: dict[str, ir.Retry] = field(default_factory=dict)  # RetryOptions variables
+    errors: list[str] = field(default_factory=list)  # caught errors in scope, innermost last
+    #: variables known to hold a datetime / timedelta (seconds), or a caught error
+    kinds: dict[str, str] = field(default_factory=dict)
+    retries: dict[str, ir.Retry | retries.Computed] = field(default_factory=dict)
+    constants: dict[str, Any] = field(default_factory=dict)  # assigned once, a constant
+    timers: dict[str, _Pending] = field(default_factory=dict)  # timers raced already
+    #: the values a variable may hold, when a loop takes them from a literal list of strings
+    values: dict[str, list[str]] = field(default_factory=dict)
+    literal_lists: dict[str, list[str]] = field(default_factory=dict)  # x = ["a", "b"]
+    counter: int = 0
 
 
 class TaskAnalyzer:
@@ -76,12 +84,18 @@ class TaskAnalyzer:
             )
         self.ctx = fn.args.args[0].arg
         self.scope = _Scope()
-        self.exprs = ExprConverter(file, self._resolve)
+        self.exprs = ExprConverter(file, self._resolve, self.ctx, self._typed)
+        self.durable = 0  # durable steps made so far (a timer raced later compares)
         self.used: dict[str, set[str]] = {"activity": set(), "orchestrator": set(), "event": set()}
         self.uses_status = False
         self.problems: list[Diagnostic] = []  # refused statements, all reported at the end
         self.untrusted: set[str] = set()  # names made or used by a refused statement
         self.depth = 0
+        stores = [
+            n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+        ]
+        #: variables assigned in one place only (a constant there is their only value)
+        self.assigned_once = {n for n in stores if stores.count(n) == 1}
 
     def refuse(self, node: ast.AST | int, code: str, what: str, fix: str) -> Refusal:
         return refuse(code, what, fix, self.file, node)
@@ -89,6 +103,11 @@ class TaskAnalyzer:
     # -- expressions --------------------------------------------------------------------------
     def _is_ctx(self, node: ast.expr) -> bool:
         return isinstance(node, ast.Name) and node.id == self.ctx
+
+    def _typed(self, name: str) -> str | None:
+        if name in self.scope.errors:
+            return "error"
+        return self.scope.kinds.get(name)
 
     def _resolve(self, node: ast.expr) -> ir.Expr | None:
         s = self.scope
@@ -102,16 +121,8 @@ class TaskAnalyzer:
         if isinstance(node, ast.Attribute) and self._is_ctx(node.value):
             if node.attr == "is_replaying":
                 return ir.Const(False)
-            if node.attr == "current_utc_datetime":
-                raise self.refuse(
-                    node,
-                    "FIAC609",
-                    "ctx.current_utc_datetime is translated only "
-                    "inside ctx.create_timer(ctx.current_utc_datetime + "
-                    "timedelta(...))",
-                    "keep times as durations (timedelta) and pass them to "
-                    "create_timer; compute dates in an activity",
-                )
+            if node.attr in ("instance_id", "parent_instance_id"):
+                return ir.Builtin(node.attr, ())  # type: ignore[arg-type]
             raise self.refuse(
                 node,
                 "FIAC601",
@@ -120,6 +131,31 @@ class TaskAnalyzer:
                 "task_all, create_timer, wait_for_external_event, set_custom_status "
                 "or continue_as_new",
             )
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and self._is_ctx(node.func.value)
+            and node.func.attr == "new_uuid"
+            and not node.args
+        ):
+            return ir.Builtin("uuid", ())
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in s.errors
+            and node.attr in ("error_type", "error_message")
+        ):
+            return ir.Index(ir.Var(node.value.id), ir.Const(node.attr.removeprefix("error_")))
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr == "is_completed"
+            and isinstance(node.value, ast.Name)
+            and (s.tasks.get(node.value.id) or s.timers.get(node.value.id))
+        ):
+            timer = s.tasks.get(node.value.id) or s.timers[node.value.id]
+            if timer.kind != "timer":
+                raise self.refuse(node, "FIAC612", "is_completed of a task", "use its result")
+            return ir.Compare(">=", NOW, ir.Var(timer.deadline))
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
@@ -155,14 +191,6 @@ class TaskAnalyzer:
                     f"the task `{node.id}` is used as a value",
                     "yield it (x = yield task) and use its result",
                 )
-            if node.id in s.errors:
-                raise self.refuse(
-                    node,
-                    "FIAC612",
-                    f"the caught error `{node.id}` is used as a value",
-                    "only re-raise it (a bare `raise`), or return a "
-                    "value of your own from the except block",
-                )
         if (
             isinstance(node, ast.Attribute)
             and node.attr == "result"
@@ -196,6 +224,28 @@ class TaskAnalyzer:
             return node.func.attr, node
         return None
 
+    def _name_of(self, node: ast.expr | None, kind: str) -> tuple[str, ir.Expr | None]:
+        """The called function's name: a literal, or (the candidates, comma-separated, and
+        the expression) when computed at run time: the values it may take when it is a loop
+        variable over a literal list, else every function of that kind in the app."""
+        if node is None or (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            return self._literal_name(node, kind), None
+        known = self.activities if kind == "activity" else self.orchestrators
+        if known is None:
+            raise self.refuse(
+                node,
+                "FIAC607",
+                f"the {kind} name is computed and the app's {kind} names are not known",
+                f'name the {kind} with a literal: ctx.call_activity("send_email", payload)',
+            )
+        expr = self.expr(node)
+        values = self.scope.values.get(node.id) if isinstance(node, ast.Name) else None
+        candidates = sorted(set(values) & known) if values else sorted(known - {self.fn.name})
+        if not candidates:
+            raise self.refuse(node, "FIAC611", f"no {kind} this name can be", "name one")
+        self.used[kind] |= set(candidates)
+        return ",".join(candidates), expr
+
     def _literal_name(self, node: ast.expr | None, kind: str) -> str:
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             raise self.refuse(
@@ -216,16 +266,19 @@ class TaskAnalyzer:
         self.used[kind].add(node.value)
         return node.value
 
-    def _retry_call(self, node: ast.expr) -> ir.Retry | None:
+    def _retry_call(self, node: ast.expr) -> ir.Retry | retries.Computed | None:
         """``RetryOptions(...)`` (faas_iac's or Azure's) written in the source, or None."""
         if not isinstance(node, ast.Call):
             return None
         cls = retries.global_value(node.func, self.globals)
         if not retries.is_retry_class(cls):
             return None
-        return retries.from_call(node, cls, self.expr, self.file)
+        consts: dict[str, ir.Expr] = {k: ir.Const(v) for k, v in self.scope.constants.items()}
+        return retries.from_call(
+            node, cls, lambda n: ir.substitute(self.expr(n), consts), self.file
+        )
 
-    def _retry(self, node: ast.expr) -> ir.Retry:
+    def _retry(self, node: ast.expr) -> ir.Retry | retries.Computed:
         if isinstance(node, ast.Name) and node.id in self.scope.retries:
             return self.scope.retries[node.id]
         found = self._retry_call(node)
@@ -243,8 +296,25 @@ class TaskAnalyzer:
         )
 
     def _call(self, attr: str, node: ast.Call) -> ir.Call:
+        """A call whose retry policy (if any) is known at compile time."""
+        call, computed = self._call_with(attr, node)
+        if computed is not None:
+            raise self.refuse(
+                node,
+                "FIAC608",
+                "retry options computed at run time, for a call in task_all",
+                "give the RetryOptions literal numbers, or yield the call on its own",
+            )
+        return call
+
+    def _call_with(self, attr: str, node: ast.Call) -> tuple[ir.Call, retries.Computed | None]:
+        """A call, and its retry options when they are computed at run time."""
         kind, with_retry = _CALLS[attr]
-        params = ("name", "retry_options", "input_") if with_retry else ("name", "input_")
+        params: tuple[str, ...] = (
+            ("name", "retry_options", "input_") if with_retry else ("name", "input_")
+        )
+        if kind == "orchestrator":
+            params = (*params, "instance_id")
         if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) > len(params):
             raise self.refuse(
                 node,
@@ -262,7 +332,7 @@ class TaskAnalyzer:
                     f"pass {', '.join(params)} (positionally or by keyword)",
                 )
             given[kw.arg] = kw.value
-        name = self._literal_name(given.get("name"), kind)
+        name, name_expr = self._name_of(given.get("name"), kind)
         options = given.get("retry_options")
         if with_retry and options is None:
             raise self.refuse(
@@ -273,53 +343,35 @@ class TaskAnalyzer:
             )
         retry = self._retry(options) if options is not None else None
         value = self.expr(given["input_"]) if "input_" in given else ir.Const(None)
-        return ir.Call(kind, name, value, retry)  # type: ignore[arg-type]
+        instance = given.get("instance_id")
+        child_id = None if instance is None else self.expr(instance)
+        if child_id == ir.Const(None):
+            child_id = None
+        policy = retry if isinstance(retry, ir.Retry) else None
+        computed = retry if isinstance(retry, retries.Computed) else None
+        call = ir.Call(kind, name, value, policy, name_expr, child_id)  # type: ignore[arg-type]
+        return call, computed
 
-    def _seconds(self, node: ast.expr) -> ir.Expr:
-        """``ctx.current_utc_datetime + timedelta(...)`` (or a deadline variable) → seconds."""
-        if isinstance(node, ast.Name) and node.id in self.scope.deadlines:
-            return self.scope.deadlines[node.id]
+    def _fire_at(self, node: ast.expr) -> tuple[ir.Expr, ir.Expr | None]:
+        """A timer's fire-at time → (seconds from now, None) when written as
+        ``ctx.current_utc_datetime + <timedelta>``, else (0, the instant)."""
+        conv = self.exprs
+        if conv.time_kind(node) != "datetime":
+            raise self.refuse(
+                node,
+                "FIAC609",
+                f"the timer `{ast.unparse(node)}` does not fire at a datetime",
+                "write ctx.create_timer(ctx.current_utc_datetime + timedelta(...)), or at a "
+                "datetime computed from ctx.current_utc_datetime",
+            )
         if (
             isinstance(node, ast.BinOp)
             and isinstance(node.op, ast.Add)
-            and isinstance(node.left, ast.Attribute)
-            and self._is_ctx(node.left.value)
-            and node.left.attr == "current_utc_datetime"
-            and isinstance(node.right, ast.Call)
+            and conv.is_now(node.left)
+            and conv.time_kind(node.right) == "timedelta"
         ):
-            td = node.right
-            fname = (
-                td.func.id
-                if isinstance(td.func, ast.Name)
-                else td.func.attr
-                if isinstance(td.func, ast.Attribute)
-                else ""
-            )
-            if fname == "timedelta" and not td.args:
-                total: ir.Expr | None = None
-                const = 0.0
-                for kw in td.keywords:
-                    if kw.arg not in _TIMEDELTA_SECONDS:
-                        break
-                    factor = _TIMEDELTA_SECONDS[kw.arg]
-                    part = self.expr(kw.value)
-                    if isinstance(part, ir.Const) and isinstance(part.value, int | float):
-                        const += part.value * factor
-                        continue
-                    term = part if factor == 1 else ir.BinOp("*", part, ir.Const(factor))
-                    total = term if total is None else ir.BinOp("+", total, term)
-                else:
-                    whole = int(const) if float(const).is_integer() else const
-                    if total is None:
-                        return ir.Const(whole)
-                    return total if not const else ir.BinOp("+", total, ir.Const(whole))
-        raise self.refuse(
-            node,
-            "FIAC609",
-            f"the timer `{ast.unparse(node)}` is not ctx.current_utc_datetime + timedelta(...)",
-            "write ctx.create_timer(ctx.current_utc_datetime + "
-            "timedelta(seconds=...)) with keyword arguments",
-        )
+            return conv.convert(node.right, time_ok=True), None
+        return ir.Const(0), conv.convert(node, time_ok=True)
 
     def _pending(self, node: ast.expr) -> _Pending | None:
         """A task-making expression (not yielded), or None."""
@@ -330,7 +382,8 @@ class TaskAnalyzer:
             return None
         attr, call = found
         if attr in _CALLS:
-            return _Pending("call", call=self._call(attr, call), depth=self.depth)
+            made, computed = self._call_with(attr, call)
+            return _Pending("call", call=made, depth=self.depth, retry=computed)
         if attr == "create_timer":
             if len(call.args) != 1:
                 raise self.refuse(
@@ -339,7 +392,16 @@ class TaskAnalyzer:
                     "create_timer takes one fire-at time",
                     "ctx.create_timer(ctx.current_utc_datetime + timedelta(...))",
                 )
-            return _Pending("timer", seconds=self._seconds(call.args[0]), depth=self.depth)
+            seconds, until = self._fire_at(call.args[0])
+            self.scope.counter += 1
+            return _Pending(
+                "timer",
+                seconds=seconds,
+                until=until,
+                depth=self.depth,
+                deadline=f"__deadline{self.scope.counter}",
+                made_after=self.durable,
+            )
         if attr == "wait_for_external_event":
             if (
                 len(call.args) != 1
@@ -366,6 +428,19 @@ class TaskAnalyzer:
         return None
 
     def _yield(self, value: ast.expr | None, target: str | None, line: int) -> list[ir.Step]:
+        steps = self._yielded(value, target, line)
+        self.durable += 1
+        return steps
+
+    def _timer_step(self, pending: _Pending, held: bool, line: int) -> ir.Timer:
+        """A pending timer yielded now; ``held``: it was kept in a variable, so durable steps
+        may have passed since it was made (it then fires at the instant saved then)."""
+        assert pending.seconds is not None
+        if held and (pending.made_after != self.durable or pending.depth < self.depth):
+            return ir.Timer(ir.Const(0), line, until=ir.Var(pending.deadline))
+        return ir.Timer(pending.seconds, line, until=pending.until)
+
+    def _yielded(self, value: ast.expr | None, target: str | None, line: int) -> list[ir.Step]:
         if value is None:
             raise self.refuse(line, "FIAC605", "a bare yield", "yield a durable task")
         pending = self._pending(value)
@@ -374,19 +449,18 @@ class TaskAnalyzer:
                 del self.scope.tasks[value.id]
             if pending.kind == "call":
                 assert pending.call is not None
+                if pending.retry is not None:
+                    return self._retried(pending.call, pending.retry, target, line)
                 return [ir.Task(pending.call, target, line)]
             if pending.kind == "timer":
-                assert pending.seconds is not None
+                timer = self._timer_step(pending, isinstance(value, ast.Name), line)
                 if target is not None:
-                    return [
-                        ir.Timer(pending.seconds, line),
-                        ir.Assign(target, ir.Const(None), line),
-                    ]
-                return [ir.Timer(pending.seconds, line)]
+                    return [timer, ir.Assign(target, ir.Const(None), line)]
+                return [timer]
             return [ir.WaitEvent(pending.event, target, line=line)]
         found = self._ctx_call(value)
         if found is not None and found[0] == "task_all":
-            return [self._task_all(found[1], target, line)]
+            return self._task_all(found[1], target, line)
         if found is not None and found[0] == "task_any":
             return self._task_any(found[1], target, line)
         raise self.refuse(
@@ -410,31 +484,26 @@ class TaskAnalyzer:
             return self.scope.task_lists.pop(arg.id)
         return arg
 
-    def _task_all(self, node: ast.Call, target: str | None, line: int) -> ir.Step:
+    def _task_all(self, node: ast.Call, target: str | None, line: int) -> list[ir.Step]:
         arg = self._task_list(node)
-        if (
-            isinstance(arg, ast.ListComp)
-            and len(arg.generators) == 1
-            and not arg.generators[0].ifs
-            and isinstance(arg.generators[0].target, ast.Name)
-        ):
-            gen = arg.generators[0]
-            assert isinstance(gen.target, ast.Name)
-            var = gen.target.id
+        if isinstance(arg, ast.ListComp):
             found = self._ctx_call(arg.elt)
             if found is not None and found[0] in _CALLS:
-                return ir.FanOut(self._call(*found), var, self.expr(gen.iter), target, line)
+                gen, var, names = self.exprs._generator(arg)
+                source = self.expr(gen.iter)
+                conds = [ir.substitute(self.expr(c), names) for c in gen.ifs]
+                if conds:  # the calls of the items the filters keep
+                    cond = conds[0] if len(conds) == 1 else ir.BoolOp("and", tuple(conds))
+                    source = ir.Comprehension(ir.Var(var), var, source, cond)
+                call = ir.map_call(self._call(*found), lambda e: ir.substitute(e, names))
+                return [ir.FanOut(call, var, source, target, line)]
         if isinstance(arg, ast.List | ast.Tuple) and arg.elts:
-            calls = []
-            for elt in arg.elts:
-                pending = self._pending(elt)
-                if pending is None or pending.call is None:
-                    break
-                if isinstance(elt, ast.Name):
-                    del self.scope.tasks[elt.id]
-                calls.append(pending.call)
-            else:
-                return ir.Parallel(tuple(calls), target, line)
+            pendings = [self._pending(elt) for elt in arg.elts]
+            if all(p is not None and p.kind in ("call", "event") for p in pendings):
+                for elt in arg.elts:
+                    if isinstance(elt, ast.Name):
+                        del self.scope.tasks[elt.id]
+                return self._all_of([p for p in pendings if p is not None], target, line)
         raise self.refuse(
             arg,
             "FIAC612",
@@ -445,6 +514,33 @@ class TaskAnalyzer:
             'ctx.call_activity("b", y)])',
         )
 
+    def _all_of(self, pendings: list[_Pending], target: str | None, line: int) -> list[ir.Step]:
+        """``task_all`` of calls and events: the calls in parallel, then each event in turn
+        (an event raised early is kept until waited for, so the results are the same as
+        waiting for all at once)."""
+        calls = [p.call for p in pendings if p.call is not None]
+        events = [p.event for p in pendings if p.kind == "event"]
+        if not events:
+            return [ir.Parallel(tuple(calls), target, line)]
+        self.scope.counter += 1
+        n = self.scope.counter
+        steps: list[ir.Step] = []
+        if calls:
+            steps.append(ir.Parallel(tuple(calls), f"__calls{n}" if target else None, line))
+        results: list[ir.Expr] = []
+        called = 0
+        for i, p in enumerate(pendings):
+            if p.kind == "event":
+                got = f"__event{n}_{i}"
+                steps.append(ir.WaitEvent(p.event, got if target else None, line=line))
+                results.append(ir.Var(got))
+            else:
+                results.append(ir.Index(ir.Var(f"__calls{n}"), ir.Const(called)))
+                called += 1
+        if target:
+            steps.append(ir.Assign(target, ir.ListLit(tuple(results)), line))
+        return steps
+
     def _task_any(self, node: ast.Call, target: str | None, line: int) -> list[ir.Step]:
         arg = self._task_list(node)
         pendings: list[tuple[str, _Pending]] = []
@@ -453,35 +549,94 @@ class TaskAnalyzer:
                 if isinstance(elt, ast.Name) and elt.id in self.scope.tasks:
                     pendings.append((elt.id, self.scope.tasks[elt.id]))
         kinds = sorted(p.kind for _, p in pendings)
-        if len(pendings) != 2 or kinds != ["event", "timer"] or target is None:
+        events = kinds.count("event")
+        if (
+            len(pendings) < 2
+            or len(pendings) != len(getattr(arg, "elts", []))
+            or kinds.count("timer") > 1
+            or "call" in kinds
+            or target is None
+        ):
             raise self.refuse(
                 node,
                 "FIAC606",
-                "task_any translates only as a race of one "
-                "external event against one timer, both held in variables, with the "
-                "winner assigned",
+                "task_any translates only as a race of external events and at most one "
+                "timer, each held in a variable, with the winner assigned",
                 "write: winner = yield ctx.task_any([event_task, "
-                "timer_task]); a general race runs natively on the local and azure "
+                "timer_task]); a race with activities runs natively on the local and azure "
                 "targets",
             )
+        if events > 1:
+            return [self._race(pendings, target, line)]
         ((ev_name, event),) = [p for p in pendings if p[1].kind == "event"]
         ((tm_name, timer),) = [p for p in pendings if p[1].kind == "timer"]
-        if timer.depth < self.depth:
-            raise self.refuse(
-                node,
-                "FIAC606",
-                f"the timer `{tm_name}` was created outside this "
-                "loop, so its deadline is shared by every iteration; a translated "
-                "race would start a new timeout each time",
-                "create the timer "
-                "inside the loop with the time left, or run this orchestrator "
-                "on the local or azure target",
-            )
+        seconds = self._time_left(timer)
         payload = f"{ev_name}_result"
         self.scope.race_tags[ev_name] = ev_name
         self.scope.race_tags[tm_name] = tm_name
         self.scope.race_results[ev_name] = payload
+        self.scope.timers[tm_name] = timer
         del self.scope.tasks[ev_name], self.scope.tasks[tm_name]
-        return [ir.WaitEvent(event.event, payload, timer.seconds, target, ev_name, tm_name, line)]
+        return [ir.WaitEvent(event.event, payload, seconds, target, ev_name, tm_name, line)]
+
+    def _retried(
+        self, call: ir.Call, options: retries.Computed, target: str | None, line: int
+    ) -> list[ir.Step]:
+        """A call retried as the local engine retries it, by the orchestration itself: a
+        failed attempt waits (first interval * coefficient^(n-1), capped, whole ms) and tries
+        again, until the attempts run out and the last failure goes on."""
+        self.scope.counter += 1
+        n = self.scope.counter
+        attempt, delay, error = ir.Var(f"__attempt{n}"), ir.Var(f"__delay{n}"), f"__failed{n}"
+        capped = ir.IfExp(
+            ir.BoolOp(
+                "and",
+                (
+                    ir.Compare("is not", options.max_interval_ms, ir.Const(None)),
+                    ir.Compare(">", delay, options.max_interval_ms),
+                ),
+            ),
+            options.max_interval_ms,
+            delay,
+        )
+        wait = ir.BinOp("/", ir.Builtin("int", (capped,)), ir.Const(1000))
+        handler: tuple[ir.Step, ...] = (
+            ir.If(ir.Compare(">=", attempt, options.max_attempts), (ir.Reraise(error, line),)),
+            ir.Timer(wait, line),
+            ir.Assign(delay.name, ir.BinOp("*", delay, options.backoff_coefficient), line),
+            ir.Assign(attempt.name, ir.BinOp("+", attempt, ir.Const(1)), line),
+        )
+        body = (ir.Task(call, target, line), ir.Break(line))
+        loop = ir.Try(body, handler, error, line, (ir.TASK_FAILED,))
+        return [
+            ir.Assign(attempt.name, ir.Const(1), line),
+            ir.Assign(delay.name, options.first_interval_ms, line),
+            ir.While(ir.Const(True), (loop,), line),
+        ]
+
+    def _time_left(self, timer: _Pending) -> ir.Expr:
+        """Seconds until a pending timer fires, from now."""
+        if timer.depth < self.depth or timer.made_after != self.durable:
+            # made before other durable steps (a loop's shared timeout): the time left
+            return ir.BinOp("-", ir.Var(timer.deadline), NOW)
+        if timer.until is not None:
+            return ir.BinOp("-", timer.until, NOW)
+        assert timer.seconds is not None
+        return timer.seconds
+
+    def _race(self, pendings: list[tuple[str, _Pending]], target: str, line: int) -> ir.Race:
+        """A race of events (and a timer): each event's payload kept for ``.result``."""
+        arms = []
+        s = self.scope
+        for name, task in pendings:
+            s.race_tags[name] = name
+            del s.tasks[name]
+            if task.kind == "timer":
+                s.timers[name] = task
+                arms.append(ir.Arm(name, seconds=self._time_left(task)))
+                continue
+            s.race_results[name] = f"{name}_result"
+            arms.append(ir.Arm(name, event=task.event, target=f"{name}_result"))
+        return ir.Race(tuple(arms), target, line)
 
     # -- statements ---------------------------------------------------------------------------

@@ -10,8 +10,10 @@ action fits the type of the resource it is granted on.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +56,14 @@ DURABLE_ACTIONS = {
     "lambda:SendDurableExecutionCallbackSuccess": "Write",
 }
 DURABLE_HANDLER = "faas_iac_aws.lambda_durable.entry.handler"
+ALIAS = "aws:lambda/alias:Alias"
+#: What an orchestrator's source calls, read here by pattern (the planner reads its syntax
+#: tree): the kind, and the target as a quoted literal or a module constant's name.
+CALL = re.compile(
+    r"\.call_(activity|sub_orchestrator)(?:_with_retry)?\(\s*(?:name\s*=\s*)?"
+    r"(?:([\"'])(\w+)\2|([A-Za-z_]\w*))"
+)
+ENTITY_CALL = re.compile(r"\.(?:call|signal)_entity\(")
 #: parliament findings that mean a policy is wrong rather than a style remark.
 FATAL_FINDINGS = {
     "RESOURCE_MISMATCH",
@@ -123,6 +133,15 @@ class Stack:
             if i["handler"] == DURABLE_HANDLER
         ]
 
+    def alias_arn(self, logical: str) -> str:
+        """The ARN of the one alias of a durable function, which must point at its published
+        version: what other orchestrators invoke it by (never unqualified, never $LATEST)."""
+        function = self.rec.outputs[self.key(logical)]
+        (alias,) = [i for _, i in self.of_type(ALIAS) if i["functionName"] == function["name"]]
+        assert alias["functionVersion"] == function["version"], alias
+        assert alias["name"] != "$LATEST"
+        return f"{function['arn']}:{alias['name']}"
+
     def durable_functions(self) -> list[str]:
         return [name for _, name in self.durable_function_logicals()]
 
@@ -168,14 +187,20 @@ def function_grants(stack: Stack, fn: Function | None, inputs: dict[str, Any]) -
                 merge(out, stack.resource(b.kind, b.name), access)
     if fn.kind == "entity":
         merge(out, stack.arn("durable-entities"), "readwrite")
-    if fn.kind == "orchestrator":  # on Lambda durable functions
+    if fn.kind == "orchestrator":  # on Lambda durable functions: exactly what it calls
         merge(out, form("durable executions of a function", function=inputs["name"]), "write")
-        for activity in stack.model.by_kind("activity"):
-            merge(out, stack.arn(f"fn-{activity.name}"), "write")
-        for name in stack.durable_functions():
-            merge(out, form("durable executions of a function", function=name), "write")
+        activities, orchestrators, entities = orchestrator_calls(stack, fn)
+        # the adapter starts every durable orchestrator by its alias, never unqualified
+        config = json.loads(inputs["environment"]["variables"]["FAAS_IAC_DURABLE_FUNCTION"])
+        prefix = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:"
+        for name, target in config["orchestrators"].items():
+            assert prefix + target == stack.alias_arn(f"fn-{name}"), (name, target)
+        for activity in activities:
+            merge(out, stack.arn(f"fn-{activity}"), "write")
+        for name in orchestrators:
+            merge(out, stack.alias_arn(f"fn-{name}"), "write")
         merge(out, stack.arn("durable-registry"), "readwrite")
-        if stack.model.by_kind("entity"):
+        if entities and stack.model.by_kind("entity"):
             merge(out, stack.arn("durable-entities"), "readwrite")
     if fn.durable_client:
         for logical, name in stack.durable_function_logicals():
@@ -193,6 +218,29 @@ def function_grants(stack: Stack, fn: Function | None, inputs: dict[str, Any]) -
     return out
 
 
+def orchestrator_calls(stack: Stack, fn: Function) -> tuple[set[str], set[str], bool]:
+    """The activities and durable orchestrators ``fn``'s source calls (every one of a kind
+    when a target of that kind is computed at run time), and whether it uses entities."""
+    module = sys.modules[str(fn.handler.module)]
+    handler: Any = module
+    for part in str(fn.handler.qualname).split("."):
+        handler = getattr(handler, part)
+    source = inspect.getsource(handler)
+    every = {
+        "activity": {a.name for a in stack.model.by_kind("activity")},
+        "sub_orchestrator": {n.removeprefix("fn-") for n, _ in stack.durable_function_logicals()},
+    }
+    found: dict[str, set[str]] = {"activity": set(), "sub_orchestrator": set()}
+    for kind, _, literal, constant in CALL.findall(source):
+        target = literal or getattr(module, constant, None)
+        found[kind] |= {target} if isinstance(target, str) else every[kind]
+    return (
+        found["activity"] & every["activity"],
+        found["sub_orchestrator"] & every["sub_orchestrator"],
+        bool(ENTITY_CALL.search(source)),
+    )
+
+
 def machine_grants(stack: Stack, machine: dict[str, Any], own_arn: str) -> dict[str, str]:
     """What a state machine's role may touch: exactly what its Task states call, with the IAM
     that AWS documents for each service integration."""
@@ -202,12 +250,13 @@ def machine_grants(stack: Stack, machine: dict[str, Any], own_arn: str) -> dict[
         resource, args = task["Resource"], task.get("Arguments", {})
         match resource.removeprefix("arn:aws:states:::"):
             case "lambda:invoke" | "lambda:invoke.waitForTaskToken":
-                merge(out, args["FunctionName"], "write")
+                for function in _targets(args["FunctionName"], "lambda"):
+                    merge(out, function, "write")
             case "states:startExecution.sync:2":
-                child = args["StateMachineArn"]
-                merge(out, child, "write")
-                name = child.rsplit(":", 1)[1]
-                merge(out, form("executions of a state machine", machine=name), "write")
+                for child in _targets(args["StateMachineArn"], "states"):
+                    merge(out, child, "write")
+                    name = child.rsplit(":", 1)[1]
+                    merge(out, form("executions of a state machine", machine=name), "write")
                 merge(out, form("the rule Step Functions uses to follow .sync executions"), "write")
             case "states:startExecution":
                 assert args["StateMachineArn"] == "{% $states.context.StateMachine.Id %}", task
@@ -217,6 +266,14 @@ def machine_grants(stack: Stack, machine: dict[str, Any], own_arn: str) -> dict[
             case other:
                 raise AssertionError(f"no documented IAM for the integration {other}")
     return out
+
+
+def _targets(value: str, service: str) -> list[str]:
+    """A Task's target, or each ARN of the table a name computed at run time is looked up in
+    (``{% $lookup({"name": "arn:...", ...}, ...) %}``)."""
+    if value.startswith("{%"):
+        return sorted(set(re.findall(rf'"(arn:aws:{service}:[^"]+)"', value)))
+    return [value]
 
 
 def tasks(states: dict[str, Any]) -> Iterator[dict[str, Any]]:

@@ -114,6 +114,23 @@ def test_continue_as_new_is_one_instance(client: LambdaDurableClient) -> None:
     assert client.purge_instance_history(iid) == 3
 
 
+def test_a_sub_orchestration_is_found_by_its_instance_id(client: LambdaDurableClient) -> None:
+    iid = client.start_new("provision_devices", "devices-1", ["d1", "d2"])
+    done = client.wait_for_completion(iid, timeout=30, interval=0.05)
+    assert done["runtimeStatus"] == "Completed"
+    # the local engine's ids of the children: the parent's id and the task's position
+    children = [f"{iid}:{n:04d}" for n in range(2)]
+    for child, device, output in zip(children, ["d1", "d2"], done["output"], strict=True):
+        status = client.get_status(child)
+        assert status["name"] == "provision_device", status
+        assert (status["runtimeStatus"], status["input"]) == ("Completed", device)
+        assert status["output"] == output == {"device": device, "key": f"key-{device}",
+                                              "parent": iid}  # fmt: skip
+    assert client.purge_instance_history(children[0]) == 1
+    assert client.get_status(children[0])["runtimeStatus"] is None
+    assert client.get_status(children[1])["runtimeStatus"] == "Completed"
+
+
 def test_instance_ids_name_executions() -> None:
     bad = LambdaDurableClient({"o": "f"}, REGISTRY, LambdaApi(None), None)
     with pytest.raises(ValueError, match="1-64 letters, digits"):
@@ -142,6 +159,17 @@ def test_calls_fit_the_api() -> None:
             {"FunctionName": "f:1", "DurableExecutionName": "i-1"},
         )
         stub.add_response(
+            "get_durable_execution",
+            {
+                "DurableExecutionArn": arn,
+                "DurableExecutionName": "i-1",
+                "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f:1",
+                "Status": "RUNNING",
+                "StartTimestamp": "2026-01-01T00:00:00Z",
+            },
+            {"DurableExecutionArn": arn},
+        )
+        stub.add_response(
             "stop_durable_execution",
             {"StopTimestamp": "2026-01-01T00:00:00Z"},
             {"DurableExecutionArn": arn, "Error": ANY},
@@ -157,6 +185,7 @@ def test_calls_fit_the_api() -> None:
         api = LambdaApi(lam)
         api.start("f:1", "i-1", {"faas_iac_durable": {"input": json.dumps(1)}})
         assert api.find("f:1", "i-1") is None
+        assert api.get(arn)["Status"] == "RUNNING"
         api.stop(arn, "bye")
         api.delete(arn)
         api.send("Y2I=", "1")

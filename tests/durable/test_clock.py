@@ -3,7 +3,6 @@ timer in a blink with real threads, and a clock the test moves fires a timer onl
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 import pytest
 
 from faas_iac.durable import codec
-from faas_iac.durable.clock import Clock, ScaledClock
+from faas_iac.durable.clock import Clock, ScaledClock, VirtualClock
 from faas_iac.durable.engine import Engine, Registry
 from faas_iac.durable.store import Store
 
@@ -25,25 +24,6 @@ def sleeper(ctx: Any) -> Any:
     ended = ctx.current_utc_datetime
     stamp = yield ctx.call_activity("stamp", None)
     return [began.isoformat(), ended.isoformat(), stamp]
-
-
-class ManualClock:
-    """Time moves only when the test says so; the engine then waits until woken."""
-
-    def __init__(self, start: float) -> None:
-        self.value = start
-        self.lock = threading.Lock()
-
-    def now(self) -> float:
-        with self.lock:
-            return self.value
-
-    def wait_seconds(self, seconds: float) -> None:
-        return None
-
-    def advance(self, seconds: float) -> None:
-        with self.lock:
-            self.value += seconds
 
 
 def engine_with(clock: Clock, tmp_path: Path) -> Iterator[Engine]:
@@ -79,7 +59,7 @@ def test_a_scaled_clock_runs_a_day_long_timer_at_once(tmp_path: Path) -> None:
 
 
 def test_a_timer_fires_only_when_the_test_moves_the_clock(tmp_path: Path) -> None:
-    clock = ManualClock(START.timestamp())
+    clock = VirtualClock(START.timestamp())
     for engine in engine_with(clock, tmp_path):
         iid = engine.start_new("sleeper", None, None).result()
         waiting = engine.wait(iid)

@@ -8,6 +8,7 @@ import json
 import time
 from pathlib import Path
 
+from faas_iac.local.clock import VirtualClock
 from faas_iac.local.routes import Router
 from faas_iac.local.store import Enqueue, Store
 from faas_iac.local.workers import MAX_CATCH_UP, Scheduler
@@ -81,7 +82,7 @@ def _tick_function() -> Function:
 
 def _run_scheduler(store: Store, now: float) -> None:
     async def main() -> None:
-        sched = Scheduler([_tick_function()], store, lambda channel: None, clock=lambda: now)
+        sched = Scheduler([_tick_function()], store, lambda channel: None, clock=VirtualClock(now))
         sched.start()
         await asyncio.sleep(0.3)
         await sched.stop()
@@ -123,7 +124,7 @@ def test_run_on_startup_runs_once_per_start_without_moving_the_schedule(tmp_path
     fn = fn.model_copy(update={"trigger": trigger})
 
     async def main() -> None:
-        sched = Scheduler([fn], store, lambda channel: None, clock=lambda: t0 + 5.0)
+        sched = Scheduler([fn], store, lambda channel: None, clock=VirtualClock(t0 + 5.0))
         sched.start()
         await asyncio.sleep(0.2)
         await sched.stop()

@@ -138,8 +138,9 @@ def scaled_moto(clock: ScaledClock) -> Iterator[None]:
 def scaled_sys(sys_module: Any, clock: ScaledClock) -> Any:
     """workflows-emulator's ``sys`` standard-library module, its time functions on ``clock``."""
 
-    def sleep_until(future: str) -> None:
-        moment = _dt.datetime.fromisoformat(future.replace("Z", "+00:00"))
+    def sleep_until(time: str) -> None:
+        # the argument is ``time`` in Workflows (the emulator's own function names it future)
+        moment = _dt.datetime.fromisoformat(time.replace("Z", "+00:00"))
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=_dt.UTC)
         clock.sleep((moment - clock.utcnow()).total_seconds())

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workflows_emulator import main as emulator
+from workflows_emulator.lib.helpers import get_type as _EMULATOR_GET_TYPE
 from workflows_emulator.render import render_config
 from workflows_emulator.utils import WorkflowError
 
@@ -134,6 +135,26 @@ def _retry_execute(clock: ScaledClock) -> Callable[[Any], Any]:
         raise raised
 
     return execute
+
+
+def _get_type(value: Any) -> str:
+    """Bug: the emulator's ``get_type`` knows only exact builtin types, so a caught error (its
+    own ``ContextDict``, a map) raises ValueError instead of giving "map"."""
+    if isinstance(value, dict):
+        return "map"
+    if isinstance(value, list):
+        return "list"
+    return str(_EMULATOR_GET_TYPE(value))
+
+
+def _default(value: Any, other: Any) -> Any:
+    """Bug: the emulator's ``default(value, other)`` is ``value or other`` (0, "", false and
+    empty collections give ``other``); Workflows gives ``other`` only for null."""
+    return other if value is None else value
+
+
+#: Standard-library functions the emulator gets wrong, replaced while a workflow runs.
+LIBRARY_FIXES: dict[str, Any] = {"get_type": _get_type, "default": _default}
 
 
 @contextmanager

@@ -161,7 +161,7 @@ class Targets:
             self.aws = stack.enter_context(aws_runner(names, activities, self.clock))
             for name, wf in self.workflows.items():
                 try:
-                    self.aws.deploy(name, to_asl(wf, names))
+                    self.aws.deploy(name, to_asl(wf, names, self.workflows))
                 except FaasError as exc:
                     self.refusals["aws"][name] = Refused.of(exc)
                 except Exception as exc:

@@ -37,7 +37,7 @@ from workflows_emulator import render
 from workflows_emulator.render import STANDARD_LIBRARY
 
 from .clock import ScaledClock, patched, scaled_sys
-from .emulator_fixes import GoogleApis, fixed_emulator
+from .emulator_fixes import LIBRARY_FIXES, GoogleApis, fixed_emulator
 from .outcome import Ran, Recorder
 
 _IF = re.compile(r"(?<![\w.])if\(")
@@ -273,8 +273,9 @@ def gcp_runner(
         get=lambda **kw: request("GET", **kw),
         request=request,
     )
-    names = ("http", "events", "true", "false", "null", "_if", "sys")
+    names = ("http", "events", "true", "false", "null", "_if", "sys", *LIBRARY_FIXES)
     saved = {k: STANDARD_LIBRARY.get(k) for k in names}
+    STANDARD_LIBRARY.update(LIBRARY_FIXES)
     STANDARD_LIBRARY.update(
         http=http,
         true=True,

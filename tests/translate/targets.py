@@ -62,7 +62,7 @@ def artifacts(app: Loaded) -> dict[str, str]:
     gcp = gcp_names(app.model.name, acts)
     out: dict[str, str] = {}
     for name, wf in sorted(app.workflows.items()):
-        asl = json.dumps(to_asl(wf, aws), indent=2, sort_keys=False) + "\n"
+        asl = json.dumps(to_asl(wf, aws, app.workflows), indent=2, sort_keys=False) + "\n"
         out[f"aws/{name}.asl.json"] = asl
         try:
             out[f"gcp/{name}.yaml"] = to_yaml(wf, gcp, app.workflows)

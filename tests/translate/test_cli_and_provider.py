@@ -34,8 +34,9 @@ def test_graph_of_an_unknown_or_refused_orchestrator_is_a_coded_error(tmp_path: 
     runner = CliRunner()
     unknown = runner.invoke(cli, ["graph", APP, "--workflow", "nope"])
     assert unknown.exit_code == 2 and "FIAC611" in unknown.output
-    refused = runner.invoke(cli, ["graph", str(APPS["examples"]), "-w", "job_monitor"])
-    assert refused.exit_code == 2 and "FIAC609" in refused.output
+    io_app = str(Path(APP).parent / "io_app.py")
+    refused = runner.invoke(cli, ["graph", io_app, "-w", "reads_a_file"])
+    assert refused.exit_code == 2 and "FIAC604" in refused.output
     assert "Traceback" not in refused.output
 
 

@@ -146,10 +146,6 @@ TARGETS = ["azure", "aws", "gcp"]
 #: Translator defects these runs expose (tests/translate/fourway.py explains the verdicts);
 #: strict: a fixed defect turns its entry into a failure, to be removed here.
 KNOWN = {
-    ("periodic-cleanup", "aws"): "a 50 ms timer becomes a Wait with Seconds 0.05, which the ASL "
-    "grammar rejects (Seconds is a whole number)",
-    ("sub-orchestration-fails", "aws"): "a failed child fails the parent with States.TaskFailed "
-    "and the child's DescribeExecution JSON as the cause, not the child's error",
     **{
         (f"retry_child-{end}", "aws"): "a retried sub-orchestration starts its child execution "
         "again under the same name: ExecutionAlreadyExists"
@@ -158,10 +154,22 @@ KNOWN = {
 }
 
 
+#: Not strict: they fail only when the machine is slow. ASL reads the clock when a state is
+#: entered; Durable Functions holds it between yields, so time spent between two states shows,
+#: scaled 3600 times by the harness's clock (a defect: the clock should be taken at each yield).
+SLOW = {
+    (case, "aws"): "the clock read at each state's entry drifts between yields"
+    for case in ("job-monitor", "job-monitor-expires")
+}
+
+
 def _known(request: pytest.FixtureRequest, case: Case, target: str) -> None:
     reason = KNOWN.get((case.id, target))
     if reason:
         request.applymarker(pytest.mark.xfail(reason=f"translator: {reason}", strict=True))
+    slow = SLOW.get((case.id, target))
+    if slow:
+        request.applymarker(pytest.mark.xfail(reason=f"translator: {slow}", strict=False))
 
 
 @contextmanager

@@ -115,14 +115,99 @@ EXPRESSIONS = [
     "''.split()",
     "'-'.join(words)",
     "', '.join([w.upper() for w in words])",
+    # collections
+    "list(zip(a, words))",
+    "list(zip(a, words, a))",
+    "list(enumerate(words))",
+    "list(enumerate(words, start=1))",
+    "[i * 2 for i, w in enumerate(words)]",
+    "list(d.items())",
+    "[k for k, v in d.items() if v]",
+    "dict(zip(words, a))",
+    "{w: i for i, w in enumerate(words)}",
+    "dict(d)",
+    "len({x % 2 for x in a})",
+    "sorted({w[0] for w in words + ['a']})",
+    "a[1:]",
+    "a[:-1]",
+    "a[::-1]",
+    "a[::2]",
+    "a[-2:]",
+    "s[1:]",
+    "s[::-1]",
+    "list(range(0, 7, 3))",
+    "list(range(5, 0, -2))",
+    "a.index(2)",
+    "a.count(2)",
+    "'banana'.count('an')",
+    "'banana'.count('')",
+    "'banana'.index('na')",
+    "isinstance(s, str)",
+    "isinstance(a, (list, tuple))",
+    "isinstance(d, dict)",
+    "isinstance(n, (int, float))",
+    "isinstance(t, (int, float))",
+    "isinstance(None, type(None))",
+    "[[1, 2], [3]]",
+    "[a, e, [s]]",
+    "[[x, x] for x in a]",
+    "e or [0]",
+    "d.get('n') or 'none'",
+    # min / max / sorted with a key
+    "max(d, key=len)",
+    "min(words, key=len)",
+    "max(words, key=lambda w: (len(w), w))",
+    "sorted(words, key=len)",
+    "sorted(words, key=lambda w: w[-1], reverse=True)",
+    "sorted(d.items(), key=lambda kv: str(kv[1]))",
+    "min(a, key=lambda x: -x)",
+    # numbers
+    "round(2.5)",
+    "round(3.5)",
+    "round(-2.5)",
+    "round(2.675, 2)",
+    "round(f, 1)",
+    "abs(-f)",
+    # text
+    "'hello wORLD'.title()",
+    "\"they're bill's\".title()",
+    "'a1b2 c'.title()",
+    "'hELLO'.capitalize()",
+    "'42'.zfill(5)",
+    "'-42'.zfill(5)",
+    "'12345'.zfill(3)",
+    "'  x  '.lstrip()",
+    "'  x  '.rstrip()",
+    "'{} and {}'.format(s, n)",
+    "'{1}-{0}'.format(s, n)",
+    # format specs
+    "f'{n:05d}'",
+    "f'{f:.2f}'",
+    "f'{-f:.1f}'",
+    "f'{1234567.891:,.2f}'",
+    "f'{s:<6}|'",
+    "f'{s:>6}|'",
+    "f'{s:^7}|'",
+    "f'{s:*^7}|'",
+    "f'{n:>5}'",
+    "f'{m:+d}'",
+    "f'{0.125:.0%}'",
+    "f'{0.5:.1%}'",
+    "f'{2.675:.2f}'",
+    "f'{0.125:.2f}'",
+    "f'{1e16:.0f}'",
+    "f'{n:,}'",
+    "f'{t}'",
 ]
 
 
 def _python(expr: str, env: dict[str, Any]) -> Any:
-    return eval(expr, {}, dict(env))
+    value = eval(expr, dict(env))  # globals: comprehensions see the variables
+    return json.loads(json.dumps(value))  # tuples are JSON arrays
 
 
 def _jsonata(expr: str, env: dict[str, Any]) -> Any:
+    """The value jsonata-python gives the translation, bound to ``env``."""
     tree = ExprConverter("test.py", lambda node: None).convert(ast.parse(expr, mode="eval").body)
     bind = "; ".join(f"${k} := {json.dumps(v)}" for k, v in env.items())
     value = jsonata.Jsonata(f"({bind}; {to_jsonata(tree)})").evaluate(None)
@@ -183,3 +268,69 @@ def test_string_methods_agree(text: str, part: str, words: list[str]) -> None:
         "text.replace('a', part)",
     ):
         assert _jsonata(expr, env) == _python(expr, env), expr
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    x=st.floats(-1e6, 1e6, allow_nan=False) | st.integers(-(10**6), 10**6),
+    digits=st.integers(0, 4),
+)
+def test_fixed_point_formats_round_like_python(x: float, digits: int) -> None:
+    env = {"x": x}
+    for spec in (f".{digits}f", f"+.{digits}f", f",.{digits}f", f">14.{digits}f", f".{digits}%"):
+        expr = f"f'{{x:{spec}}}'"
+        assert _jsonata(expr, env) == _python(expr, env), expr
+    assert _jsonata(f"round(x, {digits})", env) == _python(f"round(x, {digits})", env)
+
+
+@given(
+    x=st.integers(-(10**9), 10**9),
+    width=st.integers(0, 12),
+    text=st.text("ab ", max_size=4),
+)
+@settings(max_examples=60, deadline=None)
+def test_integer_and_text_formats_agree(x: int, width: int, text: str) -> None:
+    env = {"x": x, "t": text}
+    for spec in (f"0{width}d", f"{width}d", ",", f"+{width},d", "_"):
+        expr = f"f'{{x:{spec}}}'"
+        assert _jsonata(expr, env) == _python(expr, env), expr
+    for spec in (f"<{width}", f">{width}", f"^{width}", f"-^{width}", f".{width % 3}s"):
+        expr = f"f'{{t:{spec}}}|'"
+        assert _jsonata(expr, env) == _python(expr, env), expr
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    xs=st.lists(st.integers(-5, 5), max_size=6),
+    words=st.lists(st.text("abAB '1", max_size=4), max_size=4),
+    i=st.integers(-7, 7),
+    j=st.integers(-7, 7),
+    k=st.integers(-3, 3).filter(bool),
+)
+def test_collections_and_text_methods_agree(
+    xs: list[int], words: list[str], i: int, j: int, k: int
+) -> None:
+    env = {"xs": xs, "words": words, "i": i, "j": j, "k": k}
+    for expr in (
+        "xs[i:j:k]",
+        "xs[i:]",
+        "xs[:j]",
+        "' '.join(words)[i:j:k]",
+        "list(zip(xs, words))",
+        "list(enumerate(words, i))",
+        "dict(zip(words, xs))",
+        "sorted(xs, key=lambda x: (x % 2, -x))",
+        "sorted(words, key=len, reverse=True)",
+        "[w.title() for w in words]",
+        "[w.capitalize() for w in words]",
+        "[w.zfill(i) for w in words]",
+        "xs.count(j)",
+        "' '.join(words).count('a')",
+        "len({x for x in xs})",
+        "list(range(i, j, k))",
+        "[[x] for x in xs]",
+    ):
+        assert _jsonata(expr, env) == _python(expr, env), expr
+    if xs:
+        for expr in ("max(xs, key=lambda x: x % 3)", "min(xs, key=abs)", "xs.index(xs[-1])"):
+            assert _jsonata(expr, env) == _python(expr, env), expr

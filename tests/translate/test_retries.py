@@ -71,11 +71,6 @@ def test_keyword_input_is_the_payload() -> None:
     assert task.call.input == ir.Var(ir.INPUT)
 
 
-def computed(ctx: Any) -> Any:
-    n = ctx.get_input()["attempts"]
-    return (yield ctx.call_activity_with_retry("work", df.RetryOptions(1000, n), 1))
-
-
 def with_timeout(ctx: Any) -> Any:
     return (yield ctx.call_activity_with_retry("work", RetryOptions(1000, 3, 1.0, None, 5000), 1))
 
@@ -88,7 +83,6 @@ def retry_as_value(ctx: Any) -> Any:
 @pytest.mark.parametrize(
     ("fn", "text"),
     [
-        (computed, "max_number_of_attempts=`n` is computed at run time"),
         (with_timeout, "retry_timeout_in_milliseconds"),
         (retry_as_value, "used as a value"),
     ],

@@ -24,6 +24,7 @@ CLASSES: dict[str, Any] = {
     T.PERMISSION: aws.lambda_.Permission,
     T.ESM: aws.lambda_.EventSourceMapping,
     T.LAYER: aws.lambda_.LayerVersion,
+    T.ALIAS: aws.lambda_.Alias,
     T.PROVISIONED: aws.lambda_.ProvisionedConcurrencyConfig,
     T.ROLE: aws.iam.Role,
     T.ROLE_POLICY: aws.iam.RolePolicy,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from faas_iac.runtime.durable import RetryOptions
@@ -64,18 +64,6 @@ def general_race(ctx: Any) -> Any:
     return first
 
 
-def race_of_two_events(ctx: Any) -> Any:
-    a = ctx.wait_for_external_event("A")
-    b = ctx.wait_for_external_event("B")
-    winner = yield ctx.task_any([a, b])  # expect FIAC606
-    return winner
-
-
-def dynamic_activity_name(ctx: Any) -> Any:
-    name = ctx.get_input()["activity"]
-    return (yield ctx.call_activity(name, 1))  # expect FIAC607
-
-
 def dynamic_event_name(ctx: Any) -> Any:
     name = ctx.get_input()["event"]
     return (yield ctx.wait_for_external_event(name))  # expect FIAC607
@@ -89,23 +77,12 @@ def unknown_sub_orchestrator(ctx: Any) -> Any:
     return (yield ctx.call_sub_orchestrator("nobody", 1))  # expect FIAC611
 
 
-def retry_from_input(ctx: Any) -> Any:
-    attempts = ctx.get_input()["attempts"]
-    return (yield ctx.call_activity_with_retry("work", RetryOptions(1000, attempts), 1))  # expect FIAC608
-
-
 def invalid_retry(ctx: Any) -> Any:
     return (yield ctx.call_activity_with_retry("work", RetryOptions(0, 3), 1))  # expect FIAC608
 
 
 def absolute_timer(ctx: Any) -> Any:
     yield ctx.create_timer(datetime(2030, 1, 1))  # expect FIAC609
-
-
-def clock_loop(ctx: Any) -> Any:
-    expiry = ctx.current_utc_datetime + timedelta(minutes=5)
-    while ctx.current_utc_datetime < expiry:  # expect FIAC609
-        yield ctx.call_activity("work", 1)
 
 
 def entity_call(ctx: Any) -> Any:
@@ -176,13 +153,6 @@ def global_state(ctx: Any) -> Any:
     LIMIT = yield ctx.call_activity("work", 1)
 
 
-def except_specific(ctx: Any) -> Any:
-    try:
-        return (yield ctx.call_activity("work", 1))
-    except ValueError:  # expect FIAC601
-        return None
-
-
 def try_finally(ctx: Any) -> Any:
     try:  # expect FIAC601
         return (yield ctx.call_activity("work", 1))
@@ -190,36 +160,6 @@ def try_finally(ctx: Any) -> Any:
         yield ctx.call_activity("other", 1)
 
 
-def slices(ctx: Any) -> Any:
-    items = ctx.get_input()
-    return (yield ctx.call_activity("work", items[1:]))  # expect FIAC602
-
-
-def instance_id(ctx: Any) -> Any:
-    return (yield ctx.call_activity("work", ctx.instance_id))  # expect FIAC601
-
-
-def subscript_assignment(ctx: Any) -> Any:
-    order = ctx.get_input()
-    order["total"] = yield ctx.call_activity("work", order)  # expect FIAC601
-    return order
-
-
 def continue_then_more(ctx: Any) -> Any:
     ctx.continue_as_new(1)
     yield ctx.call_activity("work", 1)  # expect FIAC612
-
-
-def timer_shared_by_a_loop(ctx: Any) -> Any:
-    timeout = ctx.create_timer(ctx.current_utc_datetime + timedelta(seconds=60))
-    for attempt in range(3):
-        reply = ctx.wait_for_external_event("Reply")
-        winner = yield ctx.task_any([reply, timeout])  # expect FIAC606
-        if winner == reply:
-            return attempt
-    return None
-
-
-def range_with_step(ctx: Any) -> Any:
-    for i in range(0, 10, 2):  # expect FIAC602
-        yield ctx.call_activity("work", i)

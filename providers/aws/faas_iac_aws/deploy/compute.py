@@ -147,6 +147,23 @@ def _provisioned(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     return {"id": f"{p['function_name']}:{p['qualifier']}", **p}
 
 
+def _alias(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
+    made = env.client("lambda").create_alias(
+        FunctionName=p["function_name"],
+        Name=p["name"],
+        FunctionVersion=p["function_version"],
+        Description=p.get("description", ""),
+    )
+    return {"arn": made["AliasArn"], "id": made["AliasArn"], **p}
+
+
+def _alias_update(env: Env, o: Outputs, p: dict[str, Any], _: bytes | None) -> Outputs:
+    made = env.client("lambda").update_alias(
+        FunctionName=p["function_name"], Name=p["name"], FunctionVersion=p["function_version"]
+    )
+    return {"arn": made["AliasArn"], "id": made["AliasArn"], **p}
+
+
 def _permission(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     sid = p["_logical"]
     env.client("lambda").add_permission(
@@ -262,6 +279,13 @@ HANDLERS: dict[str, Handler] = {
         _function,
         lambda e, o: e.client("lambda").delete_function(FunctionName=o["name"]),
         _function_update,
+    ),
+    T.ALIAS: Handler(
+        _alias,
+        lambda e, o: e.client("lambda").delete_alias(
+            FunctionName=o["function_name"], Name=o["name"]
+        ),
+        _alias_update,
     ),
     T.PROVISIONED: Handler(
         _provisioned,

@@ -79,6 +79,11 @@ class Backend(Protocol):
         """Record an instance's custom status (JSON text) where the client reads it."""
         ...
 
+    def child(self, instance: str, orchestrator: str, execution_arn: str) -> None:
+        """Record the execution of a sub-orchestration's instance where the client finds it
+        (its parent's ``invoke`` does not name the execution after the instance)."""
+        ...
+
 
 @dataclass(frozen=True)
 class Config:
@@ -267,6 +272,9 @@ def run(
     try:
         for _ in range(MAX_ROUNDS):
             started, ops = snapshot(ctx)
+            if ended is None and not ops and start.parent is not None and not start.generation:
+                # a sub-orchestration's first invocation
+                backend.child(start.instance, config.orchestrator, ctx.state.durable_execution_arn)
             now_ended = {i for i, op in enumerate(ops) if op.status in H.TERMINAL}
             if ended is not None and now_ended <= ended:
                 break  # nothing ended since the last round: wait for the service

@@ -60,5 +60,10 @@ class AwsBackend:
             Payload=json.dumps(payload).encode(),
         )
 
+    def child(self, instance: str, orchestrator: str, execution_arn: str) -> None:
+        registry.put_execution(
+            self.client("dynamodb"), self.registry_table, instance, orchestrator, execution_arn
+        )
+
     def custom_status(self, instance: str, text: str) -> None:
         registry.put_custom_status(self.client("dynamodb"), self.registry_table, instance, text)

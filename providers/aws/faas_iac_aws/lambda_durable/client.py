@@ -55,6 +55,9 @@ class LambdaApi:
         arn = found[0]["DurableExecutionArn"]
         return dict(self.client.get_durable_execution(DurableExecutionArn=arn))
 
+    def get(self, arn: str) -> dict[str, Any]:
+        return dict(self.client.get_durable_execution(DurableExecutionArn=arn))
+
     def stop(self, arn: str, reason: str) -> None:
         self.client.stop_durable_execution(
             DurableExecutionArn=arn, Error={"ErrorType": "Terminated", "ErrorMessage": reason}
@@ -109,25 +112,37 @@ class LambdaDurableClient:
         self.api.start(self.functions[name], instance_id, payload)
         return instance_id
 
-    def _chain(self, instance_id: str) -> list[tuple[str, dict[str, Any]]]:
-        """Every generation of the instance, oldest first: (orchestrator, execution)."""
+    def _first(self, instance_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The first generation's execution: named after the instance (started by a client,
+        or the instance's own ``continue_as_new``), or recorded by a sub-orchestration."""
         for name, function in sorted(self.functions.items()):
             found = self.api.find(function, instance_id)
-            if found is None:
-                continue
-            chain = [(name, found)]
-            while (nxt := _continued(found)) is not None:
-                found = None
-                for _ in range(50):  # the next generation is started asynchronously
-                    found = self.api.find(function, nxt)
-                    if found is not None:
-                        break
-                    self.sleep(0.1)
-                if found is None:
+            if found is not None:
+                return name, found
+        child = registry.execution(self.dynamodb, self.registry_table, instance_id)
+        if child is None or child[0] not in self.functions:
+            return None
+        return child[0], self.api.get(child[1])
+
+    def _chain(self, instance_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """Every generation of the instance, oldest first: (orchestrator, execution)."""
+        first = self._first(instance_id)
+        if first is None:
+            return []
+        name, found = first
+        chain = [first]
+        while (nxt := _continued(found)) is not None:
+            later = None
+            for _ in range(50):  # the next generation is started asynchronously
+                later = self.api.find(self.functions[name], nxt)
+                if later is not None:
                     break
-                chain.append((name, found))
-            return chain
-        return []
+                self.sleep(0.1)
+            if later is None:
+                break
+            found = later
+            chain.append((name, found))
+        return chain
 
     def get_status(self, instance_id: str) -> dict[str, Any]:
         """Azure-style status: name, instanceId, runtimeStatus, input, output, customStatus."""
@@ -175,13 +190,11 @@ class LambdaDurableClient:
         self.api.stop(chain[-1][1]["DurableExecutionArn"], reason)
 
     def purge_instance_history(self, instance_id: str) -> int:
-        """Delete every generation's execution and the registry's status item."""
+        """Delete every generation's execution and the registry's items of the instance."""
         chain = self._chain(instance_id)
         for _, execution in chain:
             self.api.delete(execution["DurableExecutionArn"])
-        self.dynamodb.delete_item(
-            TableName=self.registry_table, Key={"pk": {"S": f"{instance_id}#status"}}
-        )
+        registry.forget(self.dynamodb, self.registry_table, instance_id)
         return len(chain)
 
     def wait_for_completion(

@@ -12,6 +12,9 @@ registry), one item per (instance, event): partition key ``pk`` = ``"<instance>#
 * ``version`` (N): every write is conditional on it (optimistic concurrency).
 
 Custom statuses are stored as on Step Functions: ``"<instance>#status"``, attribute ``status``.
+A sub-orchestration's execution is started by its parent's ``invoke``, which names no execution
+after the child's instance id: the child records ``"<instance>#execution"`` (attributes
+``orchestrator`` and ``arn``), where the client finds it.
 The DynamoDB client is a parameter (moto's in tests, the runtime's in Lambda).
 """
 
@@ -117,6 +120,24 @@ def raise_event(
         except CallbackClosed:
             continue  # a wait of an ended execution (or a lost race): the next one gets it
         return "delivered"
+
+
+def put_execution(dynamodb: Any, table: str, instance: str, orchestrator: str, arn: str) -> None:
+    """Record which execution runs ``instance`` (idempotent: always the same values)."""
+    item = {"orchestrator": {"S": orchestrator}, "arn": {"S": arn}}
+    dynamodb.put_item(TableName=table, Item={**_key(instance, "execution"), **item})
+
+
+def execution(dynamodb: Any, table: str, instance: str) -> tuple[str, str] | None:
+    """``(orchestrator, execution ARN)`` of a sub-orchestration's instance, or None."""
+    item = dynamodb.get_item(TableName=table, Key=_key(instance, "execution")).get("Item")
+    return None if item is None else (item["orchestrator"]["S"], item["arn"]["S"])
+
+
+def forget(dynamodb: Any, table: str, instance: str) -> None:
+    """Delete what the registry keeps of an instance besides its events."""
+    for what in ("status", "execution"):
+        dynamodb.delete_item(TableName=table, Key=_key(instance, what))
 
 
 def put_custom_status(dynamodb: Any, table: str, instance: str, text: str) -> None:

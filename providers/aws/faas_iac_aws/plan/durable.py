@@ -132,7 +132,9 @@ def definitions(
         token_registrar="${fn-" + REGISTRAR + ".arn}",
         registry_table=f"{app.name}-durable",
     )
-    return {name: with_refs(to_asl(wf, asl_names)) for name, wf in sorted(workflows.items())}
+    return {
+        name: with_refs(to_asl(wf, asl_names, workflows)) for name, wf in sorted(workflows.items())
+    }
 
 
 def _tasks(value: Any) -> list[dict[str, Any]]:
@@ -149,6 +151,20 @@ def _tasks(value: Any) -> list[dict[str, Any]]:
     return found
 
 
+_FUNCTION = re.compile(r"\$\{fn-[A-Za-z0-9_.:-]+\.arn\}")
+_MACHINE = re.compile(re.escape(f"arn:{_ACCOUNT}:stateMachine:") + r"[A-Za-z0-9_-]+")
+
+
+def _candidates(value: Any, pattern: re.Pattern[str]) -> list[Any]:
+    """The ARNs a Task may call: itself, or each one of the table a name computed at run time
+    is looked up in (a JSONata ``$lookup`` over the candidates' ARNs)."""
+    text = value.get("$sub") if isinstance(value, dict) else value
+    found = sorted(set(pattern.findall(text))) if isinstance(text, str) else []
+    if found and isinstance(text, str) and text.startswith("{%"):
+        return [sub(arn) for arn in found]
+    return [value]  # a machine starting itself: $states.context.StateMachine.Id
+
+
 def execution_policy(asl: dict[str, Any], own: str) -> dict[str, Any]:
     """Exactly what this machine's Task states call."""
     functions: list[Any] = []
@@ -157,10 +173,10 @@ def execution_policy(asl: dict[str, Any], own: str) -> dict[str, Any]:
     for task in _tasks(asl):
         args = task.get("Arguments", {})
         if task["Resource"] in LAMBDA_TASKS:
-            functions.append(args["FunctionName"])
+            functions += _candidates(args["FunctionName"], _FUNCTION)
         elif task["Resource"] in (START, START_SYNC):
-            target = args["StateMachineArn"]
-            machines.append(target if isinstance(target, dict) else None)
+            for target in _candidates(args["StateMachineArn"], _MACHINE):
+                machines.append(target if isinstance(target, dict) else None)
             sync = sync or task["Resource"] == START_SYNC
         elif task["Resource"] == PUT_ITEM:
             put = True

@@ -1,8 +1,15 @@
 """Orchestrators on Lambda durable functions (:mod:`faas_iac_aws.lambda_durable`): per
-orchestrator a published Lambda with a durable configuration (execution timeout, retention),
-its role (exactly the SDK's checkpoint actions on its own executions, the functions it invokes,
-the callback registry, the entity table), its log group and error alarm; once per app the
-layer that carries the durable SDK. Pure: nothing is called or written."""
+orchestrator a published Lambda with a durable configuration (execution timeout, retention) and
+its alias :data:`ALIAS` on the published version, its role (exactly the SDK's checkpoint actions
+on its own executions, the functions it calls (:mod:`.calls`), the callback registry, the
+entity table when it uses entities), its log group and error alarm; once per app the layer that
+carries the durable SDK. Pure: nothing is called or written.
+
+A durable orchestrator starts another through that alias: Lambda runs durable executions only
+of a qualified function (a version or an alias; never the unqualified name, and AWS advises
+against ``$LATEST``), and a name fixed in advance lets orchestrators call each other (or
+themselves) without their functions referencing one another, which would make the plan a
+cycle."""
 
 from __future__ import annotations
 
@@ -17,6 +24,7 @@ from faas_iac.plan import Artifact, PlanResource, deterministic_zip, sha256
 from faas_iac.plan.refs import as_json, ref, sub
 
 from .. import types as T
+from .calls import Calls
 from .durable import ENTITIES, REGISTRY
 from .iam import assume
 from .layer import function_layers
@@ -30,6 +38,9 @@ SDK_LAYER, SDK_ARTIFACT = "durable-sdk-layer", "aws-durable-sdk"
 #: The longest execution Lambda durable functions allow (one year), and the retention of a
 #: finished execution's state and history.
 EXECUTION_TIMEOUT_S, RETENTION_DAYS = 31_536_000, 30
+#: The alias of every durable orchestrator's published version: what other orchestrators
+#: invoke.
+ALIAS = "live"
 #: A durable function's own executions (every version): what the checkpoint API is granted on.
 _FUNCTION = "arn:${aws:partition}:lambda:${aws:region}:${aws:account}:function:"
 CHECKPOINT = ["lambda:CheckpointDurableExecution", "lambda:GetDurableExecutionState"]
@@ -47,6 +58,11 @@ def executions_arn(physical_name: str) -> str:
     """Every durable execution of every version of a function (built from its name, so a
     role may name its own function's executions without depending on it)."""
     return f"{_FUNCTION}{physical_name}:*"
+
+
+def alias_arn(physical_name: str) -> str:
+    """The alias another orchestrator invokes (built from the name, as :func:`executions_arn`)."""
+    return f"{_FUNCTION}{physical_name}:{ALIAS}"
 
 
 def logical(orchestrator: str) -> str:
@@ -87,7 +103,9 @@ def _statement(sid: str, actions: Iterable[str], resources: list[Any]) -> dict[s
     return {"Sid": sid, "Effect": "Allow", "Action": sorted(set(actions)), "Resource": resources}
 
 
-def policy(app: AppModel, fn: Function, log: str, durable: list[str]) -> dict[str, Any]:
+def policy(
+    app: AppModel, fn: Function, log: str, durable: list[str], calls: Calls
+) -> dict[str, Any]:
     own = physical(app, fn.name)
     statements = [
         _statement(
@@ -97,17 +115,17 @@ def policy(app: AppModel, fn: Function, log: str, durable: list[str]) -> dict[st
         ),
         _statement("Checkpoints", CHECKPOINT, [sub(executions_arn(own))]),
     ]
-    targets = [ref(f"fn-{a.name}", "arn") for a in app.by_kind("activity")]
-    targets += [sub(executions_arn(physical(app, o))) for o in durable]
-    statements.append(
-        _statement("InvokeActivitiesAndOrchestrators", ["lambda:InvokeFunction"], targets)
-    )
+    activities = calls.of("activity", [a.name for a in app.by_kind("activity")])
+    targets = [ref(f"fn-{a}", "arn") for a in activities]
+    targets += [sub(alias_arn(physical(app, o))) for o in calls.of("orchestrator", durable)]
+    if targets:
+        statements.append(_statement("InvokeItsCalls", ["lambda:InvokeFunction"], targets))
     statements.append(
         _statement(
             "CallbackRegistry", ["dynamodb:GetItem", "dynamodb:PutItem"], [ref(REGISTRY, "arn")]
         )
     )
-    if app.by_kind("entity"):
+    if app.by_kind("entity") and calls.entities:
         statements.append(
             _statement(
                 "EntityState", ["dynamodb:GetItem", "dynamodb:PutItem"], [ref(ENTITIES, "arn")]
@@ -126,9 +144,8 @@ def config(app: AppModel, fn: Function, durable: list[str]) -> dict[str, Any]:
     return {
         "orchestrator": fn.name,
         "activities": {a.name: physical(app, a.name) for a in app.by_kind("activity")},
-        # by name: orchestrators may call each other (or themselves), and references between
-        # their functions would make the plan a cycle
-        "orchestrators": {o: f"{physical(app, o)}:$LATEST" for o in durable},
+        # by alias (see the module docstring)
+        "orchestrators": {o: f"{physical(app, o)}:{ALIAS}" for o in durable},
         "entities": {
             e.name.lower(): f"{e.handler.module}:{e.handler.qualname}"
             for e in app.by_kind("entity")
@@ -137,7 +154,7 @@ def config(app: AppModel, fn: Function, durable: list[str]) -> dict[str, Any]:
 
 
 def plan_function(
-    app: AppModel, fn: Function, durable: list[str], layers: tuple[str, str]
+    app: AppModel, fn: Function, durable: list[str], layers: tuple[str, str], calls: Calls
 ) -> list[PlanResource]:
     name = physical(app, fn.name)
     role, pol, log, lam = f"role-{fn.name}", f"policy-{fn.name}", f"log-{fn.name}", logical(fn.name)
@@ -159,7 +176,7 @@ def plan_function(
     policy_props = {
         "name": "least-privilege",
         "role": ref(role, "id"),
-        "policy": as_json(policy(app, fn, log, durable)),
+        "policy": as_json(policy(app, fn, log, durable, calls)),
     }
     out = [
         PlanResource(
@@ -207,6 +224,16 @@ def plan_function(
             },
             depends_on=(pol, log),
         ),
+        PlanResource(
+            type=T.ALIAS,
+            name=f"alias-{fn.name}",
+            properties={
+                "name": ALIAS,
+                "function_name": ref(lam, "name"),
+                "function_version": ref(lam, "version"),
+                "description": "the published version other orchestrators start",
+            },
+        ),
     ]
     if fn.monitoring.error_alert:
         from .planner import error_alarm
@@ -222,9 +249,10 @@ def _retention(days: int) -> int:
 
 
 def plan_lambda_durable(
-    app: AppModel, durable: list[str], adapter_layer: str
+    app: AppModel, durable: list[str], adapter_layer: str, calls: dict[str, Calls]
 ) -> list[PlanResource]:
-    """Every orchestrator in ``durable`` as a durable function, and the SDK's layer."""
+    """Every orchestrator in ``durable`` as a durable function, and the SDK's layer.
+    ``calls``: what each of them calls (:func:`.calls.app_calls`)."""
     if not durable:
         return []
     out = [
@@ -240,5 +268,6 @@ def plan_lambda_durable(
         )
     ]
     for name in durable:
-        out += plan_function(app, app.function(name), durable, (adapter_layer, SDK_LAYER))
+        layers = (adapter_layer, SDK_LAYER)
+        out += plan_function(app, app.function(name), durable, layers, calls[name])
     return out

@@ -18,6 +18,7 @@ from faas_iac.plan.refs import as_json, ref
 from faas_iac.schedule import parse_schedule
 
 from .. import types as T
+from .calls import app_calls
 from .durable import DurableNames, durable_names, plan_durable
 from .engines import choose
 from .iam import assume, function_policy, logical
@@ -333,7 +334,8 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     resources += plan_durable(
         app, build.translation.workflows, durable, LAYER, registry=bool(functions)
     )
-    resources += plan_lambda_durable(app, functions, LAYER)
+    calls = app_calls(app, functions)
+    resources += plan_lambda_durable(app, functions, LAYER, calls)
     outputs: dict[str, Any] = {}
     if any(r.name == API for r in resources):
         outputs["url"] = ref(API, "api_endpoint")
@@ -346,7 +348,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
         resources=ordered(resources),
         artifacts=artifacts,
         outputs=outputs,
-        notes=engines.notes(),
+        notes=(*engines.notes(), *(n for o, c in sorted(calls.items()) for n in c.notes(o))),
         bundles=tuple(bundles),
     )
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from faas_iac.translate import ir
-from faas_iac.translate.kinds import infer
+from faas_iac.translate.kinds import expr_kind, infer
 
+from . import context, errors
 from .jsonata import jsonata, template, var_name
 from .names import Names
 
@@ -27,21 +29,27 @@ START = "arn:aws:states:::states:startExecution"
 PUT_ITEM = "arn:aws:states:::dynamodb:putItem"
 
 
-def child_name(unique: str = "") -> str:
-    """A child execution's name: the parent's (cut to 50), ``unique`` and the entry time."""
+def child_name(unique: str = "", retried: bool = False) -> str:
+    """JSONata for a child execution's name: the parent's (cut to 50), ``unique``, the entry
+    time, and the attempt when the call is retried (each attempt is a new execution)."""
     middle = f' & {unique} & "-"' if unique else ""
+    attempt = ' & "-" & $string($states.context.State.RetryCount)' if retried else ""
     return (
-        '{% $substring($states.context.Execution.Name, 0, 50) & "-"'
+        '$substring($states.context.Execution.Name, 0, 50) & "-"'
         + middle
-        + ' & $replace($states.context.State.EnteredTime, /[^0-9]/, "") %}'
+        + ' & $replace($states.context.State.EnteredTime, /[^0-9]/, "")'
+        + attempt
     )
 
 
-#: continue_as_new keeps the instance: ``<instance>~<generation>``, so a client finds the chain.
+#: continue_as_new starts the next generation under a new name (the client follows the chain
+#: from each execution's output, the ARN of the next one).
 NEXT_GENERATION = (
-    '{% ($p := $split($states.context.Execution.Name, "~"); $p[0] & "~" & '
-    "$string(($count($p) > 1 ? $number($p[1]) : 0) + 1)) %}"
+    '{% $substring($states.context.Execution.Name, 0, 50) & "-" & '
+    '$replace($states.context.State.EnteredTime, /[^0-9]/, "") %}'
 )
+#: The error a race's branch ends with when its task comes first (followed by its index).
+RACE_ERROR = "FaasIac.First"
 #: Inline Map runs at most this many iterations at once; beyond it, Distributed mode.
 INLINE_MAP_LIMIT = 40
 
@@ -56,11 +64,22 @@ class Exit:
     assign: dict[str, ir.Expr] | None = None
     state: dict[str, Any] | None = None  # the state itself, when a return can fold into it
 
+    @property
+    def timed(self) -> bool:
+        """Whether time passed in the state this transition leaves: its ``Assign`` sees the
+        state's entry time as ``EnteredTime``, not the time it ends."""
+        kind = self.holder.get("Type")
+        return "ErrorEquals" in self.holder or kind in ("Task", "Map", "Parallel", "Wait")
+
 
 @dataclass
 class _Handler:
     exits: list[Exit] = field(default_factory=list)
     error_var: str = ""
+    catches: tuple[str, ...] = (ir.EVERY,)
+
+    def takes_tasks(self) -> bool:
+        return ir.EVERY in self.catches or ir.TASK_FAILED in self.catches
 
 
 @dataclass
@@ -72,13 +91,25 @@ class _Loop:
 
 
 class Builder:
-    def __init__(self, wf: ir.Workflow, names: Names) -> None:
+    def __init__(
+        self,
+        wf: ir.Workflow,
+        names: Names,
+        orchestrators: Mapping[str, ir.Workflow] | None = None,
+    ) -> None:
+        first, values = context.own_values(wf)
+        self.values = values
+        self.wrapped = context.wrapped_children(wf, orchestrators)
+        self.instance = context.instance_text(wf)
+        wf = context.rewrite(wf, values)
         self.wf = wf
         self.names = names
         self.states: dict[str, dict[str, Any]] = {}
         self.assigns: list[tuple[dict[str, Any], dict[str, ir.Expr]]] = []
         self.start: str | None = None
-        self.pending: dict[str, ir.Expr] = {ir.INPUT: ir.Native("$states.input")}
+        self.pending: dict[str, ir.Expr] = dict(first)
+        #: the first state's own assignments (a Catch on it assigns them too)
+        self.initial: dict[str, ir.Expr] = {}
         self.handlers: list[_Handler] = []
         self.loops: list[_Loop] = []
         self.counter = 0
@@ -117,6 +148,7 @@ class Builder:
         if self.start is None:
             self.start = name
             block.update(self.pending)
+            self.initial = dict(self.pending)
             self.pending = {}
         for ex in exits:
             ex.holder[ex.key] = name
@@ -145,9 +177,15 @@ class Builder:
 
     def assign(self, var: str, value: ir.Expr, exits: list[Exit]) -> list[Exit]:
         if self.start is None and not exits:
-            self.pending[var] = ir.substitute(value, self.pending)
-            return exits
-        if any(ex.assign is None for ex in exits):
+            if not _reads_fresh(value, self.pending) and not _uses(value, "uuid"):
+                self.pending[var] = ir.substitute(value, self.pending)
+                return exits
+            exits = self.materialize(exits)
+        now = _uses(value, "now")
+        if any(
+            ex.assign is None or (now and ex.timed) or _reads_fresh(value, ex.assign)
+            for ex in exits
+        ):
             exits = self.materialize(exits)
         for ex in exits:
             assert ex.assign is not None
@@ -160,16 +198,41 @@ class Builder:
         state = self.states[name]
         return [Exit(state, "Next", block, None)]
 
-    def catchers(self, state: dict[str, Any]) -> None:
-        if not self.handlers:
+    def catchers(self, state: dict[str, Any], call: ir.Call | None = None) -> None:
+        """The state's Catch: to the innermost ``except`` that takes task failures, with the
+        caught error as a value; with none, a failed child execution fails this one with the
+        child's own error."""
+        handler = next((h for h in reversed(self.handlers) if h.takes_tasks()), None)
+        if handler is None:
+            if call is not None and call.kind == "orchestrator":
+                self._fail_as_child(state, call)
             return
-        handler = self.handlers[-1]
         catcher: dict[str, Any] = {"ErrorEquals": ["States.ALL"]}
         state.setdefault("Catch", []).append(catcher)
         block = self._assign_of(catcher)
+        self.on_catch(state, block)
         if handler.error_var:
-            block[handler.error_var] = ir.Native("$states.errorOutput", "dict")
+            value = errors.caught(call.kind if call else None, call.name if call else "")
+            block[handler.error_var] = value
         handler.exits.append(Exit(catcher, "Next", block))
+
+    def on_catch(self, state: dict[str, Any], block: dict[str, ir.Expr]) -> None:
+        """A Catch of the first state assigns what that state's own Assign would have (the
+        orchestration input among them): its Assign does not run when it fails."""
+        if self.start is not None and self.states.get(self.start) is state:
+            block.update(self.initial)
+
+    def _fail_as_child(self, state: dict[str, Any], call: ir.Call) -> None:
+        catcher: dict[str, Any] = {"ErrorEquals": ["States.ALL"]}
+        state.setdefault("Catch", []).append(catcher)
+        block = self._assign_of(catcher)
+        block["__failure"] = errors.caught(call.kind, call.name)
+        self.new_state(
+            f"Fail {_title(call.name)}",
+            {"Type": "Fail", "Error": errors.FAIL_ERROR, "Cause": "{% $__failure.message %}"},
+            [Exit(catcher, "Next", block)],
+        )
+        self.reads.add("__failure")
 
     # -- steps --------------------------------------------------------------------------------
     def block(self, steps: tuple[ir.Step, ...], exits: list[Exit]) -> list[Exit]:
@@ -182,25 +245,51 @@ class Builder:
         raise NotImplementedError
 
     def _call_state(
-        self, call: ir.Call, payload: object, unique: str = ""
+        self, call: ir.Call, sub: Callable[[ir.Expr], ir.Expr], unique: str = ""
     ) -> tuple[dict[str, Any], ir.Native]:
-        """A Task calling an activity or starting a child execution; ``unique`` (JSONata text)
-        keeps child names apart when several start in the same millisecond."""
+        """A Task calling an activity or starting a child execution; ``sub`` gives an
+        expression as this state sees it; ``unique`` (JSONata text) keeps child names apart
+        when several start in the same millisecond."""
+        payload = self.field(sub(call.input))
         if call.kind == "activity":
+            function: object = (
+                "{% " + self._lookup(call, self.names.function, sub) + " %}"
+                if call.name_expr is not None
+                else self.names.function(call.name)
+            )
             body: dict[str, Any] = {
                 "Type": "Task",
                 "Resource": LAMBDA,
-                "Arguments": {"FunctionName": self.names.function(call.name), "Payload": payload},
+                "Arguments": {"FunctionName": function, "Payload": payload},
             }
             result = ir.Native("$states.result.Payload")
         else:
+            payload = self._child_input(sub(call.input))
+            machine: object = (
+                "{% " + self._lookup(call, self.names.state_machine, sub) + " %}"
+                if call.name_expr is not None
+                else self.names.state_machine(call.name)
+            )
+            name = (
+                self.text(sub(call.instance))
+                if call.instance is not None
+                else child_name(unique, call.retry is not None)
+            )
+            if call.name in self.wrapped:
+                parent = self._instance()
+                payload = (
+                    "{% {"
+                    + f'"{context.WRAPPER}": {{"instance": {name}, "parent": {parent}}}, '
+                    + f'"input": {self.text(sub(call.input))}'
+                    + "} %}"
+                )
             body = {
                 "Type": "Task",
                 "Resource": START_SYNC,
                 "Arguments": {
-                    "StateMachineArn": self.names.state_machine(call.name),
+                    "StateMachineArn": machine,
                     "Input": payload,
-                    "Name": child_name(unique),
+                    "Name": "{% " + name + " %}",
                 },
             }
             result = ir.Native("$states.result.Output")
@@ -208,11 +297,31 @@ class Builder:
             body["Retry"] = [retrier(call.retry)]
         return body, result
 
+    def _child_input(self, e: ir.Expr) -> object:
+        """A child execution's ``Input``: Step Functions takes a string there as JSON text
+        (any other value it encodes itself), so a string input is sent JSON-encoded."""
+        kind = expr_kind(e, self.env)
+        if kind not in ("str", None):
+            return self.field(e)
+        text = self.text(e)
+        encoded = "($s := $string([$v]); $substring($s, 1, $length($s) - 2))"
+        if kind == "str":
+            return "{% ($v := " + text + "; " + encoded + ") %}"
+        return "{% ($v := " + text + '; $type($v) = "string" ? ' + encoded + " : $v) %}"
+
+    def _lookup(
+        self, call: ir.Call, arn: Callable[[str], str], sub: Callable[[ir.Expr], ir.Expr]
+    ) -> str:
+        """JSONata for the ARN of a call whose name is computed: a table of the candidates."""
+        assert call.name_expr is not None
+        table = json.dumps({n: arn(n) for n in call.name.split(",")})
+        return f"$lookup({table}, {self.text(sub(call.name_expr))})"
+
     def _Task(self, step: ir.Task, exits: list[Exit]) -> list[Exit]:
-        body, result = self._call_state(step.call, self.tpl(step.call.input))
+        body, result = self._call_state(step.call, self.sub)
         name, block = self.new_state(_title(step.call.name), body, exits)
         state = self.states[name]
-        self.catchers(state)
+        self.catchers(state, step.call)
         if step.target:
             block[step.target] = result
         return [Exit(state, "Next", block, state)]
@@ -220,15 +329,16 @@ class Builder:
     def _FanOut(self, step: ir.FanOut, exits: list[Exit]) -> list[Exit]:
         children = step.call.kind == "orchestrator"  # each child needs its own name
         item = ir.Native("$states.input.item" if children else "$states.input")
-        payload = self.field(ir.substitute(step.call.input, {step.var: item}))
         unique = "$string($states.input.index)" if children else ""
-        inner, result = self._call_state(step.call, payload, unique)
+        inner, result = self._call_state(
+            step.call, lambda e: ir.substitute(e, {step.var: item}), unique
+        )
         inner["Output"] = "{% " + result.text + " %}"
         inner["End"] = True
         task = self._name(_title(step.call.name))
         body = {
             "Type": "Map",
-            "Items": self.tpl(step.source),
+            "Items": self.tpl(self.iterable(step.source)),
             "MaxConcurrency": INLINE_MAP_LIMIT,
             "ItemProcessor": {
                 "ProcessorConfig": {"Mode": "INLINE"},
@@ -243,7 +353,7 @@ class Builder:
             }
         name, block = self.new_state(f"Each {task}", body, exits)
         state = self.states[name]
-        self.catchers(state)
+        self.catchers(state, step.call)
         if step.target:
             block[step.target] = ir.Native("$states.result", "list")
         return [Exit(state, "Next", block, state)]
@@ -251,37 +361,58 @@ class Builder:
     def _Parallel(self, step: ir.Parallel, exits: list[Exit]) -> list[Exit]:
         branches = []
         for i, call in enumerate(step.calls):
-            inner, result = self._call_state(call, self.tpl(call.input), f'"b{i}"')
+            inner, result = self._call_state(call, self.sub, f'"b{i}"')
             inner["Output"] = "{% " + result.text + " %}"
             inner["End"] = True
             task = self._name(_title(call.name))
-            branches.append({"StartAt": task, "States": {task: inner}})
+            states = {task: inner}
+            same = len({(c.kind, c.name) for c in step.calls}) == 1
+            if not same and any(h.takes_tasks() for h in self.handlers):
+                states.update(self._labelled_failure(inner, call))  # which call failed
+            branches.append({"StartAt": task, "States": states})
         body = {"Type": "Parallel", "Branches": branches}
         title = " and ".join(_title(c.name) for c in step.calls)
         name, block = self.new_state(title, body, exits)
         state = self.states[name]
-        self.catchers(state)
+        one = step.calls[0] if len({(c.kind, c.name) for c in step.calls}) == 1 else None
+        self.catchers(state, one)
         if step.target:
             block[step.target] = ir.Native("$states.result", "list")
         return [Exit(state, "Next", block, state)]
 
+    def _labelled_failure(self, inner: dict[str, Any], call: ir.Call) -> dict[str, Any]:
+        """A Parallel branch's failure, passed on as the caught-error value (in its Cause),
+        since the Parallel's Catch cannot tell which branch failed."""
+        fail = self._name(f"Failed {_title(call.name)}")
+        catcher: dict[str, Any] = {
+            "ErrorEquals": ["States.ALL"],
+            "Assign": {"__failure": "{% " + errors.caught(call.kind, call.name).text + " %}"},
+            "Next": fail,
+        }
+        inner["Catch"] = [catcher]
+        return {
+            fail: {
+                "Type": "Fail",
+                "Error": errors.FAIL_ERROR,
+                "Cause": "{% $string($__failure) %}",
+            }
+        }
+
     def _Timer(self, step: ir.Timer, exits: list[Exit]) -> list[Exit]:
-        seconds = self.sub(step.seconds)
         body: dict[str, Any] = {"Type": "Wait"}
-        if isinstance(seconds, ir.Const):
-            body["Seconds"] = seconds.value
-        else:  # a computed duration, as a time stamp (Seconds takes only numbers in the schema)
-            body["Timestamp"] = (
-                "{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
-                f"({self.text(seconds)}) * 1000) %}}"
-            )
+        if step.until is not None:  # at an instant (seconds since the epoch)
+            at = self.text(self.sub(step.until))
+            body["Timestamp"] = "{% $fromMillis($round((" + at + ") * 1000)) %}"
+        else:
+            body = self._wait(self.sub(step.seconds))
         name, block = self.new_state("Wait", body, exits)
         state = self.states[name]
         return [Exit(state, "Next", block, state)]
 
-    def _WaitEvent(self, step: ir.WaitEvent, exits: list[Exit]) -> list[Exit]:
-        key = '{% $states.context.Execution.Name & "#' + step.event + '" %}'
-        body: dict[str, Any] = {
+    def _event_task(self, event: str) -> dict[str, Any]:
+        """A Task that waits for ``event``: its token goes to the registry."""
+        key = "{% " + self._instance() + ' & "#' + event + '" %}'
+        return {
             "Type": "Task",
             "Resource": LAMBDA_TOKEN,
             "Arguments": {
@@ -293,13 +424,19 @@ class Builder:
                 },
             },
         }
-        if step.timeout_seconds is not None:
-            seconds = self.sub(step.timeout_seconds)
-            body["TimeoutSeconds"] = (
-                seconds.value
-                if isinstance(seconds, ir.Const)
-                else "{% " + self.text(seconds) + " %}"
+
+    def _WaitEvent(self, step: ir.WaitEvent, exits: list[Exit]) -> list[Exit]:
+        timeout = None if step.timeout_seconds is None else self.sub(step.timeout_seconds)
+        if timeout is not None and not isinstance(timeout, ir.Const):
+            # a computed timeout: TimeoutSeconds takes a number only (cfn-lint's schema)
+            arms = (
+                ir.Arm(step.event_tag, event=step.event, target=step.target),
+                ir.Arm(step.timer_tag, seconds=timeout),
             )
+            return self._Race(ir.Race(arms, step.winner, step.line), exits)
+        body = self._event_task(step.event)
+        if isinstance(timeout, ir.Const):  # a whole number of seconds, at least 1
+            body["TimeoutSeconds"] = max(1, math.ceil(timeout.value))
         name, block = self.new_state(f"Wait for {step.event}", body, exits)
         state = self.states[name]
         if step.target:
@@ -310,14 +447,79 @@ class Builder:
                 block[step.winner] = ir.Const(step.event_tag)
             catcher: dict[str, Any] = {"ErrorEquals": ["States.Timeout"]}
             state["Catch"] = [catcher]
-            timeout = self._assign_of(catcher)
+            timeout_block = self._assign_of(catcher)
+            self.on_catch(state, timeout_block)
             if step.target:
-                timeout[step.target] = ir.Const(None)
+                timeout_block[step.target] = ir.Const(None)
             if step.winner:
-                timeout[step.winner] = ir.Const(step.timer_tag)
-            result.append(Exit(catcher, "Next", timeout))
+                timeout_block[step.winner] = ir.Const(step.timer_tag)
+            result.append(Exit(catcher, "Next", timeout_block))
         self.catchers(state)
         return result
+
+    def _Race(self, step: ir.Race, exits: list[Exit]) -> list[Exit]:
+        """The first of several tasks: a Parallel state whose every branch ends in a Fail
+        naming it (an event's payload in the Cause); the first failure stops the others and
+        its Catch says who won."""
+        branches = []
+        for i, arm in enumerate(step.arms):
+            won = self._name(f"{_title(arm.tag)} first")
+            if arm.event is not None:
+                first = self._name(f"Wait for {arm.event}")
+                task = {**self._event_task(arm.event), "Next": won}
+                fail = {
+                    "Type": "Fail",
+                    "Error": f"{RACE_ERROR}{i}",
+                    "Cause": '{% $string({"v": $states.input}) %}',
+                }
+                branches.append({"StartAt": first, "States": {first: task, won: fail}})
+            else:
+                assert arm.seconds is not None
+                first = self._name("Timer")
+                wait = {**self._wait(self.sub(arm.seconds)), "Next": won}
+                fail = {"Type": "Fail", "Error": f"{RACE_ERROR}{i}"}
+                branches.append({"StartAt": first, "States": {first: wait, won: fail}})
+        title = "First of " + ", ".join(a.event or "timer" for a in step.arms)
+        name, _ = self.new_state(title, {"Type": "Parallel", "Branches": branches}, exits)
+        state = self.states[name]
+        state["End"] = True  # never taken: every branch fails
+        result: list[Exit] = []
+        for i, arm in enumerate(step.arms):
+            catcher: dict[str, Any] = {"ErrorEquals": [f"{RACE_ERROR}{i}"]}
+            state.setdefault("Catch", []).append(catcher)
+            block = self._assign_of(catcher)
+            self.on_catch(state, block)
+            for other in step.arms:
+                if other.target:
+                    block[other.target] = ir.Const(None)
+            if arm.target:
+                block[arm.target] = ir.Native("$parse($states.errorOutput.Cause).v")
+            if step.winner:
+                block[step.winner] = ir.Const(arm.tag)
+            result.append(Exit(catcher, "Next", block))
+        self.catchers(state)
+        return result
+
+    def _wait(self, seconds: ir.Expr) -> dict[str, Any]:
+        """A Wait state's fields for a duration (a whole constant, else a time stamp)."""
+        if isinstance(seconds, ir.Const) and float(seconds.value).is_integer():
+            return {"Type": "Wait", "Seconds": int(seconds.value)}
+        return {
+            "Type": "Wait",
+            "Timestamp": "{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
+            f"$round(({self.text(seconds)}) * 1000)) %}}",
+        }
+
+    def iterable(self, e: ir.Expr) -> ir.Expr:
+        """What Python iterates over in ``e``, as a list (a dict's keys, a string's
+        characters)."""
+        return e if expr_kind(e, self.env) == "list" else ir.Builtin("list", (e,))
+
+    def _instance(self) -> str:
+        """JSONata for the instance id (the registry's keys), recorded as read."""
+        if self.instance.startswith("$"):
+            self.reads.add(self.instance[1:])
+        return self.instance
 
     def _SetStatus(self, step: ir.SetStatus, exits: list[Exit]) -> list[Exit]:
         body = {
@@ -326,7 +528,7 @@ class Builder:
             "Arguments": {
                 "TableName": self.names.registry_table,
                 "Item": {
-                    "pk": {"S": '{% $states.context.Execution.Name & "#status" %}'},
+                    "pk": {"S": "{% " + self._instance() + ' & "#status" %}'},
                     "status": {"S": "{% " + json_text(self.text(self.sub(step.value))) + " %}"},
                 },
             },
@@ -337,22 +539,29 @@ class Builder:
         return [Exit(state, "Next", block, None)]
 
     def _Return(self, step: ir.Return, exits: list[Exit]) -> list[Exit]:
-        if len(exits) == 1 and exits[0].state is not None and exits[0].assign is not None:
+        if (
+            len(exits) == 1
+            and exits[0].state is not None
+            and exits[0].assign is not None
+            and not (exits[0].timed and _uses(step.value, "now"))
+        ):
             state = exits[0].state
             state.pop("Next", None)
             state["End"] = True
             state["Output"] = output(self.field(ir.substitute(step.value, exits[0].assign)))
             exits[0].assign.clear()  # nothing reads variables after the end
             return []
+        if any(ex.timed for ex in exits) and _uses(step.value, "now"):
+            exits = self.materialize(exits)
         self.new_state("Done", {"Type": "Succeed", "Output": output(self.tpl(step.value))}, exits)
         return []
 
     def _Raise(self, step: ir.Raise, exits: list[Exit]) -> list[Exit]:
-        if self.handlers:
-            handler = self.handlers[-1]
-            error = ir.DictLit(
-                (("Error", ir.Const(step.error)), ("Cause", ir.Builtin("str", (step.message,))))
-            )
+        handler = next(
+            (h for h in reversed(self.handlers) if ir.catches_raise(h.catches, step.error)), None
+        )
+        if handler is not None:
+            error = errors.raised(step.error, step.message)
             for ex in self.assign(handler.error_var, error, exits):
                 handler.exits.append(ex)
             return []
@@ -365,8 +574,8 @@ class Builder:
         return []
 
     def _Reraise(self, step: ir.Reraise, exits: list[Exit]) -> list[Exit]:
-        if self.handlers:
-            handler = self.handlers[-1]
+        handler = next((h for h in reversed(self.handlers) if ir.EVERY in h.catches), None)
+        if handler is not None:
             for ex in self.assign(handler.error_var, ir.Var(step.error_var), exits):
                 handler.exits.append(ex)
             return []
@@ -375,20 +584,27 @@ class Builder:
             "Fail",
             {
                 "Type": "Fail",
-                "Error": self.field(ir.Index(err, ir.Const("Error"))),
-                "Cause": self.field(ir.Index(err, ir.Const("Cause"))),
+                "Error": self.field(ir.Index(err, ir.Const("type"))),
+                "Cause": self.field(ir.Index(err, ir.Const("message"))),
             },
             exits,
         )
         return []
 
     def _ContinueAsNew(self, step: ir.ContinueAsNew, exits: list[Exit]) -> list[Exit]:
+        parent = self.text(self.sub(self.values["parent_instance_id"]))
+        wrapped = (
+            "{% {"
+            + f'"{context.WRAPPER}": {{"instance": {self._instance()}, "parent": {parent}}}, '
+            + f'"input": {self.text(self.sub(step.input))}'
+            + "} %}"
+        )
         body = {
             "Type": "Task",
             "Resource": START,
             "Arguments": {
                 "StateMachineArn": "{% $states.context.StateMachine.Id %}",
-                "Input": self.tpl(step.input),
+                "Input": wrapped,
                 "Name": NEXT_GENERATION,
             },
             "Output": "{% $states.result.ExecutionArn %}",
@@ -450,6 +666,20 @@ def retrier(retry: ir.Retry) -> dict[str, Any]:
     if retry.max_interval_ms is not None:
         out["MaxDelaySeconds"] = max(1, math.ceil(retry.max_interval_ms / 1000))
     return out
+
+
+def _uses(e: ir.Expr, builtin: str) -> bool:
+    """Whether ``e`` calls the builtin (``now``: its value depends on when it is evaluated;
+    ``uuid``: a new value each time)."""
+    if isinstance(e, ir.Builtin) and e.name == builtin:
+        return True
+    return any(_uses(c, builtin) for c in ir.children(e))
+
+
+def _reads_fresh(value: ir.Expr, assigned: Mapping[str, ir.Expr]) -> bool:
+    """Whether ``value`` reads a variable assigned a fresh UUID in the same block (folding
+    would copy the call, giving another UUID)."""
+    return any(v in assigned and _uses(assigned[v], "uuid") for v in ir.free_vars(value))
 
 
 def _title(name: str) -> str:

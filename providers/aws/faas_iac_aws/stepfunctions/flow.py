@@ -4,6 +4,7 @@ collecting loop as a one-at-a-time Map or one JSONata ``$map``), and try/except 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, assert_never
 
 from faas_iac.translate import ir
@@ -30,6 +31,8 @@ class FlowBuilder(Builder):
                 return self._Timer(step, exits)
             case ir.WaitEvent():
                 return self._WaitEvent(step, exits)
+            case ir.Race():
+                return self._Race(step, exits)
             case ir.SetStatus():
                 return self._SetStatus(step, exits)
             case ir.If():
@@ -173,7 +176,7 @@ class FlowBuilder(Builder):
         self.counter += 1
         items, index = f"__items{self.counter}", f"__i{self.counter}"
         self.env[items], self.env[index] = "list", "num"
-        exits = self.assign(items, step.source, exits)
+        exits = self.assign(items, self.iterable(step.source), exits)
         exits = self.assign(index, ir.Const(0), exits)
         if self.start is None:
             exits = self.materialize(exits)
@@ -253,6 +256,7 @@ class FlowBuilder(Builder):
             # The processor reads variables still pending: assign them in a state before it.
             exits = self.materialize(exits)
         inner = FlowBuilder(self.wf, self.names)
+        inner.wrapped = self.wrapped
         inner.env = self.env
         inner.taken = self.taken
         inner.pending = {
@@ -267,7 +271,7 @@ class FlowBuilder(Builder):
         processor["ProcessorConfig"] = {"Mode": "INLINE"}
         body_state = {
             "Type": "Map",
-            "Items": self.tpl(step.source),
+            "Items": self.tpl(self.iterable(step.source)),
             "MaxConcurrency": 1,
             "ItemSelector": {
                 "item": "{% $states.context.Map.Item.Value %}",
@@ -283,7 +287,9 @@ class FlowBuilder(Builder):
 
     def _Try(self, step: ir.Try, exits: list[Exit]) -> list[Exit]:
         self.counter += 1
-        handler = _Handler(error_var=step.error_var or f"__error{self.counter}")
+        handler = _Handler(
+            error_var=step.error_var or f"__error{self.counter}", catches=step.catches
+        )
         self.handlers.append(handler)
         try:
             done = self.block(step.body, exits)
@@ -294,10 +300,13 @@ class FlowBuilder(Builder):
         return done
 
 
-def to_asl(workflow: ir.Workflow, names: Names) -> dict[str, Any]:
-    """The ASL definition (a JSON-ready dict) of one translated orchestrator."""
-    builder = FlowBuilder(workflow, names)
-    builder.block(workflow.steps, [])
+def to_asl(
+    workflow: ir.Workflow, names: Names, orchestrators: Mapping[str, ir.Workflow] | None = None
+) -> dict[str, Any]:
+    """The ASL definition (a JSON-ready dict) of one translated orchestrator; ``orchestrators``
+    (the app's others) says which sub-orchestrations read their parent's instance id."""
+    builder = FlowBuilder(workflow, names, orchestrators)
+    builder.block(builder.wf.steps, [])
     if builder.start is None:  # an orchestrator with no step at all
         builder.new_state("Done", {"Type": "Succeed", "Output": None}, [])
     definition = builder.finish()

@@ -18,6 +18,9 @@ from typing import assert_never
 from faas_iac.translate import ir
 from faas_iac.translate.kinds import expr_kind
 
+from . import jsonata_lib as lib
+from .jsonata_calls import BuiltinRenderer
+
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: JSONata's built-in functions: a variable with one of these names would hide the function.
 _RESERVED = frozenset(
@@ -100,9 +103,8 @@ def var_name(name: str) -> str:
     return f"{name}_" if name in _RESERVED else name
 
 
-class Renderer:
-    """Renders IR expressions as JSONata source. ``input_text`` is how the orchestration input
-    is reached from where the expression is evaluated."""
+class Renderer(BuiltinRenderer):
+    """Renders IR expressions as JSONata source."""
 
     def __init__(self, env: dict[str, str | None] | None = None) -> None:
         self.temps = 0
@@ -138,7 +140,9 @@ class Renderer:
             case ir.IfExp():
                 return f"({self.truthy(e.test)} ? {self.render(e.then)} : {self.render(e.orelse)})"
             case ir.ListLit():
-                return "[" + ", ".join(self.render(i) for i in e.items) + "]"
+                return "[" + ", ".join(self.item(i) for i in e.items) + "]"
+            case ir.Lambda():
+                raise AssertionError("a key function is rendered by the builtin using it")
             case ir.DictLit():
                 return (
                     "{" + ", ".join(f"{json.dumps(k)}: {self.render(v)}" for k, v in e.items) + "}"
@@ -191,16 +195,30 @@ class Renderer:
             field = key.value if _IDENT.match(key.value) else f"`{key.value}`"
             return f"{base}.{field}"
         if isinstance(key, ir.Const) and isinstance(key.value, int):
-            return f"{base}[{key.value}]"
+            return self._position(e.value, str(key.value))
         k = self.kind(key)
         if k == "str":
             return f"$lookup({self.render(e.value)}, {self.render(key)})"
         if k == "num":
-            return f"{base}[{self.render(key)}]"
+            return self._position(e.value, self.render(key))
         t = self._tmp()
         return (
             f'({t} := {self.render(key)}; $type({t}) = "string" ? '
-            f"$lookup({self.render(e.value)}, {t}) : {base}[{t}])"
+            f"$lookup({self.render(e.value)}, {t}) : {self._position(e.value, t)})"
+        )
+
+    def _position(self, value: ir.Expr, key: str) -> str:
+        """``value[key]`` for a number ``key``: an item of a list, a character of a text
+        (JSONata would give the whole text)."""
+        match self.kind(value):
+            case "list":
+                return f"{self.atom(value)}[{key}]"
+            case "str":
+                return f"$substring({self.render(value)}, {key}, 1)"
+        b = self._tmp()
+        return (
+            f'({b} := {self.render(value)}; $type({b}) = "string" ? $substring({b}, {key}, 1) '
+            f": {b}[{key}])"
         )
 
     def _BinOp(self, e: ir.BinOp) -> str:
@@ -276,118 +294,43 @@ class Renderer:
             return self.atom(e)
         return self._Builtin(ir.Builtin("str", (e,)))
 
+    def seq(self, e: ir.Expr) -> str:
+        """``e`` as the JSONata array of what Python iterates over: a list's items, a dict's
+        keys, a string's characters."""
+        text = self.render(e)
+        match self.kind(e):
+            case "list":
+                return text
+            case "dict":
+                return f"$append([], $keys({text}))"
+            case "str":
+                return f'$split({text}, "")'
+        t = self._tmp()
+        return (
+            f'({t} := {text}; $type({t}) = "object" ? $append([], $keys({t})) : '
+            f'$type({t}) = "string" ? $split({t}, "") : $append([], {t}))'
+        )
+
+    def item(self, e: ir.Expr) -> str:
+        """``e`` as one element of an array constructor (never flattened into it)."""
+        return lib.item(self.render(e), self.kind(e), self._tmp)
+
     def _Comprehension(self, e: ir.Comprehension) -> str:
         v = "$" + var_name(e.var)
-        source = self.render(e.source)
-        if e.cond is not None:
-            source = f"$filter({source}, function({v}) {{ {self.truthy(e.cond)} }})"
-        return f"[$map({source}, function({v}) {{ {self.render(e.element)} }})]"
+        source = self.seq(e.source)
+        if self.kind(ir.substitute(e.element, {e.var: ir.Native(v)})) in ("str", "num", "bool"):
+            if e.cond is not None:  # scalars: $map / $filter do not flatten them
+                source = f"$filter({source}, function({v}) {{ {self.truthy(e.cond)} }})"
+            return f"[$map({source}, function({v}) {{ {self.render(e.element)} }})]"
 
-    def _Builtin(self, e: ir.Builtin) -> str:
-        args = [self.render(a) for a in e.args]
-        match e.name:
-            case "len":
-                k = self.kind(e.args[0])
-                if k == "str":
-                    return f"$length({args[0]})"
-                if k == "list":
-                    return f"$count({args[0]})"
-                t = self._tmp()
-                return (
-                    f'({t} := {args[0]}; $type({t}) = "string" ? $length({t}) : '
-                    f'$type({t}) = "object" ? $count($keys({t})) : $type({t}) = "array" ? '
-                    f'$count({t}) : $error("TypeError: object of type " & $type({t}) & '
-                    '" has no len()"))'
-                )
-            case "str":
-                if self.kind(e.args[0]) == "str":
-                    return args[0]
-                t = self._tmp()
-                return (
-                    f'({t} := {args[0]}; $type({t}) = "boolean" ? ({t} ? "True" : "False") : '
-                    f'$type({t}) = "null" ? "None" : $string({t}))'
-                )
-            case "int":
-                t = self._tmp()
-                return (
-                    f'({t} := {args[0]}; {t} := $type({t}) = "string" ? $number({t}) : {t}; '
-                    f"{t} < 0 ? $ceil({t}) : $floor({t}))"
-                )
-            case "float":
-                return f"$number({args[0]})"
-            case "bool":
-                return self.truthy(e.args[0])
-            case "abs" | "sum":
-                return f"${e.name}({args[0]})"
-            case "min" | "max":
-                return f"${e.name}({args[0] if len(args) == 1 else '[' + ', '.join(args) + ']'})"
-            case "range":
-                start, stop = ("0", args[0]) if len(args) == 1 else (args[0], args[1])
-                a, b = self._tmp(), self._tmp()
-                return f"({a} := {start}; {b} := {stop}; {b} > {a} ? [{a}..{b} - 1] : [])"
-            case "round":
-                return f"$round({', '.join(args)})"
-            case "get":
-                default = args[2] if len(args) > 2 else "null"
-                t = self._tmp()
-                return f"({t} := $lookup({args[0]}, {args[1]}); $exists({t}) ? {t} : {default})"
-            case "keys":
-                return f"[$keys({args[0]})]"
-            case "values":
-                return f"[$each({args[0]}, function($v) {{ $v }})]"
-            case "upper":
-                return f"$uppercase({args[0]})"
-            case "lower":
-                return f"$lowercase({args[0]})"
-            case "strip":
-                return f'$replace({args[0]}, /^\\s+|\\s+$/, "")'
-            case "any" | "all":
-                v = self._tmp()
-                test = self.truthy(ir.Native(v, self._element_kind(e.args[0])))
-                if e.name == "any":
-                    return f"$count($filter({args[0]}, function({v}) {{ {test} }})) > 0"
-                return f"$count($filter({args[0]}, function({v}) {{ $not({test}) }})) = 0"
-            case "sorted":
-                reverse = e.args[1] == ir.Const(True)
-                if not reverse:
-                    return f"$sort({args[0]})"
-                a, b = self._tmp(), self._tmp()
-                return f"$sort({args[0]}, function({a}, {b}) {{ {a} < {b} }})"
-            case "reversed":
-                return f"$reverse({args[0]})"
-            case "list":
-                k = self.kind(e.args[0])
-                if k == "list":
-                    return f"$append([], {args[0]})"
-                if k == "dict":
-                    return f"[$keys({args[0]})]"
-                if k == "str":
-                    return f'[$split({args[0]}, "")]'
-                t = self._tmp()
-                return (
-                    f'({t} := {args[0]}; $type({t}) = "object" ? [$keys({t})] : '
-                    f'$type({t}) = "string" ? [$split({t}, "")] : $append([], {t}))'
-                )
-            case "startswith":
-                t = self._tmp()
-                return f"({t} := {args[1]}; $substring({args[0]}, 0, $length({t})) = {t})"
-            case "endswith":
-                s, t = self._tmp(), self._tmp()
-                return (
-                    f"({s} := {args[0]}; {t} := {args[1]}; $length({t}) = 0 or "
-                    f"$substring({s}, -$length({t})) = {t})"
-                )
-            case "replace":
-                return f"$replace({args[0]}, {args[1]}, {args[2]})"
-            case "split":
-                if len(args) == 2:
-                    return f"[$split({args[0]}, {args[1]})]"
-                t = self._tmp()  # runs of whitespace, none at the ends (JSONata's $trim)
-                return f'({t} := $trim({args[0]}); {t} = "" ? [] : [$split({t}, " ")])'
-            case "join":
-                return f"$join({args[1]}, {args[0]})"
-            case _:
-                assert_never(e.name)
+        def element(x: str, _: str) -> str:
+            return f"({v} := {x}; {lib.kept(self.item(e.element))})"
+
+        def cond(x: str, _: str) -> str:
+            assert e.cond is not None
+            return f"({v} := {x}; {self.truthy(e.cond)})"
+
+        return lib.build(source, element, self._tmp, cond if e.cond is not None else None)
 
     def _element_kind(self, e: ir.Expr) -> str | None:
         """The static type of the elements of list ``e``, when known."""

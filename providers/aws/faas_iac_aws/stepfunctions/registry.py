@@ -59,11 +59,19 @@ def raise_event(
             ReturnValues="ALL_OLD",
         )
     except dynamodb.exceptions.ConditionalCheckFailedException:
-        item = {**_key(execution, event), "payload": {"S": text}}
-        dynamodb.put_item(TableName=table, Item=item)
-        return "buffered"
-    sfn.send_task_success(taskToken=found["Attributes"]["token"]["S"], output=text)
+        return _buffer(dynamodb, table, execution, event, text)
+    try:
+        sfn.send_task_success(taskToken=found["Attributes"]["token"]["S"], output=text)
+    except (sfn.exceptions.TaskTimedOut, sfn.exceptions.TaskDoesNotExist):
+        # the task stopped waiting (its timeout, or another task won its race): the event is
+        # kept for the next wait, as Durable Functions keeps an event nobody waits for
+        return _buffer(dynamodb, table, execution, event, text)
     return "delivered"
+
+
+def _buffer(dynamodb: Any, table: str, execution: str, event: str, text: str) -> str:
+    dynamodb.put_item(TableName=table, Item={**_key(execution, event), "payload": {"S": text}})
+    return "buffered"
 
 
 def custom_status(dynamodb: Any, table: str, execution: str) -> Any:

@@ -12,6 +12,8 @@ registry (:mod:`faas_iac_gcp.runtime.callbacks`) under ``"<execution id>#<event 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +23,7 @@ from faas_iac.translate import ir
 from faas_iac.translate.kinds import infer
 from faas_iac.translate.refusals import refuse
 
+from . import errors
 from .expr import Renderer, Unexpressible, value, var_name
 from .names import Names
 
@@ -30,6 +33,8 @@ MAX_ASSIGNS = 50
 #: execution can run (an execution stops at 100,000 steps).
 LOOP_BOUND = 100_000
 RETRY_ALWAYS = "retry_always"
+#: The table of activity URLs a call whose activity name is computed looks up.
+FUNCTIONS = "__functions"
 EXECUTION_ID = 'sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")'
 PROJECT = 'sys.get_env("GOOGLE_CLOUD_PROJECT_ID")'
 
@@ -54,6 +59,10 @@ class Builder:
         self.r = Renderer(self.env, self.responses)
         self.used: set[str] = set()
         self.helpers: set[str] = set()
+        #: inside a ``try`` whose ``except`` reads the error or takes only some: each call's
+        #: failure is rewritten as a caught error value (:mod:`.errors`)
+        self.rewrite_errors = 0
+        self.functions: dict[str, str] = {}  # activity → URL, for names computed at run time
         self.declared: set[str] = {ir.INPUT}
         self.line = wf.line
         self.counter = 0
@@ -74,6 +83,25 @@ class Builder:
             return value(e, self.r)
         except Unexpressible as exc:
             raise self.fail(exc) from None
+
+    def timeout(self, step: ir.WaitEvent) -> int | float:
+        """The seconds ``events.await_callback`` waits: a number written in the definition
+        (the Workflows schema types ``args.timeout`` as a number, never an expression)."""
+        if step.timeout_seconds is None:
+            return 31_536_000
+        seconds = self.val(step.timeout_seconds)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+            raise refuse(
+                "FIAC615",
+                f"not expressible in GCP Workflows: the timeout of the wait for {step.event!r} "
+                "is computed at run time, and events.await_callback takes its timeout as a "
+                "number written in the definition",
+                "wait with a constant timeout (timedelta of literal numbers), or compile this "
+                "orchestrator for aws / azure / local",
+                self.wf.file,
+                step.line,
+            )
+        return seconds
 
     def expr(self, e: ir.Expr) -> str:
         try:
@@ -117,10 +145,8 @@ class Builder:
         self.assign(out, step.target, step.value)
 
     def _http(self, call: ir.Call, body: ir.Expr, result: str | None) -> dict[str, Any]:
-        args: dict[str, Any] = {
-            "url": self.names.function(call.name),
-            "body": {"input": self.val(body)},
-        }
+        url = self.names.function(call.name) if call.name_expr is None else self._url(call)
+        args: dict[str, Any] = {"url": url, "body": {"input": self.val(body)}}
         if self.names.auth:
             args["auth"] = {"type": "OIDC"}
         step: dict[str, Any] = {"call": "http.post", "args": args}
@@ -128,22 +154,60 @@ class Builder:
             step["result"] = result
         return step
 
-    def _call(self, call: ir.Call, result: str | None) -> dict[str, Any]:
-        if call.kind == "orchestrator":
+    def _url(self, call: ir.Call) -> str:
+        """The URL of an activity whose name is computed: from a table of the candidates
+        (:data:`FUNCTIONS`, assigned at the start of the definition)."""
+        assert call.name_expr is not None
+        for n in call.name.split(","):
+            self.functions[n] = self.names.function(n)
+        return "${" + FUNCTIONS + "[" + self.r.render(call.name_expr) + "]}"
+
+    def _named_child(self, call: ir.Call, result: str | None) -> dict[str, Any]:
+        """A sub-orchestrator whose name is computed: a switch over the candidates (a name
+        that is none of them raises KeyError, as a lookup would)."""
+        assert call.name_expr is not None
+        name = self.expr(call.name_expr)[2:-1]
+        branches: list[dict[str, Any]] = []
+        for n in call.name.split(","):
+            one = dataclasses.replace(call, name=n, name_expr=None, retry=None)
+            step = {self.name(n): self._call(one, result, rewrite=False)}
+            branches.append(
+                {"condition": "${" + name + " == " + json.dumps(n) + "}", "steps": [step]}
+            )
+        unknown = {"message": "${" + name + "}", "tags": ["KeyError"]}
+        branches.append({"condition": True, "raise": unknown})
+        return {"steps": [{self.name("which_orchestrator"): {"switch": branches}}]}
+
+    def _label(self, call: ir.Call) -> str:
+        """``str(error)``'s start for a failure of ``call`` (the name computed or not)."""
+        if call.name_expr is None:
+            return errors.label(call.kind, call.name)
+        start, end = json.dumps(errors.LABELS[call.kind] + " '"), json.dumps("' failed: ")
+        return "${" + start + " + " + self.r.render(call.name_expr) + " + " + end + "}"
+
+    def _call(self, call: ir.Call, result: str | None, rewrite: bool = True) -> dict[str, Any]:
+        if call.kind == "orchestrator" and call.name_expr is not None:
+            step: dict[str, Any] = self._named_child(call, result)
+        elif call.kind == "orchestrator":
             param = (
                 var_name(param_of(self.children[call.name]))
                 if call.name in self.children
                 else ir.INPUT
             )
-            step: dict[str, Any] = {"call": call.name, "args": {param: self.val(call.input)}}
+            step = {"call": call.name, "args": {param: self.val(call.input)}}
             if result:
                 step["result"] = result
         else:
             step = self._http(call, call.input, result)
-        if call.retry is None:
+        if call.retry is not None:
+            self.helpers.add(RETRY_ALWAYS)
+            step = {"try": step, "retry": retry_policy(call.retry)}
+        if not (self.rewrite_errors and rewrite):
             return step
-        self.helpers.add(RETRY_ALWAYS)
-        return {"try": step, "retry": retry_policy(call.retry)}
+        self.helpers.add(errors.HELPER)
+        title = call.name if call.name_expr is None else call.kind
+        names = [self.name(f"failed_{title}"), self.name(f"raise_{title}")]
+        return errors.rewritten(step, self._label(call), names)
 
     def _Task(self, step: ir.Task, out: list[Emitted]) -> None:
         target = step.target
@@ -206,6 +270,10 @@ class Builder:
         out.append({self.name(title): {"parallel": parallel}})
 
     def _Timer(self, step: ir.Timer, out: list[Emitted]) -> None:
+        if step.until is not None:  # at an instant (seconds since the epoch); a past one: now
+            at = "${time.format(math.max(" + self.expr(step.until)[2:-1] + ", sys.now()))}"
+            out.append({self.name("sleep"): {"call": "sys.sleep_until", "args": {"time": at}}})
+            return
         out.append(
             {self.name("sleep"): {"call": "sys.sleep", "args": {"seconds": self.val(step.seconds)}}}
         )
@@ -235,9 +303,7 @@ class Builder:
 
     def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
         cb = self._callback(step, out)
-        seconds: Any = (
-            31_536_000 if step.timeout_seconds is None else self.val(step.timeout_seconds)
-        )
+        seconds = self.timeout(step)
         ev = f"__ev_{step.event}"
         wait = {
             "call": "events.await_callback",
@@ -341,13 +407,12 @@ class Builder:
 
     def _Raise(self, step: ir.Raise, out: list[Emitted]) -> None:
         message = self.val(ir.Builtin("str", (step.message,)))
-        out.append(
-            {
-                self.name(f"raise_{step.error}"): {
-                    "raise": {"message": message, "tags": [step.error]}
-                }
-            }
+        body = (
+            errors.raised(step.error, message)
+            if self.rewrite_errors
+            else {"message": message, "tags": [step.error]}
         )
+        out.append({self.name(f"raise_{step.error}"): {"raise": body}})
 
     def _Reraise(self, step: ir.Reraise, out: list[Emitted]) -> None:
         out.append({self.name("reraise"): {"raise": "${" + var_name(step.error_var) + "}"}})

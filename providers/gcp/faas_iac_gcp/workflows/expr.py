@@ -106,6 +106,8 @@ class Renderer:
                 return text
             case ir.Concat():
                 return self._Concat(e)
+            case ir.Lambda():
+                raise Unexpressible("a key function outside sorted/min/max")
             case ir.Comprehension():
                 raise Unexpressible(
                     "a list comprehension has no Workflows expression form; build the "
@@ -249,6 +251,37 @@ class Renderer:
             case "get":
                 got = f"map.get({a[0]}, {a[1]})"
                 return got if len(a) == 2 else f"default({got}, {a[2]})"
+            case "now":
+                return "sys.now()"
+            case "error_text":
+                return self.atom(e.args[0]) + '["text"]'
+            case (
+                "instance_id"
+                | "parent_instance_id"
+                | "uuid"
+                | "items"
+                | "enumerate"
+                | "zip"
+                | "dict"
+                | "distinct"
+                | "set_item"
+                | "without"
+                | "slice"
+                | "insert"
+                | "index"
+                | "count"
+                | "isinstance"
+                | "min_by"
+                | "max_by"
+                | "sorted_by"
+                | "title"
+                | "capitalize"
+                | "zfill"
+                | "lstrip"
+                | "rstrip"
+                | "format"
+            ):
+                raise Unexpressible(f"{e.name}() is not translated to Workflows yet")
             case (
                 "min"
                 | "max"

@@ -10,7 +10,9 @@ from typing import Any, assert_never
 from faas_iac.translate import ir
 from faas_iac.translate.refusals import refuse
 
+from . import errors
 from .emit import (
+    FUNCTIONS,
     LOOP_BOUND,
     RETRY_ALWAYS,
     Builder,
@@ -69,6 +71,16 @@ class FlowBuilder(Builder):
                 self._Timer(step, out)
             case ir.WaitEvent():
                 self._WaitEvent(step, out)
+            case ir.Race():
+                raise refuse(
+                    "FIAC606",
+                    "a race of several external events: Workflows waits for one callback at a "
+                    "time and cannot take the first of two",
+                    "wait for one event (with a timeout), or run this orchestrator on the aws, "
+                    "local or azure target",
+                    self.wf.file,
+                    step.line,
+                )
             case ir.SetStatus():
                 self._SetStatus(step, out)
             case ir.If():
@@ -167,7 +179,7 @@ class FlowBuilder(Builder):
             ]
         wait = {
             "call": "events.await_callback",
-            "args": {"callback": "${" + cb + "}", "timeout": self.val(step.timeout_seconds)},
+            "args": {"callback": "${" + cb + "}", "timeout": self.timeout(step)},
             "result": ev,
         }
         out.append(
@@ -304,8 +316,18 @@ class FlowBuilder(Builder):
     def _Try(self, step: ir.Try, out: list[Emitted]) -> None:
         self.counter += 1
         err = var_name(step.error_var or f"__error{self.counter}")
-        body = self.block(step.body)
+        read = {v for s in ir.walk(step.handler) for e in ir.reads(s) for v in ir.free_vars(e)}
+        takes = errors.takes(err, step.catches)
+        rewrite = takes is not None or (step.error_var or "") in read
+        self.rewrite_errors += rewrite
+        try:
+            body = self.block(step.body)
+        finally:
+            self.rewrite_errors -= rewrite
         handler = self.block(step.handler)
+        if takes is not None:  # an error this except does not take goes on
+            others = {"condition": "${not(" + takes + ")}", "raise": "${" + err + "}"}
+            handler.insert(0, {self.name(f"not_caught_{step.line}"): {"switch": [others]}})
         only = next(iter(body[0].values())) if len(body) == 1 else {}
         tried = only if "call" in only else {"steps": body}  # one call: no nested step list
         out.append(
@@ -325,6 +347,9 @@ def _subworkflow(
         b.declared.add(param)
         steps = steps[1:]
     body = b.block(steps)
+    if b.functions:
+        table = dict(sorted(b.functions.items()))
+        body.insert(0, {b.name("functions"): {"assign": [{FUNCTIONS: table}]}})
     helpers |= b.helpers
     return {"params": [var_name(param)], "steps": _render(body, b)}
 
@@ -351,6 +376,8 @@ def to_workflows(
             )
         out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators)
         todo += orchestrators[child].orchestrators
+    if errors.HELPER in helpers:
+        out[errors.HELPER] = errors.helper()
     if RETRY_ALWAYS in helpers:
         out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}
     return out

@@ -65,8 +65,8 @@ class _Lowerer:
                 new = ir.FanOut(c, var, low(source), target, line)
             case ir.Parallel(calls, target):
                 new = ir.Parallel(tuple(call(c) for c in calls), target, line)
-            case ir.Timer(seconds):
-                new = ir.Timer(low(seconds), line)
+            case ir.Timer(seconds, _, until):
+                new = ir.Timer(low(seconds), line, until and low(until))
             case ir.WaitEvent():
                 timeout = step.timeout_seconds
                 new = dataclasses.replace(step, timeout_seconds=timeout and low(timeout))
@@ -78,7 +78,7 @@ class _Lowerer:
                 new = ir.Raise(error, low(message), line)
             case ir.ContinueAsNew(value):
                 new = ir.ContinueAsNew(low(value), line)
-            case ir.Reraise() | ir.Break() | ir.Continue():
+            case ir.Reraise() | ir.Break() | ir.Continue() | ir.Race():
                 new = step
             case ir.If(test, body, orelse):
                 new = ir.If(low(test), self.block(body), self.block(orelse), line)

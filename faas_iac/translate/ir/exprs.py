@@ -1,19 +1,12 @@
-"""The provider-neutral IR of one orchestration: typed expressions and a tree of steps.
-
-Pure data (frozen dataclasses). :mod:`.analyze` builds it from the orchestrator's source; the
-emitters in the provider packages read it (the ASL emitter for Step Functions, the YAML emitter
-for Workflows). Control flow is structured (sequence, choice, loop, try), so every target's
-graph follows from it without guessing; :mod:`.graph` draws it.
-"""
+"""The expression IR: typed, pure expressions over JSON values, and the one child walk
+(``map_children``) that ``children``, ``free_vars``, ``substitute`` and ``transform`` build on."""
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, assert_never
-
-# -- expressions ------------------------------------------------------------------------------
 
 BinOpKind = Literal["+", "-", "*", "/", "//", "%", "**"]
 CompareKind = Literal["==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "is not"]
@@ -45,6 +38,35 @@ BuiltinKind = Literal[
     "replace",
     "split",
     "join",
+    # the orchestration's own values
+    "now",  # ctx.current_utc_datetime, as seconds since the epoch (a timedelta is seconds)
+    "instance_id",
+    "parent_instance_id",
+    "uuid",  # ctx.new_uuid(): a new UUID per call, fixed for the execution
+    # collections
+    "items",
+    "enumerate",  # (items, start)
+    "zip",
+    "dict",  # a copy of a dict, or the dict of a list of [key, value] pairs
+    "distinct",  # a set's items, each once, in first-seen order (only where order is unseen)
+    "set_item",  # (container, key, value): a copy with container[key] = value
+    "without",  # (dict, key): a copy without the key
+    "slice",  # (value, start, stop, step), each bound None when absent
+    "insert",  # (list, index, value): a copy with the value inserted
+    "index",
+    "count",
+    "isinstance",  # (value, Const([kinds])): str, int, float, bool, list, dict, NoneType
+    "min_by",  # (items, Lambda): the first smallest by key
+    "max_by",
+    "sorted_by",  # (items, Lambda, reverse)
+    # text
+    "title",
+    "capitalize",
+    "zfill",
+    "lstrip",
+    "rstrip",
+    "format",  # (value, Const(spec)): format(value, spec)
+    "error_text",  # (error value): str(e) of a caught error
 ]
 
 
@@ -155,6 +177,14 @@ class Comprehension:
 
 
 @dataclass(frozen=True)
+class Lambda:
+    """``lambda var: body`` (a key function of ``sorted`` / ``min`` / ``max``)."""
+
+    var: str
+    body: Expr
+
+
+@dataclass(frozen=True)
 class Native:
     """A target-language expression made by an emitter (never by the analyzer), e.g. the
     result of the state being built. Its ``kind`` is the static type when known."""
@@ -180,255 +210,12 @@ Expr = (
     | Merge
     | Concat
     | Comprehension
+    | Lambda
     | Native
 )
 
 #: The variable that holds the orchestration input (``ctx.get_input()``).
 INPUT = "input"
-
-# -- steps ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Retry:
-    """``RetryOptions``: attempts include the first try; intervals in milliseconds."""
-
-    max_attempts: int
-    first_interval_ms: int
-    backoff_coefficient: float = 1.0
-    max_interval_ms: int | None = None
-
-
-@dataclass(frozen=True)
-class Call:
-    """An activity (``kind="activity"``) or sub-orchestration call: its name, input and retry."""
-
-    kind: Literal["activity", "orchestrator"]
-    name: str
-    input: Expr
-    retry: Retry | None = None
-
-
-@dataclass(frozen=True)
-class Assign:
-    target: str
-    value: Expr
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Task:
-    """``target = yield call`` (target may be None)."""
-
-    call: Call
-    target: str | None
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class FanOut:
-    """``yield ctx.task_all([call(x) for x in source])``: one call per element, results in order."""
-
-    call: Call  # its input refers to ``var``
-    var: str
-    source: Expr
-    target: str | None
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Parallel:
-    """``yield ctx.task_all([call_a, call_b, ...])``: a fixed set of branches, results in order."""
-
-    calls: tuple[Call, ...]
-    target: str | None
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Timer:
-    """``yield ctx.create_timer(ctx.current_utc_datetime + timedelta(...))``."""
-
-    seconds: Expr
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class WaitEvent:
-    """``yield ctx.wait_for_external_event(name)``, optionally raced against a timer.
-
-    With ``timeout_seconds`` (a ``task_any`` of the event and a timer): ``winner`` is set to
-    ``event_tag`` when the event came first, to ``timer_tag`` on timeout; ``target`` holds the
-    event's payload (None on timeout)."""
-
-    event: str
-    target: str | None
-    timeout_seconds: Expr | None = None
-    winner: str | None = None
-    event_tag: str = "event"
-    timer_tag: str = "timer"
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class SetStatus:
-    value: Expr
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class If:
-    test: Expr
-    body: tuple[Step, ...]
-    orelse: tuple[Step, ...] = ()
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class While:
-    test: Expr
-    body: tuple[Step, ...]
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class ForEach:
-    """A sequential ``for var in source:`` whose body yields."""
-
-    var: str
-    source: Expr
-    body: tuple[Step, ...]
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Break:
-    """``break``: leave the innermost loop."""
-
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Continue:
-    """``continue``: go on with the innermost loop's next iteration."""
-
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Try:
-    """``try: body except Exception as error_var: handler``."""
-
-    body: tuple[Step, ...]
-    handler: tuple[Step, ...]
-    error_var: str | None = None
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Return:
-    value: Expr
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Raise:
-    """``raise SomeError(message)``: the execution fails with that error name and message."""
-
-    error: str
-    message: Expr
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class Reraise:
-    """A bare ``raise`` in an ``except`` block: the caught error goes on up."""
-
-    error_var: str
-    line: int = 0
-
-
-@dataclass(frozen=True)
-class ContinueAsNew:
-    input: Expr
-    line: int = 0
-
-
-Step = (
-    Assign
-    | Task
-    | FanOut
-    | Parallel
-    | Timer
-    | WaitEvent
-    | SetStatus
-    | If
-    | While
-    | ForEach
-    | Break
-    | Continue
-    | Try
-    | Return
-    | Raise
-    | Reraise
-    | ContinueAsNew
-)
-
-
-@dataclass(frozen=True)
-class Workflow:
-    """One orchestrator, translated: its name, steps, and where it was written."""
-
-    name: str
-    steps: tuple[Step, ...]
-    file: str = ""
-    line: int = 0
-    activities: tuple[str, ...] = field(default=())
-    orchestrators: tuple[str, ...] = field(default=())
-    events: tuple[str, ...] = field(default=())
-    uses_status: bool = False
-
-    def location(self, line: int) -> str:
-        return f"{self.file}:{line}" if self.file else f"line {line}"
-
-
-def walk(steps: tuple[Step, ...]) -> list[Step]:
-    """Every step, depth first, in source order."""
-    found: list[Step] = []
-    for step in steps:
-        found.append(step)
-        for body in bodies(step):
-            found += walk(body)
-    return found
-
-
-def bodies(step: Step) -> tuple[tuple[Step, ...], ...]:
-    """The step lists a step contains, in source order."""
-    match step:
-        case If(_, body, orelse):
-            return (body, orelse)
-        case While(_, body) | ForEach(_, _, body):
-            return (body,)
-        case Try(body, handler):
-            return (body, handler)
-        case (
-            Assign()
-            | Task()
-            | FanOut()
-            | Parallel()
-            | Timer()
-            | WaitEvent()
-            | SetStatus()
-            | Return()
-            | Raise()
-            | Reraise()
-            | ContinueAsNew()
-            | Break()
-            | Continue()
-        ):
-            return ()
-        case _:
-            assert_never(step)
 
 
 def map_children(expr: Expr, fn: Callable[[Expr], Expr]) -> Expr:
@@ -466,6 +253,8 @@ def map_children(expr: Expr, fn: Callable[[Expr], Expr]) -> Expr:
             return Concat(tuple(fn(p) for p in parts))
         case Comprehension(element, var, source, cond):
             return Comprehension(fn(element), var, fn(source), None if cond is None else fn(cond))
+        case Lambda(var, body):
+            return Lambda(var, fn(body))
         case _:
             assert_never(expr)
 
@@ -497,6 +286,8 @@ def substitute(expr: Expr, env: dict[str, Expr]) -> Expr:
                 substitute(source, env),
                 None if cond is None else substitute(cond, inner),
             )
+        case Lambda(var, body):
+            return Lambda(var, substitute(body, {k: v for k, v in env.items() if k != var}))
     return map_children(expr, lambda child: substitute(child, env))
 
 
@@ -508,6 +299,8 @@ def free_vars(expr: Expr) -> set[str]:
         case Comprehension(element, var, source, cond):
             inner = free_vars(element) | (free_vars(cond) if cond is not None else set())
             return (inner - {var}) | free_vars(source)
+        case Lambda(var, body):
+            return free_vars(body) - {var}
     found: set[str] = set()
     for child in children(expr):
         found |= free_vars(child)
@@ -577,54 +370,3 @@ def transform(expr: Expr, fn: Callable[[Expr], Expr | None]) -> Expr:
     """``expr`` rebuilt bottom-up, each node replaced by ``fn(node)`` when that is not None."""
     rebuilt = map_children(expr, lambda child: transform(child, fn))
     return fn(rebuilt) or rebuilt
-
-
-def reads(step: Step) -> list[Expr]:
-    """The expressions a step reads itself (not those of the steps it contains)."""
-    match step:
-        case Assign(_, value) | SetStatus(value) | Return(value):
-            return [value]
-        case Task(call):
-            return [call.input]
-        case FanOut(call, _, source):
-            return [call.input, source]
-        case Parallel(calls):
-            return [c.input for c in calls]
-        case Timer(seconds):
-            return [seconds]
-        case WaitEvent(_, _, timeout):
-            return [timeout] if timeout is not None else []
-        case If(test) | While(test):
-            return [test]
-        case ForEach(_, source):
-            return [source]
-        case Raise(_, message):
-            return [message]
-        case Reraise(error_var):
-            return [Var(error_var)]
-        case ContinueAsNew(value):
-            return [value]
-        case Try() | Break() | Continue():
-            return []
-        case _:
-            assert_never(step)
-
-
-def jumps(steps: tuple[Step, ...]) -> bool:
-    """Whether a ``break`` or ``continue`` is among ``steps`` (nested loops included)."""
-    return any(isinstance(s, Break | Continue) for s in walk(steps))
-
-
-def ends(steps: tuple[Step, ...]) -> bool:
-    """Whether every path through ``steps`` ends the orchestration (return, raise,
-    continue_as_new)."""
-    if not steps:
-        return False
-    last = steps[-1]
-    if isinstance(last, Return | Raise | Reraise | ContinueAsNew):
-        return True
-    if isinstance(last, If):
-        return ends(last.body) and ends(last.orelse)
-    if isinstance(last, Try):
-        return ends(last.body) and ends(last.handler)
-    return False
