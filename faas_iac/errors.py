@@ -68,6 +68,7 @@ CODES: dict[str, str] = {
     "FIAC208": "requirements cannot be installed for the target",
     "FIAC209": "deploy or destroy not confirmed",
     "FIAC210": "deployed state cannot be read",
+    "FIAC211": "no logs to read for the provider or function",
     "FIAC301": "Lambda limit exceeded",
     "FIAC302": "queue visibility timeout shorter than the function timeout",
     "FIAC303": "AWS name too long",
