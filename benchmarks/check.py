@@ -8,6 +8,8 @@ the model, then ``faas_iac.policy.check`` (translate once, package once, plan fo
 and gcp, run every rule, apply config and suppressions). Prints the best of N runs, the stages,
 and beside it the bare planning of the same three clouds (``compile_app`` per provider, what
 ``faas-iac plan`` does three times) so the cost of the rules themselves shows as a ratio.
+The CPU time of the process is printed beside the wall time: on a shared machine the wall
+time also counts the waits for a core, which the CPU time leaves out.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def _fresh() -> None:
 
 def run_check(path: Path) -> dict[str, float]:
     _fresh()
+    cpu = time.process_time()
     t0 = time.perf_counter()
     loaded = load_app(str(path))
     t1 = time.perf_counter()
@@ -53,6 +56,7 @@ def run_check(path: Path) -> dict[str, float]:
         "model": t2 - t1,
         "check": t3 - t2,
         "total": t3 - t0,
+        "cpu": time.process_time() - cpu,
         "findings": float(len(report.findings)),
     }
 
@@ -79,9 +83,11 @@ def main() -> None:
         plans = min(run_plans(path) for _ in range(args.repeat))
     stages = "  ".join(f"{k} {best[k]:.3f} s" for k in ("load", "model", "check"))
     verdict = "within" if best["total"] < BUDGET_S else "OVER"
+    cpu_verdict = "within" if best["cpu"] < BUDGET_S else "OVER"
     print(
         f"faas-iac check, {args.size} functions, {', '.join(CLOUDS)}: {best['total']:.3f} s "
-        f"({stages}; {int(best['findings'])} findings), {verdict} the {BUDGET_S:.0f} s budget"
+        f"(CPU {best['cpu']:.3f} s; {stages}; {int(best['findings'])} findings), "
+        f"{verdict} the {BUDGET_S:.0f} s budget by wall time, {cpu_verdict} it by CPU time"
     )
     print(
         f"bare planning of the same clouds (compile_app x3): {plans:.3f} s; "

@@ -2,7 +2,8 @@
 
 Each line has ``ts``, ``level``, ``logger``, ``msg`` and, for an invocation, ``invocation_id``
 and ``function``. Any known secret value in a line is replaced with ``***`` before it is
-written, whoever logged it (the host, a handler, a library).
+written, whoever logged it (the host, a handler, a library): the one redaction of
+:mod:`faas_iac.runtime.redact`, which the cloud adapters use too.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import json
 import logging
 import sys
-import threading
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, TextIO
+
+from faas_iac.runtime.redact import add as redact
+from faas_iac.runtime.redact import scrub
+
+__all__ = ["JsonFormatter", "invocation_logger", "redact", "setup"]
 
 _EXTRA = (
     "invocation_id",
@@ -26,23 +30,8 @@ _EXTRA = (
     "instance_id",
     "event",
 )
-_lock = threading.Lock()
-_secrets: set[str] = set()
 #: ``json.dumps(line, default=str)``, without building an encoder per line.
 _ENCODE = json.JSONEncoder(default=str).encode
-
-
-def redact(values: Iterable[str]) -> None:
-    """Add secret values that must never appear in a log line."""
-    with _lock:
-        _secrets.update(v for v in values if len(v) >= 4)
-
-
-def _scrub(text: str) -> str:
-    for value in tuple(_secrets):
-        if value in text:
-            text = text.replace(value, "***")
-    return text
 
 
 class JsonFormatter(logging.Formatter):
@@ -59,7 +48,7 @@ class JsonFormatter(logging.Formatter):
                 line[key] = value
         if record.exc_info and record.exc_info[0] is not None:
             line["error"] = self.formatException(record.exc_info)
-        return _scrub(_ENCODE(line))
+        return scrub(_ENCODE(line))
 
 
 def setup(level: str = "info", stream: TextIO | None = None) -> None:

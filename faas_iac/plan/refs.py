@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, Literal
 
 _TOKEN = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
@@ -69,15 +70,26 @@ def _is(value: Any, key: str) -> bool:
     return isinstance(value, dict) and len(value) == 1 and key in value
 
 
+@lru_cache(maxsize=8192)
+def _template_refs(template: str) -> frozenset[str]:
+    return frozenset(target(t)[0] for kind, t in parts(template) if kind == "ref")
+
+
 def refs_in(value: Any) -> set[str]:
-    """The logical names a property value refers to."""
-    if _is(value, "$sub"):
-        return {target(t)[0] for kind, t in parts(value["$sub"]) if kind == "ref"}
-    if isinstance(value, dict):
-        return set().union(*(refs_in(v) for v in value.values()))
-    if isinstance(value, list | tuple):
-        return set().union(*(refs_in(v) for v in value))
-    return set()
+    """The logical names a property value refers to (one walk with a stack: planners ask this
+    of every property of every resource)."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if _is(item, "$sub"):
+                found |= _template_refs(item["$sub"])
+            else:
+                stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return found
 
 
 def interpret(

@@ -420,5 +420,10 @@ class Context:
         return TableClient(self, name)
 
     def secret(self, name: str) -> str:
+        """The secret's value; from now on it is masked in every log line of this process."""
         self.check("secret", name, "read")
-        return self.bindings.secret(name)
+        value = self.bindings.secret(name)
+        from . import redact  # (imports logging: only once a secret is read)
+
+        redact.add((value,))
+        return value

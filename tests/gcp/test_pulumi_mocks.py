@@ -94,6 +94,7 @@ def expected_grants(rec: Recorder, model: AppModel) -> set[tuple[str, str, str]]
         if typ == "gcp:serviceaccount/account:Account" and " function " in inputs["displayName"]
     }
     out = set()
+    database = f"projects/{PROJECT}/databases/{model.name}-db".replace("_", "-")  # the app's own
     for fn in model.functions:
         if fn.kind == "orchestrator":
             continue
@@ -108,20 +109,20 @@ def expected_grants(rec: Recorder, model: AppModel) -> set[tuple[str, str, str]]
                 where = f"{PROJECT}-{model.name}-{b.name}"
             elif b.kind == "table":
                 role = DATASTORE_USER if "write" in access else DATASTORE_VIEWER
-                where = f"projects/{PROJECT}/databases/(default)"
+                where = database
             else:
                 role = SECRET_ACCESSOR
                 where = f"{model.name}-{b.name}"
             if role is not None:
                 out.add((accounts[fn.name], role, where.replace("_", "-")))
         if fn.kind == "entity":  # its state documents
-            out.add((accounts[fn.name], DATASTORE_USER, f"projects/{PROJECT}/databases/(default)"))
+            out.add((accounts[fn.name], DATASTORE_USER, database))
         if fn.durable_client:  # start, read and cancel the app's executions; the registry
             workflows = f"projects/{PROJECT}/locations/us-central1/workflows/{model.name}-"
             out |= {
                 (accounts[fn.name], "roles/workflows.invoker", workflows),
                 (accounts[fn.name], "roles/workflows.viewer", workflows),
-                (accounts[fn.name], DATASTORE_USER, f"projects/{PROJECT}/databases/(default)"),
+                (accounts[fn.name], DATASTORE_USER, database),
             }
     return out
 
@@ -226,7 +227,7 @@ def test_a_workflow_may_call_exactly_what_it_calls() -> None:
         if i.get("member") == account
     )
     assert grants == [
-        ("roles/datastore.user", 'resource.name == "projects/proj-1/databases/(default)"'),
+        ("roles/datastore.user", 'resource.name == "projects/proj-1/databases/gcpbind-db"'),
         ("roles/run.invoker", "gcpbind-check"),  # not gcpbind-unused: it never calls it
         ("roles/run.invoker", "gcpbind-durable-callbacks"),
         (

@@ -1,10 +1,12 @@
 """One signature rule on every target: the same handlers, of every shape, called through the
-local host's invoker and durable activity runner, the AWS Lambda entry point and the Azure
-adapter, receive the same arguments (``tests/runtime/shapes.py`` says which)."""
+local host's invoker and durable activity runner, the AWS Lambda entry point, the Azure
+adapter and the GCP adapter (under a real Flask request, as functions-framework passes it),
+receive the same arguments (``tests/runtime/shapes.py`` says which)."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import queue
 from collections.abc import Callable, Iterator
@@ -12,10 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import flask
 import pytest
 from azure.functions.queue import QueueMessage
 from faas_iac_aws.runtime import entry as aws_entry
 from faas_iac_azure.runtime.entry import FunctionInfo, Runtime
+from faas_iac_gcp.runtime import entry as gcp_entry
 
 from faas_iac import App, Queue
 from faas_iac.durable.activities import ActivityRunner
@@ -116,6 +120,31 @@ def azure_activity(name: str) -> None:
     assert runtime.activity("shape", INPUT) == "done"
 
 
+# -- GCP Cloud Functions ------------------------------------------------------------------------
+#: A Pub/Sub push body as the documentation shows it (queues arrive this way).
+PUSH = {
+    "message": {
+        "data": base64.b64encode(b"order o-1").decode(),
+        "messageId": "m-1",
+        "publishTime": "2026-03-29T01:05:00.749Z",
+    },
+    "subscription": "projects/p/subscriptions/shape",
+}
+
+
+def gcp(trigger: str, body: Any, status: int) -> Callable[[str], None]:
+    def run(name: str) -> None:
+        info = gcp_entry.FunctionInfo(ref(name), trigger, "jobs")
+        runtime = gcp_entry.Runtime({"shape": info}, env={})
+        with flask.Flask(__name__).test_request_context("/", method="POST", json=body):
+            response = runtime.serve("shape", flask.request)
+        assert response.status_code == status, response.get_data()
+        if trigger == "activity":
+            assert response.get_json() == "done"
+
+    return run
+
+
 #: target → (how to run a handler there, the payload type it receives, calls per run)
 TARGETS: dict[str, tuple[Callable[[str], None], str, int]] = {
     "local-queue": (local_trigger, "Message", 2),
@@ -124,6 +153,8 @@ TARGETS: dict[str, tuple[Callable[[str], None], str, int]] = {
     "aws-activity": (aws("activity", INPUT), "dict", 1),
     "azure-queue": (azure_trigger, "Message", 1),
     "azure-activity": (azure_activity, "dict", 1),
+    "gcp-queue": (gcp("push", PUSH, 204), "Message", 1),
+    "gcp-activity": (gcp("activity", {"input": INPUT}, 200), "dict", 1),
 }
 
 

@@ -19,7 +19,7 @@ from faas_iac.translate import ir
 
 from .. import types as T
 from .iam import assume
-from .resources import physical, table_props, tags
+from .resources import error_alarm, physical, table_props, tags
 
 REGISTRY, ENTITIES, REGISTRAR = "durable-registry", "durable-entities", "durable-tokens"
 REGISTRAR_HANDLER = "faas_iac_aws.stepfunctions.registry.handler"
@@ -290,6 +290,7 @@ def _registrar(app: AppModel, names: DurableNames, layer: str) -> list[PlanResou
             },
             depends_on=(policy, log),
         ),
+        error_alarm(app, REGISTRAR, name, f"fn-{REGISTRAR}"),
     ]
 
 

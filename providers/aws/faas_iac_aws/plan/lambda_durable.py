@@ -28,7 +28,7 @@ from .calls import Calls
 from .durable import ENTITIES, REGISTRY
 from .iam import assume
 from .layer import function_layers
-from .resources import physical, tags
+from .resources import error_alarm, physical, tags
 
 HANDLER = "faas_iac_aws.lambda_durable.entry.handler"
 #: The first Python runtime whose Lambda image carries a boto3 that knows the durable
@@ -236,8 +236,6 @@ def plan_function(
         ),
     ]
     if fn.monitoring.error_alert:
-        from .planner import error_alarm
-
         out.append(error_alarm(app, fn.name, name, lam))
     return out
 

@@ -24,7 +24,7 @@ from .engines import choose
 from .iam import assume, function_policy, logical
 from .lambda_durable import DURABLE_RUNTIME, plan_lambda_durable, sdk_artifact
 from .layer import HANDLER, LAYER_ARTIFACT, function_layers, layer_artifact, plan_deps
-from .resources import physical, plan_resource, tags
+from .resources import error_alarm, physical, plan_resource, tags
 from .schedule import render
 from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
 
@@ -266,28 +266,6 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
     if fn.monitoring.error_alert:
         out.append(error_alarm(app, fn.name, name, lam))
     return [*out, *plan_trigger(app, fn, policy)]
-
-
-def error_alarm(app: AppModel, fn_name: str, name: str, lam: str) -> PlanResource:
-    """An alarm on any error of the Lambda ``lam`` (physical ``name``) in five minutes."""
-    return PlanResource(
-        type=T.ALARM,
-        name=f"alarm-{fn_name}",
-        properties={
-            "name": f"{name}-errors",
-            "namespace": "AWS/Lambda",
-            "metric_name": "Errors",
-            "dimensions": {"FunctionName": name},
-            "statistic": "Sum",
-            "period": 300,
-            "evaluation_periods": 1,
-            "threshold": 1,
-            "comparison_operator": "GreaterThanOrEqualToThreshold",
-            "treat_missing_data": "notBreaching",
-            "tags": tags(app),
-        },
-        depends_on=(lam,),
-    )
 
 
 def plan(app: AppModel, build: BuildContext) -> Plan:

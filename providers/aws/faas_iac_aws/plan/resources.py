@@ -21,6 +21,28 @@ def tags(app: AppModel, extra: dict[str, str] | None = None) -> dict[str, str]:
     return {"faas-iac:app": app.name, **(extra or {})}
 
 
+def error_alarm(app: AppModel, fn_name: str, name: str, lam: str) -> PlanResource:
+    """An alarm on any error of the Lambda ``lam`` (physical ``name``) in five minutes."""
+    return PlanResource(
+        type=T.ALARM,
+        name=f"alarm-{fn_name}",
+        properties={
+            "name": f"{name}-errors",
+            "namespace": "AWS/Lambda",
+            "metric_name": "Errors",
+            "dimensions": {"FunctionName": name},
+            "statistic": "Sum",
+            "period": 300,
+            "evaluation_periods": 1,
+            "threshold": 1,
+            "comparison_operator": "GreaterThanOrEqualToThreshold",
+            "treat_missing_data": "notBreaching",
+            "tags": tags(app),
+        },
+        depends_on=(lam,),
+    )
+
+
 def _queue(app: AppModel, res: Any) -> list[PlanResource]:
     props: dict[str, Any] = {
         "name": physical(app, res.name) + (".fifo" if res.fifo else ""),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -224,6 +225,11 @@ def handler(event: Any, lambda_context: Any = None) -> Any:
 
 
 def dispatch(event: Any, lambda_context: Any, env: Mapping[str, str]) -> Any:
-    """Run the function ``env`` describes (a Lambda's environment) on ``event``."""
+    """Run the function ``env`` describes (a Lambda's environment) on ``event``. The Lambda
+    runtime's log handler masks every secret value read (:mod:`faas_iac.runtime.redact`)."""
     target = _load(env)
+    if "logging" in sys.modules:  # the Lambda runtime loaded it; else no handler to wrap
+        from faas_iac.runtime import redact
+
+        redact.install()
     return DISPATCH[target.trigger](target, event, _context(target, lambda_context, env))

@@ -19,6 +19,7 @@ from typing import Any
 import azure.durable_functions as df
 import azure.functions as func
 
+from faas_iac.runtime import redact
 from faas_iac.runtime.handlers import Handler, resolve
 from faas_iac.runtime.types import Bindings, Context
 
@@ -72,7 +73,10 @@ class Runtime:
         return self._bindings
 
     def handler(self, name: str) -> Handler:
-        """The user's handler of function ``name``, with its signature decided once."""
+        """The user's handler of function ``name``, with its signature decided once. Every
+        invocation passes here: the worker's log handlers are made to mask every secret value
+        read (:mod:`faas_iac.runtime.redact`)."""
+        redact.install()
         found = self._handlers.get(name)
         if found is None:
             found = self._handlers[name] = Handler(resolve(self.functions[name].handler))

@@ -28,7 +28,7 @@ from faas_iac.translate import ir
 
 from .. import types as T
 from ..workflows import Names
-from .names import REGION, account_id, function_name
+from .names import REGION, account_id, database_name, function_name
 from .resources import database_grant, invoker, labels
 
 CALLBACKS = "durable-callbacks"
@@ -47,6 +47,7 @@ def names(app: AppModel) -> Names:
         },
         callbacks='${sys.get_env("' + env_name(CALLBACKS) + '")}',
         status_collection=f"{app.name}-{STATUS_COLLECTION}",
+        database=database_name(app.name),
     )
 
 
@@ -85,7 +86,10 @@ def callbacks_function(app: AppModel) -> Function:
         handler=HandlerRef(module="faas_iac_gcp.runtime.callbacks", qualname="serve"),
         trigger=HttpTrigger(route="/", methods=("POST",), auth="iam"),
         timeout=60,
-        env={"FAAS_IAC_REGISTRY": f"{app.name}-{CALLBACKS}", "FAAS_IAC_DATABASE": "(default)"},
+        env={
+            "FAAS_IAC_REGISTRY": f"{app.name}-{CALLBACKS}",
+            "FAAS_IAC_DATABASE": database_name(app.name),
+        },
     )
 
 
@@ -167,7 +171,7 @@ def client_config(app: AppModel) -> dict[str, Any]:
         "workflows": {o.name: ref(f"workflow-{o.name}", "id") for o in app.by_kind("orchestrator")},
         "registry": f"{app.name}-{CALLBACKS}",
         "status_collection": f"{app.name}-{STATUS_COLLECTION}",
-        "database": "(default)",
+        "database": database_name(app.name),
         "entities": {e.name.lower(): ref(f"fn-{e.name}", "url") for e in app.by_kind("entity")},
         "entity_collection": entity_collection(app),
     }

@@ -25,7 +25,7 @@ from faas_iac.plan.refs import as_json, context, ref, sub
 from .. import types as T
 from .durable import client_config, client_grants, entity_collection, entity_grants
 from .filters import pubsub_filter
-from .names import REGION, account_id, delivery, entry_point, function_name
+from .names import REGION, account_id, database_name, delivery, entry_point, function_name
 from .resources import DATABASE, address, grants, invoker, labels, logical, secret_variable
 
 SOURCE_BUCKET = "source-bucket"
@@ -112,6 +112,7 @@ def _environment(app: AppModel, fn: Function) -> tuple[dict[str, Any], list[dict
         env["FAAS_IAC_DURABLE"] = as_json(client_config(app))
     if fn.kind == "entity":
         env["FAAS_IAC_ENTITIES"] = entity_collection(app)
+        env["FAAS_IAC_DATABASE"] = database_name(app.name)
     return env, secrets
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from typing import Literal
 
 from faas_iac.model import Function
@@ -50,6 +51,7 @@ def delivery(fn: Function) -> Delivery:
     raise AssertionError(fn.trigger.type)  # pragma: no cover (a closed union)
 
 
+@lru_cache(maxsize=4096)  # asked for the same names by every record of a function
 def _fit(text: str, limit: int, minimum: int = 1) -> str:
     text = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-") or "x"
     if not text[0].isalpha():
@@ -78,9 +80,10 @@ def resource_name(app: str, kind: str, name: str) -> str:
 
 
 def database_name(app: str) -> str:
-    """The Firestore database of the app's tables and durable state: the project's
-    ``(default)`` one, where the translated workflows keep custom statuses."""
-    return "(default)"
+    """The app's own Firestore database (its tables, entity states, callback registry and the
+    custom statuses its workflows write): named after the app, so two apps share a project
+    without sharing a database (ids are 4-63 characters, a letter first)."""
+    return _fit(f"{app}-db", 63, minimum=4)
 
 
 def entry_point(fn: str) -> str:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from faas_iac.runtime import redact
 from faas_iac.runtime.handlers import Handler, resolve
 from faas_iac.runtime.patterns import matches
 from faas_iac.runtime.types import BadRequestBody, Bindings, Context, to_response
@@ -107,8 +108,20 @@ class Runtime:
         self.bindings: Bindings = bindings or LazyBindings(self.env)
         self._handlers: dict[str, Handler] = {}
         self._db: Any = None
+        # Secrets arrive as environment variables the platform filled: masked in every log
+        # line from the start, as the local host does with secrets.env.
+        where = json.loads(self.env.get("FAAS_IAC_RESOURCES", "{}"))
+        redact.add(
+            self.env[var]
+            for ref, var in where.items()
+            if ref.startswith("secret:") and isinstance(var, str) and var in self.env
+        )
+        redact.ensure_handler()
 
     def handler(self, name: str) -> Handler:
+        """The user's handler; every invocation passes here, so the log handlers are made to
+        mask every secret value (:mod:`faas_iac.runtime.redact`)."""
+        redact.install()
         found = self._handlers.get(name)
         if found is None:
             found = self._handlers[name] = Handler(resolve(self.functions[name].handler))

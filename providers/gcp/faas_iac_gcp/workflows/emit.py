@@ -362,7 +362,9 @@ class Builder:
         doc = (
             '${"projects/" + '
             + PROJECT
-            + ' + "/databases/(default)/documents/'
+            + ' + "/databases/'
+            + self.names.database
+            + "/documents/"
             + self.names.status_collection
             + '/" + '
             + EXECUTION_ID

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 class Names:
     """* ``functions``: activity name → HTTPS URL of its Cloud Function;
     * ``callbacks``: URL of the callback-registry function (``faas_iac_gcp.runtime.callbacks``);
-    * ``status_collection``: the Firestore collection of custom statuses;
+    * ``status_collection``: the Firestore collection of custom statuses, in the Firestore
+      database ``database`` (the app's own; ``(default)`` when none is named);
     * ``auth``: call functions with an OIDC token (always, except in an emulator)."""
 
     functions: Mapping[str, str] = field(default_factory=dict)
     callbacks: str = ""
     status_collection: str = "durable-status"
+    database: str = "(default)"
     auth: bool = True
 
     def function(self, name: str) -> str:
