@@ -12,9 +12,9 @@ from typing import Any
 import click
 
 from ..errors import FaasError
-from . import check, core, dead, deploy, dev, durable, init, status, translate
+from . import check, core, dead, deploy, dev, durable, init, logs, status, translate
 
-COMMAND_MODULES = [core, check, deploy, dev, dead, durable, init, status, translate]
+COMMAND_MODULES = [core, check, deploy, dev, dead, durable, init, logs, status, translate]
 
 
 class _Group(click.Group):

@@ -13,6 +13,7 @@ from ..api import check
 from ..model import AppModel, json_schema
 from ..plan import available, compile_app, write_output
 from ..plan.artifacts import shim_entries
+from ..plan.diff import diff
 from ..plan.model import Plan
 from ..plan.pipeline import CODE_ARTIFACT
 
@@ -20,14 +21,17 @@ APP = click.argument("app", metavar="APP")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _options(values: tuple[str, ...]) -> dict[str, str]:
-    """``-O key=value`` pairs (provider compile options, e.g. ``-O plan=premium``)."""
+def compile_options(values: tuple[str, ...], stage: str | None = None) -> dict[str, str]:
+    """``-O key=value`` pairs (provider compile options, e.g. ``-O plan=premium``), and
+    ``--stage NAME`` as ``stage``."""
     out: dict[str, str] = {}
     for item in values:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="-O/--option")
         out[key.strip()] = value.strip()
+    if stage:
+        out["stage"] = stage
     return out
 
 
@@ -38,6 +42,11 @@ OPTION = click.option(
     multiple=True,
     metavar="KEY=VALUE",
     help="A provider compile option (repeatable), e.g. -O plan=premium.",
+)
+STAGE = click.option(
+    "--stage",
+    metavar="NAME",
+    help="Deploy stage (dev, prod...): every resource name gets it, so stages never clash.",
 )
 
 
@@ -105,6 +114,11 @@ def _table(plan: Plan) -> str:
         lines.append(
             f"artifact {art.name}: {art.path} ({art.size} bytes, sha256 {art.sha256[:12]})"
         )
+    for spec in plan.bundles:
+        lines.append(
+            f"dependencies {spec.name}: {spec.path} ({', '.join(spec.requirements)}; "
+            f"{', '.join(spec.platforms)}, Python {spec.python}; built on compile or deploy)"
+        )
     lines += [f"note: {note}" for note in plan.notes]
     return "\n".join(lines)
 
@@ -113,12 +127,42 @@ def _table(plan: Plan) -> str:
 @APP
 @_provider_option()
 @OPTION
+@STAGE
 @click.option("--json", "as_json", is_flag=True, help="Print plan.json instead of a table.")
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Show what a deploy would change (+ create, ~ update, - delete) against the SDK "
+    "engine's state (--state) or a Pulumi stack export (--pulumi-export).",
+)
+@click.option("--state", help="SDK engine state file (default: APP's folder/.faas/<provider>/).")
+@click.option(
+    "--pulumi-export",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Compare with this `pulumi stack export` file instead of the SDK engine's state.",
+)
 @STRICT
-def plan(app: str, provider: str, options: tuple[str, ...], as_json: bool, strict: bool) -> None:
-    """Show what would be created on a target, as a table (or JSON). Writes nothing."""
+def plan(
+    app: str,
+    provider: str,
+    options: tuple[str, ...],
+    stage: str | None,
+    as_json: bool,
+    show_diff: bool,
+    state: str | None,
+    pulumi_export: Path | None,
+    strict: bool,
+) -> None:
+    """Show what would be created on a target, as a table (or JSON), or with --diff what
+    would change. Writes nothing."""
     model, root = checked(app, strict)
-    compiled = compile_app(model, root, provider, _options(options))
+    compiled = compile_app(model, root, provider, compile_options(options, stage))
+    if show_diff:
+        from .preview import deployed_state, print_changes
+
+        print_changes(diff(compiled.plan, deployed_state(compiled, state, pulumi_export)))
+        return
     click.echo(compiled.plan.to_json() if as_json else _table(compiled.plan), nl=not as_json)
 
 
@@ -134,13 +178,16 @@ def plan(app: str, provider: str, options: tuple[str, ...], as_json: bool, stric
     help="Output folder: plan.json, artifacts/ and any provider files.",
 )
 @OPTION
+@STAGE
 @STRICT
-def compile_cmd(app: str, provider: str, out: Path, options: tuple[str, ...], strict: bool) -> None:
+def compile_cmd(
+    app: str, provider: str, out: Path, options: tuple[str, ...], stage: str | None, strict: bool
+) -> None:
     """Compile an app for a target: DIR/plan.json plus code artifacts (byte-identical builds).
 
     Lists every written file and, under the code artifact, the app's files it holds."""
     model, root = checked(app, strict)
-    compiled = compile_app(model, root, provider, _options(options))
+    compiled = compile_app(model, root, provider, compile_options(options, stage))
     code = next(a.path for a in compiled.plan.artifacts if a.name == CODE_ARTIFACT)
     for path in write_output(compiled, out):
         click.echo(str(out / path))
@@ -161,11 +208,12 @@ def compile_cmd(app: str, provider: str, out: Path, options: tuple[str, ...], st
     help="Folder for the plain Pulumi program.",
 )
 @OPTION
-def eject(app: str, provider: str, out: Path, options: tuple[str, ...]) -> None:
+@STAGE
+def eject(app: str, provider: str, out: Path, options: tuple[str, ...], stage: str | None) -> None:
     """Write a plain, readable Pulumi program of the app's resources, free of faas-iac."""
     from ..pulumi import eject as eject_program
 
-    for name in eject_program(app, provider, out, **_options(options)):
+    for name in eject_program(app, provider, out, **compile_options(options, stage)):
         click.echo(str(out / name))
 
 

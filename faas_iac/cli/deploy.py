@@ -13,12 +13,16 @@ import click
 
 from ..errors import FaasError
 from ..plan import ApplyingProvider, Compiled, DeployOptions, compile_app
-from .core import STRICT, checked
+from ..plan.diff import diff
+from .core import OPTION, STAGE, STRICT, checked, compile_options
+from .preview import confirm, print_changes
 
 
-def _engine(app: str, provider: str, strict: bool = False) -> tuple[Compiled, ApplyingProvider]:
+def _engine(
+    app: str, provider: str, options: dict[str, str], strict: bool = False
+) -> tuple[Compiled, ApplyingProvider]:
     model, root = checked(app, strict)
-    compiled = compile_app(model, root, provider)
+    compiled = compile_app(model, root, provider, options)
     impl = compiled.provider
     if not isinstance(impl, ApplyingProvider):
         raise FaasError.one(
@@ -39,6 +43,9 @@ _common = [
     click.option("--endpoint-url", help="Send every API call here (an emulator, e.g. moto)."),
     click.option("--region", help="Region (default: the SDK's configuration)."),
     click.option("--state", help="State file (default: APP's folder/.faas/<provider>/)."),
+    STAGE,
+    OPTION,
+    click.option("--yes", "-y", is_flag=True, help="Do not ask before changing anything."),
 ]
 
 
@@ -64,12 +71,20 @@ def deploy(
     endpoint_url: str | None,
     region: str | None,
     state: str | None,
+    stage: str | None,
+    options: tuple[str, ...],
+    yes: bool,
     engine: str,
     strict: bool,
 ) -> None:
-    """Create or update an app's resources; only what changed is touched."""
-    compiled, impl = _engine(app, provider, strict)
-    report = impl.deploy(compiled, _options(endpoint_url, region, state))
+    """Create or update an app's resources; only what changed is touched. Shows the changes
+    first and asks (--yes: do not ask; required when stdin is not a terminal)."""
+    compiled, impl = _engine(app, provider, compile_options(options, stage), strict)
+    deploy_options = _options(endpoint_url, region, state)
+    changes = diff(compiled.plan, impl.deployed(compiled, deploy_options))
+    print_changes(changes)
+    confirm(f"Deploy app {compiled.plan.app!r} to {provider}?", yes)
+    report = impl.deploy(compiled, deploy_options)
     done = {
         "created": report.created,
         "updated": report.updated,
@@ -90,11 +105,24 @@ def deploy(
 @click.command()
 @_with_common
 def destroy(
-    app: str, provider: str, endpoint_url: str | None, region: str | None, state: str | None
+    app: str,
+    provider: str,
+    endpoint_url: str | None,
+    region: str | None,
+    state: str | None,
+    stage: str | None,
+    options: tuple[str, ...],
+    yes: bool,
 ) -> None:
-    """Delete everything a previous ``faas-iac deploy`` of APP created."""
-    compiled, impl = _engine(app, provider)
-    report = impl.destroy(compiled, _options(endpoint_url, region, state))
+    """Delete everything a previous ``faas-iac deploy`` of APP created (asks first; --yes:
+    do not ask, required when stdin is not a terminal)."""
+    compiled, impl = _engine(app, provider, compile_options(options, stage))
+    deploy_options = _options(endpoint_url, region, state)
+    recorded = impl.deployed(compiled, deploy_options)
+    for name, item in recorded.items():
+        click.secho(f"- {name} ({item.type})", fg="red")
+    confirm(f"Delete these {len(recorded)} resources of app {compiled.plan.app!r}?", yes)
+    report = impl.destroy(compiled, deploy_options)
     for name in report.deleted:
         click.echo(f"deleted   {name}")
     click.echo(f"{len(report.deleted)} deleted")

@@ -9,9 +9,9 @@ import click
 
 from ..api import load
 from ..errors import FaasError
-from ..plan import compile_app
+from ..plan import DeployOptions, compile_app
 from ..plan.providers import AppStatus, StatusProvider
-from .core import APP, OPTION, _options
+from .core import APP, OPTION, STAGE, compile_options
 
 
 def render(status: AppStatus) -> str:
@@ -32,11 +32,22 @@ def render(status: AppStatus) -> str:
 @APP
 @click.option("--provider", "-p", required=True, help="The cloud the app is deployed to.")
 @OPTION
+@STAGE
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
-def status(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> None:
+@click.option("--endpoint-url", help="aws: send every API call here (an emulator, e.g. moto).")
+@click.option("--region", help="aws: the region (default: the SDK's configuration).")
+def status(
+    app: str,
+    provider: str,
+    options: tuple[str, ...],
+    stage: str | None,
+    as_json: bool,
+    endpoint_url: str | None,
+    region: str | None,
+) -> None:
     """Show a deployed app: state, URL, functions, setting names (never values)."""
     model, root = load(app)
-    compiled = compile_app(model, root, provider, _options(options))
+    compiled = compile_app(model, root, provider, compile_options(options, stage))
     impl = compiled.provider
     if not isinstance(impl, StatusProvider):
         raise FaasError.one(
@@ -44,7 +55,8 @@ def status(app: str, provider: str, options: tuple[str, ...], as_json: bool) -> 
             f"provider {impl.name!r} cannot report the status of a deployed app",
             fix="use a cloud provider that supports `faas-iac status`",
         )
-    result = impl.status(compiled)
+    where = DeployOptions(endpoint_url=endpoint_url, region=region)
+    result = impl.status(compiled, where) if endpoint_url or region else impl.status(compiled)
     if as_json:
         data = {
             "app": result.app,

@@ -27,6 +27,25 @@ class Artifact(Frozen):
     size: int
 
 
+class Bundle(Frozen):
+    """Third-party dependencies installed for a target platform (``App(requirements=...)``):
+    the recipe, not the bytes, so the plan stays pure and reproducible. The zip is built by
+    :func:`faas_iac.plan.deps.bundle` when an artifact is written or deployed, cached by the
+    recipe's hash (``key``); ``path`` is relative to the compile output folder."""
+
+    name: str
+    path: str
+    requirements: tuple[str, ...]
+    #: pip platform tags, e.g. ``("manylinux2014_x86_64",)``
+    platforms: tuple[str, ...]
+    #: ``3.12``
+    python: str
+    #: the recipe's hash: the cache key, and part of ``path``
+    key: str
+    #: the folder the packages go under in the zip (``python/`` for a Lambda layer)
+    prefix: str = ""
+
+
 class PlanResource(Frozen):
     """One resource to create: its provider type, a logical name unique in the plan, its
     properties (JSON values), the logical names it depends on, and the artifact it deploys."""
@@ -54,11 +73,14 @@ class Plan(Frozen):
     #: Choices the planner made that the resources alone do not say, each in one sentence
     #: (which engine runs an orchestrator, and why); ``faas-iac plan`` prints them.
     notes: tuple[str, ...] = ()
+    #: Dependency bundles (recipes) that resources deploy as artifacts, by name.
+    bundles: tuple[Bundle, ...] = ()
 
     def to_json(self) -> str:
         """Stable JSON: sorted keys, two-space indent, a final newline (no ``notes`` key when
-        there are none, so plans without choices read as before)."""
-        return stable_json(self.model_dump(mode="json", exclude=None if self.notes else {"notes"}))
+        there are none, so plans without choices read as before; likewise ``bundles``)."""
+        empty = {k for k in ("notes", "bundles") if not getattr(self, k)}
+        return stable_json(self.model_dump(mode="json", exclude=empty or None))
 
     def resource(self, name: str) -> PlanResource:
         for res in self.resources:

@@ -14,14 +14,17 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import Diagnostic, FaasError
 from ..model import AppModel
 from ..translate import Translation, translate_app
 from .artifacts import build_code_zip, sha256
 from .model import Artifact, Plan
-from .providers import BuildContext, EmittingProvider, Provider, get_provider
+from .providers import BuildContext, Capabilities, EmittingProvider, Provider, get_provider
 from .sources import app_files
 
 CODE_ARTIFACT = "code"
@@ -39,10 +42,54 @@ class Compiled:
     translation: Translation = field(default_factory=Translation)
 
 
+#: Compile options every provider takes: ``stage`` names every resource with the stage.
+CORE_OPTIONS = ("stage",)
+_STAGE = re.compile(r"^[a-z][a-z0-9]{0,11}$")
+
+
+def staged(model: AppModel, stage: str) -> AppModel:
+    """The app named ``<app>-<stage>``: every provider derives each resource's name from the
+    app's name, so two stages of one app share an account, subscription or project."""
+    if not _STAGE.match(stage):
+        raise FaasError.one(
+            "FIAC006",
+            f"stage {stage!r} is not a stage name",
+            fix="use 1 to 12 lower-case letters or digits, starting with a letter (dev, prod, "
+            "pr42): it becomes part of every resource name",
+            path="options.stage",
+        )
+    return model.model_copy(update={"name": f"{model.name}-{stage}"})
+
+
+def checked_options(impl: Provider, options: dict[str, str]) -> dict[str, str]:
+    """The options without ``stage``; an unknown option is FIAC005 with a did-you-mean."""
+    caps = getattr(impl, "capabilities", None)
+    known = [*CORE_OPTIONS, *(caps.options if isinstance(caps, Capabilities) else ())]
+    problems = []
+    for key in sorted(set(options) - set(known)):
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"did you mean -O {close[0]}=...? " if close else ""
+        problems.append(
+            Diagnostic(
+                "FIAC005",
+                f"unknown compile option {key!r} for provider {impl.name!r}",
+                f"{hint}{impl.name} takes: {', '.join(known)}",
+                path=f"options.{key}",
+            )
+        )
+    if problems:
+        raise FaasError(problems)
+    return {k: v for k, v in options.items() if k not in CORE_OPTIONS}
+
+
 def compile_app(
     model: AppModel, root: Path, provider: str | Provider, options: dict[str, str] | None = None
 ) -> Compiled:
     impl = get_provider(provider) if isinstance(provider, str) else provider
+    options = dict(options or {})
+    rest = checked_options(impl, options)
+    if options.get("stage"):
+        model = staged(model, options["stage"])
     translation = translate_app(model, root)
     files = app_files(model, root)
     code = build_code_zip(files)
@@ -50,7 +97,7 @@ def compile_app(
     artifact = Artifact(
         name=CODE_ARTIFACT, path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)
     )
-    build = BuildContext(artifact, dict(options or {}), root, translation)
+    build = BuildContext(artifact, rest, root, translation)
     plan = impl.plan(model, build)
     return Compiled(model, plan, code, root, impl, files.names, translation)
 

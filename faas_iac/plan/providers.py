@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args, runtime_chec
 from ..errors import FaasError
 from ..model import AppModel
 from ..translate import Translation
+from .diff import Deployed
 from .model import Artifact, Plan
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class Capabilities:
     plans: tuple[Planned, ...]
     deploys: tuple[Deploys, ...]
     tested: tuple[str, ...]
+    #: the compile options (``-O key=value``) the provider reads; ``stage`` is everyone's
+    options: tuple[str, ...] = ()
 
 
 @runtime_checkable
@@ -133,6 +136,15 @@ class StatusProvider(Provider, Protocol):
 
 
 @dataclass(frozen=True)
+class LogLine:
+    """One line a deployed function wrote: when (ms since the epoch), which function, what."""
+
+    time_ms: int
+    function: str
+    message: str
+
+
+@dataclass(frozen=True)
 class DeployOptions:
     """How an SDK apply engine reaches the cloud and where it records what it deployed."""
 
@@ -171,6 +183,23 @@ class ApplyingProvider(Provider, Protocol):
 
     def destroy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
         """Delete everything the recorded deploy created."""
+        ...
+
+    def deployed(self, compiled: Compiled, options: DeployOptions) -> dict[str, Deployed]:
+        """What the engine's state records as deployed, by logical name (no cloud call)."""
+        ...
+
+
+@runtime_checkable
+class LogsProvider(Provider, Protocol):
+    """A provider that reads deployed functions' logs (``faas-iac logs``)."""
+
+    def logs(
+        self, compiled: Compiled, function: str | None, start_ms: int, options: DeployOptions
+    ) -> list[LogLine]:
+        """One read: the lines of every function (or ``function``) from ``start_ms`` on,
+        oldest first; ``options`` says where the cloud is (endpoint, region, a session or
+        client built by a test)."""
         ...
 
 

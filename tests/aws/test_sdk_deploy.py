@@ -186,7 +186,15 @@ def test_cli_deploys_the_shop_example_idempotently(
     from faas_iac.cli import cli
 
     app = str(HERE.parents[1] / "examples" / "shop" / "app.py")
-    common = ["-p", "aws", "--endpoint-url", aws_env, "--state", str(tmp_path / "shop.json")]
+    common = [
+        "-p",
+        "aws",
+        "--yes",
+        "--endpoint-url",
+        aws_env,
+        "--state",
+        str(tmp_path / "shop.json"),
+    ]
     runner = CliRunner()
     first = runner.invoke(cli, ["deploy", app, *common])
     assert first.exit_code == 0, first.output

@@ -47,7 +47,7 @@ def bare_machine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 def deploy(app: Path, *args: str) -> tuple[int, str]:
     result = CliRunner().invoke(
-        cli, ["deploy", str(app), "-p", "aws", "--state", str(app.parent / "s.json"), *args]
+        cli, ["deploy", str(app), "-p", "aws", "-y", "--state", str(app.parent / "s.json"), *args]
     )
     assert not (app.parent / "s.json").exists()
     if result.exception is not None and not isinstance(result.exception, SystemExit):

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.plan.refs import parts, refs_in
 
+from .plan.layer import artifact_paths
+
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
 
@@ -74,7 +76,7 @@ def render(value: Any, indent: int = 1) -> str:
 
 def program(compiled: Compiled) -> str:
     plan = compiled.plan
-    artifacts = {a.name: a.path for a in plan.artifacts}
+    artifacts = artifact_paths(plan)
     lines = [
         f'"""The AWS resources of app {plan.app!r}, as a plain Pulumi program (ejected from',
         "faas-iac). Deploy with `pulumi up`. The code zips under artifacts/ come from",
@@ -112,5 +114,5 @@ def eject(compiled: Compiled) -> dict[str, str]:
         "__main__.py": program(compiled),
         "Pulumi.yaml": f"name: {name}\nruntime: python\n"
         f"description: The AWS resources of {name}, ejected from faas-iac.\n",
-        "requirements.txt": "pulumi>=3.100\npulumi-aws>=7\n",
+        "requirements.txt": "pulumi>=3.100\npulumi-aws>=7.51\n",  # the provider's range
     }

@@ -10,19 +10,20 @@ from faas_iac.plan import Plan
 from faas_iac.plan.refs import resolve
 
 from . import types as T
-from .plan.layer import provider_blobs
+from .plan.layer import artifact_paths, provider_blobs
 
 
 def emit(plan: Plan, out: Path) -> list[str]:
-    """The adapter layer zip and ``statemachines/<name>.asl.json`` per orchestrator."""
-    blobs = provider_blobs(plan.artifacts)
+    """The layer zips (adapter, durable SDK, dependencies) and
+    ``statemachines/<name>.asl.json`` per orchestrator."""
+    blobs = provider_blobs(plan)
     written = []
-    for artifact in plan.artifacts:
-        if artifact.name in blobs:
-            target = out / artifact.path
+    for name, path in artifact_paths(plan).items():
+        if name in blobs:
+            target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blobs[artifact.name])
-            written.append(artifact.path)
+            target.write_bytes(blobs[name])
+            written.append(path)
     for res in plan.of_type(T.STATE_MACHINE):
         path = f"statemachines/{res.properties['name']}.asl.json"
         (out / "statemachines").mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan import BuildContext, Capabilities, DeployOptions, DeployReport, Plan
-from faas_iac.plan.providers import EVERYTHING
+from faas_iac.plan.diff import Deployed
+from faas_iac.plan.providers import EVERYTHING, AppStatus, LogLine
 
 from .plan import plan as make_plan
 
@@ -22,7 +23,7 @@ class AwsProvider:
     name = "aws"
     capabilities = Capabilities(
         plans=EVERYTHING,
-        deploys=("pulumi", "sdk", "eject"),
+        deploys=("pulumi", "sdk", "eject", "status"),
         tested=(
             "moto_server",
             "moto Step Functions executor",
@@ -55,6 +56,25 @@ class AwsProvider:
         from .deploy.engine import deploy
 
         return deploy(compiled, options)
+
+    def logs(
+        self, compiled: Compiled, function: str | None, start_ms: int, options: DeployOptions
+    ) -> list[LogLine]:
+        from .logs import logs
+
+        return logs(compiled, function, start_ms, options)
+
+    def status(self, compiled: Compiled, client: Any = None) -> AppStatus:
+        """``client``: the :class:`DeployOptions` saying where the cloud is (None: the SDK's
+        configuration)."""
+        from .logs import status
+
+        return status(compiled, client if isinstance(client, DeployOptions) else DeployOptions())
+
+    def deployed(self, compiled: Compiled, options: DeployOptions) -> dict[str, Deployed]:
+        from .deploy.engine import deployed
+
+        return deployed(compiled, options)
 
     def destroy(self, compiled: Compiled, options: DeployOptions) -> DeployReport:
         from .deploy.engine import destroy

@@ -13,7 +13,7 @@ import pulumi_aws as aws
 from faas_iac.plan.refs import Kind, interpret, target
 
 from . import types as T
-from .plan.layer import provider_blobs
+from .plan.layer import artifact_paths, provider_blobs
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -84,15 +84,15 @@ class _Resolver:
 
 
 def write_artifacts(compiled: Compiled, build_dir: Path) -> dict[str, Path]:
-    """The code and adapter zips as files (Pulumi archives are paths)."""
+    """The code, layer and dependency zips as files (Pulumi archives are paths)."""
     paths: dict[str, Path] = {}
-    blobs = {"code": compiled.code_zip, **provider_blobs(compiled.plan.artifacts)}
-    for artifact in compiled.plan.artifacts:
-        path = build_dir / artifact.path
+    blobs = {"code": compiled.code_zip, **provider_blobs(compiled.plan)}
+    for name, rel in artifact_paths(compiled.plan).items():
+        path = build_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_bytes() != blobs[artifact.name]:
-            path.write_bytes(blobs[artifact.name])
-        paths[artifact.name] = path
+        if not path.exists() or path.read_bytes() != blobs[name]:
+            path.write_bytes(blobs[name])
+        paths[name] = path
     return paths
 
 

@@ -10,6 +10,7 @@ from faas_iac.plan.model import Plan
 from faas_iac.plan.providers import EVERYTHING, AppStatus, BuildContext, Capabilities
 
 from .plan import planner
+from .plan.options import KNOWN
 
 if TYPE_CHECKING:
     from faas_iac.plan.pipeline import Compiled
@@ -21,6 +22,7 @@ class AzureProvider:
         plans=EVERYTHING,
         deploys=("pulumi", "eject", "status"),
         tested=("Pulumi mocks", "azure-functions metadata", "azure-functions-durable replay"),
+        options=KNOWN,
     )
 
     def plan(self, app: AppModel, build: BuildContext) -> Plan:

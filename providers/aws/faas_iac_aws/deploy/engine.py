@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.errors import FaasError
+from faas_iac.plan.diff import Deployed, artifact_ids, from_engine_state
 from faas_iac.plan.providers import DeployOptions, DeployReport
 from faas_iac.plan.refs import resolve
 
@@ -92,6 +93,7 @@ def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
         name, attr = token.split(".", 1)
         return str(recorded[name]["outputs"][attr])
 
+    ids = artifact_ids(compiled.plan)
     report: dict[str, list[str]] = {"created": [], "updated": [], "replaced": [], "deleted": []}
     unchanged = 0
     for res in compiled.plan.resources:
@@ -120,7 +122,13 @@ def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
             _delete(res.name, handler, env, before["outputs"])
             outputs = _call("replacing", res.name, handler.create, env, props, code)
             report["replaced"].append(res.name)
-        recorded[res.name] = {"type": res.type, "digest": digest, "outputs": outputs}
+        recorded[res.name] = {
+            "type": res.type,
+            "digest": digest,
+            "outputs": outputs,
+            "properties": res.properties,
+            "artifact": ids.get(res.artifact) if res.artifact else None,
+        }
         if res.name not in state["order"]:
             state["order"].append(res.name)
         _save(path, state)
@@ -143,6 +151,11 @@ def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
         outputs=outputs,
         state=str(path),
     )
+
+
+def deployed(compiled: Compiled, options: DeployOptions) -> dict[str, Deployed]:
+    """What the state file records as deployed (nothing when there is no state file)."""
+    return from_engine_state(_load(state_path(compiled, options)))
 
 
 def destroy(compiled: Compiled, options: DeployOptions) -> DeployReport:

@@ -103,5 +103,5 @@ def connect(compiled: Compiled, options: DeployOptions) -> Env:
     endpoint = options.endpoint_url
     region = _region(session, endpoint)
     account = _account(session, endpoint, region)
-    artifacts = {"code": compiled.code_zip, **provider_blobs(compiled.plan.artifacts)}
+    artifacts = {"code": compiled.code_zip, **provider_blobs(compiled.plan)}
     return Env(session, endpoint, region, account, artifacts)

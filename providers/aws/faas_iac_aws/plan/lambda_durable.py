@@ -27,9 +27,13 @@ from .. import types as T
 from .calls import Calls
 from .durable import ENTITIES, REGISTRY
 from .iam import assume
+from .layer import function_layers
 from .resources import error_alarm, physical, tags
 
 HANDLER = "faas_iac_aws.lambda_durable.entry.handler"
+#: The first Python runtime whose Lambda image carries a boto3 that knows the durable
+#: execution API the SDK calls.
+DURABLE_RUNTIME = "python3.13"
 SDK_LAYER, SDK_ARTIFACT = "durable-sdk-layer", "aws-durable-sdk"
 #: The longest execution Lambda durable functions allow (one year), and the retention of a
 #: finished execution's state and history.
@@ -201,9 +205,7 @@ def plan_function(
             properties={
                 "name": name,
                 "role": ref(role, "arn"),
-                # the first Python runtime whose Lambda image carries a boto3 that knows the
-                # durable execution API the SDK calls
-                "runtime": "python3.13",
+                "runtime": DURABLE_RUNTIME,
                 "handler": HANDLER,
                 "memory_size": fn.memory,
                 "timeout": min(fn.timeout, 900),
@@ -212,7 +214,7 @@ def plan_function(
                     "retention_period": RETENTION_DAYS,
                 },
                 "publish": True,  # durable functions are invoked by a qualified ARN
-                "layers": [ref(layers[0], "arn"), ref(layers[1], "arn")],
+                "layers": function_layers(app, DURABLE_RUNTIME, *layers),
                 "environment": {"variables": env},
                 "logging_config": {"log_format": "JSON", "log_group": f"/aws/lambda/{name}"},
                 "tracing_config": {"mode": "Active" if fn.monitoring.tracing else "PassThrough"},

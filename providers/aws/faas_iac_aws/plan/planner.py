@@ -22,8 +22,8 @@ from .calls import app_calls
 from .durable import DurableNames, durable_names, plan_durable
 from .engines import choose
 from .iam import assume, function_policy, logical
-from .lambda_durable import plan_lambda_durable, sdk_artifact
-from .layer import HANDLER, LAYER_ARTIFACT, layer_artifact
+from .lambda_durable import DURABLE_RUNTIME, plan_lambda_durable, sdk_artifact
+from .layer import HANDLER, LAYER_ARTIFACT, function_layers, layer_artifact, plan_deps
 from .resources import error_alarm, physical, plan_resource, tags
 from .schedule import render
 from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
@@ -234,7 +234,7 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
     if fn.description:
         props["description"] = fn.description
     if python:
-        props["layers"] = [ref(LAYER, "arn")]
+        props["layers"] = function_layers(app, fn.runtime, LAYER)
     reserved = fn.scaling.reserved_concurrency or fn.scaling.max_instances
     if reserved is not None:
         props["reserved_concurrent_executions"] = reserved
@@ -293,6 +293,14 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
             artifact=LAYER_ARTIFACT,
         )
     ]
+    # the Python runtimes of the Lambdas (orchestrators run on Step Functions or as durable
+    # functions on their own runtime)
+    runtimes: set[str] = {
+        f.runtime for f in app.functions if f.handler.python and f.kind != "orchestrator"
+    }
+    runtimes |= {DURABLE_RUNTIME} if functions else set()
+    deps, bundles = plan_deps(app, runtimes)
+    resources += deps
     for res in app.resources:
         resources += plan_resource(app, res)
     if any(fn.trigger.type == "http" for fn in app.functions):
@@ -319,6 +327,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
         artifacts=artifacts,
         outputs=outputs,
         notes=(*engines.notes(), *(n for o, c in sorted(calls.items()) for n in c.notes(o))),
+        bundles=tuple(bundles),
     )
 
 
