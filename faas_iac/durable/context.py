@@ -15,9 +15,8 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ..runtime.durable import RetryOptions
-from . import codec, errors
+from . import codec
 from .entity_id import EntityId
-from .history import HistoryEvent, histories
 from .tasks import (
     AtomicTask,
     HttpTask,
@@ -29,6 +28,7 @@ from .tasks import (
 )
 
 if TYPE_CHECKING:
+    from .history import HistoryEvent
     from .orchestration import Orchestration
 
 #: azure-functions-durable's namespace for ``new_uuid`` (a name-based UUID of a name-based UUID)
@@ -125,13 +125,15 @@ class DurableOrchestrationContext:
     @property
     def histories(self) -> list[HistoryEvent]:
         """This execution's history so far, as Azure's ``HistoryEvent`` objects."""
+        from .history import histories  # local: the shipped Lambda core has no history
+
         return histories(self._run.history, len(self._run.history) if self.is_replaying else 0)
 
     @classmethod
     def from_json(cls, json_string: str) -> DurableOrchestrationContext:
         """Azure builds a context from its host's JSON payload; the local engine has no such
         payload (its contexts come from the engine)."""
-        raise errors.lacking("DurableOrchestrationContext.from_json", "local")
+        raise _lacking("DurableOrchestrationContext.from_json", "local")
 
     def get_input(self, expected_type: type | None = None) -> Any:
         """The input; a pydantic ``expected_type`` validates a plain dict into that model."""
@@ -237,7 +239,7 @@ class DurableOrchestrationContext:
                 "or ensure your 'content' is of type 'str'."
             )
         if token_source is not None:
-            raise errors.lacking("call_http(token_source=...) (managed identity tokens)", "local")
+            raise _lacking("call_http(token_source=...) (managed identity tokens)", "local")
         body = content if is_raw_str or content is None else json.dumps(content)
         request = {"method": method, "uri": uri, "content": body, "headers": dict(headers or {})}
         return HttpTask(self, lambda req: _activity(HTTP_ACTIVITY, req, None), request)
@@ -312,3 +314,10 @@ class DurableOrchestrationContext:
 
     def _schedule(self, task: AtomicTask) -> None:
         self._run.schedule(task)
+
+
+def _lacking(member: str, target: str) -> Exception:
+    """The coded error for a member this target lacks (imported here, off the cold path)."""
+    from .errors import lacking
+
+    return lacking(member, target)

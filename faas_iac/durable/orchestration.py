@@ -15,13 +15,15 @@ import inspect
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import codec
 from .context import _NO_INPUT, DurableOrchestrationContext
-from .store import Batch
 from .tasks import AtomicTask, NonDeterminismError, TaskBase, TaskFailedError, TimerTask
-from .watch import Watch
+
+if TYPE_CHECKING:  # the engine's store and watchdog stay off the Lambda code path
+    from .store import Batch
+    from .watch import Watch
 
 #: (a function or its name, the kind wanted) → the registered name (``Registry.name_of``)
 NameOf = Callable[[Any, str], str]
