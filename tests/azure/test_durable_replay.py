@@ -119,7 +119,25 @@ EXAMPLE_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] 
 ]
 
 
-CASES = {DURABLE: EXAMPLE_CASES, SHOP: SHOP_CASES}
+APPROVALS = EXAMPLES / "approvals" / "app.py"
+APPROVALS_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] | None]] = [
+    ("approval", {"who": "ana", "amount": 120}, [("Approval", {"approved": True})], None),
+    ("approval", {"who": "bo", "amount": 9}, [("Approval", {"approved": False})], None),
+    ("wait_forever", None, [("NeverSent", "late")], None),
+    ("breaks", {"id": 7}, [], None),
+]
+AZURE_SAMPLE = EXAMPLES / "durable" / "azure_sample.py"
+AZURE_SAMPLE_CASES: list[tuple[str, Any, list[tuple[str, Any]], Callable[[Any], Any] | None]] = [
+    ("hello_orchestrator", None, [], None),
+]
+
+
+CASES = {
+    DURABLE: EXAMPLE_CASES,
+    SHOP: SHOP_CASES,
+    APPROVALS: APPROVALS_CASES,
+    AZURE_SAMPLE: AZURE_SAMPLE_CASES,
+}
 FLAT = [(path, *case) for path, cases in CASES.items() for case in cases]
 
 
