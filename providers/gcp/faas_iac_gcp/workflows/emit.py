@@ -23,7 +23,7 @@ from faas_iac.translate import ir
 from faas_iac.translate.kinds import infer
 from faas_iac.translate.refusals import refuse
 
-from . import errors
+from . import errors, waits
 from .expr import Renderer, Unexpressible, value, var_name
 from .names import Names
 
@@ -84,24 +84,16 @@ class Builder:
         except Unexpressible as exc:
             raise self.fail(exc) from None
 
-    def timeout(self, step: ir.WaitEvent) -> int | float:
-        """The seconds ``events.await_callback`` waits: a number written in the definition
-        (the Workflows schema types ``args.timeout`` as a number, never an expression)."""
-        if step.timeout_seconds is None:
-            return 31_536_000
-        seconds = self.val(step.timeout_seconds)
+    def await_call(self, step: ir.WaitEvent, callback: str, result: str) -> dict[str, Any]:
+        """The call that waits for ``step``'s event on ``callback``. A timeout written as a
+        number goes to ``events.await_callback`` (its schema takes a number only); one
+        computed at run time to the :mod:`.waits` helper, which waits in constant chunks."""
+        args: dict[str, Any] = {"callback": "${" + callback + "}"}
+        seconds = 31_536_000 if step.timeout_seconds is None else self.val(step.timeout_seconds)
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            raise refuse(
-                "FIAC615",
-                f"not expressible in GCP Workflows: the timeout of the wait for {step.event!r} "
-                "is computed at run time, and events.await_callback takes its timeout as a "
-                "number written in the definition",
-                "wait with a constant timeout (timedelta of literal numbers), or compile this "
-                "orchestrator for aws / azure / local",
-                self.wf.file,
-                step.line,
-            )
-        return seconds
+            self.helpers.add(waits.HELPER)
+            return {"call": waits.HELPER, "args": {**args, "seconds": seconds}, "result": result}
+        return {"call": "events.await_callback", "args": {**args, "timeout": seconds}, "result": result}
 
     def expr(self, e: ir.Expr) -> str:
         try:
@@ -303,13 +295,8 @@ class Builder:
 
     def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
         cb = self._callback(step, out)
-        seconds = self.timeout(step)
         ev = f"__ev_{step.event}"
-        wait = {
-            "call": "events.await_callback",
-            "args": {"callback": "${" + cb + "}", "timeout": seconds},
-            "result": ev,
-        }
+        wait = self.await_call(step, cb, ev)
         got: list[tuple[str, ir.Expr]] = []
         winner = step.winner or ""
         if step.target:

@@ -10,7 +10,7 @@ from typing import Any, assert_never
 from faas_iac.translate import ir
 from faas_iac.translate.refusals import refuse
 
-from . import errors
+from . import errors, waits
 from .emit import (
     FUNCTIONS,
     LOOP_BOUND,
@@ -177,11 +177,7 @@ class FlowBuilder(Builder):
                 },
                 *timer,
             ]
-        wait = {
-            "call": "events.await_callback",
-            "args": {"callback": "${" + cb + "}", "timeout": self.timeout(step)},
-            "result": ev,
-        }
+        wait = self.await_call(step, cb, ev)
         out.append(
             {
                 self.name(f"wait_{step.event}"): {
@@ -205,13 +201,17 @@ class FlowBuilder(Builder):
                     self.assign(out, target, ir.Const(None))
 
     def _If(self, step: ir.If, out: list[Emitted]) -> None:
-        cases = [{"condition": self.cond(step.test), **self._case(step.body)}]
-        if step.orelse:
-            cases.append({"condition": True, **self._case(step.orelse)})
-        out.append({self.name(f"if_{step.line}"): {"switch": cases}})
+        name = self.name(f"if_{step.line}")
+        body, orelse = self.block(step.body), self.block(step.orelse)
+        if not body and not orelse:  # a test has no effect of its own
+            return
+        test: ir.Expr = step.test if body else ir.Not(step.test)
+        cases = [{"condition": self.cond(test), **self._case(body or orelse)}]
+        if body and orelse:
+            cases.append({"condition": True, **self._case(orelse)})
+        out.append({name: {"switch": cases}})
 
-    def _case(self, body: tuple[ir.Step, ...]) -> dict[str, Any]:
-        steps = self.block(body)
+    def _case(self, steps: list[Emitted]) -> dict[str, Any]:
         if len(steps) == 1:
             only = next(iter(steps[0].values()))
             if set(only) <= {"assign", "return", "raise", "next"} and len(only) == 1:
@@ -378,6 +378,8 @@ def to_workflows(
         todo += orchestrators[child].orchestrators
     if errors.HELPER in helpers:
         out[errors.HELPER] = errors.helper()
+    if waits.HELPER in helpers:
+        out[waits.HELPER] = waits.helper()
     if RETRY_ALWAYS in helpers:
         out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}
     return out
