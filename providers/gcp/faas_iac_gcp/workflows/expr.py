@@ -63,6 +63,9 @@ class Renderer:
         self.env = env
         self.responses = responses  # variables holding an HTTP response: the value is .body
         self.aliases: dict[str, str] = {}
+        #: ``ctx.instance_id`` / ``ctx.parent_instance_id`` here (None: not known)
+        self.instance: str | None = None
+        self.parent = "null"
 
     def kind(self, e: ir.Expr) -> str | None:
         return expr_kind(e, self.env)
@@ -255,11 +258,19 @@ class Renderer:
                 return "sys.now()"
             case "error_text":
                 return self.atom(e.args[0]) + '["text"]'
+            case "instance_id":
+                if self.instance is None:
+                    raise Unexpressible(
+                        "ctx.instance_id in a sub-orchestration its caller starts without an "
+                        "instance id; pass one to call_sub_orchestrator"
+                    )
+                return self.instance
+            case "parent_instance_id":
+                return self.parent
+            case "uuid":  # an execution runs once (no replay): a new UUID per call is stable
+                return "uuid.generate()"
             case (
-                "instance_id"
-                | "parent_instance_id"
-                | "uuid"
-                | "items"
+                "items"
                 | "enumerate"
                 | "zip"
                 | "dict"

@@ -21,6 +21,7 @@ from .emit import (
     _render,
     _targets,
     param_of,
+    unwrap_carried,
 )
 from .expr import var_name
 from .lower import lower
@@ -336,10 +337,15 @@ class FlowBuilder(Builder):
 
 
 def _subworkflow(
-    wf: ir.Workflow, names: Names, helpers: set[str], children: Mapping[str, ir.Workflow] | None
+    wf: ir.Workflow,
+    names: Names,
+    helpers: set[str],
+    children: Mapping[str, ir.Workflow] | None,
+    main: bool = True,
 ) -> dict[str, Any]:
     wf = lower(wf)
     b = FlowBuilder(wf, names, children)
+    ids = () if main else b.as_child()
     param = param_of(wf)
     steps = wf.steps
     if param != ir.INPUT:  # the parameter takes the name; no step copies the input
@@ -350,8 +356,10 @@ def _subworkflow(
     if b.functions:
         table = dict(sorted(b.functions.items()))
         body.insert(0, {b.name("functions"): {"assign": [{FUNCTIONS: table}]}})
+    if b.carries:
+        body.insert(0, unwrap_carried(var_name(param)))
     helpers |= b.helpers
-    return {"params": [var_name(param)], "steps": _render(body, b)}
+    return {"params": [var_name(param), *ids], "steps": _render(body, b)}
 
 
 def to_workflows(
@@ -374,7 +382,7 @@ def to_workflows(
                 workflow.file,
                 workflow.line,
             )
-        out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators)
+        out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators, main=False)
         todo += orchestrators[child].orchestrators
     if errors.HELPER in helpers:
         out[errors.HELPER] = errors.helper()

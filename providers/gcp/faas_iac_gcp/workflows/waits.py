@@ -54,8 +54,7 @@ def _chunk(name: str, seconds: int, repeats: int, enough: str) -> dict[str, Any]
                                         f"not_timeout_{name}": {
                                             "switch": [
                                                 {
-                                                    "condition": '${not("TimeoutError" in '
-                                                    "e.tags)}",
+                                                    "condition": '${not("TimeoutError" in e.tags)}',
                                                     "raise": "${e}",
                                                 }
                                             ]
