@@ -47,6 +47,10 @@ _RESERVED = frozenset(
         "hash",
     ]
 )
+#: The JSON texts of Python's falsy JSON values but the empty map (a double zero in either
+#: spelling); the empty map is the map whose text is two characters long (a brace in an
+#: expression's text would end it early in workflows-emulator).
+FALSY = json.dumps(["null", "false", "0", "0.0", "-0.0", "-0", '""', "[]"])
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -127,8 +131,14 @@ class Renderer:
         return text if simple else f"({text})"
 
     def truthy(self, e: ir.Expr) -> str:
-        """A condition. Where the type is unknown, the value itself: Workflows then raises a
-        TypeError for a non-boolean at run time (an error, never a different answer)."""
+        """A condition: Python's truthiness of ``e``. Where the type is unknown, from the
+        value's JSON text: the falsy JSON values are exactly those whose text is one of
+        :data:`FALSY` or the empty map (an expression that raises on no type, unlike a choice on the type
+        whose every branch Workflows' ``if()`` evaluates)."""
+        if isinstance(e, ir.BoolOp) and {self.kind(v) for v in e.values} != {"bool"}:
+            return f" {e.op} ".join(f"({self.truthy(v)})" for v in e.values)
+        if isinstance(e, ir.Not):
+            return f"not({self.truthy(e.value)})"
         k = self.kind(e)
         if k == "num":
             return f"{self.atom(e)} != 0"
@@ -138,7 +148,11 @@ class Renderer:
             return f"len({self.render(e)}) > 0"
         if k == "null":
             return "false"
-        return self.render(e)
+        if k == "bool":
+            return self.render(e)
+        text = f"json.encode_to_string({self.render(e)})"
+        empty_map = f'(get_type({self.render(e)}) == "map" and len({text}) == 2)'
+        return f"not({text} in {FALSY} or {empty_map})"
 
     def _Const(self, e: ir.Const) -> str:
         v = e.value
