@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -432,7 +433,10 @@ class Builder:
             body = next(iter(out[-1].values()))
             entries = body["assign"].entries if isinstance(body.get("assign"), _Assign) else []
             fresh = any(_has_builtin(v, "uuid") for _, v in entries)  # a copy would differ
-            if entries and len(body) == 1 and not fresh:
+            named = {t for t, _ in entries}  # a Native reads a variable by its name
+            natives = [n.text for _, v in entries for n in _natives(v)]
+            by_name = any(re.search(rf"\b{re.escape(t)}\b", x) for t in named for x in natives)
+            if entries and len(body) == 1 and not fresh and not by_name:
                 folded = e
                 for target, assigned in reversed(body["assign"].entries):
                     folded = ir.substitute(folded, {target: assigned})
@@ -551,6 +555,11 @@ def param_of(wf: ir.Workflow) -> str:
 
 def timeout_seconds(ms: int) -> int:
     return max(1, math.ceil(ms / 1000))
+
+
+def _natives(e: ir.Expr) -> list[ir.Native]:
+    found = [e] if isinstance(e, ir.Native) else []
+    return found + [n for c in ir.children(e) for n in _natives(c)]
 
 
 def _has_builtin(e: ir.Expr, name: str) -> bool:

@@ -51,6 +51,9 @@ _RESERVED = frozenset(
 #: spelling); the empty map is the map whose text is two characters long (a brace in an
 #: expression's text would end it early in workflows-emulator).
 FALSY = json.dumps(["null", "false", "0", "0.0", "-0.0", "-0", '""', "[]"])
+#: Python's whitespace (``str.isspace``) as an RE2 class: \t-\r, the four separators
+#: \x1c-\x1f, NEL, and Unicode's separators (\pZ: Zs, Zl, Zp).
+_WS = r"[\t-\r\x1c-\x1f\x85\pZ]"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -91,7 +94,7 @@ class Renderer:
             case ir.BoolOp():
                 return self._BoolOp(e)
             case ir.Not():
-                return f"not({self.truthy(e.value)})"
+                return self.truthy(e)
             case ir.Neg():
                 return f"-{self.atom(e.value)}"
             case ir.IfExp():
@@ -138,6 +141,8 @@ class Renderer:
         if isinstance(e, ir.BoolOp) and {self.kind(v) for v in e.values} != {"bool"}:
             return f" {e.op} ".join(f"({self.truthy(v)})" for v in e.values)
         if isinstance(e, ir.Not):
+            if self.kind(e.value) is None and not isinstance(e.value, ir.BoolOp | ir.Not):
+                return self._falsy(e.value)
             return f"not({self.truthy(e.value)})"
         k = self.kind(e)
         if k == "num":
@@ -150,9 +155,12 @@ class Renderer:
             return "false"
         if k == "bool":
             return self.render(e)
+        return f"not({self._falsy(e)})"
+
+    def _falsy(self, e: ir.Expr) -> str:
         text = f"json.encode_to_string({self.render(e)})"
         empty_map = f'(get_type({self.render(e)}) == "map" and len({text}) == 2)'
-        return f"not({text} in {FALSY} or {empty_map})"
+        return f"{text} in {FALSY} or {empty_map}"
 
     def _Const(self, e: ir.Const) -> str:
         v = e.value
@@ -259,6 +267,9 @@ class Renderer:
                     f"text.substring({a[0]}, math.max(len({a[0]}) - len({a[1]}), 0), "
                     f"len({a[0]})) == {a[1]}"
                 )
+            case "strip" | "lstrip" | "rstrip":
+                ends = {"strip": f"^{_WS}+|{_WS}+$", "lstrip": f"^{_WS}+", "rstrip": f"{_WS}+$"}
+                return f'text.replace_all_regex({a[0]}, {json.dumps(ends[e.name])}, "")'
             case "replace":
                 return f"text.replace_all({a[0]}, {a[1]}, {a[2]})"
             case "split" if len(a) == 2:
@@ -270,6 +281,8 @@ class Renderer:
                 return got if len(a) == 2 else f"default({got}, {a[2]})"
             case "now":
                 return "sys.now()"
+            case "round":
+                raise Unexpressible("round(x, n) with n not a literal from 0 to 15")
             case "error_text":
                 return self.atom(e.args[0]) + '["text"]'
             case "instance_id":
@@ -302,8 +315,6 @@ class Renderer:
                 | "title"
                 | "capitalize"
                 | "zfill"
-                | "lstrip"
-                | "rstrip"
                 | "format"
             ):
                 raise Unexpressible(f"{e.name}() is not translated to Workflows yet")
@@ -312,8 +323,6 @@ class Renderer:
                 | "max"
                 | "sum"
                 | "values"
-                | "strip"
-                | "round"
                 | "range"
                 | "any"
                 | "all"
