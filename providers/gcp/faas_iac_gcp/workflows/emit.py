@@ -93,7 +93,7 @@ class Builder:
     def key(self) -> str:
         """The registry and status key of this instance: its instance id (in a child, the
         execution's, as before)."""
-        return self.r.instance if self.carries else EXECUTION_ID
+        return self.r.instance or EXECUTION_ID if self.carries else EXECUTION_ID
 
     def fail(self, exc: Unexpressible) -> Exception:
         return refuse(

@@ -136,8 +136,8 @@ class Renderer:
     def truthy(self, e: ir.Expr) -> str:
         """A condition: Python's truthiness of ``e``. Where the type is unknown, from the
         value's JSON text: the falsy JSON values are exactly those whose text is one of
-        :data:`FALSY` or the empty map (an expression that raises on no type, unlike a choice on the type
-        whose every branch Workflows' ``if()`` evaluates)."""
+        :data:`FALSY`, and the empty map (an expression that raises on no type, unlike a
+        choice on the type whose every branch Workflows' ``if()`` evaluates)."""
         if isinstance(e, ir.BoolOp) and {self.kind(v) for v in e.values} != {"bool"}:
             return f" {e.op} ".join(f"({self.truthy(v)})" for v in e.values)
         if isinstance(e, ir.Not):

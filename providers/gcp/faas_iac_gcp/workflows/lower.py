@@ -141,9 +141,7 @@ class _Lowerer:
                 return self.join(self.expr(sep, pre, line), self.expr(items, pre, line), pre, line)
         return ir.map_children(e, lambda child: self.expr(child, pre, line))
 
-    def pick(
-        self, op: str, values: tuple[ir.Expr, ...], pre: list[ir.Step], line: int
-    ) -> ir.Var:
+    def pick(self, op: str, values: tuple[ir.Expr, ...], pre: list[ir.Step], line: int) -> ir.Var:
         """Python's ``a or b`` / ``a and b`` on values that are not all booleans: the operand
         it returns, each later operand computed only when Python computes it."""
         t = ir.Var(self.fresh("pick"))
@@ -155,14 +153,12 @@ class _Lowerer:
             pre.append(ir.If(go_on, then, (), line))
         return t
 
-    def round(
-        self, value: ir.Expr, digits: list[ir.Expr], pre: list[ir.Step], line: int
-    ) -> ir.Var:
+    def round(self, value: ir.Expr, digits: list[ir.Expr], pre: list[ir.Step], line: int) -> ir.Var:
         """``round(x[, n])`` as Python gives it: half to even on the exact binary value of
         ``x * 10**n``. The product's rounding error ``e`` is computed exactly (Dekker's
         product, doubles only); it decides only a product that lands on a half. An int stays
         itself (Python's ``round`` of an int)."""
-        scale = 10 ** _digits(digits)
+        scale = 10 ** (_digits(digits) or 0)
         ph, pl = _split(float(scale))
         v, t = self.fresh("round_v"), self.fresh("round")
         x, y, f, c, xh, xl, e, d, up = (self.fresh(f"r{k}_") for k in "xyfchlEdu")
@@ -178,8 +174,7 @@ class _Lowerer:
             (d, f"{y} - {f}"),
             (
                 up,
-                f"if({d} > 0.5 or ({d} == 0.5 and ({e} > 0 or ({e} == 0 and {f} % 2 != 0))), "
-                "1, 0)",
+                f"if({d} > 0.5 or ({d} == 0.5 and ({e} > 0 or ({e} == 0 and {f} % 2 != 0))), 1, 0)",
             ),
         ]
         for name, text in steps:
