@@ -64,6 +64,7 @@ policy: install
 	$(BIN)/faas-iac check examples/triggers/app.py -p local -p aws -p azure -p gcp
 	$(BIN)/faas-iac check examples/durable/app.py -p local -p aws -p azure
 	$(BIN)/faas-iac check examples/local_only/app.py -p local -p azure
+	$(BIN)/faas-iac check examples/approvals/app.py -p local -p aws -p azure -p gcp
 
 test: lint typecheck unit policy
 
