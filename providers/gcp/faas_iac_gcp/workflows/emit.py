@@ -436,7 +436,8 @@ class Builder:
             named = {t for t, _ in entries}  # a Native reads a variable by its name
             natives = [n.text for _, v in entries for n in _natives(v)]
             by_name = any(re.search(rf"\b{re.escape(t)}\b", x) for t in named for x in natives)
-            if entries and len(body) == 1 and not fresh and not by_name:
+            into = any("[" in t for t in named)  # an item set: no variable to substitute
+            if entries and len(body) == 1 and not fresh and not by_name and not into:
                 folded = e
                 for target, assigned in reversed(body["assign"].entries):
                     folded = ir.substitute(folded, {target: assigned})
@@ -511,8 +512,9 @@ def _num(x: float) -> int | float:
 
 
 def _targets(step: ir.Step) -> list[str]:
+    """The variables a step binds (an assignment to ``t[k]``, made by lowering, binds none)."""
     if isinstance(step, ir.Assign):
-        return [step.target]
+        return [] if "[" in step.target else [step.target]
     if isinstance(step, ir.Task | ir.FanOut | ir.Parallel) and step.target:
         return [step.target]
     if isinstance(step, ir.WaitEvent):

@@ -54,6 +54,16 @@ FALSY = json.dumps(["null", "false", "0", "0.0", "-0.0", "-0", '""', "[]"])
 #: Python's whitespace (``str.isspace``) as an RE2 class: \t-\r, the four separators
 #: \x1c-\x1f, NEL, and Unicode's separators (\pZ: Zs, Zl, Zp).
 _WS = r"[\t-\r\x1c-\x1f\x85\pZ]"
+#: Python's JSON types → ``get_type``'s names.
+_TYPES = {
+    "str": "string",
+    "int": "int",
+    "float": "double",
+    "bool": "bool",
+    "list": "list",
+    "dict": "map",
+    "null": "null",
+}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -270,6 +280,29 @@ class Renderer:
             case "strip" | "lstrip" | "rstrip":
                 ends = {"strip": f"^{_WS}+|{_WS}+$", "lstrip": f"^{_WS}+", "rstrip": f"{_WS}+$"}
                 return f'text.replace_all_regex({a[0]}, {json.dumps(ends[e.name])}, "")'
+            case "capitalize":
+                first, rest = (
+                    f"text.substring({a[0]}, 0, 1)",
+                    f"text.substring({a[0]}, 1, len({a[0]}))",
+                )
+                return f"text.to_upper({first}) + text.to_lower({rest})"
+            case "zfill":
+                width = ir.fold(e.args[1])
+                if not isinstance(width, int) or isinstance(width, bool):
+                    raise Unexpressible("str.zfill(width) with a width computed at run time")
+                zeros = f"text.substring({json.dumps('0' * max(width, 0))}, 0, math.max({width} - len({a[0]}), 0))"
+                head, tail = (
+                    f"text.substring({a[0]}, 0, 1)",
+                    f"text.substring({a[0]}, 1, len({a[0]}))",
+                )
+                return f'if({head} == "+" or {head} == "-", {head} + {zeros} + {tail}, {zeros} + {a[0]})'
+            case "isinstance":
+                kinds = ir.fold(e.args[1])
+                assert isinstance(kinds, list)
+                names = {_TYPES[k] for k in kinds if k in _TYPES}
+                if "int" in kinds:  # bool is an int in Python
+                    names.add("bool")
+                return f"get_type({a[0]}) in {json.dumps(sorted(names))}"
             case "replace":
                 return f"text.replace_all({a[0]}, {a[1]}, {a[2]})"
             case "split" if len(a) == 2:
@@ -308,13 +341,10 @@ class Renderer:
                 | "insert"
                 | "index"
                 | "count"
-                | "isinstance"
                 | "min_by"
                 | "max_by"
                 | "sorted_by"
                 | "title"
-                | "capitalize"
-                | "zfill"
                 | "format"
             ):
                 raise Unexpressible(f"{e.name}() is not translated to Workflows yet")

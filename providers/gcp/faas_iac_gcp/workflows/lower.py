@@ -11,10 +11,13 @@ is (Python may never compute it), and the emitter refuses it as before.
 from __future__ import annotations
 
 import dataclasses
+import json
 from typing import assert_never
 
 from faas_iac.translate import ir
 from faas_iac.translate.kinds import expr_kind, infer
+
+from .expr import var_name
 
 _FOLDS = {"sum", "any", "all", "min", "max", "reversed", "list"}
 
@@ -137,6 +140,20 @@ class _Lowerer:
                 return self.sort(self.expr(arg, pre, line), reverse, pre, line)
             case ir.Builtin("round", (value, *digits)) if _digits(digits) is not None:
                 return self.round(self.expr(value, pre, line), digits, pre, line)
+            case ir.Builtin(
+                "enumerate"
+                | "items"
+                | "values"
+                | "zip"
+                | "distinct"
+                | "set_item"
+                | "without"
+                | "slice"
+                | "dict" as name,
+                args,
+            ) if self.collects(name, args):
+                lowered = tuple(self.expr(a, pre, line) for a in args)
+                return self.collection(name, lowered, pre, line)
             case ir.Builtin("join", (sep, items)):
                 return self.join(self.expr(sep, pre, line), self.expr(items, pre, line), pre, line)
         return ir.map_children(e, lambda child: self.expr(child, pre, line))
@@ -184,6 +201,133 @@ class _Lowerer:
             ir.Assign(t, ir.Native(f'if(get_type({v}) == "int", {v}, {result})', "num"), line)
         )
         return ir.Var(t)
+
+    def named(self, e: ir.Expr, pre: list[ir.Step], line: int) -> ir.Expr:
+        """``e`` itself when reading it twice costs nothing, else a temporary holding it."""
+        if isinstance(e, ir.Var | ir.Const):
+            return e
+        t = self.fresh("v")
+        pre.append(ir.Assign(t, e, line))
+        return ir.Var(t)
+
+    def collects(self, name: str, args: tuple[ir.Expr, ...]) -> bool:
+        """Whether :meth:`collection` builds this (else the emitter refuses it, named)."""
+        match name, args:
+            case "slice", (_, _, _, step):
+                return step in (ir.Const(None), ir.Const(1))
+            case "without", (container, _):
+                return expr_kind(container, self.env) in ("dict", "list")
+            case "dict", (_,):
+                return True
+            case "dict", _:
+                return False
+        return True
+
+    def collection(
+        self, name: str, args: tuple[ir.Expr, ...], pre: list[ir.Step], line: int
+    ) -> ir.Var:
+        """A list or dict built by a loop: ``enumerate``, ``d.items()``, ``d.values()``,
+        ``zip``, a set's items, a copy with an item set or removed, a slice, ``dict(...)``."""
+        t = ir.Var(self.fresh(name))
+        v, i = ir.Var(self.fresh("item")), ir.Var(self.fresh("i"))
+
+        def put(target: str, value: ir.Expr) -> ir.Assign:
+            return ir.Assign(target, value, line)
+
+        def grow(item: ir.Expr) -> ir.Assign:
+            return put(t.name, ir.BinOp("+", t, ir.ListLit((item,))))
+
+        def each(source: ir.Expr, *body: ir.Step, var: ir.Var = v) -> ir.ForEach:
+            return ir.ForEach(var.name, source, tuple(body), line)
+
+        one = ir.Const(1)
+        match name, args:
+            case "enumerate", (items, start):
+                pre += [put(t.name, ir.ListLit(())), put(i.name, start)]
+                pre.append(
+                    each(items, grow(ir.ListLit((i, v))), put(i.name, ir.BinOp("+", i, one)))
+                )
+            case "items" | "values", (d,):
+                d = self.named(d, pre, line)
+                item = ir.ListLit((v, ir.Index(d, v))) if name == "items" else ir.Index(d, v)
+                pre += [put(t.name, ir.ListLit(())), each(ir.Builtin("keys", (d,)), grow(item))]
+            case "zip", lists:
+                lists = tuple(self.named(a, pre, line) for a in lists)
+                size = f"len({_text(lists[0])})"
+                for other in lists[1:]:
+                    size = f"math.min({size}, len({_text(other)}))"
+                row = ir.ListLit(tuple(ir.Index(a, i) for a in lists))
+                count = ir.Builtin("range", (ir.Native(size, "num"),))
+                pre += [put(t.name, ir.ListLit(())), each(count, grow(row), var=i)]
+            case "distinct", (items,):
+                new = ir.If(ir.Compare("not in", v, t), (grow(v),), (), line)
+                pre += [put(t.name, ir.ListLit(())), each(items, new)]
+            case "set_item", (container, key, value):
+                key = self.named(key, pre, line)
+                pre += [put(t.name, container), put(_item(t, key), value)]
+            case "without", (container, key):
+                container, key = self.named(container, pre, line), self.named(key, pre, line)
+                if expr_kind(container, self.env) == "dict":
+                    keep = ir.If(
+                        ir.Compare("!=", v, key),
+                        (put(_item(t, v), ir.Index(container, v)),),
+                        (),
+                        line,
+                    )
+                    pre += [
+                        put(t.name, ir.DictLit(())),
+                        each(ir.Builtin("keys", (container,)), keep),
+                    ]
+                else:
+                    at = ir.Var(self.fresh("at"))
+                    where = ir.IfExp(
+                        ir.Compare("<", key, ir.Const(0)),
+                        ir.BinOp("+", ir.Builtin("len", (container,)), key),
+                        key,
+                    )
+                    keep = ir.If(ir.Compare("!=", i, at), (grow(v),), (), line)
+                    pre += [
+                        put(t.name, ir.ListLit(())),
+                        put(i.name, ir.Const(0)),
+                        put(at.name, where),
+                    ]
+                    pre.append(each(container, keep, put(i.name, ir.BinOp("+", i, one))))
+            case "slice", (value, start, stop, _):
+                value = self.named(value, pre, line)
+                n = ir.Builtin("len", (value,))
+                lo = ir.Var(self.fresh("lo"))
+                hi = ir.Var(self.fresh("hi"))
+                pre += [
+                    put(lo.name, _bound(start, ir.Const(0), n)),
+                    put(hi.name, _bound(stop, n, n)),
+                ]
+                text = f"text.substring({_text(value)}, {lo.name}, math.max({hi.name}, {lo.name}))"
+                as_text = put(t.name, ir.Native(text, "str"))
+                as_list = (
+                    put(t.name, ir.ListLit(())),
+                    each(ir.Builtin("range", (lo, hi)), grow(ir.Index(value, i)), var=i),
+                )
+                kind = expr_kind(value, self.env)
+                if kind == "str":
+                    pre.append(as_text)
+                elif kind == "list":
+                    pre += as_list
+                else:
+                    is_text = ir.Native(f'get_type({_text(value)}) == "string"', "bool")
+                    pre.append(ir.If(is_text, (as_text,), as_list, line))
+            case "dict", (source,):
+                if expr_kind(source, self.env) == "dict":
+                    pre.append(put(t.name, source))
+                else:
+                    k = ir.Var(self.fresh("key"))
+                    pair = (
+                        put(k.name, ir.Index(v, ir.Const(0))),
+                        put(_item(t, k), ir.Index(v, one)),
+                    )
+                    pre += [put(t.name, ir.DictLit(())), each(source, *pair)]
+            case _:
+                raise AssertionError(name)
+        return t
 
     def loop(self, items: ir.Expr, fold: str, pre: list[ir.Step], line: int) -> ir.Var:
         """A temporary variable holding ``fold`` of the list ``items``, and the steps that
@@ -306,3 +450,29 @@ def _digits(digits: list[ir.Expr]) -> int | None:
     n = ir.fold(digits[0]) if digits else 0
     ok = isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 15
     return n if ok else None
+
+
+def _text(e: ir.Expr) -> str:
+    """A named value (a variable or a constant) in Workflows' expression text."""
+    if isinstance(e, ir.Var):
+        return var_name(e.name)
+    assert isinstance(e, ir.Const)
+    return json.dumps(e.value)
+
+
+def _item(t: ir.Var, key: ir.Expr) -> str:
+    """The assignment target ``t[key]`` (a list index counted from the end made positive)."""
+    if isinstance(key, ir.Const) and isinstance(key.value, int) and key.value < 0:
+        return f"{t.name}[len({t.name}) - {-key.value}]"
+    return f"{t.name}[{_text(key)}]"
+
+
+def _bound(b: ir.Expr, default: ir.Expr, n: ir.Expr) -> ir.Expr:
+    """A slice bound as Python reads it (None: the default; negative: from the end; clipped
+    to 0..len)."""
+    if b == ir.Const(None):
+        return default
+    nb = ir.BinOp("+", n, b)
+    clip_low = ir.Builtin("max", (nb, ir.Const(0)))
+    clip_high = ir.Builtin("min", (b, n))
+    return ir.IfExp(ir.Compare("<", b, ir.Const(0)), clip_low, clip_high)
