@@ -120,7 +120,28 @@ class _Lowerer:
             case ir.BoolOp(op, values):  # later operands may never be computed
                 return ir.BoolOp(op, (self.expr(values[0], pre, line), *values[1:]))
             case ir.IfExp(test, then, orelse):
-                return ir.IfExp(self.expr(test, pre, line), then, orelse)
+                test = self.expr(test, pre, line)
+                then_pre: list[ir.Step] = []
+                else_pre: list[ir.Step] = []
+                then_v, else_v = self.expr(then, then_pre, line), self.expr(orelse, else_pre, line)
+                if not then_pre and not else_pre:
+                    return ir.IfExp(test, then, orelse)
+                t = self.fresh("either")  # a branch needs steps: only the chosen one runs
+                then_steps = (*then_pre, ir.Assign(t, then_v, line))
+                else_steps = (*else_pre, ir.Assign(t, else_v, line))
+                pre.append(ir.If(test, then_steps, else_steps, line))
+                return ir.Var(t)
+            case ir.BinOp("+", left, right) if "list" in (
+                expr_kind(left, self.env),
+                expr_kind(right, self.env),
+            ) and not isinstance(right, ir.ListLit):
+                return self.extend(
+                    self.expr(left, pre, line), self.expr(right, pre, line), pre, line
+                )
+            case ir.Builtin("min_by" | "max_by" as name, (items, ir.Lambda() as key)):
+                return self.extreme(name, self.expr(items, pre, line), key, pre, line)
+            case ir.Builtin("sorted_by", (items, ir.Lambda() as key, ir.Const(bool(reverse)))):
+                return self.sort(self.expr(items, pre, line), reverse, pre, line, key)
             case ir.Comprehension():
                 return self.loop(e, "list", pre, line)
             case ir.Merge(parts):  # a dict literal in an expression: a variable first
@@ -384,9 +405,52 @@ class _Lowerer:
             pre.append(ir.If(ir.Compare("is", t, ir.Const(None)), (empty,), (), line))
         return t
 
-    def sort(self, items: ir.Expr, reverse: bool, pre: list[ir.Step], line: int) -> ir.Var:
-        """``sorted(items)`` by insertion, stable as Python's: each item goes before the first
-        placed one it sorts before (after those equal to it)."""
+    def extend(self, left: ir.Expr, right: ir.Expr, pre: list[ir.Step], line: int) -> ir.Var:
+        """``a + b`` of two lists: ``a``'s items, then each of ``b``'s appended."""
+        t, v = ir.Var(self.fresh("joined")), ir.Var(self.fresh("item"))
+        grow = ir.Assign(t.name, ir.BinOp("+", t, ir.ListLit((v,))), line)
+        pre += [ir.Assign(t.name, left, line), ir.ForEach(v.name, right, (grow,), line)]
+        return t
+
+    def extreme(
+        self, name: str, items: ir.Expr, key: ir.Lambda, pre: list[ir.Step], line: int
+    ) -> ir.Var:
+        """``min(items, key=f)`` / ``max``: the first item whose key is smallest / largest."""
+        t, best, v = ir.Var(self.fresh(name)), ir.Var(self.fresh("key")), ir.Var(self.fresh("item"))
+        first, k = ir.Var(self.fresh("first")), ir.Var(self.fresh("k"))
+        inner: list[ir.Step] = []
+        value = self.expr(ir.substitute(key.body, {key.var: v}), inner, line)
+        better = ir.Compare("<" if name == "min_by" else ">", k, best)
+        take = (
+            ir.Assign(t.name, v, line),
+            ir.Assign(best.name, k, line),
+            ir.Assign(first.name, ir.Const(False), line),
+        )
+        body = (
+            *inner,
+            ir.Assign(k.name, value, line),
+            ir.If(ir.BoolOp("or", (first, better)), take, (), line),
+        )
+        pre += [
+            ir.Assign(t.name, ir.Const(None), line),
+            ir.Assign(best.name, ir.Const(None), line),
+            ir.Assign(first.name, ir.Const(True), line),
+            ir.ForEach(v.name, items, body, line),
+        ]
+        empty = ir.Raise("ValueError", ir.Const(_empty_message(name[:3])), line)
+        pre.append(ir.If(first, (empty,), (), line))
+        return t
+
+    def sort(
+        self,
+        items: ir.Expr,
+        reverse: bool,
+        pre: list[ir.Step],
+        line: int,
+        key: ir.Lambda | None = None,
+    ) -> ir.Var:
+        """``sorted(items[, key=f])`` by insertion, stable as Python's: each item goes before
+        the first placed one it sorts before (after those equal to it)."""
         t = ir.Var(self.fresh("sorted"))
         v, y, placed, grown = ir.Var(self.fresh("item")), self.fresh("item"), "__placed", "__grown"
 
@@ -396,7 +460,11 @@ class _Lowerer:
         def append(name: str, value: ir.Expr) -> ir.Assign:
             return put(name, ir.BinOp("+", ir.Var(name), ir.ListLit((value,))))
 
-        before = ir.Compare(">" if reverse else "<", v, ir.Var(y))
+        kv: ir.Expr = v
+        ky: ir.Expr = ir.Var(y)
+        if key is not None:  # keys of pure expressions: computed again where compared
+            kv, ky = (ir.substitute(key.body, {key.var: x}) for x in (v, ir.Var(y)))
+        before = ir.Compare(">" if reverse else "<", kv, ky)
         scan = ir.ForEach(
             y,
             t,
