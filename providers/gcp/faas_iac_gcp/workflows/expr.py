@@ -214,8 +214,11 @@ class Renderer:
             # a TypeError on anything else (an error, never a different answer).
         if e.op == "**":
             raise Unexpressible("** has no Workflows form; multiply, or compute in an activity")
-        if e.op == "//" and {lk, rk} != {"num"}:
-            raise Unexpressible(f"`{_show(e)}`: // needs numbers known at compile time")
+        if e.op == "//" and {lk, rk} != {"num"}:  # Python's: an int of ints, else a float
+            left, right = self.render(e.left), self.render(e.right)
+            ints = f'get_type({left}) == "int" and get_type({right}) == "int"'
+            floor = f"math.floor({self.atom(e.left)} / {self.atom(e.right)})"
+            return f"if({ints}, {floor}, double({floor}))"
         return f"{self.atom(e.left)} {e.op} {self.atom(e.right)}"
 
     def _Compare(self, e: ir.Compare) -> str:
@@ -290,12 +293,14 @@ class Renderer:
                 width = ir.fold(e.args[1])
                 if not isinstance(width, int) or isinstance(width, bool):
                     raise Unexpressible("str.zfill(width) with a width computed at run time")
-                zeros = f"text.substring({json.dumps('0' * max(width, 0))}, 0, math.max({width} - len({a[0]}), 0))"
+                pad = json.dumps("0" * max(width, 0))
+                zeros = f"text.substring({pad}, 0, math.max({width} - len({a[0]}), 0))"
                 head, tail = (
                     f"text.substring({a[0]}, 0, 1)",
                     f"text.substring({a[0]}, 1, len({a[0]}))",
                 )
-                return f'if({head} == "+" or {head} == "-", {head} + {zeros} + {tail}, {zeros} + {a[0]})'
+                signed = f'{head} == "+" or {head} == "-"'
+                return f"if({signed}, {head} + {zeros} + {tail}, {zeros} + {a[0]})"
             case "isinstance":
                 kinds = ir.fold(e.args[1])
                 assert isinstance(kinds, list)
@@ -303,6 +308,8 @@ class Renderer:
                 if "int" in kinds:  # bool is an int in Python
                     names.add("bool")
                 return f"get_type({a[0]}) in {json.dumps(sorted(names))}"
+            case "count":  # of a text (a list's is lowered): non-overlapping, as split finds
+                return f"len(text.split({a[0]}, {a[1]})) - 1"
             case "replace":
                 return f"text.replace_all({a[0]}, {a[1]}, {a[2]})"
             case "split" if len(a) == 2:
@@ -340,7 +347,6 @@ class Renderer:
                 | "slice"
                 | "insert"
                 | "index"
-                | "count"
                 | "min_by"
                 | "max_by"
                 | "sorted_by"

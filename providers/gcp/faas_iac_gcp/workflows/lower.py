@@ -161,6 +161,16 @@ class _Lowerer:
                 return self.sort(self.expr(arg, pre, line), reverse, pre, line)
             case ir.Builtin("round", (value, *digits)) if _digits(digits) is not None:
                 return self.round(self.expr(value, pre, line), digits, pre, line)
+            case ir.BinOp("+", left, ir.ListLit(items)) if any(
+                isinstance(i, ir.DictLit | ir.Merge) for i in items
+            ):  # a map in an expression: a variable first
+                named = tuple(
+                    self.named(self.expr(i, pre, line), pre, line)
+                    if isinstance(i, ir.DictLit | ir.Merge)
+                    else self.expr(i, pre, line)
+                    for i in items
+                )
+                return ir.BinOp("+", self.expr(left, pre, line), ir.ListLit(named))
             case ir.Builtin(
                 "enumerate"
                 | "items"
@@ -170,14 +180,27 @@ class _Lowerer:
                 | "set_item"
                 | "without"
                 | "slice"
-                | "dict" as name,
+                | "dict"
+                | "insert"
+                | "index"
+                | "count" as name,
                 args,
             ) if self.collects(name, args):
                 lowered = tuple(self.expr(a, pre, line) for a in args)
                 return self.collection(name, lowered, pre, line)
             case ir.Builtin("join", (sep, items)):
                 return self.join(self.expr(sep, pre, line), self.expr(items, pre, line), pre, line)
-        return ir.map_children(e, lambda child: self.expr(child, pre, line))
+        if isinstance(e, ir.ListLit | ir.DictLit):  # YAML structures where they stand
+            return ir.map_children(e, lambda child: self.expr(child, pre, line))
+        return ir.map_children(e, lambda child: self.operand(child, pre, line))
+
+    def operand(self, e: ir.Expr, pre: list[ir.Step], line: int) -> ir.Expr:
+        """An operand of an expression: a map literal there is a variable first (a map has no
+        literal form inside a Workflows expression)."""
+        lowered = self.expr(e, pre, line)
+        if isinstance(lowered, ir.DictLit):
+            return self.named(lowered, pre, line)
+        return lowered
 
     def pick(self, op: str, values: tuple[ir.Expr, ...], pre: list[ir.Step], line: int) -> ir.Var:
         """Python's ``a or b`` / ``a and b`` on values that are not all booleans: the operand
@@ -242,6 +265,8 @@ class _Lowerer:
                 return True
             case "dict", _:
                 return False
+            case "count", (container, _):
+                return expr_kind(container, self.env) == "list"
         return True
 
     def collection(
@@ -346,6 +371,48 @@ class _Lowerer:
                         put(_item(t, k), ir.Index(v, one)),
                     )
                     pre += [put(t.name, ir.DictLit(())), each(source, *pair)]
+            case "insert", (items, at, value):  # Python's: from the end if < 0, clipped
+                items, at = self.named(items, pre, line), self.named(at, pre, line)
+                n = ir.Builtin("len", (items,))
+                where = ir.Var(self.fresh("at"))
+                new = ir.If(ir.Compare("==", i, where), (grow(value),), (), line)
+                pre += [
+                    put(t.name, ir.ListLit(())),
+                    put(i.name, ir.Const(0)),
+                    put(where.name, _bound(at, ir.Const(0), n)),
+                    each(items, new, grow(v), put(i.name, ir.BinOp("+", i, one))),
+                    ir.If(ir.Compare(">=", where, n), (grow(value),), (), line),
+                ]
+            case "index", (items, wanted):
+                wanted = self.named(wanted, pre, line)
+                found = ir.BoolOp(
+                    "and", (ir.Compare("is", t, ir.Const(None)), ir.Compare("==", v, wanted))
+                )
+                w = _text(wanted)
+                shown = ir.Native(
+                    f'if(get_type({w}) == "string", "\'" + {w} + "\'", json.encode_to_string({w}))',
+                    "str",
+                )
+                missing = ir.Raise(
+                    "ValueError", ir.Concat((shown, ir.Const(" is not in list"))), line
+                )
+                pre += [
+                    put(t.name, ir.Const(None)),
+                    put(i.name, ir.Const(0)),
+                    each(
+                        items,
+                        ir.If(found, (put(t.name, i),), (), line),
+                        put(i.name, ir.BinOp("+", i, one)),
+                    ),
+                    ir.If(ir.Compare("is", t, ir.Const(None)), (missing,), (), line),
+                ]
+            case "count", (items, wanted):
+                wanted = self.named(wanted, pre, line)
+                plus = put(t.name, ir.BinOp("+", t, one))
+                pre += [
+                    put(t.name, ir.Const(0)),
+                    each(items, ir.If(ir.Compare("==", v, wanted), (plus,), (), line)),
+                ]
             case _:
                 raise AssertionError(name)
         return t
