@@ -10,7 +10,7 @@ from typing import Any, assert_never
 from faas_iac.translate import ir
 from faas_iac.translate.refusals import refuse
 
-from . import errors, waits
+from . import errors, texts, waits
 from .emit import (
     FUNCTIONS,
     LOOP_BOUND,
@@ -412,6 +412,10 @@ def to_workflows(
         todo += orchestrators[child].orchestrators
     if errors.HELPER in helpers:
         out[errors.HELPER] = errors.helper()
+    if texts.FORMAT in helpers:
+        out[texts.FORMAT] = texts.format_helper()
+    if texts.TITLE in helpers:
+        out[texts.TITLE] = texts.title_helper()
     if waits.HELPER in helpers:
         out[waits.HELPER] = waits.helper()
     if RETRY_ALWAYS in helpers:

@@ -188,6 +188,11 @@ class _Lowerer:
             ) if self.collects(name, args):
                 lowered = tuple(self.expr(a, pre, line) for a in args)
                 return self.collection(name, lowered, pre, line)
+            case ir.Builtin("format" | "title" as name, (value, *spec)):  # a helper's call
+                t = self.fresh(name)
+                called = ir.Builtin(name, (self.expr(value, pre, line), *spec))
+                pre.append(ir.Assign(t, called, line))
+                return ir.Var(t)
             case ir.Builtin("join", (sep, items)):
                 return self.join(self.expr(sep, pre, line), self.expr(items, pre, line), pre, line)
         if isinstance(e, ir.ListLit | ir.DictLit):  # YAML structures where they stand
@@ -362,15 +367,21 @@ class _Lowerer:
                     is_text = ir.Native(f'get_type({_text(value)}) == "string"', "bool")
                     pre.append(ir.If(is_text, (as_text,), as_list, line))
             case "dict", (source,):
-                if expr_kind(source, self.env) == "dict":
+                source = self.named(source, pre, line)
+                k = ir.Var(self.fresh("key"))
+                pair = (
+                    put(k.name, ir.Index(v, ir.Const(0))),
+                    put(_item(t, k), ir.Index(v, one)),
+                )
+                pairs = (put(t.name, ir.DictLit(())), each(source, *pair))
+                kind = expr_kind(source, self.env)
+                if kind == "dict":
                     pre.append(put(t.name, source))
-                else:
-                    k = ir.Var(self.fresh("key"))
-                    pair = (
-                        put(k.name, ir.Index(v, ir.Const(0))),
-                        put(_item(t, k), ir.Index(v, one)),
-                    )
-                    pre += [put(t.name, ir.DictLit(())), each(source, *pair)]
+                elif kind == "list":
+                    pre += pairs
+                else:  # a copy of a map, or the map of a list of pairs
+                    is_map = ir.Native(f'get_type({_text(source)}) == "map"', "bool")
+                    pre.append(ir.If(is_map, (put(t.name, source),), pairs, line))
             case "insert", (items, at, value):  # Python's: from the end if < 0, clipped
                 items, at = self.named(items, pre, line), self.named(at, pre, line)
                 n = ir.Builtin("len", (items,))
