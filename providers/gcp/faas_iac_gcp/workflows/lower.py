@@ -382,17 +382,18 @@ class _Lowerer:
                 else:  # a copy of a map, or the map of a list of pairs
                     is_map = ir.Native(f'get_type({_text(source)}) == "map"', "bool")
                     pre.append(ir.If(is_map, (put(t.name, source),), pairs, line))
-            case "insert", (items, at, value):  # Python's: from the end if < 0, clipped
-                items, at = self.named(items, pre, line), self.named(at, pre, line)
+            case "insert", (items, position, value):  # Python's: from the end if < 0, clipped
+                items = self.named(items, pre, line)
+                position = self.named(position, pre, line)
                 n = ir.Builtin("len", (items,))
-                where = ir.Var(self.fresh("at"))
-                new = ir.If(ir.Compare("==", i, where), (grow(value),), (), line)
+                spot = ir.Var(self.fresh("at"))
+                new = ir.If(ir.Compare("==", i, spot), (grow(value),), (), line)
                 pre += [
                     put(t.name, ir.ListLit(())),
                     put(i.name, ir.Const(0)),
-                    put(where.name, _bound(at, ir.Const(0), n)),
+                    put(spot.name, _bound(position, ir.Const(0), n)),
                     each(items, new, grow(v), put(i.name, ir.BinOp("+", i, one))),
-                    ir.If(ir.Compare(">=", where, n), (grow(value),), (), line),
+                    ir.If(ir.Compare(">=", spot, n), (grow(value),), (), line),
                 ]
             case "index", (items, wanted):
                 wanted = self.named(wanted, pre, line)
