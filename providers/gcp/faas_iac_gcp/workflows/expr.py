@@ -54,15 +54,14 @@ FALSY = json.dumps(["null", "false", "0", "0.0", "-0.0", "-0", '""', "[]"])
 #: Python's whitespace (``str.isspace``) as an RE2 class: \t-\r, the four separators
 #: \x1c-\x1f, NEL, and Unicode's separators (\pZ: Zs, Zl, Zp).
 _WS = r"[\t-\r\x1c-\x1f\x85\pZ]"
-#: Python's JSON types → ``get_type``'s names.
+#: The front end's JSON kinds (``isinstance``) → ``get_type``'s names.
 _TYPES = {
-    "str": "string",
-    "int": "int",
-    "float": "double",
-    "bool": "bool",
-    "list": "list",
-    "dict": "map",
-    "null": "null",
+    "str": ("string",),
+    "num": ("int", "double"),
+    "bool": ("bool",),
+    "list": ("list",),
+    "dict": ("map",),
+    "null": ("null",),
 }
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -283,12 +282,12 @@ class Renderer:
             case "strip" | "lstrip" | "rstrip":
                 ends = {"strip": f"^{_WS}+|{_WS}+$", "lstrip": f"^{_WS}+", "rstrip": f"{_WS}+$"}
                 return f'text.replace_all_regex({a[0]}, {json.dumps(ends[e.name])}, "")'
-            case "capitalize":
+            case "capitalize":  # the first character in title case (ß: Ss), as Python
                 first, rest = (
                     f"text.substring({a[0]}, 0, 1)",
                     f"text.substring({a[0]}, 1, len({a[0]}))",
                 )
-                return f"text.to_upper({first}) + text.to_lower({rest})"
+                return f"{_title_case(first)} + text.to_lower({rest})"
             case "zfill":
                 width = ir.fold(e.args[1])
                 if not isinstance(width, int) or isinstance(width, bool):
@@ -304,9 +303,7 @@ class Renderer:
             case "isinstance":
                 kinds = ir.fold(e.args[1])
                 assert isinstance(kinds, list)
-                names = {_TYPES[k] for k in kinds if k in _TYPES}
-                if "int" in kinds:  # bool is an int in Python
-                    names.add("bool")
+                names = {name for k in kinds for name in _TYPES[k]}
                 return f"get_type({a[0]}) in {json.dumps(sorted(names))}"
             case "count":  # of a text (a list's is lowered): non-overlapping, as split finds
                 return f"len(text.split({a[0]}, {a[1]})) - 1"
@@ -387,3 +384,10 @@ def value(e: ir.Expr, r: Renderer) -> Any:
 
 def _show(e: ir.Expr) -> str:
     return type(e).__name__ if not isinstance(e, ir.Var) else e.name
+
+
+def _title_case(char: str) -> str:
+    """A character in title case, from its upper case: the first letter of it, the rest in
+    lower case (ß → SS → Ss; a one-letter upper case is itself)."""
+    up = f"text.to_upper({char})"
+    return f"text.substring({up}, 0, 1) + text.to_lower(text.substring({up}, 1, len({up})))"

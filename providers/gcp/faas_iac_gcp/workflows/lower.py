@@ -271,7 +271,7 @@ class _Lowerer:
             case "dict", _:
                 return False
             case "count", (container, _):
-                return expr_kind(container, self.env) == "list"
+                return expr_kind(container, self.env) != "str"
         return True
 
     def collection(
@@ -348,10 +348,8 @@ class _Lowerer:
                 n = ir.Builtin("len", (value,))
                 lo = ir.Var(self.fresh("lo"))
                 hi = ir.Var(self.fresh("hi"))
-                pre += [
-                    put(lo.name, _bound(start, ir.Const(0), n)),
-                    put(hi.name, _bound(stop, n, n)),
-                ]
+                pre += _bound(lo.name, start, ir.Const(0), n, line)
+                pre += _bound(hi.name, stop, n, n, line)
                 text = f"text.substring({_text(value)}, {lo.name}, math.max({hi.name}, {lo.name}))"
                 as_text = put(t.name, ir.Native(text, "str"))
                 as_list = (
@@ -391,7 +389,7 @@ class _Lowerer:
                 pre += [
                     put(t.name, ir.ListLit(())),
                     put(i.name, ir.Const(0)),
-                    put(spot.name, _bound(position, ir.Const(0), n)),
+                    *_bound(spot.name, position, ir.Const(0), n, line),
                     each(items, new, grow(v), put(i.name, ir.BinOp("+", i, one))),
                     ir.If(ir.Compare(">=", spot, n), (grow(value),), (), line),
                 ]
@@ -419,12 +417,18 @@ class _Lowerer:
                     ir.If(ir.Compare("is", t, ir.Const(None)), (missing,), (), line),
                 ]
             case "count", (items, wanted):
-                wanted = self.named(wanted, pre, line)
+                items, wanted = self.named(items, pre, line), self.named(wanted, pre, line)
                 plus = put(t.name, ir.BinOp("+", t, one))
-                pre += [
+                in_list = (
                     put(t.name, ir.Const(0)),
                     each(items, ir.If(ir.Compare("==", v, wanted), (plus,), (), line)),
-                ]
+                )
+                if expr_kind(items, self.env) == "list":
+                    pre += in_list
+                else:  # a text's count or a list's, by the value's type
+                    is_text = ir.Native(f'get_type({_text(items)}) == "string"', "bool")
+                    in_text = put(t.name, ir.Native(_text_count(items, wanted), "num"))
+                    pre.append(ir.If(is_text, (in_text,), in_list, line))
             case _:
                 raise AssertionError(name)
         return t
@@ -614,12 +618,21 @@ def _item(t: ir.Var, key: ir.Expr) -> str:
     return f"{t.name}[{_text(key)}]"
 
 
-def _bound(b: ir.Expr, default: ir.Expr, n: ir.Expr) -> ir.Expr:
-    """A slice bound as Python reads it (None: the default; negative: from the end; clipped
-    to 0..len)."""
+def _bound(target: str, b: ir.Expr, default: ir.Expr, n: ir.Expr, line: int) -> list[ir.Step]:
+    """Steps setting ``target`` to a slice bound as Python reads it (None: the default;
+    negative: from the end; clipped to 0..len), each test only where it applies (Workflows'
+    ``if()`` would compute every branch)."""
     if b == ir.Const(None):
-        return default
-    nb = ir.BinOp("+", n, b)
-    clip_low = ir.Builtin("max", (nb, ir.Const(0)))
-    clip_high = ir.Builtin("min", (b, n))
-    return ir.IfExp(ir.Compare("<", b, ir.Const(0)), clip_low, clip_high)
+        return [ir.Assign(target, default, line)]
+    from_end = ir.Assign(target, ir.Builtin("max", (ir.BinOp("+", n, b), ir.Const(0))), line)
+    from_start = ir.Assign(target, ir.Builtin("min", (b, n)), line)
+    sign = ir.If(ir.Compare("<", b, ir.Const(0)), (from_end,), (from_start,), line)
+    if isinstance(b, ir.Const):
+        return [sign]
+    given = ir.Compare("is not", b, ir.Const(None))
+    return [ir.Assign(target, default, line), ir.If(given, (sign,), (), line)]
+
+
+def _text_count(text: ir.Expr, part: ir.Expr) -> str:
+    """``text.count(part)``: non-overlapping occurrences, as splitting finds them."""
+    return f"len(text.split({_text(text)}, {_text(part)})) - 1"

@@ -129,10 +129,21 @@ def format_helper() -> dict[str, Any]:
             '${mode == "whole" or mode == "plain"}',
             {"assign": [{"neg": "${v < 0}"}, {"digits": "${string(math.abs(v))}"}]},
         ),
+        when(  # str(a float): its integer digits are grouped, the rest kept
+            "point",
+            '${mode == "plain"}',
+            {
+                "assign": [
+                    {"parts": '${text.split(digits, ".")}'},
+                    {"digits": "${parts[0]}"},
+                    {"frac": '${if(len(parts) > 1, "." + parts[len(parts) - 1], "")}'},
+                ]
+            },
+        ),
         when("fixed", '${mode == "fixed"}', {"assign": fixed}),
         when(
             "grouped",
-            '${group != "" and (mode == "whole" or mode == "fixed")}',
+            '${group != ""}',
             {
                 "steps": [
                     {"group_start": {"assign": [{"g": ""}, {"n": "${len(digits)}"}]}},
@@ -209,7 +220,10 @@ def title_helper() -> dict[str, Any]:
                                         {"c": "${text.substring(s, i, i + 1)}"},
                                         {"up": "${text.to_upper(c)}"},
                                         {"low": "${text.to_lower(c)}"},
-                                        {"out": "${out + if(prev, low, up)}"},
+                                        {
+                                            "out": "${out + if(prev, low, text.substring(up, 0, "
+                                            "1) + text.to_lower(text.substring(up, 1, len(up))))}"
+                                        },
                                         {"prev": "${up != low}"},
                                     ]
                                 }
