@@ -21,8 +21,11 @@ from __future__ import annotations
 import importlib
 import sys
 import types
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing typing (mypy reads it so)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 #: ``inspect.CO_VARARGS`` and ``inspect.CO_COROUTINE``, without importing ``inspect``.
 _CO_VARARGS = 0x04
