@@ -9,6 +9,8 @@ resource declarations come from :mod:`faas_iac.runtime.app`.
 
 from __future__ import annotations
 
+import sys
+
 TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing typing (mypy reads it so)
 if TYPE_CHECKING:
     from typing import Any
@@ -92,18 +94,22 @@ _MODULES = {
 _DEPLOYED = {"_app": "runtime.app"}
 
 
+def _module(name: str) -> Any:
+    """``importlib.import_module(name)``, without importing ``importlib`` on a cold start."""
+    __import__(name)
+    return sys.modules[name]
+
+
 def __getattr__(name: str) -> Any:
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
     try:
-        found = import_module(f"{__name__}.{module}")
+        found = _module(f"{__name__}.{module}")
     except ModuleNotFoundError as exc:
         if exc.name != f"{__name__}.{module}" or module not in _DEPLOYED:
             raise
-        found = import_module(f"{__name__}.{_DEPLOYED[module]}")
+        found = _module(f"{__name__}.{_DEPLOYED[module]}")
     value = getattr(found, name)
     globals()[name] = value
     return value

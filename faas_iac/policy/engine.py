@@ -19,7 +19,6 @@ from pathlib import Path
 from ..errors import Diagnostic, FaasError, Severity, shown_path
 from ..model import AppModel
 from ..plan.artifacts import build_code_zip, sha256
-from ..plan.bytecode import app_runtimes, runs_here
 from ..plan.model import Artifact, Plan
 from ..plan.providers import BuildContext, get_provider
 from ..plan.sources import app_files
@@ -185,9 +184,7 @@ class _Run:
 def _plan(run: _Run) -> None:
     """Translate and package once; each selected provider plans from the same context."""
     translation = translate_app(run.model, run.root)
-    code = build_code_zip(
-        app_files(run.model, run.root), bytecode=runs_here(app_runtimes(run.model))
-    )
+    code = build_code_zip(app_files(run.model, run.root))
     digest = sha256(code)
     artifact = Artifact(
         name="code", path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)

@@ -59,8 +59,8 @@ def __getattr__(name: str) -> Any:
     module = _MODULES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
+    from .. import _module
 
-    value = getattr(import_module(f"{__name__}.{module}"), name)
+    value = getattr(_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value

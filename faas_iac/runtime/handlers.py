@@ -18,7 +18,6 @@ handler, or one that returns an awaitable, is awaited.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 
@@ -47,7 +46,8 @@ def resolve(ref: str, *, load: bool = True) -> Callable[..., Any]:
         if not load:
             raise UnresolvedHandler(f"module {module_name!r} of {ref} is not loaded")
         try:
-            target = importlib.import_module(module_name)
+            __import__(module_name)  # as importlib.import_module, without importing importlib
+            target = sys.modules[module_name]
         except ImportError as exc:
             raise UnresolvedHandler(f"{ref} cannot be imported: {exc}") from exc
     for part in qualname.split("."):
