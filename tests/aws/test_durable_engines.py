@@ -17,6 +17,7 @@ from faas_iac.cli import cli
 from faas_iac.errors import FaasError
 from faas_iac.plan import compile_app
 
+ROOT = Path(__file__).resolve().parents[2]
 APP = Path(__file__).resolve().parent / "apps" / "durable_engines" / "app.py"
 SHOWN = "tests/aws/apps/durable_engines/app.py"
 
@@ -92,3 +93,19 @@ def test_a_missing_durable_sdk_is_a_coded_error_naming_the_package(
     result = CliRunner().invoke(cli, ["plan", str(APP), "-p", "aws"])
     assert result.exit_code != 0
     assert "FIAC311" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["app.py", "azure_sample.py"])
+def test_examples_durable_has_no_refused_orchestrator_and_says_each_engine(name: str) -> None:
+    model, root = load(str(ROOT / "examples" / "durable" / name))
+    plan = compile_app(model, root, "aws").plan  # no FaasError: nothing refused
+    orchestrators = sorted(fn.name for fn in model.functions if fn.kind == "orchestrator")
+    said = {
+        note.split("'")[1]: note.split(" runs on ")[1].split(":")[0]
+        for note in plan.notes
+        if note.startswith("orchestrator ") and " runs on " in note
+    }
+    assert sorted(said) == orchestrators
+    assert set(said.values()) <= {"Step Functions", "Lambda durable functions"}
+    if name == "app.py":  # the translator refuses some; they run on Lambda durable functions
+        assert set(said.values()) == {"Step Functions", "Lambda durable functions"}
