@@ -10,7 +10,7 @@ interpreter's version (:func:`runs_here`); other runtimes compile the sources as
 Each ``.pyc`` is PEP 552's unchecked-hash form: its header holds a hash of the source, never a
 time, and the code object is compiled from the artifact's own bytes under the artifact's path
 (``co_filename`` carries no build machine path; the import system puts the real path back on
-load), with ``optimize=0`` as the runtime runs, and marshalled with a fixed hash seed
+load), with ``optimize=0`` as the runtime runs, and marshalled in a fresh interpreter
 (:func:`compile_all`). So the same source gives the same bytes, build after build, on any
 machine with the same Python version (``tests/test_bytecode.py``).
 """
@@ -60,11 +60,11 @@ def compile_all(modules: Iterable[tuple[str, bytes]]) -> dict[tuple[str, bytes],
     interpreter cannot compile it (newer syntax, not Python): the runtime then compiles the
     source itself.
 
-    The code is marshalled in a fresh interpreter (no site, an empty environment) with hash
-    randomisation off: a set of constants in a module (``x in {"a", "b"}``) is marshalled in
-    its iteration order, which the string hash seed decides, so this process, whatever its
-    seed, could write other bytes for the same source. The bytes are those ``py_compile``
-    (``compileall --invalidation-mode unchecked-hash``) writes."""
+    The code is compiled and marshalled in a fresh interpreter (no site, an empty environment,
+    a fixed hash seed): marshal marks an object it will meet again by whether anything else
+    holds it (its reference count), so in a long-lived process (this one, with the compiler's
+    modules loaded) the same source can give other bytes, as it did in a test run. The bytes
+    are those ``py_compile`` (``compileall --invalidation-mode unchecked-hash``) writes."""
     wanted = sorted({m for m in modules if m not in _made})
     if wanted:
         done = subprocess.run(
