@@ -21,6 +21,7 @@ from typing import Any
 import boto3
 import jsonata
 from faas_iac_aws.runtime.durable import AwsDurableClient
+from faas_iac_aws.runtime.entities import run_entity
 from faas_iac_aws.stepfunctions import Names, raise_event, register
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
@@ -61,18 +62,30 @@ def error_text(error: str | None, cause: str | None) -> str:
     return f"{error}: {cause}"
 
 
+#: The table of entity states (the AWS planner's entities table).
+ENTITY_TABLE = "durable-entities"
+
+
 class AwsRunner:
-    def __init__(self, names: Names, activities: Mapping[str, Callable[[Any], Any]]) -> None:
+    def __init__(
+        self,
+        names: Names,
+        activities: Mapping[str, Callable[[Any], Any]],
+        entities: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
         self.names = names
         self.by_arn = {names.function(n): (n, fn) for n, fn in activities.items()}
+        #: entity functions, run as the AWS entity runtime runs them (state in DynamoDB)
+        self.entities = {names.function(n): fn for n, fn in (entities or {}).items()}
         self.sfn = boto3.client("stepfunctions", region_name=REGION)
         self.ddb = boto3.client("dynamodb", region_name=REGION)
-        self.ddb.create_table(
-            TableName=names.registry_table,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        )
+        for table, key in ((names.registry_table, "pk"), (ENTITY_TABLE, "entity")):
+            self.ddb.create_table(
+                TableName=table,
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+            )
         self.arns: dict[str, str] = {}
         self.recorder = Recorder()
         self.client = AwsDurableClient(self.arns, names.registry_table)
@@ -85,12 +98,22 @@ class AwsRunner:
         ):
             register(self.ddb, self.sfn, payload["table"], payload["key"], payload["token"])
             return b"null"
+        entity = self.entities.get(function_name)
+        if entity is not None:
+            env = {"FAAS_IAC_DURABLE": json.dumps({"entities": ENTITY_TABLE})}
+            run = lambda: run_entity(entity, payload, env, self.ddb)  # noqa: E731
+            return self._answer(run, response_headers)
         name, fn = self.by_arn.get(function_name) or next(
             f for arn, f in self.by_arn.items() if arn.endswith(":" + function_name)
         )
         self.recorder.record(name, payload)
+        return self._answer(lambda: fn(payload), response_headers)
+
+    @staticmethod
+    def _answer(run: Callable[[], Any], response_headers: Any) -> bytes:
+        """A Lambda's answer: the result's JSON, or the error as the Python runtime gives it."""
         try:
-            return json.dumps(fn(payload)).encode()
+            return json.dumps(run()).encode()
         except Exception as exc:
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps(
@@ -196,9 +219,10 @@ def aws_runner(
     names: Names,
     activities: Mapping[str, Callable[[Any], Any]],
     clock: ScaledClock | None = None,
+    entities: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> Iterator[AwsRunner]:
     with mock_aws(config=CONFIG):  # type: ignore[arg-type]
-        runner = AwsRunner(names, activities)
+        runner = AwsRunner(names, activities, entities)
 
         def invoke(
             self: Any,

@@ -151,6 +151,8 @@ KNOWN = {
         "again under the same name: ExecutionAlreadyExists"
         for end in ("last-attempt", "exhausted")
     },
+    ("book-trip-no-car", "gcp"): "Workflows: the compensation loop inside `except` sees the "
+    "list the `try` body appended to as it was before the body (no cancel calls)",
 }
 
 

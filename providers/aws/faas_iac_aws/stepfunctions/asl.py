@@ -251,7 +251,7 @@ class Builder:
         expression as this state sees it; ``unique`` (JSONata text) keeps child names apart
         when several start in the same millisecond."""
         payload = self.field(sub(call.input))
-        if call.kind == "activity":
+        if call.kind in ("activity", "entity"):  # an entity's function runs the operation
             function: object = (
                 "{% " + self._lookup(call, self.names.function, sub) + " %}"
                 if call.name_expr is not None
