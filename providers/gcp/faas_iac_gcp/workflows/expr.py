@@ -280,6 +280,8 @@ class Renderer:
                 | "lstrip"
                 | "rstrip"
                 | "format"
+                | "json_loads"
+                | "json_dumps"
             ):
                 raise Unexpressible(f"{e.name}() is not translated to Workflows yet")
             case (
