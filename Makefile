@@ -4,15 +4,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APP ?= examples/shop/app.py
+# Two stamps: .lean is the package with what `faas-iac dev` needs (no cloud SDK, no Pulumi, no
+# test tool); .installed is everything `make test` needs (the test set and the three providers
+# with their deploy extras). Installing everything also satisfies `make dev`.
 STAMP := $(VENV)/.installed
+LEAN := $(VENV)/.lean
+PROVIDERS := providers/aws/pyproject.toml providers/azure/pyproject.toml providers/gcp/pyproject.toml
 
 .PHONY: dev test install browser lint typecheck unit policy golden clean
 
-$(STAMP): pyproject.toml providers/aws/pyproject.toml providers/azure/pyproject.toml providers/gcp/pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(LEAN): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q -e .
+	touch $(LEAN)
+
+$(STAMP): pyproject.toml $(PROVIDERS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]' -e providers/aws -e providers/azure -e providers/gcp
-	touch $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,aws,azure,gcp]' -e 'providers/aws[deploy]' \
+	  -e 'providers/azure[deploy]' -e 'providers/gcp[deploy,status,durable]'
+	touch $(LEAN) $(STAMP)
 
 NODE_STAMP := node_modules/.installed
 
@@ -30,7 +41,7 @@ browser:
 	  $$SUDO apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
 
-dev: $(STAMP)
+dev: $(LEAN)
 	$(BIN)/faas-iac dev $(APP)
 
 lint: install
@@ -53,6 +64,7 @@ policy: install
 	$(BIN)/faas-iac check examples/triggers/app.py -p local -p aws -p azure -p gcp
 	$(BIN)/faas-iac check examples/durable/app.py -p local -p aws -p azure
 	$(BIN)/faas-iac check examples/local_only/app.py -p local -p azure
+	$(BIN)/faas-iac check examples/approvals/app.py -p local -p aws -p azure -p gcp
 
 test: lint typecheck unit policy
 

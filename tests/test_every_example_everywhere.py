@@ -17,7 +17,7 @@ from faas_iac.errors import FaasError
 from faas_iac.plan import compile_app
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ["shop", "triggers", "durable", "local_only"]
+EXAMPLES = ["shop", "triggers", "durable", "approvals", "local_only"]
 PROVIDERS = ["aws", "azure", "gcp"]
 #: (example, provider) → the codes it may be refused with (every refusal has one of them)
 REFUSED = {

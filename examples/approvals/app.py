@@ -71,9 +71,9 @@ def counter(ctx: Any) -> None:
     ctx.set_state((ctx.get_state(lambda: 0) or 0) + (ctx.get_input() or 1))
 
 
-@app.queue("jobs", batch_size=5, max_deliveries=2, dead_letter=True, reads=["table:fixes"])
+@app.queue("jobs", batch_size=5, max_deliveries=5, dead_letter=True, reads=["table:fixes"])
 def run_job(msg: Message, ctx: Context) -> None:
-    """A job that needs a fix fails (twice, then it is a dead letter) until its fix is in the
+    """A job that needs a fix fails (five times, then it is a dead letter) until its fix is in the
     table ``fixes``; then a redrive runs it."""
     job = msg.json()
     if job.get("needs_fix") and ctx.table("fixes").get({"id": job["id"]}) is None:

@@ -23,7 +23,7 @@ def test_list_show_redrive_and_purge(tmp_path: Path) -> None:
         ids = [line.split()[0] for line in one.stdout.splitlines()[:-1]]
         assert len(ids) == 2 and one.stdout.endswith("2 dead letters in jobs\n")
         shown = json.loads(host.cli("dead", "show", APP, "jobs", ids[0]).stdout)
-        assert shown["deliveries"] == 2 and json.loads(shown["body"])["needs_fix"] is True
+        assert shown["deliveries"] == 5 and json.loads(shown["body"])["needs_fix"] is True
         host.admin("PUT", "/tables/fixes", json={"id": json.loads(shown["body"])["id"]})
         moved = host.cli("dead", "redrive", APP, "jobs", ids[0])
         assert moved.stdout == "redrove 1 messages to queue:jobs\n", moved

@@ -146,12 +146,6 @@ def test_a_claimed_message_comes_back_after_its_visibility_timeout(env: TestEnv)
     assert runs[0].at == START + timedelta(seconds=30)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known race (one clean-clone CI run in two): the 10-minute virtual wait of "
-    "wait_for_completion_or_create_check_status_response can answer 202 before the virtual "
-    "clock has moved (env.now stays at the first request's end); to fix in the test kit",
-)
 def test_an_http_function_waiting_for_an_orchestration_sees_it_finish(env: TestEnv) -> None:
     done = env.http.post("/api/jobs/5")
     assert (done.status_code, done.json()) == (200, {"done after minutes": 5})
