@@ -107,5 +107,3 @@ def test_examples_durable_has_no_refused_orchestrator_and_says_each_engine(name:
     }
     assert sorted(said) == orchestrators
     assert set(said.values()) <= {"Step Functions", "Lambda durable functions"}
-    if name == "app.py":  # the translator refuses some; they run on Lambda durable functions
-        assert set(said.values()) == {"Step Functions", "Lambda durable functions"}
