@@ -67,9 +67,8 @@ class DurableNames:
             "registry": f"{self.app}-durable",
             "entities": f"{self.app}-{ENTITIES}" if self.entities else "",
             "entity_functions": {e: f"{self.app}-{e}" for e in self.entities},
-            "durable_functions": {
-                o: ref(f"fn-{o}", "qualified_arn") for o in sorted(self.functions)
-            },
+            # by the alias other orchestrators start too, never a version's ARN
+            "durable_functions": {o: ref(f"alias-{o}", "arn") for o in sorted(self.functions)},
         }
 
     def client_access(self) -> dict[str, Any]:
@@ -80,7 +79,7 @@ class DurableNames:
             "executions": [sub(executions_arn(p)) for _, p in sorted(self.machines.items())],
             "tables": [REGISTRY] if self.machines or self.functions else [],
             "entity_functions": [f"fn-{e}" for e in self.entities],
-            "durable_functions": [ref(f"fn-{o}", "qualified_arn") for o in sorted(self.functions)],
+            "durable_functions": [ref(f"alias-{o}", "arn") for o in sorted(self.functions)],
             "durable_executions": [
                 sub(durable_executions(p)) for _, p in sorted(self.functions.items())
             ],
@@ -127,7 +126,10 @@ def definitions(
     from ..stepfunctions import Names, to_asl
 
     asl_names = Names(
-        functions={a.name: "${fn-" + a.name + ".arn}" for a in app.by_kind("activity")},
+        functions={
+            f.name: "${fn-" + f.name + ".arn}"
+            for f in [*app.by_kind("activity"), *app.by_kind("entity")]
+        },
         state_machines={o: machine_arn(p) for o, p in names.machines.items()},
         token_registrar="${fn-" + REGISTRAR + ".arn}",
         registry_table=f"{app.name}-durable",

@@ -349,6 +349,8 @@ class Renderer:
                 | "sorted_by"
                 | "title"
                 | "format"
+                | "json_loads"
+                | "json_dumps"
             ):
                 raise Unexpressible(f"{e.name}() is not translated to Workflows yet")
             case (
