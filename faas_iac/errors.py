@@ -79,6 +79,7 @@ CODES: dict[str, str] = {
     "FIAC308": "no usable AWS credentials",
     "FIAC309": "cannot reach AWS",
     "FIAC310": "a Step Functions orchestrator calls one on Lambda durable functions",
+    "FIAC311": "another deploy of the app is running",
     "FIAC400": "invalid Azure compile option",
     "FIAC402": "schedules in several time zones on one Azure app",
     "FIAC403": "timeout above the Azure plan's limit",
