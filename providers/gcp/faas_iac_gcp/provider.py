@@ -39,17 +39,17 @@ class GcpProvider:
 
         return emit(compiled, out)
 
-    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+    def pulumi_deploy(self, compiled: Compiled, build_dir: Path) -> dict[str, Any]:
         from .pulumi_emit import deploy
 
-        return deploy(compiled)
+        return deploy(compiled, build_dir)
 
     def status(self, compiled: Compiled, client: Any = None) -> AppStatus:
         from .status import status
 
         return status(compiled, client)
 
-    def eject(self, compiled: Compiled) -> dict[str, str]:
+    def eject(self, compiled: Compiled) -> dict[str, str | bytes]:
         from .eject import eject
 
         return eject(compiled)
