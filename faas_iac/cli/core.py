@@ -63,14 +63,17 @@ def checked(app: str, strict: bool) -> tuple[AppModel, Path]:
     return result.model, result.root
 
 
+class _ProviderOption(click.Option):
+    """``--provider``: its help lists the installed providers, looked up only when help is
+    shown (each look-up reads every installed package's entry points)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = f"Target: one of the installed providers ({', '.join(available())})."
+        return super().get_help_record(ctx)
+
+
 def _provider_option() -> Callable[[F], F]:
-    return click.option(
-        "--provider",
-        "-p",
-        default="local",
-        show_default=True,
-        help=f"Target: one of the installed providers ({', '.join(available())}).",
-    )
+    return click.option("--provider", "-p", cls=_ProviderOption, default="local", show_default=True)
 
 
 @click.command()
