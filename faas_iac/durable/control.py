@@ -11,7 +11,7 @@ import heapq
 import itertools
 from collections import deque
 from concurrent.futures import Future
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import codec, errors, rewind
 from .clock import Clock
@@ -36,20 +36,13 @@ class Controls:
     _internal: deque[Message]
     _batch: Batch
 
-    def _touch(self, inst: Orchestration) -> None:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the engine (declared here for the type checker only)
 
-    def _end(self, inst: Orchestration) -> None:
-        raise NotImplementedError
-
-    def _route(self, inst: Orchestration, task: Any) -> None:
-        raise NotImplementedError
-
-    def _revive(self, row: InstanceRow, history: list[dict[str, Any]]) -> Orchestration:
-        raise NotImplementedError
-
-    def _dispatch_open(self, inst: Orchestration) -> None:
-        raise NotImplementedError
+        def _touch(self, inst: Orchestration) -> None: ...
+        def _end(self, inst: Orchestration) -> None: ...
+        def _route(self, inst: Orchestration, task: Any) -> None: ...
+        def _revive(self, row: InstanceRow, history: list[dict[str, Any]]) -> Orchestration: ...
+        def _dispatch_open(self, inst: Orchestration) -> None: ...
 
     def _ack(self, reply: Future[Any] | None, value: Any) -> None:
         """Settle ``reply`` with ``value`` once this turn has committed."""

@@ -13,9 +13,9 @@ from typing import Any
 from ..errors import CODES, FaasError
 from ..local.paths import segment
 from . import codec, errors
-from .dual import dual
+from .client_base import Action, ClientBase
 from .entity_id import EntityId
-from .links import PREFIX, ClientBase, EntityRecord, EntityStateResponse, PurgeHistoryResult
+from .links import PREFIX, EntityRecord, EntityStateResponse
 from .status import DurableOrchestrationStatus, OrchestrationRuntimeStatus
 
 
@@ -84,114 +84,109 @@ class HttpDurableClient(ClientBase):
         message = body.get("message") if isinstance(body, dict) else body
         raise RuntimeError(f"the durable host answered {status}: {message}")
 
-    @dual
-    def start_new(
-        self,
-        orchestration_function_name: str,
-        instance_id: str | None = None,
-        client_input: Any = None,
-        version: str | None = None,
-    ) -> str:
-        path = f"/orchestrators/{urllib.parse.quote(orchestration_function_name)}"
+    def _start(self, name: str, instance_id: str | None, data: Any, version: str | None) -> str:
+        path = f"/orchestrators/{urllib.parse.quote(name)}"
         if instance_id:
             path += f"/{urllib.parse.quote(instance_id, safe='')}"
-        status, body, _ = self._request("POST", path, codec.plain(codec.dumps(client_input)))
+        status, body, _ = self._request("POST", path, codec.plain(codec.dumps(data)))
         # The host's own FIAC870 names the orchestrators it knows: _raise passes it on.
         if status == 400 and isinstance(body, dict) and str(body.get("code")) not in CODES:
-            raise errors.unknown_orchestrator(orchestration_function_name, [])
+            raise errors.unknown_orchestrator(name, [])
         self._raise(status, body, instance_id or "")
         return str(body["id"])
 
-    @dual
-    def get_status(
-        self,
-        instance_id: str,
-        show_history: bool = False,
-        show_history_output: bool = False,
-        show_input: bool = False,
+    def _status(
+        self, instance_id: str, history: bool, history_output: bool, show_input: bool
     ) -> DurableOrchestrationStatus | None:
-        query = {
-            "showHistory": str(show_history).lower(),
-            "showHistoryOutput": str(show_history_output).lower(),
-            "showInput": str(show_input).lower(),
-        }
         if not instance_id:
             return None
+        query = {
+            "showHistory": str(history).lower(),
+            "showHistoryOutput": str(history_output).lower(),
+            "showInput": str(show_input).lower(),
+        }
         status, body, _ = self._request("GET", _inst(instance_id), query=query)
         if status == 404:
             return None
         return DurableOrchestrationStatus.from_json(body)
 
-    @dual
-    def get_status_all(self) -> list[DurableOrchestrationStatus]:
-        return self.get_status_by()
-
-    @dual
-    def get_status_by(
+    def _query(
         self,
-        created_time_from: datetime | None = None,
-        created_time_to: datetime | None = None,
-        runtime_status: list[OrchestrationRuntimeStatus] | None = None,
-        instance_id_prefix: str | None = None,
+        created_from: datetime | None,
+        created_to: datetime | None,
+        statuses: list[OrchestrationRuntimeStatus] | None,
+        id_prefix: str | None,
     ) -> list[DurableOrchestrationStatus]:
-        query = _filters(created_time_from, created_time_to, runtime_status, instance_id_prefix)
+        query = _filters(created_from, created_to, statuses, id_prefix)
         status, body, _ = self._request("GET", "/instances", query=query)
         self._raise(status, body, "")
         return [DurableOrchestrationStatus.from_json(item) for item in body]
 
-    @dual
-    def raise_event(
-        self,
-        instance_id: str,
-        event_name: str,
-        event_data: Any = None,
-        task_hub_name: str | None = None,
-        connection_name: str | None = None,
-    ) -> None:
-        path = f"{_inst(instance_id)}/raiseEvent/{urllib.parse.quote(event_name)}"
-        status, body, _ = self._request("POST", path, codec.plain(codec.dumps(event_data)))
+    def _raise_event(self, instance_id: str, name: str, data: Any) -> None:
+        path = f"{_inst(instance_id)}/raiseEvent/{urllib.parse.quote(name)}"
+        status, body, _ = self._request("POST", path, codec.plain(codec.dumps(data)))
         self._raise(status, body, instance_id)
 
-    def _control(self, action: str, instance_id: str, reason: str | None) -> None:
+    def _control(self, action: Action, instance_id: str, reason: str | None) -> None:
         status, body, _ = self._request(
             "POST", f"{_inst(instance_id)}/{action}", query={"reason": reason or ""}
         )
         self._raise(status, body, instance_id)
 
-    @dual
-    def rewind(
-        self,
-        instance_id: str,
-        reason: str | None = None,
-        task_hub_name: str | None = None,
-        connection_name: str | None = None,
-    ) -> None:
-        self._control("rewind", instance_id, reason)
-
-    @dual
-    def restart(self, instance_id: str, restart_with_new_instance_id: bool = True) -> str:
-        query = {"restartWithNewInstanceId": str(restart_with_new_instance_id).lower()}
+    def _restart(self, instance_id: str, new_id: bool) -> str:
+        query = {"restartWithNewInstanceId": str(new_id).lower()}
         status, body, _ = self._request("POST", f"{_inst(instance_id)}/restart", query=query)
         self._raise(status, body, instance_id)
         return str(body["id"])
 
-    @dual
-    def list_entities(
+    def _purge(self, instance_id: str) -> int:
+        if not instance_id:
+            return 0
+        status, body, _ = self._request("DELETE", _inst(instance_id))
+        if status == 404:
+            return 0
+        self._raise(status, body, instance_id)
+        return int(body.get("instancesDeleted", 0))
+
+    def _purge_by(
         self,
-        entity_name: str | None = None,
-        last_operation_time_from: datetime | None = None,
-        last_operation_time_to: datetime | None = None,
-        fetch_state: bool = False,
-        top: int | None = None,
+        created_from: datetime | None,
+        created_to: datetime | None,
+        statuses: list[OrchestrationRuntimeStatus] | None,
+    ) -> int:
+        query = _filters(created_from, created_to, statuses, None)
+        status, body, _ = self._request("DELETE", "/instances", query=query)
+        self._raise(status, body, "")
+        return int(body.get("instancesDeleted", 0))
+
+    def _signal(self, entity: EntityId, operation: str, data: Any) -> None:
+        status, body, _ = self._request(
+            "POST", _entity(entity), codec.plain(codec.dumps(data)), {"op": operation}
+        )
+        self._raise(status, body, str(entity))
+
+    def _entity_state(self, entity: EntityId) -> EntityStateResponse:
+        status, body, _ = self._request("GET", _entity(entity))
+        if status == 404:
+            return EntityStateResponse(False)
+        return EntityStateResponse(True, body)
+
+    def _entities(
+        self,
+        name: str | None,
+        changed_from: datetime | None,
+        changed_to: datetime | None,
+        fetch_state: bool,
+        top: int | None,
     ) -> list[EntityRecord]:
         query = {"fetchState": str(fetch_state).lower()}
-        if last_operation_time_from is not None:
-            query["lastOperationTimeFrom"] = last_operation_time_from.isoformat()
-        if last_operation_time_to is not None:
-            query["lastOperationTimeTo"] = last_operation_time_to.isoformat()
+        if changed_from is not None:
+            query["lastOperationTimeFrom"] = changed_from.isoformat()
+        if changed_to is not None:
+            query["lastOperationTimeTo"] = changed_to.isoformat()
         if top is not None:
             query["top"] = str(top)
-        path = "/entities" + (f"/{urllib.parse.quote(entity_name)}" if entity_name else "")
+        path = "/entities" + (f"/{urllib.parse.quote(name)}" if name else "")
         status, body, _ = self._request("GET", path, query=query)
         self._raise(status, body, "")
         return [
@@ -203,70 +198,9 @@ class HttpDurableClient(ClientBase):
             for item in body
         ]
 
-    @dual
-    def terminate(self, instance_id: str, reason: str | None = None) -> None:
-        self._control("terminate", instance_id, reason)
 
-    @dual
-    def suspend(self, instance_id: str, reason: str | None = None) -> None:
-        self._control("suspend", instance_id, reason)
-
-    @dual
-    def resume(self, instance_id: str, reason: str | None = None) -> None:
-        self._control("resume", instance_id, reason)
-
-    @dual
-    def purge_instance_history(self, instance_id: str) -> PurgeHistoryResult:
-        if not instance_id:
-            return PurgeHistoryResult(0)
-        status, body, _ = self._request("DELETE", _inst(instance_id))
-        if status == 404:
-            return PurgeHistoryResult(0)
-        self._raise(status, body, instance_id)
-        return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))
-
-    purge = purge_instance_history
-
-    @dual
-    def purge_instance_history_by(
-        self,
-        created_time_from: datetime | None = None,
-        created_time_to: datetime | None = None,
-        runtime_status: list[OrchestrationRuntimeStatus] | None = None,
-    ) -> PurgeHistoryResult:
-        """Purge every finished instance matching the filters."""
-        query = _filters(created_time_from, created_time_to, runtime_status, None)
-        status, body, _ = self._request("DELETE", "/instances", query=query)
-        self._raise(status, body, "")
-        return PurgeHistoryResult(int(body.get("instancesDeleted", 0)))
-
-    @dual
-    def signal_entity(
-        self,
-        entityId: EntityId,
-        operation_name: str,
-        operation_input: Any = None,
-        task_hub_name: str | None = None,
-        connection_name: str | None = None,
-    ) -> None:
-        path = f"/entities/{urllib.parse.quote(entityId.name)}/{urllib.parse.quote(entityId.key)}"
-        status, body, _ = self._request(
-            "POST", path, codec.plain(codec.dumps(operation_input)), {"op": operation_name}
-        )
-        self._raise(status, body, str(entityId))
-
-    @dual
-    def read_entity_state(
-        self,
-        entityId: EntityId,
-        task_hub_name: str | None = None,
-        connection_name: str | None = None,
-    ) -> EntityStateResponse:
-        path = f"/entities/{urllib.parse.quote(entityId.name)}/{urllib.parse.quote(entityId.key)}"
-        status, body, _ = self._request("GET", path)
-        if status == 404:
-            return EntityStateResponse(False)
-        return EntityStateResponse(True, body)
+def _entity(entity: EntityId) -> str:
+    return f"/entities/{urllib.parse.quote(entity.name)}/{urllib.parse.quote(entity.key)}"
 
 
 def _inst(instance_id: str) -> str:

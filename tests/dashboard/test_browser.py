@@ -121,6 +121,13 @@ def test_approve_a_waiting_orchestration(page: Any, host: HostProcess) -> None:
     history = page.inner_text("table.timeline")
     assert "EventRaised" in history and "ExecutionCompleted" in history
     shot(page, "instance-completed")
+    # the Functions view counts the orchestration and its activities (from the engine's journal)
+    page.goto(f"{host.url}/_faas/#/functions")
+    page.wait_for_function(
+        "document.querySelector('tr[data-function=notify] td:nth-child(4)')?.textContent === '1'"
+    )
+    ran = page.inner_text("tr[data-function=approval] td:nth-child(4)")
+    assert int(ran) >= 1, ran
 
 
 def test_terminate_a_stuck_orchestration(page: Any, host: HostProcess) -> None:

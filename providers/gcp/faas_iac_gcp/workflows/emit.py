@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from faas_iac.translate import ir
 from faas_iac.translate.kinds import infer
 from faas_iac.translate.refusals import refuse
 
-from . import errors
+from . import errors, waits
 from .expr import Renderer, Unexpressible, value, var_name
 from .names import Names
 
@@ -36,6 +37,11 @@ RETRY_ALWAYS = "retry_always"
 #: The table of activity URLs a call whose activity name is computed looks up.
 FUNCTIONS = "__functions"
 EXECUTION_ID = 'sys.get_env("GOOGLE_CLOUD_WORKFLOW_EXECUTION_ID")'
+#: The instance id, in a definition that continues as new (the first execution's id, carried
+#: in the argument of each execution it continues as: :data:`CARRIED`).
+INSTANCE = "__instance"
+PARENT = "__parent"
+CARRIED = "__faas_iac_instance"
 PROJECT = 'sys.get_env("GOOGLE_CLOUD_PROJECT_ID")'
 
 
@@ -67,6 +73,27 @@ class Builder:
         self.line = wf.line
         self.counter = 0
         self.jump_targets: set[str] = set()  # steps a "next" goes to: never folded away
+        #: the instance id is carried from execution to execution (it continues as new)
+        self.carries = any(isinstance(s, ir.ContinueAsNew) for s in ir.walk(wf.steps))
+        self.r.instance = INSTANCE if self.carries else EXECUTION_ID
+
+    def as_child(self) -> tuple[str, ...]:
+        """Build this workflow as a sub-orchestration (a subworkflow): its instance id and its
+        parent's come as the parameters it returns (those it reads)."""
+        self.carries = False
+        self.r.instance, self.r.parent = None, PARENT
+        params: tuple[str, ...] = ()
+        if reads_builtin(self.wf, "parent_instance_id"):
+            params += (PARENT,)
+        if reads_builtin(self.wf, "instance_id"):
+            params += (INSTANCE,)
+            self.r.instance = INSTANCE
+        return params
+
+    def key(self) -> str:
+        """The registry and status key of this instance: its instance id (in a child, the
+        execution's, as before)."""
+        return self.r.instance or EXECUTION_ID if self.carries else EXECUTION_ID
 
     def fail(self, exc: Unexpressible) -> Exception:
         return refuse(
@@ -84,24 +111,20 @@ class Builder:
         except Unexpressible as exc:
             raise self.fail(exc) from None
 
-    def timeout(self, step: ir.WaitEvent) -> int | float:
-        """The seconds ``events.await_callback`` waits: a number written in the definition
-        (the Workflows schema types ``args.timeout`` as a number, never an expression)."""
-        if step.timeout_seconds is None:
-            return 31_536_000
-        seconds = self.val(step.timeout_seconds)
+    def await_call(self, step: ir.WaitEvent, callback: str, result: str) -> dict[str, Any]:
+        """The call that waits for ``step``'s event on ``callback``. A timeout written as a
+        number goes to ``events.await_callback`` (its schema takes a number only); one
+        computed at run time to the :mod:`.waits` helper, which waits in constant chunks."""
+        args: dict[str, Any] = {"callback": "${" + callback + "}"}
+        seconds = 31_536_000 if step.timeout_seconds is None else self.val(step.timeout_seconds)
         if isinstance(seconds, bool) or not isinstance(seconds, int | float):
-            raise refuse(
-                "FIAC615",
-                f"not expressible in GCP Workflows: the timeout of the wait for {step.event!r} "
-                "is computed at run time, and events.await_callback takes its timeout as a "
-                "number written in the definition",
-                "wait with a constant timeout (timedelta of literal numbers), or compile this "
-                "orchestrator for aws / azure / local",
-                self.wf.file,
-                step.line,
-            )
-        return seconds
+            self.helpers.add(waits.HELPER)
+            return {"call": waits.HELPER, "args": {**args, "seconds": seconds}, "result": result}
+        return {
+            "call": "events.await_callback",
+            "args": {**args, "timeout": seconds},
+            "result": result,
+        }
 
     def expr(self, e: ir.Expr) -> str:
         try:
@@ -194,7 +217,7 @@ class Builder:
                 if call.name in self.children
                 else ir.INPUT
             )
-            step = {"call": call.name, "args": {param: self.val(call.input)}}
+            step = {"call": call.name, "args": {param: self.val(call.input), **self._ids(call)}}
             if result:
                 step["result"] = result
         else:
@@ -208,6 +231,25 @@ class Builder:
         title = call.name if call.name_expr is None else call.kind
         names = [self.name(f"failed_{title}"), self.name(f"raise_{title}")]
         return errors.rewritten(step, self._label(call), names)
+
+    def _ids(self, call: ir.Call) -> dict[str, Any]:
+        """The instance ids a child reads: its parent's (this instance) and its own."""
+        child = self.children.get(call.name)
+        if child is None:
+            return {}
+        ids: dict[str, Any] = {}
+        if reads_builtin(child, "parent_instance_id"):
+            ids[PARENT] = self.expr(ir.Builtin("instance_id", ()))
+        if reads_builtin(child, "instance_id"):
+            if call.instance is None:
+                raise self.fail(
+                    Unexpressible(
+                        f"sub-orchestrator {call.name!r} reads ctx.instance_id and is started "
+                        "without one (the local engine numbers it by task); pass instance_id"
+                    )
+                )
+            ids[INSTANCE] = self.val(call.instance)
+        return ids
 
     def _Task(self, step: ir.Task, out: list[Emitted]) -> None:
         target = step.target
@@ -292,7 +334,7 @@ class Builder:
         register: dict[str, Any] = {
             "url": self.names.callbacks,
             "body": {
-                "key": "${" + EXECUTION_ID + ' + "#' + step.event + '"}',
+                "key": "${" + self.key() + ' + "#' + step.event + '"}',
                 "url": "${" + cb + ".url}",
             },
         }
@@ -303,13 +345,8 @@ class Builder:
 
     def _WaitEvent(self, step: ir.WaitEvent, out: list[Emitted]) -> None:
         cb = self._callback(step, out)
-        seconds = self.timeout(step)
         ev = f"__ev_{step.event}"
-        wait = {
-            "call": "events.await_callback",
-            "args": {"callback": "${" + cb + "}", "timeout": seconds},
-            "result": ev,
-        }
+        wait = self.await_call(step, cb, ev)
         got: list[tuple[str, ir.Expr]] = []
         winner = step.winner or ""
         if step.target:
@@ -367,7 +404,7 @@ class Builder:
             + "/documents/"
             + self.names.status_collection
             + '/" + '
-            + EXECUTION_ID
+            + self.key()
             + "}"
         )
         try:
@@ -394,7 +431,12 @@ class Builder:
         e = step.value
         if out and next(iter(out[-1])) not in self.jump_targets:
             body = next(iter(out[-1].values()))
-            if isinstance(body.get("assign"), _Assign) and len(body) == 1:
+            entries = body["assign"].entries if isinstance(body.get("assign"), _Assign) else []
+            fresh = any(_has_builtin(v, "uuid") for _, v in entries)  # a copy would differ
+            named = {t for t, _ in entries}  # a Native reads a variable by its name
+            natives = [n.text for _, v in entries for n in _natives(v)]
+            by_name = any(re.search(rf"\b{re.escape(t)}\b", x) for t in named for x in natives)
+            if entries and len(body) == 1 and not fresh and not by_name:
                 folded = e
                 for target, assigned in reversed(body["assign"].entries):
                     folded = ir.substitute(folded, {target: assigned})
@@ -426,6 +468,11 @@ class Builder:
             'sys.get_env("GOOGLE_CLOUD_WORKFLOW_ID")}'
         )
         self.assign(out, "__next_input", step.input)
+        self.assign(
+            out,
+            "__next_argument",
+            ir.DictLit(((CARRIED, ir.Var(INSTANCE)), ("input", ir.Var("__next_input")))),
+        )
         out.append(
             {
                 self.name("continue_as_new"): {
@@ -435,7 +482,7 @@ class Builder:
                     ),
                     "args": {
                         "parent": parent,
-                        "body": {"argument": "${json.encode_to_string(__next_input)}"},
+                        "body": {"argument": "${json.encode_to_string(__next_argument)}"},
                     },
                     "result": "__next",
                 }
@@ -508,3 +555,47 @@ def param_of(wf: ir.Workflow) -> str:
 
 def timeout_seconds(ms: int) -> int:
     return max(1, math.ceil(ms / 1000))
+
+
+def _natives(e: ir.Expr) -> list[ir.Native]:
+    found = [e] if isinstance(e, ir.Native) else []
+    return found + [n for c in ir.children(e) for n in _natives(c)]
+
+
+def _has_builtin(e: ir.Expr, name: str) -> bool:
+    found = isinstance(e, ir.Builtin) and e.name == name
+    return found or any(_has_builtin(c, name) for c in ir.children(e))
+
+
+def reads_builtin(wf: ir.Workflow, name: str) -> bool:
+    """Whether the workflow reads ``ctx.<name>`` (a builtin of the IR) anywhere."""
+    return any(_has_builtin(e, name) for step in ir.walk(wf.steps) for e in ir.reads(step))
+
+
+def unwrap_carried(param: str) -> dict[str, Any]:
+    """The first step of a definition that continues as new: the instance id is the
+    execution's, or the one carried in the argument (then the input is the argument's)."""
+    take = {
+        "condition": '${"' + CARRIED + '" in ' + param + "}",
+        "assign": [
+            {INSTANCE: "${" + param + '["' + CARRIED + '"]}'},
+            {param: "${" + param + '["input"]}'},
+        ],
+    }
+    return {
+        "instance": {
+            "steps": [
+                {"execution": {"assign": [{INSTANCE: "${" + EXECUTION_ID + "}"}]}},
+                {
+                    "continued": {
+                        "switch": [
+                            {
+                                "condition": "${get_type(" + param + ') == "map"}',
+                                "steps": [{"carried": {"switch": [take]}}],
+                            }
+                        ]
+                    }
+                },
+            ]
+        }
+    }

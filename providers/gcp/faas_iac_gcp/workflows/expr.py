@@ -47,6 +47,13 @@ _RESERVED = frozenset(
         "hash",
     ]
 )
+#: The JSON texts of Python's falsy JSON values but the empty map (a double zero in either
+#: spelling); the empty map is the map whose text is two characters long (a brace in an
+#: expression's text would end it early in workflows-emulator).
+FALSY = json.dumps(["null", "false", "0", "0.0", "-0.0", "-0", '""', "[]"])
+#: Python's whitespace (``str.isspace``) as an RE2 class: \t-\r, the four separators
+#: \x1c-\x1f, NEL, and Unicode's separators (\pZ: Zs, Zl, Zp).
+_WS = r"[\t-\r\x1c-\x1f\x85\pZ]"
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -63,6 +70,9 @@ class Renderer:
         self.env = env
         self.responses = responses  # variables holding an HTTP response: the value is .body
         self.aliases: dict[str, str] = {}
+        #: ``ctx.instance_id`` / ``ctx.parent_instance_id`` here (None: not known)
+        self.instance: str | None = None
+        self.parent = "null"
 
     def kind(self, e: ir.Expr) -> str | None:
         return expr_kind(e, self.env)
@@ -84,7 +94,7 @@ class Renderer:
             case ir.BoolOp():
                 return self._BoolOp(e)
             case ir.Not():
-                return f"not({self.truthy(e.value)})"
+                return self.truthy(e)
             case ir.Neg():
                 return f"-{self.atom(e.value)}"
             case ir.IfExp():
@@ -124,8 +134,16 @@ class Renderer:
         return text if simple else f"({text})"
 
     def truthy(self, e: ir.Expr) -> str:
-        """A condition. Where the type is unknown, the value itself: Workflows then raises a
-        TypeError for a non-boolean at run time (an error, never a different answer)."""
+        """A condition: Python's truthiness of ``e``. Where the type is unknown, from the
+        value's JSON text: the falsy JSON values are exactly those whose text is one of
+        :data:`FALSY`, and the empty map (an expression that raises on no type, unlike a
+        choice on the type whose every branch Workflows' ``if()`` evaluates)."""
+        if isinstance(e, ir.BoolOp) and {self.kind(v) for v in e.values} != {"bool"}:
+            return f" {e.op} ".join(f"({self.truthy(v)})" for v in e.values)
+        if isinstance(e, ir.Not):
+            if self.kind(e.value) is None and not isinstance(e.value, ir.BoolOp | ir.Not):
+                return self._falsy(e.value)
+            return f"not({self.truthy(e.value)})"
         k = self.kind(e)
         if k == "num":
             return f"{self.atom(e)} != 0"
@@ -135,7 +153,14 @@ class Renderer:
             return f"len({self.render(e)}) > 0"
         if k == "null":
             return "false"
-        return self.render(e)
+        if k == "bool":
+            return self.render(e)
+        return f"not({self._falsy(e)})"
+
+    def _falsy(self, e: ir.Expr) -> str:
+        text = f"json.encode_to_string({self.render(e)})"
+        empty_map = f'(get_type({self.render(e)}) == "map" and len({text}) == 2)'
+        return f"{text} in {FALSY} or {empty_map}"
 
     def _Const(self, e: ir.Const) -> str:
         v = e.value
@@ -242,6 +267,9 @@ class Renderer:
                     f"text.substring({a[0]}, math.max(len({a[0]}) - len({a[1]}), 0), "
                     f"len({a[0]})) == {a[1]}"
                 )
+            case "strip" | "lstrip" | "rstrip":
+                ends = {"strip": f"^{_WS}+|{_WS}+$", "lstrip": f"^{_WS}+", "rstrip": f"{_WS}+$"}
+                return f'text.replace_all_regex({a[0]}, {json.dumps(ends[e.name])}, "")'
             case "replace":
                 return f"text.replace_all({a[0]}, {a[1]}, {a[2]})"
             case "split" if len(a) == 2:
@@ -253,13 +281,23 @@ class Renderer:
                 return got if len(a) == 2 else f"default({got}, {a[2]})"
             case "now":
                 return "sys.now()"
+            case "round":
+                raise Unexpressible("round(x, n) with n not a literal from 0 to 15")
             case "error_text":
                 return self.atom(e.args[0]) + '["text"]'
+            case "instance_id":
+                if self.instance is None:
+                    raise Unexpressible(
+                        "ctx.instance_id in a sub-orchestration its caller starts without an "
+                        "instance id; pass one to call_sub_orchestrator"
+                    )
+                return self.instance
+            case "parent_instance_id":
+                return self.parent
+            case "uuid":  # an execution runs once (no replay): a new UUID per call is stable
+                return "uuid.generate()"
             case (
-                "instance_id"
-                | "parent_instance_id"
-                | "uuid"
-                | "items"
+                "items"
                 | "enumerate"
                 | "zip"
                 | "dict"
@@ -277,8 +315,6 @@ class Renderer:
                 | "title"
                 | "capitalize"
                 | "zfill"
-                | "lstrip"
-                | "rstrip"
                 | "format"
             ):
                 raise Unexpressible(f"{e.name}() is not translated to Workflows yet")
@@ -287,8 +323,6 @@ class Renderer:
                 | "max"
                 | "sum"
                 | "values"
-                | "strip"
-                | "round"
                 | "range"
                 | "any"
                 | "all"

@@ -10,7 +10,7 @@ from typing import Any, assert_never
 from faas_iac.translate import ir
 from faas_iac.translate.refusals import refuse
 
-from . import errors
+from . import errors, waits
 from .emit import (
     FUNCTIONS,
     LOOP_BOUND,
@@ -21,6 +21,7 @@ from .emit import (
     _render,
     _targets,
     param_of,
+    unwrap_carried,
 )
 from .expr import var_name
 from .lower import lower
@@ -177,11 +178,7 @@ class FlowBuilder(Builder):
                 },
                 *timer,
             ]
-        wait = {
-            "call": "events.await_callback",
-            "args": {"callback": "${" + cb + "}", "timeout": self.timeout(step)},
-            "result": ev,
-        }
+        wait = self.await_call(step, cb, ev)
         out.append(
             {
                 self.name(f"wait_{step.event}"): {
@@ -205,13 +202,17 @@ class FlowBuilder(Builder):
                     self.assign(out, target, ir.Const(None))
 
     def _If(self, step: ir.If, out: list[Emitted]) -> None:
-        cases = [{"condition": self.cond(step.test), **self._case(step.body)}]
-        if step.orelse:
-            cases.append({"condition": True, **self._case(step.orelse)})
-        out.append({self.name(f"if_{step.line}"): {"switch": cases}})
+        name = self.name(f"if_{step.line}")
+        body, orelse = self.block(step.body), self.block(step.orelse)
+        if not body and not orelse:  # a test has no effect of its own
+            return
+        test: ir.Expr = step.test if body else ir.Not(step.test)
+        cases = [{"condition": self.cond(test), **self._case(body or orelse)}]
+        if body and orelse:
+            cases.append({"condition": True, **self._case(orelse)})
+        out.append({name: {"switch": cases}})
 
-    def _case(self, body: tuple[ir.Step, ...]) -> dict[str, Any]:
-        steps = self.block(body)
+    def _case(self, steps: list[Emitted]) -> dict[str, Any]:
         if len(steps) == 1:
             only = next(iter(steps[0].values()))
             if set(only) <= {"assign", "return", "raise", "next"} and len(only) == 1:
@@ -336,10 +337,15 @@ class FlowBuilder(Builder):
 
 
 def _subworkflow(
-    wf: ir.Workflow, names: Names, helpers: set[str], children: Mapping[str, ir.Workflow] | None
+    wf: ir.Workflow,
+    names: Names,
+    helpers: set[str],
+    children: Mapping[str, ir.Workflow] | None,
+    main: bool = True,
 ) -> dict[str, Any]:
     wf = lower(wf)
     b = FlowBuilder(wf, names, children)
+    ids = () if main else b.as_child()
     param = param_of(wf)
     steps = wf.steps
     if param != ir.INPUT:  # the parameter takes the name; no step copies the input
@@ -350,8 +356,10 @@ def _subworkflow(
     if b.functions:
         table = dict(sorted(b.functions.items()))
         body.insert(0, {b.name("functions"): {"assign": [{FUNCTIONS: table}]}})
+    if b.carries:
+        body.insert(0, unwrap_carried(var_name(param)))
     helpers |= b.helpers
-    return {"params": [var_name(param)], "steps": _render(body, b)}
+    return {"params": [var_name(param), *ids], "steps": _render(body, b)}
 
 
 def to_workflows(
@@ -374,10 +382,12 @@ def to_workflows(
                 workflow.file,
                 workflow.line,
             )
-        out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators)
+        out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators, main=False)
         todo += orchestrators[child].orchestrators
     if errors.HELPER in helpers:
         out[errors.HELPER] = errors.helper()
+    if waits.HELPER in helpers:
+        out[waits.HELPER] = waits.helper()
     if RETRY_ALWAYS in helpers:
         out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}
     return out

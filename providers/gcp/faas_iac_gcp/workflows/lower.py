@@ -14,6 +14,7 @@ import dataclasses
 from typing import assert_never
 
 from faas_iac.translate import ir
+from faas_iac.translate.kinds import expr_kind, infer
 
 _FOLDS = {"sum", "any", "all", "min", "max", "reversed", "list"}
 
@@ -28,12 +29,13 @@ def _empty_message(name: str) -> str:
 
 
 def lower(wf: ir.Workflow) -> ir.Workflow:
-    return dataclasses.replace(wf, steps=_Lowerer().block(wf.steps))
+    return dataclasses.replace(wf, steps=_Lowerer(infer(wf)).block(wf.steps))
 
 
 class _Lowerer:
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str | None]) -> None:
         self.counter = 0
+        self.env = env
 
     def fresh(self, base: str) -> str:
         self.counter += 1
@@ -81,9 +83,9 @@ class _Lowerer:
             case ir.Reraise() | ir.Break() | ir.Continue() | ir.Race():
                 new = step
             case ir.If(test, body, orelse):
-                new = ir.If(low(test), self.block(body), self.block(orelse), line)
+                new = ir.If(self.test(test, pre, line), self.block(body), self.block(orelse), line)
             case ir.While(test, body):
-                test = low(test)
+                test = self.test(test, pre, line)
                 if pre:  # computed before every test: while True, the test first
                     stop = ir.If(ir.Not(test), (ir.Break(line),), (), line)
                     body = (*pre, stop, *body)
@@ -98,8 +100,20 @@ class _Lowerer:
                 assert_never(step)
         return [*pre, new]
 
+    def test(self, e: ir.Expr, pre: list[ir.Step], line: int) -> ir.Expr:
+        """A condition: an and / or there is read for its truth only (the emitter tests each
+        operand), not for the operand it returns."""
+        match e:
+            case ir.BoolOp(op, values):  # later operands may never be computed
+                return ir.BoolOp(op, (self.test(values[0], pre, line), *values[1:]))
+            case ir.Not(value):
+                return ir.Not(self.test(value, pre, line))
+        return self.expr(e, pre, line)
+
     def expr(self, e: ir.Expr, pre: list[ir.Step], line: int) -> ir.Expr:
         match e:
+            case ir.BoolOp(op, values) if {expr_kind(v, self.env) for v in values} != {"bool"}:
+                return self.pick(op, values, pre, line)
             case ir.BoolOp(op, values):  # later operands may never be computed
                 return ir.BoolOp(op, (self.expr(values[0], pre, line), *values[1:]))
             case ir.IfExp(test, then, orelse):
@@ -121,9 +135,55 @@ class _Lowerer:
                 return self.loop(items, name, pre, line)
             case ir.Builtin("sorted", (arg, ir.Const(bool(reverse)))):
                 return self.sort(self.expr(arg, pre, line), reverse, pre, line)
+            case ir.Builtin("round", (value, *digits)) if _digits(digits) is not None:
+                return self.round(self.expr(value, pre, line), digits, pre, line)
             case ir.Builtin("join", (sep, items)):
                 return self.join(self.expr(sep, pre, line), self.expr(items, pre, line), pre, line)
         return ir.map_children(e, lambda child: self.expr(child, pre, line))
+
+    def pick(self, op: str, values: tuple[ir.Expr, ...], pre: list[ir.Step], line: int) -> ir.Var:
+        """Python's ``a or b`` / ``a and b`` on values that are not all booleans: the operand
+        it returns, each later operand computed only when Python computes it."""
+        t = ir.Var(self.fresh("pick"))
+        pre.append(ir.Assign(t.name, self.expr(values[0], pre, line), line))
+        for value in values[1:]:
+            inner: list[ir.Step] = []
+            then = (*inner, ir.Assign(t.name, self.expr(value, inner, line), line))
+            go_on = t if op == "and" else ir.Not(t)
+            pre.append(ir.If(go_on, then, (), line))
+        return t
+
+    def round(self, value: ir.Expr, digits: list[ir.Expr], pre: list[ir.Step], line: int) -> ir.Var:
+        """``round(x[, n])`` as Python gives it: half to even on the exact binary value of
+        ``x * 10**n``. The product's rounding error ``e`` is computed exactly (Dekker's
+        product, doubles only); it decides only a product that lands on a half. An int stays
+        itself (Python's ``round`` of an int)."""
+        scale = 10 ** (_digits(digits) or 0)
+        ph, pl = _split(float(scale))
+        v, t = self.fresh("round_v"), self.fresh("round")
+        x, y, f, c, xh, xl, e, d, up = (self.fresh(f"r{k}_") for k in "xyfchlEdu")
+        steps = [
+            (v, None),
+            (x, f"double({v})"),
+            (y, f"{x} * {scale}"),
+            (f, f"math.floor({y})"),
+            (c, f"134217729 * {x}"),
+            (xh, f"{c} - ({c} - {x})"),
+            (xl, f"{x} - {xh}"),
+            (e, f"(({xh} * {ph!r} - {y}) + {xh} * {pl!r} + {xl} * {ph!r}) + {xl} * {pl!r}"),
+            (d, f"{y} - {f}"),
+            (
+                up,
+                f"if({d} > 0.5 or ({d} == 0.5 and ({e} > 0 or ({e} == 0 and {f} % 2 != 0))), 1, 0)",
+            ),
+        ]
+        for name, text in steps:
+            pre.append(ir.Assign(name, value if text is None else ir.Native(text, "num"), line))
+        result = f"({f} + {up}) / {scale}" if digits else f"{f} + {up}"
+        pre.append(
+            ir.Assign(t, ir.Native(f'if(get_type({v}) == "int", {v}, {result})', "num"), line)
+        )
+        return ir.Var(t)
 
     def loop(self, items: ir.Expr, fold: str, pre: list[ir.Step], line: int) -> ir.Var:
         """A temporary variable holding ``fold`` of the list ``items``, and the steps that
@@ -232,3 +292,17 @@ class _Lowerer:
             ir.ForEach(v.name, items, (ir.If(ir.Var(first), then, after, line),), line),
         ]
         return t
+
+
+def _split(a: float) -> tuple[float, float]:
+    """Dekker's split of a double into two halves of 26 bits (their sum is ``a``)."""
+    c = 134217729.0 * a
+    hi = c - (c - a)
+    return hi, a - hi
+
+
+def _digits(digits: list[ir.Expr]) -> int | None:
+    """``round``'s ndigits when Workflows can take it: none (0), or a literal 0..15."""
+    n = ir.fold(digits[0]) if digits else 0
+    ok = isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= 15
+    return n if ok else None
