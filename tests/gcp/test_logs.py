@@ -103,7 +103,7 @@ def test_cli_prints_one_function_and_refusals_are_coded(
 ) -> None:
     monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", "proj-1")
     with cloud_logging() as (client, asked):
-        monkeypatch.setattr(gcp_logs, "logging_client", lambda options: client)
+        monkeypatch.setattr(gcp_logs, "logging_client", lambda o: o.session or client)
         shown = CliRunner().invoke(cli, ["logs", str(SHOP), "get_order", "-p", "gcp"])
     assert shown.exit_code == 0, shown.output
     # (this server answers every entry; the lines of other functions are left out)
