@@ -58,6 +58,7 @@ def translate(app: AppModel, root: Path, name: str) -> ir.Workflow:
         activities=[f.name for f in app.by_kind("activity")],
         orchestrators=[f.name for f in app.by_kind("orchestrator")],
         root=root,
+        entities=[f.name for f in app.by_kind("entity")],
     )
 
 

@@ -18,9 +18,11 @@ from typing import Any
 
 from . import ir
 from .clock import NOW
+from .entities import entity_id, is_entity_id
 from .expr import element_arity
+from .hoist import hoist_yields
 from .refusals import Refusal, refuse
-from .statements import StatementAnalyzer
+from .statements import MUTATING, StatementAnalyzer
 
 
 class Analyzer(StatementAnalyzer):
@@ -121,6 +123,11 @@ class Analyzer(StatementAnalyzer):
         return True
 
     def stmt(self, node: ast.stmt) -> list[ir.Step]:
+        hoisted = hoist_yields(node, lambda: self.fresh("y"), MUTATING)
+        if hoisted is not None:  # a yield inside an expression: its own step first
+            yields, rest = hoisted
+            steps = [s for name, value, line in yields for s in self._yield(value, name, line)]
+            return steps + self.stmt(rest)
         match node:
             case ast.AnnAssign():
                 return self._AnnAssign(node)
@@ -170,7 +177,7 @@ class Analyzer(StatementAnalyzer):
     def assign_name(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
         s = self.scope
         tables = (s.tasks, s.task_lists, s.race_tags, s.race_results, s.retries, s.kinds)
-        for table in (*tables, s.values, s.literal_lists, s.constants):
+        for table in (*tables, s.values, s.literal_lists, s.constants, s.entity_ids):
             table.pop(name, None)
         retry = self._retry_call(value)
         if retry is not None:
@@ -178,6 +185,11 @@ class Analyzer(StatementAnalyzer):
             return []
         if isinstance(value, ast.Yield):
             return self._yield(value.value, name, node.lineno)
+        if is_entity_id(value):  # the variable holds the key; the entity is known here
+            assert isinstance(value, ast.Call)
+            entity, key = entity_id(value, {}, self.expr, self.refuse, self.entities)
+            s.entity_ids[name] = entity
+            return [ir.Assign(name, key, node.lineno)]
         pending = self._pending(value)
         if pending is not None:
             s.tasks[name] = pending
@@ -223,6 +235,10 @@ class Analyzer(StatementAnalyzer):
                 return [ir.SetStatus(self.expr(call.args[0]), node.lineno)]
             if attr == "continue_as_new" and len(call.args) == 1:
                 return [ir.ContinueAsNew(self.expr(call.args[0]), node.lineno)]
+            if attr == "signal_entity":  # one-way: made in order, its result unused
+                signal = self._pending(value)
+                assert signal is not None and signal.call is not None
+                return [ir.Task(signal.call, None, node.lineno)]
             self._pending(value)  # entity calls and the like refuse with their own code
         if isinstance(value, ast.Call):
             changed = self.method_statement(value, None, node)
@@ -491,6 +507,7 @@ def analyze(
     activities: Iterable[str] | None = None,
     orchestrators: Iterable[str] | None = None,
     root: Path | None = None,
+    entities: Iterable[str] | None = None,
 ) -> ir.Workflow:
     """Translate one orchestrator function into the IR (or raise a coded :class:`Refusal`)."""
     fn_name = str(name or getattr(handler, "__name__", "orchestrator"))
@@ -520,7 +537,9 @@ def analyze(
             file,
             start,
         )
-    analyzer = Analyzer(fn, file, getattr(handler, "__globals__", {}), activities, orchestrators)
+    analyzer = Analyzer(
+        fn, file, getattr(handler, "__globals__", {}), activities, orchestrators, entities
+    )
     steps = analyzer.block(fn.body)
     if analyzer.problems:
         raise Refusal(analyzer.problems)
@@ -536,4 +555,5 @@ def analyze(
         tuple(sorted(analyzer.used["orchestrator"])),
         tuple(sorted(analyzer.used["event"])),
         analyzer.uses_status,
+        tuple(sorted(analyzer.used["entity"])),
     )

@@ -129,6 +129,20 @@ class CallConverter:
             "write key=lambda x: ... (or d.get, len, str.lower)",
         )
 
+    def json_call(self, node: ast.Call, name: str) -> ir.Expr:
+        """``json.loads(text)``, ``json.dumps(value[, sort_keys=...])`` (Python's default
+        separators and ASCII escapes)."""
+        kw = self._keywords(node, {"sort_keys"} if name == "dumps" else set())
+        if len(node.args) != 1 or any(isinstance(a, ast.Starred) for a in node.args):
+            raise self.refuse(node, f"json.{name} takes one value here", f"json.{name}(value)")
+        value = self.convert(node.args[0])
+        if name == "loads":
+            return ir.Builtin("json_loads", (value,))
+        sort = ir.fold(self.convert(kw["sort_keys"])) if "sort_keys" in kw else False
+        if not isinstance(sort, bool):
+            raise self.refuse(node, "sort_keys= not a literal", "write sort_keys=True or False")
+        return ir.Builtin("json_dumps", (value, ir.Const(sort)))
+
     def function_call(self, node: ast.Call, name: str) -> ir.Expr:
         """A call of a builtin function ``name`` (one of :data:`FUNCTIONS`)."""
         n = len(node.args)

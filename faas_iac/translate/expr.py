@@ -371,6 +371,13 @@ class ExprConverter(CallConverter, ClockConverter):
             return self.function_call(node, func.id)
         if isinstance(func, ast.Attribute) and func.attr in METHODS:
             return self.method_call(node, func)
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == "json"
+            and func.attr in ("loads", "dumps")
+        ):
+            return self.json_call(node, func.attr)
         root: ast.expr = func
         while isinstance(root, ast.Attribute | ast.Call):
             root = root.value if isinstance(root, ast.Attribute) else root.func

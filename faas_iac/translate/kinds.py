@@ -22,6 +22,7 @@ _KINDS: dict[str, str] = {
             "zfill",
             "format",
             "error_text",
+            "json_dumps",
             "instance_id",
             "uuid",
         ),

@@ -244,7 +244,7 @@ class StatementAnalyzer(TaskAnalyzer):
         """``xs.append(v)`` and the like (``target = d.pop(k)`` when ``target``): the steps,
         or None when ``call`` is not a mutating method of a variable."""
         func = call.func
-        if not isinstance(func, ast.Attribute) or func.attr not in _MUTATING:
+        if not isinstance(func, ast.Attribute) or func.attr not in MUTATING:
             return None
         root = func.value
         while isinstance(root, ast.Subscript):
@@ -271,7 +271,7 @@ class StatementAnalyzer(TaskAnalyzer):
         steps: list[ir.Step] = []
         result: ir.Expr | None = None
         new: ir.Expr
-        arity = _MUTATING[method]
+        arity = MUTATING[method]
         if n not in arity:
             raise self.refuse(
                 node,
@@ -347,7 +347,7 @@ class StatementAnalyzer(TaskAnalyzer):
 
 
 #: Methods that change their object → allowed argument counts.
-_MUTATING: dict[str, tuple[int, ...]] = {
+MUTATING: dict[str, tuple[int, ...]] = {
     "append": (1,),
     "extend": (1,),
     "insert": (2,),

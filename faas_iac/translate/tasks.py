@@ -12,6 +12,7 @@ from typing import Any
 from ..errors import Diagnostic
 from . import ir, retries
 from .clock import NOW
+from .entities import ENTITY_CALLS, entity_call
 from .expr import ExprConverter
 from .refusals import Refusal, refuse
 
@@ -21,7 +22,7 @@ _CALLS = {
     "call_sub_orchestrator": ("orchestrator", False),
     "call_sub_orchestrator_with_retry": ("orchestrator", True),
 }
-_ENTITY = {"call_entity", "signal_entity", "lock", "create_entity_proxy"}
+_ENTITY = {"lock", "create_entity_proxy"}
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class _Scope:
     #: the values a variable may hold, when a loop takes them from a literal list of strings
     values: dict[str, list[str]] = field(default_factory=dict)
     literal_lists: dict[str, list[str]] = field(default_factory=dict)  # x = ["a", "b"]
+    entity_ids: dict[str, str] = field(default_factory=dict)  # x = EntityId("name", key)
     counter: int = 0
 
 
@@ -69,12 +71,14 @@ class TaskAnalyzer:
         globals_: dict[str, Any],
         activities: Iterable[str] | None,
         orchestrators: Iterable[str] | None,
+        entities: Iterable[str] | None = None,
     ) -> None:
         self.fn = fn
         self.file = file
         self.globals = globals_
         self.activities = set(activities) if activities is not None else None
         self.orchestrators = set(orchestrators) if orchestrators is not None else None
+        self.entities = set(entities) if entities is not None else None
         if not fn.args.args:
             raise self.refuse(
                 fn,
@@ -86,7 +90,12 @@ class TaskAnalyzer:
         self.scope = _Scope()
         self.exprs = ExprConverter(file, self._resolve, self.ctx, self._typed)
         self.durable = 0  # durable steps made so far (a timer raced later compares)
-        self.used: dict[str, set[str]] = {"activity": set(), "orchestrator": set(), "event": set()}
+        self.used: dict[str, set[str]] = {
+            "activity": set(),
+            "orchestrator": set(),
+            "event": set(),
+            "entity": set(),
+        }
         self.uses_status = False
         self.problems: list[Diagnostic] = []  # refused statements, all reported at the end
         self.untrusted: set[str] = set()  # names made or used by a refused statement
@@ -168,6 +177,13 @@ class TaskAnalyzer:
                 "yield the task: x = yield ctx.call_activity(...)",
             )
         if isinstance(node, ast.Name):
+            if node.id in s.entity_ids:
+                raise self.refuse(
+                    node,
+                    "FIAC612",
+                    f"the entity id `{node.id}` is used as a value",
+                    "pass it only to ctx.call_entity / ctx.signal_entity",
+                )
             if node.id == self.ctx:
                 raise self.refuse(
                     node,
@@ -384,6 +400,11 @@ class TaskAnalyzer:
         if attr in _CALLS:
             made, computed = self._call_with(attr, call)
             return _Pending("call", call=made, depth=self.depth, retry=computed)
+        if attr in ENTITY_CALLS:
+            held = self.scope.entity_ids
+            made = entity_call(call, held, self.expr, self.refuse, self.entities)
+            self.used["entity"].add(made.name)
+            return _Pending("call", call=made, depth=self.depth)
         if attr == "create_timer":
             if len(call.args) != 1:
                 raise self.refuse(

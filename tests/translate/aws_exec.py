@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import time
 import traceback
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -21,12 +22,23 @@ from typing import Any
 import boto3
 import jsonata
 from faas_iac_aws.runtime.durable import AwsDurableClient
+from faas_iac_aws.runtime.entities import run_entity
 from faas_iac_aws.stepfunctions import Names, raise_event, register
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
+from moto.stepfunctions.models import StepFunctionBackend
+from moto.stepfunctions.parser.asl.component.intrinsic import jsonata as moto_intrinsics
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_callback as moto_callback,
+)
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_sfn as moto_sfn,
 )
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import (
+    ResourceCondition,
+)
+from moto.stepfunctions.parser.asl.eval import states as moto_states
+from moto.stepfunctions.parser.asl.eval import variable_store as moto_variables
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 
 from .clock import ScaledClock, patched, scaled_moto
@@ -40,7 +52,12 @@ REAL_TIMEOUT = 30.0
 
 
 def _eval(expression: str) -> Any:
-    result = jsonata.Jsonata(expression).evaluate(None)
+    evaluator = jsonata.Jsonata(expression)
+    # Step Functions' JSONata has $uuid() (a random v4 UUID, documented among its JSONata
+    # functions); moto declares it as returning the text "Function $uuid is currently not
+    # supported" (its declaration is left out in aws_runner, and the function bound here).
+    evaluator.register_lambda("uuid", lambda: str(uuid.uuid4()))
+    result = evaluator.evaluate(None)
     return None if result is None else json.loads(json.dumps(result))
 
 
@@ -61,18 +78,30 @@ def error_text(error: str | None, cause: str | None) -> str:
     return f"{error}: {cause}"
 
 
+#: The table of entity states (the AWS planner's entities table).
+ENTITY_TABLE = "durable-entities"
+
+
 class AwsRunner:
-    def __init__(self, names: Names, activities: Mapping[str, Callable[[Any], Any]]) -> None:
+    def __init__(
+        self,
+        names: Names,
+        activities: Mapping[str, Callable[[Any], Any]],
+        entities: Mapping[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
         self.names = names
         self.by_arn = {names.function(n): (n, fn) for n, fn in activities.items()}
+        #: entity functions, run as the AWS entity runtime runs them (state in DynamoDB)
+        self.entities = {names.function(n): fn for n, fn in (entities or {}).items()}
         self.sfn = boto3.client("stepfunctions", region_name=REGION)
         self.ddb = boto3.client("dynamodb", region_name=REGION)
-        self.ddb.create_table(
-            TableName=names.registry_table,
-            BillingMode="PAY_PER_REQUEST",
-            AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
-        )
+        for table, key in ((names.registry_table, "pk"), (ENTITY_TABLE, "entity")):
+            self.ddb.create_table(
+                TableName=table,
+                BillingMode="PAY_PER_REQUEST",
+                AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+                KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+            )
         self.arns: dict[str, str] = {}
         self.recorder = Recorder()
         self.client = AwsDurableClient(self.arns, names.registry_table)
@@ -85,12 +114,22 @@ class AwsRunner:
         ):
             register(self.ddb, self.sfn, payload["table"], payload["key"], payload["token"])
             return b"null"
+        entity = self.entities.get(function_name)
+        if entity is not None:
+            env = {"FAAS_IAC_DURABLE": json.dumps({"entities": ENTITY_TABLE})}
+            run = lambda: run_entity(entity, payload, env, self.ddb)  # noqa: E731
+            return self._answer(run, response_headers)
         name, fn = self.by_arn.get(function_name) or next(
             f for arn, f in self.by_arn.items() if arn.endswith(":" + function_name)
         )
         self.recorder.record(name, payload)
+        return self._answer(lambda: fn(payload), response_headers)
+
+    @staticmethod
+    def _answer(run: Callable[[], Any], response_headers: Any) -> bytes:
+        """A Lambda's answer: the result's JSON, or the error as the Python runtime gives it."""
         try:
-            return json.dumps(fn(payload)).encode()
+            return json.dumps(run()).encode()
         except Exception as exc:
             response_headers["x-amz-function-error"] = "Unhandled"
             return json.dumps(
@@ -164,6 +203,62 @@ class AwsRunner:
         return True
 
 
+class _Described:
+    """moto's DescribeExecution answers an execution whose output is a string with that string
+    unquoted (``responses.describe_execution`` passes a ``str`` output through as if it were
+    JSON text), where AWS answers JSON text; a parent's ``startExecution.sync:2`` then fails
+    parsing it ("Expecting value"). The execution as described, its string output encoded."""
+
+    def __init__(self, execution: Any) -> None:
+        self._execution = execution
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._execution, name)
+        return json.dumps(value) if name == "output" and isinstance(value, str) else value
+
+
+_ORIGINAL_DESCRIBE = StepFunctionBackend.describe_execution
+
+
+def _describe(self: Any, execution_arn: str) -> Any:
+    return _Described(_ORIGINAL_DESCRIBE(self, execution_arn))
+
+
+_ORIGINAL_DECLARATIONS = moto_jsonata.encode_jsonata_variable_declarations
+
+
+def _declarations(bindings: dict[str, Any]) -> str:
+    """moto passes each variable to JSONata as text, a string one as ``"{value}"`` with no
+    escaping: a string holding a quote (JSON text, say) breaks the expression ("Expected ),
+    got ..."). Step Functions binds the value itself; here each string is JSON-encoded."""
+    return "".join(
+        f"{name}:={json.dumps(value)};"
+        if isinstance(value, str)
+        else _ORIGINAL_DECLARATIONS({name: value})
+        for name, value in bindings.items()
+    )
+
+
+#: moto's declarations of Step Functions' own JSONata functions, but its $uuid stand-in
+_WITHOUT_UUID = {
+    name: text
+    for name, text in moto_intrinsics._DECLARATION_BY_VARIABLE_REFERENCE.items()
+    if name != "$uuid"
+}
+_Callback = moto_callback.StateTaskServiceCallback
+_ORIGINAL_PATTERN = _Callback._eval_integration_pattern
+
+
+def _pattern(self: Any, env: Any, *args: Any, **kwargs: Any) -> None:
+    """moto makes a ``.sync`` task's callback endpoint once per state entry and interrupts it
+    when an attempt ends, so a retried ``startExecution.sync:2`` finds it interrupted and times
+    out at once (States.Timeout); Step Functions gives each attempt its own task token. A fresh
+    one here, for the ``.sync`` conditions only (a ``.waitForTaskToken`` keeps its token)."""
+    if self.resource.condition in (ResourceCondition.Sync, ResourceCondition.Sync2):
+        env.callback_pool_manager.add(env.states.context_object.update_task_token())
+    _ORIGINAL_PATTERN(self, env, *args, **kwargs)
+
+
 _SfnTask = moto_sfn.StateTaskServiceSfn
 _ORIGINAL_PARAMS = _SfnTask._normalise_parameters
 _ORIGINAL_RESPONSE = _SfnTask._normalise_response
@@ -196,9 +291,10 @@ def aws_runner(
     names: Names,
     activities: Mapping[str, Callable[[Any], Any]],
     clock: ScaledClock | None = None,
+    entities: Mapping[str, Callable[[Any], Any]] | None = None,
 ) -> Iterator[AwsRunner]:
     with mock_aws(config=CONFIG):  # type: ignore[arg-type]
-        runner = AwsRunner(names, activities)
+        runner = AwsRunner(names, activities, entities)
 
         def invoke(
             self: Any,
@@ -214,6 +310,11 @@ def aws_runner(
             patched(LambdaSimpleBackend, invoke=invoke),
             patched(moto_jsonata, _eval_jsonata=_eval),
             patched(_SfnTask, _normalise_parameters=_params, _normalise_response=_response),
+            patched(StepFunctionBackend, describe_execution=_describe),
+            patched(_Callback, _eval_integration_pattern=_pattern),
+            patched(moto_intrinsics, _DECLARATION_BY_VARIABLE_REFERENCE=_WITHOUT_UUID),
+            patched(moto_states, encode_jsonata_variable_declarations=_declarations),
+            patched(moto_variables, encode_jsonata_variable_declarations=_declarations),
             scaled_moto(clock or ScaledClock()),
         ):
             yield runner

@@ -150,15 +150,18 @@ class Targets:
             os.environ.setdefault(key, "testing")
         os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
         activities = self.activities()
+        entities = {f.name: handler_of(f) for f in self.model.by_kind("entity")}
         with ExitStack() as stack:
             state = self.work / "engine"
             state.mkdir(parents=True, exist_ok=True)
             self.local = stack.enter_context(local_runner(self.model, self.root, state, self.clock))
             self.azure = stack.enter_context(azure_runner(self.app_file, self.work / "azure"))
             names = default_names(
-                self.model.name, list(activities), [f.name for f in self._orchestrators()]
+                self.model.name,
+                [*activities, *entities],
+                [f.name for f in self._orchestrators()],
             )
-            self.aws = stack.enter_context(aws_runner(names, activities, self.clock))
+            self.aws = stack.enter_context(aws_runner(names, activities, self.clock, entities))
             for name, wf in self.workflows.items():
                 try:
                     self.aws.deploy(name, to_asl(wf, names, self.workflows))

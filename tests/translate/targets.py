@@ -58,7 +58,8 @@ def artifacts(app: Loaded) -> dict[str, str]:
     """Relative path → text of every golden artifact of one app."""
     acts = [f.name for f in app.model.by_kind("activity")]
     orchs = [f.name for f in app.model.by_kind("orchestrator")]
-    aws = aws_names(app.model.name, acts, orchs)
+    entities = [f.name for f in app.model.by_kind("entity")]
+    aws = aws_names(app.model.name, acts + entities, orchs)
     gcp = gcp_names(app.model.name, acts)
     out: dict[str, str] = {}
     for name, wf in sorted(app.workflows.items()):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import json
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import jsonata
@@ -198,11 +200,19 @@ EXPRESSIONS = [
     "f'{1e16:.0f}'",
     "f'{n:,}'",
     "f'{t}'",
+    # a list literal indexed, then read (JSONata's `[a, b][1].k` is undefined)
+    "[d, {'k': 2}][1]['k']",
+    "[[1, 2], [3]][0][1]",
+    # json
+    "json.dumps(d)",
+    "json.dumps(d, sort_keys=True)",
+    "json.dumps([s, n, t, None, {}, []])",
+    'json.loads(\'{"b": [1, 2.5, null], "a": "x"}\')',
 ]
 
 
 def _python(expr: str, env: dict[str, Any]) -> Any:
-    value = eval(expr, dict(env))  # globals: comprehensions see the variables
+    value = eval(expr, {"json": json, **env})  # globals: comprehensions see the variables
     return json.loads(json.dumps(value))  # tuples are JSON arrays
 
 
@@ -210,8 +220,10 @@ def _jsonata(expr: str, env: dict[str, Any]) -> Any:
     """The value jsonata-python gives the translation, bound to ``env``."""
     tree = ExprConverter("test.py", lambda node: None).convert(ast.parse(expr, mode="eval").body)
     bind = "; ".join(f"${k} := {json.dumps(v)}" for k, v in env.items())
-    value = jsonata.Jsonata(f"({bind}; {to_jsonata(tree)})").evaluate(None)
-    return json.loads(json.dumps(value))
+    evaluator = jsonata.Jsonata(f"({bind}; {to_jsonata(tree)})")
+    # Step Functions' own $parse (JSON text to a value); plain JSONata has none
+    evaluator.register_lambda("parse", json.loads)
+    return json.loads(json.dumps(evaluator.evaluate(None)))
 
 
 @pytest.mark.parametrize("expr", EXPRESSIONS)
@@ -334,3 +346,70 @@ def test_collections_and_text_methods_agree(
     if xs:
         for expr in ("max(xs, key=lambda x: x % 3)", "min(xs, key=abs)", "xs.index(xs[-1])"):
             assert _jsonata(expr, env) == _python(expr, env), expr
+
+
+#: JSON values whose text Python and JSONata write alike: no floats (JSONata writes 1.0 as 1),
+#: text with quotes, backslashes, controls and characters beyond ASCII (one beyond the BMP).
+_TEXT = st.text('aZ "\\\n\t\x01é✓😀', max_size=4)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=_JSON)
+def test_json_text_agrees(value: Any) -> None:
+    env = {"v": value, "j": json.dumps(value)}
+    for expr in ("json.dumps(v)", "json.dumps(v, sort_keys=True)", "json.loads(j)"):
+        assert _jsonata(expr, env) == _python(expr, env), expr
+
+
+#: JSONata in JavaScript, the engine Step Functions runs (asl-validator's own dependency).
+NODE_JSONATA = Path(__file__).resolve().parents[2] / "node_modules" / "jsonata"
+_NODE = """
+const jsonata = require(process.argv[1]);
+(async () => {
+  const out = [];
+  for (const text of JSON.parse(require("fs").readFileSync(0, "utf8"))) {
+    const e = jsonata(text);
+    e.registerFunction("parse", (s) => JSON.parse(s));  // Step Functions' $parse
+    out.push(await e.evaluate(null));
+  }
+  console.log(JSON.stringify(out));
+})();
+"""
+
+
+def test_json_text_agrees_on_javascript_jsonata() -> None:
+    """jsonata-python's $string escapes what JavaScript's leaves as it is (non-ASCII text):
+    the translations are also run by the JavaScript JSONata that Step Functions runs."""
+    assert NODE_JSONATA.exists(), "run npm install (asl-validator brings jsonata)"
+    values: list[Any] = [
+        {"b": [1, {"z": None, "a": True}], "a": 'é ✓ 😀 "q" \\ \n\x01'},
+        [],
+        {},
+        [[1], {"é": "ü"}],
+        "plain",
+        -7,
+    ]
+    cases = []
+    for value in values:
+        env = {"v": value, "j": json.dumps(value)}
+        for expr in ("json.dumps(v)", "json.dumps(v, sort_keys=True)", "json.loads(j)"):
+            tree = ExprConverter("test.py", lambda node: None).convert(
+                ast.parse(expr, mode="eval").body
+            )
+            bind = "; ".join(f"${k} := {json.dumps(v)}" for k, v in env.items())
+            cases.append((expr, f"({bind}; {to_jsonata(tree)})", _python(expr, env)))
+    run = subprocess.run(
+        ["node", "-e", _NODE, str(NODE_JSONATA)],
+        input=json.dumps([text for _, text, _ in cases]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    for (expr, _, want), got in zip(cases, json.loads(run.stdout), strict=True):
+        assert got == want, expr

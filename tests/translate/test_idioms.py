@@ -21,6 +21,7 @@ CASES = [
     Case("loops-no-match", "loops", ["skip", "cy"]),
     Case("count-up", "count_up", None),
     Case("status-text", "status_text", "ok"),  # a plain-string custom status, read back
+    Case("yields-inside", "yields_inside", ["x", "y"]),
 ]
 
 

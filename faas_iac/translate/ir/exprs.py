@@ -67,6 +67,8 @@ BuiltinKind = Literal[
     "rstrip",
     "format",  # (value, Const(spec)): format(value, spec)
     "error_text",  # (error value): str(e) of a caught error
+    "json_loads",  # json.loads(text)
+    "json_dumps",  # (value, Const(sort_keys)): json.dumps(value, sort_keys=...)
 ]
 
 

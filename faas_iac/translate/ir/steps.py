@@ -21,9 +21,10 @@ class Retry:
 
 @dataclass(frozen=True)
 class Call:
-    """An activity (``kind="activity"``) or sub-orchestration call: its name, input and retry."""
+    """An activity (``kind="activity"``), sub-orchestration or entity operation call (its input
+    is the operation, :mod:`faas_iac.translate.entities`): its name, input and retry."""
 
-    kind: Literal["activity", "orchestrator"]
+    kind: Literal["activity", "orchestrator", "entity"]
     name: str
     input: Expr
     retry: Retry | None = None
@@ -255,6 +256,7 @@ class Workflow:
     orchestrators: tuple[str, ...] = field(default=())
     events: tuple[str, ...] = field(default=())
     uses_status: bool = False
+    entities: tuple[str, ...] = field(default=())
 
     def location(self, line: int) -> str:
         return f"{self.file}:{line}" if self.file else f"line {line}"

@@ -110,6 +110,20 @@ def status_text(ctx: Any) -> Any:
     return "finished"
 
 
+@app.orchestrator
+def yields_inside(ctx: Any) -> Any:
+    """Yields inside expressions, run in Python's order: as a method's argument, inside an
+    operand, in an augmented assignment, two in one literal."""
+    names = ctx.get_input()
+    got: list[Any] = []
+    for name in names:
+        got.append((yield ctx.call_activity("echo", name)))
+    total = len(got) + len((yield ctx.call_activity("echo", names)))
+    total += yield ctx.call_activity("echo", 10)
+    pair = [(yield ctx.call_activity("echo", "a")), (yield ctx.call_activity("echo", "b"))]
+    return {"got": got, "total": total, "pair": pair}
+
+
 @app.activity
 def echo(value: Any) -> Any:
     return value

@@ -86,11 +86,11 @@ def absolute_timer(ctx: Any) -> Any:
 
 
 def entity_call(ctx: Any) -> Any:
-    return (yield ctx.call_entity(ctx.get_input(), "add", 1))  # expect FIAC610
+    return (yield ctx.call_entity(ctx.get_input(), "add", 1))  # expect FIAC607
 
 
-def entity_signal(ctx: Any) -> Any:
-    ctx.signal_entity(ctx.get_input(), "reset")  # expect FIAC610
+def entity_lock(ctx: Any) -> Any:
+    yield ctx.lock([ctx.get_input()])  # expect FIAC610
     return None
 
 
@@ -100,7 +100,8 @@ def yields_a_value(ctx: Any) -> Any:
 
 
 def yield_in_expression(ctx: Any) -> Any:
-    return 1 + (yield ctx.call_activity("work", 1))  # expect FIAC605
+    # evaluated only when the input is truthy: not hoisted before the statement
+    return (yield ctx.call_activity("work", 1)) if ctx.get_input() else 0  # expect FIAC605
 
 
 def task_as_value(ctx: Any) -> Any:

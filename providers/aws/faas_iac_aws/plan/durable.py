@@ -129,7 +129,10 @@ def definitions(
     from ..stepfunctions import Names, to_asl
 
     asl_names = Names(
-        functions={a.name: "${fn-" + a.name + ".arn}" for a in app.by_kind("activity")},
+        functions={
+            f.name: "${fn-" + f.name + ".arn}"
+            for f in [*app.by_kind("activity"), *app.by_kind("entity")]
+        },
         state_machines={o: machine_arn(p) for o, p in names.machines.items()},
         token_registrar="${fn-" + REGISTRAR + ".arn}",
         registry_table=f"{app.name}-durable",

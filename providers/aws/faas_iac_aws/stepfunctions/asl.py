@@ -250,8 +250,8 @@ class Builder:
         """A Task calling an activity or starting a child execution; ``sub`` gives an
         expression as this state sees it; ``unique`` (JSONata text) keeps child names apart
         when several start in the same millisecond."""
-        payload = self.field(sub(call.input))
-        if call.kind == "activity":
+        payload = self._child_input(sub(call.input))
+        if call.kind in ("activity", "entity"):  # an entity's function runs the operation
             function: object = (
                 "{% " + self._lookup(call, self.names.function, sub) + " %}"
                 if call.name_expr is not None
@@ -264,7 +264,6 @@ class Builder:
             }
             result = ir.Native("$states.result.Payload")
         else:
-            payload = self._child_input(sub(call.input))
             machine: object = (
                 "{% " + self._lookup(call, self.names.state_machine, sub) + " %}"
                 if call.name_expr is not None
@@ -298,8 +297,9 @@ class Builder:
         return body, result
 
     def _child_input(self, e: ir.Expr) -> object:
-        """A child execution's ``Input``: Step Functions takes a string there as JSON text
-        (any other value it encodes itself), so a string input is sent JSON-encoded."""
+        """A Lambda's ``Payload`` or a child execution's ``Input``: Step Functions sends a
+        string that is JSON text as that JSON (any other value it encodes itself), so a string
+        is sent JSON-encoded (``'{"a": 1}'`` reaches the activity as that text, not a dict)."""
         kind = expr_kind(e, self.env)
         if kind not in ("str", None):
             return self.field(e)

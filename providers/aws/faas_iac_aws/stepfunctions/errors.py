@@ -18,7 +18,11 @@ from faas_iac.translate import ir
 #: ``States.`` prefix (a child's timeout, a Lambda's), so it is cut off.
 FAIL_ERROR = '{% $replace($__failure.type, /^States\\./, "") %}'
 #: How an error of each kind of call is introduced (the local engine's wording).
-LABELS = {"activity": "Activity function", "orchestrator": "Orchestrator function"}
+LABELS = {
+    "activity": "Activity function",
+    "orchestrator": "Orchestrator function",
+    "entity": "Entity operation",
+}
 
 
 def _message(cause: str, error: str) -> str:

@@ -193,8 +193,12 @@ class FlowBuilder(Builder):
     def _collecting_map(self, step: ir.ForEach, exits: list[Exit]) -> list[Exit] | None:
         """``acc = []; for x in xs: ...; acc = acc + [value]`` (the body reading ``acc`` only
         as ``len(acc)``, keeping nothing else for later) is a Map run one item at a time: its
-        result is ``acc`` and ``len(acc)`` is the item's index. No Choice state per item."""
+        result is ``acc`` and ``len(acc)`` is the item's index. No Choice state per item.
+        Not inside ``try``: when an item fails, the handler sees ``acc`` as the items before
+        it left it, which a Map's result cannot give."""
         body = step.body
+        if self.handlers:
+            return None
         last = body[-1] if body else None
         if not (
             isinstance(last, ir.Assign)

@@ -211,6 +211,10 @@ class Renderer(BuiltinRenderer):
         """``value[key]`` for a number ``key``: an item of a list, a character of a text
         (JSONata would give the whole text)."""
         match self.kind(value):
+            case "list" if isinstance(value, ir.ListLit):
+                # `[a, b][0].x` is undefined in JSONata (the predicate joins the path's
+                # step); `([a, b])[0].x` is a's x
+                return f"({self.render(value)})[{key}]"
             case "list":
                 return f"{self.atom(value)}[{key}]"
             case "str":

@@ -10,6 +10,7 @@ from typing import assert_never
 from faas_iac.translate import ir
 from faas_iac.translate.formats import FormatSpec, parse_spec
 
+from . import jsonata_json
 from . import jsonata_lib as lib
 
 
@@ -209,6 +210,11 @@ class BuiltinRenderer:
                 return self._format(e.args[0], parse_spec(e.args[1].value))
             case "error_text":
                 return f"{self.atom(e.args[0])}.text"
+            case "json_loads":
+                return f"$parse({args[0]})"
+            case "json_dumps":
+                assert isinstance(e.args[1], ir.Const)
+                return jsonata_json.dumps(args[0], bool(e.args[1].value), tmp)
             case "now":
                 return "($toMillis($states.context.State.EnteredTime) / 1000)"
             case "uuid":

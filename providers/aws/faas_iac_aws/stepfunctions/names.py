@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 class Names:
     """ARNs of the app's Lambda functions and state machines, and the registry tables.
 
-    * ``functions``: activity name → Lambda function ARN;
+    * ``functions``: activity (or entity) name → Lambda function ARN;
     * ``state_machines``: orchestrator name → state machine ARN (sub-orchestrations);
     * ``token_registrar``: the Lambda ARN that records task tokens (see the package docstring);
     * ``registry_table``: the DynamoDB table of tokens, buffered events and custom statuses.

@@ -316,6 +316,8 @@ class Renderer:
                 | "capitalize"
                 | "zfill"
                 | "format"
+                | "json_loads"
+                | "json_dumps"
             ):
                 raise Unexpressible(f"{e.name}() is not translated to Workflows yet")
             case (
