@@ -16,6 +16,7 @@ from ..plan.artifacts import shim_entries
 from ..plan.diff import diff
 from ..plan.model import Plan
 from ..plan.pipeline import CODE_ARTIFACT
+from .tables import size, table
 
 APP = click.argument("app", metavar="APP")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,14 +109,12 @@ def validate(app: str, as_json: bool, strict: bool) -> None:
 
 
 def _table(plan: Plan) -> str:
-    rows = [("TYPE", "NAME", "DEPENDS ON")]
-    rows += [(r.type, r.name, ", ".join(r.depends_on)) for r in plan.resources]
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
-    lines = [f"{t:<{widths[0]}}  {n:<{widths[1]}}  {d}".rstrip() for t, n, d in rows]
+    rows = [(r.type, r.name, ", ".join(r.depends_on)) for r in plan.resources]
+    lines = [table(("TYPE", "NAME", "DEPENDS ON"), rows)]
     lines.append(f"\n{len(plan.resources)} resources for app {plan.app!r} on {plan.provider}")
     for art in plan.artifacts:
         lines.append(
-            f"artifact {art.name}: {art.path} ({art.size} bytes, sha256 {art.sha256[:12]})"
+            f"artifact {art.name}: {art.path} ({size(art.size)}, sha256 {art.sha256[:12]})"
         )
     for spec in plan.bundles:
         lines.append(
