@@ -80,6 +80,15 @@ class Provider(Protocol):
 
 
 @runtime_checkable
+class BytecodeProvider(Provider, Protocol):
+    """A provider whose functions import the code zip as it is (AWS Lambda): the zip then
+    carries each module's bytecode when the build interpreter is one of the runtimes that
+    :meth:`python_runtimes` names (:mod:`.bytecode`), so cold starts do not compile it."""
+
+    def python_runtimes(self, app: AppModel) -> set[str]: ...
+
+
+@runtime_checkable
 class EmittingProvider(Provider, Protocol):
     """A provider that also writes generated files next to ``plan.json`` (state machines, a
     generated function app) from what compiled: it refuses nothing the plan accepted. Returns

@@ -114,7 +114,7 @@ def test_a_second_deploy_at_once_is_refused(
     second_done.set()
     thread.join(timeout=60)
     assert errors == []
-    assert refused.value.diagnostics[0].code == "FIAC311"
+    assert refused.value.diagnostics[0].code == "FIAC313"
     assert "probe-a.state.json.lock" in refused.value.diagnostics[0].message
     # Once the first one is done, the lock is free again.
     assert deploy(compiled, endpoint, session).created == ()

@@ -37,6 +37,10 @@ class AwsProvider:
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return make_plan(app, build)
 
+    def python_runtimes(self, app: AppModel) -> set[str]:
+        """The runtimes of the Lambdas that run the code zip (for its bytecode)."""
+        return {f.runtime for f in app.functions if f.handler.python and f.kind != "orchestrator"}
+
     def emit(self, compiled: Compiled, out: Path) -> list[str]:
         from .emit import emit
 

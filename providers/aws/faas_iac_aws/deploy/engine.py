@@ -79,7 +79,7 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise FaasError.one(
-                "FIAC311",
+                "FIAC313",
                 f"another deploy or destroy of this app is running (it holds {lock.name})",
                 fix="wait for it to finish, then run this one again",
             ) from None

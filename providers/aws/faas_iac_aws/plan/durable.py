@@ -69,9 +69,8 @@ class DurableNames:
             "registry": f"{self.app}-durable",
             "entities": f"{self.app}-{ENTITIES}" if self.entities else "",
             "entity_functions": {e: f"{self.app}-{e}" for e in self.entities},
-            "durable_functions": {
-                o: ref(f"fn-{o}", "qualified_arn") for o in sorted(self.functions)
-            },
+            # by the alias other orchestrators start too, never a version's ARN
+            "durable_functions": {o: ref(f"alias-{o}", "arn") for o in sorted(self.functions)},
         }
 
     def client_access(self) -> dict[str, Any]:
@@ -82,7 +81,7 @@ class DurableNames:
             "executions": [sub(executions_arn(p)) for _, p in sorted(self.machines.items())],
             "tables": [REGISTRY] if self.machines or self.functions else [],
             "entity_functions": [f"fn-{e}" for e in self.entities],
-            "durable_functions": [ref(f"fn-{o}", "qualified_arn") for o in sorted(self.functions)],
+            "durable_functions": [ref(f"alias-{o}", "arn") for o in sorted(self.functions)],
             "durable_executions": [
                 sub(durable_executions(p)) for _, p in sorted(self.functions.items())
             ],

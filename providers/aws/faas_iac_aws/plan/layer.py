@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from faas_iac.model import AppModel
 from faas_iac.plan import Artifact, PlanResource, deterministic_zip, sha256
+from faas_iac.plan.bytecode import runs_here, with_bytecode
 from faas_iac.plan.deps import recipe
 from faas_iac.plan.model import Bundle, Plan
 from faas_iac.plan.refs import ref
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from faas_iac.plan import Compiled
 
 LAYER_ARTIFACT = "aws-adapter"
+#: The runtimes the adapter layer is for (its ``compatible_runtimes``).
+LAYER_RUNTIMES = ("python3.11", "python3.12", "python3.13")
 HANDLER = "faas_iac_aws.runtime.entry.handler"
 _PACKAGE = Path(__file__).resolve().parent.parent
 STEPFUNCTIONS_INIT = (
@@ -36,6 +39,8 @@ def layer_zip() -> bytes:
     files["python/faas_iac_aws/stepfunctions/__init__.py"] = STEPFUNCTIONS_INIT
     registry = _PACKAGE / "stepfunctions" / "registry.py"
     files["python/faas_iac_aws/stepfunctions/registry.py"] = registry.read_bytes()
+    if runs_here(LAYER_RUNTIMES):  # the adapter is most of a cold start: ship its bytecode
+        files = with_bytecode(files)
     return deterministic_zip(files.items())
 
 
