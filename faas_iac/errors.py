@@ -81,6 +81,7 @@ CODES: dict[str, str] = {
     "FIAC310": "a Step Functions orchestrator calls one on Lambda durable functions",
     "FIAC311": "Lambda durable functions SDK not installed",
     "FIAC312": "a Lambda durable orchestrator calls one that asks for Step Functions",
+    "FIAC313": "another deploy of the app is running",
     "FIAC400": "invalid Azure compile option",
     "FIAC402": "schedules in several time zones on one Azure app",
     "FIAC403": "timeout above the Azure plan's limit",

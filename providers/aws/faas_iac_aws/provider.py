@@ -46,12 +46,12 @@ class AwsProvider:
 
         return emit(compiled.plan, out)
 
-    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+    def pulumi_deploy(self, compiled: Compiled, build_dir: Path) -> dict[str, Any]:
         from .pulumi_emit import deploy
 
-        return deploy(compiled)
+        return deploy(compiled, build_dir)
 
-    def eject(self, compiled: Compiled) -> dict[str, str]:
+    def eject(self, compiled: Compiled) -> dict[str, str | bytes]:
         from .eject import eject
 
         return eject(compiled)

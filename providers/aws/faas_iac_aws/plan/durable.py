@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan import PlanResource
 from faas_iac.plan.refs import as_json, ref, sub
-from faas_iac.translate import ir
 
 from .. import types as T
 from .iam import assume
 from .resources import error_alarm, physical, table_props, tags
+
+if TYPE_CHECKING:  # the IR loads when an app has an orchestrator
+    from faas_iac.translate import ir
 
 REGISTRY, ENTITIES, REGISTRAR = "durable-registry", "durable-entities", "durable-tokens"
 REGISTRAR_HANDLER = "faas_iac_aws.stepfunctions.registry.handler"
