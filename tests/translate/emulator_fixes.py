@@ -99,6 +99,45 @@ def _assign_execute(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return execute
 
 
+#: The variables of the ``for`` step running in this thread, and the copy it iterates on.
+_LOOP: contextvars.ContextVar[tuple[dict[str, Any], list[dict[str, Any]]] | None] = (
+    contextvars.ContextVar("loop", default=None)
+)
+_DEEPCOPY = copy.deepcopy
+
+
+def _tracked_deepcopy(value: Any, *args: Any) -> Any:
+    """``copy.deepcopy`` keeping the copy a ``for`` step makes of its variables."""
+    made = _DEEPCOPY(value, *args)
+    loop = _LOOP.get()
+    if loop is not None and value is loop[0] and not loop[1]:
+        loop[1].append(made)
+    return made
+
+
+def _for_execute(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Bug: a ``for`` step runs its iterations on a deep copy of the variables and writes the
+    workflow's own variables back only when the loop ends, so an error raised in an iteration
+    (caught by an enclosing ``try``) loses every assignment the loop made to them. Workflows
+    shares the variables defined before the loop with it: an assignment takes effect at once
+    (Google's "loop scope" sample). On an error the copy's values of those variables are
+    written back before the error goes on."""
+
+    def execute(self: Any) -> Any:
+        copies: list[dict[str, Any]] = []
+        token = _LOOP.set((self.context, copies))
+        try:
+            return original(self)
+        except WorkflowError:
+            if copies:
+                self.context.update({k: v for k, v in copies[0].items() if k in self.context})
+            raise
+        finally:
+            _LOOP.reset(token)
+
+    return execute
+
+
 def _retry_execute(clock: ScaledClock) -> Callable[[Any], Any]:
     """Bug: the emulator's ``retry`` stops retrying once the delay reaches ``max_delay`` (and
     sleeps after the last attempt too). Workflows caps each delay at ``max_delay`` and retries
@@ -169,6 +208,9 @@ def fixed_emulator(clock: ScaledClock) -> Iterator[None]:
         assign = emulator.StepAssign
         stack.enter_context(patched(assign, execute=_assign_execute(assign.execute)))
         stack.enter_context(patched(emulator.StepRetry, execute=_retry_execute(clock)))
+        loop = emulator.StepFor
+        stack.enter_context(patched(loop, execute=_for_execute(loop.execute)))
+        stack.enter_context(patched(emulator.copy, deepcopy=_tracked_deepcopy))
         yield
 
 
