@@ -521,7 +521,9 @@ def retry_policy(retry: ir.Retry) -> dict[str, Any]:
         "max_retries": retry.max_attempts - 1,
         "backoff": {
             "initial_delay": _num(first),
-            "max_delay": _num(cap),
+            # whole seconds (the published schema's integer), rounded up: a delay is never
+            # capped below the orchestrator's max_retry_interval
+            "max_delay": math.ceil(cap),
             "multiplier": _num(retry.backoff_coefficient),
         },
     }
