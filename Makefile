@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml $(PROVIDERS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev,aws,azure,gcp]' -e 'providers/aws[deploy]' \
-	  -e 'providers/azure[deploy]' -e 'providers/gcp[deploy,status,durable]'
+	  -e 'providers/azure[deploy,logs]' -e 'providers/gcp[deploy,status,durable,logs]'
 	touch $(LEAN) $(STAMP)
 
 NODE_STAMP := node_modules/.installed

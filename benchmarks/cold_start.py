@@ -8,30 +8,32 @@ made by ``sam local generate-event``) and answer with the same JSON body. The fa
 ``faas_iac_aws.runtime.entry.handler`` over a one-function app, with the code zip extracted
 as /var/task and the adapter layer as /opt/python would be; the bare side is one plain
 ``def handler(event, context)``. Interpreter start-up is paid by both and not counted: each
-process times from just before the handler's import to just after its first call. Medians.
+process times from just before the handler's import to just after its first call. Minimum and
+median of the runs, and the load average while they ran (the machine may be shared).
 
-As on Lambda, where /var/task and /opt are read-only and a zip holds no bytecode unless it
-ships some, every process runs with ``-B``, ``PYTHONDONTWRITEBYTECODE=1`` and an empty
-environment, over folders made read-only: each run compiles the sources it imports, as a
-cold Lambda does. One more row ships ``.pyc`` files beside the sources (compiled with
-unchecked hashes, so they would be reproducible in a zip) to show what that would save; it
-only helps when the bytecode was compiled by the runtime's own Python version.
+As on Lambda, where /var/task and /opt are read-only, every process runs with ``-B``,
+``PYTHONDONTWRITEBYTECODE=1`` and an empty environment, over folders made read-only: a module
+with no bytecode shipped beside it is compiled on every cold start. The artifacts ship
+``.pyc`` beside their sources when the build interpreter is the function's runtime
+(:mod:`faas_iac.plan.bytecode`; the app here runs on this interpreter's version); one more row
+runs the same artifacts with the bytecode removed, as a build by another Python version
+would ship them (its runtime then compiles the sources on each cold start).
 
 ``--importtime N`` prints what the faas-iac side's first import pulls in: the N modules of
-largest self time (``python -X importtime``, minimum over the runs, compilation included).
-CPython logs only ``import`` statements there, not ``importlib.import_module``, by which the
-adapter imports the user's module and ``faas_iac`` its lazy names (``App``...): those are in
-the "shim" row, which times ``from faas_iac import App, Context, HttpRequest`` (what the app
-itself imports) before the bare handler.
+largest self time (``python -X importtime``, minimum over the runs). CPython logs only
+``import`` statements there, not ``importlib.import_module``, by which the adapter imports the
+user's module and ``faas_iac`` its lazy names (``App``...): those are in the "shim" row,
+which times ``from faas_iac import App, Context, HttpRequest`` (what the app itself imports)
+before the bare handler.
 """
 
 from __future__ import annotations
 
 import argparse
 import collections
-import compileall
 import io
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -92,10 +94,13 @@ def layout(folder: Path) -> tuple[Path, Path, dict[str, str]]:
 
     from faas_iac.api import load
     from faas_iac.plan import compile_app
+    from faas_iac.plan.bytecode import this_runtime
 
     src = folder / "src"
     src.mkdir()
-    (src / "app.py").write_text(APP)
+    (src / "app.py").write_text(
+        APP.replace('App("cold")', f'App("cold", runtime="{this_runtime()}")')
+    )
     model, root = load(str(src / "app.py"))
     compiled = compile_app(model, root, "aws")
     task, opt = folder / "task", folder / "opt"
@@ -130,11 +135,9 @@ def read_only(folder: Path) -> None:
         path.chmod(0o555 if path.is_dir() else 0o444)
 
 
-def with_bytecode(source: Path, target: Path) -> Path:
-    """A copy of ``source`` with ``.pyc`` beside every module, as a zip could ship them."""
-    shutil.copytree(source, target)
-    mode = compileall.py_compile.PycInvalidationMode.UNCHECKED_HASH
-    assert compileall.compile_dir(target, quiet=1, invalidation_mode=mode)
+def without_bytecode(source: Path, target: Path) -> Path:
+    """A copy of ``source`` without its ``__pycache__`` folders."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
     return target
 
 
@@ -149,10 +152,14 @@ def main() -> None:
         bare_dir = folder / "bare"
         bare_dir.mkdir()
         (bare_dir / "bare.py").write_text(BARE)
-        pyc = folder / "pyc"
-        pyc.mkdir()
-        task_pyc, opt_pyc = with_bytecode(task, pyc / "task"), with_bytecode(opt, pyc / "opt")
-        for tree in (task, opt, bare_dir, task_pyc, opt_pyc):
+        plain = folder / "plain"
+        plain.mkdir()
+        task_src, opt_src = (
+            without_bytecode(task, plain / "task"),
+            without_bytecode(opt, plain / "opt"),
+        )
+        assert any(task.rglob("*.pyc")) and not any(task_src.rglob("*.pyc"))
+        for tree in (task, opt, bare_dir, task_src, opt_src):
             read_only(tree)
 
         def probe(task: Path, opt: Path, env: dict[str, str], import_line: str) -> str:
@@ -163,32 +170,47 @@ def main() -> None:
         adapter = "from faas_iac_aws.runtime.entry import handler"
         scripts = {
             "ours": probe(task, opt, env, adapter),
-            "ours_pyc": probe(task_pyc, opt_pyc, env, adapter),
+            "ours_src": probe(task_src, opt_src, env, adapter),
             "bare": probe(bare_dir, bare_dir, {}, "from bare import handler"),
             "shim": probe(bare_dir, task, {}, f"{SHIM}\nfrom bare import handler"),
         }
         times: dict[str, list[float]] = {name: [] for name in scripts}
         bodies: dict[str, str] = {}
+        load_before = os.getloadavg()
         for _ in range(args.runs):  # interleaved, so load on the machine hits all alike
             for name, script in scripts.items():
                 ms, bodies[name], _ = sample(script)
                 times[name].append(ms)
         assert json.loads(bodies["ours"]) == json.loads(bodies["bare"]), bodies
+        load_after = os.getloadavg()
         imports = import_times(scripts["ours"], args.runs) if args.importtime else {}
+        if imports:  # what the bare side imports too is not the adapter's
+            for name in import_times(scripts["bare"], args.runs):
+                imports.pop(name, None)
         for tree in (folder,):  # let the temporary folder be removed
             for path in [tree, *tree.rglob("*")]:
                 path.chmod(0o755 if path.is_dir() else 0o644)
-    a, p, b, c = (statistics.median(times[k]) for k in ("ours", "ours_pyc", "bare", "shim"))
+    mins = {k: min(v) for k, v in times.items()}
+    meds = {k: statistics.median(v) for k, v in times.items()}
+
+    def row(label: str, key: str) -> None:
+        print(f"{label:<52} min {mins[key]:7.2f} ms   median {meds[key]:7.2f} ms")
+
+    def added(label: str, key: str) -> None:
+        a, m = mins[key] - mins["bare"], meds[key] - meds["bare"]
+        print(f"  {label:<50} min {a:+7.2f} ms   median {m:+7.2f} ms")
+
     print(
         f"runs: {args.runs} fresh processes each (python {sys.version.split()[0]}); read-only "
-        "folders, no bytecode cache written or inherited, empty environment"
+        "folders, no bytecode cache written or inherited, empty environment; load average "
+        f"{load_before[0]:.2f} before, {load_after[0]:.2f} after"
     )
-    print(f"faas-iac Lambda adapter, import + first dispatch: median {a:7.2f} ms")
-    print(f"  the same with .pyc shipped in the zips:          median {p:7.2f} ms")
-    print(f"bare handler, import + first call:                median {b:7.2f} ms")
-    print(f"added by the adapter: {a - b:.2f} ms (target: at most 5 ms); ratio {a / b:.1f}x")
-    print(f"  with .pyc shipped: {p - b:.2f} ms added; shipping them saves {a - p:.2f} ms")
-    print(f"  of which the app's own `{SHIM}`: {c - b:.2f} ms")
+    row("faas-iac Lambda adapter, import + first dispatch:", "ours")
+    row("  the same artifacts without their .pyc:", "ours_src")
+    row("bare handler, import + first call:", "bare")
+    added("added by the adapter (target: at most 5 ms):", "ours")
+    added("added without the shipped .pyc:", "ours_src")
+    added(f"the app's own `{SHIM}` alone:", "shim")
     if imports:
         print(f"largest self import times of the faas-iac side (min of {args.runs} runs, ms):")
         for name, ms in sorted(imports.items(), key=lambda kv: -kv[1])[: args.importtime]:

@@ -11,7 +11,9 @@ per size, medians of ``--runs`` runs:
 
 1. CLI vs CLI, fresh processes, each paying its runtime's start-up: ``faas-iac compile``
    (load, validate, package, plan, write) against the CDK CLI's ``cdk synth`` run with node
-   directly (not through npx, whose own start-up is not CDK's);
+   directly (not through npx, whose own start-up is not CDK's); wall time, then CPU time
+   (user + system of every thread: Node's collector works beside the main thread; on a
+   shared, loaded machine the CPU row moves less than the wall one);
 2. in-process, libraries already loaded: our load + ``compile_app`` + plan JSON against CDK's
    construction + ``app.synth()`` (``cdk/synth_timed.js``), each in a fresh process;
 3. per resource: each in-process time divided by the resources that side makes (CDK's
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -57,11 +60,22 @@ def write_app(folder: Path, n: int) -> Path:
     return path
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of the last timed() command
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
-    start = time.perf_counter()
+    """Wall seconds of ``cmd``; its CPU seconds (every thread, user + system) go to ``CPU``."""
+    cpu, start = _children_cpu(), time.perf_counter()
     subprocess.run(cmd, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.PIPE)  # fmt: skip
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    CPU.append(_children_cpu() - cpu)
+    return wall
 
 
 def prepare_cdk() -> dict[str, str]:
@@ -121,7 +135,7 @@ def main() -> None:
             folder = Path(tmp)
             (folder / "app").mkdir()
             app = write_app(folder / "app", n)
-            cli_ours, cli_cdk, in_ours, in_cdk = [], [], [], []
+            cli_ours, cli_cdk, in_ours, in_cdk, cpu_ours, cpu_cdk = [], [], [], [], [], []
             counts = (0, 0)
             timed([faas, "compile", str(app), "-p", "aws", "-o", str(folder / "warm")],
                   folder, faas_env)  # fmt: skip
@@ -129,17 +143,21 @@ def main() -> None:
                 out = folder / f"out{run}"
                 cli_ours.append(timed([faas, "compile", str(app), "-p", "aws", "-o", str(out)],
                                       folder, faas_env))  # fmt: skip
+                cpu_ours.append(CPU[-1])
                 synth = [*cdk_cli, "synth", "-a", "node app.js", "-c", f"functions={n}"]
                 synth += ["--no-notices", "--quiet", "-o", str(folder / f"cdk{run}")]
                 cli_cdk.append(timed(synth, CDK, env))
+                cpu_cdk.append(CPU[-1])
                 seconds, ours_count = ours_in_process(app, faas_env)
                 in_ours.append(seconds)
                 seconds, cdk_count = cdk_in_process(n, folder / f"cdk-in{run}", env)
                 in_cdk.append(seconds)
                 counts = (ours_count, cdk_count)
-            a, b, c, d = (statistics.median(x) for x in (cli_ours, cli_cdk, in_ours, in_cdk))
+            series = (cli_ours, cli_cdk, in_ours, in_cdk, cpu_ours, cpu_cdk)
+            a, b, c, d, e, f = (statistics.median(x) for x in series)
             rows = [
                 ("CLI vs CLI (s)", a, b),
+                ("CLI vs CLI, CPU time (s)", e, f),
                 ("in-process plan vs synth (s)", c, d),
                 (f"per resource (ms; {counts[0]} vs {counts[1]})",
                  c * 1000 / counts[0], d * 1000 / counts[1]),

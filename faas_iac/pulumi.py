@@ -33,18 +33,31 @@ def _pulumi_provider(compiled: Compiled) -> PulumiProvider:
     return impl
 
 
-def deploy(app: str | App, provider: str, **options: str) -> dict[str, Any]:
-    """Create the app's resources in the current Pulumi stack; return them by logical name."""
+def build_folder(provider: str, build_dir: Path | None = None) -> Path:
+    """Where a Pulumi program's zips go: ``build_dir/<provider>``, by default under ``build/``
+    of the Pulumi project (the working folder of ``pulumi up``), never the app's own folder
+    (whose files are packaged)."""
+    return (build_dir or Path("build")).resolve() / provider
+
+
+def deploy(
+    app: str | App, provider: str, build_dir: Path | None = None, **options: str
+) -> dict[str, Any]:
+    """Create the app's resources in the current Pulumi stack; return them by logical name.
+    The zips they deploy are written under :func:`build_folder`."""
     compiled = compiled_for(app, provider, **options)
-    return _pulumi_provider(compiled).pulumi_deploy(compiled)
+    return _pulumi_provider(compiled).pulumi_deploy(compiled, build_folder(provider, build_dir))
 
 
 def eject(app: str | App, provider: str, out: Path, **options: str) -> list[str]:
     """Write a plain Pulumi program of the same resources into ``out``; return the file names."""
     compiled = compiled_for(app, provider, **options)
     files = _pulumi_provider(compiled).eject(compiled)
-    for name, text in sorted(files.items()):
+    for name, content in sorted(files.items()):
         target = out / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
     return sorted(files)

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import CroniterBadCronError, CroniterBadDateError, croniter
-
 #: (name, low, high) of the six canonical fields, seconds first.
 FIELDS: tuple[tuple[str, int, int], ...] = (
     ("second", 0, 59),
@@ -109,6 +107,8 @@ class PortableSchedule:
             while True:
                 moment = moment + step
                 yield moment
+        from croniter import croniter  # loaded when an app has a schedule
+
         zone = self.zone
         it = croniter(self.cron6, after.astimezone(zone), second_at_beginning=True)
         # A job at a set time of day runs once on the night clocks go back, at the first of
@@ -245,6 +245,8 @@ def _expand(cron: str) -> tuple[tuple[int, ...], ...]:
             f"cron {cron!r} uses L, W, # or ?, which not every target understands",
             "use plain numbers, ranges (1-5), lists (1,15) and steps (*/5)",
         )
+    from croniter import CroniterBadCronError, croniter
+
     six = [_normalise(f, cron) for f in (parts if len(parts) == 6 else ["0", *parts])]
     try:
         expanded, _ = croniter.expand(" ".join(six), second_at_beginning=True)
@@ -307,6 +309,8 @@ def _parse(cron: str | None, every: str | None, tz: str) -> PortableSchedule:
         rate = parse_rate(every)
         return PortableSchedule(_rate_fields(rate), rate, tz)
     assert cron is not None
+    from croniter import CroniterBadDateError, croniter
+
     fields = _expand(cron)
     schedule = PortableSchedule(fields, None, tz)
     if not schedule.is_any(3) and not schedule.is_any(5):

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from faas_iac.cli import cli
 from faas_iac.errors import FaasError
 from faas_iac.local.keys import load_keys
+from faas_iac.plan.bytecode import with_bytecode
 
 SECRET_VALUE = "s3cr3t-db-password-value"
 
@@ -59,12 +60,22 @@ def run(*args: str) -> str:
     return result.output
 
 
+def without_bytecode(files: dict[str, bytes]) -> dict[str, bytes]:
+    """``files`` without the bytecode faas-iac compiled for its sources (an AWS code zip built
+    by the runtime's Python version carries it): each must be exactly that, never a stale
+    ``__pycache__`` of the app's folder."""
+    sources = {n: d for n, d in files.items() if "__pycache__/" not in n}
+    assert with_bytecode(sources) == files or sources == files, "a .pyc not made from its source"
+    return sources
+
+
 def artifact_files(out: Path, provider: str) -> dict[str, bytes]:
     """Every file a target deploys: the code zip(s), and Azure's generated app folder."""
     files: dict[str, bytes] = {}
     for path in sorted((out / "artifacts").glob("code-*.zip")):
         with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
-            files.update({f"{path.name}/{n}": zf.read(n) for n in zf.namelist()})
+            found = {n: zf.read(n) for n in zf.namelist()}
+        files.update({f"{path.name}/{n}": data for n, data in without_bytecode(found).items()})
     if provider == "azure":
         folder = out / "azure-app"
         files.update(

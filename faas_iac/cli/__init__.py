@@ -1,4 +1,6 @@
-"""The ``faas-iac`` command. Each command group lives in its own module and is added here.
+"""The ``faas-iac`` command. Each command group lives in its own module, imported only when one
+of its commands runs (or help lists them): ``faas-iac compile`` never loads the dev server, the
+policy checks or the deploy engines.
 
 User mistakes (:class:`faas_iac.FaasError`) are printed as coded diagnostics with exit code 2,
 never as a traceback.
@@ -6,18 +8,57 @@ never as a traceback.
 
 from __future__ import annotations
 
+import gc
+import importlib
 import sys
 from typing import Any
 
 import click
 
 from ..errors import FaasError
-from . import check, core, dead, deploy, dev, durable, init, logs, status, translate
 
-COMMAND_MODULES = [core, check, deploy, dev, dead, durable, init, logs, status, translate]
+#: Each command's module (``faas_iac.cli.<module>``, whose ``COMMANDS`` list holds it).
+#: tests/test_compile_path.py holds it to the modules.
+COMMANDS: dict[str, str] = {
+    "schema": "core",
+    "validate": "core",
+    "plan": "core",
+    "compile": "core",
+    "eject": "core",
+    "check": "check",
+    "deploy": "deploy",
+    "destroy": "deploy",
+    "dev": "dev",
+    "invoke": "dev",
+    "send": "dev",
+    "publish": "dev",
+    "emit": "dev",
+    "put-record": "dev",
+    "bucket": "dev",
+    "table": "dev",
+    "dead": "dead",
+    "durable": "durable",
+    "init": "init",
+    "logs": "logs",
+    "status": "status",
+    "graph": "translate",
+}
+
+
+def command_of(module: str, name: str) -> click.Command:
+    """Command ``name`` from ``faas_iac.cli.<module>``'s ``COMMANDS``."""
+    commands: list[click.Command] = importlib.import_module(f"{__name__}.{module}").COMMANDS
+    return next(c for c in commands if c.name == name)
 
 
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        return None if module is None else command_of(module, cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -42,10 +83,15 @@ def cli() -> None:
     """
 
 
-for _module in COMMAND_MODULES:
-    for _command in _module.COMMANDS:
-        cli.add_command(_command)
+#: Commands that build a model and a plan once and exit.
+ONE_SHOT = frozenset({"schema", "validate", "plan", "compile", "eject", "check", "graph"})
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] in ONE_SHOT:
+        # They allocate many small objects that live until exit: the cyclic collector would
+        # walk them again and again for nothing (mypy raises its threshold the same way).
+        # Long-running commands (dev) keep Python's defaults.
+        gc.freeze()
+        gc.set_threshold(100_000, 50, 100)
     cli(prog_name="faas-iac")

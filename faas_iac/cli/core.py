@@ -16,6 +16,7 @@ from ..plan.artifacts import shim_entries
 from ..plan.diff import diff
 from ..plan.model import Plan
 from ..plan.pipeline import CODE_ARTIFACT
+from .tables import size, table
 
 APP = click.argument("app", metavar="APP")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,14 +64,17 @@ def checked(app: str, strict: bool) -> tuple[AppModel, Path]:
     return result.model, result.root
 
 
+class _ProviderOption(click.Option):
+    """``--provider``: its help lists the installed providers, looked up only when help is
+    shown (each look-up reads every installed package's entry points)."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = f"Target: one of the installed providers ({', '.join(available())})."
+        return super().get_help_record(ctx)
+
+
 def _provider_option() -> Callable[[F], F]:
-    return click.option(
-        "--provider",
-        "-p",
-        default="local",
-        show_default=True,
-        help=f"Target: one of the installed providers ({', '.join(available())}).",
-    )
+    return click.option("--provider", "-p", cls=_ProviderOption, default="local", show_default=True)
 
 
 @click.command()
@@ -105,14 +109,12 @@ def validate(app: str, as_json: bool, strict: bool) -> None:
 
 
 def _table(plan: Plan) -> str:
-    rows = [("TYPE", "NAME", "DEPENDS ON")]
-    rows += [(r.type, r.name, ", ".join(r.depends_on)) for r in plan.resources]
-    widths = [max(len(row[i]) for row in rows) for i in range(2)]
-    lines = [f"{t:<{widths[0]}}  {n:<{widths[1]}}  {d}".rstrip() for t, n, d in rows]
+    rows = [(r.type, r.name, ", ".join(r.depends_on)) for r in plan.resources]
+    lines = [table(("TYPE", "NAME", "DEPENDS ON"), rows)]
     lines.append(f"\n{len(plan.resources)} resources for app {plan.app!r} on {plan.provider}")
     for art in plan.artifacts:
         lines.append(
-            f"artifact {art.name}: {art.path} ({art.size} bytes, sha256 {art.sha256[:12]})"
+            f"artifact {art.name}: {art.path} ({size(art.size)}, sha256 {art.sha256[:12]})"
         )
     for spec in plan.bundles:
         lines.append(

@@ -33,8 +33,21 @@ def _engine(
     return compiled, impl
 
 
+COLOURS = {"created": "green", "recreated": "cyan", "updated": "yellow", "replaced": "magenta"}
+
+
+def _progress(verb: str, name: str, seconds: float) -> None:
+    """One line per change as the engine makes it, with the time it took."""
+    from rich.console import Console
+    from rich.text import Text
+
+    line = Text.assemble((f"{verb:<9}", COLOURS.get(verb, "red")), f" {name}  ")
+    line.append(f"{seconds:.1f}s", style="dim")
+    Console(highlight=False, soft_wrap=True).print(line)
+
+
 def _options(endpoint_url: str | None, region: str | None, state: str | None) -> DeployOptions:
-    return DeployOptions(endpoint_url, region, Path(state) if state else None)
+    return DeployOptions(endpoint_url, region, Path(state) if state else None, progress=_progress)
 
 
 _common = [
@@ -91,9 +104,6 @@ def deploy(
         "replaced": report.replaced,
         "deleted": report.deleted,
     }
-    for key, names in done.items():
-        for name in names:
-            click.echo(f"{key:<9} {name}")
     click.echo(
         ", ".join(f"{len(names)} {key}" for key, names in done.items())
         + f", {report.unchanged} unchanged"
@@ -123,8 +133,6 @@ def destroy(
         click.secho(f"- {name} ({item.type})", fg="red")
     confirm(f"Delete these {len(recorded)} resources of app {compiled.plan.app!r}?", yes)
     report = impl.destroy(compiled, deploy_options)
-    for name in report.deleted:
-        click.echo(f"deleted   {name}")
     click.echo(f"{len(report.deleted)} deleted")
 
 

@@ -12,6 +12,7 @@ from ..errors import FaasError
 from ..plan import DeployOptions, compile_app
 from ..plan.providers import AppStatus, StatusProvider
 from .core import APP, OPTION, STAGE, compile_options
+from .tables import table
 
 
 def render(status: AppStatus) -> str:
@@ -21,9 +22,9 @@ def render(status: AppStatus) -> str:
     for key, value in sorted(status.details.items()):
         lines.append(f"{key}: {value}")
     lines.append(f"functions ({len(status.functions)}):")
-    width = max((len(f.name) for f in status.functions), default=0)
-    for fn in status.functions:
-        lines.append(f"  {fn.name:<{width}}  {fn.trigger or '-'}  {fn.state}")
+    rows = [(fn.name, fn.trigger or "-", fn.state) for fn in status.functions]
+    if rows:
+        lines.append(table((), rows, indent=2))
     lines.append(f"settings ({len(status.settings)}, values hidden): " + ", ".join(status.settings))
     return "\n".join(lines)
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import FunctionType
 from typing import Any, get_args
 
 from pydantic import ValidationError
@@ -401,6 +402,13 @@ def build_model(app: App, root: Path | None = None) -> AppModel:
 def _required_arguments(fn: Any) -> int:
     """How many positional arguments ``fn`` cannot do without (0 when it takes ``*args`` or
     its signature cannot be read)."""
+    code = getattr(fn, "__code__", None)
+    plain = type(fn) is FunctionType and not {"__wrapped__", "__signature__"} & fn.__dict__.keys()
+    if plain and code is not None:
+        # a plain def (the common case): its code object says it, without building a Signature
+        if code.co_flags & inspect.CO_VARARGS:
+            return 0
+        return int(code.co_argcount) - len(fn.__defaults__ or ())
     try:
         params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):

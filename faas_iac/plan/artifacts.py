@@ -18,8 +18,10 @@ from .sources import AppFiles
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
-#: The shim: the standard-library-only files of faas_iac that run inside every artifact.
-SHIM_FILES = ("__init__.py", "_app.py", "errors.py", "py.typed")
+#: The shim: the standard-library-only files of faas_iac that run inside every artifact. Not
+#: the compiler's ``_app.py``: there the decorator API is ``runtime/app.py`` (decorators that
+#: hand each function back; see ``faas_iac/__init__.py``).
+SHIM_FILES = ("__init__.py", "errors.py", "py.typed")
 SHIM_PACKAGES = ("runtime",)
 #: Of ``faas_iac.durable``, exactly the standard-library core the cloud adapters replay an
 #: orchestrator with (the Lambda durable adapter imports codec, orchestration and tasks; these
@@ -59,8 +61,12 @@ def deterministic_zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def build_code_zip(files: AppFiles, extra: dict[str, bytes] | None = None) -> bytes:
-    """The app's selected files plus the shim, plus ``extra`` generated files, as one zip."""
+def build_code_zip(
+    files: AppFiles, extra: dict[str, bytes] | None = None, *, bytecode: bool = False
+) -> bytes:
+    """The app's selected files plus the shim, plus ``extra`` generated files, as one zip;
+    with ``bytecode``, each module's ``.pyc`` for this interpreter beside it (:mod:`.bytecode`:
+    pass :func:`.bytecode.runs_here` of the app's runtimes)."""
     data: dict[str, bytes] = {}
     try:
         for arcname, path in [*files.files, *shim_entries()]:
@@ -70,6 +76,10 @@ def build_code_zip(files: AppFiles, extra: dict[str, bytes] | None = None) -> by
             "FIAC202", f"cannot read {exc.filename}: {exc.strerror}", fix="check file permissions"
         ) from None
     data.update(extra or {})
+    if bytecode:
+        from .bytecode import with_bytecode
+
+        data = with_bytecode(data)
     return deterministic_zip(data.items())
 
 

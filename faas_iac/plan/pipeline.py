@@ -23,8 +23,16 @@ from ..errors import Diagnostic, FaasError
 from ..model import AppModel
 from ..translate import Translation, translate_app
 from .artifacts import build_code_zip, sha256
+from .bytecode import runs_here
 from .model import Artifact, Plan
-from .providers import BuildContext, Capabilities, EmittingProvider, Provider, get_provider
+from .providers import (
+    BuildContext,
+    BytecodeProvider,
+    Capabilities,
+    EmittingProvider,
+    Provider,
+    get_provider,
+)
 from .sources import app_files
 
 CODE_ARTIFACT = "code"
@@ -92,7 +100,8 @@ def compile_app(
         model = staged(model, options["stage"])
     translation = translate_app(model, root)
     files = app_files(model, root)
-    code = build_code_zip(files)
+    bytecode = isinstance(impl, BytecodeProvider) and runs_here(impl.python_runtimes(model))
+    code = build_code_zip(files, bytecode=bytecode)
     digest = sha256(code)
     artifact = Artifact(
         name=CODE_ARTIFACT, path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)

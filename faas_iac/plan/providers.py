@@ -4,6 +4,7 @@ entry-point group, so core code never names a cloud and a third party can ship i
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -79,6 +80,15 @@ class Provider(Protocol):
 
 
 @runtime_checkable
+class BytecodeProvider(Provider, Protocol):
+    """A provider whose functions import the code zip as it is (AWS Lambda): the zip then
+    carries each module's bytecode when the build interpreter is one of the runtimes that
+    :meth:`python_runtimes` names (:mod:`.bytecode`), so cold starts do not compile it."""
+
+    def python_runtimes(self, app: AppModel) -> set[str]: ...
+
+
+@runtime_checkable
 class EmittingProvider(Provider, Protocol):
     """A provider that also writes generated files next to ``plan.json`` (state machines, a
     generated function app) from what compiled: it refuses nothing the plan accepted. Returns
@@ -92,14 +102,15 @@ class PulumiProvider(Provider, Protocol):
     """A provider whose plan a Pulumi program can create (``stacks/<provider>``,
     ``faas_iac.pulumi.deploy``) and eject as a plain Pulumi program (``faas-iac eject``)."""
 
-    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+    def pulumi_deploy(self, compiled: Compiled, build_dir: Path) -> dict[str, Any]:
         """Inside a running Pulumi program: create every plan resource with the provider's
-        Pulumi SDK; return the Pulumi resources by logical name."""
+        Pulumi SDK, writing the files they deploy under ``build_dir``; return the Pulumi
+        resources by logical name."""
         ...
 
-    def eject(self, compiled: Compiled) -> dict[str, str]:
-        """The files (relative path → text) of a plain, readable Pulumi program that creates
-        the same resources without faas-iac."""
+    def eject(self, compiled: Compiled) -> dict[str, str | bytes]:
+        """The files (relative path → text, or bytes for the zips it deploys) of a plain,
+        readable Pulumi program that creates the same resources without faas-iac."""
         ...
 
 
@@ -156,6 +167,8 @@ class DeployOptions:
     state: Path | None = None
     #: an SDK session built by the caller (tests); ``None``: one from the environment
     session: Any = None
+    #: told of each change as it is made (``created``, ``fn-hello``, seconds it took)
+    progress: Callable[[str, str, float], None] | None = None
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from ..errors import Diagnostic, FaasError
 from ..model import AppModel
+
+if TYPE_CHECKING:  # loaded when the app has include=, exclude= or a .faasignore
+    import pathspec
 
 IGNORE_FILE = ".faasignore"
 #: Files that a local host or a deploy writes into a state folder; one of them marks the folder.
@@ -106,6 +108,8 @@ def _python_roots(model: AppModel) -> tuple[str, ...] | None:
 
 
 def _spec(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
 
@@ -140,8 +144,10 @@ def app_files(model: AppModel, root: Path) -> AppFiles:
         if not matched:
             problems.append(_no_match(pattern, root, settings.source))
         chosen |= matched
-    excluded = _spec([*settings.exclude, *_ignore_lines(root)])
-    chosen = {name for name in chosen if not excluded.match_file(name)}
+    ignored = [*settings.exclude, *_ignore_lines(root)]
+    if ignored:
+        excluded = _spec(ignored)
+        chosen = {name for name in chosen if not excluded.match_file(name)}
     if problems:
         raise FaasError(problems)
     return AppFiles(tuple((name, root / name) for name in sorted(chosen)))

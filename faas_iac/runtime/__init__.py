@@ -4,9 +4,10 @@ its module on first use (a cold start pays only for what it names)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing typing (mypy reads it so)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .durable import RetryOptions
     from .types import (
         BadRequestBody,
@@ -42,12 +43,24 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
+#: the module of this package each public name is defined in
+_MODULES = {
+    **dict.fromkeys(
+        ("BadRequestBody", "HttpRequest", "HttpResponse", "NotAResponse", "to_response"), "http"
+    ),
+    **dict.fromkeys(("CloudEvent", "Message", "TimerInfo"), "messages"),
+    **dict.fromkeys(("BindingDenied", "BucketClient", "Context", "TableClient"), "context"),
+    "Bindings": "bindings",
+    "RetryOptions": "durable",
+}
 
-    module = "durable" if name == "RetryOptions" else "types"
-    value = getattr(import_module(f"{__name__}.{module}"), name)
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .. import _module
+
+    value = getattr(_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value

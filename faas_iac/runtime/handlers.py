@@ -18,11 +18,13 @@ handler, or one that returns an awaitable, is awaited.
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
-from collections.abc import Callable
-from typing import Any
+
+TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing typing (mypy reads it so)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 #: ``inspect.CO_VARARGS`` and ``inspect.CO_COROUTINE``, without importing ``inspect``.
 _CO_VARARGS = 0x04
@@ -44,7 +46,8 @@ def resolve(ref: str, *, load: bool = True) -> Callable[..., Any]:
         if not load:
             raise UnresolvedHandler(f"module {module_name!r} of {ref} is not loaded")
         try:
-            target = importlib.import_module(module_name)
+            __import__(module_name)  # as importlib.import_module, without importing importlib
+            target = sys.modules[module_name]
         except ImportError as exc:
             raise UnresolvedHandler(f"{ref} cannot be imported: {exc}") from exc
     for part in qualname.split("."):

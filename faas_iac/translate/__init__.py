@@ -12,25 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Diagnostic, FaasError
 from ..model import AppModel, Function
 from ..runtime.handlers import UnresolvedHandler, resolve
-from . import ir
-from .analyze import analyze
 from .refusals import TRANSLATOR_CODES, Refusal
 
-__all__ = [
-    "TRANSLATOR_CODES",
-    "Refusal",
-    "Translation",
-    "analyze",
-    "handler_of",
-    "ir",
-    "translate",
-    "translate_app",
-]
+if TYPE_CHECKING:  # the IR and the analyzer load when an app has an orchestrator
+    from . import ir
+
+__all__ = ["TRANSLATOR_CODES", "Refusal", "Translation", "handler_of", "translate", "translate_app"]
 
 
 def handler_of(fn: Function) -> Callable[..., Any]:
@@ -57,6 +49,8 @@ def handler_of(fn: Function) -> Callable[..., Any]:
 
 def translate(app: AppModel, root: Path, name: str) -> ir.Workflow:
     """The IR of orchestrator ``name`` of ``app`` (raises a coded :class:`Refusal`)."""
+    from .analyze import analyze
+
     fn = app.function(name)
     return analyze(
         handler_of(fn),

@@ -1,7 +1,8 @@
 """The AWS stack: ``pulumi up`` here deploys the app named by the ``faas-iac:app`` config.
 
 The same plan as ``faas-iac plan APP --provider aws``, created with pulumi_aws by the
-provider's Pulumi emitter (``faas_iac.pulumi.deploy``).
+provider's Pulumi emitter (``faas_iac.pulumi.deploy``); the zips it deploys are built under
+``build/aws/`` here, never in the app's folder.
 """
 
 from __future__ import annotations

@@ -203,8 +203,12 @@ def function_grants(stack: Stack, fn: Function | None, inputs: dict[str, Any]) -
         if entities and stack.model.by_kind("entity"):
             merge(out, stack.arn("durable-entities"), "readwrite")
     if fn.durable_client:
+        # the portable client starts executions by the alias, as orchestrators do
+        config = json.loads(inputs["environment"]["variables"]["FAAS_IAC_DURABLE"])
         for logical, name in stack.durable_function_logicals():
-            merge(out, stack.arn(logical, "qualifiedArn"), "write")
+            target = config["durable_functions"][logical.removeprefix("fn-")]
+            assert target == stack.alias_arn(logical), (logical, target)
+            merge(out, stack.alias_arn(logical), "write")
             merge(out, form("durable executions of a function", function=name), "write")
         if stack.durable_functions():
             merge(out, stack.arn("durable-registry"), "readwrite")

@@ -22,6 +22,7 @@ ARN_FORMS = {
     "aws:kinesis/stream:Stream": "kinesis:{region}:{account}:stream/{name}",
     "aws:cloudwatch/logGroup:LogGroup": "logs:{region}:{account}:log-group:{name}",
     "aws:lambda/function:Function": "lambda:{region}:{account}:function:{name}",
+    "aws:lambda/alias:Alias": "lambda:{region}:{account}:function:{function}:{name}",
     "aws:lambda/layerVersion:LayerVersion": "lambda:{region}:{account}:layer:{name}:1",
     "aws:iam/role:Role": "iam::{account}:role/{name}",
     "aws:sfn/stateMachine:StateMachine": "states:{region}:{account}:stateMachine:{name}",
@@ -42,6 +43,7 @@ def arn_of(typ: str, logical: str, inputs: dict[str, Any]) -> str:
         logical=logical,
         service=typ.split(":")[1].split("/")[0],
         bus=f"{bus}/" if bus and bus != "default" else "",
+        function=inputs.get("functionName"),
     )
 
 

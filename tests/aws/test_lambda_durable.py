@@ -66,16 +66,25 @@ def _credentials() -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 
 
-@pytest.fixture(scope="module", params=["examples", "patterns", "idioms"])
+#: the other app of examples/durable: the Azure Durable Functions quickstart, unchanged
+AZURE_SAMPLE = ROOT / "examples" / "durable" / "azure_sample.py"
+SAMPLE_CASES: list[tuple[str, str, Any, list[tuple[str, Any]]]] = [
+    ("quickstart", "hello_orchestrator", None, [])
+]
+
+
+@pytest.fixture(scope="module", params=["examples", "azure_sample", "patterns", "idioms"])
 def both(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, LocalRunner, SdkRunner]]:
-    path = APPS[request.param] if request.param != "idioms" else HERE / "apps" / "idioms_app.py"
+    path = {"idioms": HERE / "apps" / "idioms_app.py", "azure_sample": AZURE_SAMPLE}.get(
+        request.param, APPS.get(request.param)
+    )
     app = load_app(path)
     state = tmp_path_factory.mktemp("engine")
     # the execution tests' cases time their timers in minutes and hours, for the harness's
     # scaled clock (an hour a second); the examples here, in milliseconds of real time
-    clock = SYSTEM if request.param == "examples" else ScaledClock()
+    clock = SYSTEM if request.param in ("examples", "azure_sample") else ScaledClock()
     with local_runner(app.model, app.root, state, clock) as local, sdk_runner(app.model) as sdk:
         yield request.param, local, sdk
 
@@ -83,6 +92,8 @@ def both(
 def _cases(which: str) -> list[tuple[str, str, Any, list[tuple[str, Any]]]]:
     if which == "examples":
         return EXAMPLES
+    if which == "azure_sample":
+        return SAMPLE_CASES
     cases = test_execution.CASES if which == "patterns" else test_idioms.CASES
     return [(c.id, c.orchestrator, c.input, list(c.events)) for c in cases]
 

@@ -14,7 +14,7 @@ from typing import Any
 import pulumi
 import pytest
 
-from tests.aws.iam_check import Stack, check_permissions, check_roles
+from tests.aws.iam_check import DURABLE_HANDLER, Stack, check_permissions, check_roles
 from tests.aws.pulumi_mocks import Recorder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,6 +76,10 @@ def test_every_app_is_judged() -> None:
     assert len(APPS) - len(REFUSED_ON_AWS) >= 6
 
 
+#: Lambda durable functions' configuration: execution timeout (seconds) and retention (days)
+DURABLE_CONFIG = {"executionTimeout": 365 * 24 * 3600, "retentionPeriod": 30}
+
+
 @pytest.mark.parametrize("example", [e for e in APPS if e not in REFUSED_ON_AWS])
 @pulumi.runtime.test
 def test_example_under_pulumi_mocks(example: str, tmp_path: Path) -> Any:
@@ -95,6 +99,14 @@ def test_example_under_pulumi_mocks(example: str, tmp_path: Path) -> Any:
             assert fn["loggingConfig"]["logGroup"] == f"/aws/lambda/{fn['name']}"
             env = fn["environment"]["variables"]
             assert all("secret" not in k.lower() or k == "FAAS_IAC_SECRETS" for k in env)
+            if fn["handler"] == DURABLE_HANDLER:  # an orchestrator on Lambda durable functions
+                # the longest execution the service allows (one year) and a month of history
+                assert fn["durableConfig"] == DURABLE_CONFIG, fn["durableConfig"]
+                # a published version (what its alias names), on a runtime whose boto3 knows
+                # the checkpoint API
+                assert fn["publish"] is True and fn["runtime"] == "python3.13"
+            else:
+                assert "durableConfig" not in fn
         # one role per function, each assumed only by Lambda
         lambda_roles = [r for r in roles if "lambda.amazonaws.com" in r["assumeRolePolicy"]]
         assert len(lambda_roles) == len(lambdas)

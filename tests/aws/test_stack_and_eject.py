@@ -3,7 +3,9 @@ create exactly the resources, with the same inputs, as the provider's emitter.""
 
 from __future__ import annotations
 
+import re
 import runpy
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +37,18 @@ def emitted(tmp_path: Path) -> dict[str, tuple[str, dict[str, Any]]]:
     return recorder.resources
 
 
-def test_stack_program_deploys_the_configured_app() -> None:
+def test_stack_program_deploys_the_configured_app(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = tmp_path / "app"
+    shutil.copytree((ROOT / APP).parent, app, ignore=shutil.ignore_patterns(".faas"))
+    before = sorted(p.relative_to(app) for p in app.rglob("*"))
+    stack = tmp_path / "stack"  # the working folder of `pulumi up`
+    stack.mkdir()
+    monkeypatch.chdir(stack)
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, preview=False)
-    pulumi.runtime.set_all_config({"faas-iac:app": APP})
+    pulumi.runtime.set_all_config({"faas-iac:app": str(app / "app.py")})
 
     @pulumi.runtime.test
     def run() -> Any:
@@ -49,6 +59,10 @@ def test_stack_program_deploys_the_configured_app() -> None:
     typ, inputs = recorder.resources["allt-fn-place"]
     assert typ == "aws:lambda/function:Function" and inputs["name"] == "allt-place"
     assert len(recorder.resources) > 90
+    # The zips it deploys are built under the stack's build/ folder, none in the app's folder.
+    built = sorted(p.name for p in (stack / "build" / "aws").rglob("*.zip"))
+    assert any(n.startswith("code-") for n in built) and len(built) >= 2, built
+    assert sorted(p.relative_to(app) for p in app.rglob("*")) == before
 
 
 def test_ejected_program_creates_the_same_resources(
@@ -57,10 +71,19 @@ def test_ejected_program_creates_the_same_resources(
     expected = emitted(tmp_path)
     out = tmp_path / "ejected"
     files = eject(str(ROOT / APP), "aws", out)
-    assert files == ["Pulumi.yaml", "__main__.py", "requirements.txt"]
-    write_output(compiled_for(str(ROOT / APP), "aws"), out)  # the artifacts it refers to
     text = (out / "__main__.py").read_text()
     assert "import faas_iac" not in text and "from faas_iac" not in text
+    # Every zip the program deploys is written beside it, with the bytes compile writes.
+    archives = re.findall(r"pulumi\.FileArchive\('([^']+)'\)", text)
+    assert len(set(archives)) >= 2 and sorted(files) == sorted(
+        {"Pulumi.yaml", "__main__.py", "requirements.txt", *archives}
+    )
+    compiled = write_output(compiled_for(str(ROOT / APP), "aws"), tmp_path / "compiled")
+    for rel in set(archives):
+        assert (
+            rel in compiled
+            and (out / rel).read_bytes() == (tmp_path / "compiled" / rel).read_bytes()
+        )
     monkeypatch.chdir(out)
     recorder = Recorder()
     pulumi.runtime.set_mocks(recorder, preview=False)

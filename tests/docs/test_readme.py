@@ -70,7 +70,9 @@ def test_block_runs_as_written(report: Report, block: Block) -> None:
 
 def _all_commands() -> set[str]:
     names = set()
-    for name, command in cli.commands.items():
+    ctx = click.Context(cli)
+    for name in cli.list_commands(ctx):  # the group loads each command's module when asked
+        command = cli.get_command(ctx, name)
         if isinstance(command, click.Group):
             names |= {f"{name} {sub}" for sub in command.commands}
         else:

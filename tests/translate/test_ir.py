@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from faas_iac_aws.stepfunctions import default_names, to_asl
 
-from faas_iac.translate import analyze, ir
+from faas_iac.translate import ir
+from faas_iac.translate.analyze import analyze
 
 KINDS = typing.get_args(ir.Expr)
 

@@ -11,7 +11,7 @@ import pytest
 from faas_iac_aws.stepfunctions import default_names, to_asl
 from faas_iac_aws.stepfunctions.history import check_history, history_events
 
-from faas_iac.translate import analyze
+from faas_iac.translate.analyze import analyze
 from faas_iac.translate.limits import STEP_FUNCTIONS, WORKFLOWS, check_ir, check_size
 from tests.translate.aws_exec import AwsRunner, aws_runner
 from tests.translate.targets import APPS, Loaded, load_app

@@ -12,7 +12,8 @@ import pytest
 from faas_iac_gcp.workflows import Names, to_workflows
 
 from faas_iac.errors import CODES
-from faas_iac.translate import Refusal, analyze, ir
+from faas_iac.translate import Refusal, ir
+from faas_iac.translate.analyze import analyze
 from tests.translate.corpus import refused
 
 MARK = re.compile(r"# expect (FIAC\d{3})")

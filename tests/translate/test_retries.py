@@ -14,7 +14,8 @@ from faas_iac_gcp.workflows import retry_policy
 
 from faas_iac import RetryOptions
 from faas_iac.errors import FaasError
-from faas_iac.translate import analyze, ir
+from faas_iac.translate import ir
+from faas_iac.translate.analyze import analyze
 
 AZURE_CONSTANT = df.RetryOptions(2000, 4)
 BACKOFF = RetryOptions(1000, 3, 2.0, 4000)

@@ -1,9 +1,9 @@
 """``faas-iac eject APP --provider aws``: the plan as a plain, readable Pulumi program.
 
 The program names every resource explicitly (no faas-iac import, no loops over data), so a
-team that leaves faas-iac keeps a normal ``pulumi_aws`` program to edit by hand. The code
-zips it deploys are written by ``faas-iac compile APP --provider aws --out DIR`` once; they
-are ordinary files (the app's folder plus the small runtime shim) from then on.
+team that leaves faas-iac keeps a normal ``pulumi_aws`` program to edit by hand. The zips it
+deploys (the code: the app's folder plus the small runtime shim; the layers; the dependency
+bundles) are written beside it, ordinary files from then on.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.plan.refs import parts, refs_in
 
-from .plan.layer import artifact_paths
+from .plan.layer import artifact_files, artifact_paths
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -79,8 +79,8 @@ def program(compiled: Compiled) -> str:
     artifacts = artifact_paths(plan)
     lines = [
         f'"""The AWS resources of app {plan.app!r}, as a plain Pulumi program (ejected from',
-        "faas-iac). Deploy with `pulumi up`. The code zips under artifacts/ come from",
-        "`faas-iac compile <app> --provider aws --out .` (run once; plain files after that).",
+        "faas-iac). Deploy with `pulumi up`. The zips under artifacts/ were written beside it",
+        "by `faas-iac eject`; they are plain files from then on.",
         '"""',
         "",
         "import pulumi",
@@ -108,11 +108,13 @@ def program(compiled: Compiled) -> str:
     return "\n".join(lines) + "\n"
 
 
-def eject(compiled: Compiled) -> dict[str, str]:
+def eject(compiled: Compiled) -> dict[str, str | bytes]:
+    """The program, its project files and every zip it deploys (under ``artifacts/``)."""
     name = compiled.plan.app
     return {
         "__main__.py": program(compiled),
         "Pulumi.yaml": f"name: {name}\nruntime: python\n"
         f"description: The AWS resources of {name}, ejected from faas-iac.\n",
         "requirements.txt": "pulumi>=3.100\npulumi-aws>=7.51\n",  # the provider's range
+        **artifact_files(compiled),
     }

@@ -37,17 +37,21 @@ class AwsProvider:
     def plan(self, app: AppModel, build: BuildContext) -> Plan:
         return make_plan(app, build)
 
+    def python_runtimes(self, app: AppModel) -> set[str]:
+        """The runtimes of the Lambdas that run the code zip (for its bytecode)."""
+        return {f.runtime for f in app.functions if f.handler.python and f.kind != "orchestrator"}
+
     def emit(self, compiled: Compiled, out: Path) -> list[str]:
         from .emit import emit
 
         return emit(compiled.plan, out)
 
-    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+    def pulumi_deploy(self, compiled: Compiled, build_dir: Path) -> dict[str, Any]:
         from .pulumi_emit import deploy
 
-        return deploy(compiled)
+        return deploy(compiled, build_dir)
 
-    def eject(self, compiled: Compiled) -> dict[str, str]:
+    def eject(self, compiled: Compiled) -> dict[str, str | bytes]:
         from .eject import eject
 
         return eject(compiled)

@@ -11,9 +11,10 @@ import pulumi
 import pulumi_aws as aws
 
 from faas_iac.plan.refs import Kind, interpret, target
+from faas_iac.pulumi import build_folder
 
 from . import types as T
-from .plan.layer import artifact_paths, provider_blobs
+from .plan.layer import artifact_files, artifact_paths
 
 if TYPE_CHECKING:
     from faas_iac.plan import Compiled
@@ -85,19 +86,19 @@ class _Resolver:
 
 def write_artifacts(compiled: Compiled, build_dir: Path) -> dict[str, Path]:
     """The code, layer and dependency zips as files (Pulumi archives are paths)."""
+    files = artifact_files(compiled)
     paths: dict[str, Path] = {}
-    blobs = {"code": compiled.code_zip, **provider_blobs(compiled.plan)}
     for name, rel in artifact_paths(compiled.plan).items():
         path = build_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_bytes() != blobs[name]:
-            path.write_bytes(blobs[name])
+        if not path.exists() or path.read_bytes() != files[rel]:
+            path.write_bytes(files[rel])
         paths[name] = path
     return paths
 
 
 def deploy(compiled: Compiled, build_dir: Path | None = None) -> dict[str, Any]:
-    archives = write_artifacts(compiled, build_dir or compiled.root / ".faas" / "aws")
+    archives = write_artifacts(compiled, build_dir or build_folder("aws"))
     created: dict[str, pulumi.CustomResource] = {}
     resolve = _Resolver(created)
     prefix = compiled.plan.app

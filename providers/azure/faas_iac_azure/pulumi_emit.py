@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import pulumi
 
 from faas_iac.plan.refs import Kind, interpret, target
+from faas_iac.pulumi import build_folder
 
 from .emit import package
 from .types import CONTEXT, NATIVE_TYPES
@@ -55,10 +56,9 @@ def resource_class(type_: str) -> Any:
     return getattr(importlib.import_module(f"pulumi_azure_native.{module}"), cls)
 
 
-def package_path(compiled: Compiled) -> Path:
-    """The deployed zip, written under the app's ``.faas/azure`` (never packaged itself)."""
+def package_path(compiled: Compiled, folder: Path) -> Path:
+    """The deployed zip, written under ``folder`` (a build folder, never the app's own)."""
     data = package(compiled.model, compiled.plan, compiled.code_zip)
-    folder = compiled.root / ".faas" / "azure"
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "app-package.zip"
     if not target.exists() or target.read_bytes() != data:
@@ -66,12 +66,13 @@ def package_path(compiled: Compiled) -> Path:
     return target
 
 
-def deploy(compiled: Compiled) -> dict[str, Any]:
+def deploy(compiled: Compiled, build_dir: Path | None = None) -> dict[str, Any]:
+    folder = build_dir or build_folder("azure")
     r = _Resolver()
     for res in compiled.plan.resources:
         props = {k: r.value(v) for k, v in res.properties.items()}
         if res.artifact is not None:
-            props["source"] = pulumi.FileAsset(str(package_path(compiled)))
+            props["source"] = pulumi.FileAsset(str(package_path(compiled, folder)))
         deps = [r.created[d] for d in res.depends_on]
         r.created[res.name] = resource_class(res.type)(
             res.name, **props, opts=pulumi.ResourceOptions(depends_on=deps)

@@ -103,8 +103,8 @@ def program(compiled: Compiled) -> str:
     return "\n".join(lines) + "\n"
 
 
-def eject(compiled: Compiled) -> dict[str, str]:
-    files = {
+def eject(compiled: Compiled) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {
         "__main__.py": program(compiled),
         "Pulumi.yaml": f"name: {compiled.plan.app}-gcp\nruntime: python\n"
         "description: Ejected from faas-iac (GCP)\n",

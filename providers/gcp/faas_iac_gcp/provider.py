@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan.model import Plan
-from faas_iac.plan.providers import EVERYTHING, AppStatus, BuildContext, Capabilities
+from faas_iac.plan.providers import (
+    EVERYTHING,
+    AppStatus,
+    BuildContext,
+    Capabilities,
+    DeployOptions,
+    LogLine,
+)
 
 from .plan import plan as make_plan
 
@@ -39,17 +46,24 @@ class GcpProvider:
 
         return emit(compiled, out)
 
-    def pulumi_deploy(self, compiled: Compiled) -> dict[str, Any]:
+    def pulumi_deploy(self, compiled: Compiled, build_dir: Path) -> dict[str, Any]:
         from .pulumi_emit import deploy
 
-        return deploy(compiled)
+        return deploy(compiled, build_dir)
+
+    def logs(
+        self, compiled: Compiled, function: str | None, start_ms: int, options: DeployOptions
+    ) -> list[LogLine]:
+        from .logs import logs
+
+        return logs(compiled, function, start_ms, options)
 
     def status(self, compiled: Compiled, client: Any = None) -> AppStatus:
         from .status import status
 
         return status(compiled, client)
 
-    def eject(self, compiled: Compiled) -> dict[str, str]:
+    def eject(self, compiled: Compiled) -> dict[str, str | bytes]:
         from .eject import eject
 
         return eject(compiled)

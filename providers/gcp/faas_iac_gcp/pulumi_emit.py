@@ -14,6 +14,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from faas_iac.plan.refs import Kind, interpret, target
+from faas_iac.pulumi import build_folder
 
 from . import types as T
 from .emit import package
@@ -86,7 +87,7 @@ def write_package(compiled: Compiled, build_dir: Path) -> Path:
 
 
 def deploy(compiled: Compiled, build_dir: Path | None = None) -> dict[str, Any]:
-    source = write_package(compiled, build_dir or compiled.root / ".faas" / "gcp")
+    source = write_package(compiled, build_dir or build_folder("gcp"))
     resolve = _Resolver()
     prefix = compiled.plan.app
     texts = definitions(compiled.model, compiled.translation)[0]

@@ -19,11 +19,23 @@ class Env:
     _clients: dict[str, Any] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
+        """A client retrying throttled and transient errors in botocore's ``standard`` mode
+        (exponential back-off with jitter, a retry quota), as the AWS CLI v2 does."""
         if service not in self._clients:
+            from botocore.config import Config  # type: ignore[import-untyped]
+
+            retries = Config(retries={"mode": "standard", "max_attempts": 5})
             self._clients[service] = self.session.client(
-                service, endpoint_url=self.endpoint_url, region_name=self.region
+                service, endpoint_url=self.endpoint_url, region_name=self.region, config=retries
             )
         return self._clients[service]
+
+    def wait(self, service: str, waiter: str, **args: Any) -> None:
+        """Block on one of botocore's waiters (e.g. ``function_updated_v2`` between a Lambda's
+        code and configuration updates, which AWS refuses while one is in progress)."""
+        self.client(service).get_waiter(waiter).wait(
+            **args, WaiterConfig={"Delay": 1, "MaxAttempts": 300}
+        )
 
 
 @dataclass(frozen=True)

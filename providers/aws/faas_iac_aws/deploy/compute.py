@@ -106,6 +106,7 @@ def _function(env: Env, p: dict[str, Any], code: bytes | None) -> Outputs:
         Tags=p.get("tags", {}),
         **_function_config(p),
     )
+    env.wait("lambda", "function_active_v2", FunctionName=p["name"])
     if "reserved_concurrent_executions" in p:
         lam.put_function_concurrency(
             FunctionName=p["name"],
@@ -129,7 +130,9 @@ def _function_outputs(env: Env, made: dict[str, Any]) -> Outputs:
 def _function_update(env: Env, o: Outputs, p: dict[str, Any], code: bytes | None) -> Outputs:
     lam = env.client("lambda")
     lam.update_function_code(FunctionName=o["name"], ZipFile=code, Publish=bool(p.get("publish")))
+    env.wait("lambda", "function_updated_v2", FunctionName=o["name"])
     made = lam.update_function_configuration(FunctionName=o["name"], **_function_config(p))
+    env.wait("lambda", "function_updated_v2", FunctionName=o["name"])
     if "reserved_concurrent_executions" in p:
         lam.put_function_concurrency(
             FunctionName=o["name"],

@@ -10,8 +10,12 @@ second deploy of an unchanged app makes no call that changes anything.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +27,7 @@ from faas_iac.plan.refs import resolve
 from .base import Env, Handler
 from .compute import HANDLERS as COMPUTE
 from .data import HANDLERS as DATA
+from .probe import gone, still_there
 from .session import connect
 
 if TYPE_CHECKING:
@@ -62,7 +67,26 @@ def _call(what: str, name: str, fn: Any, *args: Any) -> Any:
         ) from None
 
 
-_GONE = ("NotFound", "NoSuch", "NonExistent", "DoesNotExist")
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold ``<state>.lock`` while applying: a second deploy or destroy of the same app (same
+    state file) at once is refused, never interleaved. The operating system releases the lock
+    when the process ends, however it ends."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.with_name(path.name + ".lock")
+    with lock.open("a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FaasError.one(
+                "FIAC313",
+                f"another deploy or destroy of this app is running (it holds {lock.name})",
+                fix="wait for it to finish, then run this one again",
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> None:
@@ -70,8 +94,7 @@ def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> N
     try:
         handler.delete(env, outputs)
     except Exception as exc:
-        code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
-        if any(word in code for word in _GONE):
+        if gone(exc):
             return
         raise FaasError.one(
             "FIAC304",
@@ -82,6 +105,11 @@ def _delete(name: str, handler: Handler, env: Env, outputs: dict[str, Any]) -> N
 
 def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
+    with _locked(path):
+        return _deploy(compiled, options, path)
+
+
+def _deploy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployReport:
     state = _load(path)
     env = connect(compiled, options)
     recorded: dict[str, Any] = state["resources"]
@@ -107,21 +135,28 @@ def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
         ).hexdigest()
         handler = HANDLERS[res.type]
         before = recorded.get(res.name)
-        if before is not None and before["digest"] == digest:
+        started = time.monotonic()
+        recreate = before is not None and not _call(
+            "reading", res.name, still_there, env, res.type, before["outputs"]
+        )
+        if recreate:
+            before = None  # deleted behind the engine's back: create it again
+        elif before is not None and before["digest"] == digest:
             unchanged += 1
             continue
         if before is None:
             outputs = _call("creating", res.name, handler.create, env, props, code)
-            report["created"].append(res.name)
+            verb = "created"
         elif handler.update is not None:
             outputs = _call(
                 "updating", res.name, handler.update, env, before["outputs"], props, code
             )
-            report["updated"].append(res.name)
+            verb = "updated"
         else:
             _delete(res.name, handler, env, before["outputs"])
             outputs = _call("replacing", res.name, handler.create, env, props, code)
-            report["replaced"].append(res.name)
+            verb = "replaced"
+        report[verb].append(res.name)
         recorded[res.name] = {
             "type": res.type,
             "digest": digest,
@@ -132,15 +167,18 @@ def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
         if res.name not in state["order"]:
             state["order"].append(res.name)
         _save(path, state)
+        _tell(options, "recreated" if recreate else verb, res.name, started)
     planned = {r.name for r in compiled.plan.resources}
     for name in reversed(list(state.get("order", []))):
         if name not in planned and name in recorded:
             item = recorded[name]
+            started = time.monotonic()
             _delete(name, HANDLERS[item["type"]], env, item["outputs"])
             del recorded[name]
             state["order"].remove(name)
             report["deleted"].append(name)
             _save(path, state)
+            _tell(options, "deleted", name, started)
     outputs = {k: resolve(v, lookup) for k, v in compiled.plan.outputs.items()}
     return DeployReport(
         created=tuple(report["created"]),
@@ -158,6 +196,11 @@ def deployed(compiled: Compiled, options: DeployOptions) -> dict[str, Deployed]:
     return from_engine_state(_load(state_path(compiled, options)))
 
 
+def _tell(options: DeployOptions, verb: str, name: str, started: float) -> None:
+    if options.progress is not None:
+        options.progress(verb, name, time.monotonic() - started)
+
+
 def destroy(compiled: Compiled, options: DeployOptions) -> DeployReport:
     path = state_path(compiled, options)
     if not path.exists():
@@ -166,6 +209,11 @@ def destroy(compiled: Compiled, options: DeployOptions) -> DeployReport:
             f"nothing recorded as deployed for app {compiled.plan.app!r} ({path.name})",
             fix="deploy first, or pass --state with the state file of that deploy",
         )
+    with _locked(path):
+        return _destroy(compiled, options, path)
+
+
+def _destroy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployReport:
     state = _load(path)
     env = connect(compiled, options)
     deleted = []
@@ -175,11 +223,14 @@ def destroy(compiled: Compiled, options: DeployOptions) -> DeployReport:
         item = state["resources"].get(name)
         if item is None:
             continue
+        started = time.monotonic()
         _delete(name, HANDLERS[item["type"]], env, item["outputs"])
         del state["resources"][name]
         if name in state["order"]:
             state["order"].remove(name)
         deleted.append(name)
         _save(path, state)
+        _tell(options, "deleted", name, started)
     path.unlink()
+    path.with_name(path.name + ".lock").unlink(missing_ok=True)
     return DeployReport(deleted=tuple(deleted), state=str(path))

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from faas_iac.model import AppModel, Function
+from faas_iac.model import Function
 from faas_iac.model.orchestrations import CALLS, _argument, _source
 from faas_iac.translate import handler_of
 
@@ -30,6 +30,12 @@ class Calls:
     #: kind → where a target of that kind is computed at run time (``file:line``)
     computed: Mapping[str, str] = field(default_factory=dict)
     entities: bool = False
+    #: (kind, target) → where it is first called (``file:line``)
+    lines: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+    def where(self, kind: str, target: str) -> str:
+        """Where ``target`` is called: its call's line, or the computed call of that kind."""
+        return self.lines.get((kind, target)) or self.computed.get(kind, "")
 
     def of(self, kind: str, every: list[str]) -> list[str]:
         """The functions of ``kind`` it may call: its targets, or ``every`` one when a target
@@ -58,9 +64,11 @@ def calls_of(fn: Function) -> Calls:
     globals_: Mapping[str, Any] = getattr(handler, "__globals__", {})
     targets: dict[str, set[str]] = {}
     computed: dict[str, str] = {}
+    lines: dict[tuple[str, str], str] = {}
     entities = False
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    for node in sorted(found, key=lambda n: (n.lineno, n.col_offset)):  # first calls first
+        if not isinstance(node.func, ast.Attribute):
             continue
         method = node.func.attr
         entities = entities or method in ENTITY_CALLS
@@ -72,7 +80,8 @@ def calls_of(fn: Function) -> Calls:
             computed.setdefault(kind, f"{file}:{node.lineno}")
         else:
             targets.setdefault(kind, set()).add(name)
-    return Calls({k: frozenset(v) for k, v in targets.items()}, computed, entities)
+            lines.setdefault((kind, name), f"{file}:{node.lineno}")
+    return Calls({k: frozenset(v) for k, v in targets.items()}, computed, entities, lines)
 
 
 def _target(node: ast.Call, globals_: Mapping[str, Any]) -> str | None:
@@ -83,8 +92,3 @@ def _target(node: ast.Call, globals_: Mapping[str, Any]) -> str | None:
     if isinstance(arg, ast.Name):
         value = globals_.get(arg.id)
     return value if isinstance(value, str) else None
-
-
-def app_calls(app: AppModel, durable: list[str]) -> dict[str, Calls]:
-    """The calls of every orchestrator in ``durable``."""
-    return {name: calls_of(app.function(name)) for name in durable}

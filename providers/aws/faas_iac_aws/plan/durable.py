@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faas_iac.model import AppModel
 from faas_iac.plan import PlanResource
 from faas_iac.plan.refs import as_json, ref, sub
-from faas_iac.translate import ir
 
 from .. import types as T
 from .iam import assume
 from .resources import error_alarm, physical, table_props, tags
+
+if TYPE_CHECKING:  # the IR loads when an app has an orchestrator
+    from faas_iac.translate import ir
 
 REGISTRY, ENTITIES, REGISTRAR = "durable-registry", "durable-entities", "durable-tokens"
 REGISTRAR_HANDLER = "faas_iac_aws.stepfunctions.registry.handler"
@@ -67,9 +69,8 @@ class DurableNames:
             "registry": f"{self.app}-durable",
             "entities": f"{self.app}-{ENTITIES}" if self.entities else "",
             "entity_functions": {e: f"{self.app}-{e}" for e in self.entities},
-            "durable_functions": {
-                o: ref(f"fn-{o}", "qualified_arn") for o in sorted(self.functions)
-            },
+            # by the alias other orchestrators start too, never a version's ARN
+            "durable_functions": {o: ref(f"alias-{o}", "arn") for o in sorted(self.functions)},
         }
 
     def client_access(self) -> dict[str, Any]:
@@ -80,7 +81,7 @@ class DurableNames:
             "executions": [sub(executions_arn(p)) for _, p in sorted(self.machines.items())],
             "tables": [REGISTRY] if self.machines or self.functions else [],
             "entity_functions": [f"fn-{e}" for e in self.entities],
-            "durable_functions": [ref(f"fn-{o}", "qualified_arn") for o in sorted(self.functions)],
+            "durable_functions": [ref(f"alias-{o}", "arn") for o in sorted(self.functions)],
             "durable_executions": [
                 sub(durable_executions(p)) for _, p in sorted(self.functions.items())
             ],

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from faas_iac.errors import Diagnostic, NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan import Artifact, PlanResource, deterministic_zip, sha256
 from faas_iac.plan.refs import as_json, ref, sub
@@ -69,14 +70,52 @@ def logical(orchestrator: str) -> str:
     return f"fn-{orchestrator}"
 
 
+#: The package the durable layer carries, as the package index names it and as pyproject pins it.
+SDK_PACKAGE, SDK_REQUIREMENT = (
+    "aws-durable-execution-sdk-python",
+    "aws-durable-execution-sdk-python>=3,<4",
+)
+
+
+def _sdk_root() -> Path | None:
+    """The installed durable SDK's package folder, or ``None`` when it is not installed."""
+    try:
+        import aws_durable_execution_sdk_python as sdk
+    except ImportError:
+        return None
+    return Path(sdk.__file__).resolve().parent
+
+
+def missing_sdk(orchestrator: str = "", location: str = "") -> Diagnostic:
+    """FIAC311: the layer of durable functions cannot be built without the SDK."""
+    who = f"orchestrator {orchestrator!r} runs" if orchestrator else "orchestrators run"
+    return Diagnostic(
+        "FIAC311",
+        f"{who} on Lambda durable functions, whose layer carries the {SDK_PACKAGE} package, "
+        "which is not installed where faas-iac runs",
+        f"pip install '{SDK_REQUIREMENT}' (faas-iac-aws depends on it: reinstall it), or set "
+        'aws_engine="step_functions" on the orchestrator if the translator accepts it',
+        location,
+        f"functions.{orchestrator}.trigger.aws_engine" if orchestrator else "",
+    )
+
+
+def sdk_problems(app: AppModel, durable: list[str]) -> list[Diagnostic]:
+    """FIAC311 at the first orchestrator of ``durable`` when the SDK is not installed."""
+    if not durable or _sdk_root() is not None:
+        return []
+    first = app.function(durable[0])
+    return [missing_sdk(first.name, str(first.source))]
+
+
 @lru_cache(maxsize=1)
 def sdk_layer_zip() -> bytes:
     """The layer of durable functions (``python/``): the installed
     ``aws_durable_execution_sdk_python`` package and the adapter (:mod:`faas_iac_aws.
-    lambda_durable`)."""
-    import aws_durable_execution_sdk_python as sdk
-
-    root = Path(sdk.__file__).resolve().parent
+    lambda_durable`). FIAC311 when the SDK is not installed."""
+    root = _sdk_root()
+    if root is None:
+        raise NotExpressible([missing_sdk()])
     files = {
         f"python/aws_durable_execution_sdk_python/{p.relative_to(root).as_posix()}": p.read_bytes()
         for p in sorted(root.rglob("*"))
@@ -250,7 +289,7 @@ def plan_lambda_durable(
     app: AppModel, durable: list[str], adapter_layer: str, calls: dict[str, Calls]
 ) -> list[PlanResource]:
     """Every orchestrator in ``durable`` as a durable function, and the SDK's layer.
-    ``calls``: what each of them calls (:func:`.calls.app_calls`)."""
+    ``calls``: what each of them calls (:attr:`.engines.Engines.calls`)."""
     if not durable:
         return []
     out = [

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from faas_iac.model import AppModel
 from faas_iac.plan import Artifact, PlanResource, deterministic_zip, sha256
+from faas_iac.plan.bytecode import runs_here, with_bytecode
 from faas_iac.plan.deps import recipe
 from faas_iac.plan.model import Bundle, Plan
 from faas_iac.plan.refs import ref
 
 from .. import types as T
 
+if TYPE_CHECKING:
+    from faas_iac.plan import Compiled
+
 LAYER_ARTIFACT = "aws-adapter"
+#: The runtimes the adapter layer is for (its ``compatible_runtimes``).
+LAYER_RUNTIMES = ("python3.11", "python3.12", "python3.13")
 HANDLER = "faas_iac_aws.runtime.entry.handler"
 _PACKAGE = Path(__file__).resolve().parent.parent
 STEPFUNCTIONS_INIT = (
@@ -32,6 +39,8 @@ def layer_zip() -> bytes:
     files["python/faas_iac_aws/stepfunctions/__init__.py"] = STEPFUNCTIONS_INIT
     registry = _PACKAGE / "stepfunctions" / "registry.py"
     files["python/faas_iac_aws/stepfunctions/registry.py"] = registry.read_bytes()
+    if runs_here(LAYER_RUNTIMES):  # the adapter is most of a cold start: ship its bytecode
+        files = with_bytecode(files)
     return deterministic_zip(files.items())
 
 
@@ -113,3 +122,10 @@ def provider_blobs(plan: Plan) -> dict[str, bytes]:
 def artifact_paths(plan: Plan) -> dict[str, str]:
     """Every artifact's and bundle's path in the output folder, by name."""
     return {a.name: a.path for a in plan.artifacts} | {b.name: b.path for b in plan.bundles}
+
+
+def artifact_files(compiled: Compiled) -> dict[str, bytes]:
+    """Every zip a program of the plan deploys (the code, the layers, the dependency
+    bundles), by its path in the output folder."""
+    blobs = {"code": compiled.code_zip, **provider_blobs(compiled.plan)}
+    return {rel: blobs[name] for name, rel in artifact_paths(compiled.plan).items()}

@@ -18,12 +18,18 @@ from faas_iac.plan.refs import as_json, ref
 from faas_iac.schedule import parse_schedule
 
 from .. import types as T
-from .calls import app_calls
 from .durable import DurableNames, durable_names, plan_durable
 from .engines import choose
 from .iam import assume, function_policy, logical
-from .lambda_durable import DURABLE_RUNTIME, plan_lambda_durable, sdk_artifact
-from .layer import HANDLER, LAYER_ARTIFACT, function_layers, layer_artifact, plan_deps
+from .lambda_durable import DURABLE_RUNTIME, plan_lambda_durable, sdk_artifact, sdk_problems
+from .layer import (
+    HANDLER,
+    LAYER_ARTIFACT,
+    LAYER_RUNTIMES,
+    function_layers,
+    layer_artifact,
+    plan_deps,
+)
 from .resources import error_alarm, physical, plan_resource, tags
 from .schedule import render
 from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
@@ -277,7 +283,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     durable = DurableNames(
         durable.app, durable.machines, durable.entities, durable_fns(app, functions)
     )
-    problems = [*_limits(app), *engines.problems]
+    problems = [*_limits(app), *engines.problems, *sdk_problems(app, functions)]
     if problems:
         raise NotExpressible(problems)
     layer = layer_artifact()
@@ -287,7 +293,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
             name=LAYER,
             properties={
                 "layer_name": f"{app.name}-faas-iac-adapter",
-                "compatible_runtimes": ["python3.11", "python3.12", "python3.13"],
+                "compatible_runtimes": list(LAYER_RUNTIMES),
                 "description": "faas-iac Lambda adapter (standard library only)",
             },
             artifact=LAYER_ARTIFACT,
@@ -312,7 +318,7 @@ def plan(app: AppModel, build: BuildContext) -> Plan:
     resources += plan_durable(
         app, build.translation.workflows, durable, LAYER, registry=bool(functions)
     )
-    calls = app_calls(app, functions)
+    calls = engines.calls
     resources += plan_lambda_durable(app, functions, LAYER, calls)
     outputs: dict[str, Any] = {}
     if any(r.name == API for r in resources):

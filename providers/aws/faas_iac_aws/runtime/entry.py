@@ -2,9 +2,12 @@
 
 It reads which user function to run from the environment the planner wrote
 (``FAAS_IAC_HANDLER`` = ``module:qualname``, ``FAAS_IAC_TRIGGER``, ``FAAS_IAC_BINDINGS``),
-imports it once per container, converts the event with :mod:`.events`, and converts the result
-back. Batches report partial failures (``batchItemFailures``) so only failed records retry.
-Standard library only; boto3 is imported by :mod:`.bindings` when a binding is first used.
+imports it once per container, converts the event with :mod:`.http` or :mod:`.events`, and
+converts the result back. Batches report partial failures (``batchItemFailures``) so only
+failed records retry. Standard library only; boto3 is imported by :mod:`.bindings` when a
+binding is first used. A cold start imports only what its first invocation needs, and never
+``typing`` (several milliseconds): an HTTP function loads neither :mod:`.events` nor the
+message types (``benchmarks/cold_start.py`` measures it).
 """
 
 from __future__ import annotations
@@ -13,13 +16,16 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
 
+from faas_iac.runtime.context import Context
 from faas_iac.runtime.handlers import Handler, resolve
-from faas_iac.runtime.types import Bindings, Context, to_response
 
-from . import events
+TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing typing (mypy reads it so)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    from faas_iac.runtime.bindings import Bindings
 
 
 def _log_exception(message: str, *args: Any) -> None:
@@ -112,7 +118,11 @@ def _call(target: Target, value: Any, ctx: Context) -> Any:
 
 
 def _http(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
-    request = events.http_request(event)
+    from faas_iac.runtime.http import to_response
+
+    from .http import http_request, http_response
+
+    request = http_request(event)
     try:
         response = to_response(_call(target, request, ctx))
     except Exception:
@@ -123,7 +133,7 @@ def _http(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
             "body": '{"error":"internal error"}',
             "isBase64Encoded": False,
         }
-    return events.http_response(response)
+    return http_response(response)
 
 
 def _batch(
@@ -150,12 +160,16 @@ def _batch(
 
 
 def _queue(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
+    from . import events
+
     records = event.get("Records", [])
     fifo = any(str(r.get("eventSourceARN", "")).endswith(".fifo") for r in records)
     return _batch(target, records, ctx, events.sqs_message, lambda r: r["messageId"], fifo)
 
 
 def _stream(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
+    from . import events
+
     return _batch(
         target,
         event.get("Records", []),
@@ -167,6 +181,8 @@ def _stream(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
 
 
 def _table(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
+    from . import events
+
     return _batch(
         target,
         event.get("Records", []),
@@ -177,10 +193,14 @@ def _table(target: Target, event: Mapping[str, Any], ctx: Context) -> Any:
     )
 
 
-def _each(convert: Callable[[Mapping[str, Any]], Any]) -> Callable[..., Any]:
-    """Asynchronous sources (SNS, S3): Lambda retries the whole event on an error."""
+def _each(converter: str) -> Callable[..., Any]:
+    """Asynchronous sources (SNS, S3): Lambda retries the whole event on an error.
+    ``converter`` names the function of :mod:`.events` (loaded on the first event)."""
 
     def run(target: Target, event: Mapping[str, Any], ctx: Context) -> None:
+        from . import events
+
+        convert = getattr(events, converter)
         for record in event.get("Records", []):
             _call(target, convert(record), ctx)
 
@@ -188,10 +208,14 @@ def _each(convert: Callable[[Mapping[str, Any]], Any]) -> Callable[..., Any]:
 
 
 def _schedule(target: Target, event: Mapping[str, Any], ctx: Context) -> None:
+    from . import events
+
     _call(target, events.timer(event), ctx)
 
 
 def _event(target: Target, event: Mapping[str, Any], ctx: Context) -> None:
+    from . import events
+
     _call(target, events.bus_event(event), ctx)
 
 
@@ -205,11 +229,12 @@ def _entity(target: Target, event: Any, ctx: Context) -> Any:
     return run_entity(target.handler.fn, event, target.env)
 
 
+#: trigger → how it runs (each loads the event converters it needs when first called)
 DISPATCH: dict[str, Callable[[Target, Any, Context], Any]] = {
     "http": _http,
     "queue": _queue,
-    "topic": _each(events.sns_message),
-    "storage": _each(events.s3_event),
+    "topic": _each("sns_message"),
+    "storage": _each("s3_event"),
     "table": _table,
     "stream": _stream,
     "schedule": _schedule,

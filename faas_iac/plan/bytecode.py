@@ -1,0 +1,100 @@
+"""Bytecode shipped beside the sources of an artifact, so a cold start does not compile them.
+
+A function's first invocation imports the runtime shim, its adapter and the app's modules; a
+Lambda zip holds no bytecode unless it ships some, and its folders are read-only, so without it
+every cold start compiles every module it imports (most of the adapter's cold start). Python
+reads ``__pycache__/<module>.<cache tag>.pyc`` beside a source only when the tag is its own, so
+the bytecode is made by this interpreter and shipped only for the runtime that is this
+interpreter's version (:func:`runs_here`); other runtimes compile the sources as before.
+
+Each ``.pyc`` is PEP 552's unchecked-hash form: its header holds a hash of the source, never a
+time, and the code object is compiled from the artifact's own bytes under the artifact's path
+(``co_filename`` carries no build machine path; the import system puts the real path back on
+load), with ``optimize=0`` as the runtime runs, and marshalled in a fresh interpreter
+(:func:`compile_all`). So the same source gives the same bytes, build after build, on any
+machine with the same Python version (``tests/test_bytecode.py``).
+"""
+
+from __future__ import annotations
+
+import marshal
+import subprocess
+import sys
+from collections.abc import Iterable, Mapping
+from importlib.util import MAGIC_NUMBER, source_hash
+
+#: PEP 552 flags: hash-based (bit 0), source not checked against it (bit 1 clear).
+_UNCHECKED_HASH = (0b01).to_bytes(4, "little")
+
+
+def this_runtime() -> str:
+    """The Lambda-style runtime name of this interpreter (``python3.11``)."""
+    return f"python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def runs_here(runtimes: Iterable[str]) -> bool:
+    """Whether bytecode made here is read by one of ``runtimes`` (``python3.11``...)."""
+    return sys.implementation.name == "cpython" and this_runtime() in set(runtimes)
+
+
+#: Compiles each ``(name, source)`` read from stdin; writes the marshalled code of each (or
+#: ``None`` when it does not compile here), in order.
+_COMPILER = """
+import marshal, sys
+out = []
+for name, source in marshal.load(sys.stdin.buffer):
+    try:
+        code = compile(source, name, "exec", dont_inherit=True, optimize=0)
+    except (SyntaxError, ValueError):
+        out.append(None)
+    else:  # held by a name, as py_compile holds it: marshal flags what has other references
+        out.append(marshal.dumps(code))
+sys.stdout.buffer.write(marshal.dumps(out))
+"""
+#: (archive name, source) → its ``.pyc`` (``None``: it does not compile here), per process.
+_made: dict[tuple[str, bytes], bytes | None] = {}
+
+
+def compile_all(modules: Iterable[tuple[str, bytes]]) -> dict[tuple[str, bytes], bytes | None]:
+    """The unchecked-hash ``.pyc`` of each ``(archive name, source)``, or ``None`` when this
+    interpreter cannot compile it (newer syntax, not Python): the runtime then compiles the
+    source itself.
+
+    The code is compiled and marshalled in a fresh interpreter (no site, an empty environment,
+    a fixed hash seed): marshal marks an object it will meet again by whether anything else
+    holds it (its reference count), so in a long-lived process (this one, with the compiler's
+    modules loaded) the same source can give other bytes, as it did in a test run. The bytes
+    are those ``py_compile`` (``compileall --invalidation-mode unchecked-hash``) writes."""
+    wanted = sorted({m for m in modules if m not in _made})
+    if wanted:
+        done = subprocess.run(
+            # -E (and so -I) would ignore PYTHONHASHSEED: the environment holds nothing else
+            [sys.executable, "-s", "-S", "-c", _COMPILER],
+            input=marshal.dumps(wanted),
+            capture_output=True,
+            env={"PYTHONHASHSEED": "0"},
+            check=True,
+        )
+        for (name, source), code in zip(wanted, marshal.loads(done.stdout), strict=True):
+            _made[name, source] = (
+                None
+                if code is None
+                else MAGIC_NUMBER + _UNCHECKED_HASH + source_hash(source) + code
+            )
+    return {m: _made[m] for m in modules}
+
+
+def with_bytecode(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """``files`` (archive name → bytes) and, beside each ``.py``, its ``__pycache__`` entry."""
+    tag = sys.implementation.cache_tag
+    modules = [
+        (name, data)
+        for name, data in files.items()
+        if name.endswith(".py") and "__pycache__" not in name.split("/")
+    ]
+    out = dict(files)
+    for (arcname, _), data in compile_all(modules).items():
+        if data is not None:
+            folder, _, name = arcname.rpartition("/")
+            out[f"{folder}/__pycache__/{name[:-3]}.{tag}.pyc".lstrip("/")] = data
+    return out

@@ -1,0 +1,98 @@
+"""Is a recorded resource still there? One read call per resource the deploy would otherwise
+leave alone, so a resource deleted behind the engine's back (in the console, by another tool)
+is created again by the next deploy instead of being trusted from the state file.
+
+Each probe answers False when the resource is gone (a *NotFound*-style error code, or an empty
+listing), True when it answers; a type without a probe is trusted (its parent's probe covers
+it: an API's routes go with the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .. import types as T
+from .base import Env, Outputs
+
+GONE_CODES = ("NotFound", "NoSuch", "NonExistent", "DoesNotExist", "404")
+
+
+def gone(exc: BaseException) -> bool:
+    """Whether a botocore error says the resource does not exist."""
+    code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+    return any(word in code for word in GONE_CODES)
+
+
+def _lambda(e: Env, o: Outputs) -> bool:
+    e.client("lambda").get_function(FunctionName=o["name"])
+    return True
+
+
+def _log_group(e: Env, o: Outputs) -> bool:
+    found = e.client("logs").describe_log_groups(logGroupNamePrefix=o["name"])["logGroups"]
+    return any(g["logGroupName"] == o["name"] for g in found)
+
+
+def _alarm(e: Env, o: Outputs) -> bool:
+    return bool(e.client("cloudwatch").describe_alarms(AlarmNames=[o["name"]])["MetricAlarms"])
+
+
+def _layer(e: Env, o: Outputs) -> bool:
+    e.client("lambda").get_layer_version(LayerName=o["layer_name"], VersionNumber=o["version"])
+    return True
+
+
+def _role(e: Env, o: Outputs) -> bool:
+    e.client("iam").get_role(RoleName=o["name"])
+    return True
+
+
+def _role_policy(e: Env, o: Outputs) -> bool:
+    e.client("iam").get_role_policy(RoleName=o["role"], PolicyName=o["name"])
+    return True
+
+
+def _call(service: str, method: str, **keys: str) -> Callable[[Env, Outputs], bool]:
+    """A probe calling ``method`` with arguments taken from the outputs (``Arg="output"``)."""
+
+    def probe(e: Env, o: Outputs) -> bool:
+        getattr(e.client(service), method)(**{arg: o[key] for arg, key in keys.items()})
+        return True
+
+    return probe
+
+
+PROBES: dict[str, Callable[[Env, Outputs], bool]] = {
+    T.LAMBDA: _lambda,
+    T.LAYER: _layer,
+    T.LOG_GROUP: _log_group,
+    T.ALARM: _alarm,
+    T.ROLE: _role,
+    T.ROLE_POLICY: _role_policy,
+    T.HTTP_API: _call("apigatewayv2", "get_api", ApiId="id"),
+    T.SCHEDULE: _call("scheduler", "get_schedule", Name="name"),
+    T.QUEUE: _call("sqs", "get_queue_attributes", QueueUrl="url"),
+    T.TOPIC: _call("sns", "get_topic_attributes", TopicArn="arn"),
+    T.BUCKET: _call("s3", "get_bucket_location", Bucket="bucket"),
+    T.TABLE: _call("dynamodb", "describe_table", TableName="name"),
+    T.STREAM: _call("kinesis", "describe_stream_summary", StreamName="name"),
+    T.BUS: _call("events", "describe_event_bus", Name="name"),
+    T.RULE: _call("events", "describe_rule", Name="name", EventBusName="bus"),
+    T.ESM: _call("lambda", "get_event_source_mapping", UUID="uuid"),
+    T.SECRET: _call("secretsmanager", "describe_secret", SecretId="arn"),
+    T.STATE_MACHINE: _call("stepfunctions", "describe_state_machine", stateMachineArn="arn"),
+}
+
+
+def still_there(env: Env, type_: str, outputs: Outputs) -> bool:
+    """False only when the cloud says the resource is gone; other errors propagate."""
+    probe: Callable[[Env, Any], bool] | None = PROBES.get(type_)
+    if probe is None:
+        return True
+    try:
+        return probe(env, outputs)
+    except Exception as exc:
+        if gone(exc):
+            return False
+        raise
