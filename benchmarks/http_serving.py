@@ -9,6 +9,7 @@ directly). Prints req/s, p50/p99 latency and each server's time from process sta
 our best row by the strongest peer row.
 
     python benchmarks/http_serving.py [--duration 10] [--connections 32]
+    python benchmarks/http_serving.py --startups 10    # start-up only
 """
 
 from __future__ import annotations
@@ -162,10 +163,19 @@ def main() -> None:
         action="store_true",
         help="servers on CPU 0, load generator on CPU 1 (needs taskset)",
     )
+    parser.add_argument(
+        "--startups",
+        type=int,
+        default=0,
+        help="only time process start to first 200, N alternating starts of each server",
+    )
     args = parser.parse_args()
     if args.pin and shutil.which("taskset"):
         PIN_SERVER[:] = ["taskset", "-c", "0"]
         PIN_CLIENT[:] = ["taskset", "-c", "1"]
+    if args.startups:
+        startups(args.startups)
+        return
     load = wrk if shutil.which("wrk") and not args.python_client else python_load
     with tempfile.TemporaryDirectory() as state:
         port = free_port()
@@ -226,6 +236,36 @@ def main() -> None:
         f"headline (our best / strongest peer): {best_ours.name} / {strongest.name} = "
         f"{best_ours.rps / strongest.rps:.2f}x"
     )
+
+
+def startups(n: int) -> None:
+    """Start each server ``n`` times, alternating (a neighbour's load falls on all alike), and
+    print the minimum and median time from process start to the first 200."""
+    times: dict[str, list[float]] = {}
+    for _ in range(n):
+        with tempfile.TemporaryDirectory() as state:
+            port = free_port()
+            dev = [str(BIN / "faas-iac"), "dev", str(HERE / "hello" / "app.py")]
+            dev += ["--port", str(port), "--state-dir", state, "--log-level", "warning"]
+            servers = [
+                Server("faas-iac dev", dev, port, "/api/hello"),
+                peer("functions-framework", "hello", []),
+                peer("ff --asgi", "hello", ["--asgi"]),
+            ]
+            for server in servers:
+                try:
+                    server.start()
+                finally:
+                    server.stop()
+                times.setdefault(server.name, []).append(server.startup_s)
+    print(f"start→first 200, {n} alternating starts each, {os.cpu_count()} cores")
+    print(f"{'server':<24}{'min s':>8}{'median s':>10}")
+    for name, each in times.items():
+        print(f"{name:<24}{min(each):>8.3f}{statistics.median(each):>10.3f}")
+    ours = min(times["faas-iac dev"])
+    for name in ("functions-framework", "ff --asgi"):
+        ratio = ours / min(times[name])
+        print(f"ratio faas-iac dev / {name} (min): {ratio:.2f}x (below 1: faas-iac starts faster)")
 
 
 def peer(name: str, target: str, mode: list[str]) -> Server:
