@@ -112,6 +112,61 @@ def layout(folder: Path) -> tuple[Path, Path, dict[str, str]]:
     return task, opt / "python", env
 
 
+DURABLE_APP = """from faas_iac import App
+
+app = App("colddurable")
+
+
+@app.orchestrator(aws_engine="lambda_durable")
+def greet(ctx):
+    return (yield ctx.call_activity("hello", ctx.get_input()))
+
+
+@app.activity
+def hello(name):
+    return f"hello {name}"
+"""
+#: The durable adapter's first invocation imports the SDK (and boto3, which the SDK imports at
+#: module level; the Lambda runtime provides it, here from this environment's site-packages),
+#: the adapter and the orchestrator's module: ``build`` does all of it once per container.
+DURABLE_PROBE = """import json, os, sys, time
+sys.path[:0] = {path!r}
+os.environ.update({env!r})
+start = time.perf_counter()
+{import_line}
+elapsed = time.perf_counter() - start
+print(json.dumps({{"ms": elapsed * 1000, "body": ""}}))
+"""
+
+
+DURABLE_BUILD = "from faas_iac_aws.lambda_durable.entry import build\nbuild(os.environ)"
+
+
+def durable_layout(folder: Path) -> tuple[list[str], dict[str, str]]:
+    """An orchestrator on Lambda durable functions: its code zip, the adapter layer and the
+    durable SDK's layer, as /var/task and /opt/python, and boto3 from this environment."""
+    import sysconfig
+
+    from faas_iac_aws.plan.lambda_durable import sdk_layer_zip
+    from faas_iac_aws.plan.layer import layer_zip
+
+    from faas_iac.api import load
+    from faas_iac.plan import compile_app
+
+    src = folder / "dsrc"
+    src.mkdir()
+    (src / "app.py").write_text(DURABLE_APP)
+    model, root = load(str(src / "app.py"))
+    compiled = compile_app(model, root, "aws")
+    task, opt = folder / "dtask", folder / "dopt"
+    zipfile.ZipFile(io.BytesIO(compiled.code_zip)).extractall(task)
+    zipfile.ZipFile(io.BytesIO(layer_zip())).extractall(opt)
+    zipfile.ZipFile(io.BytesIO(sdk_layer_zip())).extractall(opt)
+    variables = compiled.plan.resource("fn-greet").properties["environment"]["variables"]
+    env = {k: v if isinstance(v, str) else json.dumps(v["$json"]) for k, v in variables.items()}
+    return [str(task), str(opt / "python"), sysconfig.get_paths()["purelib"]], env
+
+
 def sample(script: str, *flags: str) -> tuple[float, str, str]:
     out = subprocess.run([sys.executable, "-S", "-B", *flags, "-c", script], capture_output=True,
                          text=True, check=True, env={"PYTHONDONTWRITEBYTECODE": "1"})  # fmt: skip
@@ -135,6 +190,17 @@ def read_only(folder: Path) -> None:
         path.chmod(0o555 if path.is_dir() else 0o444)
 
 
+def with_bytecode_tree(source: Path, target: Path) -> Path:
+    """A copy of ``source`` with ``.pyc`` beside every module (the durable SDK's layer ships
+    them only when built by the durable runtime's Python version, which this may not be)."""
+    import compileall
+
+    shutil.copytree(source, target)
+    mode = compileall.py_compile.PycInvalidationMode.UNCHECKED_HASH
+    compileall.compile_dir(target, quiet=1, invalidation_mode=mode)
+    return target
+
+
 def without_bytecode(source: Path, target: Path) -> Path:
     """A copy of ``source`` without its ``__pycache__`` folders."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
@@ -152,6 +218,7 @@ def main() -> None:
         bare_dir = folder / "bare"
         bare_dir.mkdir()
         (bare_dir / "bare.py").write_text(BARE)
+        dpath, denv = durable_layout(folder)
         plain = folder / "plain"
         plain.mkdir()
         task_src, opt_src = (
@@ -159,7 +226,7 @@ def main() -> None:
             without_bytecode(opt, plain / "opt"),
         )
         assert any(task.rglob("*.pyc")) and not any(task_src.rglob("*.pyc"))
-        for tree in (task, opt, bare_dir, task_src, opt_src):
+        for tree in (task, opt, bare_dir, task_src, opt_src, folder / "dtask", folder / "dopt"):
             read_only(tree)
 
         def probe(task: Path, opt: Path, env: dict[str, str], import_line: str) -> str:
@@ -182,6 +249,24 @@ def main() -> None:
                 ms, bodies[name], _ = sample(script)
                 times[name].append(ms)
         assert json.loads(bodies["ours"]) == json.loads(bodies["bare"]), bodies
+        dcompiled = [
+            with_bytecode_tree(Path(p), folder / "dpyc" / str(n)) for n, p in enumerate(dpath[:2])
+        ]
+        read_only(folder / "dpyc")
+        durable = {
+            "durable": DURABLE_PROBE.format(
+                path=dpath,
+                env=denv,
+                import_line=DURABLE_BUILD,
+            ),
+            "durable_pyc": DURABLE_PROBE.format(
+                path=[*map(str, dcompiled), *dpath[2:]], env=denv, import_line=DURABLE_BUILD
+            ),
+            "boto3": DURABLE_PROBE.format(path=dpath, env={}, import_line="import boto3"),
+        }
+        for _ in range(max(3, args.runs // 4)):  # about a second each
+            for name, script in durable.items():
+                times.setdefault(name, []).append(sample(script)[0])
         load_after = os.getloadavg()
         imports = import_times(scripts["ours"], args.runs) if args.importtime else {}
         if imports:  # what the bare side imports too is not the adapter's
@@ -211,6 +296,9 @@ def main() -> None:
     added("added by the adapter (target: at most 5 ms):", "ours")
     added("added without the shipped .pyc:", "ours_src")
     added(f"the app's own `{SHIM}` alone:", "shim")
+    row("durable adapter's first import (SDK, boto3, adapter, app):", "durable")
+    row("  the same with .pyc (a build on the runtime's Python):", "durable_pyc")
+    row("  of which `import boto3` alone (the SDK imports it):", "boto3")
     if imports:
         print(f"largest self import times of the faas-iac side (min of {args.runs} runs, ms):")
         for name, ms in sorted(imports.items(), key=lambda kv: -kv[1])[: args.importtime]:

@@ -146,11 +146,15 @@ def infer(workflow: ir.Workflow) -> dict[str, str | None]:
                     continue  # depends on a variable not typed yet: decide later
                 kinds.add(opaque if k is None else k)
             new[name] = kinds.pop() if len(kinds) == 1 and opaque not in kinds else None
-        now_settled = {n for n, k in new.items() if k is not None} | {
-            n
-            for n, values in bindings.items()
-            if all(isinstance(v, str) or not (ir.free_vars(v) - settled) for v in values)
-        }
+        now_settled = (
+            {ir.INPUT}
+            | {n for n, k in new.items() if k is not None}
+            | {
+                n
+                for n, values in bindings.items()
+                if all(isinstance(v, str) or not (ir.free_vars(v) - settled) for v in values)
+            }
+        )
         if new == env and now_settled == settled:
             break
         env, settled = new, now_settled

@@ -1,8 +1,8 @@
 """Every orchestrator of examples/durable and of the translator's corpora, run through the Lambda
 durable adapter on the durable SDK's local runner (tests/aws/durable_runner.py) and on the local
 engine, for the same inputs and events: status, output, custom status and activity calls are
-equal, including the orchestrators Step Functions refuses. Timers run on the runner's skipping
-clock (a 30-second timeout takes no real 30 seconds)."""
+equal, including orchestrators Step Functions refuses (tests/aws/apps/refused_by_sfn). Timers
+run on the runner's skipping clock (a 30-second timeout takes no real 30 seconds)."""
 
 from __future__ import annotations
 
@@ -73,18 +73,35 @@ SAMPLE_CASES: list[tuple[str, str, Any, list[tuple[str, Any]]]] = [
 ]
 
 
-@pytest.fixture(scope="module", params=["examples", "azure_sample", "patterns", "idioms"])
+#: orchestrators the translator refuses (every example and corpus one now translates)
+REFUSED_BY_SFN = HERE.parent / "aws" / "apps" / "refused_by_sfn" / "app.py"
+REFUSED_CASES: list[tuple[str, str, Any, list[tuple[str, Any]]]] = [
+    ("try-finally", "try_finally", 5, []),
+    ("for-else-break", "for_else", ["a", "stop", "b"], []),
+    ("for-else-else", "for_else", ["a"], []),
+    ("nested-function", "nested_function", 3, []),
+    ("lambda", "lambda_value", "x", []),
+    ("yield-in-expression", "yield_in_expression", True, []),
+    ("yield-in-expression-skipped", "yield_in_expression", False, []),
+    ("activity-beats-timer", "activity_beats_timer", 7, []),
+]
+OTHER_APPS = {"azure_sample": AZURE_SAMPLE, "refused": REFUSED_BY_SFN}
+
+
+@pytest.fixture(
+    scope="module", params=["examples", "azure_sample", "refused", "patterns", "idioms"]
+)
 def both(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, LocalRunner, SdkRunner]]:
-    path = {"idioms": HERE / "apps" / "idioms_app.py", "azure_sample": AZURE_SAMPLE}.get(
+    path = {"idioms": HERE / "apps" / "idioms_app.py", **OTHER_APPS}.get(
         request.param, APPS.get(request.param)
     )
     app = load_app(path)
     state = tmp_path_factory.mktemp("engine")
     # the execution tests' cases time their timers in minutes and hours, for the harness's
     # scaled clock (an hour a second); the examples here, in milliseconds of real time
-    clock = SYSTEM if request.param in ("examples", "azure_sample") else ScaledClock()
+    clock = SYSTEM if request.param in ("examples", *OTHER_APPS) else ScaledClock()
     with local_runner(app.model, app.root, state, clock) as local, sdk_runner(app.model) as sdk:
         yield request.param, local, sdk
 
@@ -92,8 +109,8 @@ def both(
 def _cases(which: str) -> list[tuple[str, str, Any, list[tuple[str, Any]]]]:
     if which == "examples":
         return EXAMPLES
-    if which == "azure_sample":
-        return SAMPLE_CASES
+    if which in OTHER_APPS:
+        return SAMPLE_CASES if which == "azure_sample" else REFUSED_CASES
     cases = test_execution.CASES if which == "patterns" else test_idioms.CASES
     return [(c.id, c.orchestrator, c.input, list(c.events)) for c in cases]
 

@@ -56,15 +56,31 @@ def comprehension(ctx: object) -> object:
     return (yield ctx.call_activity("work", doubled))  # type: ignore[attr-defined]
 
 
+def power(ctx: object) -> object:
+    items = ctx.get_input()  # type: ignore[attr-defined]
+    root = items["area"] ** 0.5  # Workflows has no power operator
+    return (yield ctx.call_activity("work", root))  # type: ignore[attr-defined]
+
+
 def test_workflows_refuses_what_it_cannot_express() -> None:
-    wf = analyze(comprehension, activities=["work"])
+    wf = analyze(power, activities=["work"])
     with pytest.raises(Refusal) as caught:
         to_workflows(wf, Names(functions={"work": "https://example.test/work"}))
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.code == "FIAC615"
-    line = inspect.getsourcelines(comprehension)[1] + 2
+    line = inspect.getsourcelines(power)[1] + 2
     assert diagnostic.location.endswith(f":{line}")
-    assert "comprehension" in diagnostic.message
+    assert "**" in diagnostic.message
+
+
+def test_workflows_computes_a_comprehension_only_where_python_does() -> None:
+    """A comprehension in one branch of ``x if c else y`` is built inside that branch of a
+    switch (it used to be refused: lowering hoisted only what is always computed)."""
+    wf = analyze(comprehension, activities=["work"])
+    main = to_workflows(wf, Names(functions={"work": "https://example.test/work"}))["main"]
+    (switch,) = [s for step in main["steps"] for s in step.values() if "switch" in s]
+    then = switch["switch"][0]["steps"]
+    assert any("for" in body for step in then for body in step.values())
 
 
 def test_the_ir_of_an_accepted_orchestrator_is_plain_data() -> None:

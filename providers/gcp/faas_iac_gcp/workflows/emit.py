@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faas_iac.translate import ir
+from faas_iac.translate.formats import parse_spec
 from faas_iac.translate.kinds import infer
 from faas_iac.translate.refusals import refuse
 
-from . import errors, waits
+from . import errors, texts, waits
 from .expr import Renderer, Unexpressible, value, var_name
 from .names import Names
 
@@ -164,8 +165,27 @@ class Builder:
         out.append({self.name("assign"): {"assign": _Assign([(target, e)])}})
 
     def _Assign(self, step: ir.Assign, out: list[Emitted]) -> None:
+        match step.value:
+            case ir.Builtin("format", (value, ir.Const(str(text)))):
+                try:
+                    spec = parse_spec(text)
+                except ValueError as exc:
+                    raise self.fail(Unexpressible(str(exc))) from None
+                args = {"v": self.val(value), **texts.format_args(spec)}
+                self._helper(texts.FORMAT, args, step.target, out)
+                return
+            case ir.Builtin("title", (value,)):
+                self._helper(texts.TITLE, {"s": self.val(value)}, step.target, out)
+                return
         self.val(step.value)  # refuse here, at this line, if Workflows cannot express it
         self.assign(out, step.target, step.value)
+
+    def _helper(self, name: str, args: dict[str, Any], target: str, out: list[Emitted]) -> None:
+        """A call of one of the definition's helper subworkflows, its result in ``target``."""
+        self.helpers.add(name)
+        self.declared.add(target)
+        step = {"call": name, "args": args, "result": var_name(target)}
+        out.append({self.name(name.removeprefix("faas_iac_")): step})
 
     def _http(self, call: ir.Call, body: ir.Expr, result: str | None) -> dict[str, Any]:
         url = self.names.function(call.name) if call.name_expr is None else self._url(call)
@@ -436,7 +456,8 @@ class Builder:
             named = {t for t, _ in entries}  # a Native reads a variable by its name
             natives = [n.text for _, v in entries for n in _natives(v)]
             by_name = any(re.search(rf"\b{re.escape(t)}\b", x) for t in named for x in natives)
-            if entries and len(body) == 1 and not fresh and not by_name:
+            into = any("[" in t for t in named)  # an item set: no variable to substitute
+            if entries and len(body) == 1 and not fresh and not by_name and not into:
                 folded = e
                 for target, assigned in reversed(body["assign"].entries):
                     folded = ir.substitute(folded, {target: assigned})
@@ -511,8 +532,9 @@ def _num(x: float) -> int | float:
 
 
 def _targets(step: ir.Step) -> list[str]:
+    """The variables a step binds (an assignment to ``t[k]``, made by lowering, binds none)."""
     if isinstance(step, ir.Assign):
-        return [step.target]
+        return [] if "[" in step.target else [step.target]
     if isinstance(step, ir.Task | ir.FanOut | ir.Parallel) and step.target:
         return [step.target]
     if isinstance(step, ir.WaitEvent):

@@ -54,6 +54,15 @@ FALSY = json.dumps(["null", "false", "0", "0.0", "-0.0", "-0", '""', "[]"])
 #: Python's whitespace (``str.isspace``) as an RE2 class: \t-\r, the four separators
 #: \x1c-\x1f, NEL, and Unicode's separators (\pZ: Zs, Zl, Zp).
 _WS = r"[\t-\r\x1c-\x1f\x85\pZ]"
+#: The front end's JSON kinds (``isinstance``) → ``get_type``'s names.
+_TYPES = {
+    "str": ("string",),
+    "num": ("int", "double"),
+    "bool": ("bool",),
+    "list": ("list",),
+    "dict": ("map",),
+    "null": ("null",),
+}
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -204,8 +213,11 @@ class Renderer:
             # a TypeError on anything else (an error, never a different answer).
         if e.op == "**":
             raise Unexpressible("** has no Workflows form; multiply, or compute in an activity")
-        if e.op == "//" and {lk, rk} != {"num"}:
-            raise Unexpressible(f"`{_show(e)}`: // needs numbers known at compile time")
+        if e.op == "//" and {lk, rk} != {"num"}:  # Python's: an int of ints, else a float
+            left, right = self.render(e.left), self.render(e.right)
+            ints = f'get_type({left}) == "int" and get_type({right}) == "int"'
+            floor = f"math.floor({self.atom(e.left)} / {self.atom(e.right)})"
+            return f"if({ints}, {floor}, double({floor}))"
         return f"{self.atom(e.left)} {e.op} {self.atom(e.right)}"
 
     def _Compare(self, e: ir.Compare) -> str:
@@ -270,6 +282,31 @@ class Renderer:
             case "strip" | "lstrip" | "rstrip":
                 ends = {"strip": f"^{_WS}+|{_WS}+$", "lstrip": f"^{_WS}+", "rstrip": f"{_WS}+$"}
                 return f'text.replace_all_regex({a[0]}, {json.dumps(ends[e.name])}, "")'
+            case "capitalize":  # the first character in title case (ß: Ss), as Python
+                first, rest = (
+                    f"text.substring({a[0]}, 0, 1)",
+                    f"text.substring({a[0]}, 1, len({a[0]}))",
+                )
+                return f"{_title_case(first)} + text.to_lower({rest})"
+            case "zfill":
+                width = ir.fold(e.args[1])
+                if not isinstance(width, int) or isinstance(width, bool):
+                    raise Unexpressible("str.zfill(width) with a width computed at run time")
+                pad = json.dumps("0" * max(width, 0))
+                zeros = f"text.substring({pad}, 0, math.max({width} - len({a[0]}), 0))"
+                head, tail = (
+                    f"text.substring({a[0]}, 0, 1)",
+                    f"text.substring({a[0]}, 1, len({a[0]}))",
+                )
+                signed = f'{head} == "+" or {head} == "-"'
+                return f"if({signed}, {head} + {zeros} + {tail}, {zeros} + {a[0]})"
+            case "isinstance":
+                kinds = ir.fold(e.args[1])
+                assert isinstance(kinds, list)
+                names = {name for k in kinds for name in _TYPES[k]}
+                return f"get_type({a[0]}) in {json.dumps(sorted(names))}"
+            case "count":  # of a text (a list's is lowered): non-overlapping, as split finds
+                return f"len(text.split({a[0]}, {a[1]})) - 1"
             case "replace":
                 return f"text.replace_all({a[0]}, {a[1]}, {a[2]})"
             case "split" if len(a) == 2:
@@ -307,14 +344,10 @@ class Renderer:
                 | "slice"
                 | "insert"
                 | "index"
-                | "count"
-                | "isinstance"
                 | "min_by"
                 | "max_by"
                 | "sorted_by"
                 | "title"
-                | "capitalize"
-                | "zfill"
                 | "format"
                 | "json_loads"
                 | "json_dumps"
@@ -353,3 +386,10 @@ def value(e: ir.Expr, r: Renderer) -> Any:
 
 def _show(e: ir.Expr) -> str:
     return type(e).__name__ if not isinstance(e, ir.Var) else e.name
+
+
+def _title_case(char: str) -> str:
+    """A character in title case, from its upper case: the first letter of it, the rest in
+    lower case (ß → SS → Ss; a one-letter upper case is itself)."""
+    up = f"text.to_upper({char})"
+    return f"text.substring({up}, 0, 1) + text.to_lower(text.substring({up}, 1, len({up})))"

@@ -10,7 +10,7 @@ from typing import Any, assert_never
 from faas_iac.translate import ir
 from faas_iac.translate.refusals import refuse
 
-from . import errors, waits
+from . import errors, texts, waits
 from .emit import (
     FUNCTIONS,
     LOOP_BOUND,
@@ -301,6 +301,11 @@ class FlowBuilder(Builder):
         self.declared.add(step.var)
         loop: dict[str, Any] = {"value": var_name(step.var)}
         source = step.source
+        body_steps = step.body
+        if isinstance(source, ir.Builtin) and source.name == "range" and len(source.args) == 3:
+            source, first = self._stepped(source, step.var, out)
+            loop["value"] = f"__k{self.counter}"
+            body_steps = (first, *body_steps)
         if isinstance(source, ir.Builtin) and source.name == "range":  # range: both ends in
             start, stop = (ir.Const(0), source.args[0]) if len(source.args) == 1 else source.args
             last = ir.BinOp("-", stop, ir.Const(1))
@@ -311,8 +316,29 @@ class FlowBuilder(Builder):
                 loop["range"] = self.expr(ir.ListLit((start, last)))
         else:
             loop["in"] = self.val(source)
-        loop["steps"] = self.block(step.body)
+        loop["steps"] = self.block(body_steps)
         out.append({self.name(f"for_{step.line}"): {"for": loop}})
+
+    def _stepped(
+        self, source: ir.Builtin, var: str, out: list[Emitted]
+    ) -> tuple[ir.Builtin, ir.Assign]:
+        """``range(start, stop, step)``: a range over the count of values, and the assignment
+        of each value from its position (the bounds and step held in variables first)."""
+        self.counter += 1
+        lo, hi, by = (ir.Var(f"__{n}{self.counter}") for n in ("start", "stop", "step"))
+        for bound, value in zip((lo, hi, by), source.args, strict=True):
+            self.assign(out, bound.name, value)
+        one = ir.Const(1)
+        up = ir.BinOp("//", ir.BinOp("-", ir.BinOp("+", ir.BinOp("-", hi, lo), by), one), by)
+        down = ir.BinOp(
+            "//",
+            ir.BinOp("-", ir.BinOp("-", ir.BinOp("-", lo, hi), by), one),
+            ir.Neg(by),
+        )
+        count = ir.IfExp(ir.Compare(">", by, ir.Const(0)), up, down)
+        value = ir.BinOp("+", lo, ir.BinOp("*", ir.Var(f"__k{self.counter}"), by))
+        counted = ir.Builtin("range", (ir.Builtin("max", (count, ir.Const(0))),))
+        return counted, ir.Assign(var, value, self.line)
 
     def _Try(self, step: ir.Try, out: list[Emitted]) -> None:
         self.counter += 1
@@ -388,6 +414,10 @@ def to_workflows(
         todo += orchestrators[child].orchestrators
     if errors.HELPER in helpers:
         out[errors.HELPER] = errors.helper()
+    if texts.FORMAT in helpers:
+        out[texts.FORMAT] = texts.format_helper()
+    if texts.TITLE in helpers:
+        out[texts.TITLE] = texts.title_helper()
     if waits.HELPER in helpers:
         out[waits.HELPER] = waits.helper()
     if RETRY_ALWAYS in helpers:
