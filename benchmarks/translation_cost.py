@@ -1,6 +1,8 @@
 """What a translated orchestration costs per execution, next to a hand-written one.
 
-For every pattern of tests/translate/apps/durable_app.py, the translated state machine and the
+For every pattern of tests/translate/apps/durable_app.py, and the idioms of
+tests/translate/apps/idioms_app.py that have a reference (comprehensions over a fan-out's
+results, Azure RetryOptions, yields inside expressions), the translated state machine and the
 hand-written minimal one (benchmarks/reference/<name>.asl.json) run side by side on moto's Step
 Functions executor, and the translated and hand-written Workflows YAML in workflows-emulator,
 with the same input and events. Counted per execution: billed state transitions (StateEntered
@@ -55,6 +57,12 @@ CASES: list[tuple[str, Any, list[tuple[str, Any]]]] = [
     ("counter", {"value": 3, "round": 0}, []),
     ("status", {"items": ["x", "y", "z"]}, []),
 ]
+#: Idioms of tests/translate/apps/idioms_app.py with a hand-written Step Functions reference.
+IDIOMS: list[tuple[str, Any, list[tuple[str, Any]]]] = [
+    ("totals", {"items": ["2x3.5", "1x0", "4x2.25"]}, []),
+    ("sorted_labels", ["pear", "fig", "apple"], []),
+    ("yields_inside", ["x", "y"], []),
+]
 
 
 def _fill(text: str, fn: dict[str, str], extra: dict[str, str]) -> str:
@@ -98,8 +106,10 @@ def _value(value: Any, n: int) -> Any:
     )
 
 
-def aws_counts() -> dict[str, tuple[int, int]]:
-    app = load_app(APPS["patterns"])
+def aws_counts(
+    folder: str = "patterns", cases: list[tuple[str, Any, list[tuple[str, Any]]]] = CASES
+) -> dict[str, tuple[int, int]]:
+    app = load_app(APPS[folder])
     acts = [f.name for f in app.model.by_kind("activity")]
     names = default_names(app.model.name, acts, list(app.workflows))
     counts: dict[str, tuple[int, int]] = {}
@@ -108,14 +118,14 @@ def aws_counts() -> dict[str, tuple[int, int]]:
             runner.deploy(name, to_asl(wf, names))
         extra = {"registrar": names.token_registrar, "table": names.registry_table}
         refs: dict[str, str] = {}
-        for path in sorted(REFERENCE.glob("*.asl.json")):
-            name = path.name.split(".")[0]
+        for name, _, _ in cases:
+            path = REFERENCE / f"{name}.asl.json"
             arns = {f"sm:{k}": v for k, v in runner.arns.items() if not k.startswith("ref-")}
             definition = json.loads(
                 _fill(path.read_text(), dict(names.functions), {**extra, **arns})
             )
             refs[name] = runner.deploy(f"ref-{name}", definition)
-        for n, (name, value, events) in enumerate(CASES):
+        for n, (name, value, events) in enumerate(cases):
             before = _executions(runner)
             ours = runner.run(name, _value(value, 2 * n), events)
             mine = _transitions(runner, before)
@@ -183,7 +193,7 @@ def main() -> None:
     logging.disable(logging.CRITICAL)
     _table(
         "Step Functions (Standard): state transitions per execution",
-        aws_counts(),
+        {**aws_counts(), **aws_counts("idioms", IDIOMS)},
         ASL_PER_TRANSITION,
         "transitions",
     )

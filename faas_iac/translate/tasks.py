@@ -441,10 +441,10 @@ class TaskAnalyzer:
             raise self.refuse(
                 call,
                 "FIAC610",
-                f"ctx.{attr}: durable entities are not translated to Step Functions or Workflows",
-                "run this orchestrator on the "
-                "local or azure target (native entities), or keep the state in a "
-                "table written by an activity",
+                f"ctx.{attr}: entity locks and proxies are not translated (entity operations "
+                "are, with ctx.call_entity / ctx.signal_entity, for Step Functions)",
+                "run this orchestrator on the local or azure target (native entities), or "
+                "operate on the entity with ctx.call_entity",
             )
         return None
 

@@ -118,3 +118,27 @@ def test_a_second_deploy_at_once_is_refused(
     assert "probe-a.state.json.lock" in refused.value.diagnostics[0].message
     # Once the first one is done, the lock is free again.
     assert deploy(compiled, endpoint, session).created == ()
+
+
+def test_lambda_updates_wait_for_the_function_between_calls(
+    compiled: Compiled, endpoint: str, session: boto3.session.Session, tmp_path: Path
+) -> None:
+    """botocore's waiters poll GetFunction after the code update and after the configuration
+    update (AWS refuses a second update while one is in progress)."""
+    deploy(compiled, endpoint, session)
+    (tmp_path / "app.py").write_text(
+        APP.replace('auth="anonymous")', 'auth="anonymous", memory=512)')
+    )
+    model, root = load(str(tmp_path / "app.py"))
+    bigger = compile_app(model, root, "aws", {"stage": "lambda"})
+    calls = Calls(session)
+    updated = deploy(bigger, endpoint, session).updated
+    assert {"fn-hello", "fn-work"} <= set(updated)  # the code zip changed for both
+    steps = ("UpdateFunctionCode", "GetFunction", "UpdateFunctionConfiguration")
+    lam = [c for c in calls.names if c in steps]
+    # per function: the probe's read, then code, wait, configuration, wait
+    each = ["UpdateFunctionCode", "GetFunction", "UpdateFunctionConfiguration", "GetFunction"]
+    assert lam == ["GetFunction", *each] * 2
+    client = session.client("lambda", endpoint_url=endpoint)
+    memory = client.get_function_configuration(FunctionName="probe-lambda-hello")["MemorySize"]
+    assert memory == 512

@@ -40,11 +40,13 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resou
 from moto.stepfunctions.parser.asl.eval import states as moto_states
 from moto.stepfunctions.parser.asl.eval import variable_store as moto_variables
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
+from moto.stepfunctions.responses import get_backend
 
 from .clock import ScaledClock, patched, scaled_moto
 from .outcome import Ran, Recorder
 
 REGION = "us-east-1"
+ACCOUNT = "123456789012"
 ROLE = "arn:aws:iam::123456789012:role/sfn"
 CONFIG = {"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}}
 #: Real seconds a run may take before the harness calls it stuck.
@@ -164,10 +166,11 @@ class AwsRunner:
                 break
             raise_event(self.ddb, self.sfn, self.names.registry_table, execution, event, payload)
         deadline = time.monotonic() + REAL_TIMEOUT
-        while (status := self.client.get_status(execution))["runtimeStatus"] == "Running":
+        while self._running(name, execution):
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{execution} still running")
-            time.sleep(0.01)
+            time.sleep(0.005)
+        status = self.client.get_status(execution)  # read as a user reads it
         calls = self.recorder.take()
         custom = status.get("customStatus")
         if status["runtimeStatus"] != "Completed":
@@ -175,6 +178,27 @@ class AwsRunner:
             error = error_text(last.get("error"), last.get("cause"))
             return Ran(status["runtimeStatus"], None, custom, error, calls, execution)
         return Ran("Completed", status["output"], custom, None, calls, execution)
+
+    def _running(self, name: str, execution: str) -> bool:
+        """Whether the instance (its latest generation) still runs, read from moto's own
+        executions: cheap enough to ask every few milliseconds, where a status read through
+        the client costs several API calls that take the executor's time."""
+        backend = get_backend(ACCOUNT, REGION)
+        arn = self.arns[name].replace(":stateMachine:", ":execution:") + ":" + execution
+        prefix = arn.rsplit(":", 1)[0] + ":"
+        while True:
+            try:
+                found = _ORIGINAL_DESCRIBE(backend, arn)  # the output as moto keeps it
+            except Exception:  # not there yet (StartExecution is synchronous: not expected)
+                return True
+            output = found.output
+            if found.status in (None, "RUNNING"):
+                return True
+            if found.status != "SUCCEEDED" or not (
+                isinstance(output, str) and output.startswith(prefix)
+            ):
+                return False
+            arn = output  # continue_as_new: the next generation's ARN
 
     def _last_generation(self, name: str, execution: str) -> dict[str, Any]:
         arn = self.arns[name].replace(":stateMachine:", ":execution:") + ":" + execution
@@ -192,10 +216,11 @@ class AwsRunner:
         ended first."""
         deadline = time.monotonic() + REAL_TIMEOUT
         key = {"pk": {"S": f"{execution}#{event}"}}
+        name = self.client._machine_of.get(execution, "")
         while "token" not in self.ddb.get_item(TableName=self.names.registry_table, Key=key).get(
             "Item", {}
         ):
-            if self.client.get_status(execution)["runtimeStatus"] != "Running":
+            if name and not self._running(name, execution):
                 return False
             if time.monotonic() > deadline:
                 raise TimeoutError(f"no task waits for {event} in {execution}")

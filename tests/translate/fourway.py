@@ -49,6 +49,7 @@ from .clock import ScaledClock
 from .gcp_exec import GcpRunner, gcp_runner
 from .local_exec import LocalRunner, local_runner
 from .outcome import Broken, Outcome, Ran, Refused, without_uuids
+from .workers import Worker, worker
 
 TARGETS = ("local", "azure", "aws", "gcp")
 #: Refusals that are a target's real limits whatever the orchestrator: I/O and
@@ -110,11 +111,19 @@ class Targets:
         work: Path,
         clock: ScaledClock | None = None,
         clears: tuple[str, ...] = (),
+        *,
+        only: tuple[str, ...] = TARGETS,
+        workers: tuple[str, ...] = ("aws", "gcp"),
     ) -> None:
         """``clears``: ``"module:attribute"`` of state an app's activities keep (a dict or list
-        cleared before every run), for apps that define no ``reset_state()``."""
+        cleared before every run), for apps that define no ``reset_state()``. ``only``: the
+        targets started; ``workers``: those of them run in a worker process of their own
+        (:mod:`.workers`), so that :meth:`run_all` runs a case on every target at once."""
         self.app_file = app_file
         self.clears = clears
+        self.only = only
+        self.workers = tuple(t for t in workers if t in only)
+        self.remote: dict[str, Worker] = {}
         self.work = work
         self.clock = clock or ScaledClock()
         self.model, self.root = load(str(app_file))
@@ -152,34 +161,59 @@ class Targets:
         activities = self.activities()
         entities = {f.name: handler_of(f) for f in self.model.by_kind("entity")}
         with ExitStack() as stack:
-            state = self.work / "engine"
-            state.mkdir(parents=True, exist_ok=True)
-            self.local = stack.enter_context(local_runner(self.model, self.root, state, self.clock))
-            self.azure = stack.enter_context(azure_runner(self.app_file, self.work / "azure"))
-            names = default_names(
-                self.model.name,
-                [*activities, *entities],
-                [f.name for f in self._orchestrators()],
-            )
-            self.aws = stack.enter_context(aws_runner(names, activities, self.clock, entities))
-            for name, wf in self.workflows.items():
-                try:
-                    self.aws.deploy(name, to_asl(wf, names, self.workflows))
-                except FaasError as exc:
-                    self.refusals["aws"][name] = Refused.of(exc)
-                except Exception as exc:
-                    self.refusals["aws"][name] = _crash("to_asl", exc)
-            self.gcp = stack.enter_context(gcp_runner(activities, self.clock))
-            for name, wf in self.workflows.items():
-                try:
-                    self.yaml[name] = to_yaml(wf, self.gcp.names, self.workflows)
-                    # the schema Google publishes (SchemaStore), as the emulator ships it
-                    jsonschema.validate(yaml.safe_load(self.yaml[name]), WORKFLOW_SCHEMA)
-                except FaasError as exc:
-                    self.refusals["gcp"][name] = Refused.of(exc)
-                except Exception as exc:
-                    self.refusals["gcp"][name] = _crash("to_yaml", exc)
-            yield self
+            for target in self.workers:  # they start while this process starts its own
+                work = self.work / f"worker-{target}"
+                self.remote[target] = stack.enter_context(
+                    worker(self.app_file, work, self.clears, target)
+                )
+            here = [t for t in self.only if t not in self.remote]
+            if "local" in here:
+                state = self.work / "engine"
+                state.mkdir(parents=True, exist_ok=True)
+                runner = local_runner(self.model, self.root, state, self.clock)
+                self.local = stack.enter_context(runner)
+            if "azure" in here:
+                self.azure = stack.enter_context(azure_runner(self.app_file, self.work / "azure"))
+            if "aws" in here:
+                self._start_aws(stack, activities, entities)
+            if "gcp" in here:
+                self._start_gcp(stack, activities)
+            for target, remote in self.remote.items():
+                self.refusals[target] = remote.ready()
+            try:
+                yield self
+            finally:
+                for remote in self.remote.values():  # they stop while this process stops
+                    remote.stop()
+
+    def _start_aws(
+        self, stack: ExitStack, activities: dict[str, Any], entities: dict[str, Any]
+    ) -> None:
+        names = default_names(
+            self.model.name,
+            [*activities, *entities],
+            [f.name for f in self._orchestrators()],
+        )
+        self.aws = stack.enter_context(aws_runner(names, activities, self.clock, entities))
+        for name, wf in self.workflows.items():
+            try:
+                self.aws.deploy(name, to_asl(wf, names, self.workflows))
+            except FaasError as exc:
+                self.refusals["aws"][name] = Refused.of(exc)
+            except Exception as exc:
+                self.refusals["aws"][name] = _crash("to_asl", exc)
+
+    def _start_gcp(self, stack: ExitStack, activities: dict[str, Any]) -> None:
+        self.gcp = stack.enter_context(gcp_runner(activities, self.clock))
+        for name, wf in self.workflows.items():
+            try:
+                self.yaml[name] = to_yaml(wf, self.gcp.names, self.workflows)
+                # the schema Google publishes (SchemaStore), as the emulator ships it
+                jsonschema.validate(yaml.safe_load(self.yaml[name]), WORKFLOW_SCHEMA)
+            except FaasError as exc:
+                self.refusals["gcp"][name] = Refused.of(exc)
+            except Exception as exc:
+                self.refusals["gcp"][name] = _crash("to_yaml", exc)
 
     def _orchestrators(self) -> list[Any]:
         return list(self.model.by_kind("orchestrator"))
@@ -193,6 +227,9 @@ class Targets:
                 getattr(module, attribute).clear()
 
     def run(self, case: Case, target: str) -> Outcome:
+        if target in self.remote:
+            self.remote[target].send(case)
+            return _normalized(case, self.remote[target].receive())
         refused = self.refusals.get(target, {})
         for name in [case.orchestrator, *sorted(self.children(case.orchestrator))]:
             if name in refused:  # a sub-orchestrator the target refuses: so is its parent
@@ -214,9 +251,17 @@ class Targets:
                     raise AssertionError(target)
         except Exception as exc:
             return _crash(f"run on {target}", exc)
-        if case.normalize is not None and ran.status == "Completed":
-            ran = replace(ran, output=case.normalize(ran.output))
-        return without_uuids(ran)
+        return _normalized(case, without_uuids(ran))
+
+    def run_all(self, case: Case) -> dict[str, Outcome]:
+        """The case on every target: those in worker processes at the same time as the
+        others."""
+        for remote in self.remote.values():
+            remote.send(case)
+        found = {t: self.run(case, t) for t in self.only if t not in self.remote}
+        for target, remote in self.remote.items():
+            found[target] = _normalized(case, remote.receive())
+        return {t: found[t] for t in TARGETS if t in found}
 
     def _source(self, name: str) -> str:
         return self._sources[name]
@@ -247,6 +292,13 @@ def _names(model: AppModel) -> set[str]:
     return {f.name for f in model.by_kind("orchestrator")}
 
 
+def _normalized(case: Case, outcome: Outcome) -> Outcome:
+    """``outcome`` with the case's normalisation applied to a completed run's output."""
+    if case.normalize is not None and isinstance(outcome, Ran) and outcome.status == "Completed":
+        return replace(outcome, output=case.normalize(outcome.output))
+    return outcome
+
+
 def _crash(stage: str, exc: BaseException) -> Broken:
     return Broken(f"{stage}: {type(exc).__name__}: {exc}")
 
@@ -269,12 +321,16 @@ class Session:
 
     def __init__(self, targets: Targets) -> None:
         self.targets = targets
-        self.references: dict[str, Outcome] = {}
+        self.outcomes: dict[str, dict[str, Outcome]] = {}
+
+    def results(self, case: Case) -> dict[str, Outcome]:
+        """The case's outcome on every target (run once, all targets at the same time)."""
+        if case.id not in self.outcomes:
+            self.outcomes[case.id] = self.targets.run_all(case)
+        return self.outcomes[case.id]
 
     def reference(self, case: Case) -> Ran:
-        if case.id not in self.references:
-            self.references[case.id] = self.targets.run(case, "local")
-        ran = self.references[case.id]
+        ran = self.results(case)["local"]
         assert isinstance(ran, Ran), f"the local engine did not run {case.id}: {ran}"
         assert ran.status == case.expect, f"{case.id} on the local engine: {ran}"
         return ran
@@ -287,7 +343,7 @@ class Session:
         expected = self.reference(case)
         if attempts is not None:
             assert len(expected.calls) == attempts, expected.calls
-        got = self.targets.run(case, target)
+        got = self.results(case)[target]
         if isinstance(got, Refused):
             assert not got.problems(), got.text
             pytest.skip(f"{target} refuses {case.orchestrator}: {got.text}")

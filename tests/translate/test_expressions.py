@@ -413,3 +413,41 @@ def test_json_text_agrees_on_javascript_jsonata() -> None:
     )
     for (expr, _, want), got in zip(cases, json.loads(run.stdout), strict=True):
         assert got == want, expr
+
+
+def _ir_value(e: Any, env: dict[str, Any]) -> Any:
+    """The value jsonata-python gives an IR expression (a statement's rewrite), bound to env."""
+    bind = "; ".join(f"${k} := {json.dumps(v)}" for k, v in env.items())
+    value = jsonata.Jsonata(f"({bind}; {to_jsonata(e)})").evaluate(None)
+    return json.loads(json.dumps(value))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    xs=st.lists(st.integers(-5, 5), max_size=5),
+    d=st.dictionaries(st.text("abc", max_size=2), st.integers(-5, 5), max_size=3),
+    i=st.integers(-7, 7),
+    k=st.text("abc", max_size=2),
+    v=st.integers(-9, 9),
+)
+def test_container_updates_agree(xs: list[int], d: dict[str, int], i: int, k: str, v: int) -> None:
+    """The copies ``xs.insert(i, v)``, ``d[k] = v``, ``xs[i] = v``, ``del d[k]`` and
+    ``del xs[i]`` become (``insert``, ``set_item``, ``without``), against Python's own."""
+    from faas_iac.translate import ir
+
+    env = {"xs": xs, "d": d}
+    xs_, d_ = ir.Var("xs"), ir.Var("d")
+    inserted = list(xs)
+    inserted.insert(i, v)
+    assert _ir_value(ir.Builtin("insert", (xs_, ir.Const(i), ir.Const(v))), env) == inserted
+    assert _ir_value(ir.Builtin("set_item", (d_, ir.Const(k), ir.Const(v))), env) == {**d, k: v}
+    if k in d:
+        assert _ir_value(ir.Builtin("without", (d_, ir.Const(k))), env) == {
+            key: value for key, value in d.items() if key != k
+        }
+    if -len(xs) <= i < len(xs):
+        changed, dropped = list(xs), list(xs)
+        changed[i] = v
+        del dropped[i]
+        assert _ir_value(ir.Builtin("set_item", (xs_, ir.Const(i), ir.Const(v))), env) == changed
+        assert _ir_value(ir.Builtin("without", (xs_, ir.Const(i))), env) == dropped

@@ -59,14 +59,14 @@ def logging_client(options: DeployOptions) -> Any:
     if options.session is not None:
         return options.session
     try:
-        from google.cloud import logging
+        import google.cloud.logging as logging
     except ImportError:
         raise FaasError.one(
             "FIAC211",
             "google-cloud-logging is not installed, so faas-iac cannot read the logs",
             fix="pip install -e 'providers/gcp[logs]'",
         ) from None
-    return logging.Client(project=project())  # type: ignore[no-untyped-call]
+    return logging.Client(project=project())  # type: ignore[no-untyped-call,unused-ignore]
 
 
 def _message(payload: Any) -> str:

@@ -45,6 +45,9 @@ class AwsDurableClient:
     session: Any = None
     endpoint_url: str | None = None
     _clients: dict[str, Any] = field(default_factory=dict)
+    #: instance → the orchestrator whose machine runs it, for instances started or found here
+    #: (one DescribeExecution per status instead of one per machine of the app)
+    _machine_of: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], session: Any = None) -> AwsDurableClient:
@@ -75,13 +78,16 @@ class AwsDurableClient:
     def _describe(self, instance_id: str) -> dict[str, Any] | None:
         """The execution named ``instance_id`` of any of the app's machines."""
         sfn = self._client("stepfunctions")
-        for name, machine in sorted(self.machines.items()):
+        known = self._machine_of.get(instance_id)
+        ordered = sorted(self.machines.items(), key=lambda m: (m[0] != known, m[0]))
+        for name, machine in ordered:
             arn = machine.replace(":stateMachine:", ":execution:") + ":" + instance_id
             try:
                 described = dict(sfn.describe_execution(executionArn=arn))
             except sfn.exceptions.ExecutionDoesNotExist:
                 continue
             described["_name"] = name
+            self._machine_of[instance_id] = name
             return described
         return None
 
@@ -117,6 +123,7 @@ class AwsDurableClient:
         self._client("stepfunctions").start_execution(
             stateMachineArn=machine, name=instance, input=json.dumps(client_input)
         )
+        self._machine_of[instance] = orchestration_function_name
         return instance
 
     def get_status(self, instance_id: str) -> dict[str, Any]:

@@ -44,7 +44,7 @@ def transaction(client: Any, collection: str, step: Step[T]) -> T:
     ``step`` must have no other effect)."""
     import google.cloud.firestore as firestore
 
-    @firestore.transactional  # type: ignore[untyped-decorator]
+    @firestore.transactional  # type: ignore[untyped-decorator, unused-ignore]
     def run(txn: Any) -> Any:
         return step(Entries(client.collection(collection), txn))
 
