@@ -99,43 +99,42 @@ def _assign_execute(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return execute
 
 
-#: The variables of the ``for`` step running in this thread, and the copy it iterates on.
-_LOOP: contextvars.ContextVar[tuple[dict[str, Any], list[dict[str, Any]]] | None] = (
-    contextvars.ContextVar("loop", default=None)
-)
-_DEEPCOPY = copy.deepcopy
-
-
-def _tracked_deepcopy(value: Any, *args: Any) -> Any:
-    """``copy.deepcopy`` keeping the copy a ``for`` step makes of its variables."""
-    made = _DEEPCOPY(value, *args)
-    loop = _LOOP.get()
-    if loop is not None and value is loop[0] and not loop[1]:
-        loop[1].append(made)
-    return made
-
-
-def _for_execute(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _for_execute(self: Any) -> tuple[Any, Any, Any]:
     """Bug: a ``for`` step runs its iterations on a deep copy of the variables and writes the
     workflow's own variables back only when the loop ends, so an error raised in an iteration
     (caught by an enclosing ``try``) loses every assignment the loop made to them. Workflows
     shares the variables defined before the loop with it: an assignment takes effect at once
-    (Google's "loop scope" sample). On an error the copy's values of those variables are
-    written back before the error goes on."""
+    (Google's "loop scope" sample). The emulator's loop, with the write-back also on an
+    error."""
+    config = self.config["for"]
+    inner = copy.deepcopy(self.context)
+    index_name, value_name = config.get("index", "__index"), config.get("value", "__value")
+    next_step = ret_value = None
 
-    def execute(self: Any) -> Any:
-        copies: list[dict[str, Any]] = []
-        token = _LOOP.set((self.context, copies))
-        try:
-            return original(self)
-        except WorkflowError:
-            if copies:
-                self.context.update({k: v for k, v in copies[0].items() if k in self.context})
-            raise
-        finally:
-            _LOOP.reset(token)
+    def write_back() -> None:
+        self.context.update({k: v for k, v in inner.items() if k in self.context})
 
-    return execute
+    try:
+        for index, value in enumerate(self.get_iterator()):
+            inner[index_name], inner[value_name] = index, value
+            inner, next_step, ret_value = emulator.StepSteps(
+                step_id=self.step_id, config=config, context=inner
+            ).execute()
+            if next_step == emulator.SpecialNextStep.BREAK:
+                next_step = None
+                break
+            if next_step == emulator.SpecialNextStep.CONTINUE:
+                next_step = None
+                continue
+            if ret_value is not None or next_step is not None:
+                break
+    except WorkflowError:
+        write_back()
+        raise
+    inner.pop(index_name, None)
+    inner.pop(value_name, None)
+    write_back()
+    return self.context, next_step, ret_value
 
 
 def _retry_execute(clock: ScaledClock) -> Callable[[Any], Any]:
@@ -208,9 +207,7 @@ def fixed_emulator(clock: ScaledClock) -> Iterator[None]:
         assign = emulator.StepAssign
         stack.enter_context(patched(assign, execute=_assign_execute(assign.execute)))
         stack.enter_context(patched(emulator.StepRetry, execute=_retry_execute(clock)))
-        loop = emulator.StepFor
-        stack.enter_context(patched(loop, execute=_for_execute(loop.execute)))
-        stack.enter_context(patched(emulator.copy, deepcopy=_tracked_deepcopy))
+        stack.enter_context(patched(emulator.StepFor, execute=_for_execute))
         yield
 
 
