@@ -11,7 +11,7 @@ from ._records import EMPTY, to_bytes
 TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing typing (mypy reads it so)
 if TYPE_CHECKING:
     import logging
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from .bindings import Bindings
@@ -32,6 +32,26 @@ DURABLE_CLIENT_METHODS = frozenset({
     "create_check_status_response", "create_http_management_payload",
     "get_client_response_links", "wait_for_completion_or_create_check_status_response",
 })  # fmt: skip
+
+
+class Lazy:
+    """Stands for what ``build()`` returns: the first attribute read calls ``build`` (once;
+    it imports the client's libraries there) and every read is answered by the built object.
+    Each cloud adapter hands its ``bindings`` and ``durable`` to a :class:`Context` so, and a
+    cold start loads no SDK until a function uses one. (Here, not in a module of its own: the
+    cold path imports this one anyway.)"""
+
+    __slots__ = ("_build", "_real")
+
+    def __init__(self, build: Callable[[], object]) -> None:
+        self._build = build
+        self._real: object = None
+
+    def __getattr__(self, name: str) -> Any:
+        real = self._real
+        if real is None:
+            real = self._real = self._build()
+        return getattr(real, name)
 
 
 class Context:
