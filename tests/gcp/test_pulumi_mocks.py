@@ -252,3 +252,34 @@ def test_a_workflow_may_call_exactly_what_it_calls() -> None:
         "FAAS_IAC_FN_CHECK": "https://gcpbind-check-abc.a.run.app",
         "FAAS_IAC_FN_DURABLE_CALLBACKS": "https://gcpbind-durable-callbacks-abc.a.run.app",
     }
+
+
+def test_a_workflow_may_operate_on_exactly_its_entities() -> None:
+    """examples/durable's aggregate_readings calls the aggregator and counter entity functions:
+    their URLs are in its environment and its account may invoke those two functions only."""
+    rec, _, _ = deployed(ROOT / "examples" / "durable" / "app.py")
+    workflow = next(
+        i
+        for _, i in rec.resources.values()
+        if i.get("name") == "durable-patterns-aggregate-readings"
+    )
+    assert workflow["userEnvVars"] == {
+        "FAAS_IAC_FN_AGGREGATOR": "https://durable-patterns-aggregator-abc.a.run.app",
+        "FAAS_IAC_FN_COUNTER": "https://durable-patterns-counter-abc.a.run.app",
+    }
+    account = next(
+        i["accountId"]
+        for t, i in rec.resources.values()
+        if t == "gcp:serviceaccount/account:Account"
+        and i["displayName"].endswith(": workflow aggregate_readings")
+    )
+    member = f"serviceAccount:{account}@{PROJECT}.iam.gserviceaccount.com"
+    grants = sorted(
+        (i["role"], i.get("name") or i["condition"]["expression"])
+        for _, i in rec.resources.values()
+        if i.get("member") == member
+    )
+    assert grants == [
+        ("roles/run.invoker", "durable-patterns-aggregator"),
+        ("roles/run.invoker", "durable-patterns-counter"),
+    ]
