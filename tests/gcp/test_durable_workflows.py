@@ -1,7 +1,9 @@
 """Durable on GCP, executed: each orchestrator's Workflow — the YAML the GCP plan deploys, with
 its function URLs read from the workflow's environment — runs in workflows-emulator, its
-activities served over HTTP by functions-framework from the generated ``gcp-app/`` folder; its
-output equals the local durable engine's for the same input and events.
+activities and entity functions served over HTTP by functions-framework from the generated
+``gcp-app/`` folder (entity state in Firestore through google-cloud-firestore's emulator seam,
+:mod:`tests.gcp.firestore_fake`); its output equals the local durable engine's for the same
+input and events.
 
 The portable client (``GcpDurableClient``) drives one orchestration end to end: it starts the
 execution through google-cloud-workflows' own gRPC transport (a server on 127.0.0.1 answering
@@ -30,7 +32,8 @@ from typing import Any
 
 import grpc
 import pytest
-from faas_iac_gcp.plan.durable import CALLBACKS, env_name, names
+from faas_iac_gcp.plan.durable import CALLBACKS, entity_collection, env_name, names
+from faas_iac_gcp.plan.names import database_name
 from faas_iac_gcp.runtime.durable import GcpDurableClient
 from faas_iac_gcp.workflows import to_yaml
 from google.cloud.workflows import executions_v1
@@ -41,6 +44,7 @@ from google.cloud.workflows.executions_v1.services.executions.transports import 
 from faas_iac.api import load
 from faas_iac.translate import ir, translate_app
 from tests.gcp import ff
+from tests.gcp.firestore_fake import FakeFirestore
 from tests.local.hostproc import free_port, wait_for
 from tests.translate.fourway import Case
 from tests.translate.gcp_exec import GcpRunner, gcp_runner
@@ -62,12 +66,6 @@ CASES = [
 ]
 
 
-#: examples/durable's orchestrators not run as deployed here: their entity functions keep
-#: state in Firestore, which no emulator here serves (the translator harness runs them with the
-#: entity runtime over an in-memory transaction: tests/translate/test_execution.py)
-ENTITY_ORCHESTRATORS = ("aggregate_readings",)
-
-
 def connectors(wf: ir.Workflow) -> bool:
     return wf.uses_status or any(isinstance(s, ir.ContinueAsNew) for s in ir.walk(wf.steps))
 
@@ -80,15 +78,31 @@ class Deployed:
         self.workflows = translate_app(self.model, root).workflows
         self.folder = ff.write_app(app, tmp)
         self.port = free_port()
-        self.activities = [f.name for f in self.model.by_kind("activity")]
+        #: the functions a workflow calls: activities and entities
+        self.activities = [f.name for f in self.model.functions if f.kind in ("activity", "entity")]
         self.proc: subprocess.Popen[bytes] | None = None
+        #: entity state: Firestore through google-cloud-firestore's emulator seam
+        self.firestore = FakeFirestore()
 
     def yaml(self, name: str) -> str:
         return to_yaml(self.workflows[name], names(self.model), self.workflows)
 
     @contextmanager
     def serving(self) -> Iterator[str]:
-        env = {**os.environ, "PYTHONPATH": str(self.folder)}
+        with self.firestore.serving() as firestore_host, self._serving(firestore_host) as base:
+            yield base
+
+    @contextmanager
+    def _serving(self, firestore_host: str) -> Iterator[str]:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(self.folder),
+            # what the plan sets on an entity function, and the library's emulator seam
+            "FAAS_IAC_ENTITIES": entity_collection(self.model),
+            "FAAS_IAC_DATABASE": database_name(self.model.name),
+            "FIRESTORE_EMULATOR_HOST": firestore_host,
+            "GOOGLE_CLOUD_PROJECT": "demo-project",
+        }
         script = str(Path(__file__).with_name("serve_activities.py"))
         cmd = [sys.executable, script, str(self.folder), str(self.port), *self.activities]
         log = (self.folder / "activities.log").open("wb")
@@ -260,8 +274,9 @@ def test_event_raised_through_the_portable_client_completes_the_execution(
 
 # -- every durable example, as deployed ----------------------------------------------------------
 
-#: examples/durable's orchestrators, with the translator's execution cases (inputs, events)
-EXAMPLE_CASES = [c for c in EXAMPLES if c.orchestrator not in ENTITY_ORCHESTRATORS]
+#: examples/durable's orchestrators, with the translator's execution cases (inputs, events);
+#: entity operations reach the entity functions, whose state is in the fake Firestore
+EXAMPLE_CASES = list(EXAMPLES)
 
 
 @pytest.fixture(scope="module")

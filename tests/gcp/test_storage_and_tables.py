@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from concurrent import futures
 from typing import Any
 
-import grpc
 import pytest
 from faas_iac_gcp.runtime import documents, entities
 from faas_iac_gcp.runtime.bindings import GcpBindings
 from gcp_storage_emulator.server import create_server
 from google.cloud import storage
-from google.cloud.firestore_v1.types import document, firestore
-from google.protobuf import empty_pb2, timestamp_pb2
+
+from tests.gcp.firestore_fake import FakeFirestore, txn
 
 PROJECT = "demo-project"
 RESOURCES = {
@@ -81,108 +79,13 @@ def test_objects_are_written_read_listed_and_deleted(gcs: storage.Client) -> Non
     ]
 
 
-class FakeFirestore:
-    """Documents by full name, served over the Firestore gRPC API; every request kept."""
-
-    def __init__(self) -> None:
-        self.documents: dict[str, document.Document] = {}
-        self.commits: list[firestore.CommitRequest] = []
-        self.gets: list[firestore.BatchGetDocumentsRequest] = []
-        self.begun: list[firestore.BeginTransactionRequest] = []
-        self.rolled_back: list[bytes] = []
-        #: how many of the next commits of a transaction lose a race (answered ABORTED)
-        self.contended = 0
-
-    @staticmethod
-    def _now() -> timestamp_pb2.Timestamp:
-        stamp = timestamp_pb2.Timestamp()
-        stamp.GetCurrentTime()
-        return stamp
-
-    def batch_get(
-        self, request: firestore.BatchGetDocumentsRequest, _: Any
-    ) -> Iterator[firestore.BatchGetDocumentsResponse]:
-        self.gets.append(request)
-        for name in request.documents:
-            found = self.documents.get(name)
-            if found is None:
-                yield firestore.BatchGetDocumentsResponse(missing=name, read_time=self._now())
-            else:
-                yield firestore.BatchGetDocumentsResponse(found=found, read_time=self._now())
-
-    def begin(
-        self, request: firestore.BeginTransactionRequest, _: Any
-    ) -> firestore.BeginTransactionResponse:
-        self.begun.append(request)
-        return firestore.BeginTransactionResponse(transaction=_txn(len(self.begun) - 1))
-
-    def rollback(self, request: firestore.RollbackRequest, _: Any) -> empty_pb2.Empty:
-        self.rolled_back.append(request.transaction)
-        return empty_pb2.Empty()
-
-    def commit(self, request: firestore.CommitRequest, context: Any) -> firestore.CommitResponse:
-        self.commits.append(request)
-        if request.transaction and self.contended:
-            self.contended -= 1
-            context.abort(grpc.StatusCode.ABORTED, "too much contention on these documents")
-        now = self._now()
-        results = []
-        for write in request.writes:
-            if write.delete:
-                self.documents.pop(write.delete, None)
-            else:
-                doc = document.Document(
-                    name=write.update.name,
-                    fields=write.update.fields,
-                    create_time=now,
-                    update_time=now,
-                )
-                self.documents[write.update.name] = doc
-            results.append({"update_time": now})
-        return firestore.CommitResponse(write_results=results, commit_time=now)
-
-
-def _txn(n: int) -> bytes:
-    return f"txn-{n}".encode()
-
-
 @pytest.fixture
 def fake_firestore(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFirestore]:
     fake = FakeFirestore()
-    methods = {
-        "BatchGetDocuments": grpc.unary_stream_rpc_method_handler(
-            fake.batch_get,
-            request_deserializer=firestore.BatchGetDocumentsRequest.deserialize,
-            response_serializer=firestore.BatchGetDocumentsResponse.serialize,
-        ),
-        "Commit": grpc.unary_unary_rpc_method_handler(
-            fake.commit,
-            request_deserializer=firestore.CommitRequest.deserialize,
-            response_serializer=firestore.CommitResponse.serialize,
-        ),
-        "BeginTransaction": grpc.unary_unary_rpc_method_handler(
-            fake.begin,
-            request_deserializer=firestore.BeginTransactionRequest.deserialize,
-            response_serializer=firestore.BeginTransactionResponse.serialize,
-        ),
-        "Rollback": grpc.unary_unary_rpc_method_handler(
-            fake.rollback,
-            request_deserializer=firestore.RollbackRequest.deserialize,
-            response_serializer=empty_pb2.Empty.SerializeToString,
-        ),
-    }
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-    server.add_generic_rpc_handlers(
-        [grpc.method_handlers_generic_handler("google.firestore.v1.Firestore", methods)]
-    )
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", f"127.0.0.1:{port}")
-    monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", PROJECT)
-    try:
+    with fake.serving() as host:
+        monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", host)
+        monkeypatch.setenv("GOOGLE_CLOUD_PROJECT", PROJECT)
         yield fake
-    finally:
-        server.stop(None)
 
 
 def test_items_are_documents_of_the_apps_database(fake_firestore: FakeFirestore) -> None:
@@ -250,7 +153,7 @@ def test_entity_operations_run_in_firestore_transactions(fake_firestore: FakeFir
     assert operate(2) == (200, {"result": 7})
     # the second attempt asks to retry the first transaction (keeps its place in the queue)
     retried = fake_firestore.begun[2].options.read_write.retry_transaction
-    assert retried == _txn(1)
+    assert retried == txn(1)
     assert operate(-1)[0] == 500
     name = f"projects/{PROJECT}/databases/gcpbind-db/documents/gcpbind-entities/counter@k1"
     state = dict(fake_firestore.documents[name].fields)["state"].string_value
