@@ -9,9 +9,9 @@ with the same input and events. Counted per execution: billed state transitions 
 events of every execution the run starts, child executions included, plus every retry of a
 Task: Step Functions bills each retry attempt as a transition, and a retried Task enters its
 state once but is scheduled once per attempt) and Workflows steps (every named step executed).
-GCP has no reference for ``counter`` and ``status`` yet: they call the Workflows Executions and
-Firestore connectors, which the workflows-emulator harness (tests/translate/gcp_exec.py) does
-not provide; their rows are missing from the GCP table, said in the output.
+``counter`` (continue_as_new) and ``status`` (custom status) call the Workflows Executions and
+Firestore connectors, served in memory by the harness (tests/translate/emulator_fixes.py); an
+instance's steps are counted over every execution it continues as.
 
 Printed: both counts, the ratio (translated / hand-written; target <= 1.0) and the cost per
 million executions at list price (Step Functions Standard $0.025 per 1,000 transitions;
@@ -154,10 +154,12 @@ def gcp_counts() -> dict[str, tuple[int, int]]:
             hand = _fill(
                 path.read_text(),
                 dict(runner.names.functions),
-                {"callbacks": runner.names.callbacks},
+                {"callbacks": runner.names.callbacks, "status": runner.names.status_collection},
             )
             theirs = runner.run(hand, _value(value, 101 + 2 * n), f"hand-{name}", events)
             assert ours.output == theirs.output, (name, ours, theirs)
+            ours_status = runner.apis.custom_status(f"ours-{name}")
+            assert ours_status == runner.apis.custom_status(f"hand-{name}"), name
             counts[name] = (ours.steps, theirs.steps)
     return counts
 

@@ -8,6 +8,7 @@ inputs and outputs round-trip faithfully through history. Everything else is pla
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -67,6 +68,28 @@ def plain(text: str | None) -> Any:
     if text is None:
         return None
     return json.loads(text, object_hook=_unwrap)
+
+
+def json_or_text(text: str | None) -> Any:
+    """What a cloud keeps as JSON text (an execution's input, output, a custom status): its
+    value, or the text itself where it is not JSON (emulators may return a bare string
+    unquoted); empty or ``None`` → ``None``."""
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def named(known: Mapping[str, str], name: str, what: str) -> str:
+    """``known[name]`` (an orchestrator's machine or workflow, an entity's function), or a
+    ``LookupError`` that lists the names there are."""
+    try:
+        return known[name]
+    except KeyError:
+        listed = ", ".join(sorted(known)) or "none"
+        raise LookupError(f"no {what} {name!r} (known: {listed})") from None
 
 
 def _unwrap(obj: dict[str, Any]) -> Any:

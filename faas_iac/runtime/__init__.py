@@ -49,7 +49,8 @@ _MODULES = {
         ("BadRequestBody", "HttpRequest", "HttpResponse", "NotAResponse", "to_response"), "http"
     ),
     **dict.fromkeys(("CloudEvent", "Message", "TimerInfo"), "messages"),
-    **dict.fromkeys(("BindingDenied", "BucketClient", "Context", "TableClient"), "context"),
+    **dict.fromkeys(("BindingDenied", "Context"), "context"),
+    **dict.fromkeys(("BucketClient", "TableClient"), "clients"),
     "Bindings": "bindings",
     "RetryOptions": "durable",
 }

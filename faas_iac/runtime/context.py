@@ -1,61 +1,25 @@
-"""The context of one invocation (:class:`Context`) and its bucket and table clients. Standard
-library only, off ``typing`` (:mod:`._records`): every function's cold path imports it."""
+"""The context of one invocation (:class:`Context`). Standard library only, off ``typing``:
+every function's cold path imports it (its bucket and table clients are :mod:`.clients`,
+loaded when first used)."""
 
 from __future__ import annotations
 
 import time
 
-from ._records import EMPTY, NamedTuple, to_bytes
+from ._records import EMPTY, to_bytes
 
 TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing typing (mypy reads it so)
 if TYPE_CHECKING:
     import logging
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
     from typing import Any
 
     from .bindings import Bindings
+    from .clients import BucketClient, TableClient
 
 
 class BindingDenied(PermissionError):
     """A function used a resource it did not declare (``reads=`` / ``writes=``)."""
-
-
-class BucketClient(NamedTuple):
-    ctx: Context
-    name: str
-
-    def put(self, key: str, data: bytes | str, content_type: str = "") -> None:
-        self.ctx.check("bucket", self.name, "write")
-        self.ctx.bindings.put_object(self.name, key, to_bytes(data), content_type)
-
-    def get(self, key: str) -> bytes | None:
-        self.ctx.check("bucket", self.name, "read")
-        return self.ctx.bindings.get_object(self.name, key)
-
-    def delete(self, key: str) -> None:
-        self.ctx.check("bucket", self.name, "write")
-        self.ctx.bindings.delete_object(self.name, key)
-
-    def list(self, prefix: str = "") -> list[str]:
-        self.ctx.check("bucket", self.name, "read")
-        return self.ctx.bindings.list_objects(self.name, prefix)
-
-
-class TableClient(NamedTuple):
-    ctx: Context
-    name: str
-
-    def get(self, key: Mapping[str, Any]) -> dict[str, Any] | None:
-        self.ctx.check("table", self.name, "read")
-        return self.ctx.bindings.table_get(self.name, key)
-
-    def put(self, item: Mapping[str, Any]) -> None:
-        self.ctx.check("table", self.name, "write")
-        self.ctx.bindings.table_put(self.name, item)
-
-    def delete(self, key: Mapping[str, Any]) -> None:
-        self.ctx.check("table", self.name, "write")
-        self.ctx.bindings.table_delete(self.name, key)
 
 
 #: The durable client's methods a function with ``durable_client=True`` may also call on its
@@ -68,6 +32,26 @@ DURABLE_CLIENT_METHODS = frozenset({
     "create_check_status_response", "create_http_management_payload",
     "get_client_response_links", "wait_for_completion_or_create_check_status_response",
 })  # fmt: skip
+
+
+class Lazy:
+    """Stands for what ``build()`` returns: the first attribute read calls ``build`` (once;
+    it imports the client's libraries there) and every read is answered by the built object.
+    Each cloud adapter hands its ``bindings`` and ``durable`` to a :class:`Context` so, and a
+    cold start loads no SDK until a function uses one. (Here, not in a module of its own: the
+    cold path imports this one anyway.)"""
+
+    __slots__ = ("_build", "_real")
+
+    def __init__(self, build: Callable[[], object]) -> None:
+        self._build = build
+        self._real: object = None
+
+    def __getattr__(self, name: str) -> Any:
+        real = self._real
+        if real is None:
+            real = self._real = self._build()
+        return getattr(real, name)
 
 
 class Context:
@@ -154,9 +138,13 @@ class Context:
         return self.bindings.stream_put(stream, to_bytes(data), partition_key)
 
     def bucket(self, name: str) -> BucketClient:
+        from .clients import BucketClient  # (only functions that use a bucket need it)
+
         return BucketClient(self, name)
 
     def table(self, name: str) -> TableClient:
+        from .clients import TableClient
+
         return TableClient(self, name)
 
     def secret(self, name: str) -> str:

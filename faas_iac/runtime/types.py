@@ -10,20 +10,16 @@ Handlers are plain functions (sync or async) taking one of these and a :class:`C
 Each target's adapter turns its native events into these and the results back. They are
 defined in small modules, so a cold start loads only what its trigger needs: :mod:`.http`
 (requests, responses, their parsing rules), :mod:`.messages` (messages, CloudEvents, timer
-ticks), :mod:`.context` (the invocation context and its clients) and :mod:`.bindings` (the
-protocol each target implements); this module gathers them all.
+ticks), :mod:`.context` (the invocation context), :mod:`.clients` (its bucket and table
+clients) and :mod:`.bindings` (the protocol each target implements); this module gathers them
+all.
 """
 
 from __future__ import annotations
 
 from .bindings import Bindings
-from .context import (
-    DURABLE_CLIENT_METHODS,
-    BindingDenied,
-    BucketClient,
-    Context,
-    TableClient,
-)
+from .clients import BucketClient, TableClient
+from .context import DURABLE_CLIENT_METHODS, BindingDenied, Context
 from .http import (
     BadRequestBody,
     HttpRequest,

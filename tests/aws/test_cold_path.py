@@ -49,6 +49,7 @@ NOT_ON_THE_COLD_PATH = {
     "faas_iac.runtime.types",
     "faas_iac.runtime.messages",
     "faas_iac.runtime.bindings",
+    "faas_iac.runtime.clients",
     "faas_iac_aws.runtime.events",
 }
 

@@ -107,3 +107,18 @@ def test_examples_durable_has_no_refused_orchestrator_and_says_each_engine(name:
     }
     assert sorted(said) == orchestrators
     assert set(said.values()) <= {"Step Functions", "Lambda durable functions"}
+
+
+def test_the_refused_corpus_is_still_refused_by_step_functions() -> None:
+    """tests/aws/apps/refused_by_sfn is what test_lambda_durable runs as the orchestrators Step
+    Functions refuses: when the translator learns one of them, give that case another
+    construct it refuses."""
+    model, root = load(str(APP.parent.parent / "refused_by_sfn" / "app.py"))
+    notes = compile_app(model, root, "aws").plan.notes
+    orchestrators = sorted(fn.name for fn in model.functions if fn.kind == "orchestrator")
+    refused = sorted(
+        n.split("'")[1]
+        for n in notes
+        if "runs on Lambda durable functions: Step Functions cannot" in n
+    )
+    assert refused == orchestrators

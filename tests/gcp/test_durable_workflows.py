@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent import futures
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,10 +40,13 @@ from google.cloud.workflows.executions_v1.services.executions.transports import 
 
 from faas_iac.api import load
 from faas_iac.translate import ir, translate_app
+from faas_iac.translate.refusals import Refusal
 from tests.gcp import ff
 from tests.local.hostproc import free_port, wait_for
+from tests.translate.fourway import Case
 from tests.translate.gcp_exec import GcpRunner, gcp_runner
 from tests.translate.local_exec import local_runner
+from tests.translate.test_execution import EXAMPLES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = ROOT / "examples" / "shop" / "app.py"
@@ -57,6 +61,10 @@ CASES = [
     (DURABLE, "backup_site", 3, []),
     (BINDINGS, "decide", {"who": "ann"}, [("decision", {"ok": True})]),
 ]
+
+
+#: examples/durable's orchestrators Workflows does not run: entities (FIAC610)
+REFUSED_ON_GCP = ("aggregate_readings",)
 
 
 def connectors(wf: ir.Workflow) -> bool:
@@ -247,3 +255,54 @@ def test_event_raised_through_the_portable_client_completes_the_execution(
     assert done["runtimeStatus"] == "Completed", done
     assert done["output"] == expected.output
     assert done["input"] == {"who": "ann"}
+
+
+# -- every durable example, as deployed ----------------------------------------------------------
+
+#: examples/durable's orchestrators, with the translator's execution cases (inputs, events)
+EXAMPLE_CASES = [c for c in EXAMPLES if c.orchestrator not in REFUSED_ON_GCP]
+
+
+@pytest.fixture(scope="module")
+def durable(runner: GcpRunner, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
+    with deployed(DURABLE, tmp_path_factory.mktemp("durable"), runner) as app:
+        yield app
+
+
+def test_only_entity_orchestrators_are_refused_on_gcp() -> None:
+    """Every other example orchestrator translates for Workflows (and runs below)."""
+    model, root = load(str(DURABLE))
+    workflows = translate_app(model, root).workflows
+    refused = set()
+    for name, wf in workflows.items():
+        try:
+            to_yaml(wf, names(model), workflows)
+        except Refusal as exc:
+            assert "FIAC610" in str(exc)
+            refused.add(name)
+    assert refused == set(REFUSED_ON_GCP)
+
+
+@pytest.mark.parametrize("case", EXAMPLE_CASES, ids=[c.id for c in EXAMPLE_CASES])
+def test_every_durable_example_runs_as_deployed(
+    case: Case, durable: Deployed, runner: GcpRunner, tmp_path: Path
+) -> None:
+    """The Workflow the GCP plan deploys, against activities served by functions-framework
+    from the generated artifact: the local engine's status, output and custom status
+    (continue_as_new chains and custom status through the harness's in-memory connectors)."""
+    model, root = load(str(DURABLE))
+    for held in ("patterns.monitor:_CHECKS", "patterns.retry:_ATTEMPTS"):  # per-id counters
+        module, attribute = held.split(":")
+        if module in sys.modules:
+            getattr(sys.modules[module], attribute).clear()
+    with local_runner(model, root, tmp_path / "engine", runner.clock) as local:
+        expected = local.run(case.orchestrator, case.input, list(case.events), case.id)
+    assert expected.status == case.expect, expected
+    got = runner.run_instance(
+        durable.yaml(case.orchestrator), case.input, case.id, list(case.events)
+    )
+    if case.normalize is not None and got.status == "Completed":
+        got = replace(got, output=case.normalize(got.output))
+        expected = replace(expected, output=case.normalize(expected.output))
+    # activity calls go to functions-framework directly here: not recorded, not compared
+    assert not expected.differences(replace(got, calls=expected.calls), ordered=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from faas_iac.runtime import context, http, messages
+from faas_iac.runtime import clients, http, messages
 
 RECORDS = [
     http.HttpRequest,
@@ -19,8 +19,8 @@ RECORDS = [
     messages.Message,
     messages.CloudEvent,
     messages.TimerInfo,
-    context.BucketClient,
-    context.TableClient,
+    clients.BucketClient,
+    clients.TableClient,
 ]
 
 

@@ -93,7 +93,7 @@ class LambdaContext:
 def test_aws_lambda_log_lines_mask_the_secret(
     root: logging.Logger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(aws_entry, "LazyBindings", lambda env: Secrets())
+    monkeypatch.setattr(aws_entry, "_bindings", lambda env: Secrets())
     aws_entry._cache.clear()
     env = {
         "FAAS_IAC_HANDLER": HANDLER,

@@ -99,6 +99,44 @@ def _assign_execute(original: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return execute
 
 
+def _for_execute(self: Any) -> tuple[Any, Any, Any]:
+    """Bug: a ``for`` step runs its iterations on a deep copy of the variables and writes the
+    workflow's own variables back only when the loop ends, so an error raised in an iteration
+    (caught by an enclosing ``try``) loses every assignment the loop made to them. Workflows
+    shares the variables defined before the loop with it: an assignment takes effect at once
+    (Google's "loop scope" sample). The emulator's loop, with the write-back also on an
+    error."""
+    config = self.config["for"]
+    inner = copy.deepcopy(self.context)
+    index_name, value_name = config.get("index", "__index"), config.get("value", "__value")
+    next_step = ret_value = None
+
+    def write_back() -> None:
+        self.context.update({k: v for k, v in inner.items() if k in self.context})
+
+    try:
+        for index, value in enumerate(self.get_iterator()):
+            inner[index_name], inner[value_name] = index, value
+            inner, next_step, ret_value = emulator.StepSteps(
+                step_id=self.step_id, config=config, context=inner
+            ).execute()
+            if next_step == emulator.SpecialNextStep.BREAK:
+                next_step = None
+                break
+            if next_step == emulator.SpecialNextStep.CONTINUE:
+                next_step = None
+                continue
+            if ret_value is not None or next_step is not None:
+                break
+    except WorkflowError:
+        write_back()
+        raise
+    inner.pop(index_name, None)
+    inner.pop(value_name, None)
+    write_back()
+    return self.context, next_step, ret_value
+
+
 def _retry_execute(clock: ScaledClock) -> Callable[[Any], Any]:
     """Bug: the emulator's ``retry`` stops retrying once the delay reaches ``max_delay`` (and
     sleeps after the last attempt too). Workflows caps each delay at ``max_delay`` and retries
@@ -169,6 +207,7 @@ def fixed_emulator(clock: ScaledClock) -> Iterator[None]:
         assign = emulator.StepAssign
         stack.enter_context(patched(assign, execute=_assign_execute(assign.execute)))
         stack.enter_context(patched(emulator.StepRetry, execute=_retry_execute(clock)))
+        stack.enter_context(patched(emulator.StepFor, execute=_for_execute))
         yield
 
 

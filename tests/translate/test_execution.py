@@ -145,10 +145,7 @@ EXAMPLE_STATE = ("patterns.monitor:_CHECKS", "patterns.retry:_ATTEMPTS")
 TARGETS = ["azure", "aws", "gcp"]
 #: Translator defects these runs expose (tests/translate/fourway.py explains the verdicts);
 #: strict: a fixed defect turns its entry into a failure, to be removed here.
-KNOWN = {
-    ("book-trip-no-car", "gcp"): "Workflows: the compensation loop inside `except` sees the "
-    "list the `try` body appended to as it was before the body (no cancel calls)",
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 #: Not strict: they fail only when the machine is slow. ASL reads the clock when a state is

@@ -38,8 +38,13 @@ class AwsProvider:
         return make_plan(app, build)
 
     def python_runtimes(self, app: AppModel) -> set[str]:
-        """The runtimes of the Lambdas that run the code zip (for its bytecode)."""
-        return {f.runtime for f in app.functions if f.handler.python and f.kind != "orchestrator"}
+        """The runtimes of the Lambdas that run the code zip (for its bytecode): the functions'
+        own, and that of Lambda durable functions when there are orchestrators (which engine
+        runs each is decided later, by the plan)."""
+        from .plan.lambda_durable import DURABLE_RUNTIME
+
+        found = {f.runtime for f in app.functions if f.handler.python and f.kind != "orchestrator"}
+        return found | ({DURABLE_RUNTIME} if app.by_kind("orchestrator") else set())
 
     def emit(self, compiled: Compiled, out: Path) -> list[str]:
         from .emit import emit

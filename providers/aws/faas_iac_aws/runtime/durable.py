@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from faas_iac.durable.codec import json_or_text, named
+
 #: Step Functions execution status → the Azure Durable Functions runtime status.
 RUNTIME_STATUS = {
     "RUNNING": "Running",
@@ -24,16 +26,6 @@ RUNTIME_STATUS = {
     "ABORTED": "Terminated",
     "PENDING_REDRIVE": "Failed",
 }
-
-
-def _output(text: str | None) -> Any:
-    """An execution's output (JSON; emulators may return a bare string unquoted)."""
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
 
 
 @dataclass
@@ -97,7 +89,7 @@ class AwsDurableClient:
         sfn = self._client("stepfunctions")
         prefix = described["executionArn"].rsplit(":", 1)[0] + ":"
         while described["status"] == "SUCCEEDED":
-            nxt = _output(described.get("output"))
+            nxt = json_or_text(described.get("output"))
             if not (isinstance(nxt, str) and nxt.startswith(prefix)):
                 break
             name = described["_name"]
@@ -112,13 +104,7 @@ class AwsDurableClient:
         client_input: Any = None,
     ) -> str:
         """Start an orchestration; its instance id is the execution's name."""
-        try:
-            machine = self.machines[orchestration_function_name]
-        except KeyError:
-            known = ", ".join(sorted(self.machines)) or "none"
-            raise LookupError(
-                f"no orchestrator {orchestration_function_name!r} (known: {known})"
-            ) from None
+        machine = named(self.machines, orchestration_function_name, "orchestrator")
         instance = instance_id or uuid.uuid4().hex
         self._client("stepfunctions").start_execution(
             stateMachineArn=machine, name=instance, input=json.dumps(client_input)
@@ -140,7 +126,7 @@ class AwsDurableClient:
             "instanceId": instance_id,
             "runtimeStatus": RUNTIME_STATUS.get(described["status"], described["status"]),
             "input": json.loads(described.get("input") or "null"),
-            "output": _output(output),
+            "output": json_or_text(output),
             "customStatus": custom_status(
                 self._client("dynamodb"), self.registry_table, instance_id
             ),

@@ -17,7 +17,7 @@ import os
 import sys
 import time
 
-from faas_iac.runtime.context import Context
+from faas_iac.runtime.context import Context, Lazy
 from faas_iac.runtime.handlers import Handler, resolve
 
 TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing typing (mypy reads it so)
@@ -72,32 +72,16 @@ def _load(env: Mapping[str, str]) -> Target:
     return target
 
 
-class LazyBindings:
-    """The AWS :class:`Bindings`, built (and boto3 imported) on the first call."""
+def _bindings(env: Mapping[str, str]) -> Bindings:
+    from .bindings import AwsBindings  # boto3 with it: on a function's first binding use
 
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self._env = env
-        self._real: Bindings | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._real is None:
-            from .bindings import AwsBindings
-
-            self._real = AwsBindings.from_env(self._env)
-        return getattr(self._real, name)
+    return AwsBindings.from_env(env)
 
 
-class LazyDurable:
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self._env = env
-        self._real: Any = None
+def _durable(env: Mapping[str, str]) -> Any:
+    from .durable import AwsDurableClient
 
-    def __getattr__(self, name: str) -> Any:
-        if self._real is None:
-            from .durable import AwsDurableClient
-
-            self._real = AwsDurableClient.from_env(self._env)
-        return getattr(self._real, name)
+    return AwsDurableClient.from_env(env)
 
 
 def _context(target: Target, lambda_context: Any, env: Mapping[str, str]) -> Context:
@@ -105,10 +89,10 @@ def _context(target: Target, lambda_context: Any, env: Mapping[str, str]) -> Con
     return Context(
         invocation_id=getattr(lambda_context, "aws_request_id", "") or "local",
         function_name=target.name,
-        bindings=LazyBindings(env),
+        bindings=Lazy(lambda: _bindings(env)),
         allowed=target.allowed,
         deadline=time.time() + remaining() / 1000 if remaining else 0.0,
-        durable=LazyDurable(env) if "FAAS_IAC_DURABLE" in env else None,
+        durable=Lazy(lambda: _durable(env)) if "FAAS_IAC_DURABLE" in env else None,
     )
 
 

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from faas_iac.durable.codec import json_or_text, named
+
 #: Workflows execution state → the Azure Durable Functions runtime status.
 RUNTIME_STATUS = {
     "QUEUED": "Pending",
@@ -53,15 +55,6 @@ def id_token_post(url: str, body: Any) -> dict[str, Any]:
         raise RuntimeError(f"entity operation failed ({response.status_code}): {response.text}")
     answer: dict[str, Any] = response.json()
     return answer
-
-
-def _json(text: str | None) -> Any:
-    if not text:
-        return None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
 
 
 @dataclass
@@ -120,13 +113,7 @@ class GcpDurableClient:
                 "GCP Workflows names executions itself: call start_new without instance_id "
                 "and keep the id it returns"
             )
-        try:
-            workflow = self.workflows[orchestration_function_name]
-        except KeyError:
-            known = ", ".join(sorted(self.workflows)) or "none"
-            raise LookupError(
-                f"no orchestrator {orchestration_function_name!r} (known: {known})"
-            ) from None
+        workflow = named(self.workflows, orchestration_function_name, "orchestrator")
         execution = self._executions().create_execution(
             request={"parent": workflow, "execution": {"argument": json.dumps(client_input)}}
         )
@@ -149,7 +136,7 @@ class GcpDurableClient:
         """continue_as_new ends an execution with the next one's name as its result."""
         prefix = str(execution.name).rsplit("/", 1)[0] + "/"
         while execution.state.name == "SUCCEEDED":
-            nxt = _json(execution.result)
+            nxt = json_or_text(execution.result)
             if not (isinstance(nxt, str) and nxt.startswith(prefix)):
                 break
             execution = self._executions().get_execution(request={"name": nxt})
@@ -159,7 +146,7 @@ class GcpDurableClient:
         if not self.status_collection:
             return None
         doc = self._firestore().collection(self.status_collection).document(instance_id).get()
-        return _json((doc.to_dict() or {}).get("status")) if doc.exists else None
+        return json_or_text((doc.to_dict() or {}).get("status")) if doc.exists else None
 
     def get_status(self, instance_id: str) -> dict[str, Any]:
         """Azure-style status: name, instanceId, runtimeStatus, input, output, customStatus."""
@@ -167,7 +154,7 @@ class GcpDurableClient:
         if found is None:
             return {"instanceId": instance_id, "runtimeStatus": None}
         name, execution = found
-        first_input = _json(execution.argument)
+        first_input = json_or_text(execution.argument)
         execution = self._latest(execution)
         state = execution.state.name
         return {
@@ -175,7 +162,7 @@ class GcpDurableClient:
             "instanceId": instance_id,
             "runtimeStatus": RUNTIME_STATUS.get(state, state),
             "input": first_input,
-            "output": _json(execution.result) if state == "SUCCEEDED" else None,
+            "output": json_or_text(execution.result) if state == "SUCCEEDED" else None,
             "error": execution.error.payload if state == "FAILED" else None,
             "customStatus": self.custom_status(instance_id),
         }
@@ -200,11 +187,7 @@ class GcpDurableClient:
         """Run one operation on the entity (its function, over IAM-authenticated HTTP); returns
         the operation's result."""
         name, key = _entity(entity_id)
-        try:
-            url = self.entities[name]
-        except KeyError:
-            known = ", ".join(sorted(self.entities)) or "none"
-            raise LookupError(f"no entity {name!r} (known: {known})") from None
+        url = named(self.entities, name, "entity")
         body = {"key": key, "operation": operation_name, "input": operation_input}
         answer = (self.poster or id_token_post)(url, body)
         return answer.get("result")
@@ -216,7 +199,7 @@ class GcpDurableClient:
         name, key = _entity(entity_id)
         doc = self._firestore().collection(self.entity_collection).document(document(name, key))
         snapshot = doc.get()
-        return _json((snapshot.to_dict() or {}).get("state")) if snapshot.exists else None
+        return json_or_text((snapshot.to_dict() or {}).get("state")) if snapshot.exists else None
 
     def terminate(self, instance_id: str, reason: str = "") -> None:
         found = self._find(instance_id)

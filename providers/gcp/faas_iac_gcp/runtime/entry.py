@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.runtime import redact
+from faas_iac.runtime.context import Lazy
 from faas_iac.runtime.cors import ENV as CORS_ENV
 from faas_iac.runtime.cors import Cors
 from faas_iac.runtime.handlers import Handler, resolve
@@ -68,34 +69,16 @@ class FunctionInfo:
     durable: bool = False
 
 
-class LazyBindings:
-    """The GCP :class:`Bindings`, built (and the Google client libraries imported) on first use."""
+def _bindings(env: Mapping[str, str]) -> Bindings:
+    from .bindings import GcpBindings  # the Google client libraries with it: on first use
 
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self._env = env
-        self._real: Bindings | None = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._real is None:
-            from .bindings import GcpBindings
-
-            self._real = GcpBindings.from_env(self._env)
-        return getattr(self._real, name)
+    return GcpBindings.from_env(env)
 
 
-class LazyDurable:
-    """The portable durable client, built (and its libraries imported) on first use."""
+def _durable(env: Mapping[str, str]) -> Any:
+    from .durable import GcpDurableClient
 
-    def __init__(self, env: Mapping[str, str]) -> None:
-        self._env = env
-        self._real: Any = None
-
-    def __getattr__(self, name: str) -> Any:
-        if self._real is None:
-            from .durable import GcpDurableClient
-
-            self._real = GcpDurableClient.from_env(self._env)
-        return getattr(self._real, name)
+    return GcpDurableClient.from_env(env)
 
 
 class Runtime:
@@ -107,7 +90,7 @@ class Runtime:
     ) -> None:
         self.functions = dict(functions)
         self.env = os.environ if env is None else env
-        self.bindings: Bindings = bindings or LazyBindings(self.env)
+        self.bindings: Bindings = bindings or Lazy(lambda: _bindings(self.env))
         self._handlers: dict[str, Handler] = {}
         self._db: Any = None
         self.cors = Cors.of([self.env.get(CORS_ENV, "")])  # App(cors=...): answered here
@@ -139,7 +122,7 @@ class Runtime:
             allowed=dict(info.allowed),
             deadline=time.time() + info.timeout,
             logger=logging.getLogger(f"faas_iac.function.{name}"),
-            durable=LazyDurable(self.env) if info.durable else None,
+            durable=Lazy(lambda: _durable(self.env)) if info.durable else None,
         )
 
     def _call(self, name: str, payload: Any, invocation_id: str | None) -> Any:

@@ -74,8 +74,13 @@ class Builder:
         self.line = wf.line
         self.counter = 0
         self.jump_targets: set[str] = set()  # steps a "next" goes to: never folded away
-        #: the instance id is carried from execution to execution (it continues as new)
-        self.carries = any(isinstance(s, ir.ContinueAsNew) for s in ir.walk(wf.steps))
+        #: the instance id is carried from execution to execution: it continues as new and
+        #: reads its instance id (the id itself, the status document, the events' registry key)
+        steps = ir.walk(wf.steps)
+        keyed = wf.uses_status or reads_builtin(wf, "instance_id")
+        waits_for_events = any(isinstance(s, ir.WaitEvent | ir.Race) for s in steps)
+        continues = any(isinstance(s, ir.ContinueAsNew) for s in steps)
+        self.carries = continues and (keyed or waits_for_events)
         self.r.instance = INSTANCE if self.carries else EXECUTION_ID
 
     def as_child(self) -> tuple[str, ...]:
@@ -488,12 +493,12 @@ class Builder:
             'sys.get_env("GOOGLE_CLOUD_LOCATION") + "/workflows/" + '
             'sys.get_env("GOOGLE_CLOUD_WORKFLOW_ID")}'
         )
-        self.assign(out, "__next_input", step.input)
-        self.assign(
-            out,
-            "__next_argument",
-            ir.DictLit(((CARRIED, ir.Var(INSTANCE)), ("input", ir.Var("__next_input")))),
-        )
+        argument = "__next_input"
+        self.assign(out, argument, step.input)
+        if self.carries:
+            argument = "__next_argument"
+            carried = ((CARRIED, ir.Var(INSTANCE)), ("input", ir.Var("__next_input")))
+            self.assign(out, argument, ir.DictLit(carried))
         out.append(
             {
                 self.name("continue_as_new"): {
@@ -503,7 +508,7 @@ class Builder:
                     ),
                     "args": {
                         "parent": parent,
-                        "body": {"argument": "${json.encode_to_string(__next_argument)}"},
+                        "body": {"argument": "${json.encode_to_string(" + argument + ")}"},
                     },
                     "result": "__next",
                 }
@@ -521,7 +526,9 @@ def retry_policy(retry: ir.Retry) -> dict[str, Any]:
         "max_retries": retry.max_attempts - 1,
         "backoff": {
             "initial_delay": _num(first),
-            "max_delay": _num(cap),
+            # whole seconds (the published schema's integer), rounded up: a delay is never
+            # capped below the orchestrator's max_retry_interval
+            "max_delay": math.ceil(cap),
             "multiplier": _num(retry.backoff_coefficient),
         },
     }

@@ -14,13 +14,18 @@ from faas_iac import App
 app = App("refused")
 
 
+#: inputs ``work`` finished with and ``cleanup`` has not seen yet: the clean-up says whether
+#: it ran after the work, as a ``finally`` must
+FINISHED: set[Any] = set()
+
+
 @app.orchestrator
 def try_finally(ctx: Any) -> Any:
     done = []
     try:
         done.append((yield ctx.call_activity("work", ctx.get_input())))
     finally:
-        done.append((yield ctx.call_activity("other", "cleanup")))
+        done.append((yield ctx.call_activity("cleanup", ctx.get_input())))
     return done
 
 
@@ -66,7 +71,16 @@ def activity_beats_timer(ctx: Any) -> Any:
 
 @app.activity
 def work(value: Any) -> str:
+    FINISHED.add(repr(value))
     return f"work:{value}"
+
+
+@app.activity
+def cleanup(value: Any) -> str:
+    if repr(value) in FINISHED:
+        FINISHED.discard(repr(value))
+        return "cleaned up after the work"
+    return "cleaned up BEFORE the work ended"
 
 
 @app.activity
