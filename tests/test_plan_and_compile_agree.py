@@ -44,4 +44,6 @@ def test_compile_refuses_nothing_that_plan_accepted(provider: str, tmp_path: Pat
         outcomes[name] = []
     assert len(outcomes) == len(APPS) >= 8
     if provider == "gcp":  # an orchestrator only the translator refuses: refused by plan too
-        assert any(code.startswith("FIAC6") for code, _ in outcomes["examples/durable/app.py"])
+        io_app = outcomes["tests/translate/apps/io_app.py"]  # a file read inside an orchestrator
+        assert any(code.startswith("FIAC6") for code, _ in io_app), io_app
+        assert outcomes["examples/durable/app.py"] == []  # every orchestrator is a Workflow

@@ -177,7 +177,7 @@ class Targets:
             if "aws" in here:
                 self._start_aws(stack, activities, entities)
             if "gcp" in here:
-                self._start_gcp(stack, activities)
+                self._start_gcp(stack, activities, entities)
             for target, remote in self.remote.items():
                 self.refusals[target] = remote.ready()
             try:
@@ -203,8 +203,10 @@ class Targets:
             except Exception as exc:
                 self.refusals["aws"][name] = _crash("to_asl", exc)
 
-    def _start_gcp(self, stack: ExitStack, activities: dict[str, Any]) -> None:
-        self.gcp = stack.enter_context(gcp_runner(activities, self.clock))
+    def _start_gcp(
+        self, stack: ExitStack, activities: dict[str, Any], entities: dict[str, Any]
+    ) -> None:
+        self.gcp = stack.enter_context(gcp_runner(activities, self.clock, entities))
         for name, wf in self.workflows.items():
             try:
                 self.yaml[name] = to_yaml(wf, self.gcp.names, self.workflows)

@@ -30,7 +30,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import yaml
-from faas_iac_gcp.runtime import activity, callbacks
+from faas_iac_gcp.runtime import activity, callbacks, entities
 from faas_iac_gcp.workflows import Names
 from workflows_emulator import main as emulator
 from workflows_emulator import render
@@ -85,8 +85,16 @@ def error_text(error: BaseException) -> str:
 
 
 class GcpRunner:
-    def __init__(self, activities: Mapping[str, Callable[[Any], Any]], clock: ScaledClock) -> None:
+    def __init__(
+        self,
+        activities: Mapping[str, Callable[[Any], Any]],
+        clock: ScaledClock,
+        entities: Mapping[str, Callable[..., Any]] | None = None,
+    ) -> None:
         self.activities = dict(activities)
+        self.entities = dict(entities or {})
+        #: entity state documents, as the entity functions keep them in Firestore
+        self.entity_states: dict[str, dict[str, Any]] = {}
         self.clock = clock
         self.registry: dict[str, dict[str, Any]] = {}
         self.inboxes: dict[str, queue.Queue[Any]] = {}
@@ -115,6 +123,7 @@ class GcpRunner:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.names = Names(
             functions={a: f"{self.base}/fn/{a}" for a in activities},
+            entities={e: f"{self.base}/entity/{e}" for e in self.entities},
             callbacks=f"{self.base}/callbacks",
         )
         self.steps = 0
@@ -126,6 +135,14 @@ class GcpRunner:
             with contextlib.suppress(ValueError, KeyError, TypeError):
                 self.recorder.record(name, json.loads(body)["input"])
             return activity.invoke(self.activities[name], body)
+        if path.startswith("/entity/"):  # the entity function, its transaction a lock
+            name = path[len("/entity/") :]
+
+            def transact(step: Callable[[dict[str, dict[str, Any]]], Any]) -> Any:
+                with self.lock:
+                    return step(self.entity_states)
+
+            return entities.invoke(transact, self.entities[name], name, body)
         if path == "/callbacks":
             item = json.loads(body)
             with self.lock:
@@ -235,10 +252,12 @@ def json_copy(config: dict[str, Any]) -> dict[str, Any]:
 
 @contextmanager
 def gcp_runner(
-    activities: Mapping[str, Callable[[Any], Any]], clock: ScaledClock | None = None
+    activities: Mapping[str, Callable[[Any], Any]],
+    clock: ScaledClock | None = None,
+    entities: Mapping[str, Callable[..., Any]] | None = None,
 ) -> Iterator[GcpRunner]:
     clock = clock or ScaledClock()
-    runner = GcpRunner(activities, clock)
+    runner = GcpRunner(activities, clock, entities)
     runner.thread.start()
     original_request = STANDARD_LIBRARY["http"].request
     original_run_code = render.run_code

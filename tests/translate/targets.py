@@ -60,7 +60,7 @@ def artifacts(app: Loaded) -> dict[str, str]:
     orchs = [f.name for f in app.model.by_kind("orchestrator")]
     entities = [f.name for f in app.model.by_kind("entity")]
     aws = aws_names(app.model.name, acts + entities, orchs)
-    gcp = gcp_names(app.model.name, acts)
+    gcp = gcp_names(app.model.name, acts, entities=entities)
     out: dict[str, str] = {}
     for name, wf in sorted(app.workflows.items()):
         asl = json.dumps(to_asl(wf, aws, app.workflows), indent=2, sort_keys=False) + "\n"

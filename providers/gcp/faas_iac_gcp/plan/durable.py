@@ -45,6 +45,9 @@ def names(app: AppModel) -> Names:
         functions={
             a.name: '${sys.get_env("' + env_name(a.name) + '")}' for a in app.by_kind("activity")
         },
+        entities={
+            e.name: '${sys.get_env("' + env_name(e.name) + '")}' for e in app.by_kind("entity")
+        },
         callbacks='${sys.get_env("' + env_name(CALLBACKS) + '")}',
         status_collection=f"{app.name}-{STATUS_COLLECTION}",
         database=database_name(app.name),
@@ -107,6 +110,8 @@ def plan_durable(
         member = sub("serviceAccount:${" + sa + ".email}")
         runs = reached(name, workflows)
         activities = sorted({a for o in runs for a in workflows[o].activities})
+        # the entity functions it operates on, called like activities
+        activities += sorted({e for o in runs for e in workflows[o].entities} - set(activities))
         events = any(workflows[o].events for o in runs)
         env: dict[str, Any] = {env_name(a): ref(f"fn-{a}", "url") for a in activities}
         if events:

@@ -193,14 +193,30 @@ class Builder:
         out.append({self.name(name.removeprefix("faas_iac_")): step})
 
     def _http(self, call: ir.Call, body: ir.Expr, result: str | None) -> dict[str, Any]:
-        url = self.names.function(call.name) if call.name_expr is None else self._url(call)
-        args: dict[str, Any] = {"url": url, "body": {"input": self.val(body)}}
+        if call.kind == "entity":  # the operation itself is the entity function's request
+            url = self._entity_url(call.name)
+            args: dict[str, Any] = {"url": url, "body": self.val(body)}
+        else:
+            url = self.names.function(call.name) if call.name_expr is None else self._url(call)
+            args = {"url": url, "body": {"input": self.val(body)}}
         if self.names.auth:
             args["auth"] = {"type": "OIDC"}
         step: dict[str, Any] = {"call": "http.post", "args": args}
         if result:
             step["result"] = result
         return step
+
+    def _entity_url(self, name: str) -> str:
+        if name not in self.names.entities:
+            raise refuse(
+                "FIAC610",
+                f"{self.wf.name} operates on the durable entity {name!r}, whose function has no "
+                "URL in this deployment",
+                "declare the entity with @app.entity in the same app",
+                self.wf.file,
+                self.line,
+            )
+        return self.names.entities[name]
 
     def _url(self, call: ir.Call) -> str:
         """The URL of an activity whose name is computed: from a table of the candidates
@@ -278,7 +294,9 @@ class Builder:
 
     def _Task(self, step: ir.Task, out: list[Emitted]) -> None:
         target = step.target
-        direct = target is None or target in self.responses or step.call.kind == "orchestrator"
+        kind = step.call.kind
+        direct = target is None or (target in self.responses and kind == "activity")
+        direct = direct or kind == "orchestrator"
         result = (
             var_name(target)
             if target and direct
@@ -287,8 +305,9 @@ class Builder:
         out.append({self.name(step.call.name): self._call(step.call, result)})
         if target:
             self.declared.add(target)
-            if not direct:
-                self.assign(out, target, ir.Native(f"{result}.body"))
+            if not direct:  # an entity answers {"result": ...}
+                got = f"{result}.body" + ('["result"]' if kind == "entity" else "")
+                self.assign(out, target, ir.Native(got))
 
     def _FanOut(self, step: ir.FanOut, out: list[Emitted]) -> None:
         inner: list[Emitted] = []

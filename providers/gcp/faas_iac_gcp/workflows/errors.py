@@ -20,7 +20,11 @@ from faas_iac.translate import ir
 
 HELPER = "faas_iac_error"
 #: How an error of each kind of call is introduced (the local engine's wording).
-LABELS = {"activity": "Activity function", "orchestrator": "Orchestrator function"}
+LABELS = {
+    "activity": "Activity function",
+    "orchestrator": "Orchestrator function",
+    "entity": "Entity function",
+}
 
 
 def label(kind: str, name: str) -> str:

@@ -394,7 +394,6 @@ def to_workflows(
     """The Workflows definition of one orchestrator; ``orchestrators`` are the app's others
     (sub-orchestrations become subworkflows of this definition)."""
     helpers: set[str] = set()
-    _without_entities(workflow)
     out: dict[str, Any] = {"main": _subworkflow(workflow, names, helpers, orchestrators)}
     todo = list(workflow.orchestrators)
     while todo:
@@ -409,7 +408,6 @@ def to_workflows(
                 workflow.file,
                 workflow.line,
             )
-        _without_entities(orchestrators[child])
         out[child] = _subworkflow(orchestrators[child], names, helpers, orchestrators, main=False)
         todo += orchestrators[child].orchestrators
     if errors.HELPER in helpers:
@@ -423,17 +421,3 @@ def to_workflows(
     if RETRY_ALWAYS in helpers:
         out[RETRY_ALWAYS] = {"params": ["e"], "steps": [{"retry_any_error": {"return": True}}]}
     return out
-
-
-def _without_entities(workflow: ir.Workflow) -> None:
-    """Entity operations (translated for Step Functions) are not emitted for Workflows yet."""
-    if workflow.entities:
-        raise refuse(
-            "FIAC610",
-            f"{workflow.name} operates on durable entities ({', '.join(workflow.entities)}), "
-            "which are not translated to Workflows yet",
-            "run this orchestrator on the local, azure or aws target, or keep the state in a "
-            "table written by an activity",
-            workflow.file,
-            workflow.line,
-        )
