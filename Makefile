@@ -56,13 +56,12 @@ unit: install browser
 
 # The policy checks on the examples, as a user's CI runs them (docs/rules.md): exit 1 on any
 # error. Each example is judged on every target it compiles for
-# (tests/test_every_example_everywhere.py holds which): examples/durable waits for the
-# translator on GCP; examples/local_only keeps its per-second schedule, which AWS and GCP
-# cannot run.
+# (tests/test_every_example_everywhere.py holds which): examples/local_only keeps its
+# per-second schedule, which AWS and GCP cannot run.
 policy: install
 	$(BIN)/faas-iac check examples/shop/app.py -p local -p aws -p azure -p gcp
 	$(BIN)/faas-iac check examples/triggers/app.py -p local -p aws -p azure -p gcp
-	$(BIN)/faas-iac check examples/durable/app.py -p local -p aws -p azure
+	$(BIN)/faas-iac check examples/durable/app.py -p local -p aws -p azure -p gcp
 	$(BIN)/faas-iac check examples/local_only/app.py -p local -p azure
 	$(BIN)/faas-iac check examples/approvals/app.py -p local -p aws -p azure -p gcp
 

@@ -6,23 +6,27 @@ server on 127.0.0.1 reached through the library's emulator seam:
   an emulator of the Cloud Storage JSON API; what the binding wrote is read back by a separate
   client of the library.
 * Firestore: google-cloud-firestore (``FIRESTORE_EMULATOR_HOST``) against a Firestore gRPC
-  service answering ``BatchGetDocuments`` and ``Commit`` with the library's own message types
-  (the requests the library sends are what the test asserts on).
+  service answering ``BatchGetDocuments``, ``Commit``, ``BeginTransaction`` and ``Rollback``
+  with the library's own message types (the requests the library sends are what the test
+  asserts on): table items, and entity operations in the library's own transactions, a lost
+  race (ABORTED) retried by it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent import futures
 from typing import Any
 
 import grpc
 import pytest
+from faas_iac_gcp.runtime import documents, entities
 from faas_iac_gcp.runtime.bindings import GcpBindings
 from gcp_storage_emulator.server import create_server
 from google.cloud import storage
 from google.cloud.firestore_v1.types import document, firestore
-from google.protobuf import timestamp_pb2
+from google.protobuf import empty_pb2, timestamp_pb2
 
 PROJECT = "demo-project"
 RESOURCES = {
@@ -84,6 +88,10 @@ class FakeFirestore:
         self.documents: dict[str, document.Document] = {}
         self.commits: list[firestore.CommitRequest] = []
         self.gets: list[firestore.BatchGetDocumentsRequest] = []
+        self.begun: list[firestore.BeginTransactionRequest] = []
+        self.rolled_back: list[bytes] = []
+        #: how many of the next commits of a transaction lose a race (answered ABORTED)
+        self.contended = 0
 
     @staticmethod
     def _now() -> timestamp_pb2.Timestamp:
@@ -102,8 +110,21 @@ class FakeFirestore:
             else:
                 yield firestore.BatchGetDocumentsResponse(found=found, read_time=self._now())
 
-    def commit(self, request: firestore.CommitRequest, _: Any) -> firestore.CommitResponse:
+    def begin(
+        self, request: firestore.BeginTransactionRequest, _: Any
+    ) -> firestore.BeginTransactionResponse:
+        self.begun.append(request)
+        return firestore.BeginTransactionResponse(transaction=_txn(len(self.begun) - 1))
+
+    def rollback(self, request: firestore.RollbackRequest, _: Any) -> empty_pb2.Empty:
+        self.rolled_back.append(request.transaction)
+        return empty_pb2.Empty()
+
+    def commit(self, request: firestore.CommitRequest, context: Any) -> firestore.CommitResponse:
         self.commits.append(request)
+        if request.transaction and self.contended:
+            self.contended -= 1
+            context.abort(grpc.StatusCode.ABORTED, "too much contention on these documents")
         now = self._now()
         results = []
         for write in request.writes:
@@ -121,6 +142,10 @@ class FakeFirestore:
         return firestore.CommitResponse(write_results=results, commit_time=now)
 
 
+def _txn(n: int) -> bytes:
+    return f"txn-{n}".encode()
+
+
 @pytest.fixture
 def fake_firestore(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFirestore]:
     fake = FakeFirestore()
@@ -134,6 +159,16 @@ def fake_firestore(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFirestore]:
             fake.commit,
             request_deserializer=firestore.CommitRequest.deserialize,
             response_serializer=firestore.CommitResponse.serialize,
+        ),
+        "BeginTransaction": grpc.unary_unary_rpc_method_handler(
+            fake.begin,
+            request_deserializer=firestore.BeginTransactionRequest.deserialize,
+            response_serializer=firestore.BeginTransactionResponse.serialize,
+        ),
+        "Rollback": grpc.unary_unary_rpc_method_handler(
+            fake.rollback,
+            request_deserializer=firestore.RollbackRequest.deserialize,
+            response_serializer=empty_pb2.Empty.SerializeToString,
         ),
     }
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
@@ -185,3 +220,42 @@ def test_a_sort_key_is_part_of_the_document_id(fake_firestore: FakeFirestore) ->
         "at": 6,
         "kind": "view",
     }
+
+
+def counter(ctx: Any) -> None:
+    """An entity as users write it: add the input to the state, or fail on a negative one."""
+    amount = ctx.get_input()
+    if amount < 0:
+        raise ValueError(f"cannot add {amount}")
+    ctx.set_state((ctx.get_state(lambda: 0) or 0) + amount)
+    ctx.set_result(ctx.get_state(lambda: 0))
+
+
+def test_entity_operations_run_in_firestore_transactions(fake_firestore: FakeFirestore) -> None:
+    """The entity runtime through google-cloud-firestore's own transactions: read and write in
+    one transaction, retried by the library when it lost a race (the operation then applies
+    once), and a failed operation leaves the state as it was."""
+    client = documents.client("gcpbind-db")
+
+    def transact(step: documents.Step[Any]) -> Any:
+        return documents.transaction(client, "gcpbind-entities", step)
+
+    def operate(amount: int) -> tuple[int, Any]:
+        body = json.dumps({"key": "k1", "operation": "add", "input": amount}).encode()
+        status, _, answer = entities.invoke(transact, counter, "Counter", body)
+        return status, json.loads(answer)
+
+    assert operate(5) == (200, {"result": 5})
+    fake_firestore.contended = 1  # the next commit loses a race: the library runs it again
+    assert operate(2) == (200, {"result": 7})
+    # the second attempt asks to retry the first transaction (keeps its place in the queue)
+    retried = fake_firestore.begun[2].options.read_write.retry_transaction
+    assert retried == _txn(1)
+    assert operate(-1)[0] == 500
+    name = f"projects/{PROJECT}/databases/gcpbind-db/documents/gcpbind-entities/counter@k1"
+    state = dict(fake_firestore.documents[name].fields)["state"].string_value
+    assert json.loads(state) == 7  # the state as the engine's codec writes it
+    committed = [c for c in fake_firestore.commits if c.transaction]
+    assert len(committed) == 4  # 5, the lost race and its retry, the failed operation
+    reads = [g for g in fake_firestore.gets if g.transaction]
+    assert len(reads) == len(fake_firestore.begun) == 4  # every attempt read in its transaction

@@ -118,7 +118,7 @@ def test_string_methods_agree(text: str, part: str, gcp: GcpRunner) -> None:
 def python(expr: str, env: dict[str, Any]) -> Any:
     """Python's value of ``expr`` as JSON carries it (tuples are lists), the variables global
     so that comprehensions see them."""
-    return json.loads(json.dumps(eval(expr, dict(env))))
+    return json.loads(json.dumps(eval(expr, {"json": json, **env})))
 
 
 MORE_ENV: dict[str, Any] = {
@@ -132,6 +132,7 @@ MORE_ENV: dict[str, Any] = {
     "pairs": [["a", 1], ["b", 2]],
     "price": 1234.5,
     "prices": {"pear": 3, "fig": 1, "apple": 2},
+    "doc": '{"on": true, "n": [1, 2.5, null], "t": "\\u00e9"}',
 }
 MORE = [
     "t.strip()",
@@ -188,6 +189,8 @@ MORE = [
     "f'{z / 8:.0%}'",
     "f'{price:,}'",
     "f'{m:=+8d}'",
+    "json.loads(doc)",
+    "json.loads(doc)['on'] and len(json.loads('[1, 2]'))",
 ]
 
 
