@@ -18,14 +18,6 @@ EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
-def fresh_event_loop() -> None:
-    """Pulumi's mocks run on ``asyncio.get_event_loop()``; ``asyncio.run`` elsewhere in the
-    suite leaves the main thread without one, so give each Pulumi test its own."""
-    import asyncio
-
-    asyncio.set_event_loop(asyncio.new_event_loop())
-
-
 def example_apps() -> list[Path]:
     """Every example file that defines an app (new examples are picked up automatically)."""
     found = []

@@ -14,8 +14,9 @@ import pulumi
 import pytest
 
 from faas_iac.model import AppModel
+from tests.pulumi_programs import fresh_event_loop
 
-from .support import ROOT, compiled, example_apps, example_id, fresh_event_loop
+from .support import ROOT, compiled, example_apps, example_id
 
 APPS = [*example_apps(), *sorted((ROOT / "tests" / "azure" / "apps").glob("*/app.py"))]
 

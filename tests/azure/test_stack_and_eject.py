@@ -3,45 +3,26 @@ each creates exactly the plan's resources, with the same inputs as ``faas_iac.pu
 
 from __future__ import annotations
 
-import runpy
-import sys
 from pathlib import Path
 from typing import Any
 
-import pulumi
-
 from faas_iac.pulumi import eject
+from tests.pulumi_programs import inputs_but_source, run_program
 
-from .support import EXAMPLES, ROOT, compiled, fresh_event_loop
+from .support import EXAMPLES, ROOT, compiled
 from .test_pulumi_mocks import Recorder
 
 STACK = ROOT / "stacks" / "azure" / "__main__.py"
 
 
-def _run(program: Path, config: dict[str, str], cwd: Path | None = None) -> Recorder:
-    fresh_event_loop()
+def _run(program: Path, config: dict[str, str]) -> Recorder:
     rec = Recorder()
-    pulumi.runtime.set_mocks(rec, project="faas-iac-azure", stack="dev", preview=False)
-    pulumi.runtime.set_all_config(config)
-
-    @pulumi.runtime.test  # type: ignore[misc]
-    def run() -> Any:
-        runpy.run_path(str(program), run_name="__main__")
-        return pulumi.Output.from_input(True)
-
-    sys.path.insert(0, str(program.parent))
-    try:
-        run()
-    finally:
-        sys.path.remove(str(program.parent))
-        pulumi.runtime.set_all_config({})
+    run_program(program, rec, "faas-iac-azure", config)
     return rec
 
 
 def _inputs(rec: Recorder) -> dict[str, tuple[str, dict[str, Any]]]:
-    return {
-        n: (t, {k: v for k, v in i.items() if k != "source"}) for n, (t, i) in rec.resources.items()
-    }
+    return inputs_but_source(rec.resources)
 
 
 def test_stack_deploys_the_plan_of_the_configured_app() -> None:

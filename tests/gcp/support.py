@@ -7,7 +7,8 @@ from pathlib import Path
 from faas_iac.api import load
 from faas_iac.errors import FaasError
 from faas_iac.plan import Compiled, compile_app
-from tests.azure.support import example_apps, fresh_event_loop
+from tests.azure.support import example_apps
+from tests.pulumi_programs import fresh_event_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,46 +3,26 @@ creates exactly the plan's resources, with the same inputs as ``faas_iac.pulumi.
 
 from __future__ import annotations
 
-import runpy
-import sys
 from pathlib import Path
 from typing import Any
 
-import pulumi
-
 from faas_iac.pulumi import eject
-from tests.gcp.support import ROOT, compiled, fresh_event_loop
+from tests.gcp.support import ROOT, compiled
 from tests.gcp.test_pulumi_mocks import BINDINGS, Recorder
+from tests.pulumi_programs import inputs_but_source, run_program
 
 STACK = ROOT / "stacks" / "gcp" / "__main__.py"
 SHOP = ROOT / "examples" / "shop" / "app.py"
 
 
 def _run(program: Path, config: dict[str, str]) -> Recorder:
-    fresh_event_loop()
     rec = Recorder()
-    pulumi.runtime.set_mocks(rec, project="faas-iac-gcp", stack="dev", preview=False)
-    pulumi.runtime.set_all_config(config)
-
-    @pulumi.runtime.test  # type: ignore[misc]
-    def run() -> Any:
-        runpy.run_path(str(program), run_name="__main__")
-        return pulumi.Output.from_input(True)
-
-    sys.path.insert(0, str(program.parent))
-    try:
-        run()
-    finally:
-        sys.path.remove(str(program.parent))
-        pulumi.runtime.set_all_config({})
+    run_program(program, rec, "faas-iac-gcp", config)
     return rec
 
 
 def _inputs(rec: Recorder) -> dict[str, tuple[str, dict[str, Any]]]:
-    """Every resource's inputs, but the uploaded source (an asset: a folder or a zip)."""
-    return {
-        n: (t, {k: v for k, v in i.items() if k != "source"}) for n, (t, i) in rec.resources.items()
-    }
+    return inputs_but_source(rec.resources)
 
 
 def test_stack_deploys_the_plan_of_the_configured_app() -> None:

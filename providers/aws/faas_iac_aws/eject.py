@@ -8,12 +8,12 @@ bundles) are written beside it, ordinary files from then on.
 
 from __future__ import annotations
 
-import json
 import keyword
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from faas_iac.plan.refs import parts, refs_in
+from faas_iac.plan.program import Source, class_path
+from faas_iac.plan.refs import refs_in
 
 from .plan.layer import artifact_files, artifact_paths
 
@@ -28,50 +28,8 @@ def variable(logical: str) -> str:
     return name if name.isidentifier() and not keyword.iskeyword(name) else f"r_{name}"
 
 
-def class_path(token: str) -> str:
-    """``aws:lambda/function:Function`` → ``aws.lambda_.Function``."""
-    module = token.split(":")[1].split("/")[0]
-    module = f"{module}_" if keyword.iskeyword(module) else module
-    return f"aws.{module}.{token.rsplit(':', 1)[1]}"
-
-
-def _has_refs(value: Any) -> bool:
-    text = json.dumps(value)
-    return '"$sub"' in text
-
-
-def render(value: Any, indent: int = 1) -> str:
-    pad, inner = "    " * indent, "    " * (indent + 1)
-    if isinstance(value, dict):
-        if len(value) == 1 and "$sub" in value:
-            pieces = []
-            for kind, text in parts(value["$sub"]):
-                if kind == "text":
-                    pieces.append(repr(text))
-                elif kind == "context":
-                    pieces.append(CONTEXT[text])
-                else:
-                    name, attr = text.split(".", 1)
-                    pieces.append(f"{variable(name)}.{attr}")
-            return pieces[0] if len(pieces) == 1 else f"pulumi.Output.concat({', '.join(pieces)})"
-        if len(value) == 1 and "$json" in value:
-            inner_value = value["$json"]
-            if _has_refs(inner_value):
-                return (
-                    f"pulumi.Output.json_dumps({render(inner_value, indent)}, "
-                    'sort_keys=True, separators=(",", ":"))'
-                )
-            return repr(json.dumps(inner_value, sort_keys=True, separators=(",", ":")))
-        if not value:
-            return "{}"
-        items = [f"{inner}{k!r}: {render(v, indent + 1)}," for k, v in value.items()]
-        return "{\n" + "\n".join(items) + f"\n{pad}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        items = [f"{inner}{render(v, indent + 1)}," for v in value]
-        return "[\n" + "\n".join(items) + f"\n{pad}]"
-    return repr(value)
+SOURCE = Source(variable, CONTEXT, literal_json=True)
+render = SOURCE.render
 
 
 def program(compiled: Compiled) -> str:
@@ -99,7 +57,7 @@ def program(compiled: Compiled) -> str:
         explicit = [variable(d) for d in res.depends_on if d not in implied]
         if explicit:
             args.append(f"    opts=pulumi.ResourceOptions(depends_on=[{', '.join(explicit)}]),")
-        lines.append(f"{variable(res.name)} = {class_path(res.type)}(")
+        lines.append(f"{variable(res.name)} = {class_path(res.type, 'aws')}(")
         lines.append(f"    {plan.app + '-' + res.name!r},")
         lines += args
         lines += [")", ""]

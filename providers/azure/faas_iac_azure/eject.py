@@ -4,11 +4,9 @@ zip-deploys. Pure: returns file texts; the caller writes them."""
 
 from __future__ import annotations
 
-import keyword
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from faas_iac.plan.refs import Kind, parts, target
+from faas_iac.plan.program import INDENT, Source, identifier
 
 from .emit import FOLDER, generated_files
 from .types import CONTEXT, NATIVE_TYPES
@@ -16,43 +14,16 @@ from .types import CONTEXT, NATIVE_TYPES
 if TYPE_CHECKING:
     from faas_iac.plan.pipeline import Compiled
 
-INDENT = "    "
 #: Names a resource variable must not take (imported modules and the program's own names).
 RESERVED = {module for module, _ in NATIVE_TYPES.values()} | {"pulumi", "client", "authorization"}
 
 
 def var(name: str) -> str:
-    ident = re.sub(r"\W", "_", name)
-    ident = f"r_{ident}" if ident[0].isdigit() else ident
-    return f"{ident}_" if keyword.iskeyword(ident) or ident in RESERVED else ident
+    return identifier(name, RESERVED)
 
 
-def _piece(kind: Kind, text: str) -> str:
-    if kind == "text":
-        return repr(text)
-    if kind == "context":
-        return f"client.{CONTEXT[text]}"
-    name, attr = target(text)
-    return f"{var(name)}.{attr}"
-
-
-def render(value: Any, depth: int = 1) -> str:
-    if isinstance(value, dict):
-        if len(value) == 1 and "$sub" in value:
-            pieces = [_piece(kind, text) for kind, text in parts(value["$sub"])]
-            return pieces[0] if len(pieces) == 1 else f"pulumi.Output.concat({', '.join(pieces)})"
-        if not value:
-            return "{}"
-        pad = INDENT * (depth + 1)
-        items = [f"{pad}{k!r}: {render(v, depth + 1)}," for k, v in value.items()]
-        return "{\n" + "\n".join(items) + f"\n{INDENT * depth}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        pad = INDENT * (depth + 1)
-        items = [f"{pad}{render(v, depth + 1)}," for v in value]
-        return "[\n" + "\n".join(items) + f"\n{INDENT * depth}]"
-    return repr(value)
+SOURCE = Source(var, {key: f"client.{attr}" for key, attr in CONTEXT.items()})
+render = SOURCE.render
 
 
 def program(compiled: Compiled) -> str:

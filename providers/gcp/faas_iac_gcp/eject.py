@@ -5,11 +5,9 @@ file texts; the caller writes them."""
 
 from __future__ import annotations
 
-import keyword
-import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from faas_iac.plan.refs import Kind, parts, target
+from faas_iac.plan.program import INDENT, Source, class_path, identifier
 
 from . import types as T
 from .emit import FOLDER, generated_files
@@ -18,52 +16,16 @@ from .plan.orchestrations import definitions
 if TYPE_CHECKING:
     from faas_iac.plan.pipeline import Compiled
 
-INDENT = "    "
 CONTEXT = {"gcp:project": "project.project_id", "gcp:project_number": "project.number"}
 RESERVED = {"pulumi", "gcp", "project", "Path", "HERE"}
 
 
 def var(name: str) -> str:
-    ident = re.sub(r"\W", "_", name)
-    ident = f"r_{ident}" if ident[0].isdigit() else ident
-    return f"{ident}_" if keyword.iskeyword(ident) or ident in RESERVED else ident
+    return identifier(name, RESERVED)
 
 
-def class_path(token: str) -> str:
-    """``gcp:cloudfunctionsv2/function:Function`` → ``gcp.cloudfunctionsv2.Function``."""
-    module = token.split(":")[1].split("/")[0]
-    return f"gcp.{module}.{token.rsplit(':', 1)[1]}"
-
-
-def _piece(kind: Kind, text: str) -> str:
-    if kind == "text":
-        return repr(text)
-    if kind == "context":
-        return CONTEXT[text]
-    name, attr = target(text)
-    return f"{var(name)}.{attr}"
-
-
-def render(value: Any, depth: int = 1) -> str:
-    if isinstance(value, dict):
-        if len(value) == 1 and "$sub" in value:
-            pieces = [_piece(kind, text) for kind, text in parts(value["$sub"])]
-            return pieces[0] if len(pieces) == 1 else f"pulumi.Output.concat({', '.join(pieces)})"
-        if len(value) == 1 and "$json" in value:
-            inner = render(value["$json"], depth)
-            return f'pulumi.Output.json_dumps({inner}, sort_keys=True, separators=(",", ":"))'
-        if not value:
-            return "{}"
-        pad = INDENT * (depth + 1)
-        items = [f"{pad}{k!r}: {render(v, depth + 1)}," for k, v in value.items()]
-        return "{\n" + "\n".join(items) + f"\n{INDENT * depth}}}"
-    if isinstance(value, list):
-        if not value:
-            return "[]"
-        pad = INDENT * (depth + 1)
-        items = [f"{pad}{render(v, depth + 1)}," for v in value]
-        return "[\n" + "\n".join(items) + f"\n{INDENT * depth}]"
-    return repr(value)
+SOURCE = Source(var, CONTEXT)
+render = SOURCE.render
 
 
 def _workflow_file(name: str) -> str:
@@ -97,7 +59,7 @@ def program(compiled: Compiled) -> str:
         if res.depends_on:
             deps = ", ".join(var(d) for d in res.depends_on)
             args.append(f"{INDENT}opts=pulumi.ResourceOptions(depends_on=[{deps}]),")
-        lines += [f"{var(res.name)} = {class_path(res.type)}(", *args, ")", ""]
+        lines += [f"{var(res.name)} = {class_path(res.type, 'gcp')}(", *args, ")", ""]
     for key, value in plan.outputs.items():
         lines.append(f"pulumi.export({key.replace(':', '_')!r}, {render(value, 0)})")
     return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from faas_iac.plan.refs import as_json, ref, sub
 
 from .. import types as T
 from .iam import assume
-from .resources import error_alarm, physical, table_props, tags
+from .resources import error_alarm, lambda_identity, physical, table_props, tags
 
 if TYPE_CHECKING:  # the IR loads when an app has an orchestrator
     from faas_iac.translate import ir
@@ -251,29 +251,7 @@ def _registrar(app: AppModel, names: DurableNames, layer: str) -> list[PlanResou
     name = physical(app, REGISTRAR)
     role, log, policy = f"role-{REGISTRAR}", f"log-{REGISTRAR}", f"policy-{REGISTRAR}"
     return [
-        PlanResource(
-            type=T.ROLE,
-            name=role,
-            properties={
-                "name": name,
-                "assume_role_policy": as_json(assume("lambda")),
-                "tags": tags(app),
-            },
-        ),
-        PlanResource(
-            type=T.LOG_GROUP,
-            name=log,
-            properties={"name": f"/aws/lambda/{name}", "retention_in_days": 30, "tags": tags(app)},
-        ),
-        PlanResource(
-            type=T.ROLE_POLICY,
-            name=policy,
-            properties={
-                "name": "least-privilege",
-                "role": ref(role, "id"),
-                "policy": as_json(registrar_policy(app, names, log)),
-            },
-        ),
+        *lambda_identity(app, REGISTRAR, registrar_policy(app, names, log), 30),
         PlanResource(
             type=T.LAMBDA,
             name=f"fn-{REGISTRAR}",

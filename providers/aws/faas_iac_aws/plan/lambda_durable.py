@@ -28,9 +28,8 @@ from faas_iac.plan.refs import as_json, ref, sub
 from .. import types as T
 from .calls import Calls
 from .durable import ENTITIES, REGISTRY
-from .iam import assume
 from .layer import function_layers
-from .resources import error_alarm, physical, tags
+from .resources import error_alarm, lambda_identity, physical, tags
 
 HANDLER = "faas_iac_aws.lambda_durable.entry.handler"
 #: The first Python runtime whose Lambda image carries a boto3 that knows the durable
@@ -200,7 +199,6 @@ def plan_function(
 ) -> list[PlanResource]:
     name = physical(app, fn.name)
     role, pol, log, lam = f"role-{fn.name}", f"policy-{fn.name}", f"log-{fn.name}", logical(fn.name)
-    retention = fn.monitoring.log_retention_days
     env = {
         "FAAS_IAC_APP": app.name,
         "FAAS_IAC_FUNCTION": fn.name,
@@ -215,31 +213,9 @@ def plan_function(
             separators=(",", ":"),
         ),
     }
-    policy_props = {
-        "name": "least-privilege",
-        "role": ref(role, "id"),
-        "policy": as_json(policy(app, fn, log, durable, calls)),
-    }
+    document = policy(app, fn, log, durable, calls)
     out = [
-        PlanResource(
-            type=T.ROLE,
-            name=role,
-            properties={
-                "name": name,
-                "assume_role_policy": as_json(assume("lambda")),
-                "tags": tags(app, fn.tags),
-            },
-        ),
-        PlanResource(
-            type=T.LOG_GROUP,
-            name=log,
-            properties={
-                "name": f"/aws/lambda/{name}",
-                "retention_in_days": _retention(retention),
-                "tags": tags(app),
-            },
-        ),
-        PlanResource(type=T.ROLE_POLICY, name=pol, properties=policy_props),
+        *lambda_identity(app, fn.name, document, fn.monitoring.log_retention_days, fn.tags),
         PlanResource(
             type=T.LAMBDA,
             name=lam,
@@ -280,12 +256,6 @@ def plan_function(
     if fn.monitoring.error_alert:
         out.append(error_alarm(app, fn.name, name, lam))
     return out
-
-
-def _retention(days: int) -> int:
-    from .planner import RETENTION
-
-    return next(r for r in RETENTION if r >= days)
 
 
 def plan_lambda_durable(

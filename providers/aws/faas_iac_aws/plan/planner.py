@@ -20,7 +20,7 @@ from faas_iac.schedule import parse_schedule
 from .. import types as T
 from .durable import DurableNames, durable_names, plan_durable
 from .engines import choose
-from .iam import assume, function_policy, logical
+from .iam import function_policy, logical
 from .lambda_durable import DURABLE_RUNTIME, plan_lambda_durable, sdk_artifact, sdk_problems
 from .layer import (
     HANDLER,
@@ -30,7 +30,7 @@ from .layer import (
     layer_artifact,
     plan_deps,
 )
-from .resources import error_alarm, physical, plan_resource, tags
+from .resources import error_alarm, lambda_identity, physical, plan_resource, tags
 from .schedule import render
 from .triggers import API, bucket_notifications, fn_name, http_api, plan_trigger
 
@@ -47,30 +47,6 @@ RUNTIMES = {
     "go1": "provided.al2023",
     "provided": "provided.al2023",
 }
-RETENTION = (
-    1,
-    3,
-    5,
-    7,
-    14,
-    30,
-    60,
-    90,
-    120,
-    150,
-    180,
-    365,
-    400,
-    545,
-    731,
-    1096,
-    1827,
-    2192,
-    2557,
-    2922,
-    3288,
-    3653,
-)
 #: What the adapter needs to address each bound resource: (plan attribute or None = name).
 ADDRESS = {"queue": "url", "topic": "arn", "secret": "arn"}
 
@@ -195,35 +171,7 @@ def _function(app: AppModel, fn: Function, durable: DurableNames) -> list[PlanRe
     document = function_policy(fn, log, durable_access)
     if fn.kind == "entity":
         document["Statement"] += durable.entity_statements()
-    retention = next(r for r in RETENTION if r >= fn.monitoring.log_retention_days)
-    out = [
-        PlanResource(
-            type=T.ROLE,
-            name=role,
-            properties={
-                "name": name,
-                "assume_role_policy": as_json(assume("lambda")),
-                "tags": tags(app, fn.tags),
-            },
-        ),
-        PlanResource(
-            type=T.LOG_GROUP,
-            name=log,
-            properties={
-                "name": f"/aws/lambda/{name}",
-                "retention_in_days": retention,
-                "tags": tags(app),
-            },
-        ),
-    ]
-    policy_props = {"name": "least-privilege", "role": ref(role, "id"), "policy": as_json(document)}
-    out.append(
-        PlanResource(
-            type=T.ROLE_POLICY,
-            name=policy,
-            properties=policy_props,
-        )
-    )
+    out = lambda_identity(app, fn.name, document, fn.monitoring.log_retention_days, fn.tags)
     python = fn.handler.python
     props: dict[str, Any] = {
         "name": name,

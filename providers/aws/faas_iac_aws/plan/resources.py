@@ -10,7 +10,7 @@ from faas_iac.plan import PlanResource
 from faas_iac.plan.refs import as_json, ref
 
 from .. import types as T
-from .iam import logical
+from .iam import assume, logical
 
 
 def physical(app: AppModel, name: str) -> str:
@@ -19,6 +19,76 @@ def physical(app: AppModel, name: str) -> str:
 
 def tags(app: AppModel, extra: dict[str, str] | None = None) -> dict[str, str]:
     return {"faas-iac:app": app.name, **(extra or {})}
+
+
+#: The retention periods CloudWatch Logs accepts, in days.
+RETENTION = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+
+
+def lambda_identity(
+    app: AppModel,
+    key: str,
+    policy: dict[str, Any],
+    log_days: int,
+    role_tags: dict[str, str] | None = None,
+) -> list[PlanResource]:
+    """What every Lambda of the app runs with: its role ``role-<key>`` (trusted by Lambda
+    only), its log group ``log-<key>`` (``/aws/lambda/<app>-<key>``, kept ``log_days`` rounded
+    up to a period CloudWatch accepts) and its least-privilege policy ``policy-<key>``."""
+    role = f"role-{key}"
+    retention = next(r for r in RETENTION if r >= log_days)
+    return [
+        PlanResource(
+            type=T.ROLE,
+            name=role,
+            properties={
+                "name": physical(app, key),
+                "assume_role_policy": as_json(assume("lambda")),
+                "tags": tags(app, role_tags),
+            },
+        ),
+        PlanResource(
+            type=T.LOG_GROUP,
+            name=f"log-{key}",
+            properties={
+                "name": f"/aws/lambda/{physical(app, key)}",
+                "retention_in_days": retention,
+                "tags": tags(app),
+            },
+        ),
+        PlanResource(
+            type=T.ROLE_POLICY,
+            name=f"policy-{key}",
+            properties={
+                "name": "least-privilege",
+                "role": ref(role, "id"),
+                "policy": as_json(policy),
+            },
+        ),
+    ]
 
 
 def error_alarm(app: AppModel, fn_name: str, name: str, lam: str) -> PlanResource:
