@@ -11,6 +11,7 @@ as it was, where Python shares the list). The rewrites keep Python's meaning oth
 from __future__ import annotations
 
 import ast
+from typing import TYPE_CHECKING
 
 from . import ir
 from .expr import element_arity
@@ -66,8 +67,9 @@ class StatementAnalyzer(TaskAnalyzer):
             )
         return name
 
-    def assign_name(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]:
-        raise NotImplementedError  # the analyzer's own (tasks, timers, retries...)
+    if TYPE_CHECKING:  # the analyzer's own (tasks, timers, retries...): for the type checker
+
+        def assign_name(self, name: str, value: ast.expr, node: ast.stmt) -> list[ir.Step]: ...
 
     def forget(self, name: str) -> None:
         """What was known of a variable's value, now that it changes."""
