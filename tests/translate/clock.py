@@ -4,8 +4,9 @@ real time (an hour of timers passes in a second), on every target, never by real
 Each target reads time and waits in its own places; each is pointed at one :class:`ScaledClock`
 here, narrowly and restored afterwards:
 
-* the local durable engine: its clock parameter (the clock is the engine's own
-  ``faas_iac.durable.clock.ScaledClock``, extended here for the other targets);
+* the local durable engine: its clock parameter, a :class:`WaitingClock` too (the engine's
+  ``wait_seconds`` protocol): time moves only when the engine's wait for its next timer runs
+  out, to exactly that timer, so time spent running activities never shows;
 * moto's Step Functions executor (:func:`scaled_moto`, on a :class:`WaitingClock`): the
   ``Wait`` state (``Seconds`` and ``Timestamp``), a retrier's interval, a Task's
   ``TimeoutSeconds`` (the event-with-timeout race) and ``$states.context.State.EnteredTime``.
