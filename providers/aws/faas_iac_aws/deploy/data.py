@@ -107,7 +107,7 @@ def _versioning(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
         Bucket=p["bucket"],
         VersioningConfiguration={"Status": p["versioning_configuration"]["status"]},
     )
-    return {"id": p["bucket"]}
+    return {"id": p["bucket"], "status": p["versioning_configuration"]["status"]}
 
 
 def _notification(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
@@ -133,7 +133,7 @@ def _notification(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     env.client("s3").put_bucket_notification_configuration(
         Bucket=p["bucket"], NotificationConfiguration={"LambdaFunctionConfigurations": configs}
     )
-    return {"id": p["bucket"]}
+    return {"id": p["bucket"], "functions": sorted({c["LambdaFunctionArn"] for c in configs})}
 
 
 def _table(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
