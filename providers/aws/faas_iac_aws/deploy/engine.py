@@ -130,7 +130,7 @@ def _create(
             if type_ in SETTLE:
                 _call("finishing", name, SETTLE[type_], env, props)
             if handler.update is None:
-                return found
+                return dict(found)
             return dict(_call("updating", name, handler.update, env, found, props, code))
     pending[name] = {"type": type_, "props": props}
     save()
