@@ -21,8 +21,9 @@ from typing import Any
 import boto3
 import pytest
 from faas_iac_aws import types as T
+from faas_iac_aws.deploy.base import Env
 from faas_iac_aws.deploy.engine import HANDLERS
-from faas_iac_aws.deploy.probe import PROBES
+from faas_iac_aws.deploy.probe import PROBES, still_there
 from faas_iac_aws.provider import provider
 from faas_iac_aws.runtime import entry
 
@@ -263,3 +264,18 @@ def through_the_api(
         entry._cache.clear()
         sys.modules.pop("app", None)
     return int(response["statusCode"]), str(response.get("body"))
+
+
+def test_the_alias_probe_sees_an_alias_deleted_by_hand(deployed: Compiled, endpoint: str) -> None:
+    """Aliases come from Lambda durable plans, which this app has not: the probe itself, on an
+    alias made by hand on one of the app's functions (moto has no provisioned concurrency at
+    all, so that probe, GetProvisionedConcurrencyConfig, is not run here)."""
+    lam = client(endpoint, "lambda")
+    version = lam.publish_version(FunctionName="allt-admin")["Version"]
+    lam.create_alias(FunctionName="allt-admin", Name="live", FunctionVersion=version)
+    session = boto3.session.Session(region_name="us-east-1")
+    env = Env(session, endpoint, "us-east-1", "123456789012", {})
+    alias = {"function_name": "allt-admin", "name": "live"}
+    assert still_there(env, T.ALIAS, alias)
+    lam.delete_alias(FunctionName="allt-admin", Name="live")
+    assert not still_there(env, T.ALIAS, alias)
