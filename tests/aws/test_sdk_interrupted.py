@@ -127,6 +127,7 @@ def test_a_call_refused_for_good_fails_fast_and_the_state_stays_whole(
     assert denied.sent == 1 and slept == []  # not retryable: one attempt, no back-off
     assert "fn-" in diag.message and "CreateFunction" in diag.message
     assert "AccessDeniedException" in diag.message
+    assert "throttl" not in diag.fix
     state = state_of(compiled)  # a whole JSON document, no temporary file left beside it
     assert not list((compiled.root / ".faas" / "aws").glob("*.tmp"))
     assert state["resources"] and not any(n.startswith("fn-") for n in state["resources"])
@@ -145,6 +146,7 @@ def test_a_throttle_outlasting_the_retries_names_the_call_and_the_next_deploy_re
     assert diag.message.startswith("creating fn-")
     assert "CreateFunction" in diag.message and "TooManyRequestsException" in diag.message
     assert "max retries" in diag.message
+    assert "throttling the call (5 attempts)" in diag.fix
     recorded = set(state_of(compiled)["resources"])
 
     again = deploy(compiled, endpoint, session)  # the throttle has passed
@@ -176,6 +178,7 @@ def kill_after(session: Any, service: str, operation: str) -> Callable[[], bool]
         ("iam", "CreateRole"),
         ("apigatewayv2", "CreateApi"),
         ("lambda", "CreateEventSourceMapping"),
+        ("lambda", "PublishLayerVersion"),
     ],
 )
 def test_a_killed_deploy_resumes_without_duplicates_and_destroys_clean(
@@ -205,10 +208,12 @@ def test_a_killed_deploy_resumes_without_duplicates_and_destroys_clean(
     assert lives.queues() == [f"{app}-jobs"]
     assert lives.apis() == [app]
     assert len(lives.mappings()) == 1
+    assert lives.layer_versions() == [1]  # the adapter layer, published once
 
     deploy(compiled, endpoint, fresh, destroy=True)
     assert lives.functions() == lives.roles() == lives.queues() == lives.apis() == []
     assert lives.mappings() == [] and lives.log_groups() == []
+    assert lives.layer_versions() == []
 
 
 def test_a_killed_deploy_then_destroy_leaves_nothing(
@@ -256,3 +261,10 @@ class Inventory:
     def log_groups(self) -> list[str]:
         found = self.client("logs").describe_log_groups()["logGroups"]
         return [g["logGroupName"] for g in found if f"/{self.app}-" in g["logGroupName"]]
+
+    def layer_versions(self) -> list[int]:
+        """How many versions each of the app's layers has (layers without one included)."""
+        lam = self.client("lambda")
+        names = self._mine([x["LayerName"] for x in lam.list_layers()["Layers"]])
+        counts = [len(lam.list_layer_versions(LayerName=n)["LayerVersions"]) for n in names]
+        return [c for c in counts if c]

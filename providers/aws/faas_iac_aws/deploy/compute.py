@@ -78,10 +78,14 @@ def _layer(env: Env, p: dict[str, Any], code: bytes | None) -> Outputs:
         Description=p["description"],
         CompatibleRuntimes=p["compatible_runtimes"],
     )
+    return layer_outputs(made, p["layer_name"])
+
+
+def layer_outputs(made: dict[str, Any], name: str) -> Outputs:
     return {
         "arn": made["LayerVersionArn"],
         "id": made["LayerVersionArn"],
-        "layer_name": p["layer_name"],
+        "layer_name": name,
         "version": made["Version"],
     }
 

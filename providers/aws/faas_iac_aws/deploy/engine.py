@@ -26,11 +26,11 @@ from faas_iac.plan.diff import Deployed, artifact_ids, from_engine_state
 from faas_iac.plan.providers import DeployOptions, DeployReport
 from faas_iac.plan.refs import resolve
 
-from .adopt import SETTLE, find
-from .base import Env, Handler, Outputs
+from .adopt import SETTLE, code_sha256, find
+from .base import ATTEMPTS, Env, Handler, Outputs
 from .compute import HANDLERS as COMPUTE
 from .data import HANDLERS as DATA
-from .probe import gone, still_there
+from .probe import gone, still_there, throttled
 from .session import connect
 
 if TYPE_CHECKING:
@@ -62,11 +62,17 @@ def _call(what: str, name: str, fn: Any, *args: Any) -> Any:
     try:
         return fn(*args)
     except Exception as exc:  # botocore errors: report which resource and why
+        cause = (
+            f"AWS kept throttling the call ({ATTEMPTS} attempts): wait a minute, or ask for a "
+            "higher quota,"
+            if throttled(exc)
+            else "fix the cause above"
+        )
         raise FaasError.one(
             "FIAC304",
             f"{what} {name} failed: {exc}",
-            fix="fix the cause above and deploy again: what was applied is recorded, so the "
-            "next deploy resumes where this one stopped",
+            fix=f"{cause} and deploy again: what was applied is recorded, so the next deploy "
+            "resumes where this one stopped",
         ) from None
 
 
@@ -125,14 +131,14 @@ def _create(
     pending in the state, never recorded); pending until the caller records it."""
     handler = HANDLERS[type_]
     if name in pending:
-        found = _call("looking up", name, find, env, type_, props)
+        found = _call("looking up", name, find, env, type_, props, code_sha256(code))
         if found is not None:
             if type_ in SETTLE:
                 _call("finishing", name, SETTLE[type_], env, props)
             if handler.update is None:
                 return dict(found)
             return dict(_call("updating", name, handler.update, env, found, props, code))
-    pending[name] = {"type": type_, "props": props}
+    pending[name] = {"type": type_, "props": props, "code_sha256": code_sha256(code)}
     save()
     return dict(_call("creating", name, handler.create, env, props, code))
 
@@ -268,7 +274,9 @@ def _destroy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployRe
     for name, item in reversed(list(state.get("pending", {}).items())):
         # created by a deploy killed before it recorded them: found by name, deleted too
         started = time.monotonic()
-        found = _call("looking up", name, find, env, item["type"], item["props"])
+        found = _call(
+            "looking up", name, find, env, item["type"], item["props"], item.get("code_sha256")
+        )
         if found is not None:
             _delete(name, HANDLERS[item["type"]], env, found)
             deleted.append(name)

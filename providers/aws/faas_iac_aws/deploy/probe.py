@@ -23,8 +23,32 @@ GONE_CODES = ("NotFound", "NoSuch", "NonExistent", "DoesNotExist", "404")
 
 def gone(exc: BaseException) -> bool:
     """Whether a botocore error says the resource does not exist."""
-    code = str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+    code = _code(exc)
     return any(word in code for word in GONE_CODES)
+
+
+def _code(exc: BaseException) -> str:
+    return str(getattr(exc, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def throttled(exc: BaseException) -> bool:
+    """Whether a botocore error is AWS throttling the caller (what botocore's standard retry
+    mode retries as throttling: ``Throttling*``, ``TooManyRequestsException``, S3's
+    ``SlowDown``, EC2's ``RequestLimitExceeded``...)."""
+    code = _code(exc)
+    return "Throttl" in code or code in THROTTLED
+
+
+THROTTLED = (
+    "TooManyRequestsException",
+    "SlowDown",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+    "ProvisionedThroughputExceededException",
+    "BandwidthLimitExceeded",
+    "TransactionInProgressException",
+    "PriorRequestNotComplete",
+)
 
 
 def _lambda(e: Env, o: Outputs) -> bool:
