@@ -279,3 +279,39 @@ def test_the_alias_probe_sees_an_alias_deleted_by_hand(deployed: Compiled, endpo
     assert still_there(env, T.ALIAS, alias)
     lam.delete_alias(FunctionName="allt-admin", Name="live")
     assert not still_there(env, T.ALIAS, alias)
+
+
+def test_data_resources_and_their_dependents_are_created_again(
+    deployed: Compiled, endpoint: str
+) -> None:
+    """The table (its stream's mapping follows the new stream), the topic (its subscription
+    went with it), the secret, the Kinesis stream, a log group, an alarm, a schedule."""
+    c = lambda service: client(endpoint, service)  # noqa: E731
+    c("dynamodb").delete_table(TableName="allt-orders")
+    topic = next(
+        t["TopicArn"] for t in c("sns").list_topics()["Topics"] if "allt-news" in t["TopicArn"]
+    )
+    c("sns").delete_topic(TopicArn=topic)
+    (secret,) = c("secretsmanager").list_secrets()["SecretList"]
+    c("secretsmanager").delete_secret(SecretId=secret["ARN"], ForceDeleteWithoutRecovery=True)
+    c("kinesis").delete_stream(StreamName="allt-clicks")
+    c("logs").delete_log_group(logGroupName="/aws/lambda/allt-nightly")
+    alarms = c("cloudwatch").describe_alarms()["MetricAlarms"]
+    c("cloudwatch").delete_alarms(AlarmNames=[a["AlarmName"] for a in alarms][:1])
+    c("scheduler").delete_schedule(Name="allt-nightly")
+
+    again = deploy(deployed, endpoint)
+    created, replaced = set(again.created), set(again.replaced)
+    gone = {T.TABLE: "", T.TOPIC: "", T.SECRET: "", T.STREAM: "", T.SCHEDULE: "nightly"}
+    for type_, has in gone.items():
+        assert logical(deployed, type_, has) <= created, type_
+    assert logical(deployed, T.SUBSCRIPTION, "") <= created
+    assert logical(deployed, T.LOG_GROUP, "nightly") <= created
+    assert len(created & logical(deployed, T.ALARM, "")) == 1
+    # The table's stream mapping follows the new stream ARN (it carries a creation label);
+    # a Kinesis stream's ARN is its name's, and moto keeps its mapping: left as it is.
+    assert logical(deployed, T.ESM, "on_change") <= replaced | created
+    assert not logical(deployed, T.ESM, "on_click") & (replaced | created)
+    assert redeploy(deployed, endpoint) == set()  # settled: the next deploy only reads
+    assert c("dynamodb").describe_table(TableName="allt-orders")["Table"]["StreamSpecification"]
+    assert c("scheduler").get_schedule(Name="allt-nightly")["ScheduleExpressionTimezone"]
