@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,16 @@ from .._app import SourceLocation
 from ..errors import Diagnostic, shown_path
 
 
-@functools.lru_cache(maxsize=1024)
 def relative(path: str, root: Path | None) -> str:
     """``path`` relative to ``root`` (or the working directory), with forward slashes."""
-    for base in (root, Path.cwd()):
+    return _relative(path, root, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _relative(path: str, root: Path | None, cwd: str) -> str:
+    """An app's functions are in a few files: each is resolved once per working directory
+    (the key holds it: tests and embedders change it)."""
+    for base in (root, Path(cwd)):
         if base is None:
             continue
         try:
