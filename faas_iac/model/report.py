@@ -3,7 +3,6 @@ user sees them all at once. No user code, no I/O."""
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 from collections.abc import Iterable
@@ -11,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._app import SourceLocation
-from ..errors import Diagnostic, shown_path
+from ..errors import Diagnostic, closest, shown_path
 
 
 def relative(path: str, root: Path | None) -> str:
@@ -47,5 +46,5 @@ class Collector:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
+    close = closest(word, sorted(choices))
+    return f"did you mean {close!r}?" if close else ""
