@@ -179,6 +179,7 @@ def kill_after(session: Any, service: str, operation: str) -> Callable[[], bool]
         ("apigatewayv2", "CreateApi"),
         ("lambda", "CreateEventSourceMapping"),
         ("lambda", "PublishLayerVersion"),
+        ("apigatewayv2", "CreateIntegration"),
     ],
 )
 def test_a_killed_deploy_resumes_without_duplicates_and_destroys_clean(
@@ -206,7 +207,7 @@ def test_a_killed_deploy_resumes_without_duplicates_and_destroys_clean(
     assert lives.functions() == [f"{app}-hello", f"{app}-work"]
     assert lives.roles() == [f"{app}-hello", f"{app}-work"]
     assert lives.queues() == [f"{app}-jobs"]
-    assert lives.apis() == [app]
+    assert lives.apis() == [app] and lives.integrations() == 1
     assert len(lives.mappings()) == 1
     assert lives.layer_versions() == [1]  # the adapter layer, published once
 
@@ -253,6 +254,11 @@ class Inventory:
     def apis(self) -> list[str]:
         items = self.client("apigatewayv2").get_apis()["Items"]
         return [a["Name"] for a in items if a["Name"] == self.app]
+
+    def integrations(self) -> int:
+        apigw = self.client("apigatewayv2")
+        (api,) = (a["ApiId"] for a in apigw.get_apis()["Items"] if a["Name"] == self.app)
+        return len(apigw.get_integrations(ApiId=api)["Items"])
 
     def mappings(self) -> list[str]:
         found = self.client("lambda").list_event_source_mappings()["EventSourceMappings"]
