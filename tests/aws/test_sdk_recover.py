@@ -315,3 +315,19 @@ def test_data_resources_and_their_dependents_are_created_again(
     assert redeploy(deployed, endpoint) == set()  # settled: the next deploy only reads
     assert c("dynamodb").describe_table(TableName="allt-orders")["Table"]["StreamSpecification"]
     assert c("scheduler").get_schedule(Name="allt-nightly")["ScheduleExpressionTimezone"]
+
+
+def test_a_secret_deleted_with_a_recovery_window_is_restored_with_its_value(
+    deployed: Compiled, endpoint: str
+) -> None:
+    """Deleting a secret in the console or the CLI schedules it (7 to 30 days): the name is
+    held, reads fail. The next deploy restores it, value included."""
+    manager = client(endpoint, "secretsmanager")
+    (secret,) = manager.list_secrets()["SecretList"]
+    manager.put_secret_value(SecretId=secret["ARN"], SecretString="s3cr3t")
+    manager.delete_secret(SecretId=secret["ARN"], RecoveryWindowInDays=7)
+    assert "DeletedDate" in manager.describe_secret(SecretId=secret["ARN"])
+
+    assert redeploy(deployed, endpoint) == logical(deployed, T.SECRET, "")
+    assert "DeletedDate" not in manager.describe_secret(SecretId=secret["ARN"])
+    assert manager.get_secret_value(SecretId=secret["ARN"])["SecretString"] == "s3cr3t"
