@@ -10,6 +10,7 @@ see them wired as before.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -53,12 +54,17 @@ def deployed(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def deploy(compiled: Compiled, endpoint: str) -> DeployReport:
-    session = boto3.session.Session(region_name="us-east-1")
-    return provider.deploy(compiled, DeployOptions(endpoint_url=endpoint, session=session))
+    return provider.deploy(compiled, DeployOptions(endpoint_url=endpoint, session=shared()))
 
 
 def client(endpoint: str, service: str) -> Any:
-    return boto3.session.Session(region_name="us-east-1").client(service, endpoint_url=endpoint)
+    return shared().client(service, endpoint_url=endpoint)
+
+
+@functools.cache
+def shared() -> boto3.session.Session:
+    """One session for the module: botocore loads each service's model once per session."""
+    return boto3.session.Session(region_name="us-east-1")
 
 
 def logical(compiled: Compiled, type_: str, name_has: str) -> set[str]:
@@ -276,8 +282,7 @@ def test_the_alias_probe_sees_an_alias_deleted_by_hand(deployed: Compiled, endpo
     lam = client(endpoint, "lambda")
     version = lam.publish_version(FunctionName="allt-admin")["Version"]
     lam.create_alias(FunctionName="allt-admin", Name="live", FunctionVersion=version)
-    session = boto3.session.Session(region_name="us-east-1")
-    env = Env(session, endpoint, "us-east-1", "123456789012", {})
+    env = Env(shared(), endpoint, "us-east-1", "123456789012", {})
     alias = {"function_name": "allt-admin", "name": "live"}
     assert still_there(env, T.ALIAS, alias)
     lam.delete_alias(FunctionName="allt-admin", Name="live")
@@ -343,8 +348,7 @@ def test_every_finder_finds_what_the_engine_recorded(deployed: Compiled, endpoin
     puts = {T.ALARM, T.TOPIC, T.SUBSCRIPTION, T.RULE, T.TARGET, T.ROLE_POLICY, T.PROVISIONED}
     puts |= {T.BUCKET_PAB, T.BUCKET_VERSIONING, T.BUCKET_NOTIFICATION}
     assert set(HANDLERS) - set(FINDERS) == puts
-    session = boto3.session.Session(region_name="us-east-1")
-    env = connect(deployed, DeployOptions(endpoint_url=endpoint, session=session))
+    env = connect(deployed, DeployOptions(endpoint_url=endpoint, session=shared()))
     path = deployed.root / ".faas" / "aws" / "allt.state.json"
     recorded = json.loads(path.read_text())["resources"]
     context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
