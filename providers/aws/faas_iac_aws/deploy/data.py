@@ -210,7 +210,18 @@ def _target(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
 
 
 def _secret(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
-    made = env.client("secretsmanager").create_secret(
+    """Create the secret; one deleted with a recovery window (the console's and the CLI's
+    default) still holds its name and its value: restore it instead (creating it again is
+    refused until the window ends, and the value would be lost)."""
+    manager = env.client("secretsmanager")
+    try:
+        held = manager.describe_secret(SecretId=p["name"])
+    except manager.exceptions.ResourceNotFoundException:
+        held = {}
+    if "DeletedDate" in held:
+        manager.restore_secret(SecretId=held["ARN"])
+        return {"arn": held["ARN"], "id": held["ARN"], "name": p["name"]}
+    made = manager.create_secret(
         Name=p["name"], Description=p["description"], Tags=tag_list(p.get("tags"))
     )
     return {"arn": made["ARN"], "id": made["ARN"], "name": p["name"]}

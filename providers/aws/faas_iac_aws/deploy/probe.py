@@ -106,6 +106,11 @@ def _notification(e: Env, o: Outputs) -> bool:
     return bool(there) and set(o.get("functions", [])) <= there
 
 
+def _secret(e: Env, o: Outputs) -> bool:
+    """Gone also when scheduled for deletion: unreadable by the app until restored."""
+    return "DeletedDate" not in e.client("secretsmanager").describe_secret(SecretId=o["arn"])
+
+
 def _call(service: str, method: str, **keys: str) -> Callable[[Env, Outputs], bool]:
     """A probe calling ``method`` with arguments taken from the outputs (``Arg="output"``)."""
 
@@ -150,7 +155,7 @@ PROBES: dict[str, Callable[[Env, Outputs], bool]] = {
     T.BUCKET_PAB: _call("s3", "get_public_access_block", Bucket="id"),
     T.BUCKET_VERSIONING: _versioning,
     T.BUCKET_NOTIFICATION: _notification,
-    T.SECRET: _call("secretsmanager", "describe_secret", SecretId="arn"),
+    T.SECRET: _secret,
     T.STATE_MACHINE: _call("stepfunctions", "describe_state_machine", stateMachineArn="arn"),
 }
 
