@@ -11,7 +11,9 @@ whole app, in :mod:`faas_iac.model.build` (pydantic), which reports every proble
 from __future__ import annotations
 
 import sys
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
+from types import CodeType
 from typing import Any, Literal, NamedTuple, TypedDict, TypeVar, Unpack, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,7 +33,27 @@ class SourceLocation(NamedTuple):
 
 def _caller(depth: int = 2) -> SourceLocation:
     frame = sys._getframe(depth)
-    return SourceLocation(frame.f_code.co_filename, frame.f_lineno)
+    return SourceLocation(frame.f_code.co_filename, _line(frame.f_code, frame.f_lasti))
+
+
+#: The line table of the code object asked last: ``(code, range starts, lines)``.
+_table: tuple[CodeType, list[int], list[int | None]] | None = None
+
+
+def _line(code: CodeType, offset: int) -> int:
+    """The line of the instruction at byte ``offset``, as ``frame.f_lineno`` gives it. That
+    attribute reads the code's line table from its start each time: for the 1,000 decorators
+    of one module it was a quadratic cost. The table of the last code asked stays here and
+    each line is found by bisection."""
+    global _table
+    if _table is None or _table[0] is not code:
+        starts, lines = [], []
+        for start, _end, line in code.co_lines():
+            starts.append(start)
+            lines.append(line)
+        _table = (code, starts, lines)
+    line = _table[2][bisect_right(_table[1], offset) - 1]
+    return code.co_firstlineno if line is None else line
 
 
 class ResourceSpec(NamedTuple):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,11 @@ EXPLORE_SEED = pytest.StashKey[int]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    # faas-iac's build cache (compiled bytecode, layer zips, dependency bundles): one folder
+    # per run, empty at its start, never the user's (worker processes, pytest-xdist's too,
+    # inherit it; entries are renamed into place and checksummed, so sharing it is safe).
+    if not os.environ.get("FAAS_IAC_CACHE"):
+        os.environ["FAAS_IAC_CACHE"] = tempfile.mkdtemp(prefix="faas-iac-cache-")
     if config.getoption("--hypothesis-profile", None) != "explore":
         return
     seed = config.getoption("--hypothesis-seed", None)

@@ -12,7 +12,7 @@ import pytest
 from faas_iac.api import load
 from faas_iac.errors import FaasError
 from faas_iac.plan import compile_app
-from faas_iac.plan.refs import parts, refs_in, target
+from faas_iac.plan.refs import parts, target
 from tests.conftest import ROOT
 
 APPS = sorted([*ROOT.glob("examples/*/app.py"), *ROOT.glob("tests/*/apps/*/app.py")])
@@ -52,7 +52,7 @@ def templates(value: Any) -> Iterator[str]:
             return
         for item in value.values():
             yield from templates(item)
-    elif isinstance(value, list):
+    elif isinstance(value, list | tuple):
         for item in value:
             yield from templates(item)
 
@@ -76,7 +76,13 @@ def test_references_use_one_vocabulary_and_are_dependencies(provider: str) -> No
                         assert target(text)[0] in names, f"{where}: {text}"
                     elif kind == "context":
                         assert text in CONTEXT, f"{where}: {text}"
-            assert refs_in(res.properties) - {res.name} <= set(res.depends_on), where
+            referred = {
+                target(text)[0]
+                for template in templates(res.properties)
+                for kind, text in parts(template)
+                if kind == "ref"
+            }
+            assert referred - {res.name} <= set(res.depends_on), where
         assert list(strays(plan.outputs, "outputs")) == []
         checked += 1
     assert checked >= 1

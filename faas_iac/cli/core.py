@@ -12,10 +12,9 @@ import click
 from ..api import check
 from ..model import AppModel, json_schema
 from ..plan import available, compile_app, write_output
-from ..plan.artifacts import shim_entries
+from ..plan.artifacts import CODE_ARTIFACT, shim_entries
 from ..plan.diff import diff
 from ..plan.model import Plan
-from ..plan.pipeline import CODE_ARTIFACT
 from .tables import size, table
 
 APP = click.argument("app", metavar="APP")

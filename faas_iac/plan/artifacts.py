@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sys
+import threading
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from ..errors import FaasError
+from .model import Artifact
 from .sources import AppFiles
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -83,5 +86,73 @@ def build_code_zip(
     return deterministic_zip(data.items())
 
 
+#: Layer zips kept in the cache (:mod:`.cache`): one per installed version of a provider.
+ZIP_CACHE_LIMIT = 20
+
+
+def layer_zip_of(files: Mapping[str, bytes], *, bytecode: bool) -> bytes:
+    """:func:`deterministic_zip` of ``files``, with each module's bytecode beside it when
+    ``bytecode``; from the cache when this interpreter's build zipped the same files before.
+    For what a provider builds from its installed package (a layer), the same for every app."""
+    from . import cache
+
+    parts = [b"bytecode " + f"{sys.implementation.cache_tag} {sys.version}".encode()] * bytecode
+    for name in sorted(files):
+        parts += [name.encode(), files[name]]
+    key = cache.key_of(*parts)
+    data = cache.read("zips", key)
+    if data is None:
+        if bytecode:
+            from .bytecode import with_bytecode
+
+            files = with_bytecode(files)
+        data = deterministic_zip(files.items())
+        cache.write("zips", key, data, ZIP_CACHE_LIMIT)
+    return data
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+#: The code artifact's name in every plan.
+CODE_ARTIFACT = "code"
+
+
+def code_artifact(code: bytes) -> Artifact:
+    """The plan's record of the code zip ``code``: named by its digest."""
+    digest = sha256(code)
+    return Artifact(
+        name=CODE_ARTIFACT, path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)
+    )
+
+
+class Packaging:
+    """The code zip, built on a thread while the planner works: most of it is waiting for the
+    bytecode compiler's process and for zlib, which both let the planner's thread run."""
+
+    def __init__(self, files: AppFiles, *, bytecode: bool) -> None:
+        self._files, self._bytecode = files, bytecode
+        self._zip: bytes | None = None
+        self._error: BaseException | None = None
+        self._artifact: Artifact | None = None
+        self._thread = threading.Thread(target=self._build, name="faas-iac-package", daemon=True)
+        self._thread.start()
+
+    def _build(self) -> None:
+        try:
+            self._zip = build_code_zip(self._files, bytecode=self._bytecode)
+        except BaseException as exc:  # raised again in the thread that asks for the zip
+            self._error = exc
+
+    def zip(self) -> bytes:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._zip is not None
+        return self._zip
+
+    def artifact(self) -> Artifact:
+        if self._artifact is None:
+            self._artifact = code_artifact(self.zip())
+        return self._artifact

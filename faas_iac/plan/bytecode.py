@@ -12,7 +12,9 @@ time, and the code object is compiled from the artifact's own bytes under the ar
 (``co_filename`` carries no build machine path; the import system puts the real path back on
 load), with ``optimize=0`` as the runtime runs, and marshalled in a fresh interpreter
 (:func:`compile_all`). So the same source gives the same bytes, build after build, on any
-machine with the same Python version (``tests/test_bytecode.py``).
+machine with the same Python version (``tests/test_bytecode.py``). A module this interpreter's
+build compiled before comes from the user's cache (:mod:`.cache`, keyed by build, name and
+source), so a compile after an edit starts an interpreter only for the edited modules.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ import subprocess
 import sys
 from collections.abc import Iterable, Mapping
 from importlib.util import MAGIC_NUMBER, source_hash
+
+from . import cache
 
 #: PEP 552 flags: hash-based (bit 0), source not checked against it (bit 1 clear).
 _UNCHECKED_HASH = (0b01).to_bytes(4, "little")
@@ -53,6 +57,28 @@ sys.stdout.buffer.write(marshal.dumps(out))
 """
 #: (archive name, source) → its ``.pyc`` (``None``: it does not compile here), per process.
 _made: dict[tuple[str, bytes], bytes | None] = {}
+#: Modules kept in the cache (:mod:`.cache`): each edit of a module adds one.
+CACHE_LIMIT = 2000
+
+
+def _header(source: bytes) -> bytes:
+    return MAGIC_NUMBER + _UNCHECKED_HASH + source_hash(source)
+
+
+def _cache_key(name: str, source: bytes) -> str:
+    """This interpreter's build (its version string names the compiler), the name, the source."""
+    return cache.key_of(f"{sys.implementation.cache_tag} {sys.version}".encode(), name.encode(),
+                        source)  # fmt: skip
+
+
+def _cached(name: str, source: bytes) -> tuple[bool, bytes | None]:
+    """``(hit, pyc)``: an empty entry records a module that does not compile here."""
+    data = cache.read("bytecode", _cache_key(name, source))
+    if data == b"":
+        return True, None
+    if data is not None and data.startswith(_header(source)):
+        return True, data
+    return False, None
 
 
 def compile_all(modules: Iterable[tuple[str, bytes]]) -> dict[tuple[str, bytes], bytes | None]:
@@ -64,8 +90,16 @@ def compile_all(modules: Iterable[tuple[str, bytes]]) -> dict[tuple[str, bytes],
     a fixed hash seed): marshal marks an object it will meet again by whether anything else
     holds it (its reference count), so in a long-lived process (this one, with the compiler's
     modules loaded) the same source can give other bytes, as it did in a test run. The bytes
-    are those ``py_compile`` (``compileall --invalidation-mode unchecked-hash``) writes."""
-    wanted = sorted({m for m in modules if m not in _made})
+    are those ``py_compile`` (``compileall --invalidation-mode unchecked-hash``) writes. What
+    was compiled before by this interpreter's build comes from the cache (:mod:`.cache`)."""
+    modules = list(modules)
+    wanted = []
+    for module in sorted({m for m in modules if m not in _made}):
+        hit, pyc = _cached(*module)
+        if hit:
+            _made[module] = pyc
+        else:
+            wanted.append(module)
     if wanted:
         done = subprocess.run(
             # -E (and so -I) would ignore PYTHONHASHSEED: the environment holds nothing else
@@ -76,11 +110,9 @@ def compile_all(modules: Iterable[tuple[str, bytes]]) -> dict[tuple[str, bytes],
             check=True,
         )
         for (name, source), code in zip(wanted, marshal.loads(done.stdout), strict=True):
-            _made[name, source] = (
-                None
-                if code is None
-                else MAGIC_NUMBER + _UNCHECKED_HASH + source_hash(source) + code
-            )
+            pyc = None if code is None else _header(source) + code
+            _made[name, source] = pyc
+            cache.write("bytecode", _cache_key(name, source), pyc or b"", CACHE_LIMIT)
     return {m: _made[m] for m in modules}
 
 

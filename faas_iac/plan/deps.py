@@ -23,10 +23,9 @@ from pathlib import Path
 
 from ..errors import FaasError
 from .artifacts import deterministic_zip
+from .cache import cache_dir
 from .model import Bundle
 
-#: Set to a folder to keep bundles elsewhere than the user's cache folder.
-CACHE_ENV = "FAAS_IAC_CACHE"
 #: Extra pip arguments, space separated (e.g. ``--no-index --find-links wheels/``).
 PIP_ARGS_ENV = "FAAS_IAC_PIP_ARGS"
 _NO_WHEEL = re.compile(r"No matching distribution found for ([^\s(]+)")
@@ -51,13 +50,6 @@ def recipe(
         key=key,
         prefix=prefix,
     )
-
-
-def cache_dir() -> Path:
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "faas-iac"
 
 
 def bundle(spec: Bundle, cache: Path | None = None, pip_args: tuple[str, ...] = ()) -> bytes:

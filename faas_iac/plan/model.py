@@ -63,6 +63,9 @@ class PlanResource(Frozen):
         return tuple(sorted(set(value)))
 
 
+_RESOURCE_FIELDS = tuple(PlanResource.model_fields)
+
+
 class Plan(Frozen):
     provider: str
     app: str
@@ -80,7 +83,11 @@ class Plan(Frozen):
         """Stable JSON: sorted keys, two-space indent, a final newline (no ``notes`` key when
         there are none, so plans without choices read as before; likewise ``bundles``)."""
         empty = {k for k in ("notes", "bundles") if not getattr(self, k)}
-        return stable_json(self.model_dump(mode="json", exclude=empty or None))
+        data = self.model_dump(mode="json", exclude={"resources", *empty})
+        # Resources as they are: their properties are JSON values already (orjson writes
+        # tuples as lists), and pydantic's JSON mode would look at every value of 1,000s.
+        data["resources"] = [{f: getattr(r, f) for f in _RESOURCE_FIELDS} for r in self.resources]
+        return stable_json(data)
 
     def resource(self, name: str) -> PlanResource:
         for res in self.resources:
@@ -101,19 +108,24 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
         if res.name in by_name:
             raise FaasError.one("FIAC203", f"two plan resources are named {res.name!r}")
         by_name[res.name] = res
-    needs = {r.name: (set(r.depends_on) | refs_in(r.properties)) - {r.name} for r in resources}
-    waiting = {name: set(deps) for name, deps in needs.items()}
-    for name, deps in waiting.items():
-        missing = {d for d in deps if d not in by_name}  # (set - dict.keys() copies the keys)
-        if missing:
-            raise FaasError.one(
-                "FIAC203", f"plan resource {name!r} depends on unknown {sorted(missing)}"
-            )
+    needs: dict[str, set[str]] = {}
+    for res in resources:
+        deps = refs_in(res.properties, set(res.depends_on))
+        deps.discard(res.name)
+        needs[res.name] = deps
+    if set().union(*needs.values()) - by_name.keys():  # one look for the rare mistake
+        for name, deps in needs.items():
+            if missing := sorted(d for d in deps if d not in by_name):
+                raise FaasError.one(
+                    "FIAC203", f"plan resource {name!r} depends on unknown {missing}"
+                )
     users: dict[str, list[str]] = {n: [] for n in by_name}
-    for name, deps in waiting.items():
+    waiting: dict[str, int] = {}
+    for name, deps in needs.items():
+        waiting[name] = len(deps)
         for dep in deps:
             users[dep].append(name)
-    ready = [(by_name[n].type, n) for n, deps in waiting.items() if not deps]
+    ready = [(by_name[n].type, n) for n, count in waiting.items() if not count]
     heapq.heapify(ready)
     result: list[PlanResource] = []
     while ready:
@@ -124,10 +136,10 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
             res if wanted == res.depends_on else res.model_copy(update={"depends_on": wanted})
         )
         for user in users[name]:
-            waiting[user].discard(name)
+            waiting[user] -= 1
             if not waiting[user]:
                 heapq.heappush(ready, (by_name[user].type, user))
     if len(result) != len(resources):
-        stuck = sorted(n for n, d in waiting.items() if d)
+        stuck = sorted(n for n, count in waiting.items() if count)
         raise FaasError.one("FIAC203", f"plan has a dependency cycle among {stuck}")
     return tuple(result)

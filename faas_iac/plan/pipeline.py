@@ -22,9 +22,9 @@ from pathlib import Path
 from ..errors import Diagnostic, FaasError
 from ..model import AppModel
 from ..translate import Translation, translate_app
-from .artifacts import build_code_zip, sha256
+from .artifacts import CODE_ARTIFACT, Packaging
 from .bytecode import runs_here
-from .model import Artifact, Plan
+from .model import Plan
 from .providers import (
     BuildContext,
     BytecodeProvider,
@@ -34,8 +34,6 @@ from .providers import (
     get_provider,
 )
 from .sources import app_files
-
-CODE_ARTIFACT = "code"
 
 
 @dataclass(frozen=True)
@@ -98,17 +96,12 @@ def compile_app(
     rest = checked_options(impl, options)
     if options.get("stage"):
         model = staged(model, options["stage"])
-    translation = translate_app(model, root)
     files = app_files(model, root)
     bytecode = isinstance(impl, BytecodeProvider) and runs_here(impl.python_runtimes(model))
-    code = build_code_zip(files, bytecode=bytecode)
-    digest = sha256(code)
-    artifact = Artifact(
-        name=CODE_ARTIFACT, path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)
-    )
-    build = BuildContext(artifact, rest, root, translation)
-    plan = impl.plan(model, build)
-    return Compiled(model, plan, code, root, impl, files.names, translation)
+    packaging = Packaging(files, bytecode=bytecode)
+    translation = translate_app(model, root)
+    plan = impl.plan(model, BuildContext(packaging.artifact, rest, root, translation))
+    return Compiled(model, plan, packaging.zip(), root, impl, files.names, translation)
 
 
 def write_output(compiled: Compiled, out: Path) -> list[str]:

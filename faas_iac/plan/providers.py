@@ -28,10 +28,16 @@ class BuildContext:
     compile options, the app's source root, and every orchestrator translated once (the IR, or
     why not: a planner never reads or translates source itself)."""
 
-    code: Artifact
+    #: The code artifact; the zip may still be building beside the planner (its bytecode is
+    #: compiled by another process), so the first reader of ``code`` waits for it.
+    package: Callable[[], Artifact]
     options: dict[str, str] = field(default_factory=dict)
     root: Path | None = None
     translation: Translation = field(default_factory=Translation)
+
+    @property
+    def code(self) -> Artifact:
+        return self.package()
 
 
 Planned = Literal[

@@ -75,21 +75,31 @@ def _template_refs(template: str) -> frozenset[str]:
     return frozenset(target(t)[0] for kind, t in parts(template) if kind == "ref")
 
 
-def refs_in(value: Any) -> set[str]:
-    """The logical names a property value refers to (one walk with a stack: planners ask this
-    of every property of every resource)."""
-    found: set[str] = set()
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            if _is(item, "$sub"):
-                found |= _template_refs(item["$sub"])
-            else:
-                stack.extend(item.values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
+def refs_in(value: Any, found: set[str] | None = None) -> set[str]:
+    """The logical names a property value refers to, added to ``found`` when given (planners
+    ask this of every property of every resource: one recursive walk into containers only)."""
+    found = set() if found is None else found
+    if isinstance(value, dict | list | tuple):
+        _walk(value, found)
     return found
+
+
+def _walk(value: dict[str, Any] | list[Any] | tuple[Any, ...], found: set[str]) -> None:
+    if isinstance(value, dict):
+        if len(value) == 1 and "$sub" in value:
+            found |= _template_refs(value["$sub"])
+            return
+        items: Any = value.values()
+    else:
+        items = value
+    for item in items:
+        kind = type(item)
+        if kind not in _LEAVES and (kind in _CONTAINERS or isinstance(item, dict | list | tuple)):
+            _walk(item, found)
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = frozenset({dict, list, tuple})
 
 
 def interpret(

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from ..errors import Diagnostic, FaasError, Severity, shown_path
 from ..model import AppModel
-from ..plan.artifacts import build_code_zip, sha256
-from ..plan.model import Artifact, Plan
+from ..plan.artifacts import build_code_zip, code_artifact
+from ..plan.model import Plan
 from ..plan.providers import BuildContext, get_provider
 from ..plan.sources import app_files
 from ..translate import Translation, translate_app
@@ -184,15 +184,12 @@ class _Run:
 def _plan(run: _Run) -> None:
     """Translate and package once; each selected provider plans from the same context."""
     translation = translate_app(run.model, run.root)
-    code = build_code_zip(app_files(run.model, run.root))
-    digest = sha256(code)
-    artifact = Artifact(
-        name="code", path=f"artifacts/code-{digest[:16]}.zip", sha256=digest, size=len(code)
-    )
+    artifact = code_artifact(build_code_zip(app_files(run.model, run.root)))
     run.plans.clear()
     for target in run.targets:
         provider = get_provider(target)
-        build = BuildContext(artifact, dict(run.options.get(target, {})), run.root, translation)
+        options = dict(run.options.get(target, {}))
+        build = BuildContext(lambda: artifact, options, run.root, translation)
         try:
             run.plans[target] = provider.plan(run.model, build)
         except FaasError as exc:

@@ -6,7 +6,8 @@ Lambda task's result comes from calling the app's activity in-process (moto's no
 backend's ``invoke`` is the one seam), and the token registrar Lambda runs the provider's real
 registry code against moto's DynamoDB. Instances are started, watched and read (status, output,
 custom status) through the product's own AWS durable client. Waits, retry intervals and task
-timeouts run on the harness's scaled clock (``clock.scaled_moto``).
+timeouts run on the harness's scaled clock, one that moves only while moto waits
+(``clock.WaitingClock``, ``clock.scaled_moto``).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from moto.stepfunctions.parser.asl.eval import variable_store as moto_variables
 from moto.stepfunctions.parser.asl.jsonata import jsonata as moto_jsonata
 from moto.stepfunctions.responses import get_backend
 
-from .clock import ScaledClock, patched, scaled_moto
+from .clock import SCALE, ScaledClock, WaitingClock, patched, scaled_moto
 from .outcome import Ran, Recorder
 
 REGION = "us-east-1"
@@ -340,6 +341,7 @@ def aws_runner(
             patched(moto_intrinsics, _DECLARATION_BY_VARIABLE_REFERENCE=_WITHOUT_UUID),
             patched(moto_states, encode_jsonata_variable_declarations=_declarations),
             patched(moto_variables, encode_jsonata_variable_declarations=_declarations),
-            scaled_moto(clock or ScaledClock()),
+            # moto's time moves only while it waits (see WaitingClock), at the harness's scale
+            scaled_moto(WaitingClock(clock.scale if clock else SCALE)),
         ):
             yield runner

@@ -45,7 +45,7 @@ from tests.aws.moto_server import fake_credentials
 
 from .aws_exec import AwsRunner, aws_runner
 from .azure_exec import AzureRunner, azure_runner
-from .clock import ScaledClock
+from .clock import ScaledClock, WaitingClock
 from .gcp_exec import GcpRunner, gcp_runner
 from .local_exec import LocalRunner, local_runner
 from .outcome import Broken, Outcome, Ran, Refused, without_uuids
@@ -168,7 +168,8 @@ class Targets:
             if "local" in here:
                 state = self.work / "engine"
                 state.mkdir(parents=True, exist_ok=True)
-                runner = local_runner(self.model, self.root, state, self.clock)
+                # the engine's time moves only while it waits for a timer, as moto's does
+                runner = local_runner(self.model, self.root, state, WaitingClock(self.clock.scale))
                 self.local = stack.enter_context(runner)
             if "azure" in here:
                 self.azure = stack.enter_context(azure_runner(self.app_file, self.work / "azure"))

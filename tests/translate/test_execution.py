@@ -148,22 +148,10 @@ TARGETS = ["azure", "aws", "gcp"]
 KNOWN: dict[tuple[str, str], str] = {}
 
 
-#: Not strict: they fail only when the machine is slow. ASL reads the clock when a state is
-#: entered; Durable Functions holds it between yields, so time spent between two states shows,
-#: scaled 3600 times by the harness's clock (a defect: the clock should be taken at each yield).
-SLOW = {
-    (case, "aws"): "the clock read at each state's entry drifts between yields"
-    for case in ("job-monitor", "job-monitor-expires")
-}
-
-
 def _known(request: pytest.FixtureRequest, case: Case, target: str) -> None:
     reason = KNOWN.get((case.id, target))
     if reason:
         request.applymarker(pytest.mark.xfail(reason=f"translator: {reason}", strict=True))
-    slow = SLOW.get((case.id, target))
-    if slow:
-        request.applymarker(pytest.mark.xfail(reason=f"translator: {slow}", strict=False))
 
 
 @contextmanager

@@ -451,3 +451,54 @@ def test_container_updates_agree(xs: list[int], d: dict[str, int], i: int, k: st
         del dropped[i]
         assert _ir_value(ir.Builtin("set_item", (xs_, ir.Const(i), ir.Const(v))), env) == changed
         assert _ir_value(ir.Builtin("without", (xs_, ir.Const(i))), env) == dropped
+
+
+#: Floats whose text differs between notations: integral ones, around the exponent bounds of
+#: Python's repr (1e-4, 1e16) and of JavaScript's String (1e-7, 1e21), the extremes.
+FLOATS = [
+    *(0.0, 1.0, -2.5, 0.1, 100.0, 123456789.125, 0.0001, 0.00012, 1e-05, 1.5e-07, 1e-07),
+    *(9999999999999998.0, 1e16, 1.5e16, 1e21, 1.25e21, 0.30000000000000004, 1e300, 1 / 3),
+]
+
+
+def _float_text(x: float) -> str:
+    from faas_iac_aws.stepfunctions.jsonata_json import float_text
+
+    temps = iter(range(1, 100))
+    return float_text(json.dumps(x), lambda: f"$f{next(temps)}")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    x=st.floats(-1e300, 1e300)
+    | st.floats(1e-8, 1e37).map(lambda v: v * 3.0)
+    | st.sampled_from(FLOATS)
+    | st.integers(-(10**6), 10**6).map(lambda i: i / 1000)
+)
+def test_float_text_agrees(x: float) -> None:
+    """``json.dumps`` of a float, which JSONata's one number type would write as an int when
+    integral: its repr; or, for a float needing 16-17 digits outside 1e-8..1e37, a failure
+    naming why (never other digits)."""
+    try:
+        got = jsonata.Jsonata(_float_text(x)).evaluate(None)
+    except jsonata.JException as exc:
+        assert "FIAC615" in str(exc) and not 1e-8 <= abs(x) < 1e37, x  # or subnormal
+        return
+    assert got == json.dumps(x)
+
+
+def test_float_text_agrees_on_javascript_jsonata() -> None:
+    import random
+
+    draw = random.Random(11)
+    xs = FLOATS + [draw.choice([-1, 1]) * 10 ** draw.uniform(-7.9, 25) for _ in range(150)]
+    xs += [float(round(x)) for x in xs[-40:]]
+    run = subprocess.run(
+        ["node", "-e", _NODE, str(NODE_JSONATA)],
+        input=json.dumps([_float_text(x) for x in xs]),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(run.stdout) == [json.dumps(x) for x in xs]

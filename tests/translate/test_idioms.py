@@ -22,6 +22,9 @@ CASES = [
     Case("count-up", "count_up", None),
     Case("status-text", "status_text", "ok"),  # a plain-string custom status, read back
     Case("yields-inside", "yields_inside", ["x", "y"]),
+    Case("json-text", "json_text", ["ann", 'Zoë "z"\\ ✓']),
+    Case("json-text-three", "json_text", ["a", "b", "c"]),
+    Case("json-text-none", "json_text", []),
 ]
 
 

@@ -5,10 +5,12 @@ own refusals (an expression Workflows cannot express) are coded and located too.
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from typing import Any
 
 import pytest
+from faas_iac_aws.stepfunctions import default_names, to_asl
 from faas_iac_gcp.workflows import Names, to_workflows
 
 from faas_iac.errors import CODES
@@ -110,3 +112,29 @@ def test_every_problem_at_once_each_on_its_line() -> None:
         ("FIAC611", f"test_refusals.py:{first + 6}"),
         ("FIAC604", f"test_refusals.py:{first + 7}"),
     ]
+
+
+def json_of_a_result(ctx: object) -> object:
+    first = yield ctx.call_activity("work", 1)  # type: ignore[attr-defined]
+    labels = json.dumps([str(first), len(str(first))])  # text and ints: exact
+    half = json.dumps(len(labels) / 2)  # a float on its own: written as Python writes it
+    return [labels, half, json.dumps({"first": first})]  # first may be 1.0: refused
+
+
+def json_exactly(ctx: object) -> object:
+    first = yield ctx.call_activity("work", 1)  # type: ignore[attr-defined]
+    labels = json.dumps([str(first), len(str(first))])
+    return [labels, json.dumps(len(labels) / 2)]
+
+
+def test_step_functions_writes_json_of_floats_exactly_or_refuses() -> None:
+    """JSONata has one number type: a value whose numbers may be floats (an activity's result)
+    is refused where ``json.dumps`` writes it; text, ints and a float on its own are not."""
+    names = default_names("refusals", ["work"], ["json_of_a_result", "json_exactly"])
+    with pytest.raises(Refusal) as caught:
+        to_asl(analyze(json_of_a_result, activities=["work"]), names)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.code == "FIAC615"
+    assert "1.0" in diagnostic.message
+    assert diagnostic.location.endswith(f":{inspect.getsourcelines(json_of_a_result)[1] + 4}")
+    assert to_asl(analyze(json_exactly, activities=["work"]), names)["States"]

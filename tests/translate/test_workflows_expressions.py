@@ -310,3 +310,33 @@ def test_collections_agree(
         "(at + 0.5) // 2]"
     )
     assert _workflows(expr, env, gcp) == python(expr, env)
+
+
+#: JSON values with what Python's text escapes (quotes, backslashes, controls, DEL, characters
+#: beyond ASCII, one beyond the Basic Multilingual Plane), integers and doubles (1.0 is not 1),
+#: keys out of order.
+_TEXT = st.text('zA "\\\n\t\r\b\f\x01\x7fé✓😀', max_size=4)
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.sampled_from([1.0, -2.5, 0.1, 1e-05])
+    | _TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=15, deadline=None)
+@given(value=JSON_VALUES)
+def test_json_text_agrees(value: Any, gcp: GcpRunner) -> None:
+    env = {"v": value}
+    expr = "[json.dumps(v), json.dumps(v, sort_keys=True), json.dumps([v, {'b': v, 'a': 1.0}])]"
+    assert _workflows(expr, env, gcp) == python(expr, env)
+
+
+def test_json_text_of_every_escape(gcp: GcpRunner) -> None:
+    value = {"é": ["\x00\x1f\x7f\x80\u07ff\u0800\uffff\U00010000\U0010ffff", 'q"\\/', True]}
+    env = {"v": value}
+    expr = "[json.dumps(v), json.dumps(v, sort_keys=True)]"
+    assert _workflows(expr, env, gcp) == python(expr, env)

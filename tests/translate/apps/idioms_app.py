@@ -4,6 +4,7 @@ min / max / sorted / reversed / list. Activities are pure functions of their inp
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from faas_iac import App, RetryOptions
@@ -122,6 +123,19 @@ def yields_inside(ctx: Any) -> Any:
     total += yield ctx.call_activity("echo", 10)
     pair = [(yield ctx.call_activity("echo", "a")), (yield ctx.call_activity("echo", "b"))]
     return {"got": got, "total": total, "pair": pair}
+
+
+@app.orchestrator
+def json_text(ctx: Any) -> Any:
+    """``json.dumps`` as Python writes it: floats on their own (``1.0`` stays ``1.0``, where
+    Step Functions has one number type), escapes, keys sorted; the text sent to an activity."""
+    names = [str(n) for n in ctx.get_input()]
+    count = len(names)
+    half = json.dumps(count / 2)
+    share = json.dumps(1 / max(count, 1) if count != 2 else 0.25)
+    text = json.dumps({"names": names, "count": count, "ok": True, "none": None}, sort_keys=True)
+    saved = yield ctx.call_activity("echo", text)
+    return [half, share, text, saved]
 
 
 @app.activity

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 Outputs = dict[str, Any]
+ATTEMPTS = 5  # per call, the first one included
 
 
 @dataclass
@@ -20,11 +21,12 @@ class Env:
 
     def client(self, service: str) -> Any:
         """A client retrying throttled and transient errors in botocore's ``standard`` mode
-        (exponential back-off with jitter, a retry quota), as the AWS CLI v2 does."""
+        (exponential back-off with jitter, a retry quota), as the AWS CLI v2 does: 5
+        attempts in all (botocore's ``max_attempts`` would count the retries only)."""
         if service not in self._clients:
             from botocore.config import Config  # type: ignore[import-untyped]
 
-            retries = Config(retries={"mode": "standard", "max_attempts": 5})
+            retries = Config(retries={"mode": "standard", "total_max_attempts": ATTEMPTS})
             self._clients[service] = self.session.client(
                 service, endpoint_url=self.endpoint_url, region_name=self.region, config=retries
             )

@@ -14,7 +14,11 @@ def _role(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
         AssumeRolePolicyDocument=p["assume_role_policy"],
         Tags=tag_list(p.get("tags")),
     )["Role"]
-    return {"arn": role["Arn"], "id": p["name"], "name": p["name"]}
+    return role_outputs(role, p["name"])
+
+
+def role_outputs(role: dict[str, Any], name: str) -> Outputs:
+    return {"arn": role["Arn"], "id": name, "name": name}
 
 
 def _role_delete(env: Env, o: Outputs) -> None:
@@ -41,8 +45,12 @@ def _log_group(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     logs = env.client("logs")
     logs.create_log_group(logGroupName=p["name"], tags=p.get("tags", {}))
     logs.put_retention_policy(logGroupName=p["name"], retentionInDays=p["retention_in_days"])
-    arn = f"arn:aws:logs:{env.region}:{env.account}:log-group:{p['name']}"
-    return {"arn": arn, "id": p["name"], "name": p["name"]}
+    return log_group_outputs(env, p["name"])
+
+
+def log_group_outputs(env: Env, name: str) -> Outputs:
+    arn = f"arn:aws:logs:{env.region}:{env.account}:log-group:{name}"
+    return {"arn": arn, "id": name, "name": name}
 
 
 def _alarm(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
@@ -70,10 +78,14 @@ def _layer(env: Env, p: dict[str, Any], code: bytes | None) -> Outputs:
         Description=p["description"],
         CompatibleRuntimes=p["compatible_runtimes"],
     )
+    return layer_outputs(made, p["layer_name"])
+
+
+def layer_outputs(made: dict[str, Any], name: str) -> Outputs:
     return {
         "arn": made["LayerVersionArn"],
         "id": made["LayerVersionArn"],
-        "layer_name": p["layer_name"],
+        "layer_name": name,
         "version": made["Version"],
     }
 
@@ -112,10 +124,10 @@ def _function(env: Env, p: dict[str, Any], code: bytes | None) -> Outputs:
             FunctionName=p["name"],
             ReservedConcurrentExecutions=p["reserved_concurrent_executions"],
         )
-    return _function_outputs(env, made)
+    return function_outputs(env, made)
 
 
-def _function_outputs(env: Env, made: dict[str, Any]) -> Outputs:
+def function_outputs(env: Env, made: dict[str, Any]) -> Outputs:
     arn = made["FunctionArn"]
     return {
         "arn": arn,
@@ -138,7 +150,7 @@ def _function_update(env: Env, o: Outputs, p: dict[str, Any], code: bytes | None
             FunctionName=o["name"],
             ReservedConcurrentExecutions=p["reserved_concurrent_executions"],
         )
-    return _function_outputs(env, made)
+    return function_outputs(env, made)
 
 
 def _provisioned(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
@@ -183,6 +195,10 @@ def _api(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     made = env.client("apigatewayv2").create_api(
         Name=p["name"], ProtocolType=p["protocol_type"], Tags=p.get("tags", {})
     )
+    return api_outputs(env, made)
+
+
+def api_outputs(env: Env, made: dict[str, Any]) -> Outputs:
     return {
         "id": made["ApiId"],
         "api_endpoint": made["ApiEndpoint"],

@@ -27,8 +27,13 @@ def _queue(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     url = sqs.create_queue(
         QueueName=p["name"], Attributes=_queue_attributes(p), tags=p.get("tags", {})
     )["QueueUrl"]
+    return queue_outputs(env, url, p["name"])
+
+
+def queue_outputs(env: Env, url: str, name: str) -> Outputs:
+    sqs = env.client("sqs")
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]
-    return {"id": url, "url": url, "arn": arn["QueueArn"], "name": p["name"]}
+    return {"id": url, "url": url, "arn": arn["QueueArn"], "name": name}
 
 
 def _queue_update(env: Env, o: Outputs, p: dict[str, Any], _: bytes | None) -> Outputs:
@@ -107,7 +112,7 @@ def _versioning(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
         Bucket=p["bucket"],
         VersioningConfiguration={"Status": p["versioning_configuration"]["status"]},
     )
-    return {"id": p["bucket"]}
+    return {"id": p["bucket"], "status": p["versioning_configuration"]["status"]}
 
 
 def _notification(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
@@ -133,7 +138,7 @@ def _notification(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     env.client("s3").put_bucket_notification_configuration(
         Bucket=p["bucket"], NotificationConfiguration={"LambdaFunctionConfigurations": configs}
     )
-    return {"id": p["bucket"]}
+    return {"id": p["bucket"], "functions": sorted({c["LambdaFunctionArn"] for c in configs})}
 
 
 def _table(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
@@ -155,10 +160,14 @@ def _table(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
             "StreamViewType": p["stream_view_type"],
         }
     table = env.client("dynamodb").create_table(**args)["TableDescription"]
+    return table_outputs(table, p["name"])
+
+
+def table_outputs(table: dict[str, Any], name: str) -> Outputs:
     return {
         "arn": table["TableArn"],
-        "id": p["name"],
-        "name": p["name"],
+        "id": name,
+        "name": name,
         "stream_arn": table.get("LatestStreamArn", ""),
     }
 
@@ -201,7 +210,18 @@ def _target(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
 
 
 def _secret(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
-    made = env.client("secretsmanager").create_secret(
+    """Create the secret; one deleted with a recovery window (the console's and the CLI's
+    default) still holds its name and its value: restore it instead (creating it again is
+    refused until the window ends, and the value would be lost)."""
+    manager = env.client("secretsmanager")
+    try:
+        held = manager.describe_secret(SecretId=p["name"])
+    except manager.exceptions.ResourceNotFoundException:
+        held = {}
+    if "DeletedDate" in held:
+        manager.restore_secret(SecretId=held["ARN"])
+        return {"arn": held["ARN"], "id": held["ARN"], "name": p["name"]}
+    made = manager.create_secret(
         Name=p["name"], Description=p["description"], Tags=tag_list(p.get("tags"))
     )
     return {"arn": made["ARN"], "id": made["ARN"], "name": p["name"]}

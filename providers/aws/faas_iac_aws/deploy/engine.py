@@ -5,7 +5,9 @@ its artifact) changed — replacing it when its type has no in-place update — 
 the plan no longer has, in reverse order. The state file records, per logical name, the
 digest of what was applied and the outputs (ARNs, URLs, ids) later references resolve to; it
 is written after every change, so a failed deploy loses nothing and the next one resumes. A
-second deploy of an unchanged app makes no call that changes anything.
+resource being created is noted as pending first, so one created by a deploy killed before it
+could record it is found by name and taken over, not created twice (:mod:`.adopt`). A second
+deploy of an unchanged app makes no call that changes anything.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import fcntl
 import hashlib
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,10 +26,11 @@ from faas_iac.plan.diff import Deployed, artifact_ids, from_engine_state
 from faas_iac.plan.providers import DeployOptions, DeployReport
 from faas_iac.plan.refs import resolve
 
-from .base import Env, Handler
+from .adopt import SETTLE, code_sha256, find
+from .base import ATTEMPTS, Env, Handler, Outputs
 from .compute import HANDLERS as COMPUTE
 from .data import HANDLERS as DATA
-from .probe import gone, still_there
+from .probe import gone, still_there, throttled
 from .session import connect
 
 if TYPE_CHECKING:
@@ -59,11 +62,17 @@ def _call(what: str, name: str, fn: Any, *args: Any) -> Any:
     try:
         return fn(*args)
     except Exception as exc:  # botocore errors: report which resource and why
+        cause = (
+            f"AWS kept throttling the call ({ATTEMPTS} attempts): wait a minute, or ask for a "
+            "higher quota,"
+            if throttled(exc)
+            else "fix the cause above"
+        )
         raise FaasError.one(
             "FIAC304",
             f"{what} {name} failed: {exc}",
-            fix="fix the cause above and deploy again: what was applied is recorded, so the "
-            "next deploy resumes where this one stopped",
+            fix=f"{cause} and deploy again: what was applied is recorded, so the next deploy "
+            "resumes where this one stopped",
         ) from None
 
 
@@ -109,10 +118,40 @@ def deploy(compiled: Compiled, options: DeployOptions) -> DeployReport:
         return _deploy(compiled, options, path)
 
 
+def _create(
+    name: str,
+    type_: str,
+    env: Env,
+    props: dict[str, Any],
+    code: bytes | None,
+    pending: dict[str, Any],
+    save: Callable[[], None],
+) -> Outputs:
+    """Create, or take over the resource an interrupted deploy created as ``name`` (noted as
+    pending in the state, never recorded); pending until the caller records it."""
+    handler = HANDLERS[type_]
+    if name in pending:
+        found = _call("looking up", name, find, env, type_, props, code_sha256(code))
+        if found is not None:
+            if type_ in SETTLE:
+                _call("finishing", name, SETTLE[type_], env, props)
+            if handler.update is None:
+                return dict(found)
+            return dict(_call("updating", name, handler.update, env, found, props, code))
+    pending[name] = {"type": type_, "props": props, "code_sha256": code_sha256(code)}
+    save()
+    return dict(_call("creating", name, handler.create, env, props, code))
+
+
 def _deploy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployReport:
     state = _load(path)
     env = connect(compiled, options)
     recorded: dict[str, Any] = state["resources"]
+    pending: dict[str, Any] = state.setdefault("pending", {})
+
+    def save() -> None:
+        _save(path, state)
+
     context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
 
     def lookup(token: str) -> str:
@@ -145,7 +184,7 @@ def _deploy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployRep
             unchanged += 1
             continue
         if before is None:
-            outputs = _call("creating", res.name, handler.create, env, props, code)
+            outputs = _create(res.name, res.type, env, props, code, pending, save)
             verb = "created"
         elif handler.update is not None:
             outputs = _call(
@@ -154,7 +193,7 @@ def _deploy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployRep
             verb = "updated"
         else:
             _delete(res.name, handler, env, before["outputs"])
-            outputs = _call("replacing", res.name, handler.create, env, props, code)
+            outputs = _create(res.name, res.type, env, props, code, pending, save)
             verb = "replaced"
         report[verb].append(res.name)
         recorded[res.name] = {
@@ -166,6 +205,7 @@ def _deploy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployRep
         }
         if res.name not in state["order"]:
             state["order"].append(res.name)
+        pending.pop(res.name, None)
         _save(path, state)
         _tell(options, "recreated" if recreate else verb, res.name, started)
     planned = {r.name for r in compiled.plan.resources}
@@ -231,6 +271,18 @@ def _destroy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployRe
         deleted.append(name)
         _save(path, state)
         _tell(options, "deleted", name, started)
+    for name, item in reversed(list(state.get("pending", {}).items())):
+        # created by a deploy killed before it recorded them: found by name, deleted too
+        started = time.monotonic()
+        found = _call(
+            "looking up", name, find, env, item["type"], item["props"], item.get("code_sha256")
+        )
+        if found is not None:
+            _delete(name, HANDLERS[item["type"]], env, found)
+            deleted.append(name)
+            _tell(options, "deleted", name, started)
+        del state["pending"][name]
+        _save(path, state)
     path.unlink()
     path.with_name(path.name + ".lock").unlink(missing_ok=True)
     return DeployReport(deleted=tuple(deleted), state=str(path))

@@ -21,8 +21,9 @@ from typing import Any
 
 from faas_iac.errors import Diagnostic, NotExpressible
 from faas_iac.model import AppModel, Function
-from faas_iac.plan import Artifact, PlanResource, deterministic_zip, sha256
-from faas_iac.plan.bytecode import runs_here, with_bytecode
+from faas_iac.plan import Artifact, PlanResource, sha256
+from faas_iac.plan.artifacts import layer_zip_of
+from faas_iac.plan.bytecode import runs_here
 from faas_iac.plan.refs import as_json, ref, sub
 
 from .. import types as T
@@ -124,9 +125,8 @@ def sdk_layer_zip() -> bytes:
     ours = Path(__file__).resolve().parents[1] / "lambda_durable"
     for path in sorted(ours.glob("*.py")):
         files[f"python/faas_iac_aws/lambda_durable/{path.name}"] = path.read_bytes()
-    if runs_here([DURABLE_RUNTIME]):  # built by the runtime's Python: no compiling at cold start
-        files = with_bytecode(files)
-    return deterministic_zip(files.items())
+    # built by the runtime's Python: no compiling at cold start
+    return layer_zip_of(files, bytecode=runs_here([DURABLE_RUNTIME]))
 
 
 def sdk_artifact() -> Artifact:

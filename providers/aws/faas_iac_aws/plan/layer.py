@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from faas_iac.model import AppModel
-from faas_iac.plan import Artifact, PlanResource, deterministic_zip, sha256
-from faas_iac.plan.bytecode import runs_here, with_bytecode
+from faas_iac.plan import Artifact, PlanResource, sha256
+from faas_iac.plan.artifacts import layer_zip_of
+from faas_iac.plan.bytecode import runs_here
 from faas_iac.plan.deps import recipe
 from faas_iac.plan.model import Bundle, Plan
 from faas_iac.plan.refs import ref
@@ -39,9 +40,8 @@ def layer_zip() -> bytes:
     files["python/faas_iac_aws/stepfunctions/__init__.py"] = STEPFUNCTIONS_INIT
     registry = _PACKAGE / "stepfunctions" / "registry.py"
     files["python/faas_iac_aws/stepfunctions/registry.py"] = registry.read_bytes()
-    if runs_here(LAYER_RUNTIMES):  # the adapter is most of a cold start: ship its bytecode
-        files = with_bytecode(files)
-    return deterministic_zip(files.items())
+    # the adapter is most of a cold start: ship its bytecode
+    return layer_zip_of(files, bytecode=runs_here(LAYER_RUNTIMES))
 
 
 def layer_artifact() -> Artifact:

@@ -11,6 +11,7 @@ from faas_iac.translate import ir
 from faas_iac.translate.refusals import refuse
 
 from .asl import Builder, Exit, _Handler, _Loop
+from .json_numbers import exact_json
 from .jsonata import Renderer
 from .names import Names
 from .optimize import thread_choices, vars_in
@@ -309,7 +310,7 @@ def to_asl(
 ) -> dict[str, Any]:
     """The ASL definition (a JSON-ready dict) of one translated orchestrator; ``orchestrators``
     (the app's others) says which sub-orchestrations read their parent's instance id."""
-    builder = FlowBuilder(workflow, names, orchestrators)
+    builder = FlowBuilder(exact_json(workflow), names, orchestrators)
     builder.block(builder.wf.steps, [])
     if builder.start is None:  # an orchestrator with no step at all
         builder.new_state("Done", {"Type": "Succeed", "Output": None}, [])

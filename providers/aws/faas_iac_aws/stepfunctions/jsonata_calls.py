@@ -214,6 +214,8 @@ class BuiltinRenderer:
                 return f"$parse({args[0]})"
             case "json_dumps":
                 assert isinstance(e.args[1], ir.Const)
+                if e.args[2:] == (ir.Const("float"),):  # a float (see .json_numbers)
+                    return jsonata_json.float_text(args[0], tmp)
                 return jsonata_json.dumps(args[0], bool(e.args[1].value), tmp)
             case "now":
                 return "($toMillis($states.context.State.EnteredTime) / 1000)"

@@ -25,7 +25,7 @@ from faas_iac.translate.formats import parse_spec
 from faas_iac.translate.kinds import infer
 from faas_iac.translate.refusals import refuse
 
-from . import errors, texts, waits
+from . import errors, jsontext, texts, waits
 from .expr import Renderer, Unexpressible, value, var_name
 from .names import Names
 
@@ -181,6 +181,10 @@ class Builder:
                 return
             case ir.Builtin("title", (value,)):
                 self._helper(texts.TITLE, {"s": self.val(value)}, step.target, out)
+                return
+            case ir.Builtin("json_dumps", (value, ir.Const(bool(sort)))):
+                self.helpers.add(jsontext.TEXT)
+                self._helper(jsontext.DUMPS, {"v": self.val(value), "sort": sort}, step.target, out)
                 return
         self.val(step.value)  # refuse here, at this line, if Workflows cannot express it
         self.assign(out, step.target, step.value)

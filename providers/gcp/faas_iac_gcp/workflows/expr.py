@@ -349,15 +349,11 @@ class Renderer:
                 | "sorted_by"
                 | "title"
                 | "format"
+                | "json_dumps"
             ):
                 raise Unexpressible(f"{e.name}() is not translated to Workflows yet")
             case "json_loads":
                 return f"json.decode({a[0]})"
-            case "json_dumps":
-                raise Unexpressible(
-                    "json.dumps: Workflows' json.encode_to_string writes compact JSON (no space "
-                    "after , and :) without \\u escapes, unlike Python's default text"
-                )
             case (
                 "min"
                 | "max"

@@ -10,7 +10,7 @@ from typing import Any, assert_never
 from faas_iac.translate import ir
 from faas_iac.translate.refusals import refuse
 
-from . import errors, texts, waits
+from . import errors, jsontext, texts, waits
 from .emit import (
     FUNCTIONS,
     LOOP_BOUND,
@@ -416,6 +416,9 @@ def to_workflows(
         out[texts.FORMAT] = texts.format_helper()
     if texts.TITLE in helpers:
         out[texts.TITLE] = texts.title_helper()
+    if jsontext.DUMPS in helpers:
+        out[jsontext.DUMPS] = jsontext.dumps_helper()
+        out[jsontext.TEXT] = jsontext.text_helper()
     if waits.HELPER in helpers:
         out[waits.HELPER] = waits.helper()
     if RETRY_ALWAYS in helpers:

@@ -188,7 +188,7 @@ class _Lowerer:
             ) if self.collects(name, args):
                 lowered = tuple(self.expr(a, pre, line) for a in args)
                 return self.collection(name, lowered, pre, line)
-            case ir.Builtin("format" | "title" as name, (value, *spec)):  # a helper's call
+            case ir.Builtin("format" | "title" | "json_dumps" as name, (value, *spec)):  # helpers
                 t = self.fresh(name)
                 called = ir.Builtin(name, (self.expr(value, pre, line), *spec))
                 pre.append(ir.Assign(t, called, line))

@@ -1,0 +1,65 @@
+"""``json.dumps`` on Step Functions, exactly or not at all.
+
+JSONata has one number type: a Python ``1.0`` reaches a state machine as ``1``, and
+``json.dumps`` would write ``1`` where Python writes ``1.0``. Before emitting, each
+``json.dumps`` argument's shape is read (:mod:`faas_iac.translate.numbers`): a value that
+holds no float is written as it is; a float on its own (a float literal, ``/``, ``float()``) is
+marked, and written as Python's ``repr`` (:func:`.jsonata_json.float_text`); anything else (a
+value from outside whose numbers may be floats, a container holding a float) is refused
+(FIAC615) at its line, rather than written wrong.
+"""
+
+from __future__ import annotations
+
+from faas_iac.translate import ir, numbers
+from faas_iac.translate.refusals import refuse
+
+#: The third argument that marks a ``json_dumps`` of a float.
+FLOAT = ir.Const("float")
+
+
+class _Unknown(Exception):
+    pass
+
+
+def _mark(e: ir.Expr, env: dict[str, numbers.Shape]) -> ir.Expr:
+    match e:
+        case ir.Comprehension(item, var, source, cond):
+            inner = {**env, var: numbers.element(numbers.shape_of(source, env))}
+            return ir.Comprehension(
+                _mark(item, inner),
+                var,
+                _mark(source, env),
+                None if cond is None else _mark(cond, inner),
+            )
+        case ir.Lambda(var, body):
+            return ir.Lambda(var, _mark(body, {**env, var: None}))
+        case ir.Builtin("json_dumps", (value, sort)):
+            shape = numbers.shape_of(value, env)
+            if shape == numbers.FLOAT:
+                return ir.Builtin("json_dumps", (_mark(value, env), sort, FLOAT))
+            if not numbers.exact(shape):
+                raise _Unknown
+    return ir.map_children(e, lambda child: _mark(child, env))
+
+
+def exact_json(workflow: ir.Workflow) -> ir.Workflow:
+    """``workflow`` with each ``json.dumps`` of a float marked; a refusal where a
+    ``json.dumps`` argument may hold a float that Step Functions would write as an int."""
+    env = numbers.infer(workflow)
+    for step in ir.walk(workflow.steps):
+        for e in ir.reads(step):
+            try:
+                _mark(e, env)
+            except _Unknown:
+                raise refuse(
+                    "FIAC615",
+                    "json.dumps of a value whose numbers may be floats: Step Functions keeps no "
+                    "difference between 1 and 1.0 (JSONata writes both as 1), so Python's text "
+                    "of a float cannot be written",
+                    "make its numbers ints (int(x)) or text (f'{x:.2f}') first, or json.dumps "
+                    "a float on its own",
+                    workflow.file,
+                    getattr(step, "line", workflow.line),
+                ) from None
+    return ir.map_steps(workflow, lambda e: _mark(e, env))
