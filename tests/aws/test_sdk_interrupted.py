@@ -21,6 +21,8 @@ from typing import Any
 
 import boto3
 import botocore.endpoint
+import botocore.loaders
+import botocore.session
 import pytest
 from botocore.awsrequest import AWSResponse
 from faas_iac_aws import types as T
@@ -29,11 +31,26 @@ from faas_iac_aws.provider import provider
 from faas_iac.api import load
 from faas_iac.errors import Diagnostic, FaasError
 from faas_iac.plan import Compiled, DeployOptions, DeployReport, compile_app
-from tests.aws import test_sdk_deploy, test_sdk_engine
+from tests.aws import test_sdk_deploy
 from tests.aws.test_sdk_engine import APP
 
 endpoint = test_sdk_deploy.endpoint  # a moto_server per module
-session = test_sdk_engine.session
+LOADER = botocore.loaders.create_loader()
+
+
+def new_session() -> boto3.session.Session:
+    """A session of its own (its own event hooks), reading the service models through one
+    loader for the module (botocore caches them per loader: loading is most of a client)."""
+    core = botocore.session.Session()
+    core.register_component("data_loader", LOADER)
+    return boto3.session.Session(botocore_session=core, region_name="us-east-1")
+
+
+@pytest.fixture
+def session(monkeypatch: pytest.MonkeyPatch) -> boto3.session.Session:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    return new_session()
 
 
 @pytest.fixture
@@ -179,6 +196,7 @@ def kill_after(session: Any, service: str, operation: str) -> Callable[[], bool]
         ("apigatewayv2", "CreateApi"),
         ("lambda", "CreateEventSourceMapping"),
         ("lambda", "PublishLayerVersion"),
+        ("apigatewayv2", "CreateIntegration"),
     ],
 )
 def test_a_killed_deploy_resumes_without_duplicates_and_destroys_clean(
@@ -196,7 +214,7 @@ def test_a_killed_deploy_resumes_without_duplicates_and_destroys_clean(
         o["outputs"]["name"] for o in state["resources"].values() if o["type"] == T.LAMBDA
     ) + ([f"{compiled.plan.app}-{pending[3:]}"] if pending.startswith("fn-") else [])
 
-    fresh = boto3.session.Session(region_name="us-east-1")  # no more kills
+    fresh = new_session()  # no more kills
     again = deploy(compiled, endpoint, fresh)
     assert set(state_of(compiled)["resources"]) == {r.name for r in compiled.plan.resources}
     assert state_of(compiled)["pending"] == {}
@@ -206,7 +224,7 @@ def test_a_killed_deploy_resumes_without_duplicates_and_destroys_clean(
     assert lives.functions() == [f"{app}-hello", f"{app}-work"]
     assert lives.roles() == [f"{app}-hello", f"{app}-work"]
     assert lives.queues() == [f"{app}-jobs"]
-    assert lives.apis() == [app]
+    assert lives.apis() == [app] and lives.integrations() == 1
     assert len(lives.mappings()) == 1
     assert lives.layer_versions() == [1]  # the adapter layer, published once
 
@@ -224,7 +242,7 @@ def test_a_killed_deploy_then_destroy_leaves_nothing(
         deploy(compiled, endpoint, session)
     lives = Inventory(session, endpoint, compiled.plan.app)
     assert len(lives.functions()) == 1  # created, never recorded
-    deploy(compiled, endpoint, boto3.session.Session(region_name="us-east-1"), destroy=True)
+    deploy(compiled, endpoint, new_session(), destroy=True)
     assert lives.functions() == lives.roles() == lives.queues() == lives.apis() == []
     assert lives.log_groups() == []
 
@@ -253,6 +271,11 @@ class Inventory:
     def apis(self) -> list[str]:
         items = self.client("apigatewayv2").get_apis()["Items"]
         return [a["Name"] for a in items if a["Name"] == self.app]
+
+    def integrations(self) -> int:
+        apigw = self.client("apigatewayv2")
+        (api,) = (a["ApiId"] for a in apigw.get_apis()["Items"] if a["Name"] == self.app)
+        return len(apigw.get_integrations(ApiId=api)["Items"])
 
     def mappings(self) -> list[str]:
         found = self.client("lambda").list_event_source_mappings()["EventSourceMappings"]

@@ -10,6 +10,7 @@ see them wired as before.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -21,14 +22,17 @@ from typing import Any
 import boto3
 import pytest
 from faas_iac_aws import types as T
+from faas_iac_aws.deploy.adopt import FINDERS, code_sha256, find
 from faas_iac_aws.deploy.base import Env
 from faas_iac_aws.deploy.engine import HANDLERS
 from faas_iac_aws.deploy.probe import PROBES, still_there
+from faas_iac_aws.deploy.session import connect
 from faas_iac_aws.provider import provider
 from faas_iac_aws.runtime import entry
 
 from faas_iac.api import load
 from faas_iac.plan import Compiled, DeployOptions, DeployReport, compile_app
+from faas_iac.plan.refs import resolve
 from tests.aws import test_sdk_deploy
 
 HERE = Path(__file__).parent
@@ -50,12 +54,17 @@ def deployed(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 def deploy(compiled: Compiled, endpoint: str) -> DeployReport:
-    session = boto3.session.Session(region_name="us-east-1")
-    return provider.deploy(compiled, DeployOptions(endpoint_url=endpoint, session=session))
+    return provider.deploy(compiled, DeployOptions(endpoint_url=endpoint, session=shared()))
 
 
 def client(endpoint: str, service: str) -> Any:
-    return boto3.session.Session(region_name="us-east-1").client(service, endpoint_url=endpoint)
+    return shared().client(service, endpoint_url=endpoint)
+
+
+@functools.cache
+def shared() -> boto3.session.Session:
+    """One session for the module: botocore loads each service's model once per session."""
+    return boto3.session.Session(region_name="us-east-1")
 
 
 def logical(compiled: Compiled, type_: str, name_has: str) -> set[str]:
@@ -273,8 +282,7 @@ def test_the_alias_probe_sees_an_alias_deleted_by_hand(deployed: Compiled, endpo
     lam = client(endpoint, "lambda")
     version = lam.publish_version(FunctionName="allt-admin")["Version"]
     lam.create_alias(FunctionName="allt-admin", Name="live", FunctionVersion=version)
-    session = boto3.session.Session(region_name="us-east-1")
-    env = Env(session, endpoint, "us-east-1", "123456789012", {})
+    env = Env(shared(), endpoint, "us-east-1", "123456789012", {})
     alias = {"function_name": "allt-admin", "name": "live"}
     assert still_there(env, T.ALIAS, alias)
     lam.delete_alias(FunctionName="allt-admin", Name="live")
@@ -331,3 +339,30 @@ def test_a_secret_deleted_with_a_recovery_window_is_restored_with_its_value(
     assert redeploy(deployed, endpoint) == logical(deployed, T.SECRET, "")
     assert "DeletedDate" not in manager.describe_secret(SecretId=secret["ARN"])
     assert manager.get_secret_value(SecretId=secret["ARN"])["SecretString"] == "s3cr3t"
+
+
+def test_every_finder_finds_what_the_engine_recorded(deployed: Compiled, endpoint: str) -> None:
+    """What a deploy killed after a create would look up (:mod:`faas_iac_aws.deploy.adopt`),
+    for every resource of the app whose type has a finder: by name and props alone, exactly
+    the outputs the engine recorded when it created it. Types without one are puts."""
+    puts = {T.ALARM, T.TOPIC, T.SUBSCRIPTION, T.RULE, T.TARGET, T.ROLE_POLICY, T.PROVISIONED}
+    puts |= {T.BUCKET_PAB, T.BUCKET_VERSIONING, T.BUCKET_NOTIFICATION}
+    assert set(HANDLERS) - set(FINDERS) == puts
+    env = connect(deployed, DeployOptions(endpoint_url=endpoint, session=shared()))
+    path = deployed.root / ".faas" / "aws" / "allt.state.json"
+    recorded = json.loads(path.read_text())["resources"]
+    context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
+
+    def lookup(token: str) -> str:
+        name, _, attr = token.partition(".")
+        return context.get(token) or str(recorded[name]["outputs"][attr])
+
+    checked = set()
+    for res in deployed.plan.resources:
+        if res.type not in FINDERS or res.type == T.AUTHORIZER:  # moto has no GetAuthorizers
+            continue
+        props = {**resolve(res.properties, lookup), "_logical": res.name}
+        code = env.artifacts[res.artifact] if res.artifact else None
+        assert find(env, res.type, props, code_sha256(code)) == recorded[res.name]["outputs"]
+        checked.add(res.type)
+    assert checked == set(FINDERS) - {T.ALIAS, T.STATE_MACHINE, T.AUTHORIZER}

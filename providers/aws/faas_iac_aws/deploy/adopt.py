@@ -9,20 +9,21 @@ looks a pending resource up by the name the plan gives it and takes it over (a d
 updates it to the plan, a destroy deletes it) instead of creating it again.
 
 Only resources the state file says this engine was creating are looked up: a resource of the
-same name made by someone else is never taken over. Types whose create is idempotent for the
-same name (topics, buses, queues with the same attributes, tags, settings) or whose create
-cannot be found afterwards by name need no finder.
+same name made by someone else is never taken over. Types whose create is a put, idempotent
+for the same name and properties (alarms, topics, subscriptions, rules, targets, inline
+policies, bucket settings, provisioned concurrency), need no finder.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
 from .. import types as T
-from .base import Env, Outputs
+from .base import Env, Outputs, tag_list
 from .compute import (
     api_outputs,
     function_outputs,
@@ -91,7 +92,86 @@ def _layer(e: Env, p: dict[str, Any], code_sha256: str | None) -> Outputs | None
     return None
 
 
+def _named(service: str, method: str, arg: str, arn: str) -> Finder:
+    """A finder reading the resource by its name (``arg=props["name"]``): outputs
+    ``{"arn", "id": name, "name"}`` with the ARN read from the answer's ``arn`` key."""
+
+    def finder(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
+        found = getattr(e.client(service), method)(**{arg: p["name"]})
+        return {"arn": found[arn], "id": p["name"], "name": p["name"]}
+
+    return finder
+
+
+def _secret(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
+    arn = e.client("secretsmanager").describe_secret(SecretId=p["name"])["ARN"]
+    return {"arn": arn, "id": arn, "name": p["name"]}
+
+
+def _machine(e: Env, p: dict[str, Any], _: str | None) -> Outputs | None:
+    pages = e.client("stepfunctions").get_paginator("list_state_machines").paginate()
+    for machine in (m for page in pages for m in page["stateMachines"]):
+        if machine["name"] == p["name"]:
+            arn = machine["stateMachineArn"]
+            return {"arn": arn, "id": arn, "name": p["name"]}
+    return None
+
+
+def _bucket(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
+    e.client("s3").head_bucket(Bucket=p["bucket"])
+    return {"id": p["bucket"], "bucket": p["bucket"], "arn": f"arn:aws:s3:::{p['bucket']}"}
+
+
+def _api_child(listing: str, key: str, field: str, prop: str) -> Finder:
+    """A finder for an API's stage, route, integration or authorizer: the item of the API's
+    listing whose ``field`` is the props' ``prop`` (its name, route key or target)."""
+
+    def finder(e: Env, p: dict[str, Any], _: str | None) -> Outputs | None:
+        pages = e.client("apigatewayv2").get_paginator(listing).paginate(ApiId=p["api_id"])
+        for item in (i for page in pages for i in page["Items"]):
+            if item.get(field) == p[prop]:
+                return {"id": item[key], "api_id": p["api_id"]}
+        return None
+
+    return finder
+
+
+def _stream(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
+    found = e.client("kinesis").describe_stream_summary(StreamName=p["name"])
+    return {
+        "arn": found["StreamDescriptionSummary"]["StreamARN"],
+        "id": p["name"],
+        "name": p["name"],
+    }
+
+
+def _permission(e: Env, p: dict[str, Any], _: str | None) -> Outputs | None:
+    policy = json.loads(e.client("lambda").get_policy(FunctionName=p["function"])["Policy"])
+    sids = {st.get("Sid") for st in policy.get("Statement", [])}
+    return {"id": p["_logical"], "function": p["function"]} if p["_logical"] in sids else None
+
+
+def _alias(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
+    lam = e.client("lambda")
+    arn = lam.get_alias(FunctionName=p["function_name"], Name=p["name"])["AliasArn"]
+    return {"arn": arn, "id": arn, **p}
+
+
 FINDERS: dict[str, Finder] = {
+    T.BUCKET: _bucket,
+    T.BUS: _named("events", "describe_event_bus", "Name", "Arn"),
+    T.SCHEDULE: _named("scheduler", "get_schedule", "Name", "Arn"),
+    T.STREAM: _stream,
+    T.SECRET: _secret,
+    T.STATE_MACHINE: _machine,
+    T.STAGE: _api_child("get_stages", "StageName", "StageName", "name"),
+    T.ROUTE: _api_child("get_routes", "RouteId", "RouteKey", "route_key"),
+    T.INTEGRATION: _api_child(
+        "get_integrations", "IntegrationId", "IntegrationUri", "integration_uri"
+    ),
+    T.AUTHORIZER: _api_child("get_authorizers", "AuthorizerId", "Name", "name"),
+    T.PERMISSION: _permission,
+    T.ALIAS: _alias,
     T.LAYER: _layer,
     T.LAMBDA: _function,
     T.ROLE: _role,
@@ -109,7 +189,29 @@ def _retention(e: Env, p: dict[str, Any]) -> None:
     )
 
 
-SETTLE: dict[str, Callable[[Env, dict[str, Any]], None]] = {T.LOG_GROUP: _retention}
+def _bucket_tags(e: Env, p: dict[str, Any]) -> None:
+    e.client("s3").put_bucket_tagging(
+        Bucket=p["bucket"], Tagging={"TagSet": tag_list(p.get("tags"))}
+    )
+
+
+def _stream_encryption(e: Env, p: dict[str, Any]) -> None:
+    kinesis = e.client("kinesis")
+    kinesis.get_waiter("stream_exists").wait(
+        StreamName=p["name"], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+    )
+    summary = kinesis.describe_stream_summary(StreamName=p["name"])["StreamDescriptionSummary"]
+    if summary.get("EncryptionType", "NONE") == "NONE":
+        kinesis.start_stream_encryption(
+            StreamName=p["name"], EncryptionType=p["encryption_type"], KeyId=p["kms_key_id"]
+        )
+
+
+SETTLE: dict[str, Callable[[Env, dict[str, Any]], None]] = {
+    T.LOG_GROUP: _retention,
+    T.BUCKET: _bucket_tags,
+    T.STREAM: _stream_encryption,
+}
 """The calls a create makes after the one that creates the resource, for types without an
 update (an update brings a resource taken over to the plan): repeated on a take-over."""
 
