@@ -51,8 +51,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# pytest on every core (pytest-xdist): each worker takes whole test files (--dist loadfile), so a
+# module's fixtures (a moto_server, a dev host, chromium) start once, in one worker.
+# `make unit PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= logical
+
 unit: install browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # The policy checks on the examples, as a user's CI runs them (docs/rules.md): exit 1 on any
 # error. Each example is judged on every target it compiles for

@@ -3,9 +3,11 @@ Pulumi mocks, for every provider's stack and eject tests."""
 
 from __future__ import annotations
 
+import contextlib
 import runpy
 import sys
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,8 @@ def run_program(
     program: Path, mocks: pulumi.runtime.Mocks, project: str, config: Mapping[str, str]
 ) -> None:
     """Run ``program`` as ``pulumi up`` would, with its folder importable, against ``mocks``
-    (which record what it registers)."""
+    (which record what it registers), in a fresh working folder: what it builds (``build/``)
+    goes there, not into the repository, where tests running at the same time would share it."""
     fresh_event_loop()
     pulumi.runtime.set_mocks(mocks, project=project, stack="dev", preview=False)
     pulumi.runtime.set_all_config(dict(config))
@@ -37,7 +40,8 @@ def run_program(
 
     sys.path.insert(0, str(program.parent))
     try:
-        run()
+        with tempfile.TemporaryDirectory(prefix="pulumi-up-") as work, contextlib.chdir(work):
+            run()
     finally:
         sys.path.remove(str(program.parent))
         pulumi.runtime.set_all_config({})
@@ -51,3 +55,21 @@ def inputs_but_source(
     return {
         n: (t, {k: v for k, v in i.items() if k != "source"}) for n, (t, i) in resources.items()
     }
+
+
+def deploy_under_mocks(
+    deploy: Callable[[Any, Path], Mapping[str, Any]], compiled: Any, mocks: pulumi.runtime.Mocks
+) -> None:
+    """A provider's Pulumi ``deploy(compiled, build_dir)`` against ``mocks``, waiting for every
+    registration; its package is built in a temporary folder (never the app's or the
+    repository's)."""
+    fresh_event_loop()
+    pulumi.runtime.set_mocks(mocks, project="faas-iac", stack="test", preview=False)
+    with tempfile.TemporaryDirectory() as build:
+
+        @pulumi.runtime.test  # type: ignore[misc]
+        def run() -> Any:
+            created = deploy(compiled, Path(build))
+            return pulumi.Output.all(*[r.urn for r in created.values()])
+
+        run()

@@ -1,9 +1,10 @@
-"""A real ``moto_server`` subprocess on 127.0.0.1 and a free port, stopped by pid."""
+"""A real ``moto_server`` subprocess on 127.0.0.1 and a free port, stopped by pid; moto's fake
+credentials for the boto3 clients of this process."""
 
 from __future__ import annotations
 
 import json
-import socket
+import os
 import subprocess
 import sys
 import time
@@ -12,11 +13,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.local.hostproc import free_port
 
 
 @contextmanager
@@ -31,6 +30,8 @@ def moto_server() -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
+            # ours answering, not a server another process had on that port
+            assert proc.poll() is None, f"moto_server exited with {proc.returncode}"
             try:
                 urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
                 break
@@ -50,3 +51,18 @@ def moto_server() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextmanager
+def fake_credentials() -> Iterator[None]:
+    """moto's fake credentials and region (values already set are kept), for boto3 clients and
+    the subprocesses started meanwhile; the environment as it was afterwards, so the tests that
+    run next in this process (an xdist worker's next file) do not depend on which ran before."""
+    with pytest.MonkeyPatch.context() as env:
+        for key, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }.items():
+            env.setenv(key, os.environ.get(key, value))
+        yield

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 
 from faas_iac.durable.clock import SYSTEM
 from tests.aws.durable_runner import Outcome, SdkRunner, sdk_runner
+from tests.aws.moto_server import fake_credentials
 from tests.translate import test_execution, test_idioms
 from tests.translate.clock import ScaledClock
 from tests.translate.local_exec import LocalRunner, local_runner
@@ -60,10 +60,9 @@ def _fresh(value: Any, suffix: str) -> Any:
 
 
 @pytest.fixture(autouse=True, scope="module")
-def _credentials() -> None:
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(key, "testing")
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+def _credentials() -> Iterator[None]:
+    with fake_credentials():
+        yield
 
 
 #: the other app of examples/durable: the Azure Durable Functions quickstart, unchanged

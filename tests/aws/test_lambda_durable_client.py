@@ -21,6 +21,7 @@ from faas_iac_aws.lambda_durable.client import LambdaApi, LambdaDurableClient
 
 from faas_iac.api import load
 from tests.aws.durable_runner import REGISTRY, SdkRunner, sdk_runner
+from tests.aws.moto_server import fake_credentials
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -68,11 +69,8 @@ class RunnerLambda:
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[LambdaDurableClient]:
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(key, "testing")
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     model, _ = load(os.path.join(ROOT, "examples", "durable", "app.py"))
-    with sdk_runner(model) as sdk:
+    with fake_credentials(), sdk_runner(model) as sdk:
         functions = {f.name: f.name for f in model.by_kind("orchestrator")}
         ddb = boto3.client("dynamodb")
         yield LambdaDurableClient(functions, REGISTRY, LambdaApi(RunnerLambda(sdk)), ddb)

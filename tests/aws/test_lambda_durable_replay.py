@@ -6,7 +6,6 @@ the code changes while it waits for an event."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from moto import mock_aws
 
 from faas_iac.durable import codec
 from tests.aws.durable_runner import REGISTRY, RunnerBackend, _tables
+from tests.aws.moto_server import fake_credentials
 
 #: The code the durable function runs now (the test swaps it while the execution waits).
 CURRENT: list[Callable[..., Any]] = []
@@ -55,10 +55,7 @@ def timer_instead(ctx: Any) -> Any:
 
 @pytest.fixture
 def runner() -> Iterator[DurableFunctionTestRunner]:
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(key, "testing")
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
+    with fake_credentials(), mock_aws():
         _tables()
         env = {
             "FAAS_IAC_HANDLER": f"{__name__}:orchestrator",

@@ -16,6 +16,7 @@ import pytest
 
 from tests.aws.iam_check import DURABLE_HANDLER, Stack, check_permissions, check_roles
 from tests.aws.pulumi_mocks import Recorder
+from tests.pulumi_programs import fresh_event_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Every app of the repository: each ``app.py`` and each module of an ``apps`` folder that
@@ -50,6 +51,7 @@ def deploy(example: str, tmp_path: Path) -> tuple[Recorder, dict[str, Any], Stac
     from faas_iac_aws.pulumi_emit import deploy as emit
 
     recorder = Recorder()
+    fresh_event_loop()
     pulumi.runtime.set_mocks(recorder, preview=False)
     app = compiled(example)
     created = emit(app, tmp_path)

@@ -15,6 +15,7 @@ import pytest
 from faas_iac.plan import write_output
 from faas_iac.pulumi import compiled_for, eject
 from tests.aws.pulumi_mocks import Recorder
+from tests.pulumi_programs import fresh_event_loop
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = "tests/aws/apps/all_triggers/app.py"
@@ -24,6 +25,7 @@ def emitted(tmp_path: Path) -> dict[str, tuple[str, dict[str, Any]]]:
     from faas_iac_aws.pulumi_emit import deploy
 
     recorder = Recorder()
+    fresh_event_loop()
     pulumi.runtime.set_mocks(recorder, preview=False)
 
     # Inside pulumi.runtime.test, which waits for every registration: read outside it, the
@@ -47,6 +49,7 @@ def test_stack_program_deploys_the_configured_app(
     stack.mkdir()
     monkeypatch.chdir(stack)
     recorder = Recorder()
+    fresh_event_loop()
     pulumi.runtime.set_mocks(recorder, preview=False)
     pulumi.runtime.set_all_config({"faas-iac:app": str(app / "app.py")})
 
@@ -86,6 +89,7 @@ def test_ejected_program_creates_the_same_resources(
         )
     monkeypatch.chdir(out)
     recorder = Recorder()
+    fresh_event_loop()
     pulumi.runtime.set_mocks(recorder, preview=False)
 
     @pulumi.runtime.test

@@ -14,7 +14,7 @@ import pulumi
 import pytest
 
 from faas_iac.model import AppModel
-from tests.pulumi_programs import fresh_event_loop
+from tests.pulumi_programs import deploy_under_mocks
 
 from .support import ROOT, compiled, example_apps, example_id
 
@@ -80,17 +80,9 @@ class Recorder(pulumi.runtime.Mocks):
 def _deploy(path: Path, **options: str) -> tuple[Recorder, AppModel, Any]:
     from faas_iac_azure.pulumi_emit import deploy
 
-    fresh_event_loop()
     rec = Recorder()
-    pulumi.runtime.set_mocks(rec, project="faas-iac", stack="test", preview=False)
     c = compiled(path, **options)
-
-    @pulumi.runtime.test  # type: ignore[misc]
-    def run() -> Any:
-        created = deploy(c)
-        return pulumi.Output.all(*[r.urn for r in created.values()])
-
-    run()
+    deploy_under_mocks(deploy, c, rec)
     return rec, c.model, c.plan
 
 

@@ -21,6 +21,7 @@ Anything else fails the test: a block must not show a command nobody runs.
 
 from __future__ import annotations
 
+import contextlib
 import doctest
 import os
 import py_compile
@@ -243,8 +244,10 @@ def _stack_under_mocks(program: Path, config: dict[str, str]) -> dict[str, Any]:
     import pulumi
 
     from tests.aws.pulumi_mocks import Recorder
+    from tests.pulumi_programs import fresh_event_loop
 
     recorder = Recorder()
+    fresh_event_loop()
     pulumi.runtime.set_mocks(recorder, preview=False)
     pulumi.runtime.set_all_config(config)
 
@@ -254,7 +257,8 @@ def _stack_under_mocks(program: Path, config: dict[str, str]) -> dict[str, Any]:
         return pulumi.Output.from_input("")
 
     try:
-        run()
+        with contextlib.chdir(program.parent):  # pulumi up's working folder: build/ goes there
+            run()
     finally:
         pulumi.runtime.set_all_config({})
     return recorder.resources

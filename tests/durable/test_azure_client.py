@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ import uvicorn
 
 from tests.durable.harness import build
 from tests.durable.test_patterns import _code
-from tests.local.hostproc import ROOT, free_port
+from tests.local.hostproc import ROOT
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -47,11 +48,12 @@ class _Served:
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))  # bound here, so the port is ours from the start
+    port = sock.getsockname()[1]
     app = _Served(tmp_path_factory.mktemp("azure-client") / "state")
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="on",
-                                           log_level="warning"))  # fmt: skip
-    thread = threading.Thread(target=server.run, daemon=True)
+    server = uvicorn.Server(uvicorn.Config(app, lifespan="on", log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
@@ -59,6 +61,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}/runtime/webhooks/durabletask/"
     server.should_exit = True
     thread.join(10)
+    sock.close()
 
 
 def azure_client(base_url: str) -> df.DurableOrchestrationClient:

@@ -3,8 +3,9 @@ in flight; the real host (`faas-iac dev`, a subprocess) is killed with SIGKILL a
 points at least 10 times and restarted. Every instance must end with the output of an
 uninterrupted run, with its whole history, and the entity updates must be exactly-once.
 
-The seed of the random choices (when each kill lands, the order of the calls) is printed before
-the first kill; ``DURABLE_CRASH_SEED=N`` replays those choices (the OS's timing still varies).
+The seed of the random choices (when each kill lands, the order of the calls) is printed with a
+failure, and with the figures at the end of the run; ``DURABLE_CRASH_SEED=N`` replays those
+choices (the OS's timing still varies).
 The first kill waits until activities are running, and the test asserts that kills landed
 while activities were in flight (each such activity is re-run after the restart: activities
 are at-least-once). During the kill phase the only errors accepted are the named ones in
@@ -20,8 +21,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from faas_iac.durable import HttpDurableClient
 from faas_iac.durable.store import Store
@@ -89,10 +88,10 @@ def kill_when_busy(host: HostProcess, log: Path) -> None:
     host.kill()
 
 
-def test_sigkill_at_random_points(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sigkill_at_random_points(tmp_path: Path, report_line: Callable[[str, str], None]) -> None:
     seed = int(os.environ.get("DURABLE_CRASH_SEED") or random.SystemRandom().randrange(2**32))
-    with capsys.disabled():
-        print(f"\ncrash test: seed {seed} (replay its choices with DURABLE_CRASH_SEED={seed})")
+    # captured, so printed with the failure (from an xdist worker too)
+    print(f"crash test: seed {seed} (replay its choices with DURABLE_CRASH_SEED={seed})")
     rng = random.Random(seed)
     state = tmp_path / "state"
     log = tmp_path / "activities.log"
@@ -167,10 +166,10 @@ def test_sigkill_at_random_points(tmp_path: Path, capsys: pytest.CaptureFixture[
     again = sum(1 for count in runs.values() if count > 1)
     # Every activity in flight at a kill ran again after the restart.
     assert again > 0 and sum(runs.values()) - len(runs) >= max(running_at_kill)
-    with capsys.disabled():
-        print(
-            f"\ncrash test (seed {seed}): {kills} SIGKILLs, {INSTANCES} orchestrations all "
-            f"correct; activities in flight at each kill: {running_at_kill}; {again} of "
-            f"{len(runs)} activities ran more than once ({sum(runs.values()) - len(runs)} extra "
-            f"runs); completed after each kill: {done_before_kill}"
-        )
+    report_line(
+        "durable crash test",
+        f"seed {seed}: {kills} SIGKILLs, {INSTANCES} orchestrations all "
+        f"correct; activities in flight at each kill: {running_at_kill}; {again} of "
+        f"{len(runs)} activities ran more than once ({sum(runs.values()) - len(runs)} extra "
+        f"runs); completed after each kill: {done_before_kill}",
+    )

@@ -10,7 +10,6 @@ where GCP has no resource to grant it on, and then with a condition where one ap
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,8 @@ import pytest
 from faas_iac_gcp.plan.durable import CALLBACKS
 
 from faas_iac.model import AppModel
-from tests.gcp.support import APPS, ROOT, app_id, compiled, fresh_event_loop
+from tests.gcp.support import APPS, ROOT, app_id, compiled
+from tests.pulumi_programs import deploy_under_mocks
 
 BINDINGS = ROOT / "tests" / "gcp" / "apps" / "bindings" / "gcp_bindings.py"
 
@@ -71,19 +71,9 @@ class Recorder(pulumi.runtime.Mocks):
 def deployed(path: Path) -> tuple[Recorder, AppModel, Any]:
     from faas_iac_gcp.pulumi_emit import deploy
 
-    fresh_event_loop()
     rec = Recorder()
-    pulumi.runtime.set_mocks(rec, project="faas-iac", stack="test", preview=False)
     c = compiled(path)
-
-    with tempfile.TemporaryDirectory() as build:  # the uploaded package, outside the app
-
-        @pulumi.runtime.test  # type: ignore[misc]
-        def run() -> Any:
-            created = deploy(c, Path(build))
-            return pulumi.Output.all(*[r.urn for r in created.values()])
-
-        run()
+    deploy_under_mocks(deploy, c, rec)
     return rec, c.model, c.plan
 
 

@@ -19,9 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A 127.0.0.1 port free now, for a server that cannot bind port 0 and say which port it
+    got (moto_server, functions-framework). Between this probe and the server's bind another
+    process could take the port; pytest-xdist workers (``PYTEST_XDIST_WORKER`` ``gwN`` of
+    ``PYTEST_XDIST_WORKER_COUNT``) each keep to a share of the ports, so two workers never probe
+    the same one. Shares are by ``port // 2``: Linux gives ``bind(("", 0))`` odd ports first."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    share = int(worker.removeprefix("gw"))
+    shares = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    for _ in range(1000):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = int(s.getsockname()[1])
+        if port // 2 % shares == share:
+            return port
+    raise AssertionError(f"no free port in worker {worker}'s share after 1000 tries")
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 10.0, every: float = 0.05) -> Any:
@@ -41,8 +53,10 @@ class HostProcess:
     def __init__(self, app: Path, state: Path, *extra: str, env: dict[str, str] | None = None):
         self.app, self.state, self.extra = app, state, extra
         self.env = {**os.environ, **(env or {})}
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        #: the host binds a free port itself (``--port 0``: no window for another process, e.g.
+        #: another pytest-xdist worker, to take it first) and names it in its ``host.json``
+        self.port = 0
+        self.url = ""
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = state.parent / f"{state.name}-host.log"
         self.out_path = state.parent / f"{state.name}-host.out"
@@ -57,7 +71,7 @@ class HostProcess:
             "dev",
             str(self.app),
             "--port",
-            str(self.port),
+            "0",
             "--state-dir",
             str(self.state),
             *self.extra,
@@ -71,7 +85,12 @@ class HostProcess:
         assert self.proc is not None
         if self.proc.poll() is not None:
             raise AssertionError(f"host exited with {self.proc.returncode}:\n{self.log()}")
-        return (self.state / "host.json").exists()
+        try:
+            url = str(json.loads((self.state / "host.json").read_text())["url"])
+        except (OSError, ValueError):  # not there yet, or being written
+            return False
+        self.url, self.port = url, int(url.rsplit(":", 1)[1])
+        return True
 
     @property
     def keys(self) -> dict[str, Any]:

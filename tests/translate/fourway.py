@@ -22,7 +22,6 @@ Apps that keep state across activity calls (a flaky activity counting its attemp
 from __future__ import annotations
 
 import inspect
-import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -42,6 +41,7 @@ from faas_iac.api import load
 from faas_iac.errors import FaasError
 from faas_iac.model import AppModel
 from faas_iac.translate import handler_of, ir, translate
+from tests.aws.moto_server import fake_credentials
 
 from .aws_exec import AwsRunner, aws_runner
 from .azure_exec import AzureRunner, azure_runner
@@ -155,12 +155,10 @@ class Targets:
 
     @contextmanager
     def started(self) -> Iterator[Targets]:
-        for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-            os.environ.setdefault(key, "testing")
-        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
         activities = self.activities()
         entities = {f.name: handler_of(f) for f in self.model.by_kind("entity")}
         with ExitStack() as stack:
+            stack.enter_context(fake_credentials())
             for target in self.workers:  # they start while this process starts its own
                 work = self.work / f"worker-{target}"
                 self.remote[target] = stack.enter_context(

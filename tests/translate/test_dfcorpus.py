@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,7 @@ from tests.translate.fourway import (
     Session,
     Targets,
     explain,
+    summary,
     verdict,
 )
 from tests.translate.outcome import Refused
@@ -43,9 +44,13 @@ def _baseline() -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
+def session(
+    tmp_path_factory: pytest.TempPathFactory, report_line: Callable[[str, str], None]
+) -> Iterator[Session]:
     with Targets(CORPUS / "app.py", tmp_path_factory.mktemp("dfcorpus")).started() as targets:
         yield Session(targets)
+    for line in summary():
+        report_line("Durable Functions corpus: verdicts per target", line)
     if os.environ.get("DFCORPUS_BASELINE") == "write":
         passing = {
             target: sorted(c for c, v in REPORT.get(target, {}).items() if v[0] == "pass")

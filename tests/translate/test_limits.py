@@ -3,7 +3,6 @@ same definitions; loops, wide fan-outs and too many branches are reported with c
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +12,7 @@ from faas_iac_aws.stepfunctions.history import check_history, history_events
 
 from faas_iac.translate.analyze import analyze
 from faas_iac.translate.limits import STEP_FUNCTIONS, WORKFLOWS, check_ir, check_size
+from tests.aws.moto_server import fake_credentials
 from tests.translate.aws_exec import AwsRunner, aws_runner
 from tests.translate.targets import APPS, Loaded, load_app
 
@@ -32,12 +32,10 @@ def app() -> Loaded:
 
 @pytest.fixture(scope="module")
 def aws(app: Loaded) -> Iterator[AwsRunner]:
-    for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(key, "testing")
     names = default_names(
         app.model.name, [f.name for f in app.model.by_kind("activity")], list(app.workflows)
     )
-    with aws_runner(names, app.activities()) as runner:
+    with fake_credentials(), aws_runner(names, app.activities()) as runner:
         for name, _, _ in RUNS:
             runner.deploy(name, to_asl(app.workflows[name], names))
         yield runner
