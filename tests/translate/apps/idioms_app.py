@@ -135,7 +135,13 @@ def json_text(ctx: Any) -> Any:
     share = json.dumps(1 / max(count, 1) if count != 2 else 0.25)
     text = json.dumps({"names": names, "count": count, "ok": True, "none": None}, sort_keys=True)
     saved = yield ctx.call_activity("echo", text)
-    return [half, share, text, saved]
+    tallies = yield ctx.call_activity("tally", names)  # annotated: its numbers are ints
+    return [half, share, text, saved, json.dumps(tallies, sort_keys=True)]
+
+
+@app.activity
+def tally(names: list[str]) -> dict[str, int]:
+    return {name: len(name) for name in reversed(names)}
 
 
 @app.activity

@@ -5,7 +5,8 @@ JSONata has one number type: a Python ``1.0`` reaches a state machine as ``1``, 
 ``json.dumps`` argument's shape is read (:mod:`faas_iac.translate.numbers`): a value that
 holds no float is written as it is; a float on its own (a float literal, ``/``, ``float()``) is
 marked, and written as Python's ``repr`` (:func:`.jsonata_json.float_text`); anything else (a
-value from outside whose numbers may be floats, a container holding a float) is refused
+value from outside whose numbers may be floats — an activity's result unless its return
+annotation says it holds none — a container holding a float) is refused
 (FIAC615) at its line, rather than written wrong.
 """
 
@@ -57,8 +58,9 @@ def exact_json(workflow: ir.Workflow) -> ir.Workflow:
                     "json.dumps of a value whose numbers may be floats: Step Functions keeps no "
                     "difference between 1 and 1.0 (JSONata writes both as 1), so Python's text "
                     "of a float cannot be written",
-                    "make its numbers ints (int(x)) or text (f'{x:.2f}') first, or json.dumps "
-                    "a float on its own",
+                    "annotate the activity's result with ints or text (-> dict[str, int]), make "
+                    "its numbers ints (int(x)) or text (f'{x:.2f}') first, or json.dumps a "
+                    "float on its own",
                     workflow.file,
                     getattr(step, "line", workflow.line),
                 ) from None
