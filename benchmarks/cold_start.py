@@ -15,7 +15,7 @@ As on Lambda, where /var/task and /opt are read-only, every process runs with ``
 ``PYTHONDONTWRITEBYTECODE=1`` and an empty environment, over folders made read-only: a module
 with no bytecode shipped beside it is compiled on every cold start. The artifacts ship
 ``.pyc`` beside their sources when the build interpreter is the function's runtime
-(:mod:`faas_iac.plan.bytecode`; the app here runs on this interpreter's version); one more row
+(:mod:`faas_iac.bytecode`; the app here runs on this interpreter's version); one more row
 runs the same artifacts with the bytecode removed, as a build by another Python version
 would ship them (its runtime then compiles the sources on each cold start).
 
@@ -93,8 +93,8 @@ def layout(folder: Path) -> tuple[Path, Path, dict[str, str]]:
     from faas_iac_aws.plan.layer import layer_zip
 
     from faas_iac.api import load
+    from faas_iac.bytecode import this_runtime
     from faas_iac.plan import compile_app
-    from faas_iac.plan.bytecode import this_runtime
 
     src = folder / "src"
     src.mkdir()

@@ -12,7 +12,7 @@ import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 
 from ._app import App
 from .errors import FaasError, shown_path
@@ -38,6 +38,19 @@ def _user_frame(exc: BaseException, root: Path) -> str:
     return ""
 
 
+def _prebuilt(path: Path, root: Path) -> CodeType | None:
+    """The app file's code as the code zip's bytecode holds it, when it was compiled before or
+    is being compiled beside this process (:func:`faas_iac.bytecode.prefetch`): after an edit,
+    the import need not compile it a second time."""
+    from .bytecode import code_of
+
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return None
+    return code_of(path.relative_to(root).as_posix(), source, str(path))
+
+
 def _import(name: str, path: Path | None, root: Path) -> ModuleType:
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
@@ -48,7 +61,11 @@ def _import(name: str, path: Path | None, root: Path) -> ModuleType:
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        spec.loader.exec_module(module)
+        code = _prebuilt(path, root)
+        if code is None:
+            spec.loader.exec_module(module)
+        else:
+            exec(code, module.__dict__)
         return module
     except SyntaxError as exc:
         raise FaasError.one(

@@ -1,4 +1,4 @@
-"""The build cache (``faas_iac.plan.cache``): what comes from it is what a fresh build makes
+"""The build cache (``faas_iac.cache``): what comes from it is what a fresh build makes
 (the judge: ``py_compile`` in a fresh interpreter, and a build with the cache empty), a foreign
 or damaged entry is never used, a cache folder that cannot be written only costs time, and each
 kind keeps its newest entries only."""
@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
-from faas_iac.plan import artifacts, bytecode, cache
+from faas_iac import bytecode, cache
+from faas_iac.bytecode import compile_all
+from faas_iac.plan import artifacts
 from faas_iac.plan.artifacts import layer_zip_of
-from faas_iac.plan.bytecode import compile_all
 from tests.conftest import ROOT
 
 SOURCE = (ROOT / "faas_iac" / "runtime" / "http.py").read_bytes()
@@ -147,3 +148,40 @@ def test_a_module_this_python_cannot_compile_ships_as_source(fresh: Path, tmp_pa
         assert f"__pycache__/app.{tag}.pyc" in names and "later.py" in names
         assert not [n for n in names if n.startswith("__pycache__/later.")]
         bytecode._made.clear()
+
+
+def test_the_import_runs_the_code_zips_bytecode_under_the_files_own_name(
+    fresh: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.machinery
+
+    from faas_iac.api import load
+    from faas_iac.bytecode import prefetch
+    from faas_iac.errors import FaasError
+
+    app = tmp_path / "edited"
+    app.mkdir()
+    source = (
+        'from faas_iac import App\napp = App("edited")\n\n\ndef helper():\n    return 1\n\n\n'
+        '@app.http("/x", auth="anonymous")\ndef f(req, ctx):\n    return {"n": helper()}\n'
+    )
+    (app / "app.py").write_text(source)
+    prefetch(app / "app.py")  # as `faas-iac compile` starts: compiled beside the imports
+
+    def compiled_again(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the import compiled the app file")
+
+    monkeypatch.setattr(importlib.machinery.SourceFileLoader, "source_to_code", compiled_again)
+    model, _ = load(str(app / "app.py"))
+    (fn,) = model.functions
+    assert str(fn.source).endswith("app.py:9")
+    module = sys.modules["app"]
+    for code in (module.f.__code__, module.helper.__code__):
+        assert code.co_filename == str((app / "app.py").resolve())
+    del sys.modules["app"]
+    # a mistake while importing is still located in the user's file
+    (app / "app.py").write_text(source + "\nraise RuntimeError('boom')\n")
+    prefetch(app / "app.py")
+    with pytest.raises(FaasError) as info:
+        load(str(app / "app.py"))
+    assert info.value.codes == ["FIAC004"] and "app.py:13" in info.value.render()

@@ -1,4 +1,4 @@
-"""The bytecode shipped beside an artifact's sources (:mod:`faas_iac.plan.bytecode`): what the
+"""The bytecode shipped beside an artifact's sources (:mod:`faas_iac.bytecode`): what the
 standard library's own ``py_compile`` writes for the same source (unchecked-hash form), read by
 the interpreter in place of the source, the same bytes in a fresh process with another hash
 seed, and free of this machine's paths."""
@@ -13,8 +13,8 @@ import zipfile
 from pathlib import Path
 
 from faas_iac.api import load
+from faas_iac.bytecode import runs_here, this_runtime, with_bytecode
 from faas_iac.plan import build_code_zip, compile_app
-from faas_iac.plan.bytecode import runs_here, this_runtime, with_bytecode
 from faas_iac.plan.sources import app_files
 from tests.conftest import EXAMPLES, ROOT
 

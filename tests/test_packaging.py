@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from faas_iac.bytecode import with_bytecode
 from faas_iac.cli import cli
 from faas_iac.errors import FaasError
 from faas_iac.local.keys import load_keys
-from faas_iac.plan.bytecode import with_bytecode
 
 SECRET_VALUE = "s3cr3t-db-password-value"
 

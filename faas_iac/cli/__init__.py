@@ -94,4 +94,19 @@ def main() -> None:
         # Long-running commands (dev) keep Python's defaults.
         gc.freeze()
         gc.set_threshold(100_000, 50, 100)
+        _prefetch(sys.argv[2:])
     cli(prog_name="faas-iac")
+
+
+def _prefetch(args: list[str]) -> None:
+    """Start compiling the app file named among ``args`` on another core while the command
+    imports faas-iac (its code zip ships the bytecode, and the import reuses it)."""
+    from pathlib import Path
+
+    from ..bytecode import prefetch
+
+    for arg in args:
+        path = Path(arg.rpartition(":")[0] if ".py:" in arg else arg)
+        if path.suffix == ".py" and path.is_file():
+            prefetch(path)
+            return

@@ -80,39 +80,62 @@ def build_code_zip(
     files: AppFiles, extra: dict[str, bytes] | None = None, *, bytecode: bool = False
 ) -> bytes:
     """The app's selected files plus the shim, plus ``extra`` generated files, as one zip;
-    with ``bytecode``, each module's ``.pyc`` for this interpreter beside it (:mod:`.bytecode`:
-    pass :func:`.bytecode.runs_here` of the app's runtimes)."""
+    with ``bytecode``, each module's ``.pyc`` for this interpreter beside it
+    (:mod:`faas_iac.bytecode`: pass :func:`~faas_iac.bytecode.runs_here` of the app's
+    runtimes)."""
     data = {**read_code(files), **(extra or {})}
     if bytecode:
-        from .bytecode import with_bytecode
+        from ..bytecode import with_bytecode
 
         data = with_bytecode(data)
     return deterministic_zip(data.items())
 
 
-#: Layer zips kept in the cache (:mod:`.cache`): one per installed version of a provider.
-ZIP_CACHE_LIMIT = 20
+#: Zips kept in the cache (:mod:`faas_iac.cache`): layers (one per installed version of a provider)
+#: and code zips (one per edit of an app).
+ZIP_CACHE_LIMIT = 40
+
+
+class Zipping:
+    """:func:`deterministic_zip` of ``files`` with each module's bytecode beside it when
+    ``bytecode``, being made: from the cache when this interpreter's build zipped the same files
+    before, else the bytecode starts compiling in another process here
+    (:mod:`faas_iac.bytecode`) and :meth:`result` zips. So the caller may plan meanwhile."""
+
+    def __init__(self, files: Mapping[str, bytes], *, bytecode: bool) -> None:
+        from .. import cache
+
+        self._files = files
+        parts = [b"bytecode " + f"{sys.implementation.cache_tag} {sys.version}".encode()]
+        parts = parts * bytecode
+        for name in sorted(files):
+            parts += [name.encode(), files[name]]
+        self._key = cache.key_of(*parts)
+        self._zip = cache.read("zips", self._key)
+        self._compiling = None
+        if self._zip is None and bytecode:
+            from ..bytecode import Compiling, modules_of
+
+            self._compiling = Compiling(modules_of(files))
+
+    def result(self) -> bytes:
+        if self._zip is None:
+            from .. import cache
+
+            files = self._files
+            if self._compiling is not None:
+                from ..bytecode import beside
+
+                files = beside(files, self._compiling.result())
+            self._zip = deterministic_zip(files.items())
+            cache.write("zips", self._key, self._zip, ZIP_CACHE_LIMIT)
+        return self._zip
 
 
 def layer_zip_of(files: Mapping[str, bytes], *, bytecode: bool) -> bytes:
-    """:func:`deterministic_zip` of ``files``, with each module's bytecode beside it when
-    ``bytecode``; from the cache when this interpreter's build zipped the same files before.
-    For what a provider builds from its installed package (a layer), the same for every app."""
-    from . import cache
-
-    parts = [b"bytecode " + f"{sys.implementation.cache_tag} {sys.version}".encode()] * bytecode
-    for name in sorted(files):
-        parts += [name.encode(), files[name]]
-    key = cache.key_of(*parts)
-    data = cache.read("zips", key)
-    if data is None:
-        if bytecode:
-            from .bytecode import with_bytecode
-
-            files = with_bytecode(files)
-        data = deterministic_zip(files.items())
-        cache.write("zips", key, data, ZIP_CACHE_LIMIT)
-    return data
+    """The zip of what a provider builds from its installed package (a layer): the same for
+    every app, so nearly always from the cache (:class:`Zipping`)."""
+    return Zipping(files, bytecode=bytecode).result()
 
 
 def sha256(data: bytes) -> str:
@@ -132,23 +155,15 @@ def code_artifact(code: bytes) -> Artifact:
 
 
 class Packaging:
-    """The code zip, made while the planner works: the app's files are read and their bytecode
-    (when asked) starts compiling in another process here; :meth:`zip` collects it."""
+    """The code zip, made while the planner works (:class:`Zipping` of the app's files and
+    the shim); :meth:`zip` waits for it."""
 
     def __init__(self, files: AppFiles, *, bytecode: bool) -> None:
-        from .bytecode import Compiling, modules_of
-
-        self._data = read_code(files)
-        self._compiling = Compiling(modules_of(self._data) if bytecode else ())
-        self._zip: bytes | None = None
+        self._zipping = Zipping(read_code(files), bytecode=bytecode)
         self._artifact: Artifact | None = None
 
     def zip(self) -> bytes:
-        if self._zip is None:
-            from .bytecode import beside
-
-            self._zip = deterministic_zip(beside(self._data, self._compiling.result()).items())
-        return self._zip
+        return self._zipping.result()
 
     def artifact(self) -> Artifact:
         if self._artifact is None:

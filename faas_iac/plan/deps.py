@@ -21,9 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..cache import cache_dir
 from ..errors import FaasError
 from .artifacts import deterministic_zip
-from .cache import cache_dir
 from .model import Bundle
 
 #: Extra pip arguments, space separated (e.g. ``--no-index --find-links wheels/``).

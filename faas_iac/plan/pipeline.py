@@ -18,11 +18,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..bytecode import runs_here
 from ..errors import Diagnostic, FaasError, closest
 from ..model import AppModel
 from ..translate import Translation, translate_app
 from .artifacts import CODE_ARTIFACT, Packaging
-from .bytecode import runs_here
 from .model import Plan
 from .providers import (
     BuildContext,

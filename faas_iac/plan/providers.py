@@ -88,7 +88,7 @@ class Provider(Protocol):
 class BytecodeProvider(Provider, Protocol):
     """A provider whose functions import the code zip as it is (AWS Lambda): the zip then
     carries each module's bytecode when the build interpreter is one of the runtimes that
-    :meth:`python_runtimes` names (:mod:`.bytecode`), so cold starts do not compile it."""
+    :meth:`python_runtimes` names (:mod:`faas_iac.bytecode`), so cold starts do not compile it."""
 
     def python_runtimes(self, app: AppModel) -> set[str]: ...
 

@@ -19,11 +19,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from faas_iac.bytecode import runs_here
 from faas_iac.errors import Diagnostic, NotExpressible
 from faas_iac.model import AppModel, Function
 from faas_iac.plan import Artifact, PlanResource, sha256
 from faas_iac.plan.artifacts import layer_zip_of
-from faas_iac.plan.bytecode import runs_here
 from faas_iac.plan.refs import as_json, ref, sub
 
 from .. import types as T

@@ -7,10 +7,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from faas_iac.bytecode import runs_here
 from faas_iac.model import AppModel
 from faas_iac.plan import Artifact, PlanResource, sha256
 from faas_iac.plan.artifacts import layer_zip_of
-from faas_iac.plan.bytecode import runs_here
 from faas_iac.plan.deps import recipe
 from faas_iac.plan.model import Bundle, Plan
 from faas_iac.plan.refs import ref

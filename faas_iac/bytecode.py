@@ -19,12 +19,15 @@ source), so a compile after an edit starts an interpreter only for the edited mo
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
 from importlib.util import MAGIC_NUMBER, source_hash
+from pathlib import Path
+from types import CodeType
 
 from . import cache
 
@@ -92,7 +95,12 @@ class Compiling:
     def __init__(self, modules: Iterable[tuple[str, bytes]]) -> None:
         self.modules = list(modules)
         self.wanted: list[tuple[str, bytes]] = []
+        #: Compilations started earlier in this process that make some of these modules.
+        self._earlier: set[Compiling] = set()
         for module in sorted({m for m in self.modules if m not in _made}):
+            if module in _compiling:
+                self._earlier.add(_compiling[module])
+                continue
             hit, pyc = _cached(*module)
             if hit:
                 _made[module] = pyc
@@ -113,20 +121,62 @@ class Compiling:
                     stderr=subprocess.DEVNULL,
                     env={"PYTHONHASHSEED": "0"},
                 )
+            _compiling.update(dict.fromkeys(self.wanted, self))
 
     def result(self) -> dict[tuple[str, bytes], bytes | None]:
+        for earlier in self._earlier:
+            earlier.result()
         if self._process is not None:
             process, self._process = self._process, None
             with self._made:
-                if process.wait() != 0:
-                    raise subprocess.CalledProcessError(process.returncode, process.args)
+                code = process.wait()
+                for module in self.wanted:
+                    _compiling.pop(module, None)
+                if code != 0:
+                    raise subprocess.CalledProcessError(code, process.args)
                 self._made.seek(0)
                 codes = marshal.load(self._made)
-            for (name, source), code in zip(self.wanted, codes, strict=True):
-                pyc = None if code is None else _header(source) + code
+            for (name, source), made in zip(self.wanted, codes, strict=True):
+                pyc = None if made is None else _header(source) + made
                 _made[name, source] = pyc
                 cache.write("bytecode", _cache_key(name, source), pyc or b"", CACHE_LIMIT)
         return {m: _made[m] for m in self.modules}
+
+
+#: The modules a process started here is compiling, and that compilation.
+_compiling: dict[tuple[str, bytes], Compiling] = {}
+
+
+def prefetch(path: Path) -> None:
+    """Start compiling the app file ``path`` (named in the code zip as its file name: the root
+    of an app given by its file is that file's folder), so that it is made on another core
+    while this process imports faas-iac; :func:`code_of` and the packaging take it from here."""
+    with contextlib.suppress(OSError):
+        module = (path.name, path.read_bytes())
+        if module not in _made and module not in _compiling:
+            Compiling([module])
+
+
+def code_of(name: str, source: bytes, filename: str) -> CodeType | None:
+    """The code of module ``name`` from its bytecode made here, being made or cached (as the
+    artifact ships it), under ``filename``; None when there is none, or it does not compile
+    here, or this interpreter optimises (``-O``: the artifact's bytecode keeps asserts)."""
+    module = (name, source)
+    if sys.flags.optimize:
+        return None
+    if module not in _made and module not in _compiling:
+        hit, pyc = _cached(name, source)
+        if not hit:
+            return None
+        _made[module] = pyc
+    pyc = Compiling([module]).result()[module]
+    return None if pyc is None else _refile(marshal.loads(pyc[16:]), filename)
+
+
+def _refile(code: CodeType, filename: str) -> CodeType:
+    """``code`` and the code in it, as compiled from ``filename``."""
+    consts = tuple(_refile(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
 
 
 def compile_all(modules: Iterable[tuple[str, bytes]]) -> dict[tuple[str, bytes], bytes | None]:
