@@ -13,6 +13,7 @@ from __future__ import annotations
 import sys
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
+from operator import itemgetter
 from types import CodeType
 from typing import Any, Literal, NamedTuple, TypedDict, TypeVar, Unpack, overload
 
@@ -36,8 +37,8 @@ def _caller(depth: int = 2) -> SourceLocation:
     return SourceLocation(frame.f_code.co_filename, _line(frame.f_code, frame.f_lasti))
 
 
-#: The line table of the code object asked last: ``(code, range starts, lines)``.
-_table: tuple[CodeType, list[int], list[int | None]] | None = None
+#: The line table of the code object asked last: ``(code, [(start, end, line), ...])``.
+_table: tuple[CodeType, list[tuple[int, int, int | None]]] | None = None
 
 
 def _line(code: CodeType, offset: int) -> int:
@@ -47,12 +48,9 @@ def _line(code: CodeType, offset: int) -> int:
     each line is found by bisection."""
     global _table
     if _table is None or _table[0] is not code:
-        starts, lines = [], []
-        for start, _end, line in code.co_lines():
-            starts.append(start)
-            lines.append(line)
-        _table = (code, starts, lines)
-    line = _table[2][bisect_right(_table[1], offset) - 1]
+        _table = (code, list(code.co_lines()))
+    ranges = _table[1]
+    line = ranges[bisect_right(ranges, offset, key=itemgetter(0)) - 1][2]
     return code.co_firstlineno if line is None else line
 
 

@@ -262,3 +262,12 @@ class ValidationFailed(FaasError):
 
 class NotExpressible(FaasError):
     """A provider cannot express a feature of the app (raised by planners, coded FIAC2xx-5xx)."""
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like ``word`` (difflib's ratio at least 0.6), for a did-you-mean; difflib
+    is loaded only when a mistake asks for one."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from faas_iac.errors import FaasError
 from faas_iac.plan import artifacts, bytecode, cache
 from faas_iac.plan.artifacts import layer_zip_of
 from faas_iac.plan.bytecode import compile_all
@@ -130,15 +129,21 @@ def test_each_kind_keeps_its_newest_entries(fresh: Path) -> None:
     assert cache.read("things", "k6") == b"x" and cache.read("things", "k0") is None
 
 
-def test_the_packaging_threads_error_reaches_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_module_this_python_cannot_compile_ships_as_source(fresh: Path, tmp_path: Path) -> None:
     from faas_iac.api import load
     from faas_iac.plan import compile_app
 
-    def unreadable(*args: Any, **kwargs: Any) -> bytes:
-        raise FaasError.one("FIAC202", "cannot read app.py: Permission denied")
-
-    monkeypatch.setattr(artifacts, "build_code_zip", unreadable)
-    model, root = load(str(ROOT / "examples" / "shop" / "app.py"))
-    with pytest.raises(FaasError) as info:
-        compile_app(model, root, "aws")
-    assert info.value.codes == ["FIAC202"]
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "app.py").write_text(
+        'from faas_iac import App\napp = App("odd")\n\n@app.http("/x", auth="anonymous")\n'
+        "def f(req, ctx):\n    return {}\n"
+    )
+    (app / "later.py").write_text("def f(:\n    pass\n")  # not imported; not Python here
+    model, root = load(str(app / "app.py"))
+    for _ in range(2):  # compiled, then from the cache
+        names = zipfile.ZipFile(io.BytesIO(compile_app(model, root, "aws").code_zip)).namelist()
+        tag = sys.implementation.cache_tag
+        assert f"__pycache__/app.{tag}.pyc" in names and "later.py" in names
+        assert not [n for n in names if n.startswith("__pycache__/later.")]
+        bytecode._made.clear()

@@ -11,6 +11,7 @@ instance is loaded after a restart.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 from collections import deque
 from collections.abc import Callable
@@ -357,9 +358,7 @@ class Orchestration:
             # this execution ends here; the engine starts the next one in a later turn
             self.status = "ContinuedAsNew"
             self.continued_input = self.ctx._new_input
-            if self.gen is not None:
-                self.gen.close()
-                self.gen = None
+            self.close_generator()
             self.current = None
             self.open.clear()
             return
@@ -402,11 +401,19 @@ class Orchestration:
         self.new_events.append(event)
 
     def _close(self) -> None:
-        if self.gen is not None:
-            self.gen.close()
-            self.gen = None
+        self.close_generator()
         self.current = None
         self.open.clear()
+
+    def close_generator(self) -> None:
+        """Close the generator now, wherever it waits, rather than when it is collected: a
+        ``finally`` that yields a task (``try: yield work / finally: yield cleanup``) cannot run
+        in a closing generator, which Python reports as a RuntimeError the collector would
+        print as ignored. A replay that resumes the orchestrator later runs it for real."""
+        gen, self.gen = self.gen, None
+        if gen is not None:
+            with contextlib.suppress(Exception):  # what the collector would ignore
+                gen.close()
 
     def restart(self) -> None:
         """Start the next execution (after ``continue_as_new``): empty history, the new input,

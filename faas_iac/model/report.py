@@ -3,20 +3,26 @@ user sees them all at once. No user code, no I/O."""
 
 from __future__ import annotations
 
-import difflib
 import functools
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._app import SourceLocation
-from ..errors import Diagnostic, shown_path
+from ..errors import Diagnostic, closest, shown_path
+
+
+def relative(path: str, root: Path | None) -> str:
+    """``path`` relative to ``root`` (or the working directory), with forward slashes."""
+    return _relative(path, root, os.getcwd())
 
 
 @functools.lru_cache(maxsize=1024)
-def relative(path: str, root: Path | None) -> str:
-    """``path`` relative to ``root`` (or the working directory), with forward slashes."""
-    for base in (root, Path.cwd()):
+def _relative(path: str, root: Path | None, cwd: str) -> str:
+    """An app's functions are in a few files: each is resolved once per working directory
+    (the key holds it: tests and embedders change it)."""
+    for base in (root, Path(cwd)):
         if base is None:
             continue
         try:
@@ -40,5 +46,5 @@ class Collector:
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
+    close = closest(word, sorted(choices))
+    return f"did you mean {close!r}?" if close else ""

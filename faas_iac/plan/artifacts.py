@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import io
 import sys
-import threading
 import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -64,12 +63,8 @@ def deterministic_zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
     return buffer.getvalue()
 
 
-def build_code_zip(
-    files: AppFiles, extra: dict[str, bytes] | None = None, *, bytecode: bool = False
-) -> bytes:
-    """The app's selected files plus the shim, plus ``extra`` generated files, as one zip;
-    with ``bytecode``, each module's ``.pyc`` for this interpreter beside it (:mod:`.bytecode`:
-    pass :func:`.bytecode.runs_here` of the app's runtimes)."""
+def read_code(files: AppFiles) -> dict[str, bytes]:
+    """The app's selected files and the shim, by archive name."""
     data: dict[str, bytes] = {}
     try:
         for arcname, path in [*files.files, *shim_entries()]:
@@ -78,7 +73,16 @@ def build_code_zip(
         raise FaasError.one(
             "FIAC202", f"cannot read {exc.filename}: {exc.strerror}", fix="check file permissions"
         ) from None
-    data.update(extra or {})
+    return data
+
+
+def build_code_zip(
+    files: AppFiles, extra: dict[str, bytes] | None = None, *, bytecode: bool = False
+) -> bytes:
+    """The app's selected files plus the shim, plus ``extra`` generated files, as one zip;
+    with ``bytecode``, each module's ``.pyc`` for this interpreter beside it (:mod:`.bytecode`:
+    pass :func:`.bytecode.runs_here` of the app's runtimes)."""
+    data = {**read_code(files), **(extra or {})}
     if bytecode:
         from .bytecode import with_bytecode
 
@@ -128,28 +132,22 @@ def code_artifact(code: bytes) -> Artifact:
 
 
 class Packaging:
-    """The code zip, built on a thread while the planner works: most of it is waiting for the
-    bytecode compiler's process and for zlib, which both let the planner's thread run."""
+    """The code zip, made while the planner works: the app's files are read and their bytecode
+    (when asked) starts compiling in another process here; :meth:`zip` collects it."""
 
     def __init__(self, files: AppFiles, *, bytecode: bool) -> None:
-        self._files, self._bytecode = files, bytecode
-        self._zip: bytes | None = None
-        self._error: BaseException | None = None
-        self._artifact: Artifact | None = None
-        self._thread = threading.Thread(target=self._build, name="faas-iac-package", daemon=True)
-        self._thread.start()
+        from .bytecode import Compiling, modules_of
 
-    def _build(self) -> None:
-        try:
-            self._zip = build_code_zip(self._files, bytecode=self._bytecode)
-        except BaseException as exc:  # raised again in the thread that asks for the zip
-            self._error = exc
+        self._data = read_code(files)
+        self._compiling = Compiling(modules_of(self._data) if bytecode else ())
+        self._zip: bytes | None = None
+        self._artifact: Artifact | None = None
 
     def zip(self) -> bytes:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._zip is not None
+        if self._zip is None:
+            from .bytecode import beside
+
+            self._zip = deterministic_zip(beside(self._data, self._compiling.result()).items())
         return self._zip
 
     def artifact(self) -> Artifact:

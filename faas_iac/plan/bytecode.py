@@ -22,6 +22,7 @@ from __future__ import annotations
 import marshal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from importlib.util import MAGIC_NUMBER, source_hash
 
@@ -81,6 +82,53 @@ def _cached(name: str, source: bytes) -> tuple[bool, bytes | None]:
     return False, None
 
 
+class Compiling:
+    """The ``.pyc`` of modules, being made: what this interpreter's build compiled before comes
+    from the cache (:mod:`.cache`), the rest is compiled by a fresh interpreter started here
+    and collected by :meth:`result` (meanwhile the caller may plan: it runs on another core).
+    The sources go in and the code comes out through files: feeding a pipe takes a turn of a
+    Python loop per 512 bytes."""
+
+    def __init__(self, modules: Iterable[tuple[str, bytes]]) -> None:
+        self.modules = list(modules)
+        self.wanted: list[tuple[str, bytes]] = []
+        for module in sorted({m for m in self.modules if m not in _made}):
+            hit, pyc = _cached(*module)
+            if hit:
+                _made[module] = pyc
+            else:
+                self.wanted.append(module)
+        self._process: subprocess.Popen[bytes] | None = None
+        if self.wanted:
+            with tempfile.TemporaryFile() as given:  # the process holds its own copy
+                marshal.dump(self.wanted, given)
+                given.seek(0)
+                self._made = tempfile.TemporaryFile()  # noqa: SIM115 (result() closes it)
+                self._process = subprocess.Popen(
+                    # -E (and so -I) would ignore PYTHONHASHSEED: the environment holds
+                    # nothing else
+                    [sys.executable, "-s", "-S", "-c", _COMPILER],
+                    stdin=given,
+                    stdout=self._made,
+                    stderr=subprocess.DEVNULL,
+                    env={"PYTHONHASHSEED": "0"},
+                )
+
+    def result(self) -> dict[tuple[str, bytes], bytes | None]:
+        if self._process is not None:
+            process, self._process = self._process, None
+            with self._made:
+                if process.wait() != 0:
+                    raise subprocess.CalledProcessError(process.returncode, process.args)
+                self._made.seek(0)
+                codes = marshal.load(self._made)
+            for (name, source), code in zip(self.wanted, codes, strict=True):
+                pyc = None if code is None else _header(source) + code
+                _made[name, source] = pyc
+                cache.write("bytecode", _cache_key(name, source), pyc or b"", CACHE_LIMIT)
+        return {m: _made[m] for m in self.modules}
+
+
 def compile_all(modules: Iterable[tuple[str, bytes]]) -> dict[tuple[str, bytes], bytes | None]:
     """The unchecked-hash ``.pyc`` of each ``(archive name, source)``, or ``None`` when this
     interpreter cannot compile it (newer syntax, not Python): the runtime then compiles the
@@ -90,43 +138,32 @@ def compile_all(modules: Iterable[tuple[str, bytes]]) -> dict[tuple[str, bytes],
     a fixed hash seed): marshal marks an object it will meet again by whether anything else
     holds it (its reference count), so in a long-lived process (this one, with the compiler's
     modules loaded) the same source can give other bytes, as it did in a test run. The bytes
-    are those ``py_compile`` (``compileall --invalidation-mode unchecked-hash``) writes. What
-    was compiled before by this interpreter's build comes from the cache (:mod:`.cache`)."""
-    modules = list(modules)
-    wanted = []
-    for module in sorted({m for m in modules if m not in _made}):
-        hit, pyc = _cached(*module)
-        if hit:
-            _made[module] = pyc
-        else:
-            wanted.append(module)
-    if wanted:
-        done = subprocess.run(
-            # -E (and so -I) would ignore PYTHONHASHSEED: the environment holds nothing else
-            [sys.executable, "-s", "-S", "-c", _COMPILER],
-            input=marshal.dumps(wanted),
-            capture_output=True,
-            env={"PYTHONHASHSEED": "0"},
-            check=True,
-        )
-        for (name, source), code in zip(wanted, marshal.loads(done.stdout), strict=True):
-            pyc = None if code is None else _header(source) + code
-            _made[name, source] = pyc
-            cache.write("bytecode", _cache_key(name, source), pyc or b"", CACHE_LIMIT)
-    return {m: _made[m] for m in modules}
+    are those ``py_compile`` (``compileall --invalidation-mode unchecked-hash``) writes."""
+    return Compiling(modules).result()
 
 
-def with_bytecode(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """``files`` (archive name → bytes) and, beside each ``.py``, its ``__pycache__`` entry."""
-    tag = sys.implementation.cache_tag
-    modules = [
+def modules_of(files: Mapping[str, bytes]) -> list[tuple[str, bytes]]:
+    """The ``(archive name, source)`` of each module among ``files``."""
+    return [
         (name, data)
         for name, data in files.items()
         if name.endswith(".py") and "__pycache__" not in name.split("/")
     ]
+
+
+def beside(
+    files: Mapping[str, bytes], compiled: Mapping[tuple[str, bytes], bytes | None]
+) -> dict[str, bytes]:
+    """``files`` and, beside each module compiled, its ``__pycache__`` entry."""
+    tag = sys.implementation.cache_tag
     out = dict(files)
-    for (arcname, _), data in compile_all(modules).items():
+    for (arcname, _), data in compiled.items():
         if data is not None:
             folder, _, name = arcname.rpartition("/")
             out[f"{folder}/__pycache__/{name[:-3]}.{tag}.pyc".lstrip("/")] = data
     return out
+
+
+def with_bytecode(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    """``files`` (archive name → bytes) and, beside each ``.py``, its ``__pycache__`` entry."""
+    return beside(files, compile_all(modules_of(files)))

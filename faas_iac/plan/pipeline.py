@@ -14,12 +14,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Diagnostic, FaasError
+from ..errors import Diagnostic, FaasError, closest
 from ..model import AppModel
 from ..translate import Translation, translate_app
 from .artifacts import CODE_ARTIFACT, Packaging
@@ -73,8 +72,8 @@ def checked_options(impl: Provider, options: dict[str, str]) -> dict[str, str]:
     known = [*CORE_OPTIONS, *(caps.options if isinstance(caps, Capabilities) else ())]
     problems = []
     for key in sorted(set(options) - set(known)):
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f"did you mean -O {close[0]}=...? " if close else ""
+        close = closest(key, known)
+        hint = f"did you mean -O {close}=...? " if close else ""
         problems.append(
             Diagnostic(
                 "FIAC005",

@@ -3,14 +3,13 @@ entry-point group, so core code never names a cloud and a third party can ship i
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args, runtime_checkable
 
-from ..errors import FaasError
+from ..errors import FaasError, closest
 from ..model import AppModel
 from ..translate import Translation
 from .diff import Deployed
@@ -234,11 +233,11 @@ def get_provider(name: str) -> Provider:
                 raise FaasError.one("FIAC003", f"entry point {ep.value} is not a faas-iac provider")
             return provider
     known = ", ".join(available()) or "none"
-    close = difflib.get_close_matches(name, available(), n=1, cutoff=0.6)
+    close = closest(name, available())
     raise FaasError.one(
         "FIAC003",
         f"unknown provider {name!r} (installed: {known})",
-        fix=f"did you mean {close[0]!r}?"
+        fix=f"did you mean {close!r}?"
         if close
         else f"pick one of: {known}, or install the provider's plugin package (it registers a "
         "'faas_iac.providers' entry point)",

@@ -42,6 +42,8 @@ def resolve(ref: str, *, load: bool = True) -> Callable[..., Any]:
     if not module_name or not qualname:
         raise UnresolvedHandler(f"{ref!r} is not a module:qualname reference")
     target: Any = sys.modules.get(module_name)
+    if target is not None and getattr(target.__spec__, "_initializing", False):
+        target = None  # another thread is importing it: __import__ waits for it to finish
     if target is None:
         if not load:
             raise UnresolvedHandler(f"module {module_name!r} of {ref} is not loaded")

@@ -10,7 +10,7 @@ user code, or does I/O beyond reading the orchestrator's source file.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,9 +50,10 @@ def handler_of(fn: Function) -> Callable[..., Any]:
 def translate(app: AppModel, root: Path, name: str) -> ir.Workflow:
     """The IR of orchestrator ``name`` of ``app`` (raises a coded :class:`Refusal`)."""
     from .analyze import analyze
+    from .numbers import exact_annotation
 
     fn = app.function(name)
-    return analyze(
+    workflow = analyze(
         handler_of(fn),
         fn.name,
         activities=[f.name for f in app.by_kind("activity")],
@@ -60,6 +61,8 @@ def translate(app: AppModel, root: Path, name: str) -> ir.Workflow:
         root=root,
         entities=[f.name for f in app.by_kind("entity")],
     )
+    exact = tuple(a for a in workflow.activities if exact_annotation(handler_of(app.function(a))))
+    return replace(workflow, exact_results=exact)
 
 
 @dataclass(frozen=True)

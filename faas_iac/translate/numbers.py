@@ -17,6 +17,11 @@ types: every assignment to a variable must agree.
 
 from __future__ import annotations
 
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
 from . import ir
 from .kinds import _KINDS
 
@@ -202,7 +207,13 @@ def _builtin(name: str, args: list[Shape]) -> Shape:
 
 def infer(workflow: ir.Workflow) -> dict[str, Shape]:
     """Each variable's shape, joined over every assignment to it (unknown for a value from
-    outside: an activity's result, an event, the input)."""
+    outside: an event, the input, an activity's result unless its annotation says it holds no
+    float)."""
+
+    def _exact_call(call: ir.Call) -> bool:  # a name computed at run time lists candidates
+        names = call.name.split(",") if call.name_expr is not None else [call.name]
+        return call.kind == "activity" and all(n in workflow.exact_results for n in names)
+
     bindings: dict[str, list[ir.Expr | None]] = {}
 
     def bind(name: str | None, value: ir.Expr | None) -> None:
@@ -217,12 +228,14 @@ def infer(workflow: ir.Workflow) -> dict[str, Shape]:
             case ir.ForEach(var, source):
                 loops.setdefault(var, []).append(source)
                 bindings.setdefault(var, [])
-            case ir.Task(_, target) | ir.Parallel(_, target):
-                bind(target, None)
-            case ir.FanOut(var=var, source=source, target=target):
+            case ir.Task(call, target):
+                bind(target, ir.Const(0) if _exact_call(call) else None)
+            case ir.Parallel(calls, target):
+                bind(target, ir.Const(0) if all(map(_exact_call, calls)) else None)
+            case ir.FanOut(call=call, var=var, source=source, target=target):
                 loops.setdefault(var, []).append(source)
                 bindings.setdefault(var, [])
-                bind(target, None)
+                bind(target, ir.Const(0) if _exact_call(call) else None)
             case ir.Race(arms, winner):
                 for arm in arms:
                     bind(arm.target, None)
@@ -245,3 +258,28 @@ def infer(workflow: ir.Workflow) -> dict[str, Shape]:
     else:  # no fixed point (a value nested in itself): unknown
         env = {name: None for name in env}
     return {name: None if s == _NONE else s for name, s in env.items()}
+
+
+def exact_annotation(handler: Callable[..., Any]) -> bool:
+    """Whether ``handler``'s return annotation says its result holds no float: ``int``,
+    ``str``, ``bool``, ``None``, and lists, tuples, sets, dicts, unions and literals of those.
+    ``float`` is not (an int is a valid ``float``, so the result's type is not known either
+    way); an annotation that cannot be read is not."""
+    try:
+        hints = typing.get_type_hints(handler)
+    except Exception:  # a name the annotation uses cannot be resolved
+        return False
+    return "return" in hints and _exact_type(hints["return"])
+
+
+def _exact_type(t: Any) -> bool:
+    if t in (int, str, bool, type(None), None):
+        return True
+    origin, args = typing.get_origin(t), typing.get_args(t)
+    if origin is typing.Literal:
+        return all(not isinstance(a, float) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        return all(map(_exact_type, args))
+    if origin in (list, tuple, set, frozenset, Sequence, dict, Mapping) and args:
+        return all(_exact_type(a) for a in args if a is not Ellipsis)
+    return False

@@ -18,8 +18,6 @@ ORDER = {
     "coupon": "SPRING",
 }
 
-GENERAL_RACE = {"gcp": "FIAC606"}
-
 CASES = [
     # -- chaining ------------------------------------------------------------------------------
     Case("hello-cities", "hello_cities"),
@@ -119,8 +117,15 @@ CASES = [
         {"name": "tier", "default": "basic", "wait_minutes": 20},
     ),
     # a race of two events: Workflows cannot express a general task_any
-    Case("approve-wins", "approve_or_reject", events=(("Approve", "kim"),), cannot=GENERAL_RACE),
-    Case("reject-wins", "approve_or_reject", events=(("Reject", "lee"),), cannot=GENERAL_RACE),
+    Case("approve-wins", "approve_or_reject", events=(("Approve", "kim"),)),
+    Case("reject-wins", "approve_or_reject", events=(("Reject", "lee"),)),
+    Case(
+        "reject-before-expiry",
+        "approve_reject_or_expire",
+        {"hours": 48},
+        events=(("Reject", "ana"),),
+    ),
+    Case("nobody-answers", "approve_reject_or_expire", {"hours": 2}),
     # -- errors and compensation ---------------------------------------------------------------
     Case("trip-booked", "book_trip_saga", {"city": "Lisbon"}),
     Case("trip-no-flight", "book_trip_saga", {"city": "Oslo", "flights_full": True}),

@@ -13,6 +13,7 @@ timeouts run on the harness's scaled clock, one that moves only while moto waits
 from __future__ import annotations
 
 import json
+import re
 import time
 import traceback
 import uuid
@@ -28,6 +29,9 @@ from faas_iac_aws.stepfunctions import Names, raise_event, register
 from moto import mock_aws
 from moto.awslambda_simple.models import LambdaSimpleBackend
 from moto.stepfunctions.models import StepFunctionBackend
+from moto.stepfunctions.parser.asl.component.common.string import (
+    string_expression as moto_strings,
+)
 from moto.stepfunctions.parser.asl.component.intrinsic import jsonata as moto_intrinsics
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_callback as moto_callback,
@@ -62,6 +66,50 @@ def _eval(expression: str) -> Any:
     evaluator.register_lambda("uuid", lambda: str(uuid.uuid4()))
     result = evaluator.evaluate(None)
     return None if result is None else json.loads(json.dumps(result))
+
+
+_REFERENCE = re.compile(r"\$\$|\$[A-Za-z0-9_$]+(?:\.[A-Za-z0-9_][A-Za-z0-9_$]*)*|\$")
+#: After these a ``/`` opens a regular expression; after an operand it divides.
+_BEFORE_REGEX = set("(,[:;?{=!<>+-*%&|~")
+
+
+def _skip(text: str, i: int, end: str) -> int:
+    """The index after the literal starting at ``i`` and closed by ``end`` (escapes kept)."""
+    i += 1
+    while i < len(text) and text[i] != end:
+        i += 2 if text[i] == "\\" else 1
+    return i + 1
+
+
+def _references(expression: str) -> set[str]:
+    """The ``$`` references of a JSONata expression, which moto declares before evaluating it.
+
+    Bug: moto finds them with one regular expression whose first branch takes ``/.../`` for a
+    regex literal wherever it stands, so the text between two divisions is skipped:
+    ``(a / 1000) + ($states.input.hours * 3600) - (b / 1000)`` hides ``$states.input``, which
+    is then never declared and the expression is undefined. Here a ``/`` opens a regex only
+    where an operand is expected (as JSONata's parser decides); string literals are skipped."""
+    found: set[str] = set()
+    i, before = 0, ""
+    while i < len(expression):
+        c = expression[i]
+        if c in "\"'":
+            i, before = _skip(expression, i, c), "a"
+        elif c == "/" and (before == "" or before in _BEFORE_REGEX):
+            i, before = _skip(expression, i, "/"), "a"
+            while i < len(expression) and expression[i].isalpha():  # flags
+                i += 1
+        elif c == "$":
+            match = _REFERENCE.match(expression, i)
+            assert match is not None
+            found.add(match.group(0))
+            i, before = match.end(), "a"
+        else:
+            before = before if c.isspace() else c
+            i += 1
+    for illegal in found & {"$", "$$"}:
+        raise moto_jsonata.IllegalJSONataVariableReference(variable_reference=illegal)
+    return found
 
 
 def error_text(error: str | None, cause: str | None) -> str:
@@ -335,6 +383,7 @@ def aws_runner(
         with (
             patched(LambdaSimpleBackend, invoke=invoke),
             patched(moto_jsonata, _eval_jsonata=_eval),
+            patched(moto_strings, extract_jsonata_variable_references=_references),
             patched(_SfnTask, _normalise_parameters=_params, _normalise_response=_response),
             patched(StepFunctionBackend, describe_execution=_describe),
             patched(_Callback, _eval_integration_pattern=_pattern),

@@ -70,7 +70,7 @@ class Case:
     #: the local engine's status for this case (a corpus case that ends otherwise is wrong)
     expect: str = "Completed"
     #: target → the code of a refusal that is that target's real limit for this orchestrator
-    #: (e.g. ``{"gcp": "FIAC606"}``: a general task_any race, which Workflows cannot express)
+    #: (e.g. ``{"gcp": "FIAC604"}``: I/O, which no target expresses)
     cannot: Mapping[str, str] = field(default_factory=dict)
     #: applied to the output on every target, for an output that depends on how long a run
     #: took (e.g. seconds waited, compared as "at least")

@@ -7,7 +7,8 @@ from __future__ import annotations
 import inspect
 import json
 import re
-from typing import Any
+from dataclasses import replace
+from typing import Any, Literal
 
 import pytest
 from faas_iac_aws.stepfunctions import default_names, to_asl
@@ -16,6 +17,7 @@ from faas_iac_gcp.workflows import Names, to_workflows
 from faas_iac.errors import CODES
 from faas_iac.translate import Refusal, ir
 from faas_iac.translate.analyze import analyze
+from faas_iac.translate.numbers import exact_annotation
 from tests.translate.corpus import refused
 
 MARK = re.compile(r"# expect (FIAC\d{3})")
@@ -138,3 +140,36 @@ def test_step_functions_writes_json_of_floats_exactly_or_refuses() -> None:
     assert "1.0" in diagnostic.message
     assert diagnostic.location.endswith(f":{inspect.getsourcelines(json_of_a_result)[1] + 4}")
     assert to_asl(analyze(json_exactly, activities=["work"]), names)["States"]
+    # an activity whose return annotation says its result holds no float: written
+    exact = replace(analyze(json_of_a_result, activities=["work"]), exact_results=("work",))
+    assert to_asl(exact, names)["States"]
+
+
+def _int() -> int: ...
+def _nested() -> dict[str, list[int | None]]: ...
+def _text() -> str | None: ...
+def _literal() -> Literal["a", 1, True]: ...
+def _float() -> float: ...
+def _floats() -> dict[str, float]: ...
+def _any() -> Any: ...
+def _bare() -> list: ...  # type: ignore[type-arg]
+def _unannotated():  # type: ignore[no-untyped-def]
+    ...
+
+
+@pytest.mark.parametrize(
+    ("fn", "exact"),
+    [
+        (_int, True),
+        (_nested, True),
+        (_text, True),
+        (_literal, True),
+        (_float, False),  # an int is a valid float: the result's type is not known
+        (_floats, False),
+        (_any, False),
+        (_bare, False),
+        (_unannotated, False),
+    ],
+)
+def test_an_activity_result_is_exact_when_its_annotation_says_so(fn: Any, exact: bool) -> None:
+    assert exact_annotation(fn) is exact

@@ -257,6 +257,9 @@ class Workflow:
     events: tuple[str, ...] = field(default=())
     uses_status: bool = False
     entities: tuple[str, ...] = field(default=())
+    #: activities whose return annotation says their result holds no float (int, str, bool,
+    #: None and containers of those), for targets whose numbers do not keep 1 and 1.0 apart
+    exact_results: tuple[str, ...] = field(default=())
 
     def location(self, line: int) -> str:
         return f"{self.file}:{line}" if self.file else f"line {line}"

@@ -4,10 +4,9 @@ has no lines. ``faas-iac status -p aws``: each function's state from ``GetFuncti
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, Any
 
-from faas_iac.errors import FaasError
+from faas_iac.errors import FaasError, closest
 from faas_iac.plan.providers import AppStatus, DeployOptions, FunctionState, LogLine
 
 from . import types as T
@@ -27,11 +26,11 @@ def log_groups(compiled: Compiled, function: str | None) -> dict[str, str]:
     if function is None:
         return groups
     if function not in groups:
-        close = difflib.get_close_matches(function, list(groups), n=1)
+        close = closest(function, list(groups))
         raise FaasError.one(
             "FIAC211",
             f"app {compiled.plan.app!r} has no function {function!r} with a log group on aws",
-            fix=f"did you mean {close[0]!r}?" if close else f"pick one of: {', '.join(groups)}",
+            fix=f"did you mean {close!r}?" if close else f"pick one of: {', '.join(groups)}",
         )
     return {function: groups[function]}
 

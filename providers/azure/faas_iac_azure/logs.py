@@ -9,13 +9,12 @@ The workspace and the Function App are the plan's (``logs``, ``app``); a trace's
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from faas_iac.errors import FaasError
+from faas_iac.errors import FaasError, closest
 from faas_iac.plan.providers import DeployOptions, LogLine
 
 from .status import target
@@ -32,11 +31,11 @@ def functions(compiled: Compiled, function: str | None) -> list[str]:
     if function is None:
         return names
     if function not in names:
-        close = difflib.get_close_matches(function, names, n=1)
+        close = closest(function, names)
         raise FaasError.one(
             "FIAC211",
             f"app {compiled.plan.app!r} has no function {function!r} on azure",
-            fix=f"did you mean {close[0]!r}?" if close else f"pick one of: {', '.join(names)}",
+            fix=f"did you mean {close!r}?" if close else f"pick one of: {', '.join(names)}",
         )
     return [function]
 

@@ -9,12 +9,11 @@ credentials are Application Default Credentials.
 
 from __future__ import annotations
 
-import difflib
 import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from faas_iac.errors import FaasError
+from faas_iac.errors import FaasError, closest
 from faas_iac.plan.providers import DeployOptions, LogLine
 
 from . import types as T
@@ -33,11 +32,11 @@ def services(compiled: Compiled, function: str | None) -> dict[str, str]:
     if function is None:
         return found
     if function not in found:
-        close = difflib.get_close_matches(function, list(found), n=1)
+        close = closest(function, list(found))
         raise FaasError.one(
             "FIAC211",
             f"app {compiled.plan.app!r} has no function {function!r} on gcp",
-            fix=f"did you mean {close[0]!r}?" if close else f"pick one of: {', '.join(found)}",
+            fix=f"did you mean {close!r}?" if close else f"pick one of: {', '.join(found)}",
         )
     return {function: found[function]}
 

@@ -107,6 +107,22 @@ def approve_or_reject(context: df.DurableOrchestrationContext):
     return {"decision": "rejected", "by": reject.result}
 
 
+@bp.orchestrator
+def approve_reject_or_expire(context: df.DurableOrchestrationContext):
+    request = context.get_input()
+    approve = context.wait_for_external_event("Approve")
+    reject = context.wait_for_external_event("Reject")
+    deadline = context.current_utc_datetime + timedelta(hours=request["hours"])
+    timeout = context.create_timer(deadline)
+    winner = yield context.task_any([approve, reject, timeout])
+    if winner == timeout:
+        return {"decision": "expired", "after_hours": request["hours"]}
+    timeout.cancel()
+    if winner == approve:
+        return {"decision": "approved", "by": approve.result}
+    return {"decision": "rejected", "by": reject.result}
+
+
 @bp.activity
 def request_approval(request: dict) -> str:
     return f"approval requested for {request['id']}"

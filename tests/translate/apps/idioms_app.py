@@ -133,9 +133,19 @@ def json_text(ctx: Any) -> Any:
     count = len(names)
     half = json.dumps(count / 2)
     share = json.dumps(1 / max(count, 1) if count != 2 else 0.25)
-    text = json.dumps({"names": names, "count": count, "ok": True, "none": None}, sort_keys=True)
+    text = json.dumps(
+        {"names": names, "count": count, "share": count / 4, "ok": True, "none": None},
+        sort_keys=True,
+    )
+    listed = json.dumps([count / 2, [count, 0.5], {"z": 1.0, "a": names}])
     saved = yield ctx.call_activity("echo", text)
-    return [half, share, text, saved]
+    tallies = yield ctx.call_activity("tally", names)  # annotated: its numbers are ints
+    return [half, share, text, saved, json.dumps(tallies, sort_keys=True), listed]
+
+
+@app.activity
+def tally(names: list[str]) -> dict[str, int]:
+    return {name: len(name) for name in reversed(names)}
 
 
 @app.activity

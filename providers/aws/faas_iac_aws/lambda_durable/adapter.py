@@ -293,6 +293,7 @@ def run(
             status = orch.custom_status_json
             if orch.done or orch.status == "ContinuedAsNew":
                 return _finish(orch, driver, start)
+            orch.close_generator()  # the next round (or invocation) replays it from the start
             # a fresh context replays the operations from the first one in the next round
             ctx = DurableContext(
                 ctx.state, ctx.execution_context, ctx.lambda_context, replay_status=REPLAY

@@ -4,12 +4,16 @@ JSONata has one number type: a Python ``1.0`` reaches a state machine as ``1``, 
 ``json.dumps`` would write ``1`` where Python writes ``1.0``. Before emitting, each
 ``json.dumps`` argument's shape is read (:mod:`faas_iac.translate.numbers`): a value that
 holds no float is written as it is; a float on its own (a float literal, ``/``, ``float()``) is
-marked, and written as Python's ``repr`` (:func:`.jsonata_json.float_text`); anything else (a
-value from outside whose numbers may be floats, a container holding a float) is refused
+marked, and written as Python's ``repr`` (:func:`.jsonata_json.float_text`); a list or dict
+literal holding floats is written piece by piece; anything else (a value from outside whose
+numbers may be floats — an activity's result unless its return annotation says it holds none —
+or a computed container holding a float) is refused
 (FIAC615) at its line, rather than written wrong.
 """
 
 from __future__ import annotations
+
+import json
 
 from faas_iac.translate import ir, numbers
 from faas_iac.translate.refusals import refuse
@@ -34,13 +38,36 @@ def _mark(e: ir.Expr, env: dict[str, numbers.Shape]) -> ir.Expr:
             )
         case ir.Lambda(var, body):
             return ir.Lambda(var, _mark(body, {**env, var: None}))
-        case ir.Builtin("json_dumps", (value, sort)):
-            shape = numbers.shape_of(value, env)
-            if shape == numbers.FLOAT:
-                return ir.Builtin("json_dumps", (_mark(value, env), sort, FLOAT))
-            if not numbers.exact(shape):
-                raise _Unknown
+        case ir.Builtin("json_dumps", (value, ir.Const(bool(sort)) as flag)):
+            return _dumps(_mark(value, env), sort, flag, env)
     return ir.map_children(e, lambda child: _mark(child, env))
+
+
+def _dumps(value: ir.Expr, sort: bool, flag: ir.Const, env: dict[str, numbers.Shape]) -> ir.Expr:
+    """``json.dumps(value)``: as it is when it holds no float, marked when it is a float, and a
+    list or dict literal holding floats piece by piece (its keys are known: Python writes them
+    and sorts them here); anything else is unknown."""
+    shape = numbers.shape_of(value, env)
+    if numbers.exact(shape):
+        return ir.Builtin("json_dumps", (value, flag))
+    if shape == numbers.FLOAT:
+        return ir.Builtin("json_dumps", (value, flag, FLOAT))
+    parts: list[ir.Expr] = []
+    match value:
+        case ir.ListLit(items):
+            for i, item in enumerate(items):
+                parts += [ir.Const(", " if i else "[")]
+                parts.append(_dumps(item, sort, flag, env))
+            parts.append(ir.Const("]" if items else "[]"))
+        case ir.DictLit(items):
+            pairs = sorted(items, key=lambda kv: kv[0]) if sort else list(items)
+            for i, (key, item) in enumerate(pairs):
+                parts.append(ir.Const(("{" if i == 0 else ", ") + json.dumps(key) + ": "))
+                parts.append(_dumps(item, sort, flag, env))
+            parts.append(ir.Const("}" if items else "{}"))
+        case _:
+            raise _Unknown
+    return ir.Concat(tuple(parts))
 
 
 def exact_json(workflow: ir.Workflow) -> ir.Workflow:
@@ -57,8 +84,9 @@ def exact_json(workflow: ir.Workflow) -> ir.Workflow:
                     "json.dumps of a value whose numbers may be floats: Step Functions keeps no "
                     "difference between 1 and 1.0 (JSONata writes both as 1), so Python's text "
                     "of a float cannot be written",
-                    "make its numbers ints (int(x)) or text (f'{x:.2f}') first, or json.dumps "
-                    "a float on its own",
+                    "annotate the activity's result with ints or text (-> dict[str, int]), make "
+                    "its numbers ints (int(x)) or text (f'{x:.2f}') first, or json.dumps a "
+                    "float on its own",
                     workflow.file,
                     getattr(step, "line", workflow.line),
                 ) from None

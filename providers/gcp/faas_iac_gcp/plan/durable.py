@@ -71,6 +71,11 @@ def _continues(wf: ir.Workflow) -> bool:
     return any(isinstance(step, ir.ContinueAsNew) for step in ir.walk(wf.steps))
 
 
+def _races(wf: ir.Workflow) -> bool:
+    """A race of events: its first branch wakes the others through their callbacks."""
+    return any(isinstance(step, ir.Race) for step in ir.walk(wf.steps))
+
+
 def workflow_artifact(name: str, text: str) -> Artifact:
     """A workflow's YAML as an artifact of the plan (written to ``workflows/<name>.yaml``; the
     Workflow's ``source_contents`` when deployed): the plan changes when the definition does."""
@@ -146,27 +151,41 @@ def plan_durable(
             out.append(invoker(app, target, member, f"invoke-{target}-by-{name}"))
         if any(workflows[o].uses_status for o in runs):
             out.append(database_grant(f"status-by-{name}", member, f"workflow {name}'s status"))
+        workflow = f"projects/${{gcp:project}}/locations/{REGION}/workflows/"
+        workflow += function_name(app.name, name)
         if any(_continues(workflows[o]) for o in runs):  # sub-orchestrators are subworkflows
-            expression = (
-                'resource.name == "projects/${gcp:project}/locations/'
-                + f'{REGION}/workflows/{function_name(app.name, name)}"'
-            )
             out.append(
-                PlanResource(
-                    type=T.PROJECT_IAM,
-                    name=f"start-by-{name}",
-                    properties={
-                        "project": context("gcp:project"),
-                        "role": "roles/workflows.invoker",
-                        "member": member,
-                        "condition": {
-                            "title": f"workflow {name} starts its own executions",
-                            "expression": sub(expression),
-                        },
-                    },
+                _own_workflow(
+                    f"start-by-{name}",
+                    member,
+                    f"workflow {name} starts its own executions",
+                    f'resource.name == "{workflow}"',
+                )
+            )
+        if any(_races(workflows[o]) for o in runs):  # see faas_iac_gcp.workflows.races
+            out.append(
+                _own_workflow(
+                    f"callbacks-by-{name}",
+                    member,
+                    f"workflow {name} answers its own callbacks",
+                    f'resource.name.startsWith("{workflow}/")',
                 )
             )
     return out
+
+
+def _own_workflow(name: str, member: dict[str, str], title: str, expression: str) -> PlanResource:
+    """``roles/workflows.invoker`` for a workflow's account, conditioned on its own workflow."""
+    return PlanResource(
+        type=T.PROJECT_IAM,
+        name=name,
+        properties={
+            "project": context("gcp:project"),
+            "role": "roles/workflows.invoker",
+            "member": member,
+            "condition": {"title": title, "expression": sub(expression)},
+        },
+    )
 
 
 def client_config(app: AppModel) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from .emit import (
 from .expr import var_name
 from .lower import lower
 from .names import Names
+from .races import race
 
 
 class FlowBuilder(Builder):
@@ -73,15 +74,7 @@ class FlowBuilder(Builder):
             case ir.WaitEvent():
                 self._WaitEvent(step, out)
             case ir.Race():
-                raise refuse(
-                    "FIAC606",
-                    "a race of several external events: Workflows waits for one callback at a "
-                    "time and cannot take the first of two",
-                    "wait for one event (with a timeout), or run this orchestrator on the aws, "
-                    "local or azure target",
-                    self.wf.file,
-                    step.line,
-                )
+                race(self, step, out)
             case ir.SetStatus():
                 self._SetStatus(step, out)
             case ir.If():
