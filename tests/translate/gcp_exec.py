@@ -47,6 +47,16 @@ REAL_TIMEOUT = 30.0
 PROJECT, LOCATION, WORKFLOW = "my-project", "us-central1", "orchestration"
 
 
+class _Server(ThreadingHTTPServer):
+    """The activities' server. A parallel ``for`` opens one connection per iteration at once
+    (25 in backup_site); with socketserver's listen backlog of 5 the kernel drops those it
+    cannot queue, and a dropped one reaches the emulator as "Connection reset by peer" (more
+    often on a loaded machine, where the accept loop falls behind). Cloud Functions does not
+    refuse them, so the backlog is a server's usual 128."""
+
+    request_queue_size = 128
+
+
 @dataclass
 class Outcome:
     status: str
@@ -118,7 +128,7 @@ class GcpRunner:
                 self.end_headers()
                 self.wfile.write(out)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.names = Names(
