@@ -502,3 +502,17 @@ def test_float_text_agrees_on_javascript_jsonata() -> None:
         check=True,
     )
     assert json.loads(run.stdout) == [json.dumps(x) for x in xs]
+
+
+@given(st.integers(min_value=0, max_value=4_102_444_800_000))
+def test_a_timers_time_stamp_is_a_whole_second_never_before_it_is_due(millis: int) -> None:
+    """A Wait state drops a time stamp's milliseconds: the emitted one has none, and is the
+    first whole second at or after the timer's instant (jsonata-python evaluates it)."""
+    from datetime import UTC, datetime, timedelta
+
+    from faas_iac_aws.stepfunctions.asl import whole_second
+
+    stamp = jsonata.Jsonata(whole_second(str(millis))).evaluate(None)
+    at = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    due = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=millis)
+    assert at.microsecond == 0 and due <= at < due + timedelta(seconds=1), (millis, stamp)

@@ -54,6 +54,13 @@ RACE_ERROR = "FaasIac.First"
 INLINE_MAP_LIMIT = 40
 
 
+def whole_second(millis: str) -> str:
+    """JSONata for the time stamp of the instant ``millis`` (milliseconds since the epoch),
+    rounded up to a whole second: a Wait state drops a time stamp's milliseconds, which would
+    end a durable timer up to a second before it is due (a timer fires at or after its time)."""
+    return f"$fromMillis($ceil(({millis}) / 1000) * 1000)"
+
+
 @dataclass
 class Exit:
     """A dangling transition: ``holder[key]`` gets the next state's name; ``assign`` (if the
@@ -402,7 +409,7 @@ class Builder:
         body: dict[str, Any] = {"Type": "Wait"}
         if step.until is not None:  # at an instant (seconds since the epoch)
             at = self.text(self.sub(step.until))
-            body["Timestamp"] = "{% $fromMillis($round((" + at + ") * 1000)) %}"
+            body["Timestamp"] = "{% " + whole_second("$round((" + at + ") * 1000)") + " %}"
         else:
             body = self._wait(self.sub(step.seconds))
         name, block = self.new_state("Wait", body, exits)
@@ -506,8 +513,12 @@ class Builder:
             return {"Type": "Wait", "Seconds": int(seconds.value)}
         return {
             "Type": "Wait",
-            "Timestamp": "{% $fromMillis($toMillis($states.context.State.EnteredTime) + "
-            f"$round(({self.text(seconds)}) * 1000)) %}}",
+            "Timestamp": "{% "
+            + whole_second(
+                "$toMillis($states.context.State.EnteredTime) + "
+                f"$round(({self.text(seconds)}) * 1000)"
+            )
+            + " %}",
         }
 
     def iterable(self, e: ir.Expr) -> ir.Expr:
