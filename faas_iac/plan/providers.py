@@ -3,11 +3,11 @@ entry-point group, so core code never names a cloud and a third party can ship i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, get_args, runtime_checkable
 
 from ..errors import FaasError, closest
 from ..model import AppModel
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .pipeline import Compiled
 
 GROUP = "faas_iac.providers"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,23 @@ class ApplyingProvider(Provider, Protocol):
     def deployed(self, compiled: Compiled, options: DeployOptions) -> dict[str, Deployed]:
         """What the engine's state records as deployed, by logical name (no cloud call)."""
         ...
+
+
+def one_function(
+    app: str, found: Mapping[str, T], function: str | None, where: str
+) -> dict[str, T]:
+    """``found`` (function name → what a provider reads for it), or only ``function``'s entry;
+    FIAC211 with a did-you-mean when the app has no such function ``where`` (``on gcp``)."""
+    if function is None:
+        return dict(found)
+    if function not in found:
+        close = closest(function, list(found))
+        raise FaasError.one(
+            "FIAC211",
+            f"app {app!r} has no function {function!r} {where}",
+            fix=f"did you mean {close!r}?" if close else f"pick one of: {', '.join(found)}",
+        )
+    return {function: found[function]}
 
 
 @runtime_checkable

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from faas_iac.errors import FaasError, closest
-from faas_iac.plan.providers import AppStatus, DeployOptions, FunctionState, LogLine
+from faas_iac.plan.providers import (
+    AppStatus,
+    DeployOptions,
+    FunctionState,
+    LogLine,
+    one_function,
+)
 
 from . import types as T
 from .deploy.session import _region, _session
@@ -23,16 +28,7 @@ def log_groups(compiled: Compiled, function: str | None) -> dict[str, str]:
         for res in compiled.plan.of_type(T.LOG_GROUP)
         if res.name.startswith("log-")
     }
-    if function is None:
-        return groups
-    if function not in groups:
-        close = closest(function, list(groups))
-        raise FaasError.one(
-            "FIAC211",
-            f"app {compiled.plan.app!r} has no function {function!r} with a log group on aws",
-            fix=f"did you mean {close!r}?" if close else f"pick one of: {', '.join(groups)}",
-        )
-    return {function: groups[function]}
+    return one_function(compiled.plan.app, groups, function, "with a log group on aws")
 
 
 def client(options: DeployOptions, service: str) -> Any:

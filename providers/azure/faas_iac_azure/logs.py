@@ -14,8 +14,8 @@ import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from faas_iac.errors import FaasError, closest
-from faas_iac.plan.providers import DeployOptions, LogLine
+from faas_iac.errors import FaasError
+from faas_iac.plan.providers import DeployOptions, LogLine, one_function
 
 from .status import target
 
@@ -27,17 +27,8 @@ LEVELS = {0: "DEBUG", 1: "INFO", 2: "WARNING", 3: "ERROR", 4: "CRITICAL"}
 
 
 def functions(compiled: Compiled, function: str | None) -> list[str]:
-    names = [fn.name for fn in compiled.model.functions]
-    if function is None:
-        return names
-    if function not in names:
-        close = closest(function, names)
-        raise FaasError.one(
-            "FIAC211",
-            f"app {compiled.plan.app!r} has no function {function!r} on azure",
-            fix=f"did you mean {close!r}?" if close else f"pick one of: {', '.join(names)}",
-        )
-    return [function]
+    names = {fn.name: fn.name for fn in compiled.model.functions}
+    return list(one_function(compiled.plan.app, names, function, "on azure"))
 
 
 def workspace_id(compiled: Compiled) -> str:

@@ -13,8 +13,8 @@ import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from faas_iac.errors import FaasError, closest
-from faas_iac.plan.providers import DeployOptions, LogLine
+from faas_iac.errors import FaasError
+from faas_iac.plan.providers import DeployOptions, LogLine, one_function
 
 from . import types as T
 from .status import project
@@ -29,16 +29,7 @@ def services(compiled: Compiled, function: str | None) -> dict[str, str]:
         res.name.removeprefix("fn-"): str(res.properties["name"])
         for res in compiled.plan.of_type(T.FUNCTION)
     }
-    if function is None:
-        return found
-    if function not in found:
-        close = closest(function, list(found))
-        raise FaasError.one(
-            "FIAC211",
-            f"app {compiled.plan.app!r} has no function {function!r} on gcp",
-            fix=f"did you mean {close!r}?" if close else f"pick one of: {', '.join(found)}",
-        )
-    return {function: found[function]}
+    return one_function(compiled.plan.app, found, function, "on gcp")
 
 
 def log_filter(names: list[str], start_ms: int) -> str:
