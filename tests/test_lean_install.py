@@ -27,7 +27,7 @@ from tests.conftest import ROOT
 # The dev command run for real in this process, stopped with Ctrl-C (SIGINT) once an order has
 # gone through; prints the modules it imported beyond what interpreter start-up had loaded.
 PROBE = r"""
-import json, os, signal, sys, threading, time, urllib.request
+import contextlib, json, os, signal, sys, threading, time, urllib.request
 from pathlib import Path
 
 before = set(sys.modules)
@@ -62,10 +62,8 @@ threading.Thread(target=drive, daemon=True).start()
 from faas_iac.cli import main
 
 sys.argv = ["faas-iac", "dev", app, "--port", "0", "--no-reload", "--state-dir", str(state)]
-try:
+with contextlib.suppress(SystemExit):  # the host stops on the SIGINT drive() sends
     main()
-except SystemExit:
-    pass
 new = sorted(set(sys.modules) - before)
 print(json.dumps({name: getattr(sys.modules[name], "__file__", None) for name in new}))
 """

@@ -23,7 +23,7 @@ FLOAT = ir.Const("float")
 
 
 class _Unknown(Exception):
-    pass
+    """A number whose float-ness cannot be told at compile time (caught where it decides)."""
 
 
 def _mark(e: ir.Expr, env: dict[str, numbers.Shape]) -> ir.Expr:
