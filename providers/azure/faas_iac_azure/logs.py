@@ -10,14 +10,13 @@ The workspace and the Function App are the plan's (``logs``, ``app``); a trace's
 from __future__ import annotations
 
 import json
-import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from faas_iac.errors import FaasError
 from faas_iac.plan.providers import DeployOptions, LogLine, one_function
 
-from .status import target
+from .status import subscription_id, target
 
 if TYPE_CHECKING:
     from faas_iac.plan.pipeline import Compiled
@@ -32,13 +31,7 @@ def functions(compiled: Compiled, function: str | None) -> list[str]:
 
 
 def workspace_id(compiled: Compiled) -> str:
-    subscription = os.environ.get("AZURE_SUBSCRIPTION_ID", "")
-    if not subscription:
-        raise FaasError.one(
-            "FIAC410",
-            "no Azure subscription to look in",
-            fix="set AZURE_SUBSCRIPTION_ID (az account show --query id -o tsv)",
-        )
+    subscription = subscription_id()
     group, _ = target(compiled)
     workspace = compiled.plan.resource("logs").properties["workspace_name"]
     return (

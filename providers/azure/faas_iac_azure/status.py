@@ -32,7 +32,8 @@ def target(compiled: Compiled) -> tuple[str, str]:
     )
 
 
-def management_client(compiled: Compiled) -> Any:
+def subscription_id() -> str:
+    """The subscription to look in (``AZURE_SUBSCRIPTION_ID``), or FIAC410."""
     subscription = os.environ.get("AZURE_SUBSCRIPTION_ID", "")
     if not subscription:
         raise FaasError.one(
@@ -40,6 +41,11 @@ def management_client(compiled: Compiled) -> Any:
             "no Azure subscription to look in",
             fix="set AZURE_SUBSCRIPTION_ID (az account show --query id -o tsv)",
         )
+    return subscription
+
+
+def management_client(compiled: Compiled) -> Any:
+    subscription = subscription_id()
     try:
         from azure.identity import DefaultAzureCredential
     except ImportError:
