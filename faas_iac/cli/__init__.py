@@ -8,10 +8,12 @@ never as a traceback.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import importlib
+import os
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -95,7 +97,36 @@ def main() -> None:
         gc.freeze()
         gc.set_threshold(100_000, 50, 100)
         _prefetch(sys.argv[2:])
+        try:
+            cli(prog_name="faas-iac")
+        except SystemExit as done:
+            _exit(done.code)
     cli(prog_name="faas-iac")
+
+
+def _exit(code: object) -> NoReturn:
+    """End a one-shot command without the interpreter's teardown, which frees every object
+    one by one (30-60 ms after a 1,000-function compile; the OS takes the memory back at once),
+    as mypy ends its runs. What an exit must do is still done: the exit functions run (the
+    app's own among them) and the output is flushed (a failed flush is exit code 120, as
+    Python's). With a thread still running, the ordinary exit, which waits for it, is taken."""
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        raise SystemExit(code)
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = status or 120
+    os._exit(status)
 
 
 def _prefetch(args: list[str]) -> None:
