@@ -14,4 +14,8 @@ _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLIN
 
 
 def stable_json(data: Any) -> str:
-    return orjson.dumps(data, option=_OPTIONS).decode()
+    return stable_json_bytes(data).decode()
+
+
+def stable_json_bytes(data: Any) -> bytes:
+    return orjson.dumps(data, option=_OPTIONS)

@@ -64,3 +64,27 @@ def test_order_and_dependencies_are_those_of_the_definition(
         assert res.depends_on == tuple(sorted(deps[res.name])), res.name
         original = next(r for r in resources if r.name == res.name)
         assert (res.type, res.properties) == (original.type, original.properties)
+
+
+@given(dags())
+def test_a_record_depends_on_what_it_names_and_refers_to_from_the_start(
+    case: tuple[list[PlanResource], dict[str, set[str]]],
+) -> None:
+    resources, deps = case
+    for res in resources:
+        assert res.depends_on == tuple(sorted(deps[res.name])), res.name
+
+
+TEMPLATE = st.lists(
+    st.sampled_from(["${", "}", ".", ":", "-", "_", "a", "B", "7", "$", "{", " ", "é", "/"]),
+    max_size=24,
+).map("".join)
+
+
+@given(TEMPLATE)
+def test_template_names_are_those_of_parts_and_target(template: str) -> None:
+    """``_template_refs`` (one regex pass, cached) against the tokenizer's definition."""
+    from faas_iac.plan.refs import _template_refs, parts, target
+
+    expected = {target(text)[0] for kind, text in parts(template) if kind == "ref"}
+    assert _template_refs(template) == expected

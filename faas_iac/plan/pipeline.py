@@ -107,7 +107,7 @@ def write_output(compiled: Compiled, out: Path) -> list[str]:
     """Write ``plan.json``, the artifacts and any provider files; return the written paths."""
     out.mkdir(parents=True, exist_ok=True)
     written = ["plan.json"]
-    (out / "plan.json").write_text(compiled.plan.to_json(), encoding="utf-8")
+    (out / "plan.json").write_bytes(compiled.plan.to_json_bytes())
     for artifact in compiled.plan.artifacts:
         target = out / artifact.path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any, Literal
 
 _TOKEN = re.compile(r"\$\{([A-Za-z0-9_.:-]+)\}")
@@ -70,36 +69,52 @@ def _is(value: Any, key: str) -> bool:
     return isinstance(value, dict) and len(value) == 1 and key in value
 
 
-@lru_cache(maxsize=8192)
+#: The logical name of each ``ref`` token in a template: a token of the characters ``_TOKEN``
+#: takes, no ``:`` among them (that is a context value), the name ending at its first dot.
+_REF_NAME = re.compile(r"\$\{(?=[A-Za-z0-9_.-]+\})([A-Za-z0-9_-]*)")
+_NAMES: dict[str, frozenset[str]] = {}  # template -> names (a plain dict: lru_cache's misses
+# cost twice the regex, and a 1,000-function plan has 7,000 templates)
+
+
 def _template_refs(template: str) -> frozenset[str]:
-    return frozenset(target(t)[0] for kind, t in parts(template) if kind == "ref")
+    """What ``parts`` and ``target`` make the template refer to, in one regex pass."""
+    names = _NAMES.get(template)
+    if names is None:
+        if len(_NAMES) >= 100_000:  # bounded for long-lived processes
+            _NAMES.clear()
+        names = _NAMES[template] = frozenset(_REF_NAME.findall(template))
+    return names
 
 
 def refs_in(value: Any, found: set[str] | None = None) -> set[str]:
     """The logical names a property value refers to, added to ``found`` when given (planners
     ask this of every property of every resource: one recursive walk into containers only)."""
     found = set() if found is None else found
-    if isinstance(value, dict | list | tuple):
+    if isinstance(value, dict) and len(value) == 1 and "$sub" in value:
+        found |= _template_refs(value["$sub"])
+    elif isinstance(value, dict | list | tuple):
         _walk(value, found)
     return found
 
 
 def _walk(value: dict[str, Any] | list[Any] | tuple[Any, ...], found: set[str]) -> None:
-    if isinstance(value, dict):
-        if len(value) == 1 and "$sub" in value:
-            found |= _template_refs(value["$sub"])
-            return
-        items: Any = value.values()
-    else:
-        items = value
-    for item in items:
+    """Each item of ``value``: a ``$sub`` adds its names here, without a call of its own (a
+    plan has thousands); other containers are walked."""
+    for item in value.values() if isinstance(value, dict) else value:
         kind = type(item)
-        if kind not in _LEAVES and (kind in _CONTAINERS or isinstance(item, dict | list | tuple)):
+        if kind in _LEAVES:
+            continue
+        if kind is dict or isinstance(item, dict):
+            if len(item) == 1 and "$sub" in item:
+                found |= _template_refs(item["$sub"])
+            else:
+                _walk(item, found)
+        elif kind in _SEQUENCES or isinstance(item, list | tuple):
             _walk(item, found)
 
 
 _LEAVES = frozenset({str, int, float, bool, type(None)})
-_CONTAINERS = frozenset({dict, list, tuple})
+_SEQUENCES = frozenset({list, tuple})
 
 
 def interpret(
