@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import EXAMPLES, ROOT
 
 PROVIDER = """
@@ -28,11 +30,19 @@ provider = Nimbus()
 """
 
 
-def test_a_third_party_provider_is_found_through_its_entry_point(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "distribution",
+    # any name (every installed package's entry points are read), and the conventional one
+    # (faas-iac-<provider>: read first, alone)
+    ["nimbus-provider", "faas-iac-nimbus"],
+)
+def test_a_third_party_provider_is_found_through_its_entry_point(
+    tmp_path: Path, distribution: str
+) -> None:
     (tmp_path / "nimbus_provider.py").write_text(PROVIDER)
-    dist = tmp_path / "nimbus_provider-0.1.dist-info"
+    dist = tmp_path / f"{distribution.replace('-', '_')}-0.1.dist-info"
     dist.mkdir()
-    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: nimbus-provider\nVersion: 0.1\n")
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: 0.1\n")
     (dist / "entry_points.txt").write_text(
         "[faas_iac.providers]\nnimbus = nimbus_provider:provider\n"
     )

