@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import contextlib
 import marshal
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from importlib.util import MAGIC_NUMBER, source_hash
 from pathlib import Path
 from types import CodeType
+from typing import TYPE_CHECKING
 
 from . import cache
+
+if TYPE_CHECKING:
+    import subprocess
 
 #: PEP 552 flags: hash-based (bit 0), source not checked against it (bit 1 clear).
 _UNCHECKED_HASH = (0b01).to_bytes(4, "little")
@@ -107,7 +109,10 @@ class Compiling:
             else:
                 self.wanted.append(module)
         self._process: subprocess.Popen[bytes] | None = None
-        if self.wanted:
+        if self.wanted:  # (a compile whose modules are all cached never loads these two)
+            import subprocess
+            import tempfile
+
             with tempfile.TemporaryFile() as given:  # the process holds its own copy
                 marshal.dump(self.wanted, given)
                 given.seek(0)
@@ -133,7 +138,9 @@ class Compiling:
                 for module in self.wanted:
                     _compiling.pop(module, None)
                 if code != 0:
-                    raise subprocess.CalledProcessError(code, process.args)
+                    from subprocess import CalledProcessError
+
+                    raise CalledProcessError(code, process.args)
                 self._made.seek(0)
                 codes = marshal.load(self._made)
             for (name, source), made in zip(self.wanted, codes, strict=True):

@@ -57,7 +57,7 @@ def test_a_hit_is_what_py_compile_writes_and_starts_no_process(
     want = reference(tmp_path, SOURCE, NAME)
     assert compile_all([(NAME, SOURCE)]) == {(NAME, SOURCE): want}  # a miss: compiled
     monkeypatch.setattr(bytecode, "_made", {})  # as a new process would start
-    monkeypatch.setattr(bytecode.subprocess, "run", no_compiler)
+    monkeypatch.setattr(subprocess, "Popen", no_compiler)
     assert compile_all([(NAME, SOURCE)]) == {(NAME, SOURCE): want}  # a hit
     # what does not compile here is remembered as such
     monkeypatch.undo()
@@ -65,7 +65,7 @@ def test_a_hit_is_what_py_compile_writes_and_starts_no_process(
     bad = (NAME, b"def f(:\n")
     assert compile_all([bad]) == {bad: None}
     monkeypatch.setattr(bytecode, "_made", {})
-    monkeypatch.setattr(bytecode.subprocess, "run", no_compiler)
+    monkeypatch.setattr(subprocess, "Popen", no_compiler)
     assert compile_all([bad]) == {bad: None}
 
 

@@ -16,9 +16,7 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from ..cache import cache_dir
@@ -59,6 +57,8 @@ def bundle(spec: Bundle, cache: Path | None = None, pip_args: tuple[str, ...] = 
     cached = folder / f"{spec.key}.zip"
     if cached.exists():
         return cached.read_bytes()
+    import tempfile  # (a build without requirements, or cached, never loads it)
+
     with tempfile.TemporaryDirectory(prefix="faas-iac-deps-") as tmp:
         target = Path(tmp) / "site"
         _pip_install(spec, target, pip_args or tuple(os.environ.get(PIP_ARGS_ENV, "").split()))
@@ -71,6 +71,8 @@ def bundle(spec: Bundle, cache: Path | None = None, pip_args: tuple[str, ...] = 
 
 
 def _pip_install(spec: Bundle, target: Path, pip_args: tuple[str, ...]) -> None:
+    import subprocess
+
     args = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     for platform in spec.platforms:
         args += ["--platform", platform]
