@@ -101,7 +101,8 @@ def main() -> None:
             cli(prog_name="faas-iac")
         except SystemExit as done:
             _exit(done.code)
-    cli(prog_name="faas-iac")
+    else:
+        cli(prog_name="faas-iac")
 
 
 def _exit(code: object) -> NoReturn:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..errors import FaasError
 from ..jsonfmt import stable_json_bytes
@@ -57,19 +57,15 @@ class PlanResource(Frozen):
     type: str
     name: str
     properties: dict[str, Any] = Field(default_factory=dict)
-    depends_on: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = Field(default=(), validate_default=True)
     artifact: str | None = None
 
-    @model_validator(mode="before")
+    @field_validator("depends_on")
     @classmethod
-    def _dependencies(cls, data: Any) -> Any:
-        """Input that is not names is left to the field's own validation error."""
-        given = data.get("depends_on", ()) if isinstance(data, dict) else None
-        if isinstance(given, list | tuple) and all(isinstance(d, str) for d in given):
-            found = refs_in(data.get("properties"), set(given))
-            found.discard(data.get("name"))
-            data = {**data, "depends_on": tuple(sorted(found))}
-        return data
+    def _complete(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        found = refs_in(info.data.get("properties"), set(value))
+        found.discard(info.data.get("name"))
+        return tuple(sorted(found))
 
 
 class Plan(Frozen):
