@@ -38,17 +38,18 @@ def _user_frame(exc: BaseException, root: Path) -> str:
     return ""
 
 
-def _prebuilt(path: Path, root: Path) -> CodeType | None:
-    """The app file's code as the code zip's bytecode holds it, when it was compiled before or
-    is being compiled beside this process (:func:`faas_iac.bytecode.prefetch`): after an edit,
-    the import need not compile it a second time."""
+def _code(path: Path, root: Path) -> CodeType:
+    """The app file's code, from the bytes it holds now: as the code zip's bytecode holds it
+    when that was compiled before or is being compiled beside this process
+    (:func:`faas_iac.bytecode.prefetch`, so after an edit the import need not compile it a
+    second time), else compiled here. Never from ``__pycache__``: a ``.pyc`` is checked
+    against the source's size and modification time in whole seconds, so a save of the same
+    size within the second it was written (one digit edited) would run the old code."""
     from .bytecode import code_of
 
-    try:
-        source = path.read_bytes()
-    except OSError:
-        return None
-    return code_of(path.relative_to(root).as_posix(), source, str(path))
+    source = path.read_bytes()
+    code = code_of(path.relative_to(root).as_posix(), source, str(path))
+    return code or compile(source, str(path), "exec", dont_inherit=True)
 
 
 def _import(name: str, path: Path | None, root: Path) -> ModuleType:
@@ -61,11 +62,7 @@ def _import(name: str, path: Path | None, root: Path) -> ModuleType:
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
-        code = _prebuilt(path, root)
-        if code is None:
-            spec.loader.exec_module(module)
-        else:
-            exec(code, module.__dict__)
+        exec(_code(path, root), module.__dict__)
         return module
     except SyntaxError as exc:
         raise FaasError.one(

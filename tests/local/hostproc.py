@@ -36,7 +36,14 @@ def free_port() -> int:
     raise AssertionError(f"no free port in worker {worker}'s share after 1000 tries")
 
 
-def wait_for(check: Callable[[], Any], timeout: float = 10.0, every: float = 0.05) -> Any:
+def wait_for(
+    check: Callable[[], Any],
+    timeout: float = 10.0,
+    every: float = 0.05,
+    why: Callable[[], str] = lambda: "",
+) -> Any:
+    """``check()`` once it is true; on timeout an error with its last value and ``why()`` (a
+    host's log, say)."""
     deadline = time.monotonic() + timeout
     last: Any = None
     while time.monotonic() < deadline:
@@ -44,7 +51,7 @@ def wait_for(check: Callable[[], Any], timeout: float = 10.0, every: float = 0.0
         if last:
             return last
         time.sleep(every)
-    raise AssertionError(f"condition not met within {timeout} s (last: {last!r})")
+    raise AssertionError(f"condition not met within {timeout} s (last: {last!r}) {why()}")
 
 
 class HostProcess:

@@ -3,6 +3,7 @@ change, and `faas-iac invoke`."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from tests.local.hostproc import ROOT, HostProcess, wait_for
 
 SHOP = ROOT / "examples" / "shop" / "app.py"
 TRIGGERS = ROOT / "examples" / "triggers" / "app.py"
+#: The host writes ``.pyc`` files, as on a developer's machine (some CI images forbid them).
+WRITES_PYC = {"PYTHONDONTWRITEBYTECODE": ""}
 
 
 def test_shop_order_runs_its_orchestration(tmp_path: Path) -> None:
@@ -47,7 +50,8 @@ def test_reload_on_source_change_keeps_serving(tmp_path: Path) -> None:
         "    return {'version': VERSION}\n"
     )
     (app_dir / "app.py").write_text(src.replace("VERSION", "1"))
-    with HostProcess(app_dir / "app.py", tmp_path / "state") as host, host.client() as c:
+    with HostProcess(app_dir / "app.py", tmp_path / "state", env=WRITES_PYC) as host, \
+            host.client() as c:  # fmt: skip
         assert c.get("/api/v").json() == {"version": 1}
         (app_dir / "app.py").write_text(src.replace("VERSION", "2"))
         statuses: list[int] = []
@@ -57,15 +61,45 @@ def test_reload_on_source_change_keeps_serving(tmp_path: Path) -> None:
             statuses.append(r.status_code)
             return bool(r.json() == {"version": 2})
 
-        wait_for(reloaded, timeout=10, every=0.01)
+        wait_for(reloaded, timeout=10, every=0.01, why=host.log)
         assert set(statuses) == {200}  # no request failed while the app reloaded
         (app_dir / "app.py").write_text(src.replace("VERSION", "2") + "def broken(:\n")
-        wait_for(lambda: "reload failed" in host.log(), timeout=10)
+        wait_for(lambda: "reload failed" in host.log(), timeout=10, why=host.log)
         assert c.get("/api/v").json() == {"version": 2}  # the previous version still serves
         (app_dir / "app.py").write_text(src.replace("VERSION", "3"))
-        wait_for(lambda: c.get("/api/v").json() == {"version": 3}, timeout=10)
+        wait_for(lambda: c.get("/api/v").json() == {"version": 3}, timeout=10, why=host.log)
     failed = [ln for ln in host.log_lines() if "reload failed" in ln.get("msg", "")]
     assert failed[0]["code"] == "FIAC001" and "app.py:6" in failed[0]["msg"]
+
+
+def test_a_save_of_the_same_size_within_the_second_reloads(tmp_path: Path) -> None:
+    """Python checks a ``.pyc`` against its source's size and modification time in whole
+    seconds: a save that keeps both (one digit edited within the second) must still reload,
+    the app file and a module it imports. The times are set back by hand: the case is sure."""
+    app_dir = tmp_path / "app"
+    app_dir.mkdir()
+    helper = app_dir / "helper.py"
+    helper.write_text("HELPER = 1\n")
+    src = (
+        "from faas_iac import App\n"
+        "from helper import HELPER\n"
+        "app = App('same', http_auth='anonymous')\n"
+        "@app.http('/v', methods=['GET'])\n"
+        "def v(req, ctx):\n"
+        "    return {'app': APP, 'helper': HELPER}\n"
+    )
+    app_py = app_dir / "app.py"
+    app_py.write_text(src.replace("APP", "1"))
+    with HostProcess(app_py, tmp_path / "state", env=WRITES_PYC) as host, host.client() as c:
+        assert c.get("/api/v").json() == {"app": 1, "helper": 1}
+        assert list(app_dir.glob("__pycache__/helper.*.pyc"))  # the case: a .pyc to mistake
+        steps = [(app_py, src.replace("APP", "2"), {"app": 2, "helper": 1}),
+                 (helper, "HELPER = 2\n", {"app": 2, "helper": 2})]  # fmt: skip
+        for path, text, want in steps:
+            before = path.stat()
+            path.write_text(text)
+            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+            wait_for(lambda want=want: c.get("/api/v").json() == want, timeout=10, why=host.log)
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
