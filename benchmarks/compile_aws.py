@@ -23,8 +23,9 @@ per size, medians of ``--runs`` runs:
 Both sides run an app compiled beforehand: CDK's app.js (tsc, not timed), faas-iac's app.py as
 Python keeps it (its ``__pycache__``, and the code zip's bytecode in faas-iac's build cache, a
 folder of its own for the run). Two more rows time faas-iac after an edit (a comment line
-changes before each run), as in an edit-compile loop: app.py is then compiled twice, by the
-import and, in another process beside the planner, for the code zip.
+changes before each run), as in an edit-compile loop: app.py is then compiled once, by a
+process the command starts before it imports faas-iac, and both the import and the code zip
+use that bytecode.
 """
 
 from __future__ import annotations

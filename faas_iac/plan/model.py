@@ -122,7 +122,7 @@ def ordered(resources: list[PlanResource]) -> tuple[PlanResource, ...]:
                 )
     # Kahn's algorithm; the ready heap holds each resource's rank in (type, name) order: ints
     # compare faster than tuples of strings, and a plan has thousands of resources.
-    names = sorted(by_name, key=lambda n: (by_name[n].type, n))
+    names = [name for _, name in sorted((r.type, r.name) for r in resources)]
     rank = {name: i for i, name in enumerate(names)}
     users: list[list[int]] = [[] for _ in names]
     waiting = [0] * len(names)
