@@ -25,6 +25,8 @@ CASES = [
     Case("json-text", "json_text", ["ann", 'Zoë "z"\\ ✓']),
     Case("json-text-three", "json_text", ["a", "b", "c"]),
     Case("json-text-none", "json_text", []),
+    Case("guarded-none", "guarded", {"n": 0, "items": [], "extra": None}),
+    Case("guarded-some", "guarded", {"n": 4, "items": ["a", "b"], "extra": 2}),
 ]
 
 

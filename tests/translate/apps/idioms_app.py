@@ -143,6 +143,21 @@ def json_text(ctx: Any) -> Any:
     return [half, share, text, saved, json.dumps(tallies, sort_keys=True), listed]
 
 
+@app.orchestrator
+def guarded(ctx: Any) -> Any:
+    """Branches Python computes only when chosen, each failing when the other one is: a
+    division by zero, an index past the end, a sum with None."""
+    got = ctx.get_input()
+    n, items, extra = got["n"], got["items"], got["extra"]
+    echoed = yield ctx.call_activity("echo", n)
+    return {
+        "share": 12 // n if n else -1,
+        "first": items[0] if items else "none",
+        "plus": extra + 1 if extra is not None else -1,
+        "echoed": 60 // echoed if echoed != 0 else 0,
+    }
+
+
 @app.activity
 def tally(names: list[str]) -> dict[str, int]:
     return {name: len(name) for name in reversed(names)}

@@ -4,8 +4,9 @@
 again at the end of a ``while`` body whose test reads it).
 
 An IR → IR rewrite, run before the emitter. Only values computed unconditionally are lowered:
-one in the right operand of ``and`` / ``or`` or in a branch of ``x if c else y`` stays where it
-is (Python may never compute it), and the emitter refuses it as before.
+one in the right operand of ``and`` / ``or`` stays where it is (Python may never compute it),
+and the emitter refuses it as before. ``x if c else y`` becomes a switch assigning the chosen
+branch when a branch needs steps or may fail (:meth:`_Lowerer.total`).
 """
 
 from __future__ import annotations
@@ -103,6 +104,26 @@ class _Lowerer:
                 assert_never(step)
         return [*pre, new]
 
+    def total(self, e: ir.Expr) -> bool:
+        """Whether ``e`` is computed without an error whatever the values. Workflows' ``if()``
+        may compute both its arguments (workflows-emulator does; Google's documentation does
+        not say), so ``x if c else y`` is an ``if()`` only when both branches are total; a
+        branch that may fail where Python never computes it (``total / n if n else 0``,
+        ``items[0] if items else None``, ``x + 1 if x is not None else 0``) is a switch."""
+        match e:
+            case ir.Const() | ir.Var():
+                return True
+            case ir.ListLit(items):
+                return all(self.total(i) for i in items)
+            case ir.Compare("==" | "!=", left, right):
+                return self.total(left) and self.total(right)
+            case ir.BinOp("+" | "-" | "*", left, right):
+                kinds = {expr_kind(left, self.env), expr_kind(right, self.env)}
+                return kinds == {"num"} and self.total(left) and self.total(right)
+            case ir.Neg(value):
+                return expr_kind(value, self.env) == "num" and self.total(value)
+        return False
+
     def test(self, e: ir.Expr, pre: list[ir.Step], line: int) -> ir.Expr:
         """A condition: an and / or there is read for its truth only (the emitter tests each
         operand), not for the operand it returns."""
@@ -124,9 +145,10 @@ class _Lowerer:
                 then_pre: list[ir.Step] = []
                 else_pre: list[ir.Step] = []
                 then_v, else_v = self.expr(then, then_pre, line), self.expr(orelse, else_pre, line)
-                if not then_pre and not else_pre:
+                if not then_pre and not else_pre and self.total(then) and self.total(orelse):
                     return ir.IfExp(test, then, orelse)
-                t = self.fresh("either")  # a branch needs steps: only the chosen one runs
+                # a branch needs steps or may fail: only the chosen one runs
+                t = self.fresh("either")
                 then_steps = (*then_pre, ir.Assign(t, then_v, line))
                 else_steps = (*else_pre, ir.Assign(t, else_v, line))
                 pre.append(ir.If(test, then_steps, else_steps, line))
