@@ -155,6 +155,8 @@ def guarded(ctx: Any) -> Any:
         "first": items[0] if items else "none",
         "plus": extra + 1 if extra is not None else -1,
         "echoed": 60 // echoed if echoed != 0 else 0,
+        "big": extra is not None and extra > 1,
+        "small": extra is None or extra < 10,
     }
 
 
