@@ -222,5 +222,7 @@ def beside(
 
 
 def with_bytecode(files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """``files`` (archive name → bytes) and, beside each ``.py``, its ``__pycache__`` entry."""
+    """``files`` (archive name → bytes) and, beside each ``.py``, its ``__pycache__`` entry,
+    compiled now (builds take them through the cache: :class:`faas_iac.plan.artifacts.Zipping`;
+    tests compare against this)."""
     return beside(files, compile_all(modules_of(files)))

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from .. import cache
 from ..errors import FaasError
 from .model import Artifact
 from .sources import AppFiles
@@ -82,13 +83,8 @@ def build_code_zip(
     """The app's selected files plus the shim, plus ``extra`` generated files, as one zip;
     with ``bytecode``, each module's ``.pyc`` for this interpreter beside it
     (:mod:`faas_iac.bytecode`: pass :func:`~faas_iac.bytecode.runs_here` of the app's
-    runtimes)."""
-    data = {**read_code(files), **(extra or {})}
-    if bytecode:
-        from ..bytecode import with_bytecode
-
-        data = with_bytecode(data)
-    return deterministic_zip(data.items())
+    runtimes). Made as a compile makes its code zip (:class:`Zipping`, the build cache)."""
+    return Zipping({**read_code(files), **(extra or {})}, bytecode=bytecode).result()
 
 
 #: Zips kept in the cache (:mod:`faas_iac.cache`): layers (one per installed version of a provider)
@@ -103,11 +99,9 @@ class Zipping:
     (:mod:`faas_iac.bytecode`) and :meth:`result` zips. So the caller may plan meanwhile."""
 
     def __init__(self, files: Mapping[str, bytes], *, bytecode: bool) -> None:
-        from .. import cache
-
         self._files = files
-        parts = [b"bytecode " + f"{sys.implementation.cache_tag} {sys.version}".encode()]
-        parts = parts * bytecode
+        build = f"bytecode {sys.implementation.cache_tag} {sys.version}".encode()
+        parts = [build] if bytecode else []
         for name in sorted(files):
             parts += [name.encode(), files[name]]
         self._key = cache.key_of(*parts)
@@ -120,8 +114,6 @@ class Zipping:
 
     def result(self) -> bytes:
         if self._zip is None:
-            from .. import cache
-
             files = self._files
             if self._compiling is not None:
                 from ..bytecode import beside
