@@ -91,7 +91,7 @@ def refs_in(value: Any, found: set[str] | None = None) -> set[str]:
     """The logical names a property value refers to, added to ``found`` when given (planners
     ask this of every property of every resource: one recursive walk into containers only)."""
     found = set() if found is None else found
-    if isinstance(value, dict) and len(value) == 1 and "$sub" in value:
+    if _is(value, "$sub"):
         found |= _template_refs(value["$sub"])
     elif isinstance(value, dict | list | tuple):
         _walk(value, found)
