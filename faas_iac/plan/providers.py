@@ -252,8 +252,8 @@ def _entry_point(name: str) -> EntryPoint | None:
             found = distribution(dist).entry_points.select(group=GROUP, name=name)
         except PackageNotFoundError:
             continue
-        for ep in found:
-            return ep
+        if found:
+            return next(iter(found))
     return next(iter(entry_points(group=GROUP, name=name)), None)
 
 

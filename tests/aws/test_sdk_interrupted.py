@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from faas_iac.api import load
 from faas_iac.errors import Diagnostic, FaasError
 from faas_iac.plan import Compiled, DeployOptions, DeployReport, compile_app
 from tests.aws import test_sdk_deploy
+from tests.aws.moto_server import fake_credentials
 from tests.aws.test_sdk_engine import APP
 
 endpoint = test_sdk_deploy.endpoint  # a moto_server per module
@@ -47,10 +48,9 @@ def new_session() -> boto3.session.Session:
 
 
 @pytest.fixture
-def session(monkeypatch: pytest.MonkeyPatch) -> boto3.session.Session:
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    return new_session()
+def session() -> Iterator[boto3.session.Session]:
+    with fake_credentials():
+        yield new_session()
 
 
 @pytest.fixture

@@ -34,6 +34,7 @@ from faas_iac.api import load
 from faas_iac.plan import Compiled, DeployOptions, DeployReport, compile_app
 from faas_iac.plan.refs import resolve
 from tests.aws import test_sdk_deploy
+from tests.aws.moto_server import fake_credentials
 
 HERE = Path(__file__).parent
 endpoint = test_sdk_deploy.endpoint  # a moto_server per module
@@ -41,9 +42,7 @@ endpoint = test_sdk_deploy.endpoint  # a moto_server per module
 
 @pytest.fixture(scope="module")
 def deployed(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Compiled]:
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with fake_credentials():
         app_dir = tmp_path_factory.mktemp("recover") / "all_triggers"
         shutil.copytree(HERE / "apps" / "all_triggers", app_dir)
         model, root = load(str(app_dir / "app.py"))

@@ -18,21 +18,30 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Callable
 from typing import Any
 
 from .. import types as T
-from .base import Env, Outputs, tag_list
+from .base import Env, Outputs
 from .compute import (
+    alias_outputs,
     api_outputs,
     function_outputs,
     layer_outputs,
     log_group_outputs,
     role_outputs,
+    settle_log_group,
 )
-from .data import queue_outputs, table_outputs
-from .probe import gone
+from .data import (
+    bucket_outputs,
+    queue_outputs,
+    secret_outputs,
+    settle_bucket,
+    settle_stream,
+    stream_outputs,
+    table_outputs,
+)
+from .probe import PROBES, gone
 
 Finder = Callable[[Env, dict[str, Any], str | None], Outputs | None]
 """``finder(env, props, code_sha256)``: the code's SHA-256 as Lambda reports it (base64)."""
@@ -49,10 +58,7 @@ def _role(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
 
 
 def _log_group(e: Env, p: dict[str, Any], _: str | None) -> Outputs | None:
-    found = e.client("logs").describe_log_groups(logGroupNamePrefix=p["name"])["logGroups"]
-    if not any(g["logGroupName"] == p["name"] for g in found):
-        return None
-    return log_group_outputs(e, p["name"])
+    return log_group_outputs(e, p["name"]) if PROBES[T.LOG_GROUP](e, p) else None
 
 
 def _queue(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
@@ -83,11 +89,13 @@ def _table(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
 
 def _layer(e: Env, p: dict[str, Any], code_sha256: str | None) -> Outputs | None:
     """The version of the layer holding this very zip (publishing adds a version each time)."""
+    if code_sha256 is None:
+        return None
     lam = e.client("lambda")
     pages = lam.get_paginator("list_layer_versions").paginate(LayerName=p["layer_name"])
     for version in (v for page in pages for v in page["LayerVersions"]):
         got = lam.get_layer_version(LayerName=p["layer_name"], VersionNumber=version["Version"])
-        if code_sha256 is not None and got["Content"]["CodeSha256"] == code_sha256:
+        if got["Content"]["CodeSha256"] == code_sha256:
             return layer_outputs(got, p["layer_name"])
     return None
 
@@ -105,7 +113,7 @@ def _named(service: str, method: str, arg: str, arn: str) -> Finder:
 
 def _secret(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
     arn = e.client("secretsmanager").describe_secret(SecretId=p["name"])["ARN"]
-    return {"arn": arn, "id": arn, "name": p["name"]}
+    return secret_outputs(arn, p["name"])
 
 
 def _machine(e: Env, p: dict[str, Any], _: str | None) -> Outputs | None:
@@ -119,7 +127,7 @@ def _machine(e: Env, p: dict[str, Any], _: str | None) -> Outputs | None:
 
 def _bucket(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
     e.client("s3").head_bucket(Bucket=p["bucket"])
-    return {"id": p["bucket"], "bucket": p["bucket"], "arn": f"arn:aws:s3:::{p['bucket']}"}
+    return bucket_outputs(p["bucket"])
 
 
 def _api_child(listing: str, key: str, field: str, prop: str) -> Finder:
@@ -138,23 +146,19 @@ def _api_child(listing: str, key: str, field: str, prop: str) -> Finder:
 
 def _stream(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
     found = e.client("kinesis").describe_stream_summary(StreamName=p["name"])
-    return {
-        "arn": found["StreamDescriptionSummary"]["StreamARN"],
-        "id": p["name"],
-        "name": p["name"],
-    }
+    return stream_outputs(found["StreamDescriptionSummary"]["StreamARN"], p["name"])
 
 
 def _permission(e: Env, p: dict[str, Any], _: str | None) -> Outputs | None:
-    policy = json.loads(e.client("lambda").get_policy(FunctionName=p["function"])["Policy"])
-    sids = {st.get("Sid") for st in policy.get("Statement", [])}
-    return {"id": p["_logical"], "function": p["function"]} if p["_logical"] in sids else None
+    recorded = {"id": p["_logical"], "function": p["function"]}
+    return recorded if PROBES[T.PERMISSION](e, recorded) else None
 
 
 def _alias(e: Env, p: dict[str, Any], _: str | None) -> Outputs:
     lam = e.client("lambda")
-    arn = lam.get_alias(FunctionName=p["function_name"], Name=p["name"])["AliasArn"]
-    return {"arn": arn, "id": arn, **p}
+    return alias_outputs(
+        lam.get_alias(FunctionName=p["function_name"], Name=p["name"])["AliasArn"], p
+    )
 
 
 FINDERS: dict[str, Finder] = {
@@ -183,34 +187,10 @@ FINDERS: dict[str, Finder] = {
 }
 
 
-def _retention(e: Env, p: dict[str, Any]) -> None:
-    e.client("logs").put_retention_policy(
-        logGroupName=p["name"], retentionInDays=p["retention_in_days"]
-    )
-
-
-def _bucket_tags(e: Env, p: dict[str, Any]) -> None:
-    e.client("s3").put_bucket_tagging(
-        Bucket=p["bucket"], Tagging={"TagSet": tag_list(p.get("tags"))}
-    )
-
-
-def _stream_encryption(e: Env, p: dict[str, Any]) -> None:
-    kinesis = e.client("kinesis")
-    kinesis.get_waiter("stream_exists").wait(
-        StreamName=p["name"], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
-    )
-    summary = kinesis.describe_stream_summary(StreamName=p["name"])["StreamDescriptionSummary"]
-    if summary.get("EncryptionType", "NONE") == "NONE":
-        kinesis.start_stream_encryption(
-            StreamName=p["name"], EncryptionType=p["encryption_type"], KeyId=p["kms_key_id"]
-        )
-
-
-SETTLE: dict[str, Callable[[Env, dict[str, Any]], None]] = {
-    T.LOG_GROUP: _retention,
-    T.BUCKET: _bucket_tags,
-    T.STREAM: _stream_encryption,
+SETTLE: dict[str, Callable[[Env, dict[str, Any]], object]] = {
+    T.LOG_GROUP: settle_log_group,
+    T.BUCKET: settle_bucket,
+    T.STREAM: settle_stream,
 }
 """The calls a create makes after the one that creates the resource, for types without an
 update (an update brings a resource taken over to the plan): repeated on a take-over."""

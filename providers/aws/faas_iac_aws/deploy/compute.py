@@ -44,8 +44,15 @@ def _role_policy_delete(env: Env, o: Outputs) -> None:
 def _log_group(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     logs = env.client("logs")
     logs.create_log_group(logGroupName=p["name"], tags=p.get("tags", {}))
-    logs.put_retention_policy(logGroupName=p["name"], retentionInDays=p["retention_in_days"])
+    settle_log_group(env, p)
     return log_group_outputs(env, p["name"])
+
+
+def settle_log_group(env: Env, p: dict[str, Any]) -> None:
+    """What a log group's create sets after creating it (again on a take-over)."""
+    env.client("logs").put_retention_policy(
+        logGroupName=p["name"], retentionInDays=p["retention_in_days"]
+    )
 
 
 def log_group_outputs(env: Env, name: str) -> Outputs:
@@ -169,14 +176,18 @@ def _alias(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
         FunctionVersion=p["function_version"],
         Description=p.get("description", ""),
     )
-    return {"arn": made["AliasArn"], "id": made["AliasArn"], **p}
+    return alias_outputs(made["AliasArn"], p)
 
 
 def _alias_update(env: Env, o: Outputs, p: dict[str, Any], _: bytes | None) -> Outputs:
     made = env.client("lambda").update_alias(
         FunctionName=p["function_name"], Name=p["name"], FunctionVersion=p["function_version"]
     )
-    return {"arn": made["AliasArn"], "id": made["AliasArn"], **p}
+    return alias_outputs(made["AliasArn"], p)
+
+
+def alias_outputs(arn: str, p: dict[str, Any]) -> Outputs:
+    return {"arn": arn, "id": arn, **p}
 
 
 def _permission(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:

@@ -82,8 +82,19 @@ def _bucket(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
     if env.region != "us-east-1":
         args["CreateBucketConfiguration"] = {"LocationConstraint": env.region}
     s3.create_bucket(**args)
-    s3.put_bucket_tagging(Bucket=p["bucket"], Tagging={"TagSet": tag_list(p.get("tags"))})
-    return {"id": p["bucket"], "bucket": p["bucket"], "arn": f"arn:aws:s3:::{p['bucket']}"}
+    settle_bucket(env, p)
+    return bucket_outputs(p["bucket"])
+
+
+def settle_bucket(env: Env, p: dict[str, Any]) -> None:
+    """What a bucket's create sets after creating it (again on a take-over)."""
+    env.client("s3").put_bucket_tagging(
+        Bucket=p["bucket"], Tagging={"TagSet": tag_list(p.get("tags"))}
+    )
+
+
+def bucket_outputs(bucket: str) -> Outputs:
+    return {"id": bucket, "bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
 
 
 def _bucket_delete(env: Env, o: Outputs) -> None:
@@ -173,16 +184,27 @@ def table_outputs(table: dict[str, Any], name: str) -> Outputs:
 
 
 def _stream(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
+    env.client("kinesis").create_stream(StreamName=p["name"], ShardCount=p["shard_count"])
+    return stream_outputs(settle_stream(env, p)["StreamARN"], p["name"])
+
+
+def settle_stream(env: Env, p: dict[str, Any]) -> dict[str, Any]:
+    """What a stream's create does after creating it (again on a take-over): wait for it, then
+    encrypt it unless it is; its summary."""
     kinesis = env.client("kinesis")
-    kinesis.create_stream(StreamName=p["name"], ShardCount=p["shard_count"])
     kinesis.get_waiter("stream_exists").wait(
         StreamName=p["name"], WaiterConfig={"Delay": 1, "MaxAttempts": 30}
     )
-    arn = kinesis.describe_stream_summary(StreamName=p["name"])["StreamDescriptionSummary"]
-    kinesis.start_stream_encryption(
-        StreamName=p["name"], EncryptionType=p["encryption_type"], KeyId=p["kms_key_id"]
-    )
-    return {"arn": arn["StreamARN"], "id": p["name"], "name": p["name"]}
+    summary = kinesis.describe_stream_summary(StreamName=p["name"])["StreamDescriptionSummary"]
+    if summary.get("EncryptionType", "NONE") == "NONE":
+        kinesis.start_stream_encryption(
+            StreamName=p["name"], EncryptionType=p["encryption_type"], KeyId=p["kms_key_id"]
+        )
+    return dict(summary)
+
+
+def stream_outputs(arn: str, name: str) -> Outputs:
+    return {"arn": arn, "id": name, "name": name}
 
 
 def _bus(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
@@ -220,11 +242,15 @@ def _secret(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:
         held = {}
     if "DeletedDate" in held:
         manager.restore_secret(SecretId=held["ARN"])
-        return {"arn": held["ARN"], "id": held["ARN"], "name": p["name"]}
+        return secret_outputs(held["ARN"], p["name"])
     made = manager.create_secret(
         Name=p["name"], Description=p["description"], Tags=tag_list(p.get("tags"))
     )
-    return {"arn": made["ARN"], "id": made["ARN"], "name": p["name"]}
+    return secret_outputs(made["ARN"], p["name"])
+
+
+def secret_outputs(arn: str, name: str) -> Outputs:
+    return {"arn": arn, "id": arn, "name": name}
 
 
 def _machine(env: Env, p: dict[str, Any], _: bytes | None) -> Outputs:

@@ -130,15 +130,16 @@ def _create(
     """Create, or take over the resource an interrupted deploy created as ``name`` (noted as
     pending in the state, never recorded); pending until the caller records it."""
     handler = HANDLERS[type_]
+    sha = code_sha256(code)
     if name in pending:
-        found = _call("looking up", name, find, env, type_, props, code_sha256(code))
+        found = _call("looking up", name, find, env, type_, props, sha)
         if found is not None:
-            if type_ in SETTLE:
+            if handler.update is not None:
+                return dict(_call("updating", name, handler.update, env, found, props, code))
+            if type_ in SETTLE:  # (types without an update)
                 _call("finishing", name, SETTLE[type_], env, props)
-            if handler.update is None:
-                return dict(found)
-            return dict(_call("updating", name, handler.update, env, found, props, code))
-    pending[name] = {"type": type_, "props": props, "code_sha256": code_sha256(code)}
+            return dict(found)
+    pending[name] = {"type": type_, "props": props, "code_sha256": sha}
     save()
     return dict(_call("creating", name, handler.create, env, props, code))
 
