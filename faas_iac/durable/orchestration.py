@@ -358,9 +358,7 @@ class Orchestration:
             # this execution ends here; the engine starts the next one in a later turn
             self.status = "ContinuedAsNew"
             self.continued_input = self.ctx._new_input
-            self.close_generator()
-            self.current = None
-            self.open.clear()
+            self._close()
             return
         try:
             result = codec.dumps(value)

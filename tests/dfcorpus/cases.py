@@ -116,7 +116,7 @@ CASES = [
         "event_with_default",
         {"name": "tier", "default": "basic", "wait_minutes": 20},
     ),
-    # a race of two events: Workflows cannot express a general task_any
+    # a race of two events (on Workflows, parallel branches each on its own callback endpoint)
     Case("approve-wins", "approve_or_reject", events=(("Approve", "kim"),)),
     Case("reject-wins", "approve_or_reject", events=(("Reject", "lee"),)),
     Case(

@@ -198,18 +198,13 @@ def patched(target: Any, **values: Any) -> Iterator[None]:
 
 
 @contextmanager
-def scaled_moto(clock: ScaledClock) -> Iterator[None]:
-    """moto's executor on ``clock`` (a :class:`WaitingClock` in the harness)."""
-    waiting = clock if isinstance(clock, WaitingClock) else None
+def scaled_moto(clock: WaitingClock) -> Iterator[None]:
+    """moto's executor on ``clock``."""
 
     def wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
         # moto waits on the execution's stop event for the whole interval, in real seconds
-        if wait_seconds <= 0:
-            return
-        if waiting is None:
-            env.program_state_event.wait(clock.real(wait_seconds))
-        else:
-            waiting.wait(wait_seconds, env.program_state_event.wait)
+        if wait_seconds > 0:
+            clock.wait(wait_seconds, env.program_state_event.wait)
 
     def timestamp_seconds(self: Any, env: Any) -> float:
         # moto drops a timestamp's fraction of a second and rounds the wait down to whole
@@ -225,7 +220,7 @@ def scaled_moto(clock: ScaledClock) -> Iterator[None]:
     with (
         patched(wait_function.WaitFunction, _wait_interval=wait_interval),
         patched(timestamp.Timestamp, _get_wait_seconds=timestamp_seconds),
-        patched(state, datetime=clock.datetime_module(waiting.entered if waiting else None)),
+        patched(state, datetime=clock.datetime_module(clock.entered)),
         patched(retrier_decl, time=clock.time_module()),
         patched(execute_state, threading=SimpleNamespace(Event=clock.event_class())),
         # moto polls a `.sync` child execution every 0.5 s of real time; polling faster

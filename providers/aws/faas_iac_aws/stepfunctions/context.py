@@ -32,7 +32,8 @@ PARENT = (
 )
 
 
-def _uses(wf: ir.Workflow, name: str) -> bool:
+def uses(wf: ir.Workflow, name: str) -> bool:
+    """Whether a step of ``wf`` reads builtin ``name``."""
     return any(
         isinstance(node, ir.Builtin) and node.name == name
         for step in ir.walk(wf.steps)
@@ -49,7 +50,7 @@ def _nodes(e: ir.Expr) -> list[ir.Expr]:
 
 
 def reads_parent(wf: ir.Workflow) -> bool:
-    return _uses(wf, "parent_instance_id")
+    return uses(wf, "parent_instance_id")
 
 
 def unwraps(wf: ir.Workflow) -> bool:

@@ -18,6 +18,8 @@ import json
 from faas_iac.translate import ir, numbers
 from faas_iac.translate.refusals import refuse
 
+from .context import uses
+
 #: The third argument that marks a ``json_dumps`` of a float.
 FLOAT = ir.Const("float")
 
@@ -73,6 +75,8 @@ def _dumps(value: ir.Expr, sort: bool, flag: ir.Const, env: dict[str, numbers.Sh
 def exact_json(workflow: ir.Workflow) -> ir.Workflow:
     """``workflow`` with each ``json.dumps`` of a float marked; a refusal where a
     ``json.dumps`` argument may hold a float that Step Functions would write as an int."""
+    if not uses(workflow, "json_dumps"):
+        return workflow
     env = numbers.infer(workflow)
     for step in ir.walk(workflow.steps):
         for e in ir.reads(step):

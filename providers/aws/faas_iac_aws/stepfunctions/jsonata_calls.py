@@ -12,6 +12,7 @@ from faas_iac.translate.formats import FormatSpec, parse_spec
 
 from . import jsonata_json
 from . import jsonata_lib as lib
+from .json_numbers import FLOAT
 
 
 def _empty(name: str) -> str:
@@ -214,7 +215,7 @@ class BuiltinRenderer:
                 return f"$parse({args[0]})"
             case "json_dumps":
                 assert isinstance(e.args[1], ir.Const)
-                if e.args[2:] == (ir.Const("float"),):  # a float (see .json_numbers)
+                if e.args[2:] == (FLOAT,):  # a float (see .json_numbers)
                     return jsonata_json.float_text(args[0], tmp)
                 return jsonata_json.dumps(args[0], bool(e.args[1].value), tmp)
             case "now":

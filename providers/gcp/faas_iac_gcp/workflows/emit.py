@@ -183,7 +183,6 @@ class Builder:
                 self._helper(texts.TITLE, {"s": self.val(value)}, step.target, out)
                 return
             case ir.Builtin("json_dumps", (value, ir.Const(bool(sort)))):
-                self.helpers.add(jsontext.TEXT)
                 self._helper(jsontext.DUMPS, {"v": self.val(value), "sort": sort}, step.target, out)
                 return
         self.val(step.value)  # refuse here, at this line, if Workflows cannot express it

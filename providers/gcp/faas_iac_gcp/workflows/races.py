@@ -28,9 +28,6 @@ from .expr import var_name
 if TYPE_CHECKING:
     from .emit import Builder, Emitted
 
-#: An event's wait in a race: as long as Workflows lets a callback wait (a year).
-YEAR = 31_536_000
-
 
 def race(em: Builder, step: ir.Race, out: list[Emitted]) -> None:
     winner = step.winner or "__winner"
@@ -53,9 +50,7 @@ def race(em: Builder, step: ir.Race, out: list[Emitted]) -> None:
     branches = []
     for i, (arm, cb) in enumerate(zip(step.arms, endpoints, strict=True)):
         wait = ir.WaitEvent(arm.event or arm.tag, None, arm.seconds)
-        call = em.await_call(wait, cb, "__got")
-        if arm.event is not None and arm.seconds is None:
-            call = {**call, "args": {**call["args"], "timeout": YEAR}}
+        call = em.await_call(wait, cb, "__got")  # (an event's: a year, as a callback may wait)
         won: list[dict[str, Any]] = [{var_name(winner): arm.tag}]
         if arm.target:
             won.append({var_name(arm.target): "${__got.http_request.body}"})
@@ -109,7 +104,5 @@ def race(em: Builder, step: ir.Race, out: list[Emitted]) -> None:
             },
         ]
         branches.append({em.name(f"branch_{arm.tag}"): {"steps": steps}})
-        em.declared.update(a.target for a in step.arms if a.target)
-    em.declared.add(winner)
-    parallel = {"shared": [var_name(s) for s in shared if s], "branches": branches}
+    parallel = {"shared": [var_name(s) for s in shared], "branches": branches}
     out.append({em.name("race"): {"parallel": parallel}})
