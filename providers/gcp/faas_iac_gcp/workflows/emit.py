@@ -367,17 +367,26 @@ class Builder:
             {self.name("sleep"): {"call": "sys.sleep", "args": {"seconds": self.val(step.seconds)}}}
         )
 
+    def endpoint(self, cb: str, step_name: str, out: list[Emitted]) -> str:
+        """A callback endpoint (POST) in variable ``cb``."""
+        create = {"args": {"http_callback_method": "POST"}, "result": cb}
+        out.append({self.name(step_name): {"call": "events.create_callback_endpoint", **create}})
+        return cb
+
+    def timeout_except(self, err: str, suffix: str, on_timeout: Emitted) -> dict[str, Any]:
+        """The ``except`` of a wait that may time out: any other error raised again, else
+        ``on_timeout``."""
+        again = {
+            "condition": '${not("TimeoutError" in ' + err + ".tags)}",
+            "raise": "${" + err + "}",
+        }
+        return {
+            "as": err,
+            "steps": [{self.name(f"not_timeout{suffix}"): {"switch": [again]}}, on_timeout],
+        }
+
     def _callback(self, step: ir.WaitEvent, out: list[Emitted]) -> str:
-        cb = f"__cb_{step.event}"
-        out.append(
-            {
-                self.name(f"callback_{step.event}"): {
-                    "call": "events.create_callback_endpoint",
-                    "args": {"http_callback_method": "POST"},
-                    "result": cb,
-                }
-            }
-        )
+        cb = self.endpoint(f"__cb_{step.event}", f"callback_{step.event}", out)
         register: dict[str, Any] = {
             "url": self.names.callbacks,
             "body": {
@@ -420,24 +429,11 @@ class Builder:
                             {self.name(f"got_{step.event}"): {"assign": _Assign(got)}},
                         ]
                     },
-                    "except": {
-                        "as": err,
-                        "steps": [
-                            {
-                                self.name(f"not_timeout_{step.event}"): {
-                                    "switch": [
-                                        {
-                                            "condition": '${not("TimeoutError" in '
-                                            + err
-                                            + ".tags)}",
-                                            "raise": "${" + err + "}",
-                                        }
-                                    ]
-                                }
-                            },
-                            {self.name(f"timeout_{step.event}"): {"assign": _Assign(lost)}},
-                        ],
-                    },
+                    "except": self.timeout_except(
+                        err,
+                        f"_{step.event}",
+                        {self.name(f"timeout_{step.event}"): {"assign": _Assign(lost)}},
+                    ),
                 }
             }
         )

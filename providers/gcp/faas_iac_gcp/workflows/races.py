@@ -36,12 +36,7 @@ def race(em: Builder, step: ir.Race, out: list[Emitted]) -> None:
         if arm.event is not None:
             endpoints.append(em._callback(ir.WaitEvent(arm.event, arm.target), out))
         else:
-            cb = f"__cb_{arm.tag}"
-            create = {"args": {"http_callback_method": "POST"}, "result": cb}
-            out.append(
-                {em.name(f"timer_{arm.tag}"): {"call": "events.create_callback_endpoint", **create}}
-            )
-            endpoints.append(cb)
+            endpoints.append(em.endpoint(f"__cb_{arm.tag}", f"timer_{arm.tag}", out))
     shared = [winner, *(a.target for a in step.arms if a.target)]
     em.assign(out, winner, ir.Const(None))
     for arm in step.arms:
@@ -74,22 +69,9 @@ def race(em: Builder, step: ir.Race, out: list[Emitted]) -> None:
             {
                 em.name(f"await_{arm.tag}"): {
                     "try": call,
-                    "except": {
-                        "as": "__err",
-                        "steps": [
-                            {
-                                em.name("not_timeout"): {
-                                    "switch": [
-                                        {
-                                            "condition": '${not("TimeoutError" in __err.tags)}',
-                                            "raise": "${__err}",
-                                        }
-                                    ]
-                                }
-                            },
-                            {em.name("timed_out"): {"assign": [{"__got": None}]}},
-                        ],
-                    },
+                    "except": em.timeout_except(
+                        "__err", "", {em.name("timed_out"): {"assign": [{"__got": None}]}}
+                    ),
                 }
             },
             {
