@@ -24,7 +24,7 @@ import pytest
 from faas_iac_aws import types as T
 from faas_iac_aws.deploy.adopt import FINDERS, code_sha256, find
 from faas_iac_aws.deploy.base import Env
-from faas_iac_aws.deploy.engine import HANDLERS
+from faas_iac_aws.deploy.engine import HANDLERS, resolved_props
 from faas_iac_aws.deploy.probe import PROBES, still_there
 from faas_iac_aws.deploy.session import connect
 from faas_iac_aws.provider import provider
@@ -32,7 +32,6 @@ from faas_iac_aws.runtime import entry
 
 from faas_iac.api import load
 from faas_iac.plan import Compiled, DeployOptions, DeployReport, compile_app
-from faas_iac.plan.refs import resolve
 from tests.aws import test_sdk_deploy
 from tests.aws.moto_server import fake_credentials
 
@@ -350,17 +349,11 @@ def test_every_finder_finds_what_the_engine_recorded(deployed: Compiled, endpoin
     env = connect(deployed, DeployOptions(endpoint_url=endpoint, session=shared()))
     path = deployed.root / ".faas" / "aws" / "allt.state.json"
     recorded = json.loads(path.read_text())["resources"]
-    context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
-
-    def lookup(token: str) -> str:
-        name, _, attr = token.partition(".")
-        return context.get(token) or str(recorded[name]["outputs"][attr])
-
     checked = set()
     for res in deployed.plan.resources:
         if res.type not in FINDERS or res.type == T.AUTHORIZER:  # moto has no GetAuthorizers
             continue
-        props = {**resolve(res.properties, lookup), "_logical": res.name}
+        props = resolved_props(res, recorded, env)  # as the engine resolves them
         code = env.artifacts[res.artifact] if res.artifact else None
         assert find(env, res.type, props, code_sha256(code)) == recorded[res.name]["outputs"]
         checked.add(res.type)

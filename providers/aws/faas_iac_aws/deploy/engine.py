@@ -34,7 +34,7 @@ from .probe import gone, still_there, throttled
 from .session import connect
 
 if TYPE_CHECKING:
-    from faas_iac.plan import Compiled
+    from faas_iac.plan import Compiled, PlanResource
 
 HANDLERS: dict[str, Handler] = {**COMPUTE, **DATA}
 
@@ -144,6 +144,25 @@ def _create(
     return dict(_call("creating", name, handler.create, env, props, code))
 
 
+def resolved_props(res: PlanResource, recorded: dict[str, Any], env: Env) -> dict[str, Any]:
+    """``res``'s properties with each reference resolved (:func:`_lookup`), and its logical
+    name as ``_logical``."""
+    return {**resolve(res.properties, _lookup(recorded, env)), "_logical": res.name}
+
+
+def _lookup(recorded: dict[str, Any], env: Env) -> Callable[[str], str]:
+    """A reference's value: the recorded output it names, or the deploy's context."""
+    context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
+
+    def lookup(token: str) -> str:
+        if token in context:
+            return context[token]
+        name, attr = token.split(".", 1)
+        return str(recorded[name]["outputs"][attr])
+
+    return lookup
+
+
 def _deploy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployReport:
     state = _load(path)
     env = connect(compiled, options)
@@ -153,20 +172,11 @@ def _deploy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployRep
     def save() -> None:
         _save(path, state)
 
-    context = {"aws:region": env.region, "aws:account": env.account, "aws:partition": "aws"}
-
-    def lookup(token: str) -> str:
-        if token in context:
-            return context[token]
-        name, attr = token.split(".", 1)
-        return str(recorded[name]["outputs"][attr])
-
     ids = artifact_ids(compiled.plan)
     report: dict[str, list[str]] = {"created": [], "updated": [], "replaced": [], "deleted": []}
     unchanged = 0
     for res in compiled.plan.resources:
-        props = resolve(res.properties, lookup)
-        props["_logical"] = res.name
+        props = resolved_props(res, recorded, env)
         code = env.artifacts[res.artifact] if res.artifact else None
         digest = hashlib.sha256(
             json.dumps(
@@ -220,6 +230,7 @@ def _deploy(compiled: Compiled, options: DeployOptions, path: Path) -> DeployRep
             report["deleted"].append(name)
             _save(path, state)
             _tell(options, "deleted", name, started)
+    lookup = _lookup(recorded, env)
     outputs = {k: resolve(v, lookup) for k, v in compiled.plan.outputs.items()}
     return DeployReport(
         created=tuple(report["created"]),
